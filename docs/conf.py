@@ -1,0 +1,66 @@
+"""Sphinx configuration of the selfcare documentation."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE / "_ext"))
+
+from offline_inventories import write_inventories  # noqa: E402
+
+import selfcare  # noqa: E402 - after the path is set
+
+project = "selfcare"
+author = "The selfcare developers"
+copyright = "2026, The selfcare developers"
+version = release = selfcare.__version__
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.doctest",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.viewcode",
+    "selfcare_violations",
+]
+
+# The build runs offline (CI has no network but the package registries), so intersphinx
+# reads inventories written at build time; links still point at the real sites.
+intersphinx_mapping = write_inventories(HERE / "_build" / "inventories")
+intersphinx_timeout = 5
+
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+autodoc_typehints_format = "short"
+autodoc_default_options = {"members": True, "show-inheritance": True}
+napoleon_google_docstring = True
+napoleon_numpy_docstring = False
+
+# Docstring examples (pulled in by autodoc) are written in their module's namespace, so
+# every doctest group starts with the public names of every selfcare module. Tutorials
+# still show their imports, for the reader.
+doctest_global_setup = """
+import importlib as _importlib
+import pkgutil as _pkgutil
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import selfcare as _selfcare
+from selfcare.core import messages as _messages
+
+_messages.set_strict_mode(True)
+for _info in _pkgutil.walk_packages(_selfcare.__path__, "selfcare."):
+    if _info.name.startswith(("selfcare.testing", "selfcare.__main__")):
+        continue
+    _module = _importlib.import_module(_info.name)
+    globals().update({k: v for k, v in vars(_module).items() if not k.startswith("_")})
+"""
+doctest_test_doctest_blocks = "default"
+
+exclude_patterns = ["_build", "_inventories", "_ext"]
+html_theme = "furo"
+html_title = f"selfcare {release}"
+templates_path: list[str] = []
+nitpicky = False

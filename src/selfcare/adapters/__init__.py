@@ -1,0 +1,1 @@
+"""Adapters that ship with the library: in-memory and SQLite implementations of the ports."""

@@ -1,0 +1,1 @@
+"""selfcare.authz: see the package documentation."""

@@ -1,0 +1,1 @@
+"""selfcare.billing: see the package documentation."""

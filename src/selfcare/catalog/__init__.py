@@ -1,0 +1,1 @@
+"""selfcare.catalog: see the package documentation."""

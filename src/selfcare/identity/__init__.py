@@ -1,0 +1,1 @@
+"""selfcare.identity: see the package documentation."""

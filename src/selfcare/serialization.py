@@ -1,0 +1,236 @@
+"""The one cattrs converter that turns every public entity into JSON-ready data.
+
+Wire-format choices, all in :func:`make_converter`:
+
+- aware :class:`~datetime.datetime` as ISO 8601 in UTC (``2026-01-01T09:00:00+00:00``);
+  a naive or malformed one is refused when structuring;
+- :class:`~datetime.date` as ``YYYY-MM-DD``; :class:`~datetime.timedelta` as a string of
+  seconds (``"300"``, ``"0.5"``);
+- :class:`~decimal.Decimal` as a string (``"12.90"``), never a float;
+- enums by value; ``frozenset`` as a sorted list; tuples as lists;
+- a :class:`~selfcare.core.decision.Violation` as ``{"code": ..., "params": {...}}``;
+- unknown keys are refused (``forbid_extra_keys``).
+
+Errors come out as :class:`~selfcare.core.errors.SelfcareError` whose violations name
+the place in the document, e.g. ``$.items[0].price``; violations raised by an entity's
+own validation come out unchanged.
+
+>>> from selfcare import Money
+>>> unstructure(Money("12.90", "EUR"))
+{'amount': '12.90', 'currency': 'EUR'}
+>>> structure({"amount": "12.90", "currency": "EUR"}, Money)
+Money(amount=Decimal('12.90'), currency=<Currency.EUR: 'EUR'>)
+>>> structure({"amount": "12.90"}, Money)
+Traceback (most recent call last):
+...
+selfcare.core.errors.SelfcareError: A required value is missing at $.currency.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import typing
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+import cattrs
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+)
+
+from selfcare.core.clock import require_aware
+from selfcare.core.decision import Violation
+from selfcare.core.errors import SelfcareError
+
+__all__ = ["converter", "make_converter", "structure", "unstructure"]
+
+T = TypeVar("T")
+
+
+def _structure_datetime(value: object, _: type) -> datetime:
+    if isinstance(value, str) and len(value) <= 64:
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise SelfcareError(Violation("time.not_a_datetime", {"name": value[:32]})) from None
+        return require_aware(parsed, value[:32])
+    if isinstance(value, datetime):
+        return require_aware(value, "datetime")
+    raise SelfcareError(Violation("time.not_a_datetime", {"name": type(value).__name__}))
+
+
+def _structure_date(value: object, _: type) -> date:
+    if isinstance(value, str) and len(value) <= 32:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    raise ValueError("expected an ISO 8601 date")
+
+
+def _structure_decimal(value: object, _: type) -> Decimal:
+    if isinstance(value, str) and len(value) <= 64:
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            pass
+        else:
+            if number.is_finite():
+                return number
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    if isinstance(value, Decimal) and value.is_finite():
+        return value
+    raise ValueError("expected a decimal number as a string")
+
+
+def _structure_timedelta(value: object, cls: type) -> timedelta:
+    micros = _structure_decimal(value, cls) * 1_000_000
+    if abs(micros) >= 86_400 * 10**6 * 999_999_999:
+        raise ValueError("expected a duration in seconds")
+    return timedelta(microseconds=int(micros))
+
+
+def _unstructure_timedelta(value: timedelta) -> str:
+    total = Decimal(value.days * 86400 + value.seconds) + Decimal(value.microseconds) / 10**6
+    return str(total.normalize()) if total else "0"
+
+
+# These hooks raise ValueError, not TypeError, for documents of the wrong shape: that is
+# what cattrs and our error collection treat as an invalid value in the data.
+def _structure_violation(value: object, _: type) -> Violation:
+    if not isinstance(value, Mapping):
+        raise ValueError("expected a mapping with code and params")  # noqa: TRY004
+    extra = set(value) - {"code", "params"}
+    if extra:
+        raise ForbiddenExtraKeysError("", Violation, extra)
+    code, params = value.get("code"), value.get("params", {})
+    if not isinstance(code, str):
+        raise ValueError("expected the code as a string")  # noqa: TRY004
+    if not isinstance(params, Mapping):
+        raise ValueError("expected params as a mapping")  # noqa: TRY004
+    try:
+        return Violation(code, params)
+    except TypeError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _enum_value(member: enum.Enum) -> Any:
+    return member.value
+
+
+def _is_frozenset(tp: object) -> bool:
+    return tp is frozenset or typing.get_origin(tp) is frozenset
+
+
+def _sort_key(item: object) -> str:
+    return json.dumps(item, sort_keys=True, default=str)
+
+
+def _frozenset_unstructure_factory(tp: Any, conv: cattrs.Converter) -> Callable[[Any], list[Any]]:
+    args = typing.get_args(tp)
+    inner = conv.get_unstructure_hook(args[0]) if args else conv.unstructure
+
+    def unstructure_frozenset(value: frozenset[Any]) -> list[Any]:
+        return sorted((inner(item) for item in value), key=_sort_key)
+
+    return unstructure_frozenset
+
+
+def _is_enum(tp: object) -> bool:
+    return isinstance(tp, type) and issubclass(tp, enum.Enum)
+
+
+def make_converter() -> cattrs.Converter:
+    """A new converter with every wire-format choice of the library (see the module)."""
+    conv = cattrs.Converter(forbid_extra_keys=True)
+    conv.register_unstructure_hook(datetime, lambda value: require_aware(value).isoformat())
+    conv.register_structure_hook(datetime, _structure_datetime)
+    conv.register_unstructure_hook(date, lambda value: value.isoformat())
+    conv.register_structure_hook(date, _structure_date)
+    conv.register_unstructure_hook(Decimal, str)
+    conv.register_structure_hook(Decimal, _structure_decimal)
+    conv.register_unstructure_hook(timedelta, _unstructure_timedelta)
+    conv.register_structure_hook(timedelta, _structure_timedelta)
+    conv.register_unstructure_hook(
+        Violation,
+        lambda v: {"code": v.code, "params": conv.unstructure(dict(v.params))},
+    )
+    conv.register_structure_hook(Violation, _structure_violation)
+    conv.register_unstructure_hook_factory(_is_frozenset, _frozenset_unstructure_factory)
+    # StrEnum members are str instances, which cattrs would pass through as they are.
+    conv.register_unstructure_hook(enum.StrEnum, _enum_value)
+    conv.register_unstructure_hook_factory(_is_enum, lambda _tp: _enum_value)
+    return conv
+
+
+#: The library's converter. Use :func:`structure` to get our errors instead of cattrs'.
+converter = make_converter()
+
+
+def unstructure(value: object) -> Any:
+    """``value`` as JSON-ready data (dicts, lists, strings, numbers, booleans, None)."""
+    return converter.unstructure(value)
+
+
+def structure(data: object, cls: type[T]) -> T:
+    """Build a ``cls`` from JSON-ready ``data``.
+
+    Raises:
+        SelfcareError: ``serialization.invalid_value``, ``serialization.missing_key``,
+            ``serialization.extra_keys``, or the entity's own violation codes.
+    """
+    try:
+        return converter.structure(data, cls)
+    except SelfcareError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - every cattrs failure becomes our error
+        found: list[Violation] = []
+        _collect(exc, "$", found)
+        raise SelfcareError(*found) from None
+
+
+def _collect(exc: BaseException, path: str, found: list[Violation]) -> None:
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        with_notes, without = exc.group_exceptions()
+        for inner, note in with_notes:
+            _collect(inner, path + _step(note), found)
+        for inner in without:
+            _collect(inner, path, found)
+    elif isinstance(exc, cattrs.BaseValidationError):
+        for inner in exc.exceptions:
+            _collect(inner, path, found)
+    elif isinstance(exc, SelfcareError):
+        found.extend(exc.violations)
+    elif isinstance(exc, ForbiddenExtraKeysError):
+        found.append(
+            Violation(
+                "serialization.extra_keys",
+                {"path": path, "keys": tuple(sorted(str(k)[:64] for k in exc.extra_fields))},
+            )
+        )
+    elif isinstance(exc, KeyError):
+        found.append(Violation("serialization.missing_key", {"path": path}))
+    else:
+        # Only our own hooks' texts ("expected ...") are shown: other texts (an enum's
+        # "'x' is not a valid ...") would echo the input, which may be personal data.
+        text = str(exc)
+        expected = text[len("expected ") :] if text.startswith("expected ") else "a valid value"
+        found.append(Violation("serialization.invalid_value", {"path": path, "expected": expected}))
+
+
+def _step(note: object) -> str:
+    name = getattr(note, "name", None)
+    if isinstance(name, str):
+        return f".{name}"
+    index = getattr(note, "index", None)
+    if index is None:
+        index = getattr(note, "key", None)
+    return f"[{index!r}]"

@@ -1,0 +1,149 @@
+"""Every public entity round-trips through the one converter, and junk gives our error."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from selfcare import Decision, Money, SelfcareError, Violation
+from selfcare.serialization import make_converter, structure, unstructure
+from selfcare.testing.strategies import ENTITIES
+
+
+@pytest.mark.parametrize("cls", sorted(ENTITIES, key=lambda c: c.__qualname__), ids=str)
+@given(data=st.data())
+def test_every_entity_round_trips_through_json(cls: type, data: st.DataObject) -> None:
+    value = data.draw(ENTITIES[cls])
+    wire = json.loads(json.dumps(unstructure(value)))
+    assert structure(wire, cls) == value
+
+
+def test_registry_holds_the_core_entities() -> None:
+    assert {Violation, Decision, Money} <= set(ENTITIES)
+
+
+@attrs.frozen
+class Sample:
+    when: datetime
+    day: date
+    amount: Decimal
+    tags: frozenset[str]
+    wait: timedelta
+    items: tuple[Money, ...] = ()
+
+
+SAMPLE = Sample(
+    when=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+    day=date(2026, 1, 2),
+    amount=Decimal("12.90"),
+    tags=frozenset({"b", "a", "c"}),
+    wait=timedelta(minutes=5, microseconds=500_000),
+    items=(Money("1.00", "EUR"),),
+)
+
+
+def test_wire_format_choices() -> None:
+    assert unstructure(SAMPLE) == {
+        "when": "2026-01-02T03:04:05+00:00",
+        "day": "2026-01-02",
+        "amount": "12.90",
+        "tags": ["a", "b", "c"],
+        "wait": "300.5",
+        "items": [{"amount": "1.00", "currency": "EUR"}],
+    }
+    assert structure(unstructure(SAMPLE), Sample) == SAMPLE
+    assert unstructure(timedelta(0)) == "0"
+
+
+def _wire(**changes: Any) -> dict[str, Any]:
+    wire: dict[str, Any] = unstructure(SAMPLE)
+    wire.update(changes)
+    return wire
+
+
+@pytest.mark.parametrize(
+    ("changes", "code", "path"),
+    [
+        ({"when": "2026-01-02T03:04:05"}, "time.naive_datetime", None),
+        ({"when": "yesterday"}, "time.not_a_datetime", None),
+        ({"when": 5}, "time.not_a_datetime", None),
+        ({"day": "2026-02-30"}, "serialization.invalid_value", "$.day"),
+        ({"amount": 1.5}, "serialization.invalid_value", "$.amount"),
+        ({"amount": "NaN"}, "serialization.invalid_value", "$.amount"),
+        ({"amount": "1" * 100}, "serialization.invalid_value", "$.amount"),
+        (
+            {"items": [{"amount": "1", "currency": "XXX"}]},
+            "serialization.invalid_value",
+            "$.items[0].currency",
+        ),
+        ({"items": [{"amount": "1"}]}, "serialization.missing_key", "$.items[0].currency"),
+        ({"extra": 1}, "serialization.extra_keys", "$"),
+    ],
+)
+def test_bad_documents_give_selfcare_errors_with_paths(
+    changes: dict[str, Any], code: str, path: str | None
+) -> None:
+    with pytest.raises(SelfcareError) as info:
+        structure(_wire(**changes), Sample)
+    assert code in info.value.codes
+    if path is not None:
+        found = [v for v in info.value.violations if v.code == code]
+        assert found[0].params["path"] == path
+
+
+def test_invalid_values_do_not_echo_the_input() -> None:
+    with pytest.raises(SelfcareError) as info:
+        structure(_wire(items=[{"amount": "1", "currency": "131052-308T"}]), Sample)
+    assert "131052" not in repr(info.value)
+    assert info.value.violations[0].params["expected"] == "a valid value"
+
+
+def test_missing_keys_are_reported_with_their_path() -> None:
+    wire = _wire()
+    del wire["amount"]
+    with pytest.raises(SelfcareError) as info:
+        structure(wire, Sample)
+    assert info.value.violations[0] == Violation("serialization.missing_key", {"path": "$.amount"})
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        None,
+        [],
+        "x",
+        1,
+        {"code": 1},
+        {"code": "time.naive_datetime", "params": []},
+        {"code": "x", "params": {}, "extra": 1},
+        {"code": "time.naive_datetime", "params": {"name": 1.5}},
+    ],
+)
+def test_malformed_violations_are_refused(junk: object) -> None:
+    with pytest.raises(SelfcareError):
+        structure(junk, Violation)
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(),
+        lambda c: st.lists(c) | st.dictionaries(st.text(), c),
+        max_leaves=10,
+    )
+)
+def test_junk_only_ever_raises_selfcare_error(junk: object) -> None:
+    for cls in (Sample, Money, Decision, Violation):
+        with contextlib.suppress(SelfcareError):
+            structure(junk, cls)
+
+
+def test_make_converter_builds_independent_converters() -> None:
+    assert make_converter() is not make_converter()
