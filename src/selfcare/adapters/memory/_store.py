@@ -1,0 +1,199 @@
+"""The storage engine behind the in-memory adapters.
+
+A :class:`MemoryDatabase` holds named tables of immutable entities and one re-entrant
+lock. A :class:`MemoryUnitOfWork` holds that lock from ``__enter__`` to ``__exit__``, so
+units of work are serialised, and keeps an undo log so that a rollback restores exactly
+what it changed (O(changes), not O(table)).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from types import TracebackType
+from typing import Generic, Self, TypeVar
+
+from selfcare.core.decision import Violation
+from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
+
+__all__ = ["MemoryDatabase", "MemoryTable", "MemoryUnitOfWork"]
+
+K = TypeVar("K")
+E = TypeVar("E")
+
+_MISSING = object()
+
+
+class MemoryDatabase:
+    """Named tables sharing one lock and one undo log."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self._tables: dict[str, MemoryTable[object, object]] = {}
+        self._undo: list[tuple[MemoryTable[object, object], object, object]] | None = None
+        #: How many units of work are open on this thread (the lock is re-entrant).
+        self.depth = 0
+
+    def table(self, name: str) -> MemoryTable[object, object]:
+        """The table ``name``, created empty on first use."""
+        with self.lock:
+            if name not in self._tables:
+                self._tables[name] = MemoryTable(self, name)
+            return self._tables[name]
+
+    def _record(self, table: MemoryTable[object, object], key: object, previous: object) -> None:
+        if self._undo is not None:
+            self._undo.append((table, key, previous))
+
+    def begin(self) -> None:
+        """Start recording changes (the caller holds the lock)."""
+        self._undo = []
+
+    def commit(self) -> None:
+        """Keep every change since :meth:`begin`."""
+        self._undo = []
+
+    def rollback(self) -> None:
+        """Undo every change since :meth:`begin`, newest first."""
+        undo, self._undo = self._undo or [], None
+        for table, key, previous in reversed(undo):
+            table._restore(key, previous)
+        self._undo = []
+
+    def end(self) -> None:
+        """Stop recording."""
+        self._undo = None
+
+
+class MemoryTable(Generic[K, E]):
+    """A dict of immutable entities with insert, compare-and-set update and scans."""
+
+    def __init__(self, database: MemoryDatabase, name: str) -> None:
+        self._db = database
+        self.name = name
+        self._rows: dict[K, E] = {}
+
+    def get(self, key: K) -> E | None:
+        """The entity under ``key`` or ``None``."""
+        with self._db.lock:
+            return self._rows.get(key)
+
+    def require(self, key: K) -> E:
+        """The entity under ``key``; :class:`NotFound` when absent."""
+        with self._db.lock:
+            try:
+                return self._rows[key]
+            except KeyError:
+                raise NotFound(Violation("store.not_found", {"entity": self.name})) from None
+
+    def insert(self, key: K, entity: E) -> None:
+        """Store a new entity; :class:`AlreadyExists` when ``key`` is taken."""
+        with self._db.lock:
+            if key in self._rows:
+                raise AlreadyExists(Violation("store.already_exists", {"entity": self.name}))
+            self._db._record(self, key, _MISSING)  # type: ignore[arg-type]
+            self._rows[key] = entity
+
+    def compare_and_set(self, key: K, entity: E, expected_version: int) -> None:
+        """Replace the entity if the stored one has ``expected_version``.
+
+        Raises:
+            NotFound: nothing is stored under ``key``.
+            ConcurrencyConflict: the stored version is another.
+        """
+        with self._db.lock:
+            current = self.require(key)
+            if getattr(current, "version", None) != expected_version:
+                raise ConcurrencyConflict(Violation("store.conflict", {"entity": self.name}))
+            self._db._record(self, key, current)  # type: ignore[arg-type]
+            self._rows[key] = entity
+
+    def put(self, key: K, entity: E) -> None:
+        """Insert or replace without a version check (for entities that have none)."""
+        with self._db.lock:
+            self._db._record(self, key, self._rows.get(key, _MISSING))  # type: ignore[arg-type]
+            self._rows[key] = entity
+
+    def delete(self, key: K) -> bool:
+        """Remove ``key``; whether it was there."""
+        with self._db.lock:
+            if key not in self._rows:
+                return False
+            self._db._record(self, key, self._rows[key])  # type: ignore[arg-type]
+            del self._rows[key]
+            return True
+
+    def scan(self, where: Callable[[E], bool] | None = None) -> list[E]:
+        """Every entity (matching ``where``), in insertion order."""
+        with self._db.lock:
+            rows = list(self._rows.values())
+        return rows if where is None else [row for row in rows if where(row)]
+
+    def __len__(self) -> int:
+        with self._db.lock:
+            return len(self._rows)
+
+    def __iter__(self) -> Iterator[E]:
+        return iter(self.scan())
+
+    def _restore(self, key: K, previous: object) -> None:
+        if previous is _MISSING:
+            self._rows.pop(key, None)
+        else:
+            self._rows[key] = previous  # type: ignore[assignment]
+
+
+class MemoryUnitOfWork:
+    """A unit of work over a :class:`MemoryDatabase`; subclass it to add repositories.
+
+    >>> db = MemoryDatabase()
+    >>> table = db.table("things")
+    >>> with MemoryUnitOfWork(db) as uow:
+    ...     table.insert("a", 1)
+    ...     # no commit: rolled back on exit
+    >>> table.get("a") is None
+    True
+    >>> with MemoryUnitOfWork(db) as uow:
+    ...     table.insert("a", 1)
+    ...     uow.commit()
+    >>> table.get("a")
+    1
+    """
+
+    def __init__(self, database: MemoryDatabase) -> None:
+        self.database = database
+
+    def __enter__(self) -> Self:
+        db = self.database
+        db.lock.acquire()
+        db.depth += 1
+        if db.depth == 1:
+            db.begin()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        db = self.database
+        try:
+            if db.depth == 1:
+                db.rollback()
+                db.end()
+        finally:
+            db.depth -= 1
+            db.lock.release()
+
+    def commit(self) -> None:
+        """Keep the changes made so far. A nested unit of work joins the outer one:
+        only the outermost commit counts."""
+        if self.database.depth == 1:
+            self.database.commit()
+
+    def rollback(self) -> None:
+        """Undo the changes made since the last commit (of the outermost unit)."""
+        if self.database.depth == 1:
+            self.database.rollback()
+            self.database.begin()

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import threading
+
+import attrs
+import pytest
+
+from selfcare import ConcurrencyConflict, NotFound
+from selfcare.adapters.memory import MemoryDatabase, MemoryUnitOfWork
+from selfcare.core.errors import AlreadyExists
+from selfcare.core.ports import bump
+
+
+@attrs.frozen
+class Thing:
+    id: str
+    value: int = 0
+    version: int = 1
+
+
+def test_insert_refuses_duplicates() -> None:
+    table = MemoryDatabase().table("things")
+    table.insert("a", Thing("a"))
+    with pytest.raises(AlreadyExists):
+        table.insert("a", Thing("a"))
+
+
+def test_compare_and_set_accepts_only_the_next_version() -> None:
+    table = MemoryDatabase().table("things")
+    first = Thing("a")
+    table.insert("a", first)
+    second = bump(first, value=2)
+    assert second.version == 2
+    table.compare_and_set("a", second, expected_version=1)
+    with pytest.raises(ConcurrencyConflict):
+        table.compare_and_set("a", bump(first, value=3), expected_version=1)
+    with pytest.raises(NotFound):
+        table.compare_and_set("b", Thing("b"), expected_version=0)
+    assert table.require("a").value == 2
+
+
+def test_unit_of_work_rolls_back_everything_it_did_not_commit() -> None:
+    db = MemoryDatabase()
+    table = db.table("things")
+    table.insert("keep", Thing("keep"))
+
+    def use_case() -> None:
+        with MemoryUnitOfWork(db) as uow:
+            table.insert("new", Thing("new"))
+            table.compare_and_set("keep", bump(table.require("keep"), value=9), 1)
+            table.put("p", Thing("p"))
+            table.delete("keep")
+            uow.commit()  # a commit, then more work that fails
+            table.insert("late", Thing("late"))
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        use_case()
+    assert {t.id for t in table} == {"new", "p"}
+    assert table.get("late") is None
+
+
+def test_explicit_rollback_and_nested_units_join_the_outer_one() -> None:
+    db = MemoryDatabase()
+    table = db.table("things")
+    with MemoryUnitOfWork(db) as outer:
+        table.insert("a", Thing("a"))
+        outer.rollback()
+        table.insert("b", Thing("b"))
+        with MemoryUnitOfWork(db) as inner:
+            table.insert("c", Thing("c"))
+            inner.commit()  # joins the outer unit: not yet durable
+        outer.commit()
+    assert sorted(t.id for t in table.scan()) == ["b", "c"]
+    with MemoryUnitOfWork(db), MemoryUnitOfWork(db) as inner:
+        table.insert("d", Thing("d"))
+        inner.commit()
+        # the outer unit never commits
+    assert table.get("d") is None
+    assert len(table) == 2
+    assert table.scan(lambda t: t.id == "b") == [Thing("b")]
+    assert not table.delete("zzz")
+
+
+def test_concurrent_compare_and_set_lets_exactly_one_writer_win() -> None:
+    table = MemoryDatabase().table("things")
+    table.insert("a", Thing("a"))
+    wins: list[int] = []
+    barrier = threading.Barrier(8)
+
+    def writer(n: int) -> None:
+        current = table.require("a")
+        barrier.wait()
+        try:
+            table.compare_and_set("a", bump(current, value=n), current.version)
+            wins.append(n)
+        except ConcurrencyConflict:
+            pass
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(wins) == 1
+    assert table.require("a").value == wins[0]
