@@ -32,8 +32,7 @@ class ViolationsDirective(SphinxDirective):
             by_source.setdefault(entry.source, []).append(entry)
         lines: list[str] = []
         for source in sorted(by_source):
-            domain = source.removesuffix(".toml")
-            title = f"``selfcare.{domain}``" if domain != "core" else "core"
+            title = source.removesuffix(".toml").replace("_", ": ")
             lines += [title, "-" * len(title), ""]
             for entry in sorted(by_source[source], key=lambda e: e.code):
                 params = ", ".join(f"``{p}``" for p in entry.params) or "none"
