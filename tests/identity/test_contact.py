@@ -1,0 +1,98 @@
+"""E-mail addresses and phone numbers: normalisation, limits and refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from selfcare import SelfcareError
+from selfcare.identity.contact import EmailAddress, PhoneNumber, require_mobile
+from selfcare.serialization import structure, unstructure
+
+
+def test_email_is_stripped_and_its_domain_lower_cased() -> None:
+    address = EmailAddress.parse("  Anna.Li@Example.FI\t")
+    assert address.value == "Anna.Li@example.fi"
+    assert str(address) == "Anna.Li@example.fi"
+    assert address.canonical == "anna.li@example.fi"
+
+
+def test_emails_compare_case_insensitively() -> None:
+    assert EmailAddress.parse("ANNA.LI@EXAMPLE.FI") == EmailAddress.parse("anna.li@example.fi")
+    assert len({EmailAddress.parse("A@b.fi"), EmailAddress.parse("a@B.FI")}) == 1
+
+
+def test_email_round_trips_through_the_converter() -> None:
+    address = EmailAddress.parse("Anna@Äänekoski.fi")
+    assert structure(unstructure(address), EmailAddress) == address
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("", "email.empty"),
+        ("   ", "email.empty"),
+        ("anna.example.fi", "email.invalid_format"),
+        ("anna..li@example.fi", "email.invalid_format"),
+        (".anna@example.fi", "email.invalid_format"),
+        ("anna li@example.fi", "email.invalid_format"),
+        ("anna@localhost", "email.invalid_domain"),
+        ("anna@[192.0.2.1]", "email.invalid_domain"),
+        ("anna@-example.fi", "email.invalid_domain"),
+        ("anna@example.fi.", "email.invalid_domain"),
+        ("anna@192.0.2.1", "email.invalid_domain"),
+        ("a" * 65 + "@example.fi", "email.local_part_too_long"),
+        ("a" * 10 + "@" + ".".join(["b" * 60] * 4) + ".fi", "email.too_long"),
+        ("a@" + ".".join(["b" * 60] * 5) + ".fi", "email.domain_too_long"),
+        ("a" * 2000, "email.too_long"),
+    ],
+)
+def test_bad_emails_are_refused_with_their_code(text: str, code: str) -> None:
+    with pytest.raises(SelfcareError) as caught:
+        EmailAddress.parse(text)
+    assert code in caught.value.codes
+
+
+def test_phone_numbers_become_e164() -> None:
+    assert PhoneNumber.parse("040 123 4567", "FI").e164 == "+358401234567"
+    assert PhoneNumber.parse("070-123 45 67", "SE").e164 == "+46701234567"
+    assert PhoneNumber.parse("412 34 567", "NO").e164 == "+4741234567"
+    assert PhoneNumber.parse("20 12 34 56", "DK").e164 == "+4520123456"
+    assert PhoneNumber.parse("00358 40 123 4567", "FI").e164 == "+358401234567"
+
+
+def test_only_mobile_numbers_may_receive_a_code() -> None:
+    assert require_mobile(PhoneNumber.parse("040 123 4567"))
+    assert require_mobile(PhoneNumber.parse("09 1234 567")).codes == ("phone.not_mobile",)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("", "phone.empty"),
+        ("040 ABC 4567", "phone.invalid_format"),
+        ("040\x00123", "phone.invalid_format"),
+        ("1" * 100, "phone.invalid_format"),
+        ("040+1234567", "phone.invalid_format"),
+        ("+", "phone.invalid_format"),
+        ("040 12", "phone.invalid_number"),
+    ],
+)
+def test_bad_phone_numbers_are_refused(text: str, code: str) -> None:
+    with pytest.raises(SelfcareError) as caught:
+        PhoneNumber.parse(text, "FI")
+    assert caught.value.codes == (code,)
+
+
+def test_phone_round_trips_and_refuses_tampered_data() -> None:
+    number = PhoneNumber.parse("040 123 4567")
+    assert structure(unstructure(number), PhoneNumber) == number
+    with pytest.raises(SelfcareError):
+        structure({"region": "SE", "e164": "+358401234567"}, PhoneNumber)
+    with pytest.raises(SelfcareError):
+        PhoneNumber(region="FI", e164="0401234567")
+
+
+def test_unknown_region_is_refused() -> None:
+    with pytest.raises(SelfcareError) as caught:
+        PhoneNumber.parse("040 123 4567", "XX")
+    assert caught.value.codes == ("phone.unsupported_region",)
