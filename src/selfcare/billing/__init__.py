@@ -1,1 +1,101 @@
-"""selfcare.billing: see the package documentation."""
+"""selfcare.billing: VAT, the charges of a month, billing agreements, reference numbers,
+invoices and the employer's mobile policy (salary deduction).
+
+:class:`~selfcare.core.money.Money` and :class:`~selfcare.core.money.Currency` live in the
+core (the catalog prices with them) and are re-exported here.
+"""
+
+from selfcare.billing.model import (
+    BillingAgreement,
+    BillingMethod,
+    BillingPeriod,
+    ChargeableService,
+    ChargeKind,
+    DeductionEntry,
+    DeductionStatement,
+    Invoice,
+    InvoiceLine,
+    MobilePolicy,
+    PayerSplit,
+    PlanChange,
+    QuotedCharge,
+    SplitLine,
+    VatBreakdownRow,
+)
+from selfcare.billing.references import (
+    KidMethod,
+    create_fi_reference,
+    create_kid,
+    create_ocr_reference,
+    create_rf_reference,
+    format_fi_reference,
+    format_rf_reference,
+    validate_fi_reference,
+    validate_kid,
+    validate_ocr_reference,
+    validate_rf_reference,
+)
+from selfcare.billing.rules import (
+    charges_for_period,
+    check_billing_agreement,
+    deduction_statement,
+    deductions_of,
+    has_valid_billing_agreement,
+    payer_split,
+    prorate,
+)
+from selfcare.billing.vat import (
+    NORDIC_VAT,
+    PriceBasis,
+    VatAmounts,
+    VatCategory,
+    VatRate,
+    VatTable,
+    split_vat,
+)
+from selfcare.core.money import Currency, Money
+
+__all__ = [
+    "NORDIC_VAT",
+    "BillingAgreement",
+    "BillingMethod",
+    "BillingPeriod",
+    "ChargeKind",
+    "ChargeableService",
+    "Currency",
+    "DeductionEntry",
+    "DeductionStatement",
+    "Invoice",
+    "InvoiceLine",
+    "KidMethod",
+    "MobilePolicy",
+    "Money",
+    "PayerSplit",
+    "PlanChange",
+    "PriceBasis",
+    "QuotedCharge",
+    "SplitLine",
+    "VatAmounts",
+    "VatBreakdownRow",
+    "VatCategory",
+    "VatRate",
+    "VatTable",
+    "charges_for_period",
+    "check_billing_agreement",
+    "create_fi_reference",
+    "create_kid",
+    "create_ocr_reference",
+    "create_rf_reference",
+    "deduction_statement",
+    "deductions_of",
+    "format_fi_reference",
+    "format_rf_reference",
+    "has_valid_billing_agreement",
+    "payer_split",
+    "prorate",
+    "split_vat",
+    "validate_fi_reference",
+    "validate_kid",
+    "validate_ocr_reference",
+    "validate_rf_reference",
+]
