@@ -603,6 +603,11 @@ class ScheduledChange:
     bundle_items: frozenset[str] = attrs.field(default=frozenset(), converter=_str_set)
 
 
+def _is_iccid(_instance: object, _attribute: object, value: Asset | None) -> None:
+    if value is not None and value.kind is not AssetKind.ICCID:
+        raise SelfcareError(Violation("asset.invalid_iccid", {}))
+
+
 @final
 @attrs.frozen(kw_only=True)
 class ProductInstance:
@@ -611,7 +616,8 @@ class ProductInstance:
     ``start`` and ``end`` are what seed 002's "ordered services" view shows; ``end`` is
     ``None`` until further notice. ``commitment_end`` is the end of a fixed term
     (calendar months in the operator's zone); a downgrade is refused before it.
-    ``bundle_items`` are the offerings picked into a bundle.
+    ``bundle_items`` are the offerings picked into a bundle. ``sim`` is the SIM card
+    (ICCID) of a subscription attached to a phone number (seed 004's main SIM).
     """
 
     id: str
@@ -619,6 +625,7 @@ class ProductInstance:
     relationship_id: RelationshipId
     status: ProductStatus
     asset: Asset | None = None
+    sim: Asset | None = attrs.field(default=None, validator=_is_iccid)
     quantity: int = 1
     start: datetime | None = attrs.field(default=None, converter=_aware_or_none)
     end: datetime | None = attrs.field(default=None, converter=_aware_or_none)
@@ -739,6 +746,14 @@ class QuoteLine:
     usage_note: LocalizedText | None = None
 
 
+def _item_tuple(value: Iterable[OrderItem]) -> tuple[OrderItem, ...]:
+    return tuple(value)
+
+
+def _line_tuple(value: Iterable[QuoteLine]) -> tuple[QuoteLine, ...]:
+    return tuple(value)
+
+
 @final
 @attrs.frozen(kw_only=True)
 class OrderQuote:
@@ -746,8 +761,8 @@ class OrderQuote:
     confirmed with :func:`selfcare.catalog.service.place_order`."""
 
     relationship_id: RelationshipId
-    items: tuple[OrderItem, ...] = attrs.field(converter=tuple)
-    lines: tuple[QuoteLine, ...] = attrs.field(converter=tuple)
+    items: tuple[OrderItem, ...] = attrs.field(converter=_item_tuple)
+    lines: tuple[QuoteLine, ...] = attrs.field(converter=_line_tuple)
     quoted_at: datetime = attrs.field(converter=_quoted_at_time)
 
     def monthly_totals(self) -> Mapping[Currency, Money]:
@@ -790,8 +805,8 @@ class ProductOrder:
     id: str
     relationship_id: RelationshipId
     idempotency_key: str
-    items: tuple[OrderItem, ...] = attrs.field(converter=tuple)
-    lines: tuple[QuoteLine, ...] = attrs.field(converter=tuple)
+    items: tuple[OrderItem, ...] = attrs.field(converter=_item_tuple)
+    lines: tuple[QuoteLine, ...] = attrs.field(converter=_line_tuple)
     state: OrderState = OrderState.ACKNOWLEDGED
     placed_at: datetime = attrs.field(converter=_placed_at_time)
     placed_by: AccountId | None = None
