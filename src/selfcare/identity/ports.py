@@ -1,0 +1,178 @@
+"""Ports of the registration and account use cases: what *you* implement.
+
+- :class:`AccountRepository`, :class:`RegistrationRepository`: storage, with the
+  compare-and-set semantics of :mod:`selfcare.core.ports`; grouped in an
+  :class:`IdentityUnitOfWork`.
+- :class:`CustomerDirectory`: read-only access to the operator's customer system.
+  The library never writes to it.
+- :class:`PasswordHasher`: the default is
+  :class:`~selfcare.identity.hashing.ScryptHasher`.
+- :class:`Notifier`: receives the e-mails and SMS the library composes
+  (:class:`OutgoingMessage`); your service renders and sends them.
+- :class:`FeedbackInbox`: receives feedback for customer service.
+
+The memory adapters in :mod:`selfcare.adapters.memory.identity` implement all of them;
+:mod:`selfcare.testing.contracts.identity` holds the contract suites for yours.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Protocol, final, runtime_checkable
+
+import attrs
+
+from selfcare.core.ports import UnitOfWork
+from selfcare.identity.profile import Language
+
+if TYPE_CHECKING:
+    from selfcare.identity.account import Account, Feedback
+    from selfcare.identity.contact import EmailAddress
+    from selfcare.identity.customers import CustomerRecord
+    from selfcare.identity.national_id import NationalId
+    from selfcare.identity.registration import Registration
+
+__all__ = [
+    "AccountRepository",
+    "Channel",
+    "CustomerDirectory",
+    "FeedbackInbox",
+    "IdentityUnitOfWork",
+    "Notifier",
+    "OutgoingMessage",
+    "PasswordHasher",
+    "RegistrationRepository",
+]
+
+
+@runtime_checkable
+class PasswordHasher(Protocol):
+    """Hashes passwords into self-describing strings and checks them."""
+
+    def hash(self, password: str) -> str:
+        """The encoded hash of ``password`` with a fresh salt."""
+        ...
+
+    def verify(self, password: str, encoded: str) -> bool:
+        """Whether ``password`` matches ``encoded``, compared in constant time; a
+        malformed ``encoded`` is no match (never an exception)."""
+        ...
+
+    def needs_rehash(self, encoded: str) -> bool:
+        """Whether ``encoded`` was made with other parameters than the current ones."""
+        ...
+
+
+class CustomerDirectory(Protocol):
+    """Read-only view of the operator's customer system."""
+
+    def find_by_national_id(self, national_id: NationalId) -> Sequence[CustomerRecord]:
+        """Every customer relationship that has ``national_id`` on file.
+
+        The rules check :meth:`~selfcare.identity.customers.CustomerRecord.is_on_file`
+        again, so a directory that also returns records found by other means (a name
+        on the invoice) cannot link the wrong person.
+        """
+        ...
+
+
+class AccountRepository(Protocol):
+    """Accounts, unique by id, by e-mail address (case-folded) and by national id.
+
+    ``add`` raises :class:`~selfcare.core.errors.AlreadyExists` when the id, the
+    e-mail address or the national id is taken; ``update`` is compare-and-set on
+    ``account.version - 1`` (:class:`~selfcare.core.errors.ConcurrencyConflict`,
+    :class:`~selfcare.core.errors.NotFound`) and raises ``AlreadyExists`` when the
+    new e-mail address belongs to another account.
+    """
+
+    def add(self, account: Account) -> None:
+        """Store a new account."""
+        ...
+
+    def update(self, account: Account) -> None:
+        """Replace the stored account whose version is ``account.version - 1``."""
+        ...
+
+    def get(self, account_id: str) -> Account | None:
+        """The account with ``account_id``, or ``None``."""
+        ...
+
+    def find_by_email(self, email: EmailAddress) -> Account | None:
+        """The account whose username is ``email`` (case-insensitively), or ``None``."""
+        ...
+
+    def find_by_national_id(self, national_id: NationalId) -> Account | None:
+        """The account of ``national_id`` (compared in compact form), or ``None``."""
+        ...
+
+
+class RegistrationRepository(Protocol):
+    """Registrations in progress (and finished ones, for audit), unique by id."""
+
+    def add(self, registration: Registration) -> None:
+        """Store a new registration; ``AlreadyExists`` when the id is taken."""
+        ...
+
+    def update(self, registration: Registration) -> None:
+        """Compare-and-set on ``registration.version - 1``."""
+        ...
+
+    def get(self, registration_id: str) -> Registration | None:
+        """The registration with ``registration_id``, or ``None``."""
+        ...
+
+
+class IdentityUnitOfWork(UnitOfWork, Protocol):
+    """A transaction over the identity repositories."""
+
+    accounts: AccountRepository
+    registrations: RegistrationRepository
+
+
+class Channel(enum.StrEnum):
+    """How a message reaches its recipient."""
+
+    EMAIL = "email"
+    SMS = "sms"
+
+
+@final
+@attrs.frozen(kw_only=True)
+class OutgoingMessage:
+    """An e-mail or SMS for your service to render and send.
+
+    Attributes:
+        template: what to send, e.g. ``registration.completed`` (see
+            :doc:`/tutorials/registration` for the list).
+        channel: e-mail or SMS.
+        recipient: the e-mail address or E.164 phone number.
+        language: the language to render the message in.
+        params: values for the template (names, dates); never a password.
+        secret: the token for a verification link, when the message carries one
+            (never in ``repr``).
+    """
+
+    template: str
+    channel: Channel
+    recipient: str
+    language: Language
+    params: Mapping[str, str] = attrs.field(factory=dict)
+    secret: str | None = attrs.field(default=None, repr=False)
+
+
+class Notifier(Protocol):
+    """Receives the messages the library composes; sending them is yours."""
+
+    def send(self, message: OutgoingMessage) -> None:
+        """Queue or send ``message``."""
+        ...
+
+
+class FeedbackInbox(Protocol):
+    """Where feedback to customer service goes (seed 002)."""
+
+    def submit(self, feedback: Feedback) -> None:
+        """Hand ``feedback`` over to customer service."""
+        ...
