@@ -1,0 +1,381 @@
+"""Password rules: the registration rules of seed 001 plus a strength estimate.
+
+:func:`check_password` reports every rule a password breaks, at once, as codes:
+
+- ``password.too_short`` / ``password.too_long``: the length in Unicode code points
+  (NIST SP 800-63B 5.1.1.2 counts each code point as one character), between
+  :attr:`PasswordPolicy.min_length` (10, seed 001) and
+  :attr:`PasswordPolicy.max_length` (256; NIST asks to allow at least 64).
+- ``password.missing_digit``, ``password.missing_upper``, ``password.missing_lower``:
+  the character classes of seed 001, in any script. A *digit* is any Unicode decimal
+  digit (category Nd: ``7``, Arabic-Indic ``٧``, fullwidth ``７``; not superscripts
+  such as ``²``); an *upper-case letter* is any character that lower-casing changes
+  (``A``, ``Ä``, ``Ø``, Greek ``Ω``, Cyrillic ``Ж``; title-case digraphs such as ``ǅ``
+  count too); a *lower-case letter* is any character that upper-casing changes (``a``,
+  ``ä``, ``ß``, ``ω``). Letters of scripts without case (Arabic, CJK) count as neither.
+- ``password.contains_personal``: the personal rule of seed 001, "no three consecutive
+  characters from the user's name or e-mail address", defined as follows. The password
+  and each personal input are NFKC-normalised and case-folded, and the Nordic letters
+  are folded to their base letters (``ä``->``a``, ``å``->``a``, ``ö``->``o``,
+  ``ø``->``o``, ``æ``->``ae``, ``ü``->``u``), so that a letter matches itself with or
+  without its marks. Each personal input is split into tokens at every character that
+  is not a letter or a digit (``@``, ``.``, ``-``, spaces); tokens shorter than
+  :attr:`PasswordPolicy.personal_run` are ignored. The password breaks the rule when
+  any ``personal_run`` consecutive characters of a token occur in it. So for the name
+  "Matti Meikäläinen" the tokens are ``matti`` and ``meikalainen`` and "Xmeik4laXX1"
+  is refused (``mei``); for "anna.li@example.fi" the tokens are ``anna`` and
+  ``example`` (``li`` and ``fi`` are too short) and "Ann4-Passw0rd-long" is refused
+  (``ann``) while "Li1234567Zx" is not.
+- ``password.too_weak``: the zxcvbn score (0-4) is below
+  :attr:`PasswordPolicy.min_strength` (3; 0 turns the estimate off). zxcvbn's advice
+  comes as stable hint codes in the ``hints`` parameter (see :data:`HINTS` and
+  :func:`hint_message`), never as English text. The personal tokens are given to
+  zxcvbn as a dictionary too.
+
+Bounded time: zxcvbn's matching grows quickly with the length of the password (and
+its l33t-substitution search exponentially with the number of distinct substitution
+characters), so the estimate looks only at the first :data:`STRENGTH_PREFIX` code
+points and tries substitutions for at most :data:`MAX_L33T_CHARACTERS` distinct
+substitution characters. A long password is therefore judged by its beginning: its
+real strength is at least that of its prefix, so a strong password is never called
+weaker than its prefix is. A password longer than :attr:`PasswordPolicy.max_length`
+is refused as ``password.too_long`` and the other rules look only at its first
+``max_length`` code points, so that a megabyte password is checked in well under a
+millisecond beyond the strength estimate; every other check is linear and runs in C.
+
+The password itself never appears in a repr, a message, a parameter or an exception.
+
+>>> check_password("kissa123").codes
+('password.too_short', 'password.missing_upper', 'password.too_weak')
+>>> check_password("Xmeik4laXX1", personal=("Matti Meikäläinen",)).codes
+('password.contains_personal',)
+>>> bool(check_password("Li1234567Zx-vuori", personal=("anna.li@example.fi",)))
+True
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any, Final, cast, final
+
+import attrs
+
+from selfcare.core.decision import Decision, Violation
+from selfcare.core.errors import SelfcareError
+
+__all__ = [
+    "HINTS",
+    "MAX_L33T_CHARACTERS",
+    "STRENGTH_PREFIX",
+    "PasswordPolicy",
+    "check_password",
+    "hint_message",
+    "password_requirements",
+    "personal_tokens",
+]
+
+#: How many leading code points zxcvbn looks at (its own limit is 72; see the module).
+STRENGTH_PREFIX: Final = 32
+#: How many distinct l33t characters (``4``, ``@``, ``$``...) zxcvbn may substitute.
+MAX_L33T_CHARACTERS: Final = 4
+# Personal inputs are names and addresses; anything longer is cut (bounded time).
+_MAX_PERSONAL_INPUT: Final = 1024
+
+# Nordic letters compared with and without their marks; applied after case-folding.
+_NORDIC_FOLDS: Final = (("ä", "a"), ("å", "a"), ("ö", "o"), ("ø", "o"), ("æ", "ae"), ("ü", "u"))
+_DIGIT: Final = re.compile(r"\d")  # Unicode decimal digits (category Nd) for str patterns
+_TOKEN_SPLIT: Final = re.compile(r"[\W_]+")  # anything but letters and digits
+
+#: zxcvbn's warnings and suggestions (its English texts) and our stable hint codes.
+_ZXCVBN_HINTS: Final = {
+    "Straight rows of keys are easy to guess.": "straight_rows",
+    "Short keyboard patterns are easy to guess.": "short_keyboard_patterns",
+    'Repeats like "aaa" are easy to guess.': "repeated_characters",
+    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".': ("repeated_patterns"),
+    'Sequences like "abc" or "6543" are easy to guess.': "sequences",
+    "Recent years are easy to guess.": "recent_years",
+    "Dates are often easy to guess.": "dates",
+    "This is a top-10 common password.": "top_10_common",
+    "This is a top-100 common password.": "top_100_common",
+    "This is a very common password.": "very_common",
+    "This is similar to a commonly used password.": "similar_to_common",
+    "A word by itself is easy to guess.": "single_word",
+    "Names and surnames by themselves are easy to guess.": "names_by_themselves",
+    "Common names and surnames are easy to guess.": "common_names",
+    "Use a few words, avoid common phrases.": "use_a_few_words",
+    "No need for symbols, digits, or uppercase letters.": "no_need_for_symbols",
+    "Add another word or two. Uncommon words are better.": "add_another_word",
+    "Use a longer keyboard pattern with more turns.": "longer_keyboard_pattern",
+    "Avoid repeated words and characters.": "avoid_repeats",
+    "Avoid sequences.": "avoid_sequences",
+    "Avoid recent years.": "avoid_recent_years",
+    "Avoid years that are associated with you.": "avoid_associated_years",
+    "Avoid dates and years that are associated with you.": "avoid_associated_dates",
+    "Capitalization doesn't help very much.": "capitalization_doesnt_help",
+    "All-uppercase is almost as easy to guess as all-lowercase.": "all_uppercase",
+    "Reversed words aren't much harder to guess.": "reversed_words",
+    "Predictable substitutions like '@' instead of 'a' don't help very much.": (
+        "predictable_substitutions"
+    ),
+}
+
+#: Every hint code ``password.too_weak`` may carry; each has a message
+#: ``password.hint.<code>`` in every language (:func:`hint_message`).
+HINTS: Final = frozenset(_ZXCVBN_HINTS.values())
+
+# zxcvbn keeps module-level state only in RANKED_DICTIONARIES, which we copy per call;
+# the lock guards the one-time lazy import against two threads importing at once.
+_IMPORT_LOCK: Final = threading.Lock()
+
+
+def _non_negative(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(cast("object", value), int) or value < 0:
+        raise SelfcareError(Violation("password.invalid_policy", {"setting": attribute.name}))
+
+
+def _check_policy(policy: PasswordPolicy) -> None:
+    if policy.max_length < max(policy.min_length, 1):
+        raise SelfcareError(Violation("password.invalid_policy", {"setting": "max_length"}))
+    if policy.min_strength > 4:
+        raise SelfcareError(Violation("password.invalid_policy", {"setting": "min_strength"}))
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PasswordPolicy:
+    """The password rules an operator configures; the defaults are seed 001's.
+
+    Attributes:
+        min_length: the fewest code points (10).
+        max_length: the most code points (256).
+        require_digit: at least one decimal digit, in any script.
+        require_upper: at least one upper-case letter, in any script.
+        require_lower: at least one lower-case letter, in any script.
+        personal_run: how many consecutive characters of the user's name or e-mail
+            address the password must not contain (3); 0 turns the rule off.
+        min_strength: the lowest zxcvbn score accepted, 0-4 (3); 0 turns it off.
+
+    Raises:
+        SelfcareError: ``password.invalid_policy`` for a negative number, a
+            ``max_length`` below ``min_length`` or a ``min_strength`` above 4.
+    """
+
+    min_length: int = attrs.field(default=10, validator=_non_negative)
+    max_length: int = attrs.field(default=256, validator=_non_negative)
+    require_digit: bool = True
+    require_upper: bool = True
+    require_lower: bool = True
+    personal_run: int = attrs.field(default=3, validator=_non_negative)
+    min_strength: int = attrs.field(default=3, validator=_non_negative)
+
+    def __attrs_post_init__(self) -> None:
+        _check_policy(self)
+
+    def help(self, lang: str = "en") -> tuple[str, ...]:
+        """The rules as sentences a UI can show before the user types.
+
+        >>> PasswordPolicy(min_strength=0).help("sv")[0]
+        'Lösenordet måste vara minst 10 tecken långt.'
+        """
+        return tuple(v.message(lang) for v in password_requirements(self))
+
+
+def password_requirements(policy: PasswordPolicy | None = None) -> tuple[Violation, ...]:
+    """Every rule of ``policy``, as the violation that breaking it would give.
+
+    Like Django's ``get_help_text``: render them with ``violation.message(lang)`` to
+    tell the user the rules before they type. ``password.too_weak`` is listed with
+    score 0 and no hints.
+
+    Returns:
+        In order, those of ``password.too_short``, ``password.too_long``,
+        ``password.missing_digit``, ``password.missing_upper``,
+        ``password.missing_lower``, ``password.contains_personal`` and
+        ``password.too_weak`` that the policy enforces.
+
+    >>> [v.code for v in password_requirements(PasswordPolicy(require_upper=False))]
+    ['password.too_short', 'password.too_long', 'password.missing_digit', \
+'password.missing_lower', 'password.contains_personal', 'password.too_weak']
+    """
+    rules = policy if policy is not None else PasswordPolicy()
+    found = [
+        Violation("password.too_short", {"min_length": rules.min_length}),
+        Violation("password.too_long", {"max_length": rules.max_length}),
+    ]
+    if rules.require_digit:
+        found.append(Violation("password.missing_digit"))
+    if rules.require_upper:
+        found.append(Violation("password.missing_upper"))
+    if rules.require_lower:
+        found.append(Violation("password.missing_lower"))
+    if rules.personal_run:
+        found.append(Violation("password.contains_personal", {"run": rules.personal_run}))
+    if rules.min_strength:
+        found.append(
+            Violation(
+                "password.too_weak",
+                {"score": 0, "min_score": rules.min_strength, "hints": ()},
+            )
+        )
+    return tuple(found)
+
+
+def _fold(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    for marked, plain in _NORDIC_FOLDS:
+        if marked in folded:
+            folded = folded.replace(marked, plain)
+    return folded
+
+
+def personal_tokens(personal: Iterable[str], run: int = 3) -> tuple[str, ...]:
+    """The folded tokens of the personal inputs that the personal rule compares.
+
+    >>> personal_tokens(["Matti Meikäläinen", "anna.li@example.fi"])
+    ('matti', 'meikalainen', 'anna', 'example')
+    """
+    tokens: dict[str, None] = {}
+    for item in personal:
+        if not isinstance(cast("object", item), str):
+            continue
+        for token in _TOKEN_SPLIT.split(_fold(item[:_MAX_PERSONAL_INPUT])):
+            if token and len(token) >= max(run, 1):
+                tokens.setdefault(token, None)
+    return tuple(tokens)
+
+
+def _contains_personal(folded_password: str, tokens: Iterable[str], run: int) -> bool:
+    for token in tokens:
+        for start in range(len(token) - run + 1):
+            if token[start : start + run] in folded_password:
+                return True
+    return False
+
+
+def _bounded_l33t_table(password: str, table: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    substitutes = {sub for subs in table.values() for sub in subs}
+    kept: list[str] = []
+    for char in password:
+        if char in substitutes and char not in kept:
+            kept.append(char)
+            if len(kept) == MAX_L33T_CHARACTERS:
+                break
+    bounded = {letter: [s for s in subs if s in kept] for letter, subs in table.items()}
+    return {letter: subs for letter, subs in bounded.items() if subs}
+
+
+def _strength(password: str, user_inputs: Iterable[str]) -> tuple[int, tuple[str, ...]]:
+    """zxcvbn's score and hint codes for ``password`` (already cut to the prefix)."""
+    if not password:
+        return 0, ()
+    with _IMPORT_LOCK:
+        from zxcvbn import feedback, matching, scoring, time_estimates  # noqa: PLC0415 - heavy, loaded on first use
+
+    # zxcvbn.zxcvbn() would write the user inputs into a module-level dict that other
+    # threads read; we build our own copy and run its matchers ourselves, with the
+    # l33t search bounded (see the module documentation).
+    dictionaries: dict[str, Any] = dict(matching.RANKED_DICTIONARIES)
+    dictionaries["user_inputs"] = matching.build_ranked_dict([t.lower() for t in user_inputs])
+    matches: list[dict[str, Any]] = []
+    for matcher in (
+        matching.dictionary_match,
+        matching.reverse_dictionary_match,
+        matching.spatial_match,
+        matching.repeat_match,
+        matching.sequence_match,
+        matching.regex_match,
+        matching.date_match,
+    ):
+        matches.extend(matcher(password, _ranked_dictionaries=dictionaries))
+    matches.extend(
+        matching.l33t_match(
+            password,
+            _ranked_dictionaries=dictionaries,
+            _l33t_table=_bounded_l33t_table(password, matching.L33T_TABLE),
+        )
+    )
+    matches.sort(key=lambda m: (m["i"], m["j"]))
+    result = scoring.most_guessable_match_sequence(password, matches)
+    score = int(time_estimates.estimate_attack_times(result["guesses"])["score"])
+    advice = feedback.get_feedback(score, result["sequence"])
+    texts = [advice.get("warning") or "", *advice.get("suggestions", ())]
+    hints = tuple(dict.fromkeys(_ZXCVBN_HINTS[t] for t in texts if t in _ZXCVBN_HINTS))
+    return score, hints
+
+
+def check_password(
+    password: str,
+    policy: PasswordPolicy | None = None,
+    *,
+    personal: Iterable[str] = (),
+) -> Decision:
+    """Check a new password against ``policy`` (default: :class:`PasswordPolicy`).
+
+    Args:
+        password: the password; any ``str`` (never raises for one).
+        policy: the rules; the defaults of seed 001 when omitted.
+        personal: the user's names and e-mail address, for the personal rule and as
+            extra words for the strength estimate. Items that are not ``str`` are
+            ignored.
+
+    Returns:
+        An allowed decision, or a refusal listing every one that applies of
+        ``password.too_short``, ``password.too_long``, ``password.missing_digit``,
+        ``password.missing_upper``, ``password.missing_lower``,
+        ``password.contains_personal`` and ``password.too_weak`` (params ``score``,
+        ``min_score`` and ``hints``, a tuple of :data:`HINTS` codes).
+
+    Raises:
+        TypeError: ``password`` is not a ``str``.
+
+    >>> check_password("Ann4-Passw0rd-long", personal=["anna.li@example.fi"]).codes
+    ('password.contains_personal',)
+    """
+    if not isinstance(cast("object", password), str):
+        msg = f"the password must be a str, not {type(password).__name__}"
+        raise TypeError(msg)
+    rules = policy if policy is not None else PasswordPolicy()
+    found: list[Violation] = []
+    length = len(password)
+    if length < rules.min_length:
+        found.append(Violation("password.too_short", {"min_length": rules.min_length}))
+    if length > rules.max_length:
+        found.append(Violation("password.too_long", {"max_length": rules.max_length}))
+        # Refused anyway; the other rules look at what fits (bounded time, see above).
+        password = password[: rules.max_length]
+    if rules.require_digit and _DIGIT.search(password) is None:
+        found.append(Violation("password.missing_digit"))
+    if rules.require_upper and password.lower() == password:
+        found.append(Violation("password.missing_upper"))
+    if rules.require_lower and password.upper() == password:
+        found.append(Violation("password.missing_lower"))
+    tokens = personal_tokens(personal, rules.personal_run or 3)
+    if rules.personal_run and _contains_personal(_fold(password), tokens, rules.personal_run):
+        found.append(Violation("password.contains_personal", {"run": rules.personal_run}))
+    if rules.min_strength:
+        score, hints = _strength(password[:STRENGTH_PREFIX], tokens)
+        if score < rules.min_strength:
+            found.append(
+                Violation(
+                    "password.too_weak",
+                    {"score": score, "min_score": rules.min_strength, "hints": hints},
+                )
+            )
+    return Decision.from_violations(found)
+
+
+def hint_message(hint: str, lang: str = "en") -> str:
+    """The advice of a zxcvbn hint code (from ``password.too_weak``'s ``hints``).
+
+    Raises:
+        SelfcareError: ``password.unknown_hint`` when ``hint`` is not in :data:`HINTS`.
+
+    >>> hint_message("sequences", "fi")
+    'Merkkijonot kuten "abc" tai "6543" ovat helppoja arvata.'
+    """
+    if hint not in HINTS:
+        raise SelfcareError(Violation("password.unknown_hint"))
+    return Violation(f"password.hint.{hint}").message(lang)
