@@ -1,0 +1,164 @@
+"""In-memory implementations of the identity ports (registration, accounts, login).
+
+>>> from selfcare.adapters.memory import MemoryDatabase
+>>> uow = MemoryIdentityUnitOfWork(MemoryDatabase())
+>>> with uow:
+...     uow.registrations.get("nope") is None
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from selfcare.adapters.memory._store import MemoryDatabase, MemoryTable, MemoryUnitOfWork
+from selfcare.core.decision import Violation
+from selfcare.core.errors import AlreadyExists
+from selfcare.identity.account import Account, Feedback
+from selfcare.identity.contact import EmailAddress
+from selfcare.identity.customers import CustomerRecord
+from selfcare.identity.national_id import NationalId
+from selfcare.identity.ports import OutgoingMessage
+from selfcare.identity.registration import Registration
+
+__all__ = [
+    "MemoryAccountRepository",
+    "MemoryCustomerDirectory",
+    "MemoryFeedbackInbox",
+    "MemoryIdentityUnitOfWork",
+    "MemoryRegistrationRepository",
+    "RecordingNotifier",
+]
+
+
+def _same_person(left: NationalId, right: NationalId) -> bool:
+    return left.country == right.country and left.compact == right.compact
+
+
+class MemoryAccountRepository:
+    """Accounts in a :class:`~selfcare.adapters.memory.MemoryDatabase` table, unique by
+    id, by case-folded e-mail address and by national id."""
+
+    def __init__(self, database: MemoryDatabase) -> None:
+        self._db = database
+        self._table: MemoryTable[str, Account] = database.table("accounts")  # type: ignore[assignment]
+
+    def _taken(self, account: Account) -> bool:
+        return bool(
+            self._table.scan(
+                lambda other: (
+                    other.id != account.id
+                    and (
+                        other.email.canonical == account.email.canonical
+                        or _same_person(other.national_id, account.national_id)
+                    )
+                )
+            )
+        )
+
+    def add(self, account: Account) -> None:
+        """Store a new account (``AlreadyExists`` for a taken id, e-mail or national id)."""
+        with self._db.lock:
+            if self._taken(account):
+                raise AlreadyExists(Violation("store.already_exists", {"entity": "accounts"}))
+            self._table.insert(account.id, account)
+
+    def update(self, account: Account) -> None:
+        """Compare-and-set on ``account.version - 1``; the new e-mail must be free."""
+        with self._db.lock:
+            self._table.require(account.id)
+            if self._taken(account):
+                raise AlreadyExists(Violation("store.already_exists", {"entity": "accounts"}))
+            self._table.compare_and_set(account.id, account, account.version - 1)
+
+    def get(self, account_id: str) -> Account | None:
+        """The account with ``account_id``, or ``None``."""
+        return self._table.get(account_id)
+
+    def find_by_email(self, email: EmailAddress) -> Account | None:
+        """The account whose username is ``email`` (case-insensitively), or ``None``."""
+        found = self._table.scan(lambda account: account.email.canonical == email.canonical)
+        return found[0] if found else None
+
+    def find_by_national_id(self, national_id: NationalId) -> Account | None:
+        """The account of ``national_id``, or ``None``."""
+        found = self._table.scan(lambda account: _same_person(account.national_id, national_id))
+        return found[0] if found else None
+
+
+class MemoryRegistrationRepository:
+    """Registrations in a :class:`~selfcare.adapters.memory.MemoryDatabase` table."""
+
+    def __init__(self, database: MemoryDatabase) -> None:
+        self._table: MemoryTable[str, Registration] = database.table("registrations")  # type: ignore[assignment]
+
+    def add(self, registration: Registration) -> None:
+        """Store a new registration (``AlreadyExists`` for a taken id)."""
+        self._table.insert(registration.id, registration)
+
+    def update(self, registration: Registration) -> None:
+        """Compare-and-set on ``registration.version - 1``."""
+        self._table.compare_and_set(registration.id, registration, registration.version - 1)
+
+    def get(self, registration_id: str) -> Registration | None:
+        """The registration with ``registration_id``, or ``None``."""
+        return self._table.get(registration_id)
+
+
+class MemoryIdentityUnitOfWork(MemoryUnitOfWork):
+    """A unit of work over the identity repositories of one database."""
+
+    def __init__(self, database: MemoryDatabase) -> None:
+        super().__init__(database)
+        self.accounts = MemoryAccountRepository(database)
+        self.registrations = MemoryRegistrationRepository(database)
+
+
+class MemoryCustomerDirectory:
+    """A read-only customer system seeded with records (it has no way to be written)."""
+
+    def __init__(self, records: Iterable[CustomerRecord] = ()) -> None:
+        self._records = tuple(records)
+
+    @property
+    def records(self) -> tuple[CustomerRecord, ...]:
+        """Every record, as seeded."""
+        return self._records
+
+    def find_by_national_id(self, national_id: NationalId) -> Sequence[CustomerRecord]:
+        """The records that have ``national_id`` on file."""
+        return [record for record in self._records if record.is_on_file(national_id)]
+
+
+class RecordingNotifier:
+    """Keeps every message it is given, in order, instead of sending it."""
+
+    def __init__(self) -> None:
+        self.sent: list[OutgoingMessage] = []
+
+    def send(self, message: OutgoingMessage) -> None:
+        """Record ``message``."""
+        self.sent.append(message)
+
+    def last(self, template: str | None = None) -> OutgoingMessage:
+        """The latest message (with ``template``, if given).
+
+        Raises:
+            LookupError: no such message was sent (a test failure, not user input).
+        """
+        for message in reversed(self.sent):
+            if template is None or message.template == template:
+                return message
+        msg = f"no message {template!r} was sent"
+        raise LookupError(msg)
+
+
+class MemoryFeedbackInbox:
+    """Keeps the feedback handed to customer service."""
+
+    def __init__(self) -> None:
+        self.received: list[Feedback] = []
+
+    def submit(self, feedback: Feedback) -> None:
+        """Record ``feedback``."""
+        self.received.append(feedback)

@@ -1,0 +1,346 @@
+"""Accounts of the e-services: model and the rules that change them.
+
+An :class:`Account` is created when a registration completes. Its username is the
+e-mail address of its :class:`~selfcare.identity.profile.Profile`; its national
+identity code links it to customer relationships (and is masked in every ``repr``).
+
+Rules here are pure: :func:`change_password` (current password required, the new one
+checked by the operator's policy and different from the current one),
+:func:`request_email_change` and :func:`confirm_email_change` (the new address becomes
+the username only after a token sent to it comes back), and :func:`compose_feedback`
+(seed 002: free text to customer service, optionally with an e-mail address and a
+phone number for a call back).
+
+Tokens are never stored: only their SHA-256 digest (:func:`token_digest`). A token of
+at least 128 random bits makes a fast hash enough - there is nothing to guess.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import hmac
+from datetime import datetime, timedelta
+from typing import Final, final
+
+import attrs
+
+from selfcare.core.clock import require_aware
+from selfcare.core.decision import Decision, Violation
+from selfcare.core.errors import SelfcareError
+from selfcare.core.ports import bump
+from selfcare.identity.contact import EmailAddress, PhoneNumber
+from selfcare.identity.national_id import NationalId
+from selfcare.identity.password import PasswordPolicy, check_password
+from selfcare.identity.ports import PasswordHasher
+from selfcare.identity.profile import Language, Profile
+
+__all__ = [
+    "EMAIL_CHANGE_VALID_FOR",
+    "MAX_FEEDBACK_LENGTH",
+    "Account",
+    "AccountState",
+    "Feedback",
+    "PendingEmailChange",
+    "change_password",
+    "compose_feedback",
+    "confirm_email_change",
+    "request_email_change",
+    "token_digest",
+    "token_matches",
+]
+
+#: How long the link sent to a new e-mail address stays valid.
+EMAIL_CHANGE_VALID_FOR: Final = timedelta(hours=24)
+#: Longest feedback text accepted (characters).
+MAX_FEEDBACK_LENGTH: Final = 5000
+
+
+def token_digest(token: str) -> str:
+    """The SHA-256 digest (hex) under which a token is stored instead of the token.
+
+    >>> len(token_digest("abc"))
+    64
+    """
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def token_matches(token: str, digest: str) -> bool:
+    """Whether ``token`` is the one stored as ``digest`` (constant-time comparison).
+
+    >>> token_matches("abc", token_digest("abc")), token_matches("abd", token_digest("abc"))
+    (True, False)
+    """
+    return hmac.compare_digest(token_digest(token), digest)
+
+
+def _aware(_instance: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
+    require_aware(value, attribute.name)
+
+
+def _optional_aware(
+    _instance: object, attribute: attrs.Attribute[datetime | None], value: datetime | None
+) -> None:
+    if value is not None:
+        require_aware(value, attribute.name)
+
+
+class AccountState(enum.StrEnum):
+    """Whether an account can log in: ``active``; ``locked`` (by customer service,
+    not the temporary lock after failed logins); ``closed``."""
+
+    ACTIVE = "active"
+    LOCKED = "locked"
+    CLOSED = "closed"
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PendingEmailChange:
+    """A new e-mail address waiting for the user to prove they read it.
+
+    Attributes:
+        email: the new address.
+        token_digest: the digest of the token sent to it (never the token).
+        requested_at: when the change was asked for.
+        expires_at: when the token stops working.
+    """
+
+    email: EmailAddress
+    token_digest: str = attrs.field(repr=False)
+    requested_at: datetime = attrs.field(validator=_aware)
+    expires_at: datetime = attrs.field(validator=_aware)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Account:
+    """A registered user of the e-services.
+
+    Attributes:
+        id: the account id.
+        national_id: the identity code the user proved with strong identification
+            (masked in ``repr``); links the account to customer relationships.
+        profile: names, e-mail address (the username), phone, address and language.
+        password_hash: the encoded hash from the
+            :class:`~selfcare.identity.ports.PasswordHasher` (never in ``repr``).
+        created_at: when the registration completed.
+        state: see :class:`AccountState`.
+        failed_logins: consecutive failed logins since the last success.
+        locked_until: end of the temporary lock after too many failed logins.
+        last_login_at: time of the last successful login.
+        password_changed_at: when the password was last set.
+        pending_email: an e-mail change waiting for verification.
+        version: the optimistic-concurrency version.
+    """
+
+    id: str
+    national_id: NationalId
+    profile: Profile
+    password_hash: str = attrs.field(repr=False)
+    created_at: datetime = attrs.field(validator=_aware)
+    state: AccountState = AccountState.ACTIVE
+    failed_logins: int = 0
+    locked_until: datetime | None = attrs.field(default=None, validator=_optional_aware)
+    last_login_at: datetime | None = attrs.field(default=None, validator=_optional_aware)
+    password_changed_at: datetime | None = attrs.field(default=None, validator=_optional_aware)
+    pending_email: PendingEmailChange | None = None
+    version: int = 1
+
+    @property
+    def email(self) -> EmailAddress:
+        """The username."""
+        return self.profile.email
+
+    @property
+    def given_names(self) -> str:
+        """The given names of the profile."""
+        return self.profile.given_names
+
+    @property
+    def surname(self) -> str:
+        """The surname of the profile."""
+        return self.profile.surname
+
+    @property
+    def language(self) -> Language:
+        """The language of the portal and of the messages sent to the user."""
+        return self.profile.language
+
+    def personal_words(self) -> tuple[str, ...]:
+        """What a password must not borrow from: the names and the e-mail address."""
+        return (self.given_names, self.surname, self.email.value)
+
+
+def change_password(
+    account: Account,
+    *,
+    current: str,
+    new: str,
+    policy: PasswordPolicy,
+    hasher: PasswordHasher,
+    now: datetime,
+) -> Account | Decision:
+    """Change the password: the current one is required, the new one must pass the
+    policy (with the user's names and e-mail address as personal words) and differ
+    from the current one.
+
+    Returns:
+        The changed account (new hash, version bumped), or a
+        :class:`~selfcare.core.decision.Decision` with ``account.current_password_wrong``,
+        ``account.password_unchanged`` or the ``password.*`` codes of
+        :func:`~selfcare.identity.password.check_password`.
+
+    Raises:
+        SelfcareError: ``time.naive_datetime`` for a naive ``now``.
+    """
+    moment = require_aware(now, "now")
+    if not hasher.verify(current, account.password_hash):
+        return Decision.deny(Violation("account.current_password_wrong"))
+    if hmac.compare_digest(
+        current.encode("utf-8", "surrogatepass"), new.encode("utf-8", "surrogatepass")
+    ):
+        return Decision.deny(Violation("account.password_unchanged"))
+    checked = check_password(new, policy, personal=account.personal_words())
+    if not checked:
+        return checked
+    return bump(account, password_hash=hasher.hash(new), password_changed_at=moment)
+
+
+def request_email_change(
+    account: Account,
+    new_email: EmailAddress,
+    *,
+    token_digest: str,
+    now: datetime,
+    valid_for: timedelta = EMAIL_CHANGE_VALID_FOR,
+) -> Account | Decision:
+    """Record a pending change of the username to ``new_email``.
+
+    The caller sends the token (whose digest is ``token_digest``) to the new address;
+    the username changes only in :func:`confirm_email_change`. A new request replaces
+    an earlier pending one.
+
+    Returns:
+        The account with the pending change, or a
+        :class:`~selfcare.core.decision.Decision` with ``account.email_unchanged``.
+
+    Raises:
+        SelfcareError: ``time.naive_datetime`` for a naive ``now``.
+    """
+    moment = require_aware(now, "now")
+    if new_email == account.email:
+        return Decision.deny(Violation("account.email_unchanged"))
+    pending = PendingEmailChange(
+        email=new_email,
+        token_digest=token_digest,
+        requested_at=moment,
+        expires_at=moment + valid_for,
+    )
+    return bump(account, pending_email=pending)
+
+
+def confirm_email_change(account: Account, token: str, *, now: datetime) -> Account | Decision:
+    """Make the pending e-mail address the username, if ``token`` is the one sent to it.
+
+    Returns:
+        The account with the new username, or a
+        :class:`~selfcare.core.decision.Decision` with
+        ``account.no_pending_email_change``, ``account.email_token_invalid`` (wrong
+        token) or ``account.email_token_expired``.
+
+    Raises:
+        SelfcareError: ``time.naive_datetime`` for a naive ``now``.
+    """
+    moment = require_aware(now, "now")
+    pending = account.pending_email
+    if pending is None:
+        return Decision.deny(Violation("account.no_pending_email_change"))
+    if not token_matches(token, pending.token_digest):
+        return Decision.deny(Violation("account.email_token_invalid"))
+    if moment >= pending.expires_at:
+        return Decision.deny(Violation("account.email_token_expired"))
+    profile = attrs.evolve(account.profile, email=pending.email)
+    return bump(account, profile=profile, pending_email=None)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Feedback:
+    """A message to customer service (seed 002), handed to a
+    :class:`~selfcare.identity.ports.FeedbackInbox`.
+
+    Attributes:
+        id: the feedback id.
+        account_id: the sender's account, if logged in.
+        text: the message.
+        reply_email: where customer service may answer, if the sender gave one.
+        reply_phone: where customer service may call back, if the sender gave one.
+        language: the language the sender wrote in / wants the answer in.
+        sent_at: when it was sent.
+    """
+
+    id: str
+    account_id: str | None
+    text: str
+    reply_email: EmailAddress | None = None
+    reply_phone: PhoneNumber | None = None
+    language: Language = Language.FI
+    sent_at: datetime = attrs.field(validator=_aware)
+
+
+def compose_feedback(
+    *,
+    feedback_id: str,
+    account_id: str | None,
+    text: str,
+    email: str = "",
+    phone: str = "",
+    wants_contact: bool = False,
+    language: Language = Language.FI,
+    phone_region: str = "FI",
+    now: datetime,
+) -> Feedback | Decision:
+    """Build the feedback value from the form (seed 002).
+
+    Returns:
+        The :class:`Feedback`, or a :class:`~selfcare.core.decision.Decision` with
+        ``feedback.text_required``, ``feedback.text_too_long`` (``max_length``),
+        ``feedback.contact_missing`` (a call back was asked for without an e-mail
+        address or phone number) and the ``email.*`` / ``phone.*`` parser codes.
+
+    Raises:
+        SelfcareError: ``time.naive_datetime`` for a naive ``now``.
+    """
+    moment = require_aware(now, "now")
+    found: list[Violation] = []
+    body = text.strip()
+    if not body:
+        found.append(Violation("feedback.text_required"))
+    elif len(body) > MAX_FEEDBACK_LENGTH:
+        found.append(Violation("feedback.text_too_long", {"max_length": MAX_FEEDBACK_LENGTH}))
+    reply_email: EmailAddress | None = None
+    reply_phone: PhoneNumber | None = None
+    if email.strip():
+        try:
+            reply_email = EmailAddress.parse(email)
+        except SelfcareError as error:
+            found.extend(error.violations)
+    if phone.strip():
+        try:
+            reply_phone = PhoneNumber.parse(phone, phone_region)
+        except SelfcareError as error:
+            found.extend(error.violations)
+    if wants_contact and not email.strip() and not phone.strip():
+        found.append(Violation("feedback.contact_missing"))
+    if found:
+        return Decision.deny(*found)
+    return Feedback(
+        id=feedback_id,
+        account_id=account_id,
+        text=body,
+        reply_email=reply_email,
+        reply_phone=reply_phone,
+        language=language,
+        sent_at=moment,
+    )

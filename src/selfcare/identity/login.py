@@ -1,0 +1,159 @@
+"""Login by e-mail address and password, with throttling (rules).
+
+Strong identification is needed only to register (seed 001: "bank codes only the
+first time"); afterwards users log in with their e-mail address and password.
+
+Throttling (defaults of :class:`LoginPolicy`, all operator-configurable): after
+``max_failures`` (5) consecutive failed logins the account is locked for
+``first_lock`` (1 minute); every further failure after the lock ends doubles the lock,
+up to ``max_lock`` (1 hour). A successful login resets the count.
+
+Privacy: the answer for an unknown e-mail address, for a wrong password and - unless
+the operator opts in with ``reveal_lock=True`` - for a temporarily locked account is
+the same ``login.invalid_credentials``, and each of them runs one password
+verification (an unknown address is checked against a dummy hash), so that neither the
+reply nor its timing tells whether an address is registered. That an account is
+locked by customer service or closed is said only after the right password was given.
+
+>>> policy = LoginPolicy()
+>>> [lock_duration(n, policy) for n in (4, 5, 6, 7)]  # doctest: +NORMALIZE_WHITESPACE
+[None, datetime.timedelta(seconds=60), datetime.timedelta(seconds=120),
+ datetime.timedelta(seconds=240)]
+>>> lock_duration(40, policy)
+datetime.timedelta(seconds=3600)
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from typing import final
+
+import attrs
+
+from selfcare.core.clock import require_aware
+from selfcare.core.decision import Decision, Violation
+from selfcare.core.ports import bump
+from selfcare.identity.account import Account, AccountState
+from selfcare.identity.ports import PasswordHasher
+
+__all__ = ["LoginPolicy", "LoginResult", "authenticate", "lock_duration"]
+
+
+def _positive(_instance: object, attribute: attrs.Attribute[timedelta], value: timedelta) -> None:
+    if value <= timedelta(0):
+        msg = f"{attribute.name} must be positive"
+        raise ValueError(msg)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class LoginPolicy:
+    """Throttling of failed logins (see the module for the defaults' meaning).
+
+    Attributes:
+        max_failures: consecutive failures before the first lock.
+        first_lock: length of the first lock.
+        max_lock: the longest lock; each further failure doubles the lock up to it.
+        reveal_lock: answer ``login.temporarily_locked`` (with the seconds to wait)
+            instead of ``login.invalid_credentials`` during a lock. It tells anyone
+            who tries an address that it is registered: opt in knowingly.
+    """
+
+    max_failures: int = attrs.field(default=5, validator=attrs.validators.ge(1))
+    first_lock: timedelta = attrs.field(default=timedelta(minutes=1), validator=_positive)
+    max_lock: timedelta = attrs.field(default=timedelta(hours=1), validator=_positive)
+    reveal_lock: bool = False
+
+
+def lock_duration(failures: int, policy: LoginPolicy) -> timedelta | None:
+    """How long ``failures`` consecutive failures lock the account; ``None``: no lock."""
+    if failures < policy.max_failures:
+        return None
+    doublings = min(failures - policy.max_failures, 40)
+    return min(policy.first_lock * (1 << doublings), policy.max_lock)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class LoginResult:
+    """The outcome of :func:`authenticate`.
+
+    Attributes:
+        decision: allowed, or the refusal to show.
+        account: the account as it must be saved (failure count, lock, last login,
+            an upgraded hash), or ``None`` when nothing changed.
+        lock_started: this attempt started a temporary lock (tell the holder).
+    """
+
+    decision: Decision
+    account: Account | None = None
+    lock_started: bool = False
+
+
+def authenticate(
+    account: Account | None,
+    password: str,
+    *,
+    hasher: PasswordHasher,
+    dummy_hash: str,
+    policy: LoginPolicy,
+    now: datetime,
+) -> LoginResult:
+    """Check a login attempt against ``account`` (``None``: the address is unknown).
+
+    ``dummy_hash`` is a hash made by ``hasher`` of some random string; it is verified
+    whenever there is no real hash to verify, so that every attempt costs the same.
+
+    Returns:
+        A :class:`LoginResult` whose decision is allowed, or refused with
+        ``login.invalid_credentials`` (unknown address, wrong password, temporarily
+        locked), ``login.temporarily_locked`` (``retry_after_seconds``; only with
+        ``policy.reveal_lock``), ``login.account_locked`` or ``login.account_closed``
+        (only after the right password).
+
+    Raises:
+        SelfcareError: ``time.naive_datetime`` for a naive ``now``.
+    """
+    moment = require_aware(now, "now")
+    invalid = Decision.deny(Violation("login.invalid_credentials"))
+    if account is None:
+        hasher.verify(password, dummy_hash)
+        return LoginResult(decision=invalid)
+    if account.locked_until is not None and moment < account.locked_until:
+        hasher.verify(password, dummy_hash)
+        if policy.reveal_lock:
+            wait = math.ceil((account.locked_until - moment).total_seconds())
+            return LoginResult(
+                decision=Decision.deny(
+                    Violation("login.temporarily_locked", {"retry_after_seconds": wait})
+                )
+            )
+        return LoginResult(decision=invalid)
+    if not hasher.verify(password, account.password_hash):
+        failures = account.failed_logins + 1
+        duration = lock_duration(failures, policy)
+        locked_until = moment + duration if duration is not None else None
+        changed = bump(
+            account,
+            failed_logins=failures,
+            locked_until=locked_until,
+        )
+        return LoginResult(decision=invalid, account=changed, lock_started=duration is not None)
+    if account.state is AccountState.LOCKED:
+        return LoginResult(decision=Decision.deny(Violation("login.account_locked")))
+    if account.state is AccountState.CLOSED:
+        return LoginResult(decision=Decision.deny(Violation("login.account_closed")))
+    new_hash = (
+        hasher.hash(password)
+        if hasher.needs_rehash(account.password_hash)
+        else account.password_hash
+    )
+    changed = bump(
+        account,
+        failed_logins=0,
+        locked_until=None,
+        last_login_at=moment,
+        password_hash=new_hash,
+    )
+    return LoginResult(decision=Decision.allow(reason=f"account:{account.id}"), account=changed)

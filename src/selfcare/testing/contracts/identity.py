@@ -1,0 +1,267 @@
+# ruff: noqa: S101 - a contract suite is pytest tests, and pytest tests assert
+"""Contract suites for the identity repositories: run them against your own.
+
+::
+
+    from selfcare.testing.contracts.identity import AccountRepositoryContract
+
+    class TestMyAccountRepository(AccountRepositoryContract):
+        def make_repository(self):
+            return MyAccountRepository(connection=...)
+
+Every test gets a fresh repository from the factory. No timing, no threads.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from datetime import UTC, datetime, timedelta
+
+import attrs
+import pytest
+
+from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
+from selfcare.core.ports import bump
+from selfcare.identity.account import Account, PendingEmailChange, token_digest
+from selfcare.identity.contact import EmailAddress, PhoneNumber
+from selfcare.identity.national_id import Country, NationalId
+from selfcare.identity.ports import AccountRepository, RegistrationRepository
+from selfcare.identity.profile import Language, Profile
+from selfcare.identity.registration import (
+    MatchedCustomer,
+    Registration,
+    RegistrationState,
+)
+from selfcare.testing.contracts._base import Contract
+
+__all__ = [
+    "AccountRepositoryContract",
+    "RegistrationRepositoryContract",
+    "example_account",
+    "example_hetu",
+    "example_registration",
+]
+
+_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+_NOW = datetime(2026, 3, 2, 8, 30, tzinfo=UTC)
+
+
+def example_hetu(individual: int, *, day: int = 13, month: int = 10, year: int = 52) -> NationalId:
+    """A valid Finnish identity code of someone born in the 1900s (``individual`` in
+    2-899 picks the person)."""
+    digits = f"{day:02d}{month:02d}{year:02d}{individual:03d}"
+    compact = f"{digits[:6]}-{digits[6:]}{_CHECK[int(digits) % 31]}"
+    return NationalId(Country.FI, compact)
+
+
+def example_account(
+    number: int = 1, *, email: str | None = None, national_id: NationalId | None = None
+) -> Account:
+    """A valid account; ``number`` makes its id, e-mail address and national id unique."""
+    return Account(
+        id=f"account-{number}",
+        national_id=national_id or example_hetu(100 + number),
+        profile=Profile(
+            given_names="Anna",
+            surname="Virtanen",
+            email=EmailAddress.parse(email or f"user{number}@example.fi"),
+            phone=PhoneNumber.parse("040 123 4567"),
+            language=Language.FI,
+        ),
+        password_hash="scrypt$n=16,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$" + "A" * 43,
+        created_at=_NOW,
+    )
+
+
+def example_registration(number: int = 1) -> Registration:
+    """A registration part-way through, with customers matched."""
+    return Registration(
+        id=f"registration-{number}",
+        state=RegistrationState.CUSTOMERS_MATCHED,
+        started_at=_NOW,
+        updated_at=_NOW,
+        expires_at=_NOW + timedelta(minutes=30),
+        terms_version="1",
+        terms_accepted_at=_NOW,
+        national_id=example_hetu(200 + number),
+        identified_by="nordea",
+        identified_at=_NOW,
+        asserted_given_names="Anna",
+        asserted_surname="Virtanen",
+        customers=(MatchedCustomer(customer_number="100234", kind="electricity"),),
+    )
+
+
+class AccountRepositoryContract(Contract):
+    """What every ``AccountRepository`` must do (see
+    :class:`~selfcare.identity.ports.AccountRepository`)."""
+
+    @abstractmethod
+    def make_repository(self) -> AccountRepository:
+        """A new, empty repository."""
+        raise NotImplementedError
+
+    def test_added_account_can_be_read_back_by_id(self) -> None:
+        repo = self.make_repository()
+        account = example_account(1)
+        repo.add(account)
+        assert repo.get(account.id) == account
+
+    def test_unknown_id_gives_none(self) -> None:
+        assert self.make_repository().get("missing") is None
+
+    def test_adding_the_same_id_twice_is_refused(self) -> None:
+        repo = self.make_repository()
+        repo.add(example_account(1))
+        with pytest.raises(AlreadyExists):
+            repo.add(example_account(1))
+
+    def test_a_second_account_with_the_same_email_is_refused_case_insensitively(self) -> None:
+        repo = self.make_repository()
+        repo.add(example_account(1, email="anna@example.fi"))
+        with pytest.raises(AlreadyExists):
+            repo.add(example_account(2, email="ANNA@example.fi"))
+
+    def test_a_second_account_for_the_same_person_is_refused(self) -> None:
+        repo = self.make_repository()
+        person = example_hetu(321)
+        repo.add(example_account(1, national_id=person))
+        with pytest.raises(AlreadyExists):
+            repo.add(example_account(2, national_id=person))
+
+    def test_find_by_email_ignores_case(self) -> None:
+        repo = self.make_repository()
+        account = example_account(1, email="Anna.Li@example.fi")
+        repo.add(account)
+        assert repo.find_by_email(EmailAddress.parse("anna.li@EXAMPLE.fi")) == account
+        assert repo.find_by_email(EmailAddress.parse("other@example.fi")) is None
+
+    def test_find_by_national_id(self) -> None:
+        repo = self.make_repository()
+        account = example_account(1)
+        repo.add(account)
+        repo.add(example_account(2))
+        assert repo.find_by_national_id(account.national_id) == account
+        assert repo.find_by_national_id(example_hetu(800)) is None
+
+    def test_update_saves_the_next_version(self) -> None:
+        repo = self.make_repository()
+        account = example_account(1)
+        repo.add(account)
+        changed = bump(account, failed_logins=3)
+        repo.update(changed)
+        stored = repo.get(account.id)
+        assert stored == changed
+        assert stored is not None
+        assert stored.version == 2
+
+    def test_update_from_a_stale_version_is_a_conflict(self) -> None:
+        repo = self.make_repository()
+        account = example_account(1)
+        repo.add(account)
+        repo.update(bump(account, failed_logins=1))
+        with pytest.raises(ConcurrencyConflict):
+            repo.update(bump(account, failed_logins=2))
+        stored = repo.get(account.id)
+        assert stored is not None
+        assert stored.failed_logins == 1
+
+    def test_update_of_an_unknown_account_is_not_found(self) -> None:
+        repo = self.make_repository()
+        with pytest.raises(NotFound):
+            repo.update(bump(example_account(1)))
+
+    def test_update_to_another_accounts_email_is_refused(self) -> None:
+        repo = self.make_repository()
+        first, second = example_account(1), example_account(2)
+        repo.add(first)
+        repo.add(second)
+        moved = bump(second, profile=attrs.evolve(second.profile, email=first.email))
+        with pytest.raises(AlreadyExists):
+            repo.update(moved)
+        assert repo.get(second.id) == second
+
+    def test_changed_email_is_found_under_the_new_address_only(self) -> None:
+        repo = self.make_repository()
+        account = example_account(1)
+        repo.add(account)
+        new = EmailAddress.parse("new@example.fi")
+        repo.update(bump(account, profile=attrs.evolve(account.profile, email=new)))
+        found = repo.find_by_email(new)
+        assert found is not None
+        assert found.id == account.id
+        assert repo.find_by_email(account.email) is None
+
+    def test_every_field_survives_storage(self) -> None:
+        repo = self.make_repository()
+        account = attrs.evolve(
+            example_account(1),
+            failed_logins=2,
+            locked_until=_NOW + timedelta(minutes=1),
+            last_login_at=_NOW,
+            password_changed_at=_NOW,
+            pending_email=PendingEmailChange(
+                email=EmailAddress.parse("next@example.fi"),
+                token_digest=token_digest("t"),
+                requested_at=_NOW,
+                expires_at=_NOW + timedelta(hours=24),
+            ),
+        )
+        repo.add(account)
+        assert repo.get(account.id) == account
+
+
+class RegistrationRepositoryContract(Contract):
+    """What every ``RegistrationRepository`` must do (see
+    :class:`~selfcare.identity.ports.RegistrationRepository`)."""
+
+    @abstractmethod
+    def make_repository(self) -> RegistrationRepository:
+        """A new, empty repository."""
+        raise NotImplementedError
+
+    def test_added_registration_can_be_read_back(self) -> None:
+        repo = self.make_repository()
+        registration = example_registration(1)
+        repo.add(registration)
+        assert repo.get(registration.id) == registration
+
+    def test_unknown_id_gives_none(self) -> None:
+        assert self.make_repository().get("missing") is None
+
+    def test_adding_the_same_id_twice_is_refused(self) -> None:
+        repo = self.make_repository()
+        repo.add(example_registration(1))
+        with pytest.raises(AlreadyExists):
+            repo.add(example_registration(1))
+
+    def test_update_saves_the_next_version(self) -> None:
+        repo = self.make_repository()
+        registration = example_registration(1)
+        repo.add(registration)
+        changed = bump(registration, state=RegistrationState.ABANDONED)
+        repo.update(changed)
+        assert repo.get(registration.id) == changed
+
+    def test_update_from_a_stale_version_is_a_conflict(self) -> None:
+        repo = self.make_repository()
+        registration = example_registration(1)
+        repo.add(registration)
+        repo.update(bump(registration, state=RegistrationState.ABANDONED))
+        with pytest.raises(ConcurrencyConflict):
+            repo.update(bump(registration, asserted_surname="Li"))
+        stored = repo.get(registration.id)
+        assert stored is not None
+        assert stored.state is RegistrationState.ABANDONED
+
+    def test_update_of_an_unknown_registration_is_not_found(self) -> None:
+        with pytest.raises(NotFound):
+            self.make_repository().update(bump(example_registration(1)))
+
+    def test_registrations_are_independent(self) -> None:
+        repo = self.make_repository()
+        first, second = example_registration(1), example_registration(2)
+        repo.add(first)
+        repo.add(second)
+        repo.update(bump(first, state=RegistrationState.ABANDONED))
+        assert repo.get(second.id) == second

@@ -1,0 +1,298 @@
+"""Strategies for registrations, accounts, profiles, customer records and messages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from hypothesis import strategies as st
+
+from selfcare.core.decision import Violation
+from selfcare.identity.account import Account, AccountState, Feedback, PendingEmailChange
+from selfcare.identity.contact import EmailAddress, PhoneNumber
+from selfcare.identity.customers import ContactRecord, CustomerRecord
+from selfcare.identity.login import LoginPolicy
+from selfcare.identity.national_id import Country, NationalId
+from selfcare.identity.ports import Channel, OutgoingMessage
+from selfcare.identity.profile import (
+    Language,
+    Profile,
+    ProfileDraft,
+    ProfileField,
+    ProfilePolicy,
+)
+from selfcare.identity.registration import (
+    CustomerRelationshipLinked,
+    MatchedCustomer,
+    Registration,
+    RegistrationCompleted,
+    RegistrationState,
+)
+from selfcare.testing.strategies._core import aware_datetimes
+
+__all__ = [
+    "ENTITIES",
+    "accounts",
+    "customer_records",
+    "email_addresses",
+    "finnish_national_ids",
+    "phone_numbers",
+    "profiles",
+    "registrations",
+]
+
+_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+_NAMES = st.sampled_from(["Anna", "Pekka", "Åsa", "Jørgen", "Matti Juhani", "Li", "Ülle"])
+_SURNAMES = st.sampled_from(["Virtanen", "Andersson", "Håkonsen", "Nieminen", "Öberg"])
+_KINDS = st.sampled_from(
+    ["electricity", "district_heating", "broadband_tv", "mobile", "corporate_mobile"]
+)
+_WORDS = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Co", "Cn", "Cf")),
+    max_size=20,
+)
+_TOKENS = st.text(alphabet="0123456789abcdef", min_size=64, max_size=64)
+
+
+@st.composite
+def finnish_national_ids(draw: st.DrawFn) -> NationalId:
+    """Valid permanent Finnish identity codes of people born 1900-1999."""
+    day = draw(st.integers(1, 28))
+    month = draw(st.integers(1, 12))
+    year = draw(st.integers(0, 99))
+    individual = draw(st.integers(2, 899))
+    digits = f"{day:02d}{month:02d}{year:02d}{individual:03d}"
+    return NationalId(Country.FI, f"{digits[:6]}-{digits[6:]}{_CHECK[int(digits) % 31]}")
+
+
+def email_addresses() -> st.SearchStrategy[EmailAddress]:
+    """Plain e-mail addresses (mixed case in the local part)."""
+    local = st.from_regex(r"[A-Za-z][A-Za-z0-9.]{0,10}[A-Za-z0-9]", fullmatch=True).filter(
+        lambda s: ".." not in s
+    )
+    domain = st.sampled_from(["example.fi", "example.se", "example.no", "post.example.com"])
+    return st.builds(lambda lp, dom: EmailAddress.parse(f"{lp}@{dom}"), local, domain)
+
+
+def phone_numbers() -> st.SearchStrategy[PhoneNumber]:
+    """Nordic mobile numbers."""
+    return st.sampled_from(
+        [("040 123 4567", "FI"), ("070-123 45 67", "SE"), ("412 34 567", "NO")]
+    ).map(lambda pair: PhoneNumber.parse(pair[0], pair[1]))
+
+
+def contact_records() -> st.SearchStrategy[ContactRecord]:
+    """Contact records as a customer system holds them (free text)."""
+    return st.builds(
+        ContactRecord,
+        given_names=_WORDS,
+        surname=_WORDS,
+        email=_WORDS,
+        phone=_WORDS,
+        street=_WORDS,
+        postal_code=_WORDS,
+        city=_WORDS,
+        language=st.sampled_from(["", "fi", "sv"]),
+    )
+
+
+def customer_records() -> st.SearchStrategy[CustomerRecord]:
+    """Customer records with zero to two codes on file and up to two invoice names."""
+    return st.builds(
+        CustomerRecord,
+        customer_number=st.from_regex(r"[0-9]{6,9}", fullmatch=True),
+        kind=_KINDS,
+        national_ids_on_file=st.lists(finnish_national_ids(), max_size=2).map(tuple),
+        names_on_invoice=st.lists(_NAMES, max_size=2).map(tuple),
+        contact=st.none() | contact_records(),
+    )
+
+
+def profile_drafts() -> st.SearchStrategy[ProfileDraft]:
+    """Profile forms with any text in them."""
+    return st.builds(
+        ProfileDraft,
+        given_names=_WORDS,
+        surname=_WORDS,
+        email=_WORDS,
+        phone=_WORDS,
+        street=_WORDS,
+        postal_code=_WORDS,
+        city=_WORDS,
+        language=_WORDS,
+    )
+
+
+def profiles() -> st.SearchStrategy[Profile]:
+    """Checked profiles."""
+    return st.builds(
+        Profile,
+        given_names=_NAMES,
+        surname=_SURNAMES,
+        email=email_addresses(),
+        phone=st.none() | phone_numbers(),
+        street=st.sampled_from(["", "Mannerheimintie 1 A 2"]),
+        postal_code=st.sampled_from(["", "00100"]),
+        city=st.sampled_from(["", "Helsinki", "Vaasa"]),
+        language=st.sampled_from(Language),
+    )
+
+
+def profile_policies() -> st.SearchStrategy[ProfilePolicy]:
+    """Profile policies."""
+    fields = st.frozensets(st.sampled_from(ProfileField))
+    return st.builds(
+        ProfilePolicy,
+        required_fields=fields,
+        self_service_fields=fields,
+        phone_region=st.sampled_from(["FI", "SE", "NO"]),
+        default_language=st.sampled_from(Language),
+    )
+
+
+def login_policies() -> st.SearchStrategy[LoginPolicy]:
+    """Login throttling policies."""
+    return st.builds(
+        LoginPolicy,
+        max_failures=st.integers(1, 20),
+        first_lock=st.integers(1, 600).map(lambda s: timedelta(seconds=s)),
+        max_lock=st.integers(600, 86400).map(lambda s: timedelta(seconds=s)),
+        reveal_lock=st.booleans(),
+    )
+
+
+def pending_email_changes() -> st.SearchStrategy[PendingEmailChange]:
+    """Pending e-mail changes."""
+    return st.builds(
+        lambda email, digest, at: PendingEmailChange(
+            email=email, token_digest=digest, requested_at=at, expires_at=at + timedelta(hours=24)
+        ),
+        email_addresses(),
+        _TOKENS,
+        aware_datetimes(),
+    )
+
+
+def accounts() -> st.SearchStrategy[Account]:
+    """Accounts in any state."""
+    return st.builds(
+        Account,
+        id=st.from_regex(r"acc-[0-9]{1,6}", fullmatch=True),
+        national_id=finnish_national_ids(),
+        profile=profiles(),
+        password_hash=st.just("scrypt$n=16,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$" + "A" * 43),
+        created_at=aware_datetimes(),
+        state=st.sampled_from(AccountState),
+        failed_logins=st.integers(0, 50),
+        locked_until=st.none() | aware_datetimes(),
+        last_login_at=st.none() | aware_datetimes(),
+        password_changed_at=st.none() | aware_datetimes(),
+        pending_email=st.none() | pending_email_changes(),
+        version=st.integers(1, 1000),
+    )
+
+
+def feedback() -> st.SearchStrategy[Feedback]:
+    """Feedback to customer service."""
+    return st.builds(
+        Feedback,
+        id=st.from_regex(r"fb-[0-9]{1,6}", fullmatch=True),
+        account_id=st.none() | st.just("acc-1"),
+        text=_WORDS.filter(lambda s: s.strip() == s and bool(s)),
+        reply_email=st.none() | email_addresses(),
+        reply_phone=st.none() | phone_numbers(),
+        language=st.sampled_from(Language),
+        sent_at=aware_datetimes(),
+    )
+
+
+def matched_customers() -> st.SearchStrategy[MatchedCustomer]:
+    """Customer relationships matched during registration."""
+    return st.builds(
+        MatchedCustomer, customer_number=st.from_regex(r"[0-9]{6}", fullmatch=True), kind=_KINDS
+    )
+
+
+_ADVISORIES = st.sampled_from([(), (Violation("registration.no_customer_found"),)])
+
+
+@st.composite
+def registrations(draw: st.DrawFn) -> Registration:
+    """Registrations in any state, with plausible data for it."""
+    started = draw(aware_datetimes())
+    updated = started + timedelta(seconds=draw(st.integers(0, 3600)))
+    maybe_time = st.none() | st.just(updated)
+    return Registration(
+        id=draw(st.from_regex(r"reg-[0-9]{1,6}", fullmatch=True)),
+        state=draw(st.sampled_from(RegistrationState)),
+        language=draw(st.sampled_from(Language)),
+        started_at=started,
+        updated_at=updated,
+        expires_at=updated + timedelta(minutes=30),
+        terms_version=draw(st.none() | st.just("1")),
+        terms_accepted_at=draw(maybe_time),
+        claimed_national_id=draw(st.none() | finnish_national_ids()),
+        national_id=draw(st.none() | finnish_national_ids()),
+        identified_by=draw(st.none() | st.sampled_from(["nordea", "op", "mobiilivarmenne"])),
+        identified_at=draw(maybe_time),
+        asserted_given_names=draw(_NAMES),
+        asserted_surname=draw(_SURNAMES),
+        customers=tuple(draw(st.lists(matched_customers(), max_size=3))),
+        advisories=draw(_ADVISORIES),
+        prefill=draw(st.none() | profile_drafts()),
+        profile=draw(st.none() | profiles()),
+        password_hash=draw(st.none() | st.just("scrypt$n=16,r=8,p=1$c2FsdA$" + "B" * 43)),
+        email_token_digest=draw(st.none() | _TOKENS),
+        confirmed_at=draw(maybe_time),
+        completed_at=draw(maybe_time),
+        account_id=draw(st.none() | st.just("acc-1")),
+        version=draw(st.integers(1, 50)),
+    )
+
+
+def outgoing_messages() -> st.SearchStrategy[OutgoingMessage]:
+    """Messages composed for the caller to send."""
+    return st.builds(
+        OutgoingMessage,
+        template=st.sampled_from(["registration.completed", "registration.verify_email"]),
+        channel=st.sampled_from(Channel),
+        recipient=st.sampled_from(["anna@example.fi", "+358401234567"]),
+        language=st.sampled_from(Language),
+        params=st.dictionaries(st.sampled_from(["given_names", "minutes"]), _WORDS, max_size=2),
+        secret=st.none() | _TOKENS,
+    )
+
+
+ENTITIES: dict[type, st.SearchStrategy[Any]] = {
+    ContactRecord: contact_records(),
+    CustomerRecord: customer_records(),
+    ProfileDraft: profile_drafts(),
+    Profile: profiles(),
+    ProfilePolicy: profile_policies(),
+    LoginPolicy: login_policies(),
+    PendingEmailChange: pending_email_changes(),
+    Account: accounts(),
+    Feedback: feedback(),
+    MatchedCustomer: matched_customers(),
+    Registration: registrations(),
+    RegistrationCompleted: st.builds(
+        RegistrationCompleted,
+        registration_id=st.just("reg-1"),
+        account_id=st.just("acc-1"),
+        email=st.just("anna@example.fi"),
+        language=st.sampled_from(Language),
+        customer_numbers=st.lists(st.from_regex(r"[0-9]{6}", fullmatch=True), max_size=3).map(
+            tuple
+        ),
+        advisories=_ADVISORIES,
+        occurred_at=aware_datetimes(),
+    ),
+    CustomerRelationshipLinked: st.builds(
+        CustomerRelationshipLinked,
+        account_id=st.just("acc-1"),
+        customer_number=st.from_regex(r"[0-9]{6}", fullmatch=True),
+        kind=_KINDS,
+        occurred_at=aware_datetimes(),
+    ),
+    OutgoingMessage: outgoing_messages(),
+}

@@ -1,0 +1,23 @@
+"""The in-memory identity repositories pass the contract suites shipped for integrators."""
+
+from __future__ import annotations
+
+from selfcare.adapters.memory import MemoryDatabase
+from selfcare.adapters.memory.identity import (
+    MemoryAccountRepository,
+    MemoryRegistrationRepository,
+)
+from selfcare.testing.contracts.identity import (
+    AccountRepositoryContract,
+    RegistrationRepositoryContract,
+)
+
+
+class TestMemoryAccountRepository(AccountRepositoryContract):
+    def make_repository(self) -> MemoryAccountRepository:
+        return MemoryAccountRepository(MemoryDatabase())
+
+
+class TestMemoryRegistrationRepository(RegistrationRepositoryContract):
+    def make_repository(self) -> MemoryRegistrationRepository:
+        return MemoryRegistrationRepository(MemoryDatabase())
