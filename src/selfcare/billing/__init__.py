@@ -5,6 +5,7 @@ invoices and the employer's mobile policy (salary deduction).
 core (the catalog prices with them) and are re-exported here.
 """
 
+from selfcare.billing.inventory import chargeable_services, plan_changes, quoted_charges
 from selfcare.billing.model import (
     BillingAgreement,
     BillingMethod,
@@ -80,6 +81,7 @@ __all__ = [
     "VatCategory",
     "VatRate",
     "VatTable",
+    "chargeable_services",
     "charges_for_period",
     "check_billing_agreement",
     "create_fi_reference",
@@ -92,7 +94,9 @@ __all__ = [
     "format_rf_reference",
     "has_valid_billing_agreement",
     "payer_split",
+    "plan_changes",
     "prorate",
+    "quoted_charges",
     "split_vat",
     "validate_fi_reference",
     "validate_kid",

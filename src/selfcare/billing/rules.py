@@ -27,6 +27,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
+from selfcare.billing.inventory import quoted_charges
 from selfcare.billing.model import (
     BillingAgreement,
     BillingPeriod,
@@ -42,6 +43,7 @@ from selfcare.billing.model import (
     SplitLine,
 )
 from selfcare.billing.vat import NORDIC_VAT, VatCategory, VatTable
+from selfcare.catalog.model import OrderQuote
 from selfcare.core.clock import local_date, operator_zone, require_aware
 from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
@@ -297,7 +299,11 @@ def check_billing_agreement(
 
 
 def payer_split(
-    charges: Iterable[QuotedCharge], policy: MobilePolicy, spent_this_month: Money
+    quote: OrderQuote | Iterable[QuotedCharge],
+    policy: MobilePolicy,
+    spent_this_month: Money,
+    *,
+    lang: str = "nb",
 ) -> PayerSplit:
     """Who pays what of an order under the employer's ``policy`` (seed 004).
 
@@ -306,6 +312,11 @@ def payer_split(
     (``allowance - spent_this_month``), in the order of ``charges``, and the rest is
     deducted from salary. Show :attr:`PayerSplit.salary_deduction` before the employee
     confirms the order.
+
+    ``quote`` is the catalog's :class:`~selfcare.catalog.model.OrderQuote` (each line
+    costs its one-time charge plus any monthly increase, see
+    :func:`~selfcare.billing.inventory.quoted_charges`; products named in ``lang``) or
+    the charges themselves.
 
     >>> from selfcare import Money
     >>> policy = MobilePolicy(policy_id="p", employer="Fylket",
@@ -328,6 +339,7 @@ def payer_split(
     left = max(policy.monthly_allowance - spent_this_month, zero).rounded()
     lines: list[SplitLine] = []
     employer_total, employee_total = zero, zero
+    charges = quoted_charges(quote, lang=lang) if isinstance(quote, OrderQuote) else quote
     for charge in charges:
         amount = charge.amount.rounded()
         _ = zero + amount  # refuses a second currency

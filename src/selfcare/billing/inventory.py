@@ -1,0 +1,152 @@
+"""From the catalog's product inventory and quotes to what billing charges.
+
+The catalog (the layer below) knows products, offerings and quotes; billing charges
+:class:`~selfcare.billing.model.ChargeableService` values and splits
+:class:`~selfcare.billing.model.QuotedCharge` values. These functions build one from the
+other, converting instants to calendar days in the operator's time zone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta, tzinfo
+
+from selfcare.billing.model import ChargeableService, PlanChange, QuotedCharge
+from selfcare.billing.vat import PriceBasis, VatCategory
+from selfcare.catalog.model import (
+    AssetKind,
+    Catalog,
+    Offering,
+    OrderQuote,
+    ProductInstance,
+    ScheduledChangeKind,
+)
+from selfcare.core.clock import local_date
+from selfcare.core.money import Money
+
+__all__ = ["chargeable_services", "plan_changes", "quoted_charges"]
+
+_INSTANT = timedelta(microseconds=1)
+
+
+def _last_day(end: datetime, zone: tzinfo) -> date:
+    # A product ends at an instant and is live strictly before it, so an end at local
+    # midnight makes the previous day the last charged one.
+    return local_date(end - _INSTANT, zone)
+
+
+def chargeable_services(
+    products: Iterable[ProductInstance],
+    catalog: Catalog,
+    *,
+    zone: tzinfo,
+    lang: str = "fi",
+    price_basis: PriceBasis = PriceBasis.GROSS,
+    vat_category: VatCategory = VatCategory.STANDARD,
+) -> tuple[ChargeableService, ...]:
+    """The services to charge for ``products``: those with a start, an offering in
+    ``catalog`` and a price. The monthly price is multiplied by the product's quantity;
+    catalog prices are taken as ``price_basis`` (VAT-inclusive unless told).
+
+    Products that never started, whose offering is not in the catalog, or that end
+    before they start are left out: there is nothing to charge for them.
+    """
+    found = []
+    for product in products:
+        offering = catalog.get(product.offering_id)
+        if offering is None or product.start is None:
+            continue
+        start = local_date(product.start, zone)
+        service = _service(
+            product,
+            offering,
+            start=start,
+            zone=zone,
+            lang=lang,
+            basis=price_basis,
+            category=vat_category,
+        )
+        if service is not None:
+            found.append(service)
+    return tuple(found)
+
+
+def _service(
+    product: ProductInstance,
+    offering: Offering,
+    *,
+    start: date,
+    zone: tzinfo,
+    lang: str,
+    basis: PriceBasis,
+    category: VatCategory,
+) -> ChargeableService | None:
+    monthly, one_time = offering.monthly_price, offering.one_time_price
+    if monthly is None and one_time is None:
+        return None
+    currency = (monthly or one_time or Money.zero("EUR")).currency
+    end = None if product.end is None else _last_day(product.end, zone)
+    if end is not None and end < start:
+        return None
+    name = offering.names.get(lang)
+    if product.asset is not None and product.asset.kind is AssetKind.MSISDN:
+        name = f"{name} {product.asset.value}"
+    return ChargeableService(
+        service_id=product.id,
+        description=name,
+        monthly_price=(monthly or Money.zero(currency)) * product.quantity,
+        start=start,
+        end=end,
+        one_time_fee=one_time,
+        price_basis=basis,
+        vat_category=category,
+    )
+
+
+def plan_changes(
+    products: Iterable[ProductInstance], catalog: Catalog, *, zone: tzinfo, lang: str = "fi"
+) -> tuple[PlanChange, ...]:
+    """The plan changes scheduled on ``products`` (to an offering with a monthly price),
+    effective from the local day of their ``effective_at``."""
+    found = []
+    for product in products:
+        change = product.scheduled
+        if change is None or change.kind is not ScheduledChangeKind.CHANGE_PLAN:
+            continue
+        offering = catalog.get(change.offering_id or "")
+        if offering is None or offering.monthly_price is None:
+            continue
+        found.append(
+            PlanChange(
+                service_id=product.id,
+                on=local_date(change.effective_at, zone),
+                description=offering.names.get(lang),
+                monthly_price=offering.monthly_price * product.quantity,
+            )
+        )
+    return tuple(found)
+
+
+def quoted_charges(quote: OrderQuote, *, lang: str = "nb") -> tuple[QuotedCharge, ...]:
+    """What each line of ``quote`` costs in the month it is ordered: its one-time charge
+    plus a monthly increase (a decrease costs nothing now). Free lines are left out."""
+    found = []
+    for line in quote.lines:
+        parts = [m for m in (line.one_time, line.monthly_change) if m is not None and m.amount > 0]
+        if not parts:
+            continue
+        amount = parts[0] if len(parts) == 1 else parts[0] + parts[1]
+        msisdn = (
+            line.asset.value
+            if line.asset is not None and line.asset.kind is AssetKind.MSISDN
+            else None
+        )
+        found.append(
+            QuotedCharge(
+                offering_id=line.offering_id,
+                description=line.product_name.get(lang),
+                msisdn=msisdn,
+                amount=amount,
+            )
+        )
+    return tuple(found)

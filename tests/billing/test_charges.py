@@ -1,0 +1,333 @@
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from selfcare import Currency, Money, SelfcareError
+from selfcare.billing import (
+    NORDIC_VAT,
+    BillingPeriod,
+    ChargeableService,
+    ChargeKind,
+    Invoice,
+    InvoiceLine,
+    PlanChange,
+    PriceBasis,
+    VatRate,
+    charges_for_period,
+    prorate,
+    split_vat,
+)
+from selfcare.core.ids import CustomerNumber
+from selfcare.testing import strategies as sst
+from selfcare.testing.strategies._billing import billing_periods, chargeable_services
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+def eur(amount: str) -> Money:
+    return Money(amount, "EUR")
+
+
+def service(
+    start: date, end: date | None = None, price: str = "30.00", **kw: object
+) -> ChargeableService:
+    return ChargeableService(
+        service_id=str(kw.pop("service_id", "svc-1")),
+        description="Mobiili 10 GB",
+        monthly_price=eur(price),
+        start=start,
+        end=end,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def test_a_service_active_the_whole_month_costs_the_monthly_price() -> None:
+    lines = charges_for_period([service(date(2026, 1, 15))], BillingPeriod(2026, 3), country="FI")
+    assert len(lines) == 1
+    line = lines[0]
+    assert line.kind is ChargeKind.RECURRING
+    assert (line.supply_from, line.supply_to) == (date(2026, 3, 1), date(2026, 3, 31))
+    assert line.gross == eur("30.00")
+    assert line.vat_percent == Decimal("25.5")
+
+
+def test_a_service_starting_inside_the_month_is_pro_rated_by_day() -> None:
+    # 20 of 30 April days: 30.00 * 20 / 30 = 20.00
+    lines = charges_for_period([service(date(2026, 4, 11))], BillingPeriod(2026, 4), country="FI")
+    assert [line.gross for line in lines] == [eur("20.00")]
+    assert lines[0].supply_from == date(2026, 4, 11)
+
+
+def test_a_service_ending_inside_the_month_is_charged_up_to_its_last_day() -> None:
+    lines = charges_for_period(
+        [service(date(2025, 1, 1), date(2026, 4, 10))], BillingPeriod(2026, 4), country="FI"
+    )
+    assert [line.gross for line in lines] == [eur("10.00")]
+    assert lines[0].supply_to == date(2026, 4, 10)
+
+
+def test_services_outside_the_month_are_not_charged() -> None:
+    services = [service(date(2026, 5, 1)), service(date(2025, 1, 1), date(2026, 3, 31))]
+    assert charges_for_period(services, BillingPeriod(2026, 4), country="FI") == ()
+
+
+def test_february_of_a_leap_year_has_29_days() -> None:
+    # One day of 29 in 2024, one of 28 in 2026.
+    leap = charges_for_period(
+        [service(date(2024, 2, 29), price="29.00")], BillingPeriod(2024, 2), country="FI"
+    )
+    plain = charges_for_period(
+        [service(date(2026, 2, 28), price="28.00")], BillingPeriod(2026, 2), country="FI"
+    )
+    assert leap[0].gross == eur("1.00")
+    assert plain[0].gross == eur("1.00")
+
+
+def test_one_time_fee_is_charged_in_the_month_of_the_start_only() -> None:
+    svc = service(date(2026, 4, 30), one_time_fee=eur("9.90"))
+    april = charges_for_period([svc], BillingPeriod(2026, 4), country="FI")
+    may = charges_for_period([svc], BillingPeriod(2026, 5), country="FI")
+    assert [(line.kind, line.gross) for line in april] == [
+        (ChargeKind.RECURRING, eur("1.00")),
+        (ChargeKind.ONE_TIME, eur("9.90")),
+    ]
+    assert [line.kind for line in may] == [ChargeKind.RECURRING]
+
+
+def test_plan_change_inside_the_month_credits_the_old_plan_and_charges_the_new() -> None:
+    # Total C 10 GB (30.00) -> Total E 50 GB (45.00) from 21 April: 10 of 30 days.
+    change = PlanChange(
+        service_id="svc-1",
+        on=date(2026, 4, 21),
+        description="Total E 50 GB",
+        monthly_price=eur("45.00"),
+    )
+    lines = charges_for_period(
+        [service(date(2025, 1, 1))], BillingPeriod(2026, 4), country="FI", plan_changes=[change]
+    )
+    assert [(line.kind, line.description, line.gross) for line in lines] == [
+        (ChargeKind.RECURRING, "Mobiili 10 GB", eur("30.00")),
+        (ChargeKind.CREDIT, "Mobiili 10 GB", eur("-10.00")),
+        (ChargeKind.RECURRING, "Total E 50 GB", eur("15.00")),
+    ]
+    assert lines[1].supply_from == date(2026, 4, 21)
+    # The next month is charged at the new plan only.
+    may = charges_for_period(
+        [service(date(2025, 1, 1))], BillingPeriod(2026, 5), country="FI", plan_changes=[change]
+    )
+    assert [(line.description, line.gross) for line in may] == [("Total E 50 GB", eur("45.00"))]
+
+
+def test_plan_change_for_an_unknown_service_is_refused() -> None:
+    change = PlanChange(
+        service_id="other", on=date(2026, 4, 21), description="X", monthly_price=eur("1")
+    )
+    with pytest.raises(SelfcareError) as error:
+        charges_for_period(
+            [service(date(2025, 1, 1))], BillingPeriod(2026, 4), country="FI", plan_changes=[change]
+        )
+    assert error.value.codes == ("billing.unknown_plan_change",)
+
+
+def test_the_finnish_vat_change_of_september_2024() -> None:
+    svc = service(date(2024, 1, 1), price="12.90")
+    august = charges_for_period([svc], BillingPeriod(2024, 8), country="FI")[0]
+    september = charges_for_period([svc], BillingPeriod(2024, 9), country="FI")[0]
+    assert (august.vat_percent, august.net, august.vat) == (Decimal(24), eur("10.40"), eur("2.50"))
+    assert (september.vat_percent, september.net, september.vat) == (
+        Decimal("25.5"),
+        eur("10.28"),
+        eur("2.62"),
+    )
+    # A net price keeps its net and the gross follows the rate.
+    net_svc = service(date(2024, 1, 1), price="10.00", price_basis=PriceBasis.NET)
+    assert charges_for_period([net_svc], BillingPeriod(2024, 8), country="FI")[0].gross == eur(
+        "12.40"
+    )
+    assert charges_for_period([net_svc], BillingPeriod(2024, 9), country="FI")[0].gross == eur(
+        "12.55"
+    )
+
+
+def test_a_rate_change_inside_a_month_splits_the_line_at_the_change() -> None:
+    table = NORDIC_VAT.with_rate(
+        VatRate(country="SE", category="standard", percent=20, valid_from=date(2030, 6, 16))
+    )
+    svc = ChargeableService(
+        service_id="s",
+        description="Bredband",
+        monthly_price=Money("300", "SEK"),
+        start=date(2030, 1, 1),
+    )
+    lines = charges_for_period([svc], BillingPeriod(2030, 6), country="SE", vat_table=table)
+    assert [(line.supply_from.day, line.supply_to.day, line.vat_percent) for line in lines] == [
+        (1, 15, Decimal(25)),
+        (16, 30, Decimal(20)),
+    ]
+    assert sum((line.gross for line in lines), Money.zero("SEK")) == Money("300", "SEK")
+
+
+def test_a_day_without_a_vat_rate_is_refused() -> None:
+    with pytest.raises(SelfcareError) as error:
+        charges_for_period([service(date(2000, 1, 1))], BillingPeriod(2000, 1), country="FI")
+    assert error.value.codes == ("vat.no_rate",)
+
+
+def test_prorate_refuses_days_outside_the_period() -> None:
+    with pytest.raises(SelfcareError) as error:
+        prorate(eur("10"), BillingPeriod(2026, 4), date(2026, 4, 5), date(2026, 5, 1))
+    assert error.value.codes == ("billing.invalid_service_dates",)
+
+
+@given(
+    billing_periods(),
+    st.integers(min_value=0, max_value=10**8),
+    st.lists(st.integers(min_value=1, max_value=30), max_size=6),
+)
+def test_pro_rated_parts_of_any_split_add_up_exactly_to_the_monthly_price(
+    period: BillingPeriod, cents: int, cuts: list[int]
+) -> None:
+    price = Money(Decimal(cents).scaleb(-2), "EUR")
+    days = sorted({c for c in cuts if c < period.days})
+    starts = [1, *(d + 1 for d in days)]
+    ends = [*days, period.days]
+    parts = [
+        prorate(
+            price, period, date(period.year, period.month, s), date(period.year, period.month, e)
+        )
+        for s, e in zip(starts, ends, strict=True)
+    ]
+    assert sum(parts, Money.zero("EUR")) == price
+    for part, s, e in zip(parts, starts, ends, strict=True):
+        exact = price.amount * (e - s + 1) / period.days
+        assert abs(part.amount - exact) <= Decimal("0.01")
+
+
+@given(
+    billing_periods().filter(lambda p: p.year >= 2013),
+    st.lists(chargeable_services(Currency.EUR), max_size=6, unique_by=lambda s: s.service_id),
+)
+def test_invoice_totals_are_the_sums_of_lines_and_every_line_matches_its_rate(
+    period: BillingPeriod, services: list[ChargeableService]
+) -> None:
+    lines = charges_for_period(services, period, country="FI")
+    invoice = Invoice(
+        invoice_id="i",
+        payer=CustomerNumber("c"),
+        period=period,
+        currency="EUR",
+        issued_on=period.first_day,
+        due_on=period.last_day,
+        reference="1232",
+        lines=lines,
+    )
+    assert invoice.gross_total == sum((line.gross for line in lines), Money.zero("EUR"))
+    assert invoice.net_total + invoice.vat_total == invoice.gross_total
+    breakdown = invoice.vat_breakdown()
+    assert sum((row.gross for row in breakdown), Money.zero("EUR")) == invoice.gross_total
+    assert sum((row.vat for row in breakdown), Money.zero("EUR")) == invoice.vat_total
+    for line in lines:
+        category = next(s.vat_category for s in services if s.service_id == line.service_id)
+        assert line.vat_percent == NORDIC_VAT.rate_on("FI", line.supply_from, category).percent
+        assert split_vat(line.amount, line.vat_percent, line.price_basis).vat == line.vat
+        assert period.first_day <= line.supply_from <= line.supply_to <= period.last_day
+
+
+@given(sst.aware_datetimes(min_value=datetime(2014, 1, 1), max_value=datetime(2090, 1, 1)))  # noqa: DTZ001 - hypothesis bounds are naive
+def test_the_billing_month_is_counted_in_the_operator_zone(aware: datetime) -> None:
+    period = BillingPeriod.containing(aware, HELSINKI)
+    start, end = period.bounds(HELSINKI)
+    assert start <= aware < end
+    # DST changes the length of the month in hours, never its days or its charge.
+    hours = (end - start) / timedelta(hours=1)
+    assert hours in {period.days * 24 - 1, period.days * 24, period.days * 24 + 1}
+    line = charges_for_period([service(date(2013, 1, 1))], period, country="FI")[0]
+    assert line.gross == eur("30.00")
+
+
+def test_march_and_october_in_helsinki_lose_and_gain_an_hour_but_not_a_cent() -> None:
+    march, october = BillingPeriod(2026, 3), BillingPeriod(2026, 10)
+    m_start, m_end = march.bounds(HELSINKI)
+    o_start, o_end = october.bounds(HELSINKI)
+    assert m_end - m_start == timedelta(days=31, hours=-1)
+    assert o_end - o_start == timedelta(days=31, hours=1)
+    half = service(date(2026, 3, 17), price="31.00")  # 15 of 31 days in both months
+    assert charges_for_period([half], march, country="FI")[0].gross == eur("15.00")
+    half_oct = service(date(2026, 10, 17), price="31.00")
+    assert charges_for_period([half_oct], october, country="FI")[0].gross == eur("15.00")
+
+
+def test_invoice_and_line_validation() -> None:
+    line = InvoiceLine.build(
+        service_id="s",
+        kind=ChargeKind.RECURRING,
+        description="d",
+        supply_from=date(2026, 1, 1),
+        supply_to=date(2026, 1, 31),
+        amount=eur("12.90"),
+        price_basis=PriceBasis.GROSS,
+        vat_percent=Decimal("25.5"),
+    )
+    with pytest.raises(SelfcareError) as error:
+        attrs.evolve(line, vat=eur("2.63"))
+    assert error.value.codes == ("billing.inconsistent_vat",)
+    with pytest.raises(SelfcareError) as error:
+        Invoice(
+            invoice_id="i",
+            payer=CustomerNumber("c"),
+            period=BillingPeriod(2026, 1),
+            currency="SEK",
+            issued_on=date(2026, 1, 1),
+            due_on=date(2026, 1, 15),
+            reference="1232",
+            lines=[line],
+        )
+    assert error.value.codes == ("money.currency_mismatch",)
+    with pytest.raises(SelfcareError) as error:
+        Invoice(
+            invoice_id="i",
+            payer=CustomerNumber("c"),
+            period=BillingPeriod(2026, 1),
+            currency="EUR",
+            issued_on=date(2026, 1, 15),
+            due_on=date(2026, 1, 1),
+            reference="1232",
+        )
+    assert error.value.codes == ("billing.invalid_invoice_dates",)
+    with pytest.raises(SelfcareError) as error:
+        BillingPeriod(2026, 13)
+    assert error.value.codes == ("billing.invalid_period",)
+    assert str(BillingPeriod(2026, 1)) == "2026-01"
+    assert BillingPeriod(2026, 12).next() == BillingPeriod(2027, 1)
+
+
+def test_service_validation() -> None:
+    with pytest.raises(SelfcareError) as error:
+        service(date(2026, 4, 2), date(2026, 4, 1))
+    assert error.value.codes == ("billing.invalid_service_dates",)
+    with pytest.raises(SelfcareError) as error:
+        service(date(2026, 4, 1), price="-1")
+    assert error.value.codes == ("billing.negative_price",)
+    with pytest.raises(SelfcareError) as error:
+        service(date(2026, 4, 1), one_time_fee=Money("1", "SEK"))
+    assert error.value.codes == ("money.currency_mismatch",)
+    with pytest.raises(SelfcareError) as error:
+        service(date(2026, 4, 1), service_id=" ")
+    assert error.value.codes == ("billing.invalid_text",)
+    with pytest.raises(TypeError):
+        ChargeableService(
+            service_id=5,  # type: ignore[arg-type]
+            description="d",
+            monthly_price=eur("1"),
+            start=date(2026, 4, 1),
+        )
+    svc = service(date(2026, 4, 1), date(2026, 4, 30))
+    assert svc.active_on(date(2026, 4, 30))
+    assert not svc.active_on(date(2026, 5, 1))
