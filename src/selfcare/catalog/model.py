@@ -320,6 +320,10 @@ class Prerequisite:
         return f"{self.kind.value}:{self.value}"
 
 
+def _tier_tuple(value: Iterable[PriceTier]) -> tuple[PriceTier, ...]:
+    return tuple(value)
+
+
 @final
 @attrs.frozen(kw_only=True)
 class BundleSpec:
@@ -335,7 +339,7 @@ class BundleSpec:
     option_group: str = attrs.field(converter=_option_group_id)
     min_items: int
     max_items: int
-    price_tiers: tuple[PriceTier, ...] = attrs.field(converter=tuple)
+    price_tiers: tuple[PriceTier, ...] = attrs.field(converter=_tier_tuple)
 
     def __attrs_post_init__(self) -> None:
         tiers = self.price_tiers
@@ -357,6 +361,14 @@ class BundleSpec:
             if tier.min_items <= count:
                 chosen = tier
         return chosen.monthly
+
+
+def _price_tuple(value: Iterable[Price]) -> tuple[Price, ...]:
+    return tuple(value)
+
+
+def _prerequisite_set(value: Iterable[Prerequisite]) -> frozenset[Prerequisite]:
+    return frozenset(value)
 
 
 def _window(instance: Offering, _attribute: object, value: datetime | None) -> None:
@@ -394,9 +406,9 @@ class Offering:
     names: LocalizedText
     group: str = attrs.field(converter=_group_id)
     kind: OfferingKind
-    prices: tuple[Price, ...] = attrs.field(default=(), converter=tuple)
+    prices: tuple[Price, ...] = attrs.field(default=(), converter=_price_tuple)
     term: Term = Term()
-    requires: frozenset[Prerequisite] = attrs.field(default=frozenset(), converter=frozenset)
+    requires: frozenset[Prerequisite] = attrs.field(default=frozenset(), converter=_prerequisite_set)
     excludes: frozenset[str] = attrs.field(default=frozenset(), converter=_str_set)
     max_quantity: int = 1
     usage_note: LocalizedText | None = None
@@ -814,6 +826,10 @@ class ProductOrder:
     version: int = 1
 
 
+def _offering_tuple(value: Iterable[Offering]) -> tuple[Offering, ...]:
+    return tuple(value)
+
+
 def _index(instance: Catalog) -> dict[str, Offering]:
     return {o.id: o for o in instance.offerings}
 
@@ -828,7 +844,7 @@ class Catalog:
         SelfcareError: ``catalog.duplicate_offering`` when two offerings share an id.
     """
 
-    offerings: tuple[Offering, ...] = attrs.field(converter=tuple)
+    offerings: tuple[Offering, ...] = attrs.field(converter=_offering_tuple)
     _by_id: dict[str, Offering] = attrs.field(
         init=False, eq=False, repr=False, default=attrs.Factory(_index, takes_self=True)
     )

@@ -1,0 +1,146 @@
+"""In-memory repositories of the catalog, on :class:`~selfcare.adapters.memory.MemoryDatabase`.
+
+>>> from selfcare.catalog.sample import sample_catalog
+>>> db = MemoryDatabase()
+>>> uow = MemoryCatalogUnitOfWork(db)
+>>> with uow:
+...     for offering in sample_catalog().offerings:
+...         uow.catalog.add(offering)
+...     uow.commit()
+>>> len(uow.catalog.catalog()) == len(sample_catalog())
+True
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from selfcare.adapters.memory._store import MemoryDatabase, MemoryTable, MemoryUnitOfWork
+from selfcare.catalog.model import Asset, Catalog, Offering, ProductInstance, ProductOrder
+from selfcare.core.decision import Violation
+from selfcare.core.errors import AlreadyExists, NotFound
+from selfcare.core.ids import RelationshipId
+
+__all__ = [
+    "MemoryCatalogRepository",
+    "MemoryCatalogUnitOfWork",
+    "MemoryInventoryRepository",
+    "MemoryOrderRepository",
+]
+
+
+class MemoryCatalogRepository:
+    """Offerings in a :class:`MemoryDatabase` table."""
+
+    def __init__(self, database: MemoryDatabase) -> None:
+        self._db = database
+        self._table = cast("MemoryTable[str, Offering]", database.table("catalog_offerings"))
+
+    def add(self, offering: Offering) -> None:
+        """Store a new offering; ``AlreadyExists`` if its id is taken."""
+        self._table.insert(offering.id, offering)
+
+    def replace(self, offering: Offering) -> None:
+        """Replace the offering with the same id; ``NotFound`` if there is none."""
+        with self._db.lock:
+            self._table.require(offering.id)
+            self._table.put(offering.id, offering)
+
+    def get(self, offering_id: str) -> Offering | None:
+        """The offering ``offering_id`` or ``None``."""
+        return self._table.get(offering_id)
+
+    def in_group(self, group: str) -> tuple[Offering, ...]:
+        """The offerings of ``group``, in the order they were added."""
+        return tuple(self._table.scan(lambda o: o.group == group))
+
+    def catalog(self) -> Catalog:
+        """Every offering, in the order they were added."""
+        return Catalog(tuple(self._table.scan()))
+
+
+class MemoryInventoryRepository:
+    """Product instances in a :class:`MemoryDatabase` table."""
+
+    def __init__(self, database: MemoryDatabase) -> None:
+        self._table = cast("MemoryTable[str, ProductInstance]", database.table("catalog_products"))
+
+    def add(self, product: ProductInstance) -> None:
+        """Store a new product; ``AlreadyExists`` if its id is taken."""
+        self._table.insert(product.id, product)
+
+    def update(self, product: ProductInstance) -> None:
+        """Compare-and-set save (``ConcurrencyConflict`` / ``NotFound``)."""
+        self._table.compare_and_set(product.id, product, product.version - 1)
+
+    def get(self, product_id: str) -> ProductInstance | None:
+        """The product ``product_id`` or ``None``."""
+        return self._table.get(product_id)
+
+    def for_relationship(self, relationship_id: RelationshipId) -> tuple[ProductInstance, ...]:
+        """Every product of the relationship, oldest first."""
+        return tuple(self._table.scan(lambda p: p.relationship_id == relationship_id))
+
+    def by_asset(self, asset: Asset) -> tuple[ProductInstance, ...]:
+        """Every product attached to ``asset`` (as its asset or its SIM), oldest first."""
+        return tuple(self._table.scan(lambda p: asset in (p.asset, p.sim)))
+
+    def by_order(self, order_id: str) -> tuple[ProductInstance, ...]:
+        """Every product created by the order, oldest first."""
+        return tuple(self._table.scan(lambda p: p.order_id == order_id))
+
+
+class MemoryOrderRepository:
+    """Product orders in a :class:`MemoryDatabase` table, with a unique index on
+    (relationship, idempotency key)."""
+
+    def __init__(self, database: MemoryDatabase) -> None:
+        self._db = database
+        self._table = cast("MemoryTable[str, ProductOrder]", database.table("catalog_orders"))
+        self._keys = cast("MemoryTable[tuple[str, str], str]", database.table("catalog_order_keys"))
+
+    def add(self, order: ProductOrder) -> None:
+        """Store a new order; ``AlreadyExists`` if its id or its idempotency key (within
+        the relationship) is taken."""
+        key = (str(order.relationship_id), order.idempotency_key)
+        with self._db.lock:
+            if self._keys.get(key) is not None:
+                raise AlreadyExists(Violation("store.already_exists", {"entity": "product_order"}))
+            self._table.insert(order.id, order)
+            self._keys.insert(key, order.id)
+
+    def update(self, order: ProductOrder) -> None:
+        """Compare-and-set save (``ConcurrencyConflict`` / ``NotFound``). The
+        idempotency key and relationship of an order never change."""
+        with self._db.lock:
+            stored = self._table.get(order.id)
+            if stored is not None and (
+                stored.idempotency_key != order.idempotency_key
+                or stored.relationship_id != order.relationship_id
+            ):
+                raise NotFound(Violation("store.not_found", {"entity": "product_order"}))
+            self._table.compare_and_set(order.id, order, order.version - 1)
+
+    def get(self, order_id: str) -> ProductOrder | None:
+        """The order ``order_id`` or ``None``."""
+        return self._table.get(order_id)
+
+    def by_idempotency_key(self, relationship_id: RelationshipId, key: str) -> ProductOrder | None:
+        """The order placed for the relationship with ``key``, or ``None``."""
+        with self._db.lock:
+            order_id = self._keys.get((str(relationship_id), key))
+            return None if order_id is None else self._table.get(order_id)
+
+    def for_relationship(self, relationship_id: RelationshipId) -> tuple[ProductOrder, ...]:
+        """Every order of the relationship, oldest first."""
+        return tuple(self._table.scan(lambda o: o.relationship_id == relationship_id))
+
+
+class MemoryCatalogUnitOfWork(MemoryUnitOfWork):
+    """The catalog's unit of work over a :class:`MemoryDatabase`."""
+
+    def __init__(self, database: MemoryDatabase) -> None:
+        super().__init__(database)
+        self.catalog = MemoryCatalogRepository(database)
+        self.inventory = MemoryInventoryRepository(database)
+        self.orders = MemoryOrderRepository(database)

@@ -1,0 +1,322 @@
+"""Strategies for selfcare.catalog: offerings, catalogs, assets, products, orders."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import strategies as st
+
+from selfcare.catalog.model import (
+    Asset,
+    AssetKind,
+    BundleSpec,
+    CancellationMethod,
+    CancellationRequest,
+    Catalog,
+    LifecycleStatus,
+    LocalizedText,
+    Offering,
+    OfferingKind,
+    OrderAction,
+    OrderItem,
+    OrderQuote,
+    OrderState,
+    Prerequisite,
+    PrerequisiteKind,
+    Price,
+    PriceTier,
+    PriceType,
+    ProductInstance,
+    ProductOrder,
+    ProductStatus,
+    QuoteLine,
+    ScheduledChange,
+    ScheduledChangeKind,
+    Term,
+)
+from selfcare.core.ids import AccountId, RelationshipId
+from selfcare.core.money import Currency, Money
+from selfcare.testing.strategies._core import aware_datetimes
+
+__all__ = [
+    "ENTITIES",
+    "assets",
+    "catalogs",
+    "iccids",
+    "localized_texts",
+    "metering_points",
+    "msisdns",
+    "offering_ids",
+    "offerings",
+    "order_items",
+    "product_instances",
+    "product_orders",
+    "quotes",
+]
+
+_ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+
+
+def offering_ids() -> st.SearchStrategy[str]:
+    """Valid catalog identifiers."""
+    return st.builds(
+        lambda head, tail: head + tail,
+        st.sampled_from("abcdefghijklmnopqrstuvwxyz"),
+        st.text(_ID_CHARS, max_size=20),
+    )
+
+
+def localized_texts() -> st.SearchStrategy[LocalizedText]:
+    """Texts in en, fi, sv and nb."""
+    text = st.text(min_size=1, max_size=40).filter(str.strip)
+    return st.builds(LocalizedText, en=text, fi=text, sv=text, nb=text)
+
+
+def _prices(currency: Currency) -> st.SearchStrategy[Money]:
+    return st.integers(min_value=0, max_value=10**7).map(
+        lambda cents: Money(Decimal(cents).scaleb(-2), currency)
+    )
+
+
+def _luhn_digit(digits: str) -> str:
+    from stdnum import luhn  # noqa: PLC0415
+
+    return str(luhn.calc_check_digit(digits))
+
+
+def msisdns() -> st.SearchStrategy[Asset]:
+    """Finnish (+358 40/50) and Norwegian (+47 4x/9x) mobile numbers."""
+    finnish = st.builds(
+        lambda prefix, rest: Asset(AssetKind.MSISDN, f"+358{prefix}{rest:07d}"),
+        st.sampled_from(["40", "50"]),
+        st.integers(min_value=1_000_000, max_value=9_999_999),
+    )
+    norwegian = st.builds(
+        lambda prefix, rest: Asset(AssetKind.MSISDN, f"+47{prefix}{rest:06d}"),
+        st.sampled_from(["40", "41", "45", "46", "47", "48", "90", "91", "92", "93", "95", "98"]),
+        st.integers(min_value=0, max_value=999_999),
+    )
+    return finnish | norwegian
+
+
+def iccids() -> st.SearchStrategy[Asset]:
+    """ICCIDs of 19 or 20 digits starting with 89, Luhn check digit last."""
+    body = st.builds(
+        lambda country, rest: f"89{country}{rest}",
+        st.sampled_from(["358", "47", "46"]),
+        st.text("0123456789", min_size=13, max_size=14),
+    ).filter(lambda b: 18 <= len(b) + 1 <= 20)
+    return body.map(lambda b: Asset(AssetKind.ICCID, b + _luhn_digit(b)))
+
+
+def metering_points() -> st.SearchStrategy[Asset]:
+    """Finnish and Swedish metering point ids (GSRN with a GS1 check digit)."""
+    from stdnum import ean  # noqa: PLC0415
+
+    body = st.builds(
+        lambda prefix, rest: prefix + rest,
+        st.sampled_from(["643", "735999"]),
+        st.text("0123456789", min_size=11, max_size=11),
+    ).map(lambda b: b[:17].ljust(17, "0"))
+    return body.map(lambda b: Asset(AssetKind.METERING_POINT, b + ean.calc_check_digit(b)))
+
+
+def assets() -> st.SearchStrategy[Asset]:
+    """Any valid asset."""
+    return msisdns() | iccids() | metering_points()
+
+
+def _terms() -> st.SearchStrategy[Term]:
+    return st.builds(Term, st.none() | st.integers(min_value=1, max_value=120))
+
+
+def _prerequisites() -> st.SearchStrategy[Prerequisite]:
+    return st.builds(Prerequisite, st.sampled_from(PrerequisiteKind), offering_ids())
+
+
+@st.composite
+def _bundle_specs(draw: st.DrawFn, currency: Currency) -> BundleSpec:
+    low = draw(st.integers(min_value=0, max_value=5))
+    high = draw(st.integers(min_value=low, max_value=10))
+    counts = draw(st.sets(st.integers(min_value=low, max_value=high), max_size=3)) | {low}
+    tiers = tuple(PriceTier(c, draw(_prices(currency))) for c in sorted(counts))
+    return BundleSpec(
+        option_group=draw(offering_ids()), min_items=low, max_items=high, price_tiers=tiers
+    )
+
+
+@st.composite
+def offerings(draw: st.DrawFn, offering_id: st.SearchStrategy[str] | None = None) -> Offering:
+    """Valid offerings of every kind."""
+    ident = draw(offering_id if offering_id is not None else offering_ids())
+    kind = draw(st.sampled_from(OfferingKind))
+    currency = draw(st.sampled_from(Currency))
+    types = draw(st.sets(st.sampled_from(PriceType)))
+    prices = tuple(Price(t, draw(_prices(currency))) for t in sorted(types))
+    start = draw(st.none() | aware_datetimes())
+    end = None
+    if draw(st.booleans()):
+        end = (start or draw(aware_datetimes())) + draw(
+            st.timedeltas(min_value=timedelta(seconds=1), max_value=timedelta(days=3650))
+        )
+    family = draw(st.none() | offering_ids()) if kind is OfferingKind.PLAN else None
+    return Offering(
+        id=ident,
+        names=draw(localized_texts()),
+        group=draw(offering_ids()),
+        kind=kind,
+        prices=prices,
+        term=draw(_terms()),
+        requires=draw(st.frozensets(_prerequisites(), max_size=3)),
+        excludes=draw(st.frozensets(offering_ids(), max_size=3).map(lambda s: s - {ident})),
+        max_quantity=draw(st.integers(min_value=1, max_value=1000)),
+        usage_note=draw(st.none() | localized_texts()),
+        valid_from=start,
+        valid_until=end,
+        lifecycle=draw(st.sampled_from(LifecycleStatus)),
+        cancellation=draw(st.sampled_from(CancellationMethod)),
+        asset_kind=draw(st.none() | st.sampled_from(AssetKind)),
+        bundle=draw(_bundle_specs(currency)) if kind is OfferingKind.BUNDLE else None,
+        family=family,
+        family_rank=draw(st.integers(min_value=0, max_value=100)),
+    )
+
+
+def catalogs() -> st.SearchStrategy[Catalog]:
+    """Catalogs of up to five offerings with distinct ids."""
+    return st.lists(offerings(), max_size=5, unique_by=lambda o: o.id).map(Catalog)
+
+
+_ITEM_IDS = st.text(_ID_CHARS, min_size=1, max_size=12)
+
+
+def _scheduled_changes() -> st.SearchStrategy[ScheduledChange]:
+    return st.builds(
+        ScheduledChange,
+        kind=st.sampled_from(ScheduledChangeKind),
+        effective_at=aware_datetimes(),
+        offering_id=st.none() | offering_ids(),
+        bundle_items=st.frozensets(offering_ids(), max_size=3),
+    )
+
+
+def _relationship_ids() -> st.SearchStrategy[RelationshipId]:
+    return _ITEM_IDS.map(RelationshipId)
+
+
+def product_instances() -> st.SearchStrategy[ProductInstance]:
+    """Product instances in any status."""
+    return st.builds(
+        ProductInstance,
+        id=_ITEM_IDS,
+        offering_id=offering_ids(),
+        relationship_id=_relationship_ids(),
+        status=st.sampled_from(ProductStatus),
+        asset=st.none() | assets(),
+        sim=st.none() | iccids(),
+        quantity=st.integers(min_value=1, max_value=10),
+        start=st.none() | aware_datetimes(),
+        end=st.none() | aware_datetimes(),
+        commitment_end=st.none() | aware_datetimes(),
+        term=_terms(),
+        bundle_items=st.frozensets(offering_ids(), max_size=3),
+        scheduled=st.none() | _scheduled_changes(),
+        order_id=st.none() | _ITEM_IDS,
+        version=st.integers(min_value=1, max_value=100),
+    )
+
+
+def order_items() -> st.SearchStrategy[OrderItem]:
+    """Order items of every action."""
+    return st.builds(
+        OrderItem,
+        action=st.sampled_from(OrderAction),
+        offering_id=st.none() | offering_ids(),
+        product_id=st.none() | _ITEM_IDS,
+        quantity=st.integers(min_value=1, max_value=10),
+        asset=st.none() | assets(),
+        bundle_items=st.frozensets(offering_ids(), max_size=3),
+    )
+
+
+def _quote_lines() -> st.SearchStrategy[QuoteLine]:
+    money = st.none() | _prices(Currency.EUR)
+    return st.builds(
+        QuoteLine,
+        item_index=st.integers(min_value=0, max_value=20),
+        action=st.sampled_from(OrderAction),
+        offering_id=offering_ids(),
+        product_name=localized_texts(),
+        product_id=st.none() | _ITEM_IDS,
+        asset=st.none() | assets(),
+        quantity=st.integers(min_value=1, max_value=10),
+        monthly_change=money,
+        one_time=money,
+        effective_at=aware_datetimes(),
+        group=offering_ids(),
+        usage_note=st.none() | localized_texts(),
+    )
+
+
+def quotes() -> st.SearchStrategy[OrderQuote]:
+    """Order quotes."""
+    return st.builds(
+        OrderQuote,
+        relationship_id=_relationship_ids(),
+        items=st.lists(order_items(), max_size=3).map(tuple),
+        lines=st.lists(_quote_lines(), max_size=3).map(tuple),
+        quoted_at=aware_datetimes(),
+    )
+
+
+def product_orders() -> st.SearchStrategy[ProductOrder]:
+    """Placed orders in any state."""
+    return st.builds(
+        ProductOrder,
+        id=_ITEM_IDS,
+        relationship_id=_relationship_ids(),
+        idempotency_key=st.text(min_size=1, max_size=40),
+        items=st.lists(order_items(), max_size=3).map(tuple),
+        lines=st.lists(_quote_lines(), max_size=2).map(tuple),
+        state=st.sampled_from(OrderState),
+        placed_at=aware_datetimes(),
+        placed_by=st.none() | _ITEM_IDS.map(AccountId),
+        completed_at=st.none() | aware_datetimes(),
+        version=st.integers(min_value=1, max_value=100),
+    )
+
+
+def _cancellation_requests() -> st.SearchStrategy[CancellationRequest]:
+    return st.builds(
+        CancellationRequest,
+        id=_ITEM_IDS,
+        relationship_id=_relationship_ids(),
+        product_id=_ITEM_IDS,
+        offering_id=offering_ids(),
+        requested_at=aware_datetimes(),
+        contact_phone=st.text(min_size=1, max_size=20),
+        contact_email=st.emails(),
+        message=st.text(max_size=100),
+    )
+
+
+ENTITIES: dict[type, st.SearchStrategy[Any]] = {
+    LocalizedText: localized_texts(),
+    Term: _terms(),
+    Prerequisite: _prerequisites(),
+    Price: st.builds(Price, st.sampled_from(PriceType), _prices(Currency.NOK)),
+    PriceTier: st.builds(PriceTier, st.integers(0, 100), _prices(Currency.SEK)),
+    BundleSpec: _bundle_specs(Currency.EUR),
+    Offering: offerings(),
+    Catalog: catalogs(),
+    Asset: assets(),
+    ScheduledChange: _scheduled_changes(),
+    ProductInstance: product_instances(),
+    CancellationRequest: _cancellation_requests(),
+    OrderItem: order_items(),
+    QuoteLine: _quote_lines(),
+    OrderQuote: quotes(),
+    ProductOrder: product_orders(),
+}
