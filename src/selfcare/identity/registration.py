@@ -326,7 +326,9 @@ def check_in_progress(registration: Registration, *, now: datetime) -> Decision:
     """
     moment = require_aware(now, "now")
     refused = _refusal(registration, tuple(RegistrationState), moment)
-    return refused or Decision.allow(reason=f"state:{registration.state.value}")
+    if refused is not None:
+        return refused
+    return Decision.allow(reason=f"state:{registration.state.value}")
 
 
 def accept_terms(
@@ -349,7 +351,7 @@ def accept_terms(
     refused = _refusal(
         registration, (RegistrationState.STARTED, RegistrationState.TERMS_ACCEPTED), moment
     )
-    if refused:
+    if refused is not None:
         return refused
     if terms_version != policy.terms_version:
         return Decision.deny(
@@ -396,7 +398,7 @@ def identify(
     """
     moment = require_aware(now, "now")
     refused = _refusal(registration, (RegistrationState.TERMS_ACCEPTED,), moment)
-    if refused:
+    if refused is not None:
         return refused
     found: list[Violation] = []
     provider, method = _label(assertion.provider), _label(assertion.method)
@@ -457,7 +459,7 @@ def match_customers(
     refused = _refusal(
         registration, (RegistrationState.IDENTIFIED, RegistrationState.CUSTOMERS_MATCHED), moment
     )
-    if refused:
+    if refused is not None:
         return refused
     person = registration.national_id
     matched: dict[str, CustomerRecord] = {}
@@ -520,7 +522,7 @@ def confirm_profile(
         ),
         moment,
     )
-    if refused:
+    if refused is not None:
         return refused
     checked = check_profile(draft, policy.profile)
     if isinstance(checked, Decision):
@@ -562,7 +564,7 @@ def set_credentials(
         (RegistrationState.PROFILE_CONFIRMED, RegistrationState.CREDENTIALS_SET),
         moment,
     )
-    if refused:
+    if refused is not None:
         return refused
     profile = registration.profile
     if profile is None:  # pragma: no cover - the state guarantees a profile
@@ -607,7 +609,7 @@ def confirm_registration(
     """
     moment = require_aware(now, "now")
     refused = _refusal(registration, (RegistrationState.CREDENTIALS_SET,), moment)
-    if refused:
+    if refused is not None:
         return refused
     return _advance(
         registration,
@@ -642,7 +644,7 @@ def complete_registration(
     """
     moment = require_aware(now, "now")
     refused = _refusal(registration, (RegistrationState.CONFIRMED,), moment)
-    if refused:
+    if refused is not None:
         return refused
     digest = registration.email_token_digest
     if digest is None or not token_matches(token, digest):
