@@ -1,0 +1,149 @@
+"""Ports of selfcare.authz: the repositories and directories you implement.
+
+Repositories follow the library's conventions (:mod:`selfcare.core.ports`): ``add``
+raises :class:`~selfcare.core.errors.AlreadyExists` for a taken id, ``update`` is a
+compare-and-set on ``entity.version - 1`` raising
+:class:`~selfcare.core.errors.ConcurrencyConflict` (or
+:class:`~selfcare.core.errors.NotFound`), ``get`` returns ``None`` when absent. The
+contract suites in :mod:`selfcare.testing.contracts.authz` check an implementation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from selfcare.authz.invitation import Invitation, InvitationId, RegisteredAccount
+from selfcare.authz.model import CustomerRelationship, Grant, GrantId
+from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
+from selfcare.core.ports import UnitOfWork
+from selfcare.identity.contact import EmailAddress
+
+__all__ = [
+    "AccountDirectory",
+    "AuthzUnitOfWork",
+    "CustomerMatching",
+    "CustomerRecordLike",
+    "GrantRepository",
+    "InvitationRepository",
+    "RelationshipRepository",
+]
+
+
+class GrantRepository(Protocol):
+    """Grants, by id, by user and by relationship."""
+
+    def add(self, grant: Grant) -> None:
+        """Store a new grant; ``AlreadyExists`` when its id is taken."""
+        ...
+
+    def update(self, grant: Grant) -> None:
+        """Compare-and-set on ``grant.version - 1``; ``ConcurrencyConflict``/``NotFound``."""
+        ...
+
+    def get(self, grant_id: GrantId) -> Grant | None:
+        """The grant or ``None``."""
+        ...
+
+    def for_user(self, user: AccountId) -> Sequence[Grant]:
+        """Every grant (active or not) of ``user``, oldest first."""
+        ...
+
+    def for_relationship(self, relationship: RelationshipId) -> Sequence[Grant]:
+        """Every grant (active or not) on ``relationship``, oldest first."""
+        ...
+
+
+class InvitationRepository(Protocol):
+    """Invitations, by id, by token hash, by relationship and by invited address."""
+
+    def add(self, invitation: Invitation) -> None:
+        """Store a new invitation; ``AlreadyExists`` when its id is taken."""
+        ...
+
+    def update(self, invitation: Invitation) -> None:
+        """Compare-and-set on ``invitation.version - 1``."""
+        ...
+
+    def get(self, invitation_id: InvitationId) -> Invitation | None:
+        """The invitation or ``None``."""
+        ...
+
+    def get_by_token_hash(self, token_hash: str) -> Invitation | None:
+        """The invitation whose current token has this hash, or ``None``."""
+        ...
+
+    def for_relationship(self, relationship: RelationshipId) -> Sequence[Invitation]:
+        """Every invitation of ``relationship``, oldest first."""
+        ...
+
+    def for_email(self, email: EmailAddress) -> Sequence[Invitation]:
+        """Every invitation sent to ``email`` (compared case-insensitively), oldest first."""
+        ...
+
+
+class RelationshipRepository(Protocol):
+    """Customer relationships, by id and by customer number (unique)."""
+
+    def add(self, relationship: CustomerRelationship) -> None:
+        """Store a new relationship; ``AlreadyExists`` when its id or customer number
+        is taken."""
+        ...
+
+    def get(self, relationship_id: RelationshipId) -> CustomerRelationship | None:
+        """The relationship or ``None``."""
+        ...
+
+    def get_by_customer_number(self, number: CustomerNumber) -> CustomerRelationship | None:
+        """The relationship of ``number`` or ``None``."""
+        ...
+
+
+class AccountDirectory(Protocol):
+    """What authz needs to know about accounts (implemented over selfcare.identity or
+    your own user store)."""
+
+    def verified_email(self, account: AccountId) -> EmailAddress | None:
+        """The account's e-mail address if it has been verified, else ``None``."""
+        ...
+
+    def find_by_email(self, email: EmailAddress) -> RegisteredAccount | None:
+        """The account registered with ``email`` (case-insensitively), or ``None``.
+
+        Only :func:`~selfcare.authz.service.propose_invitee_name` calls it, behind the
+        operator's opt-in.
+        """
+        ...
+
+
+class CustomerRecordLike(Protocol):
+    """The part of a customer record that linking relationships reads (matches
+    :class:`selfcare.identity.customers.CustomerRecord`)."""
+
+    @property
+    def customer_number(self) -> str:
+        """The operator's customer number."""
+        ...
+
+    @property
+    def kind(self) -> str:
+        """The kind of relationship (``electricity``, ...)."""
+        ...
+
+
+class CustomerMatching(Protocol):
+    """Customer matching by national identity code (the ``find_by_national_id`` of
+    :class:`selfcare.identity.ports.CustomerDirectory`). The records returned must be
+    those that have the code *on file*."""
+
+    def find_by_national_id(self, national_id: Any) -> Sequence[CustomerRecordLike]:
+        """The customer records with ``national_id`` on file."""
+        ...
+
+
+class AuthzUnitOfWork(UnitOfWork, Protocol):
+    """A unit of work over the authz repositories."""
+
+    grants: GrantRepository
+    invitations: InvitationRepository
+    relationships: RelationshipRepository

@@ -1,0 +1,292 @@
+"""Contract suites for the ports of :mod:`selfcare.authz`.
+
+Subclass a suite, implement its factory and name the class ``Test...``::
+
+    class TestMyGrants(GrantRepositoryContract):
+        def make_repository(self) -> GrantRepository:
+            return MyGrantRepository(...)
+
+Each test gets a fresh, empty repository from the factory. No test measures time.
+"""
+
+# ruff: noqa: S101 - the suites are pytest tests, and pytest asserts with assert
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from selfcare.authz.invitation import Invitation, InvitationId, InvitationStatus, hash_token
+from selfcare.authz.model import (
+    HOLDER,
+    ORDERER,
+    USER,
+    CustomerRelationship,
+    Grant,
+    GrantId,
+    RelationshipKind,
+)
+from selfcare.authz.ports import (
+    AccountDirectory,
+    GrantRepository,
+    InvitationRepository,
+    RelationshipRepository,
+)
+from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
+from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
+from selfcare.core.ports import bump
+from selfcare.identity.contact import EmailAddress
+from selfcare.testing.contracts._base import Contract
+
+__all__ = [
+    "AccountDirectoryContract",
+    "GrantRepositoryContract",
+    "InvitationRepositoryContract",
+    "RelationshipRepositoryContract",
+]
+
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+REL_A = RelationshipId("rel-a")
+REL_B = RelationshipId("rel-b")
+ANNA = AccountId("anna")
+PEKKA = AccountId("pekka")
+
+
+def _grant(grant_id: str, user: AccountId, relationship: RelationshipId, **extra: object) -> Grant:
+    fields: dict[str, object] = {
+        "id": GrantId(grant_id),
+        "user": user,
+        "relationship_id": relationship,
+        "role": USER,
+        "granted_by": ANNA,
+        "granted_at": T0,
+    }
+    fields.update(extra)
+    return Grant(**fields)  # type: ignore[arg-type]
+
+
+def _invitation(
+    invitation_id: str, email: str, relationship: RelationshipId = REL_A, seed: str = "t"
+) -> Invitation:
+    return Invitation(
+        id=InvitationId(invitation_id),
+        relationship_id=relationship,
+        email=EmailAddress.parse(email),
+        first_name="Pekka",
+        last_name="Virtanen",
+        message="Hei!",
+        roles=frozenset({USER, ORDERER}),
+        invited_by=ANNA,
+        created_at=T0,
+        expires_at=T0 + timedelta(days=7),
+        token_hash=hash_token(seed + "-" + invitation_id),
+    )
+
+
+class GrantRepositoryContract(Contract, abc.ABC):
+    """What every :class:`~selfcare.authz.ports.GrantRepository` must do."""
+
+    @abc.abstractmethod
+    def make_repository(self) -> GrantRepository:
+        """A new, empty repository."""
+
+    def test_a_grant_added_is_returned_by_get(self) -> None:
+        repo = self.make_repository()
+        grant = _grant(
+            "g-1", PEKKA, REL_A, valid_until=T0 + timedelta(days=30), role=HOLDER, granted_by=None
+        )
+        repo.add(grant)
+        assert repo.get(GrantId("g-1")) == grant
+
+    def test_get_of_an_unknown_id_is_none(self) -> None:
+        assert self.make_repository().get(GrantId("missing")) is None
+
+    def test_adding_a_taken_id_raises_already_exists(self) -> None:
+        repo = self.make_repository()
+        repo.add(_grant("g-1", PEKKA, REL_A))
+        with pytest.raises(AlreadyExists):
+            repo.add(_grant("g-1", ANNA, REL_B))
+        assert repo.get(GrantId("g-1")) == _grant("g-1", PEKKA, REL_A)
+
+    def test_update_is_compare_and_set_on_the_version(self) -> None:
+        repo = self.make_repository()
+        first = _grant("g-1", PEKKA, REL_A)
+        repo.add(first)
+        revoked = bump(first, revoked_at=T0 + timedelta(days=1), revoked_by=ANNA)
+        repo.update(revoked)
+        assert repo.get(GrantId("g-1")) == revoked
+        with pytest.raises(ConcurrencyConflict):
+            repo.update(bump(first, valid_until=T0 + timedelta(days=2)))
+        with pytest.raises(ConcurrencyConflict):
+            repo.update(revoked)
+        assert repo.get(GrantId("g-1")) == revoked
+
+    def test_update_of_an_unknown_grant_raises_not_found(self) -> None:
+        repo = self.make_repository()
+        with pytest.raises(NotFound):
+            repo.update(bump(_grant("g-9", PEKKA, REL_A)))
+
+    def test_for_user_returns_every_grant_of_the_user_oldest_first(self) -> None:
+        repo = self.make_repository()
+        grants = [
+            _grant("g-1", PEKKA, REL_A),
+            _grant("g-2", ANNA, REL_A, role=HOLDER),
+            _grant("g-3", PEKKA, REL_B, revoked_at=T0 + timedelta(hours=1)),
+        ]
+        for grant in grants:
+            repo.add(grant)
+        assert list(repo.for_user(PEKKA)) == [grants[0], grants[2]]
+        assert list(repo.for_user(AccountId("nobody"))) == []
+
+    def test_for_relationship_returns_every_grant_on_it_oldest_first(self) -> None:
+        repo = self.make_repository()
+        grants = [
+            _grant("g-1", PEKKA, REL_A),
+            _grant("g-2", ANNA, REL_B, role=HOLDER),
+            _grant("g-3", ANNA, REL_A, role=HOLDER),
+        ]
+        for grant in grants:
+            repo.add(grant)
+        assert list(repo.for_relationship(REL_A)) == [grants[0], grants[2]]
+        assert list(repo.for_relationship(RelationshipId("rel-none"))) == []
+
+
+class InvitationRepositoryContract(Contract, abc.ABC):
+    """What every :class:`~selfcare.authz.ports.InvitationRepository` must do."""
+
+    @abc.abstractmethod
+    def make_repository(self) -> InvitationRepository:
+        """A new, empty repository."""
+
+    def test_an_invitation_added_is_returned_by_get(self) -> None:
+        repo = self.make_repository()
+        invitation = _invitation("i-1", "pekka@example.fi")
+        repo.add(invitation)
+        stored = repo.get(InvitationId("i-1"))
+        assert stored == invitation
+        assert stored is not None
+        assert stored.token_hash == invitation.token_hash
+        assert stored.email.value == "pekka@example.fi"
+
+    def test_get_of_an_unknown_id_is_none(self) -> None:
+        assert self.make_repository().get(InvitationId("missing")) is None
+
+    def test_adding_a_taken_id_raises_already_exists(self) -> None:
+        repo = self.make_repository()
+        repo.add(_invitation("i-1", "pekka@example.fi"))
+        with pytest.raises(AlreadyExists):
+            repo.add(_invitation("i-1", "other@example.fi"))
+
+    def test_update_is_compare_and_set_on_the_version(self) -> None:
+        repo = self.make_repository()
+        first = _invitation("i-1", "pekka@example.fi")
+        repo.add(first)
+        accepted = bump(first, status=InvitationStatus.ACCEPTED, accepted_by=PEKKA, closed_at=T0)
+        repo.update(accepted)
+        with pytest.raises(ConcurrencyConflict):
+            repo.update(bump(first, status=InvitationStatus.REVOKED, closed_at=T0))
+        assert repo.get(InvitationId("i-1")) == accepted
+        with pytest.raises(NotFound):
+            repo.update(bump(_invitation("i-9", "x@example.fi")))
+
+    def test_get_by_token_hash_finds_only_the_current_token(self) -> None:
+        repo = self.make_repository()
+        first = _invitation("i-1", "pekka@example.fi")
+        repo.add(first)
+        repo.add(_invitation("i-2", "liisa@example.fi"))
+        assert repo.get_by_token_hash(first.token_hash) == first
+        resent = bump(first, token_hash=hash_token("new"), sent_count=2)
+        repo.update(resent)
+        assert repo.get_by_token_hash(first.token_hash) is None
+        assert repo.get_by_token_hash(hash_token("new")) == resent
+        assert repo.get_by_token_hash(hash_token("unknown")) is None
+
+    def test_for_relationship_returns_its_invitations_oldest_first(self) -> None:
+        repo = self.make_repository()
+        a1 = _invitation("i-1", "pekka@example.fi", REL_A)
+        b1 = _invitation("i-2", "pekka@example.fi", REL_B)
+        a2 = _invitation("i-3", "liisa@example.fi", REL_A)
+        for item in (a1, b1, a2):
+            repo.add(item)
+        assert list(repo.for_relationship(REL_A)) == [a1, a2]
+        assert list(repo.for_relationship(RelationshipId("none"))) == []
+
+    def test_for_email_compares_addresses_case_insensitively(self) -> None:
+        repo = self.make_repository()
+        a1 = _invitation("i-1", "Pekka.Virtanen@Example.fi", REL_A)
+        b1 = _invitation("i-2", "liisa@example.fi", REL_B)
+        a2 = _invitation("i-3", "pekka.virtanen@example.fi", REL_B)
+        for item in (a1, b1, a2):
+            repo.add(item)
+        assert list(repo.for_email(EmailAddress.parse("PEKKA.VIRTANEN@example.FI"))) == [a1, a2]
+        assert list(repo.for_email(EmailAddress.parse("nobody@example.fi"))) == []
+
+
+class RelationshipRepositoryContract(Contract, abc.ABC):
+    """What every :class:`~selfcare.authz.ports.RelationshipRepository` must do."""
+
+    @abc.abstractmethod
+    def make_repository(self) -> RelationshipRepository:
+        """A new, empty repository."""
+
+    @staticmethod
+    def _relationship(rel_id: str, number: str, kind: str = "electricity") -> CustomerRelationship:
+        return CustomerRelationship(
+            id=RelationshipId(rel_id), customer_number=CustomerNumber(number), kind=kind
+        )
+
+    def test_a_relationship_added_is_found_by_id_and_customer_number(self) -> None:
+        repo = self.make_repository()
+        rel = self._relationship("rel-1", "100234", RelationshipKind.DISTRICT_HEATING)
+        repo.add(rel)
+        repo.add(self._relationship("rel-2", "100235"))
+        assert repo.get(RelationshipId("rel-1")) == rel
+        assert repo.get_by_customer_number(CustomerNumber("100234")) == rel
+
+    def test_unknown_keys_give_none(self) -> None:
+        repo = self.make_repository()
+        repo.add(self._relationship("rel-1", "100234"))
+        assert repo.get(RelationshipId("rel-9")) is None
+        assert repo.get_by_customer_number(CustomerNumber("999")) is None
+
+    def test_a_taken_id_or_customer_number_raises_already_exists(self) -> None:
+        repo = self.make_repository()
+        repo.add(self._relationship("rel-1", "100234"))
+        with pytest.raises(AlreadyExists):
+            repo.add(self._relationship("rel-1", "555"))
+        with pytest.raises(AlreadyExists):
+            repo.add(self._relationship("rel-2", "100234"))
+        assert repo.get(RelationshipId("rel-2")) is None
+
+
+#: (account, e-mail, verified, first name, last name) rows for the directory factory.
+AccountRow = tuple[AccountId, str, bool, str, str]
+
+
+class AccountDirectoryContract(Contract, abc.ABC):
+    """What every :class:`~selfcare.authz.ports.AccountDirectory` must do."""
+
+    @abc.abstractmethod
+    def make_directory(self, accounts: Sequence[AccountRow]) -> AccountDirectory:
+        """A directory holding exactly ``accounts``."""
+
+    ROWS: Sequence[AccountRow] = (
+        (PEKKA, "Pekka.Virtanen@example.fi", True, "Pekka", "Virtanen"),
+        (AccountId("liisa"), "liisa@example.fi", False, "Liisa", "Laine"),
+    )
+
+    def test_verified_email_only_when_verified(self) -> None:
+        directory = self.make_directory(self.ROWS)
+        assert directory.verified_email(PEKKA) == EmailAddress.parse("pekka.virtanen@example.fi")
+        assert directory.verified_email(AccountId("liisa")) is None
+        assert directory.verified_email(AccountId("nobody")) is None
+
+    def test_find_by_email_is_case_insensitive(self) -> None:
+        directory = self.make_directory(self.ROWS)
+        found = directory.find_by_email(EmailAddress.parse("PEKKA.virtanen@EXAMPLE.fi"))
+        assert found is not None
+        assert (found.account, found.first_name, found.last_name) == (PEKKA, "Pekka", "Virtanen")
+        assert directory.find_by_email(EmailAddress.parse("nobody@example.fi")) is None
