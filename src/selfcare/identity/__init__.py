@@ -13,6 +13,15 @@ from selfcare.identity.assertion import (
 )
 from selfcare.identity.contact import EmailAddress, PhoneNumber, require_mobile
 from selfcare.identity.national_id import Country, NationalId, parse_national_id
+from selfcare.identity.otp import (
+    ChallengeState,
+    OneTimeCodeChallenge,
+    OneTimeCodePolicy,
+    can_resend,
+    issue_code,
+    resend_code,
+    verify_code,
+)
 from selfcare.identity.password import (
     PasswordPolicy,
     check_password,
@@ -22,17 +31,24 @@ from selfcare.identity.password import (
 
 __all__ = [
     "AuthMethod",
+    "ChallengeState",
     "Country",
     "EmailAddress",
     "IdentityAssertion",
     "LevelOfAssurance",
     "NationalId",
+    "OneTimeCodeChallenge",
+    "OneTimeCodePolicy",
     "PasswordPolicy",
     "PhoneNumber",
     "accept_assertion",
+    "can_resend",
     "check_password",
     "hint_message",
+    "issue_code",
     "parse_national_id",
     "password_requirements",
     "require_mobile",
+    "resend_code",
+    "verify_code",
 ]

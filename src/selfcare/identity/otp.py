@@ -1,0 +1,350 @@
+"""One-time codes by SMS: "confirm your phone number" (seed 004).
+
+A :class:`OneTimeCodeChallenge` is a frozen value; every step is a pure function that
+takes ``now`` and returns the next value, which the caller saves (compare-and-set on
+``version``):
+
+- :func:`issue_code` starts a challenge and returns it with the plain code, once, for
+  sending. Only an HMAC-SHA256 of the code under a fresh per-code random salt is
+  stored; the code and the hash never appear in a ``repr``.
+- :func:`verify_code` compares in constant time (:func:`hmac.compare_digest`) and moves
+  ``pending`` to ``verified``, or counts a wrong attempt; the last allowed wrong attempt
+  moves it to ``locked``; a code entered after its validity moves it to ``expired``.
+- :func:`resend_code` replaces the code of a pending challenge with a new one (new
+  salt, new validity, attempts counted afresh) when the rate limits allow it;
+  :func:`can_resend` answers the same question for a UI without changing anything.
+
+Defaults (:class:`OneTimeCodePolicy`): six digits, valid 10 minutes, locked after 5
+wrong attempts, a resend no sooner than 60 seconds after the last send and at most 5
+sends in any 60 minutes per number. A new challenge for the same number passes the
+old one as ``previous`` so that the send limit cannot be dodged by starting over.
+
+The digits come from an injected :class:`~selfcare.core.ids.SecretSource`
+(``SystemSecrets`` uses :mod:`secrets`). A six-digit code has only a million values,
+so the hash protects a stored code from being read, not from being brute-forced by
+someone who has the database row: the protection against guessing is the attempt
+limit and the short validity.
+
+>>> from datetime import UTC, datetime, timedelta
+>>> from selfcare.identity.contact import PhoneNumber
+>>> class Dice:  # a predictable SecretSource for the example
+...     def digits(self, count): return "123456"[:count]
+...     def token(self, nbytes): return "salt"
+>>> now = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+>>> challenge, code = issue_code(PhoneNumber.parse("040 123 4567"), challenge_id="c-1",
+...                              now=now, secrets=Dice())
+>>> code, challenge.state
+('123456', <ChallengeState.PENDING: 'pending'>)
+>>> challenge, decision = verify_code(challenge, "000000", now=now)
+>>> decision.codes, challenge.attempts
+(('otp.wrong_code',), 1)
+>>> challenge, decision = verify_code(challenge, "123 456", now=now + timedelta(minutes=1))
+>>> bool(decision), challenge.state
+(True, <ChallengeState.VERIFIED: 'verified'>)
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import hmac
+import math
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any, Final, cast, final
+
+import attrs
+
+from selfcare.core.clock import require_aware
+from selfcare.core.decision import Decision, Violation
+from selfcare.core.errors import SelfcareError
+from selfcare.core.ids import SecretSource
+from selfcare.core.ports import bump
+from selfcare.identity.contact import PhoneNumber
+
+__all__ = [
+    "ChallengeState",
+    "OneTimeCodeChallenge",
+    "OneTimeCodePolicy",
+    "can_resend",
+    "issue_code",
+    "resend_code",
+    "verify_code",
+]
+
+_HOUR: Final = timedelta(hours=1)
+# An entered code longer than this cannot be right; it is not even hashed.
+_MAX_ENTERED: Final = 64
+
+
+class ChallengeState(enum.StrEnum):
+    """Where a challenge is: ``pending`` until it ends ``verified``, ``expired`` or
+    ``locked`` (the three are final)."""
+
+    PENDING = "pending"
+    VERIFIED = "verified"
+    EXPIRED = "expired"
+    LOCKED = "locked"
+
+
+def _positive(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, timedelta):
+        ok = value > timedelta(0)
+    else:
+        ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+    if not ok:
+        raise SelfcareError(Violation("otp.invalid_policy", {"setting": attribute.name}))
+
+
+@final
+@attrs.frozen(kw_only=True)
+class OneTimeCodePolicy:
+    """The one-time code rules an operator configures (defaults above).
+
+    Raises:
+        SelfcareError: ``otp.invalid_policy`` for a setting that is not positive, or a
+            code length outside 4-12 digits.
+    """
+
+    code_length: int = attrs.field(default=6, validator=_positive)
+    validity: timedelta = attrs.field(default=timedelta(minutes=10), validator=_positive)
+    max_attempts: int = attrs.field(default=5, validator=_positive)
+    resend_interval: timedelta = attrs.field(default=timedelta(seconds=60), validator=_positive)
+    max_sends_per_hour: int = attrs.field(default=5, validator=_positive)
+
+    def __attrs_post_init__(self) -> None:
+        if not 4 <= self.code_length <= 12:
+            raise SelfcareError(Violation("otp.invalid_policy", {"setting": "code_length"}))
+
+
+_DEFAULT_POLICY: Final = OneTimeCodePolicy()
+
+
+def _aware_times(values: Iterable[datetime]) -> tuple[datetime, ...]:
+    return tuple(require_aware(value, "sends") for value in values)
+
+
+def _not_empty(_instance: object, _attribute: object, value: tuple[datetime, ...]) -> None:
+    if not value:
+        raise SelfcareError(Violation("otp.no_sends"))
+
+
+@final
+@attrs.frozen(kw_only=True)
+class OneTimeCodeChallenge:
+    """A one-time code sent to a phone number, and what has happened to it since.
+
+    Attributes:
+        id: the challenge id (the caller's key).
+        phone: where the code was sent.
+        state: ``pending``, ``verified``, ``expired`` or ``locked``.
+        salt: the random salt of the current code (not shown in ``repr``).
+        code_hash: HMAC-SHA256 of the current code under ``salt``, hex (not shown).
+        issued_at: when the challenge was started.
+        expires_at: when the current code stops being valid.
+        sends: when codes were sent to this number within the last hour, oldest first
+            (carried over from the previous challenge of the same number).
+        attempts: wrong attempts at the current code.
+        verified_at: when the code was verified, if it was.
+        version: for compare-and-set saves.
+    """
+
+    id: str
+    phone: PhoneNumber
+    state: ChallengeState = ChallengeState.PENDING
+    salt: str = attrs.field(repr=False)
+    code_hash: str = attrs.field(repr=False)
+    issued_at: datetime = attrs.field(converter=require_aware)
+    expires_at: datetime = attrs.field(converter=require_aware)
+    sends: tuple[datetime, ...] = attrs.field(converter=_aware_times, validator=_not_empty)
+    attempts: int = 0
+    verified_at: datetime | None = None
+    version: int = 1
+
+    @property
+    def last_sent_at(self) -> datetime:
+        """When the current code was sent."""
+        return self.sends[-1]
+
+
+def _hash(salt: str, code: str) -> str:
+    return hmac.new(salt.encode(), code.encode(), hashlib.sha256).hexdigest()
+
+
+def _new_code(secrets: SecretSource, policy: OneTimeCodePolicy) -> tuple[str, str, str]:
+    code = secrets.digits(policy.code_length)
+    if len(code) != policy.code_length or not code.isascii() or not code.isdigit():
+        msg = "the SecretSource gave something else than the digits asked for"
+        raise ValueError(msg)
+    salt = secrets.token(16)
+    return code, salt, _hash(salt, code)
+
+
+def _send_refusals(
+    sends: tuple[datetime, ...], now: datetime, policy: OneTimeCodePolicy
+) -> list[Violation]:
+    found: list[Violation] = []
+    recent = [moment for moment in sends if now - moment < _HOUR]
+    if recent and now - recent[-1] < policy.resend_interval:
+        wait = policy.resend_interval - (now - recent[-1])
+        found.append(
+            Violation("otp.resend_too_soon", {"wait_seconds": math.ceil(wait.total_seconds())})
+        )
+    if len(recent) >= policy.max_sends_per_hour:
+        found.append(Violation("otp.send_limit_reached", {"max_sends": policy.max_sends_per_hour}))
+    return found
+
+
+def _recent(sends: tuple[datetime, ...], now: datetime) -> tuple[datetime, ...]:
+    return tuple(moment for moment in sends if now - moment < _HOUR)
+
+
+def issue_code(
+    phone: PhoneNumber,
+    *,
+    challenge_id: str,
+    now: datetime,
+    secrets: SecretSource,
+    policy: OneTimeCodePolicy = _DEFAULT_POLICY,
+    previous: OneTimeCodeChallenge | None = None,
+) -> tuple[OneTimeCodeChallenge, str]:
+    """Start a challenge for ``phone``; returns it and the plain code to send.
+
+    Args:
+        phone: where to send the code; check it with
+            :func:`~selfcare.identity.contact.require_mobile` first.
+        challenge_id: the id of the new challenge.
+        now: the current time (aware).
+        secrets: where the digits and the salt come from.
+        policy: the limits.
+        previous: the last challenge of the same number, if any: its sends count
+            towards the limits (a previous challenge of another number is ignored).
+
+    Raises:
+        SelfcareError: ``otp.resend_too_soon`` (``wait_seconds``),
+            ``otp.send_limit_reached`` (``max_sends``), ``time.naive_datetime``.
+    """
+    moment = require_aware(now, "now")
+    earlier: tuple[datetime, ...] = ()
+    if previous is not None and previous.phone == phone:
+        earlier = _recent(previous.sends, moment)
+    refusals = _send_refusals(earlier, moment, policy)
+    if refusals:
+        raise SelfcareError(*refusals)
+    code, salt, code_hash = _new_code(secrets, policy)
+    challenge = OneTimeCodeChallenge(
+        id=challenge_id,
+        phone=phone,
+        salt=salt,
+        code_hash=code_hash,
+        issued_at=moment,
+        expires_at=moment + policy.validity,
+        sends=(*earlier, moment),
+    )
+    return challenge, code
+
+
+def can_resend(
+    challenge: OneTimeCodeChallenge,
+    *,
+    now: datetime,
+    policy: OneTimeCodePolicy = _DEFAULT_POLICY,
+) -> Decision:
+    """Whether :func:`resend_code` would send a new code now.
+
+    Returns:
+        An allowed decision, or a refusal with ``otp.not_pending`` (the challenge is
+        verified, expired or locked), or ``otp.resend_too_soon`` (``wait_seconds``)
+        and/or ``otp.send_limit_reached`` (``max_sends``).
+
+    Raises:
+        SelfcareError: ``time.naive_datetime``.
+    """
+    moment = require_aware(now, "now")
+    if challenge.state is not ChallengeState.PENDING:
+        return Decision.deny(Violation("otp.not_pending", {"state": challenge.state.value}))
+    return Decision.from_violations(_send_refusals(challenge.sends, moment, policy))
+
+
+def resend_code(
+    challenge: OneTimeCodeChallenge,
+    *,
+    now: datetime,
+    secrets: SecretSource,
+    policy: OneTimeCodePolicy = _DEFAULT_POLICY,
+) -> tuple[OneTimeCodeChallenge, str]:
+    """A new code for a pending challenge: the old code stops working, the validity
+    starts again and wrong attempts are counted afresh.
+
+    Raises:
+        SelfcareError: ``otp.not_pending``, ``otp.resend_too_soon``,
+            ``otp.send_limit_reached`` (see :func:`can_resend`),
+            ``time.naive_datetime``.
+    """
+    moment = require_aware(now, "now")
+    can_resend(challenge, now=moment, policy=policy).raise_for_denial()
+    code, salt, code_hash = _new_code(secrets, policy)
+    renewed = bump(
+        challenge,
+        salt=salt,
+        code_hash=code_hash,
+        expires_at=moment + policy.validity,
+        sends=(*_recent(challenge.sends, moment), moment),
+        attempts=0,
+    )
+    return renewed, code
+
+
+def _normalise_entered(code: object) -> str | None:
+    if not isinstance(code, str) or len(code) > _MAX_ENTERED:
+        return None
+    digits = "".join(code.split()).replace("-", "")
+    return digits if digits.isascii() and digits.isdigit() else None
+
+
+def verify_code(
+    challenge: OneTimeCodeChallenge,
+    code: str,
+    *,
+    now: datetime,
+    policy: OneTimeCodePolicy = _DEFAULT_POLICY,
+) -> tuple[OneTimeCodeChallenge, Decision]:
+    """Check the code the user entered; returns the next challenge and the answer.
+
+    Spaces and hyphens in the entered code are ignored (``123 456``). Anything else
+    that is not the code - other characters, another length - is a wrong attempt.
+
+    Returns:
+        The challenge to save (unchanged only when it was already final) and an
+        allowed decision, or a refusal with ``otp.wrong_code`` (``attempts_left``),
+        ``otp.too_many_attempts`` (the wrong attempt that locks it), ``otp.expired``,
+        ``otp.locked`` or ``otp.already_verified``.
+
+    Raises:
+        SelfcareError: ``time.naive_datetime``.
+    """
+    moment = require_aware(now, "now")
+    state = challenge.state
+    if state is ChallengeState.VERIFIED:
+        return challenge, Decision.deny(Violation("otp.already_verified"))
+    if state is ChallengeState.LOCKED:
+        return challenge, Decision.deny(Violation("otp.locked"))
+    if state is ChallengeState.EXPIRED:
+        return challenge, Decision.deny(Violation("otp.expired"))
+    if moment >= challenge.expires_at:
+        expired = bump(challenge, state=ChallengeState.EXPIRED)
+        return expired, Decision.deny(Violation("otp.expired"))
+    entered = _normalise_entered(cast("object", code))
+    # Always compute a digest so that a malformed entry takes as long as a wrong one.
+    candidate = _hash(challenge.salt, entered if entered is not None else "")
+    if entered is not None and hmac.compare_digest(candidate, challenge.code_hash):
+        verified = bump(challenge, state=ChallengeState.VERIFIED, verified_at=moment)
+        return verified, Decision.allow(reason=f"otp:{challenge.id}")
+    attempts = challenge.attempts + 1
+    if attempts >= policy.max_attempts:
+        locked = bump(challenge, state=ChallengeState.LOCKED, attempts=attempts)
+        return locked, Decision.deny(Violation("otp.too_many_attempts"))
+    wrong = bump(challenge, attempts=attempts)
+    return wrong, Decision.deny(
+        Violation("otp.wrong_code", {"attempts_left": policy.max_attempts - attempts})
+    )

@@ -1,0 +1,220 @@
+"""The one-time code lifecycle of seed 004: issue, verify, resend, lock, expire."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from selfcare import SelfcareError
+from selfcare.core.ids import SystemSecrets
+from selfcare.identity.contact import PhoneNumber
+from selfcare.identity.otp import (
+    ChallengeState,
+    OneTimeCodeChallenge,
+    OneTimeCodePolicy,
+    can_resend,
+    issue_code,
+    resend_code,
+    verify_code,
+)
+from selfcare.serialization import structure, unstructure
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+PHONE = PhoneNumber.parse("040 123 4567")
+
+
+class Secrets:
+    """A predictable SecretSource: codes 000001, 000002, ... and salts s1, s2, ..."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def digits(self, count: int) -> str:
+        self.count += 1
+        return str(self.count).zfill(count)
+
+    def token(self, nbytes: int) -> str:
+        return f"s{self.count}-{nbytes}"
+
+
+def _issue(**kwargs: object) -> tuple[OneTimeCodeChallenge, str, Secrets]:
+    secrets = Secrets()
+    challenge, code = issue_code(
+        PHONE,
+        challenge_id="c-1",
+        now=NOW,
+        secrets=secrets,
+        **kwargs,  # type: ignore[arg-type]
+    )
+    return challenge, code, secrets
+
+
+def test_issue_returns_the_code_once_and_stores_only_a_salted_hash() -> None:
+    challenge, code, _ = _issue()
+    assert code == "000001"
+    assert challenge.state is ChallengeState.PENDING
+    assert code not in repr(challenge)
+    assert challenge.code_hash not in repr(challenge)
+    assert code not in challenge.code_hash
+    assert challenge.expires_at == NOW + timedelta(minutes=10)
+    assert challenge.version == 1
+    assert challenge.last_sent_at == NOW
+
+
+def test_same_code_with_another_salt_hashes_differently() -> None:
+    first, _, _ = _issue()
+    other = Secrets()
+    other.token = lambda _nbytes: "another-salt"  # type: ignore[method-assign]
+    second, code = issue_code(PHONE, challenge_id="c-2", now=NOW, secrets=other)
+    assert code == "000001"
+    assert first.code_hash != second.code_hash
+
+
+def test_the_right_code_verifies_once() -> None:
+    challenge, code, _ = _issue()
+    verified, decision = verify_code(challenge, code, now=NOW + timedelta(minutes=9))
+    assert decision
+    assert verified.state is ChallengeState.VERIFIED
+    assert verified.verified_at == NOW + timedelta(minutes=9)
+    assert verified.version == 2
+    again, decision = verify_code(verified, code, now=NOW + timedelta(minutes=9))
+    assert decision.codes == ("otp.already_verified",)
+    assert again is verified
+
+
+def test_spaces_and_hyphens_in_the_entered_code_are_ignored() -> None:
+    challenge, _, _ = _issue()
+    assert verify_code(challenge, " 000-001 ", now=NOW)[1]
+
+
+def test_five_wrong_attempts_lock_the_challenge() -> None:
+    challenge, code, _ = _issue()
+    for left in (4, 3, 2, 1):
+        challenge, decision = verify_code(challenge, "999999", now=NOW)
+        assert decision.codes == ("otp.wrong_code",)
+        assert decision.violations[0].params == {"attempts_left": left}
+    challenge, decision = verify_code(challenge, "999999", now=NOW)
+    assert decision.codes == ("otp.too_many_attempts",)
+    assert challenge.state is ChallengeState.LOCKED
+    challenge, decision = verify_code(challenge, code, now=NOW)
+    assert decision.codes == ("otp.locked",)
+    assert can_resend(challenge, now=NOW + timedelta(hours=1)).codes == ("otp.not_pending",)
+
+
+@pytest.mark.parametrize("entered", ["", "abcdef", "1" * 100, "٠٠٠٠٠١", "00000", "\x00"])
+def test_malformed_entries_count_as_wrong_attempts(entered: str) -> None:
+    challenge, _, _ = _issue()
+    after, decision = verify_code(challenge, entered, now=NOW)
+    assert decision.codes == ("otp.wrong_code",)
+    assert after.attempts == 1
+
+
+def test_a_code_expires_after_ten_minutes() -> None:
+    challenge, code, _ = _issue()
+    expired, decision = verify_code(challenge, code, now=NOW + timedelta(minutes=10))
+    assert decision.codes == ("otp.expired",)
+    assert expired.state is ChallengeState.EXPIRED
+    assert verify_code(expired, code, now=NOW)[1].codes == ("otp.expired",)
+
+
+def test_resend_waits_sixty_seconds_and_replaces_the_code() -> None:
+    challenge, old_code, secrets = _issue()
+    early = can_resend(challenge, now=NOW + timedelta(seconds=59, milliseconds=500))
+    assert early.codes == ("otp.resend_too_soon",)
+    assert early.violations[0].params == {"wait_seconds": 1}
+    with pytest.raises(SelfcareError) as caught:
+        resend_code(challenge, now=NOW + timedelta(seconds=30), secrets=secrets)
+    assert caught.value.codes == ("otp.resend_too_soon",)
+    challenge, _ = verify_code(challenge, "999999", now=NOW)
+    later = NOW + timedelta(seconds=60)
+    renewed, new_code = resend_code(challenge, now=later, secrets=secrets)
+    assert new_code != old_code
+    assert renewed.attempts == 0
+    assert renewed.expires_at == later + timedelta(minutes=10)
+    assert renewed.version == challenge.version + 1
+    assert verify_code(renewed, old_code, now=later)[1].codes == ("otp.wrong_code",)
+    assert verify_code(renewed, new_code, now=later)[1]
+
+
+def test_at_most_five_sends_an_hour_per_number() -> None:
+    challenge, _, secrets = _issue()
+    moment = NOW
+    for _ in range(4):
+        moment += timedelta(minutes=2)
+        challenge, _ = resend_code(challenge, now=moment, secrets=secrets)
+    assert len(challenge.sends) == 5
+    blocked = can_resend(challenge, now=moment + timedelta(minutes=5))
+    assert blocked.codes == ("otp.send_limit_reached",)
+    assert blocked.violations[0].params == {"max_sends": 5}
+    # Starting over for the same number does not reset the limit...
+    with pytest.raises(SelfcareError) as caught:
+        issue_code(
+            PHONE,
+            challenge_id="c-2",
+            now=moment + timedelta(minutes=5),
+            secrets=secrets,
+            previous=challenge,
+        )
+    assert caught.value.codes == ("otp.send_limit_reached",)
+    # ...but the first send falls out of the window an hour later.
+    assert can_resend(challenge, now=NOW + timedelta(hours=1))
+    fresh, _ = issue_code(
+        PHONE,
+        challenge_id="c-2",
+        now=NOW + timedelta(hours=1),
+        secrets=secrets,
+        previous=challenge,
+    )
+    assert len(fresh.sends) == 5
+
+
+def test_a_previous_challenge_of_another_number_is_ignored() -> None:
+    challenge, _, secrets = _issue()
+    other = PhoneNumber.parse("050 123 4567")
+    fresh, _ = issue_code(other, challenge_id="c-2", now=NOW, secrets=secrets, previous=challenge)
+    assert fresh.sends == (NOW,)
+
+
+def test_system_secrets_give_six_digits() -> None:
+    challenge, code = issue_code(PHONE, challenge_id="c", now=NOW, secrets=SystemSecrets())
+    assert len(code) == 6
+    assert code.isdigit()
+    assert verify_code(challenge, code, now=NOW)[1]
+
+
+def test_a_broken_secret_source_is_a_programming_error() -> None:
+    secrets = Secrets()
+    secrets.digits = lambda _count: "12ab56"  # type: ignore[method-assign]
+    with pytest.raises(ValueError, match="SecretSource"):
+        issue_code(PHONE, challenge_id="c", now=NOW, secrets=secrets)
+
+
+def test_policy_is_configurable_and_validated() -> None:
+    policy = OneTimeCodePolicy(code_length=8, max_attempts=1, validity=timedelta(minutes=1))
+    challenge, code, _ = _issue(policy=policy)
+    assert len(code) == 8
+    _, decision = verify_code(challenge, "1", now=NOW, policy=policy)
+    assert decision.codes == ("otp.too_many_attempts",)
+    for bad in ({"code_length": 3}, {"max_attempts": 0}, {"validity": timedelta(0)}):
+        with pytest.raises(SelfcareError) as caught:
+            OneTimeCodePolicy(**bad)  # type: ignore[arg-type]
+        assert caught.value.codes == ("otp.invalid_policy",)
+
+
+def test_naive_times_are_refused() -> None:
+    challenge, code, secrets = _issue()
+    naive = datetime(2026, 3, 1)  # noqa: DTZ001
+    with pytest.raises(SelfcareError):
+        verify_code(challenge, code, now=naive)
+    with pytest.raises(SelfcareError):
+        issue_code(PHONE, challenge_id="c", now=naive, secrets=secrets)
+
+
+def test_the_challenge_round_trips_and_needs_a_send() -> None:
+    challenge, _, _ = _issue()
+    assert structure(unstructure(challenge), OneTimeCodeChallenge) == challenge
+    data = unstructure(challenge)
+    data["sends"] = []
+    with pytest.raises(SelfcareError):
+        structure(data, OneTimeCodeChallenge)
