@@ -21,6 +21,7 @@ from selfcare.catalog.model import (
     ProductInstance,
     ScheduledChangeKind,
 )
+from selfcare.catalog.rules import product_monthly_price
 from selfcare.core.clock import local_date
 from selfcare.core.money import Money
 
@@ -45,8 +46,9 @@ def chargeable_services(
     vat_category: VatCategory = VatCategory.STANDARD,
 ) -> tuple[ChargeableService, ...]:
     """The services to charge for ``products``: those with a start, an offering in
-    ``catalog`` and a price. The monthly price is multiplied by the product's quantity;
-    catalog prices are taken as ``price_basis`` (VAT-inclusive unless told).
+    ``catalog`` and a price. The monthly price is the catalog's
+    :func:`~selfcare.catalog.rules.product_monthly_price` (quantity and bundle picks
+    included); catalog prices are taken as ``price_basis`` (VAT-inclusive unless told).
 
     Products that never started, whose offering is not in the catalog, or that end
     before they start are left out: there is nothing to charge for them.
@@ -81,7 +83,7 @@ def _service(
     basis: PriceBasis,
     category: VatCategory,
 ) -> ChargeableService | None:
-    monthly, one_time = offering.monthly_price, offering.one_time_price
+    monthly, one_time = product_monthly_price(product, offering), offering.one_time_price
     if monthly is None and one_time is None:
         return None
     currency = (monthly or one_time or Money.zero("EUR")).currency
@@ -94,7 +96,7 @@ def _service(
     return ChargeableService(
         service_id=product.id,
         description=name,
-        monthly_price=(monthly or Money.zero(currency)) * product.quantity,
+        monthly_price=monthly or Money.zero(currency),
         start=start,
         end=end,
         one_time_fee=one_time,

@@ -15,7 +15,7 @@ from typing import Any, final
 
 import attrs
 
-from selfcare.billing.vat import PriceBasis, VatCategory, split_vat
+from selfcare.billing.vat import PriceBasis, VatCategory, choice, split_vat
 from selfcare.core.clock import add_months, local_date, month_bounds
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
@@ -81,6 +81,18 @@ class BillingMethod(enum.StrEnum):
     PAPER = "paper"
 
 
+def _to_method(value: object) -> BillingMethod:
+    return choice(BillingMethod, value, "method")
+
+
+def _to_basis(value: object) -> PriceBasis:
+    return choice(PriceBasis, value, "price_basis")
+
+
+def _to_category(value: object) -> VatCategory:
+    return choice(VatCategory, value, "vat_category")
+
+
 @final
 @attrs.frozen(kw_only=True)
 class BillingAgreement:
@@ -96,7 +108,7 @@ class BillingAgreement:
 
     agreement_id: str = attrs.field(validator=_require_text("agreement_id"))
     payer: CustomerNumber = attrs.field(validator=_require_text("payer"))
-    method: BillingMethod = attrs.field(converter=BillingMethod)
+    method: BillingMethod = attrs.field(converter=_to_method)
     valid_from: date
     valid_to: date | None = attrs.field(
         default=None,
@@ -210,8 +222,8 @@ class ChargeableService:
         default=None,
         validator=_non_negative("one_time_fee"),
     )
-    price_basis: PriceBasis = attrs.field(default=PriceBasis.GROSS, converter=PriceBasis)
-    vat_category: VatCategory = attrs.field(default=VatCategory.STANDARD, converter=VatCategory)
+    price_basis: PriceBasis = attrs.field(default=PriceBasis.GROSS, converter=_to_basis)
+    vat_category: VatCategory = attrs.field(default=VatCategory.STANDARD, converter=_to_category)
 
     def __attrs_post_init__(self) -> None:
         if self.one_time_fee is not None:
@@ -249,6 +261,10 @@ class ChargeKind(enum.StrEnum):
     CREDIT = "credit"
 
 
+def _to_kind(value: object) -> ChargeKind:
+    return choice(ChargeKind, value, "kind")
+
+
 @final
 @attrs.frozen(kw_only=True)
 class InvoiceLine:
@@ -264,14 +280,14 @@ class InvoiceLine:
     """
 
     service_id: str = attrs.field(validator=_require_text("service_id"))
-    kind: ChargeKind = attrs.field(converter=ChargeKind)
+    kind: ChargeKind = attrs.field(converter=_to_kind)
     description: str = attrs.field(validator=_require_text("description"))
     supply_from: date
     supply_to: date = attrs.field(
         validator=_check_not_before("supply_from", "billing.invalid_service_dates")
     )
     amount: Money
-    price_basis: PriceBasis = attrs.field(converter=PriceBasis)
+    price_basis: PriceBasis = attrs.field(converter=_to_basis)
     vat_percent: Decimal
     net: Money
     vat: Money

@@ -29,7 +29,7 @@ import itertools
 from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Final, final
+from typing import Final, TypeVar, final
 
 import attrs
 
@@ -69,6 +69,24 @@ class VatCategory(enum.StrEnum):
 
     STANDARD = "standard"
     FOOD = "food"
+
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def choice(cls: type[E], value: object, name: str) -> E:
+    """``value`` as a member of ``cls``; ``billing.invalid_choice`` when it is none."""
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = tuple(str(member.value) for member in cls)
+        raise SelfcareError(
+            Violation("billing.invalid_choice", {"field": name, "allowed": allowed})
+        ) from None
+
+
+def _to_category(value: object) -> VatCategory:
+    return choice(VatCategory, value, "category")
 
 
 def _to_percent(value: object) -> Decimal:
@@ -116,7 +134,7 @@ class VatRate:
     """
 
     country: str = attrs.field(converter=_to_country)
-    category: VatCategory = attrs.field(converter=VatCategory)
+    category: VatCategory = attrs.field(converter=_to_category)
     percent: Decimal = attrs.field(converter=_to_percent)
     valid_from: date
     #: The last day of validity, or ``None`` while the rate is in force.

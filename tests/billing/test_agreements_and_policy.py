@@ -1,0 +1,229 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from selfcare import Money, SelfcareError
+from selfcare.billing import (
+    BillingAgreement,
+    BillingMethod,
+    BillingPeriod,
+    MobilePolicy,
+    QuotedCharge,
+    check_billing_agreement,
+    deduction_statement,
+    deductions_of,
+    has_valid_billing_agreement,
+    payer_split,
+)
+from selfcare.core.ids import CustomerNumber
+from selfcare.testing.strategies._billing import mobile_policies, quoted_charges
+
+
+def agreement(start: date, end: date | None = None, payer: str = "C-1") -> BillingAgreement:
+    return BillingAgreement(
+        agreement_id="ba-1",
+        payer=CustomerNumber(payer),
+        method=BillingMethod.E_INVOICE,
+        valid_from=start,
+        valid_to=end,
+    )
+
+
+def test_a_billing_agreement_is_valid_from_its_first_to_its_last_day_in_the_operator_zone() -> None:
+    agreements = [agreement(date(2026, 4, 1), date(2026, 4, 30))]
+    # 21:30 UTC on 31 March is 00:30 on 1 April in Helsinki, 23:30 on 31 March in Stockholm.
+    assert has_valid_billing_agreement(
+        agreements, "C-1", now=datetime(2026, 3, 31, 21, 30, tzinfo=UTC)
+    )
+    assert not has_valid_billing_agreement(
+        agreements, "C-1", now=datetime(2026, 3, 31, 20, 0, tzinfo=UTC)
+    )
+    assert not has_valid_billing_agreement(
+        agreements,
+        "C-1",
+        now=datetime(2026, 3, 31, 21, 30, tzinfo=UTC),
+        zone=ZoneInfo("Europe/Stockholm"),
+    )
+    assert has_valid_billing_agreement(
+        agreements, "C-1", now=datetime(2026, 4, 30, 20, 59, tzinfo=UTC)
+    )
+    assert not has_valid_billing_agreement(
+        agreements, "C-1", now=datetime(2026, 4, 30, 21, 0, tzinfo=UTC)
+    )
+
+
+def test_another_payers_agreement_does_not_count() -> None:
+    now = datetime(2026, 4, 10, tzinfo=UTC)
+    assert not has_valid_billing_agreement([agreement(date(2026, 1, 1))], "C-2", now=now)
+    decision = check_billing_agreement([agreement(date(2026, 1, 1))], "C-2", now=now)
+    assert decision.codes == ("billing.no_valid_agreement",)
+    allowed = check_billing_agreement([agreement(date(2026, 1, 1))], "C-1", now=now)
+    assert allowed.allowed
+    assert allowed.reason == "billing_agreement:ba-1"
+
+
+def test_naive_now_is_refused() -> None:
+    with pytest.raises(SelfcareError) as error:
+        has_valid_billing_agreement([], "C-1", now=datetime(2026, 1, 1))  # noqa: DTZ001
+    assert error.value.codes == ("time.naive_datetime",)
+    with pytest.raises(SelfcareError):
+        check_billing_agreement([], "C-1", now=datetime(2026, 1, 1))  # noqa: DTZ001
+
+
+def test_agreement_validation() -> None:
+    with pytest.raises(SelfcareError) as error:
+        agreement(date(2026, 4, 2), date(2026, 4, 1))
+    assert error.value.codes == ("billing.invalid_agreement_dates",)
+    with pytest.raises(SelfcareError) as error:
+        agreement(date(2026, 4, 1), payer="")
+    assert error.value.codes == ("billing.invalid_text",)
+    with pytest.raises(SelfcareError) as error:
+        BillingAgreement(
+            agreement_id="a", payer=CustomerNumber("c"), method="fax", valid_from=date(2026, 1, 1)
+        )
+    assert error.value.codes == ("billing.invalid_choice",)
+    assert error.value.violations[0].params == {
+        "field": "method",
+        "allowed": ("e_invoice", "direct_payment", "email", "paper"),
+    }
+
+
+def nok(amount: str) -> Money:
+    return Money(amount, "NOK")
+
+
+POLICY = MobilePolicy(
+    policy_id="p-1",
+    employer="Trøndelag fylkeskommune",
+    monthly_allowance=nok("100"),
+    employer_paid={"bedrift_total_c_10gb"},
+    employee_paid={"cloud_storage_50gb"},
+)
+
+
+def charge(offering: str, amount: str) -> QuotedCharge:
+    return QuotedCharge(
+        offering_id=offering, description=offering, msisdn="+4791234567", amount=nok(amount)
+    )
+
+
+def test_employer_paid_offerings_cost_the_employee_nothing() -> None:
+    split = payer_split([charge("bedrift_total_c_10gb", "449")], POLICY, nok("0"))
+    assert (split.employer_total, split.salary_deduction) == (nok("449"), nok("0"))
+    assert split.allowance_left == nok("100")
+
+
+def test_employee_paid_offerings_are_deducted_in_full() -> None:
+    split = payer_split([charge("cloud_storage_50gb", "79")], POLICY, nok("0"))
+    assert (split.employer_total, split.salary_deduction) == (nok("0"), nok("79"))
+
+
+def test_other_offerings_use_what_is_left_of_the_allowance_then_salary() -> None:
+    split = payer_split(
+        [charge("extra_data_1gb", "49"), charge("extra_data_15gb", "199")], POLICY, nok("30")
+    )
+    assert [(line.employer, line.employee) for line in split.lines] == [
+        (nok("49"), nok("0")),
+        (nok("21"), nok("178")),
+    ]
+    assert split.salary_deduction == nok("178")
+    assert split.allowance_left == nok("0")
+
+
+def test_an_overspent_allowance_covers_nothing() -> None:
+    split = payer_split([charge("extra_data_1gb", "49")], POLICY, nok("250"))
+    assert split.salary_deduction == nok("49")
+
+
+def test_payer_split_refuses_negative_spending_and_other_currencies() -> None:
+    with pytest.raises(SelfcareError) as error:
+        payer_split([], POLICY, nok("-1"))
+    assert error.value.codes == ("billing.negative_price",)
+    with pytest.raises(SelfcareError) as error:
+        payer_split([charge("x", "1")], POLICY, Money("0", "EUR"))
+    assert error.value.codes == ("money.currency_mismatch",)
+    euro = QuotedCharge(offering_id="x", description="x", amount=Money("1", "EUR"))
+    with pytest.raises(SelfcareError) as error:
+        payer_split([euro], POLICY, nok("0"))
+    assert error.value.codes == ("money.currency_mismatch",)
+
+
+def test_policy_cannot_make_both_pay() -> None:
+    with pytest.raises(SelfcareError) as error:
+        MobilePolicy(
+            policy_id="p",
+            employer="e",
+            monthly_allowance=nok("1"),
+            employer_paid={"a", "b"},
+            employee_paid={"b"},
+        )
+    assert error.value.codes == ("billing.overlapping_policy",)
+    assert error.value.violations[0].params["offerings"] == ("b",)
+    with pytest.raises(TypeError):
+        MobilePolicy(policy_id="p", employer="e", monthly_allowance=nok("1"), employer_paid="ab")
+
+
+@given(mobile_policies(), st.data())
+def test_the_split_always_adds_up_and_never_exceeds_the_allowance(
+    policy: MobilePolicy, data: st.DataObject
+) -> None:
+    currency = policy.monthly_allowance.currency
+    offerings = [*sorted(policy.employer_paid | policy.employee_paid), "other-1", "other-2"]
+    charges = data.draw(
+        st.lists(
+            st.builds(
+                lambda c, o: QuotedCharge(
+                    offering_id=o, description=c.description, msisdn=c.msisdn, amount=c.amount
+                ),
+                quoted_charges(currency),
+                st.sampled_from(offerings),
+            ),
+            max_size=5,
+        )
+    )
+    spent = Money(Decimal(data.draw(st.integers(0, 20_000))).scaleb(-2), currency)
+    split = payer_split(charges, policy, spent)
+    total = sum((c.amount for c in charges), Money.zero(currency))
+    assert split.employer_total + split.salary_deduction == total
+    for line in split.lines:
+        assert line.employer + line.employee == line.charge.amount
+        assert line.employer.amount >= 0
+        assert line.employee.amount >= 0
+    from_allowance = sum(
+        (
+            line.employer
+            for line in split.lines
+            if line.charge.offering_id not in policy.employer_paid
+        ),
+        Money.zero(currency),
+    )
+    remaining = max(policy.monthly_allowance - spent, Money.zero(currency))
+    assert from_allowance <= remaining
+    assert split.allowance_left == remaining - from_allowance
+
+
+def test_monthly_deduction_statement_per_employee() -> None:
+    split = payer_split(
+        [charge("extra_data_15gb", "199"), charge("bedrift_total_c_10gb", "449")], POLICY, nok("0")
+    )
+    entries = deductions_of(split, day=date(2026, 4, 12))
+    assert [(e.offering_id, e.amount) for e in entries] == [("extra_data_15gb", nok("99"))]
+    later = deductions_of(
+        payer_split([charge("cloud_storage_50gb", "79")], POLICY, nok("100")), day=date(2026, 5, 2)
+    )
+    statement = deduction_statement(
+        "kari@example.no", BillingPeriod(2026, 4), entries + later, "NOK"
+    )
+    assert statement.entries == entries
+    assert statement.total == nok("99")
+    may = deduction_statement("kari@example.no", BillingPeriod(2026, 5), entries + later, "NOK")
+    assert may.total == nok("79")
+    with pytest.raises(SelfcareError) as error:
+        deduction_statement(" ", BillingPeriod(2026, 5), (), "NOK")
+    assert error.value.codes == ("billing.invalid_text",)
