@@ -408,7 +408,9 @@ class Offering:
     kind: OfferingKind
     prices: tuple[Price, ...] = attrs.field(default=(), converter=_price_tuple)
     term: Term = Term()
-    requires: frozenset[Prerequisite] = attrs.field(default=frozenset(), converter=_prerequisite_set)
+    requires: frozenset[Prerequisite] = attrs.field(
+        default=frozenset(), converter=_prerequisite_set
+    )
     excludes: frozenset[str] = attrs.field(default=frozenset(), converter=_str_set)
     max_quantity: int = 1
     usage_note: LocalizedText | None = None

@@ -30,6 +30,7 @@ import attrs
 
 from selfcare.catalog.model import (
     Asset,
+    AssetKind,
     CancellationMethod,
     Catalog,
     Offering,
@@ -445,7 +446,11 @@ def _check_modify(check: _OrderCheck, item: OrderItem) -> None:
         check.add(
             "order.max_quantity_exceeded", offering=offering.id, max_quantity=offering.max_quantity
         )
-    if item.asset is not None:
+    if item.asset is None:
+        return
+    # A new SIM card (ICCID) is activated on a subscription attached to a phone number.
+    new_sim = item.asset.kind is AssetKind.ICCID and offering.asset_kind is AssetKind.MSISDN
+    if not new_sim:
         _check_asset(check, offering, item.asset)
 
 
@@ -624,7 +629,9 @@ def _line(
         item,
         offering=target,
         product=product,
-        asset=item.asset or product.asset,
+        asset=product.asset
+        if item.asset is None or item.asset.kind is AssetKind.ICCID
+        else item.asset,
         monthly=None
         if change is None or (change.is_zero and item.action is OrderAction.MODIFY)
         else change,
