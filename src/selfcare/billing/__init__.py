@@ -23,6 +23,7 @@ from selfcare.billing.model import (
     SplitLine,
     VatBreakdownRow,
 )
+from selfcare.billing.ports import BillingAgreementRepository, BillingUnitOfWork, InvoiceRepository
 from selfcare.billing.references import (
     KidMethod,
     create_fi_reference,
@@ -45,6 +46,7 @@ from selfcare.billing.rules import (
     payer_split,
     prorate,
 )
+from selfcare.billing.service import end_billing_agreement, issue_invoice, payment_reference
 from selfcare.billing.vat import (
     NORDIC_VAT,
     PriceBasis,
@@ -59,8 +61,10 @@ from selfcare.core.money import Currency, Money
 __all__ = [
     "NORDIC_VAT",
     "BillingAgreement",
+    "BillingAgreementRepository",
     "BillingMethod",
     "BillingPeriod",
+    "BillingUnitOfWork",
     "ChargeKind",
     "ChargeableService",
     "Currency",
@@ -68,6 +72,7 @@ __all__ = [
     "DeductionStatement",
     "Invoice",
     "InvoiceLine",
+    "InvoiceRepository",
     "KidMethod",
     "MobilePolicy",
     "Money",
@@ -90,10 +95,13 @@ __all__ = [
     "create_rf_reference",
     "deduction_statement",
     "deductions_of",
+    "end_billing_agreement",
     "format_fi_reference",
     "format_rf_reference",
     "has_valid_billing_agreement",
+    "issue_invoice",
     "payer_split",
+    "payment_reference",
     "plan_changes",
     "prorate",
     "quoted_charges",
