@@ -415,3 +415,10 @@ def test_names_are_proposed_only_behind_the_opt_in_and_to_managers() -> None:
 def test_status_at_refuses_naive_times() -> None:
     with pytest.raises(SelfcareError):
         issue().invitation.status_at(datetime(2026, 1, 1))  # noqa: DTZ001
+
+
+def test_the_address_may_be_given_parsed_and_junk_is_refused() -> None:
+    assert issue(email=PEKKA_EMAIL).invitation.email == PEKKA_EMAIL
+    with pytest.raises(SelfcareError) as caught:
+        issue(email=None)
+    assert caught.value.codes == ("email.empty",)

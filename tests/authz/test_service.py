@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-import attrs
 import pytest
 
 from selfcare import ConcurrencyConflict, FixedClock, SelfcareError
@@ -35,6 +34,8 @@ from selfcare.core.ids import (
     SystemSecrets,
 )
 from selfcare.identity.contact import EmailAddress
+from selfcare.identity.customers import CustomerRecord
+from selfcare.identity.national_id import Country, NationalId, parse_national_id
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 ANNA = AccountId("anna")
@@ -42,18 +43,24 @@ PEKKA = AccountId("pekka")
 LIISA = AccountId("liisa")
 
 
-@attrs.frozen
-class Record:
-    customer_number: str
-    kind: str
+TODAY = date(2026, 3, 2)
+ANNA_ID = parse_national_id("131052-308T", Country.FI, today=TODAY)
+PEKKA_ID = parse_national_id("010101-123N", Country.FI, today=TODAY)
+
+
+def record(number: str, kind: str, *on_file: NationalId) -> CustomerRecord:
+    return CustomerRecord(customer_number=number, kind=kind, national_ids_on_file=on_file)
 
 
 class Customers:
-    def __init__(self, records: dict[str, list[Record]]) -> None:
+    """A customer system that also returns records by the name on the invoice."""
+
+    def __init__(self, records: list[CustomerRecord]) -> None:
         self.records = records
 
-    def find_by_national_id(self, national_id: object) -> Sequence[Record]:
-        return self.records.get(str(national_id), [])
+    def find_by_national_id(self, national_id: NationalId) -> Sequence[CustomerRecord]:
+        assert national_id.country is Country.FI
+        return list(self.records)
 
 
 def make_service(
@@ -77,12 +84,12 @@ def make_service(
 
 
 CUSTOMERS = Customers(
-    {
-        "131052-308T": [
-            Record("100234", "electricity"),
-            Record("100235", "District Heating"),
-        ]
-    }
+    [
+        record("100234", "electricity", ANNA_ID),
+        record("100235", "District Heating", ANNA_ID),
+        # Pekka's name is on this invoice too, but only Anna's code is on file (seed 000).
+        record("100236", "broadband_tv", ANNA_ID),
+    ]
 )
 
 
@@ -90,7 +97,7 @@ def anna_with_contracts(
     policy: InvitationPolicy | None = None,
 ) -> tuple[AuthzService, MemoryAuthzUnitOfWork, FixedClock, RelationshipId]:
     service, uow, clock, _ = make_service(policy)
-    service.link_customer_relationships(ANNA, "131052-308T", CUSTOMERS)
+    service.link_customer_relationships(ANNA, ANNA_ID, CUSTOMERS)
     with uow:
         rel = uow.relationships.get_by_customer_number(CustomerNumber("100234"))
     assert rel is not None
@@ -99,33 +106,31 @@ def anna_with_contracts(
 
 def test_fetching_other_contracts_links_holder_grants_idempotently() -> None:
     service, uow, clock, _ = make_service()
-    events = service.link_customer_relationships(ANNA, "131052-308T", CUSTOMERS)
-    assert [e.action for e in events] == [AuthzAction.RELATIONSHIP_LINKED] * 2
+    events = service.link_customer_relationships(ANNA, ANNA_ID, CUSTOMERS)
+    assert [e.action for e in events] == [AuthzAction.RELATIONSHIP_LINKED] * 3
     assert all(e.actor == ANNA and e.roles == {HOLDER} and e.at == NOW for e in events)
     with uow:
         heating = uow.relationships.get_by_customer_number(CustomerNumber("100235"))
     assert heating is not None
     assert heating.kind == RelationshipKind.DISTRICT_HEATING
-    assert len(service.relationships_of(ANNA)) == 2
+    assert len(service.relationships_of(ANNA)) == 3
     # Running it again links nothing new.
     clock.advance(timedelta(days=1))
-    assert service.link_customer_relationships(ANNA, "131052-308T", CUSTOMERS) == ()
+    assert service.link_customer_relationships(ANNA, ANNA_ID, CUSTOMERS) == ()
     with uow:
-        assert len(uow.grants.for_user(ANNA)) == 2
+        assert len(uow.grants.for_user(ANNA)) == 3
     # A new contract (a newly bought property) is linked on the next run.
-    CUSTOMERS.records["131052-308T"].append(Record("200001", "electricity"))
-    try:
-        again = service.link_customer_relationships(ANNA, "131052-308T", CUSTOMERS)
-    finally:
-        CUSTOMERS.records["131052-308T"].pop()
+    bought = Customers([*CUSTOMERS.records, record("200001", "electricity", ANNA_ID)])
+    again = service.link_customer_relationships(ANNA, ANNA_ID, bought)
     assert len(again) == 1
-    assert service.link_customer_relationships(PEKKA, "010101-123N", CUSTOMERS) == ()
+    # Pekka's code is on none of the records: nothing is linked for him.
+    assert service.link_customer_relationships(PEKKA, PEKKA_ID, CUSTOMERS) == ()
 
 
 def test_an_existing_relationship_is_reused_for_a_second_holder() -> None:
     service, _, _, rel = anna_with_contracts()
-    shared = Customers({"x": [Record("100234", "electricity")]})
-    events = service.link_customer_relationships(PEKKA, "x", shared)
+    shared = Customers([record("100234", "electricity", ANNA_ID, PEKKA_ID)])
+    events = service.link_customer_relationships(PEKKA, PEKKA_ID, shared)
     assert [e.relationship_id for e in events] == [rel]
     assert service.check(PEKKA, ORDER_SERVICES, rel).allowed
 

@@ -52,7 +52,7 @@ from selfcare.authz.model import (
 from selfcare.authz.ports import (
     AccountDirectory,
     AuthzUnitOfWork,
-    CustomerMatching,
+    CustomerDirectory,
     GrantRepository,
     InvitationRepository,
     RelationshipRepository,
@@ -93,7 +93,7 @@ __all__ = [
     "AuthzEvent",
     "AuthzService",
     "AuthzUnitOfWork",
-    "CustomerMatching",
+    "CustomerDirectory",
     "CustomerRelationship",
     "EmailMatch",
     "Grant",

@@ -6,24 +6,27 @@ compare-and-set on ``entity.version - 1`` raising
 :class:`~selfcare.core.errors.ConcurrencyConflict` (or
 :class:`~selfcare.core.errors.NotFound`), ``get`` returns ``None`` when absent. The
 contract suites in :mod:`selfcare.testing.contracts.authz` check an implementation.
+
+"Fetch other contracts" reads the operator's customer system through the identity
+layer's :class:`~selfcare.identity.ports.CustomerDirectory` (re-exported here).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 from selfcare.authz.invitation import Invitation, InvitationId, RegisteredAccount
 from selfcare.authz.model import CustomerRelationship, Grant, GrantId
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
 from selfcare.core.ports import UnitOfWork
 from selfcare.identity.contact import EmailAddress
+from selfcare.identity.ports import CustomerDirectory
 
 __all__ = [
     "AccountDirectory",
     "AuthzUnitOfWork",
-    "CustomerMatching",
-    "CustomerRecordLike",
+    "CustomerDirectory",
     "GrantRepository",
     "InvitationRepository",
     "RelationshipRepository",
@@ -113,31 +116,6 @@ class AccountDirectory(Protocol):
         Only :func:`~selfcare.authz.service.propose_invitee_name` calls it, behind the
         operator's opt-in.
         """
-        ...
-
-
-class CustomerRecordLike(Protocol):
-    """The part of a customer record that linking relationships reads (matches
-    :class:`selfcare.identity.customers.CustomerRecord`)."""
-
-    @property
-    def customer_number(self) -> str:
-        """The operator's customer number."""
-        ...
-
-    @property
-    def kind(self) -> str:
-        """The kind of relationship (``electricity``, ...)."""
-        ...
-
-
-class CustomerMatching(Protocol):
-    """Customer matching by national identity code (the ``find_by_national_id`` of
-    :class:`selfcare.identity.ports.CustomerDirectory`). The records returned must be
-    those that have the code *on file*."""
-
-    def find_by_national_id(self, national_id: Any) -> Sequence[CustomerRecordLike]:
-        """The customer records with ``national_id`` on file."""
         ...
 
 

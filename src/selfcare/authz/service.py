@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
 
 import attrs
 
@@ -40,13 +39,15 @@ from selfcare.authz.model import (
     GrantId,
     RoleModel,
 )
-from selfcare.authz.ports import AccountDirectory, AuthzUnitOfWork, CustomerMatching
+from selfcare.authz.ports import AccountDirectory, AuthzUnitOfWork
 from selfcare.authz.rules import RemovalRequest
 from selfcare.core.clock import Clock
 from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import AccountId, CustomerNumber, IdSource, RelationshipId, SecretSource
 from selfcare.identity.contact import EmailAddress
+from selfcare.identity.national_id import NationalId
+from selfcare.identity.ports import CustomerDirectory
 
 __all__ = ["AuthzService", "Issued"]
 
@@ -117,13 +118,16 @@ class AuthzService:
     def link_customer_relationships(
         self,
         account: AccountId,
-        national_id: Any,
-        customers: CustomerMatching,
+        national_id: NationalId,
+        customers: CustomerDirectory,
     ) -> tuple[AuthzEvent, ...]:
         """Re-run customer matching for ``account`` and link what is new as holder grants.
 
         ``national_id`` must come from a fresh strong identification of the account's
-        owner. Each customer record with that code on file becomes (or is found as) a
+        owner (seed 003: "check that the personal identity code is correct"). Only the
+        records that have that code *on file* count - checked here again, so a directory
+        that also returns records found by a name on the invoice cannot link the wrong
+        person (seed 000). Each such record becomes (or is found as) a
         :class:`~selfcare.authz.model.CustomerRelationship`; the account gets a holder
         grant on each where it has no active one. Running it again changes nothing.
 
@@ -132,7 +136,11 @@ class AuthzService:
                 record with an unusable customer number or kind.
         """
         now = self.clock.now()
-        records = list(customers.find_by_national_id(national_id))
+        records = [
+            record
+            for record in customers.find_by_national_id(national_id)
+            if record.is_on_file(national_id)
+        ]
         events: list[AuthzEvent] = []
         with self.uow as uow:
             for record in records:
