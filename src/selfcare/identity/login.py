@@ -70,8 +70,13 @@ def lock_duration(failures: int, policy: LoginPolicy) -> timedelta | None:
     """How long ``failures`` consecutive failures lock the account; ``None``: no lock."""
     if failures < policy.max_failures:
         return None
-    doublings = min(failures - policy.max_failures, 40)
-    return min(policy.first_lock * (1 << doublings), policy.max_lock)
+    duration = policy.first_lock
+    # Doubling stops at the cap: timedelta overflows after some 90 doublings of a minute.
+    for _ in range(failures - policy.max_failures):
+        if duration >= policy.max_lock:
+            break
+        duration *= 2
+    return min(duration, policy.max_lock)
 
 
 @final

@@ -1,0 +1,186 @@
+"""Pure account and profile rules: profile checks, e-mail change, feedback, junk input."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from selfcare import Decision
+from selfcare.identity.account import (
+    Account,
+    Feedback,
+    compose_feedback,
+    confirm_email_change,
+    request_email_change,
+    token_digest,
+)
+from selfcare.identity.contact import EmailAddress
+from selfcare.identity.customers import ContactRecord
+from selfcare.identity.profile import (
+    MAX_FIELD_LENGTH,
+    Language,
+    Profile,
+    ProfileDraft,
+    ProfileField,
+    ProfilePolicy,
+    check_profile,
+    check_self_service_change,
+    prefill_profile,
+)
+from selfcare.testing.contracts.identity import example_account
+from selfcare.testing.strategies._accounts import profile_drafts
+
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+DRAFT = ProfileDraft(given_names=" Anna  Maria ", surname="Virtanen", email="Anna@Example.FI")
+
+
+def test_profile_text_is_trimmed_and_the_email_normalised() -> None:
+    profile = check_profile(DRAFT, ProfilePolicy())
+    assert isinstance(profile, Profile)
+    assert profile.given_names == "Anna Maria"
+    assert profile.email.value == "Anna@example.fi"
+    assert profile.phone is None
+
+
+def test_the_email_is_always_required_it_is_the_username() -> None:
+    refused = check_profile(
+        ProfileDraft(given_names="A", surname="B"), ProfilePolicy(required_fields=())
+    )
+    assert isinstance(refused, Decision)
+    assert refused.codes == ("profile.field_required",)
+    assert refused.violations[0].params == {"field": "email"}
+
+
+def test_operator_can_mark_more_fields_required() -> None:
+    policy = ProfilePolicy(required_fields={"given_names", "surname", "email", "phone", "city"})
+    refused = check_profile(DRAFT, policy)
+    assert isinstance(refused, Decision)
+    assert [v.params["field"] for v in refused.violations] == ["phone", "city"]
+
+
+def test_bad_fields_are_all_reported() -> None:
+    draft = ProfileDraft(
+        given_names="A\x00nna",
+        surname="x" * (MAX_FIELD_LENGTH + 1),
+        email="not-an-email",
+        phone="12",
+        language="de",
+    )
+    refused = check_profile(draft, ProfilePolicy())
+    assert isinstance(refused, Decision)
+    assert refused.codes[:2] == ("profile.field_invalid", "profile.field_too_long")
+    assert "email.invalid_format" in refused.codes
+    assert any(code.startswith("phone.") for code in refused.codes)
+    assert refused.codes[-1] == "profile.field_invalid"
+    # A field already reported as invalid is not also reported as missing.
+    assert "profile.field_required" not in refused.codes
+
+
+def test_phone_is_read_in_the_operators_region() -> None:
+    profile = check_profile(
+        ProfileDraft(
+            given_names="Åsa", surname="Öberg", email="asa@example.se", phone="070-123 45 67"
+        ),
+        ProfilePolicy(phone_region="SE", default_language=Language.SV),
+    )
+    assert isinstance(profile, Profile)
+    assert profile.phone is not None
+    assert profile.phone.e164 == "+46701234567"
+    assert profile.language is Language.SV
+
+
+def test_prefill_prefers_the_customer_record_then_the_identification() -> None:
+    draft = prefill_profile(
+        ContactRecord(surname="Virtanen-Li", email="a@example.fi", language="sv"),
+        given_names="Anna",
+        surname="Virtanen",
+        language="fi",
+    )
+    assert (draft.given_names, draft.surname, draft.language) == ("Anna", "Virtanen-Li", "sv")
+    assert prefill_profile(None, language="fi") == ProfileDraft(language="fi")
+
+
+def test_profile_round_trips_through_its_draft() -> None:
+    draft = ProfileDraft(
+        given_names="Anna", surname="Virtanen", email="anna@example.fi", phone="040 123 4567"
+    )
+    profile = check_profile(draft, ProfilePolicy())
+    assert isinstance(profile, Profile)
+    assert check_profile(profile.to_draft(), ProfilePolicy()) == profile
+
+
+def test_self_service_fields_are_operator_policy() -> None:
+    profile = check_profile(DRAFT, ProfilePolicy())
+    assert isinstance(profile, Profile)
+    policy = ProfilePolicy(self_service_fields={ProfileField.LANGUAGE, ProfileField.PHONE})
+    changed = check_self_service_change(profile, {ProfileField.PHONE: "040 123 4567"}, policy)
+    assert isinstance(changed, Profile)
+    assert changed.phone is not None
+    email = check_self_service_change(
+        profile,
+        {ProfileField.EMAIL: "x@example.fi"},
+        ProfilePolicy(self_service_fields=ProfileField),
+    )
+    assert isinstance(email, Decision)
+    assert email.codes == ("profile.field_requires_customer_service",)
+
+
+@given(draft=profile_drafts())
+def test_any_profile_form_gives_a_profile_or_a_decision(draft: ProfileDraft) -> None:
+    result = check_profile(draft, ProfilePolicy())
+    assert isinstance(result, Profile | Decision)
+    if isinstance(result, Profile):
+        assert result.email == EmailAddress.parse(draft.email)
+
+
+@given(text=st.text(max_size=300), email=st.text(max_size=40), phone=st.text(max_size=20))
+def test_any_feedback_form_gives_feedback_or_a_decision(text: str, email: str, phone: str) -> None:
+    result = compose_feedback(
+        feedback_id="f", account_id=None, text=text, email=email, phone=phone, now=T0
+    )
+    assert isinstance(result, Feedback | Decision)
+
+
+def pending(account: Account) -> Account:
+    result = request_email_change(
+        account, EmailAddress.parse("new@example.fi"), token_digest=token_digest("secret"), now=T0
+    )
+    assert isinstance(result, Account)
+    return result
+
+
+def test_email_change_waits_for_the_token() -> None:
+    account = pending(example_account(1))
+    assert account.email.value == "user1@example.fi"
+    assert account.pending_email is not None
+    assert account.pending_email.expires_at == T0 + timedelta(hours=24)
+    assert "token_digest" not in repr(account.pending_email)
+    confirmed = confirm_email_change(account, "secret", now=T0 + timedelta(hours=23))
+    assert isinstance(confirmed, Account)
+    assert confirmed.email.value == "new@example.fi"
+    assert confirmed.version == account.version + 1
+
+
+@pytest.mark.parametrize(
+    ("token", "hours", "code"),
+    [("wrong", 1, "account.email_token_invalid"), ("secret", 24, "account.email_token_expired")],
+)
+def test_email_change_refusals(token: str, hours: int, code: str) -> None:
+    refused = confirm_email_change(
+        pending(example_account(1)), token, now=T0 + timedelta(hours=hours)
+    )
+    assert isinstance(refused, Decision)
+    assert refused.codes == (code,)
+
+
+def test_a_new_request_replaces_the_pending_one() -> None:
+    first = pending(example_account(1))
+    second = request_email_change(
+        first, EmailAddress.parse("other@example.fi"), token_digest=token_digest("t2"), now=T0
+    )
+    assert isinstance(second, Account)
+    assert isinstance(confirm_email_change(second, "secret", now=T0), Decision)
+    assert isinstance(confirm_email_change(second, "t2", now=T0), Account)
