@@ -52,3 +52,87 @@ __all__ = [
     "resend_code",
     "verify_code",
 ]
+
+# Registration, accounts, login and profile (model, rules, ports, service; issue 4).
+from selfcare.identity.account import (
+    Account,
+    AccountState,
+    Feedback,
+    PendingEmailChange,
+    change_password,
+    compose_feedback,
+    confirm_email_change,
+    request_email_change,
+)
+from selfcare.identity.customers import ContactRecord, CustomerRecord
+from selfcare.identity.hashing import ScryptHasher
+from selfcare.identity.login import LoginPolicy, LoginResult, authenticate
+from selfcare.identity.ports import (
+    AccountRepository,
+    Channel,
+    CustomerDirectory,
+    FeedbackInbox,
+    IdentityUnitOfWork,
+    Notifier,
+    OutgoingMessage,
+    PasswordHasher,
+    RegistrationRepository,
+)
+from selfcare.identity.profile import (
+    Language,
+    Profile,
+    ProfileDraft,
+    ProfileField,
+    ProfilePolicy,
+    check_profile,
+)
+from selfcare.identity.registration import (
+    Completion,
+    CustomerRelationshipLinked,
+    MatchedCustomer,
+    Registration,
+    RegistrationCompleted,
+    RegistrationPolicy,
+    RegistrationState,
+)
+from selfcare.identity.service import IdentityService
+
+__all__ += [
+    "Account",
+    "AccountRepository",
+    "AccountState",
+    "Channel",
+    "Completion",
+    "ContactRecord",
+    "CustomerDirectory",
+    "CustomerRecord",
+    "CustomerRelationshipLinked",
+    "Feedback",
+    "FeedbackInbox",
+    "IdentityService",
+    "IdentityUnitOfWork",
+    "Language",
+    "LoginPolicy",
+    "LoginResult",
+    "MatchedCustomer",
+    "Notifier",
+    "OutgoingMessage",
+    "PasswordHasher",
+    "PendingEmailChange",
+    "Profile",
+    "ProfileDraft",
+    "ProfileField",
+    "ProfilePolicy",
+    "Registration",
+    "RegistrationCompleted",
+    "RegistrationPolicy",
+    "RegistrationRepository",
+    "RegistrationState",
+    "ScryptHasher",
+    "authenticate",
+    "change_password",
+    "check_profile",
+    "compose_feedback",
+    "confirm_email_change",
+    "request_email_change",
+]
