@@ -15,7 +15,7 @@ from typing import Any, final
 
 import attrs
 
-from selfcare.billing.vat import PriceBasis, VatCategory, choice, split_vat
+from selfcare.billing.vat import PriceBasis, VatCategory, choice, split_vat_cached
 from selfcare.core.clock import add_months, local_date, month_bounds
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
@@ -294,7 +294,7 @@ class InvoiceLine:
     gross: Money
 
     def __attrs_post_init__(self) -> None:
-        expected = split_vat(self.amount, self.vat_percent, self.price_basis)
+        expected = split_vat_cached(self.amount, self.vat_percent, self.price_basis)
         if (expected.net, expected.vat, expected.gross) != (self.net, self.vat, self.gross):
             raise SelfcareError(
                 Violation("billing.inconsistent_vat", {"service_id": self.service_id[:64]})
@@ -314,7 +314,7 @@ class InvoiceLine:
         vat_percent: Decimal,
     ) -> InvoiceLine:
         """A line whose net, VAT and gross are computed from ``amount`` at ``vat_percent``."""
-        split = split_vat(amount, vat_percent, price_basis)
+        split = split_vat_cached(amount, vat_percent, price_basis)
         return cls(
             service_id=service_id,
             kind=kind,

@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple
 
 from selfcare.billing.inventory import quoted_charges
 from selfcare.billing.model import (
@@ -89,38 +88,60 @@ def prorate(price: Money, period: BillingPeriod, first: date, last: date) -> Mon
     return Money(amount, price.currency)
 
 
-def _vat_segments(
-    table: VatTable, country: str, category: VatCategory, first: date, last: date
-) -> list[tuple[date, date, Decimal]]:
-    """``first..last`` cut where a new VAT rate comes into force, with each piece's rate."""
-    cuts = [first, *table.changes_between(country, first, last, category)]
-    ends = [cut - _ONE_DAY for cut in cuts[1:]] + [last]
-    return [
-        (start, end, table.rate_on(country, start, category).percent)
-        for start, end in zip(cuts, ends, strict=True)
-    ]
+class _Month:
+    """One call's view of the billing month, with the lookups that repeat per service
+    (VAT segments, rates, pro-rated parts) memoised: most services share them."""
 
+    def __init__(self, period: BillingPeriod, country: str, table: VatTable) -> None:
+        self.period = period
+        self.first_day = period.first_day
+        self.last_day = period.last_day
+        self.country = country
+        self.table = table
+        self._segments: dict[tuple[VatCategory, date, date], list[tuple[date, date, Decimal]]] = {}
+        self._rates: dict[tuple[VatCategory, date], Decimal] = {}
+        self._parts: dict[tuple[Money, date, date], Money] = {}
 
-class _Context(NamedTuple):
-    service: ChargeableService
-    period: BillingPeriod
-    country: str
-    table: VatTable
+    def rate(self, category: VatCategory, day: date) -> Decimal:
+        key = (category, day)
+        if key not in self._rates:
+            self._rates[key] = self.table.rate_on(self.country, day, category).percent
+        return self._rates[key]
+
+    def segments(
+        self, category: VatCategory, first: date, last: date
+    ) -> list[tuple[date, date, Decimal]]:
+        """``first..last`` cut where a new VAT rate comes into force, with each rate."""
+        key = (category, first, last)
+        if key not in self._segments:
+            cuts = [first, *self.table.changes_between(self.country, first, last, category)]
+            ends = [cut - _ONE_DAY for cut in cuts[1:]] + [last]
+            self._segments[key] = [
+                (start, end, self.rate(category, start))
+                for start, end in zip(cuts, ends, strict=True)
+            ]
+        return self._segments[key]
+
+    def part(self, price: Money, first: date, last: date) -> Money:
+        key = (price, first, last)
+        if key not in self._parts:
+            self._parts[key] = prorate(price, self.period, first, last)
+        return self._parts[key]
 
 
 def _recurring_lines(
     *,
+    service: ChargeableService,
     kind: ChargeKind,
     description: str,
     price: Money,
     first: date,
     last: date,
-    context: _Context,
+    month: _Month,
 ) -> list[InvoiceLine]:
-    service, period, country, table = context
     lines = []
-    for start, end, percent in _vat_segments(table, country, service.vat_category, first, last):
-        amount = prorate(price, period, start, end)
+    for start, end, percent in month.segments(service.vat_category, first, last):
+        amount = month.part(price, start, end)
         lines.append(
             InvoiceLine.build(
                 service_id=service.service_id,
@@ -181,60 +202,58 @@ def charges_for_period(
                 Violation("billing.unknown_plan_change", {"service_id": change.service_id[:64]})
             )
         changes.setdefault(change.service_id, []).append(change)
+    month = _Month(period, country, vat_table)
     lines: list[InvoiceLine] = []
     for service in service_list:
-        lines.extend(_service_lines(service, period, country, vat_table, changes))
+        lines.extend(_service_lines(service, month, changes.get(service.service_id, [])))
     return tuple(lines)
 
 
 def _service_lines(
-    service: ChargeableService,
-    period: BillingPeriod,
-    country: str,
-    table: VatTable,
-    changes: dict[str, list[PlanChange]],
+    service: ChargeableService, month: _Month, changes: list[PlanChange]
 ) -> list[InvoiceLine]:
     lines: list[InvoiceLine] = []
-    first = max(service.start, period.first_day)
-    last = period.last_day if service.end is None else min(service.end, period.last_day)
+    first = max(service.start, month.first_day)
+    last = month.last_day if service.end is None else min(service.end, month.last_day)
     if first <= last:
         price, description = service.monthly_price, service.description
         inside: list[PlanChange] = []
-        for change in changes.get(service.service_id, ()):
+        for change in changes:
             if change.on <= first:
                 price, description = change.monthly_price, change.description
             elif change.on <= last:
                 inside.append(change)
-        common = _Context(service, period, country, table)
         lines += _recurring_lines(
+            service=service,
             kind=ChargeKind.RECURRING,
             description=description,
             price=price,
             first=first,
             last=last,
-            context=common,
+            month=month,
         )
         for change in inside:
             lines += _recurring_lines(
+                service=service,
                 kind=ChargeKind.CREDIT,
                 description=description,
                 price=price,
                 first=change.on,
                 last=last,
-                context=common,
+                month=month,
             )
             price, description = change.monthly_price, change.description
             lines += _recurring_lines(
+                service=service,
                 kind=ChargeKind.RECURRING,
                 description=description,
                 price=price,
                 first=change.on,
                 last=last,
-                context=common,
+                month=month,
             )
     fee = service.one_time_fee
-    if fee is not None and period.first_day <= service.start <= period.last_day:
-        rate = table.rate_on(country, service.start, service.vat_category)
+    if fee is not None and month.first_day <= service.start <= month.last_day:
         lines.append(
             InvoiceLine.build(
                 service_id=service.service_id,
@@ -244,7 +263,7 @@ def _service_lines(
                 supply_to=service.start,
                 amount=fee,
                 price_basis=service.price_basis,
-                vat_percent=rate.percent,
+                vat_percent=month.rate(service.vat_category, service.start),
             )
         )
     return lines

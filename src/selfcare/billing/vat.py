@@ -25,6 +25,7 @@ unit; the other figure is the difference, so ``net + vat == gross`` always holds
 from __future__ import annotations
 
 import enum
+import functools
 import itertools
 from collections.abc import Iterable
 from datetime import date
@@ -269,6 +270,12 @@ def split_vat(amount: Money, percent: Decimal, basis: PriceBasis) -> VatAmounts:
     if basis is PriceBasis.GROSS:
         return VatAmounts(net=rounded - vat, vat=vat, gross=rounded, percent=percent)
     return VatAmounts(net=rounded, vat=vat, gross=rounded + vat, percent=percent)
+
+
+@functools.lru_cache(maxsize=4096)
+def split_vat_cached(amount: Money, percent: Decimal, basis: PriceBasis) -> VatAmounts:
+    """:func:`split_vat`, memoised: invoices repeat the same few prices many times."""
+    return split_vat(amount, percent, basis)
 
 
 def _rate(country: str, category: str, percent: str, start: date, end: date | None) -> VatRate:
