@@ -25,8 +25,9 @@ Formats and sources
 
     ``NO`` fødselsnummer and D-nummer (Skatteetaten, Folkeregisteret): ``DDMMYYIIIKK``;
     D-numbers add 40 to the day; the century follows from the individual number; two
-    modulus-11 check digits. H-numbers (month + 40, health-service help numbers) are
-    temporary; Skatteetaten's synthetic test numbers (month + 80, Tenor) are refused
+    modulus-11 check digits, the first also under the rule for numbers issued from
+    1 January 2032 (weighted remainder 0, 1, 2 or 3), which systems must accept now.
+    H-numbers (month + 40, health-service help numbers) are temporary; Skatteetaten's synthetic test numbers (month + 80, Tenor) are refused
     unless ``allow_synthetic=True``; FH-numbers (first digit 8 or 9) carry no birth
     date and are refused. Canonical form: the eleven digits.
 
@@ -88,6 +89,7 @@ _FI_CHECK: Final = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 
 _SE_RE: Final = re.compile(r"([0-9]{2})?([0-9]{2})([0-9]{2})([0-9]{2})([-+]?)([0-9]{3})([0-9])\Z")
 _DIGITS_RE: Final = re.compile(r"[0-9]+\Z")
+_NO_WEIGHTS1: Final = (3, 7, 6, 1, 8, 9, 4, 5, 2, 1)
 
 
 def _violation(code: str, country: Country) -> Violation:
@@ -228,10 +230,11 @@ def _parse_no(text: str, today: date | None, allow_temporary: bool, allow_synthe
         found.append(_violation("national_id.temporary_not_allowed", c))
     if kind == "synthetic" and not allow_synthetic:
         found.append(_violation("national_id.synthetic_not_allowed", c))
-    if (
-        fodselsnummer.calc_check_digit1(number[:9]) != number[9]
-        or fodselsnummer.calc_check_digit2(number[:10]) != number[10]
-    ):
+    # The first check digit under both the current rule (weighted sum = 0 mod 11) and
+    # the rule of numbers issued from 2032 (0, 1, 2 or 3 mod 11), which Skatteetaten
+    # asks systems to accept in parallel; the second is unchanged (stdnum).
+    first = sum(w * int(d) for w, d in zip(_NO_WEIGHTS1, number[:10], strict=True)) % 11
+    if first > 3 or fodselsnummer.calc_check_digit2(number[:10]) != number[10]:
         found.append(_violation("national_id.invalid_checksum", c))
     return _finish(found, number)
 
