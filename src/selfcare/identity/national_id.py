@@ -27,9 +27,10 @@ Formats and sources
     D-numbers add 40 to the day; the century follows from the individual number; two
     modulus-11 check digits, the first also under the rule for numbers issued from
     1 January 2032 (weighted remainder 0, 1, 2 or 3), which systems must accept now.
-    H-numbers (month + 40, health-service help numbers) are temporary; Skatteetaten's synthetic test numbers (month + 80, Tenor) are refused
-    unless ``allow_synthetic=True``; FH-numbers (first digit 8 or 9) carry no birth
-    date and are refused. Canonical form: the eleven digits.
+    H-numbers (month + 40, health-service help numbers) are temporary; Skatteetaten's
+    synthetic test numbers (month + 80, Tenor) are refused unless
+    ``allow_synthetic=True``; FH-numbers (first digit 8 or 9) carry no birth date and
+    are refused. Canonical form: the eleven digits.
 
     ``DK`` CPR-nummer (CPR-kontoret): ``DDMMYY-SSSS``; the century follows from the
     seventh digit; there is no check digit since October 2007 (modulus 11 is not
