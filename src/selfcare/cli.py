@@ -30,6 +30,77 @@ def _codes(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+# The one word of output that is not a violation message.
+_VALID = {"en": "valid", "fi": "kelvollinen", "sv": "giltigt", "nb": "gyldig"}
+
+
+def _validate_id(args: argparse.Namespace, out: TextIO) -> int:
+    from datetime import date  # noqa: PLC0415 - only this command needs it
+
+    from selfcare.core.errors import SelfcareError  # noqa: PLC0415
+    from selfcare.identity.national_id import parse_national_id  # noqa: PLC0415
+
+    lang = normalize_language(args.lang)
+    text = args.code if args.code is not None else sys.stdin.readline().rstrip("\r\n")
+    today = args.today if args.today is not None else date.today()  # noqa: DTZ011 - the shell's day
+    try:
+        national_id = parse_national_id(
+            text, args.country, today=today, allow_temporary=args.allow_temporary
+        )
+    except SelfcareError as error:
+        out.writelines(f"{message}\n" for message in error.messages(lang))
+        return EXIT_NO
+    out.write(f"{national_id.masked}\t{_VALID[lang]}\t{national_id.birth_date.isoformat()}\n")
+    return EXIT_OK
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        import getpass  # noqa: PLC0415 - only this command needs it
+
+        return getpass.getpass("Password: ")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _check_password(args: argparse.Namespace, out: TextIO) -> int:
+    from selfcare.identity.password import (  # noqa: PLC0415 - only this command needs it
+        PasswordPolicy,
+        check_password,
+        hint_message,
+    )
+
+    lang = normalize_language(args.lang)
+    policy = PasswordPolicy(min_strength=args.min_strength)
+    decision = check_password(_read_password(), policy, personal=args.personal)
+    if decision:
+        out.write(f"{_VALID[lang]}\n")
+        return EXIT_OK
+    for violation in decision.violations:
+        out.write(f"{violation.message(lang)}\n")
+        hints = violation.params.get("hints", ())
+        shown = hints if isinstance(hints, tuple) else ()
+        out.writelines(f"  - {hint_message(str(hint), lang)}\n" for hint in shown)
+    return EXIT_NO
+
+
+def _iso_date(text: str) -> object:
+    from datetime import date  # noqa: PLC0415
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        msg = f"not a date in the form YYYY-MM-DD: {text[:20]!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def _country(text: str) -> str:
+    upper = text.strip().upper()
+    if upper not in ("FI", "SE", "NO", "DK"):
+        msg = "the country must be FI, SE, NO or DK"
+        raise argparse.ArgumentTypeError(msg)
+    return upper
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -43,6 +114,39 @@ def build_parser() -> argparse.ArgumentParser:
     codes.add_argument("--lang", choices=LANGUAGES, default="en")
     codes.add_argument("--prefix", default="", help="only codes that start with this")
     codes.set_defaults(handler=_codes)
+
+    validate_id = commands.add_parser(
+        "validate-id", help="check a national identity code (FI, SE, NO, DK)"
+    )
+    validate_id.add_argument("country", type=_country, help="FI, SE, NO or DK")
+    validate_id.add_argument(
+        "code", nargs="?", default=None, help="the code; read from stdin when omitted"
+    )
+    validate_id.add_argument("--lang", choices=LANGUAGES, default="en")
+    validate_id.add_argument(
+        "--today", type=_iso_date, default=None, help="check birth dates against this day"
+    )
+    validate_id.add_argument(
+        "--allow-temporary", action="store_true", help="accept temporary codes"
+    )
+    validate_id.set_defaults(handler=_validate_id)
+
+    password = commands.add_parser(
+        "check-password",
+        help="check a password read from stdin (or a prompt) against the default rules",
+    )
+    password.add_argument("--lang", choices=LANGUAGES, default="en")
+    password.add_argument(
+        "--personal",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="the user's name or e-mail address (repeatable)",
+    )
+    password.add_argument(
+        "--min-strength", type=int, choices=range(5), default=3, help="zxcvbn score 0-4"
+    )
+    password.set_defaults(handler=_check_password)
     return parser
 
 
