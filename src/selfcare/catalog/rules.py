@@ -261,11 +261,6 @@ class _OrderCheck:
         return product, offering
 
 
-def _scope(products: Iterable[ProductInstance], asset: Asset | None) -> list[ProductInstance]:
-    # A product attached to another phone number or SIM is another subscription's.
-    return [p for p in products if asset is None or p.asset is None or p.asset == asset]
-
-
 def check_order(
     items: OrderItem | Sequence[OrderItem],
     context: EligibilityContext,
@@ -458,13 +453,34 @@ def _check_together(check: _OrderCheck, added: list[tuple[OrderItem, Offering]])
     """Prerequisites, exclusions and quantities across the whole order."""
     live = [p for p in check.live if p.id not in check.removed]
     offerings = check.catalog
-    ordered_ids = {o.id for _, o in added}
-    ordered_groups = {o.group for _, o in added}
-    plan_targets = {i.offering_id for i in _items_of(check) if i.action is OrderAction.CHANGE_PLAN}
+    # Products without an asset belong to every scope; the others to their asset's.
+    by_asset: dict[Asset | None, list[ProductInstance]] = {}
+    for product in live:
+        by_asset.setdefault(product.asset, []).append(product)
+    unscoped = by_asset.get(None, [])
+    changed_to = {
+        i.offering_id
+        for i in _items_of(check)
+        if i.action is OrderAction.CHANGE_PLAN and i.offering_id is not None
+    }
+    added_by_asset: dict[Asset | None, set[str]] = {}
+    same_offering: dict[str, list[OrderItem]] = {}
     for item, offering in added:
-        scoped = _scope(live, item.asset)
-        have_ids = {p.offering_id for p in scoped} | ordered_ids | plan_targets
-        have_groups = {g for g in (_group(offerings, i) for i in have_ids) if g} | ordered_groups
+        added_by_asset.setdefault(item.asset, set()).add(offering.id)
+        same_offering.setdefault(offering.id, []).append(item)
+    facts: dict[Asset | None, tuple[list[ProductInstance], set[str], set[str]]] = {}
+    for item, offering in added:
+        if item.asset not in facts:
+            scoped = live if item.asset is None else unscoped + by_asset.get(item.asset, [])
+            ordered = (
+                set().union(*added_by_asset.values())
+                if item.asset is None
+                else added_by_asset.get(None, set()) | added_by_asset.get(item.asset, set())
+            )
+            have_ids = {p.offering_id for p in scoped} | ordered | changed_to
+            have_groups = {g for g in (_group(offerings, i) for i in have_ids) if g}
+            facts[item.asset] = (scoped, have_ids, have_groups)
+        scoped, have_ids, have_groups = facts[item.asset]
         for need in sorted(offering.requires, key=str):
             met = (
                 (need.kind is PrerequisiteKind.OFFERING and need.value in have_ids)
@@ -494,8 +510,8 @@ def _check_together(check: _OrderCheck, added: list[tuple[OrderItem, Offering]])
             continue
         wanted = sum(
             i.quantity
-            for i, o in added
-            if o.id == offering.id and (i.asset == item.asset or None in (i.asset, item.asset))
+            for i in same_offering[offering.id]
+            if None in (i.asset, item.asset) or i.asset == item.asset
         )
         if have + wanted > offering.max_quantity:
             check.add(
@@ -505,10 +521,9 @@ def _check_together(check: _OrderCheck, added: list[tuple[OrderItem, Offering]])
             )
     for index, (item, offering) in enumerate(added):
         for other_item, other in added[index + 1 :]:
-            same_scope = (
-                item.asset is None or other_item.asset is None or item.asset == other_item.asset
-            )
-            if same_scope and (other.id in offering.excludes or offering.id in other.excludes):
+            if (other.id in offering.excludes or offering.id in other.excludes) and (
+                None in (item.asset, other_item.asset) or item.asset == other_item.asset
+            ):
                 first, second = sorted((offering.id, other.id))
                 check.add("order.conflicting_items", offering=first, conflicting=second)
 
