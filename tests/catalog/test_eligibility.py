@@ -358,3 +358,49 @@ def test_eligibility_is_order_independent_and_always_a_decision(
     assert set(forward.codes) == set(backward.codes)
     if not active:
         assert "order.no_active_relationship" in forward.codes
+
+
+def test_a_second_plan_on_a_phone_number_is_refused(
+    make_context: MakeContext, plan: ProductInstance
+) -> None:
+    decision = check(OrderItem.add("bedrift_total_e_50gb", asset=PHONE), make_context([plan]))
+    assert decision.violations == (
+        Violation(
+            "order.plan_already_active",
+            {"offering": "bedrift_total_e_50gb", "current": "bedrift_total_c_10gb"},
+        ),
+    )
+    assert check(OrderItem.add("bedrift_total_e_50gb", asset=OTHER_PHONE), make_context([plan]))
+    same = check(OrderItem.add("bedrift_total_c_10gb", asset=PHONE), make_context([plan]))
+    assert same.codes == ("order.already_active",)
+
+
+def test_plan_changes_to_unknown_products_or_offerings_are_refused(
+    make_context: MakeContext, plan: ProductInstance
+) -> None:
+    decision = check(
+        [
+            OrderItem.change_plan("nope", "bedrift_total_e_50gb"),
+            OrderItem.change_plan("plan-1", "no_such_plan"),
+            OrderItem.edit_bundle("plan-1", set()),
+        ],
+        make_context([plan]),
+    )
+    assert decision.codes == (
+        "order.unknown_product",
+        "order.unknown_offering",
+        "bundle.not_a_bundle",
+    )
+
+
+def test_an_order_for_a_mix_package_without_picks_is_checked_like_an_edit(
+    make_context: MakeContext,
+) -> None:
+    decision = check(OrderItem.add("mix_package", bundle_items=()), make_context())
+    assert decision.codes == ("bundle.too_few_items",)
+
+
+def test_a_modify_without_changes_is_allowed(
+    make_context: MakeContext, plan: ProductInstance
+) -> None:
+    assert check(OrderItem.modify("plan-1"), make_context([plan])).allowed

@@ -341,3 +341,25 @@ def test_a_new_mix_package_is_quoted_at_its_tier(count: int) -> None:
     assert quote.lines[0].monthly_change == spec.price_for(count)
     assert quote.lines[0].monthly_change is not None
     assert quote.lines[0].monthly_change.amount >= Decimal("19.90")
+
+
+def test_a_same_rank_plan_in_the_family_is_the_same_size() -> None:
+    import attrs  # noqa: PLC0415
+
+    c10 = offering("bedrift_total_c_10gb")
+    twin = attrs.evolve(c10, id="bedrift_total_c_10gb_promo")
+    assert change_direction(c10, twin) is ChangeDirection.SAME
+
+
+def test_a_change_between_free_and_priced_plans_is_quoted() -> None:
+    from selfcare.catalog.rules import _difference  # noqa: PLC0415
+
+    assert _difference(None, None) is None
+    assert _difference(Money("1", "EUR"), None) == Money("1", "EUR")
+    assert _difference(None, Money("1", "EUR")) == Money("-1", "EUR")
+
+
+def test_an_unknown_time_zone_in_the_policy_is_refused() -> None:
+    with pytest.raises(SelfcareError) as caught:
+        OrderPolicy(timezone="Mars/Olympus")
+    assert caught.value.codes == ("time.unknown_timezone",)

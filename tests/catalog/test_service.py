@@ -345,3 +345,87 @@ def test_ordered_services_lists_live_products_oldest_first(make_product: MakePro
     assert rows[0].name == "Internetsäkerhet Total (5 enheter)"
     assert rows[0].until_further_notice
     assert rows[2].name == "unknown_offering"
+
+
+def test_a_removal_in_an_order_is_scheduled_for_the_end_of_the_period(
+    uow: MemoryCatalogUnitOfWork,
+    make_context: MakeContext,
+    make_product: MakeProduct,
+    plan: ProductInstance,
+) -> None:
+    seed(uow, make_product("net_protection", "net-1", asset=PHONE))
+    quote = quote_order(uow, OrderItem.remove("net-1"), make_context(), now=NOW)
+    place_order(uow, quote, make_context(), idempotency_key="r", ids=SequentialIds(), now=NOW)
+    removed = uow.inventory.get("net-1")
+    assert removed is not None
+    assert removed.status is ProductStatus.PENDING_TERMINATE
+    assert removed.end == APRIL
+    with pytest.raises(SelfcareError) as caught:
+        quote_order(uow, OrderItem.remove("net-1"), make_context(), now=NOW)
+    assert caught.value.codes == ("cancellation.already_ending",)
+
+
+def test_immediate_bundle_edits_and_number_changes_apply_at_once(
+    uow: MemoryCatalogUnitOfWork, make_context: MakeContext, make_product: MakeProduct
+) -> None:
+    from selfcare.catalog.rules import OrderPolicy, Timing  # noqa: PLC0415
+
+    seed(
+        uow,
+        make_product("mix_package", "mix-1", bundle_items=MIX),
+        make_product("bedrift_total_c_10gb", "plan-1", asset=PHONE),
+    )
+    five = MIX | {"mix_food", "mix_crime"}
+    policy = OrderPolicy(bundle_edit=Timing.IMMEDIATELY)
+    edit_bundle(
+        uow,
+        "mix-1",
+        five,
+        make_context(),
+        idempotency_key="e",
+        ids=SequentialIds(),
+        now=NOW,
+        policy=policy,
+    )
+    mix = uow.inventory.get("mix-1")
+    assert mix is not None
+    assert mix.bundle_items == five
+    assert mix.scheduled is None
+    new_number = Asset.msisdn("+4791234567")
+    quote = quote_order(uow, OrderItem.modify("plan-1", asset=new_number), make_context(), now=NOW)
+    place_order(uow, quote, make_context(), idempotency_key="n", ids=SequentialIds("n"), now=NOW)
+    moved = uow.inventory.get("plan-1")
+    assert moved is not None
+    assert moved.asset == new_number
+
+
+def test_only_pending_products_of_a_failed_order_are_terminated(
+    uow: MemoryCatalogUnitOfWork, make_context: MakeContext, plan: ProductInstance
+) -> None:
+    ids = SequentialIds("c")
+    quote = quote_order(uow, OrderItem.add("net_protection", asset=PHONE), make_context(), now=NOW)
+    order = place_order(uow, quote, make_context(), idempotency_key="k", ids=ids, now=NOW)
+    (product,) = uow.inventory.by_order(order.id)
+    with uow:
+        from selfcare.core.ports import bump  # noqa: PLC0415
+
+        uow.inventory.update(bump(product, status=ProductStatus.ACTIVE))
+        uow.commit()
+    advance_order(uow, order.id, OrderState.CANCELLED, now=NOW)
+    (kept,) = uow.inventory.by_order(order.id)
+    assert kept.status is ProductStatus.ACTIVE
+
+
+def test_updating_an_order_cannot_move_its_idempotency_key() -> None:
+    from selfcare.core.ports import bump  # noqa: PLC0415
+
+    repo = MemoryOrderRepository(MemoryDatabase())
+    uow_items = (OrderItem.add("security_vpn"),)
+    from selfcare.catalog.model import ProductOrder  # noqa: PLC0415
+
+    order = ProductOrder(
+        id="o1", relationship_id=REL, idempotency_key="k1", items=uow_items, lines=(), placed_at=NOW
+    )
+    repo.add(order)
+    with pytest.raises(NotFound):
+        repo.update(bump(order, idempotency_key="k2"))

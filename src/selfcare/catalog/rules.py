@@ -96,14 +96,22 @@ class ChangeDirection(enum.StrEnum):
     SAME = "same"
 
 
+def _known_zone(_instance: object, _attribute: object, value: str) -> None:
+    operator_zone(value)
+
+
 @final
 @attrs.frozen(kw_only=True)
 class OrderPolicy:
     """The operator's timing rules. Defaults: upgrades and new products at once,
     downgrades, bundle edits and portal cancellations at the end of the current billing
-    period (a calendar month in ``timezone``)."""
+    period (a calendar month in ``timezone``).
 
-    timezone: str = DEFAULT_TIMEZONE
+    Raises:
+        SelfcareError: ``time.unknown_timezone`` when ``timezone`` is not an IANA zone.
+    """
+
+    timezone: str = attrs.field(default=DEFAULT_TIMEZONE, validator=_known_zone)
     upgrade: Timing = Timing.IMMEDIATELY
     downgrade: Timing = Timing.END_OF_BILLING_PERIOD
     bundle_edit: Timing = Timing.END_OF_BILLING_PERIOD
@@ -284,6 +292,9 @@ def check_order(
         - ``order.missing_prerequisite`` (``prerequisite`` names it, e.g.
           ``capability:pay_tv_card``);
         - ``order.excluded_by_active_product``, ``order.conflicting_items``;
+        - ``order.plan_already_active``: a second plan on a phone number that has one
+          (change the plan instead);
+        - ``cancellation.already_ending``: removing a product already being cancelled;
         - ``order.already_active``, ``order.max_quantity_exceeded``,
           ``order.invalid_quantity``;
         - ``order.asset_required``: the item does not name the phone number, SIM or
@@ -377,9 +388,11 @@ def _check_picks(check: _OrderCheck, offering: Offering, picks: frozenset[str]) 
 def _check_remove(check: _OrderCheck, item: OrderItem) -> None:
     found = check.product(item)
     if found is not None:
-        _product, offering = found
+        product, offering = found
         if offering.cancellation is CancellationMethod.WRITTEN_REQUEST:
             check.add("order.cancellation_in_writing", offering=offering.id)
+        if product.status is ProductStatus.PENDING_TERMINATE:
+            check.add("cancellation.already_ending", product=offering.id)
 
 
 def _check_change_plan(check: _OrderCheck, item: OrderItem) -> None:
@@ -504,6 +517,14 @@ def _check_together(check: _OrderCheck, added: list[tuple[OrderItem, Offering]])
                     offering=offering.id,
                     conflicting=product.offering_id,
                 )
+        if offering.kind is OfferingKind.PLAN and item.asset is not None:
+            current = [p for p in by_asset.get(item.asset, []) if _is_plan(offerings, p)]
+            if current and all(p.offering_id != offering.id for p in current):
+                check.add(
+                    "order.plan_already_active",
+                    offering=offering.id,
+                    current=current[0].offering_id,
+                )
         have = sum(p.quantity for p in scoped if p.offering_id == offering.id)
         if have and offering.max_quantity == 1:
             check.add("order.already_active", offering=offering.id)
@@ -526,6 +547,11 @@ def _check_together(check: _OrderCheck, added: list[tuple[OrderItem, Offering]])
             ):
                 first, second = sorted((offering.id, other.id))
                 check.add("order.conflicting_items", offering=first, conflicting=second)
+
+
+def _is_plan(catalog: Catalog, product: ProductInstance) -> bool:
+    offering = catalog.get(product.offering_id)
+    return offering is not None and offering.kind is OfferingKind.PLAN
 
 
 def _items_of(check: _OrderCheck) -> list[OrderItem]:
