@@ -36,14 +36,17 @@ from selfcare.catalog.model import (
     ScheduledChangeKind,
     Term,
 )
+from selfcare.catalog.rules import EligibilityContext, OrderPolicy, Timing
+from selfcare.catalog.service import CancellationOutcome
 from selfcare.core.ids import AccountId, RelationshipId
 from selfcare.core.money import Currency, Money
-from selfcare.testing.strategies._core import aware_datetimes
+from selfcare.testing.strategies._core import aware_datetimes, decisions
 
 __all__ = [
     "ENTITIES",
     "assets",
     "catalogs",
+    "eligibility_contexts",
     "iccids",
     "localized_texts",
     "metering_points",
@@ -51,6 +54,7 @@ __all__ = [
     "offering_ids",
     "offerings",
     "order_items",
+    "order_policies",
     "product_instances",
     "product_orders",
     "quotes",
@@ -302,7 +306,41 @@ def _cancellation_requests() -> st.SearchStrategy[CancellationRequest]:
     )
 
 
+def eligibility_contexts() -> st.SearchStrategy[EligibilityContext]:
+    """The facts an order is checked against."""
+    return st.builds(
+        EligibilityContext,
+        relationship_id=_relationship_ids(),
+        relationship_active=st.booleans(),
+        has_billing_agreement=st.booleans(),
+        permission=decisions(),
+        phone_number_confirmed=st.booleans(),
+        capabilities=st.frozensets(offering_ids(), max_size=3),
+        products=st.lists(product_instances(), max_size=2).map(tuple),
+    )
+
+
+def order_policies() -> st.SearchStrategy[OrderPolicy]:
+    """Operator timing policies."""
+    timing = st.sampled_from(Timing)
+    return st.builds(
+        OrderPolicy,
+        timezone=st.sampled_from(["Europe/Helsinki", "Europe/Stockholm", "Europe/Oslo", "UTC"]),
+        upgrade=timing,
+        downgrade=timing,
+        bundle_edit=timing,
+        cancellation=timing,
+    )
+
+
 ENTITIES: dict[type, st.SearchStrategy[Any]] = {
+    EligibilityContext: eligibility_contexts(),
+    OrderPolicy: order_policies(),
+    CancellationOutcome: st.builds(
+        CancellationOutcome,
+        product=st.none() | product_instances(),
+        request=st.none() | _cancellation_requests(),
+    ),
     LocalizedText: localized_texts(),
     Term: _terms(),
     Prerequisite: _prerequisites(),
