@@ -26,9 +26,11 @@ from selfcare.identity.registration import (
     MatchedCustomer,
     Registration,
     RegistrationCompleted,
+    RegistrationPolicy,
     RegistrationState,
 )
 from selfcare.testing.strategies._core import aware_datetimes
+from selfcare.testing.strategies._identity import national_ids, password_policies
 
 __all__ = [
     "ENTITIES",
@@ -178,7 +180,7 @@ def accounts() -> st.SearchStrategy[Account]:
     return st.builds(
         Account,
         id=st.from_regex(r"acc-[0-9]{1,6}", fullmatch=True),
-        national_id=finnish_national_ids(),
+        national_id=national_ids(),
         profile=profiles(),
         password_hash=st.just("scrypt$n=16,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$" + "A" * 43),
         created_at=aware_datetimes(),
@@ -232,7 +234,7 @@ def registrations(draw: st.DrawFn) -> Registration:
         terms_version=draw(st.none() | st.just("1")),
         terms_accepted_at=draw(maybe_time),
         claimed_national_id=draw(st.none() | finnish_national_ids()),
-        national_id=draw(st.none() | finnish_national_ids()),
+        national_id=draw(st.none() | national_ids()),
         identified_by=draw(st.none() | st.sampled_from(["nordea", "op", "mobiilivarmenne"])),
         identified_at=draw(maybe_time),
         asserted_given_names=draw(_NAMES),
@@ -247,6 +249,26 @@ def registrations(draw: st.DrawFn) -> Registration:
         completed_at=draw(maybe_time),
         account_id=draw(st.none() | st.just("acc-1")),
         version=draw(st.integers(1, 50)),
+    )
+
+
+def registration_policies() -> st.SearchStrategy[RegistrationPolicy]:
+    """Registration policies."""
+    names = st.none() | st.frozensets(
+        st.sampled_from(["nordea", "op", "bank", "mobile_certificate"])
+    )
+    return st.builds(
+        RegistrationPolicy,
+        terms_version=st.sampled_from(["1", "2026-01"]),
+        expiry=st.integers(60, 7200).map(lambda s: timedelta(seconds=s)),
+        min_level=st.sampled_from(["low", "substantial", "high"]),
+        max_assertion_age=st.integers(30, 600).map(lambda s: timedelta(seconds=s)),
+        accepted_providers=names,
+        accepted_methods=names,
+        require_customer_match=st.booleans(),
+        reveal_email_in_use=st.booleans(),
+        profile=profile_policies(),
+        password=password_policies(),
     )
 
 
@@ -275,6 +297,7 @@ ENTITIES: dict[type, st.SearchStrategy[Any]] = {
     Feedback: feedback(),
     MatchedCustomer: matched_customers(),
     Registration: registrations(),
+    RegistrationPolicy: registration_policies(),
     RegistrationCompleted: st.builds(
         RegistrationCompleted,
         registration_id=st.just("reg-1"),
