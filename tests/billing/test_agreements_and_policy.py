@@ -227,3 +227,31 @@ def test_monthly_deduction_statement_per_employee() -> None:
     with pytest.raises(SelfcareError) as error:
         deduction_statement(" ", BillingPeriod(2026, 5), (), "NOK")
     assert error.value.codes == ("billing.invalid_text",)
+
+
+@pytest.mark.parametrize(
+    ("lang", "employer", "employee"),
+    [
+        ("nb", "betales av arbeidsgiver", "lønnstrekk"),
+        ("fi", "työnantaja maksaa", "palkasta vähennetään"),
+        ("sv", "betalas av arbetsgivaren", "löneavdrag"),
+        ("en", "paid by the employer", "salary deduction"),
+        ("de", "paid by the employer", "salary deduction"),
+    ],
+)
+def test_the_confirmation_shows_the_split_in_the_users_language(
+    lang: str, employer: str, employee: str
+) -> None:
+    split = payer_split(
+        [
+            charge("extra_data_15gb", "199"),
+            QuotedCharge(offering_id="sim", description="SIM", amount=nok("99")),
+        ],
+        POLICY,
+        nok("30"),
+    )
+    first, second = split.summary(lang)
+    assert first.startswith("extra_data_15gb · +4791234567 · ")
+    assert employer in first
+    assert employee in first
+    assert second.startswith("SIM · ")

@@ -11,7 +11,7 @@ import enum
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
-from typing import Any, final
+from typing import Any, Final, final
 
 import attrs
 
@@ -497,6 +497,41 @@ class PayerSplit:
     salary_deduction: Money
     #: What is left of the monthly allowance after this order.
     allowance_left: Money
+
+    def summary(self, lang: str = "nb") -> tuple[str, ...]:
+        """One line per product for the confirmation dialog (seed 004): the product, the
+        phone number, what the employer pays and what is deducted from salary.
+
+        >>> from selfcare import Money
+        >>> charge = QuotedCharge(offering_id="x", description="Ekstra Data 15GB",
+        ...     msisdn="+4791234567", amount=Money("199", "NOK"))
+        >>> split = PayerSplit(lines=[SplitLine(charge=charge, employer=Money("100", "NOK"),
+        ...     employee=Money("99", "NOK"))], employer_total=Money("100", "NOK"),
+        ...     salary_deduction=Money("99", "NOK"), allowance_left=Money("0", "NOK"))
+        >>> split.summary("nb")[0].replace("\xa0", " ")
+        'Ekstra Data 15GB · +4791234567 · betales av arbeidsgiver 100,00 kr · lønnstrekk 99,00 kr'
+        """
+        from selfcare.core.messages import normalize_language  # noqa: PLC0415
+
+        employer_label, employee_label = _SPLIT_LABELS[normalize_language(lang)]
+        shown = []
+        for line in self.lines:
+            parts = [line.charge.description]
+            if line.charge.msisdn is not None:
+                parts.append(line.charge.msisdn)
+            parts.append(f"{employer_label} {line.employer.format(lang)}")
+            parts.append(f"{employee_label} {line.employee.format(lang)}")
+            shown.append(" · ".join(parts))
+        return tuple(shown)
+
+
+# What the confirmation dialog calls the two payers, per language.
+_SPLIT_LABELS: Final = {
+    "en": ("paid by the employer", "salary deduction"),
+    "fi": ("työnantaja maksaa", "palkasta vähennetään"),
+    "sv": ("betalas av arbetsgivaren", "löneavdrag"),
+    "nb": ("betales av arbeidsgiver", "lønnstrekk"),
+}
 
 
 @final
