@@ -241,18 +241,24 @@ def _parse_no(text: str, today: date | None, allow_temporary: bool, allow_synthe
 
 
 def _dk_birth_date(number: str) -> tuple[date | None, bool]:
-    """The birth date and whether it is a replacement (temporary) number."""
-    from stdnum.dk import cpr  # noqa: PLC0415 - heavy, loaded on first use
-    from stdnum.exceptions import ValidationError  # noqa: PLC0415
+    """The birth date and whether it is a replacement (temporary) number.
 
-    day = int(number[0:2])
+    The century follows the table of CPR-kontoret ("Personnummeret i CPR-systemet"),
+    the same rule as :func:`stdnum.dk.cpr.get_birth_date`, written out here because
+    stdnum's version re-cleans the number and costs more than the rest of the parse.
+    """
+    day, month, yy = int(number[0:2]), int(number[2:4]), int(number[4:6])
+    seventh = number[6]
     replacement = day > 60
     if replacement:
-        number = f"{day - 60:02d}{number[2:]}"
-    try:
-        return cpr.get_birth_date(number), replacement
-    except ValidationError:
-        return None, replacement
+        day -= 60
+    if seventh in "0123" or (seventh in "49" and yy >= 37):
+        year = 1900 + yy
+    elif seventh in "5678" and yy >= 58:
+        year = 1800 + yy
+    else:
+        year = 2000 + yy
+    return _date_or_none(year, month, day), replacement
 
 
 def _parse_dk(text: str, today: date | None, allow_temporary: bool) -> str:
@@ -287,9 +293,14 @@ def _canonical(
     return _parse_dk(text, today, allow_temporary)
 
 
+_COUNTRIES: Final = {country.value: country for country in Country}
+
+
 def _country(value: object) -> Country:
     if isinstance(value, Country):
         return value
+    if isinstance(value, str) and value in _COUNTRIES:
+        return _COUNTRIES[value]
     if isinstance(value, str):
         try:
             return Country(value.strip().upper())
