@@ -236,3 +236,27 @@ def test_wrong_types_are_type_errors() -> None:
     with pytest.raises(TypeError):
         create_kid(True)  # type: ignore[arg-type]
     assert create_fi_reference(12345) == "123453"
+
+
+# The example of Finanssiala's structure guide for the international (RF) reference:
+# national base 234823 -> 2348236 -> RF33 2348 236; and more published conversions.
+@pytest.mark.parametrize(
+    ("base", "national", "rf"),
+    [
+        ("234823", "2348236", "RF332348236"),
+        ("201401291104131234", "2014012911041312349", "RF832014012911041312349"),
+    ],
+)
+def test_finanssiala_examples(base: str, national: str, rf: str) -> None:
+    assert create_fi_reference(base) == national
+    assert create_rf_reference(national) == rf
+    assert format_rf_reference(rf).replace(" ", "") == rf
+
+
+def test_rf_examples_from_iso_11649_implementations() -> None:
+    assert create_rf_reference("101") == "RF90101"
+    assert create_rf_reference("123912") == "RF07123912"
+    assert create_rf_reference("201401291104131234") == "RF75201401291104131234"
+    assert create_rf_reference("KD89LOHDM7837744KI") == "RF19KD89LOHDM7837744KI"
+    # Leading zeros of a numeric base do not change the check digits.
+    assert validate_rf_reference("RF33 0000 2348 236") == "RF3300002348236"
