@@ -404,3 +404,18 @@ def test_a_modify_without_changes_is_allowed(
     make_context: MakeContext, plan: ProductInstance
 ) -> None:
     assert check(OrderItem.modify("plan-1"), make_context([plan])).allowed
+
+
+def test_a_sim_card_is_ordered_for_a_subscription_with_a_one_time_price(
+    make_context: MakeContext, plan: ProductInstance
+) -> None:
+    from selfcare.catalog.rules import build_quote  # noqa: PLC0415
+
+    ctx = make_context([plan])
+    quote = build_quote(OrderItem.add("sim_card", asset=PHONE), ctx, catalog=CATALOG, now=NOW)
+    (line,) = quote.lines
+    assert line.monthly_change is None
+    assert str(line.one_time) == "99.00 NOK"
+    assert check(OrderItem.add("sim_card", asset=OTHER_PHONE), ctx).codes == (
+        "order.missing_prerequisite",
+    )

@@ -308,6 +308,7 @@ def test_a_written_only_cancellation_produces_a_request_and_terminates_nothing(
     assert outcome.request is not None
     assert outcome.request.product_id == "tv-1"
     assert outcome.request.contact_email == "maija@example.fi"
+    assert outcome.request.contact_phone == "+358401234567"
     assert uow.inventory.get("tv-1") == tv
 
 
@@ -429,3 +430,23 @@ def test_updating_an_order_cannot_move_its_idempotency_key() -> None:
     repo.add(order)
     with pytest.raises(NotFound):
         repo.update(bump(order, idempotency_key="k2"))
+
+
+def test_a_written_cancellation_needs_valid_contact_details(
+    uow: MemoryCatalogUnitOfWork, make_context: MakeContext, make_product: MakeProduct
+) -> None:
+    seed(uow, make_product("tv_sport", "tv-1"))
+    with pytest.raises(SelfcareError) as caught:
+        cancel_service(
+            uow,
+            "tv-1",
+            make_context(),
+            ids=SequentialIds(),
+            now=NOW,
+            contact_phone="123",
+            contact_email="not an address",
+        )
+    assert caught.value.codes
+    assert all(c.startswith(("phone.", "email.")) for c in caught.value.codes)
+    assert any(c.startswith("phone.") for c in caught.value.codes)
+    assert any(c.startswith("email.") for c in caught.value.codes)

@@ -27,7 +27,7 @@ import enum
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Final, final
+from typing import Final, cast, final
 
 import attrs
 
@@ -552,23 +552,25 @@ class Asset:
 
     @classmethod
     def msisdn(cls, text: str, region: str = "FI") -> Asset:
-        """A phone number as typed (national or international form) in ``region``.
+        """A phone number as typed (national or international form) in ``region``,
+        parsed like :meth:`selfcare.identity.contact.PhoneNumber.parse`.
 
         >>> Asset.msisdn("412 34 567", region="NO").value
         '+4741234567'
 
         Raises:
             SelfcareError: ``asset.invalid_msisdn``.
+            TypeError: ``text`` is not a ``str``.
         """
-        import phonenumbers  # noqa: PLC0415 - heavy, loaded on first use
+        from selfcare.identity.contact import PhoneNumber  # noqa: PLC0415 - on first use
 
-        if not isinstance(text, str) or len(text) > 40:
-            raise SelfcareError(Violation("asset.invalid_msisdn", {}))
+        if not isinstance(cast("object", text), str):
+            msg = f"expected a str, not {type(text).__name__}"
+            raise TypeError(msg)
         try:
-            number = phonenumbers.parse(text, region)
-        except phonenumbers.NumberParseException:
+            e164 = PhoneNumber.parse(text, region).e164
+        except SelfcareError:
             raise SelfcareError(Violation("asset.invalid_msisdn", {})) from None
-        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         return cls(AssetKind.MSISDN, e164)
 
     @classmethod

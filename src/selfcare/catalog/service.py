@@ -335,17 +335,21 @@ def cancel_service(
     contact_phone: str = "",
     contact_email: str = "",
     message: str = "",
+    region: str = "FI",
     policy: OrderPolicy = DEFAULT_POLICY,
 ) -> CancellationOutcome:
     """Cancel a service. One cancellable in the portal ends at the end of the billing
     period (not before its fixed term ends); one that needs a written request (seed 002)
     produces a :class:`~selfcare.catalog.model.CancellationRequest` for customer service
-    with the customer's phone number and e-mail address, and nothing is terminated.
+    with the customer's phone number (parsed in ``region``, stored in E.164) and e-mail
+    address, and nothing is terminated.
 
     Raises:
         SelfcareError: ``order.unknown_product``, ``order.no_active_relationship``,
             ``order.permission_denied``, ``cancellation.already_ending``,
-            ``cancellation.contact_required``; ``time.naive_datetime``.
+            ``cancellation.contact_required`` (no phone number or no e-mail address),
+            the ``phone.*`` and ``email.*`` codes of an invalid one;
+            ``time.naive_datetime``.
     """
     moment = require_aware(now, "now")
     with uow:
@@ -368,8 +372,9 @@ def cancel_service(
             found.append(Violation("cancellation.already_ending", {"product": product.offering_id}))
         offering = uow.catalog.get(product.offering_id)
         written = offering is None or offering.cancellation is CancellationMethod.WRITTEN_REQUEST
-        if written and (not contact_phone.strip() or "@" not in contact_email):
-            found.append(Violation("cancellation.contact_required", {}))
+        phone, email = "", ""
+        if written:
+            phone, email = _contact(contact_phone, contact_email, region, found)
         if found:
             raise SelfcareError(*found)
         if written:
@@ -380,8 +385,8 @@ def cancel_service(
                     product_id=product.id,
                     offering_id=product.offering_id,
                     requested_at=moment,
-                    contact_phone=contact_phone.strip(),
-                    contact_email=contact_email.strip(),
+                    contact_phone=phone,
+                    contact_email=email,
                     message=message,
                 )
             )
@@ -391,6 +396,24 @@ def cancel_service(
         uow.inventory.update(updated)
         uow.commit()
         return CancellationOutcome(product=updated)
+
+
+def _contact(phone: str, email: str, region: str, found: list[Violation]) -> tuple[str, str]:
+    from selfcare.identity.contact import EmailAddress, PhoneNumber  # noqa: PLC0415
+
+    if not phone.strip() or not email.strip():
+        found.append(Violation("cancellation.contact_required", {}))
+        return "", ""
+    parsed_phone = parsed_email = ""
+    try:
+        parsed_phone = PhoneNumber.parse(phone, region).e164
+    except SelfcareError as error:
+        found.extend(error.violations)
+    try:
+        parsed_email = str(EmailAddress.parse(email))
+    except SelfcareError as error:
+        found.extend(error.violations)
+    return parsed_phone, parsed_email
 
 
 def apply_due_changes(
