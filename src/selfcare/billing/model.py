@@ -103,6 +103,7 @@ class BillingAgreement:
 
     Raises:
         SelfcareError: ``billing.invalid_text`` (empty id or payer),
+            ``billing.invalid_choice`` (an unknown method),
             ``billing.invalid_agreement_dates`` (``valid_to`` before ``valid_from``).
     """
 
@@ -206,6 +207,7 @@ class ChargeableService:
 
     Raises:
         SelfcareError: ``billing.invalid_text``, ``billing.negative_price``,
+            ``billing.invalid_choice`` (price basis or VAT category),
             ``billing.invalid_service_dates`` (``end`` before ``start``),
             ``money.currency_mismatch`` (fee and price in different currencies).
     """
@@ -276,7 +278,8 @@ class InvoiceLine:
     Raises:
         SelfcareError: ``billing.inconsistent_vat`` when net, VAT and gross do not follow
             from ``amount``, ``price_basis`` and ``vat_percent``;
-            ``billing.invalid_service_dates``; ``billing.invalid_text``.
+            ``billing.invalid_service_dates``; ``billing.invalid_text``;
+            ``billing.invalid_choice``.
     """
 
     service_id: str = attrs.field(validator=_require_text("service_id"))
@@ -313,7 +316,13 @@ class InvoiceLine:
         price_basis: PriceBasis,
         vat_percent: Decimal,
     ) -> InvoiceLine:
-        """A line whose net, VAT and gross are computed from ``amount`` at ``vat_percent``."""
+        """A line whose net, VAT and gross are computed from ``amount`` (rounded to the
+        minor unit) at ``vat_percent``.
+
+        Raises:
+            SelfcareError: ``billing.invalid_text``, ``billing.invalid_choice``,
+                ``billing.invalid_service_dates``.
+        """
         split = split_vat_cached(amount, vat_percent, price_basis)
         return cls(
             service_id=service_id,
@@ -464,6 +473,9 @@ class QuotedCharge:
     """One product of an order quote as the payer split sees it: what it costs this month.
 
     ``msisdn`` is the phone number the product is added to, shown in the confirmation.
+
+    Raises:
+        SelfcareError: ``billing.invalid_text``, ``billing.negative_price``.
     """
 
     offering_id: str = attrs.field(validator=_require_text("offering_id"))

@@ -200,7 +200,11 @@ class VatTable:
     def changes_between(
         self, country: str, first: date, last: date, category: VatCategory = VatCategory.STANDARD
     ) -> tuple[date, ...]:
-        """The days after ``first`` up to ``last`` on which a new rate comes into force."""
+        """The days after ``first`` up to ``last`` on which a new rate comes into force.
+
+        Raises:
+            SelfcareError: ``vat.invalid_country`` for a code that is not two letters.
+        """
         code = _to_country(country)
         return tuple(
             rate.valid_from
