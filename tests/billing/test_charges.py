@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -25,6 +26,7 @@ from selfcare.billing import (
     split_vat,
 )
 from selfcare.core.ids import CustomerNumber
+from selfcare.serialization import structure
 from selfcare.testing import strategies as sst
 from selfcare.testing.strategies._billing import billing_periods, chargeable_services
 
@@ -331,3 +333,41 @@ def test_service_validation() -> None:
     svc = service(date(2026, 4, 1), date(2026, 4, 30))
     assert svc.active_on(date(2026, 4, 30))
     assert not svc.active_on(date(2026, 5, 1))
+
+
+@pytest.mark.parametrize(
+    "cls", [ChargeableService, InvoiceLine, Invoice, BillingPeriod, PlanChange], ids=str
+)
+@given(
+    data=st.dictionaries(
+        st.sampled_from(
+            [
+                "service_id",
+                "description",
+                "monthly_price",
+                "start",
+                "end",
+                "kind",
+                "amount",
+                "price_basis",
+                "vat_percent",
+                "year",
+                "month",
+                "invoice_id",
+                "lines",
+                "on",
+            ]
+        ),
+        st.one_of(
+            st.text(max_size=20),
+            st.integers(),
+            st.none(),
+            st.just("\ud800"),
+            st.just({"amount": "x", "currency": "EUR"}),
+            st.just("2026-02-30"),
+        ),
+    )
+)
+def test_junk_documents_give_only_our_error(cls: type, data: dict[str, object]) -> None:
+    with contextlib.suppress(SelfcareError):
+        structure(data, cls)
