@@ -126,3 +126,29 @@ def test_names_are_tidied_and_the_assertion_round_trips() -> None:
     assert assertion.given_names == "Matti Juhani"
     assert structure(unstructure(assertion), IdentityAssertion) == assertion
     assert "308T" not in repr(assertion)
+
+
+def test_levels_do_not_compare_with_other_things() -> None:
+    with pytest.raises(TypeError):
+        _ = LevelOfAssurance.LOW < "very"
+    with pytest.raises(TypeError):
+        _ = LevelOfAssurance.LOW <= 1  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        _ = LevelOfAssurance.LOW > 1  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        _ = LevelOfAssurance.LOW >= 1  # type: ignore[operator]
+    assert LevelOfAssurance.HIGH.rank == 3
+
+
+def test_enum_values_and_wrong_types() -> None:
+    assertion = _assertion(method=AuthMethod.ID_CARD, level=LevelOfAssurance.HIGH)
+    assert accept_assertion(assertion, now=NOW, min_level=LevelOfAssurance.HIGH)
+    with pytest.raises(TypeError):
+        _assertion(surname=None)
+    with pytest.raises(SelfcareError):
+        _assertion(method=3)
+
+
+def test_levels_compare_with_level_names_by_rank() -> None:
+    assert LevelOfAssurance.LOW < "high"
+    assert LevelOfAssurance.HIGH > "substantial"

@@ -96,3 +96,45 @@ def test_unknown_region_is_refused() -> None:
     with pytest.raises(SelfcareError) as caught:
         PhoneNumber.parse("040 123 4567", "XX")
     assert caught.value.codes == ("phone.unsupported_region",)
+
+
+def test_email_parts_and_strict_construction() -> None:
+    address = EmailAddress.parse("Anna.Li@Äänekoski.fi")
+    assert address.local_part == "Anna.Li"
+    assert address.domain == "xn--nekoski-4waa.fi"
+    assert EmailAddress(value="Anna.Li@example.fi").canonical == "anna.li@example.fi"
+    with pytest.raises(SelfcareError):
+        EmailAddress(value="Anna.Li@Example.FI")
+    with pytest.raises(TypeError):
+        EmailAddress(value=42)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        EmailAddress.parse(None)  # type: ignore[arg-type]
+    assert (address == "Anna.Li@xn--nekoski-4waa.fi") is False
+
+
+@pytest.mark.parametrize("domain", ["\u0080x.fi", "a" * 70 + "ä.fi", "xn--zz.fi"])
+def test_undecodable_international_domains_are_refused(domain: str) -> None:
+    with pytest.raises(SelfcareError) as caught:
+        EmailAddress.parse(f"anna@{domain}")
+    assert caught.value.codes == ("email.invalid_domain",)
+
+
+def test_phone_text_forms_and_types() -> None:
+    number = PhoneNumber.parse("+358 40 123 4567", "fi")
+    assert str(number) == "+358401234567"
+    with pytest.raises(TypeError):
+        PhoneNumber.parse(401234567)  # type: ignore[arg-type]
+    with pytest.raises(SelfcareError) as caught:
+        PhoneNumber.parse("040 123 4567", None)  # type: ignore[arg-type]
+    assert caught.value.codes == ("phone.unsupported_region",)
+    with pytest.raises(TypeError):
+        PhoneNumber(region="FI", e164=358401234567)  # type: ignore[arg-type]
+
+
+def test_numbers_libphonenumber_cannot_parse_are_badly_formed() -> None:
+    with pytest.raises(SelfcareError) as caught:
+        PhoneNumber.parse("+0", "FI")
+    assert caught.value.codes in (("phone.invalid_format",), ("phone.invalid_number",))
+    with pytest.raises(SelfcareError) as caught:
+        PhoneNumber.parse("1", "FI")
+    assert caught.value.codes in (("phone.invalid_format",), ("phone.invalid_number",))

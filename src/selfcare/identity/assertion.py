@@ -86,25 +86,26 @@ class LevelOfAssurance(enum.StrEnum):
         """1, 2 or 3."""
         return _ORDER[self.value]
 
+    # A StrEnum would otherwise compare alphabetically ("high" < "low"); a level compares
+    # by rank with another level or a level's name, and refuses anything else.
     def __lt__(self, other: object) -> bool:
-        if not isinstance(other, LevelOfAssurance):
-            return NotImplemented
-        return self.rank < other.rank
+        return self.rank < _rank_of(other)
 
     def __le__(self, other: object) -> bool:
-        if not isinstance(other, LevelOfAssurance):
-            return NotImplemented
-        return self.rank <= other.rank
+        return self.rank <= _rank_of(other)
 
     def __gt__(self, other: object) -> bool:
-        if not isinstance(other, LevelOfAssurance):
-            return NotImplemented
-        return self.rank > other.rank
+        return self.rank > _rank_of(other)
 
     def __ge__(self, other: object) -> bool:
-        if not isinstance(other, LevelOfAssurance):
-            return NotImplemented
-        return self.rank >= other.rank
+        return self.rank >= _rank_of(other)
+
+
+def _rank_of(other: object) -> int:
+    if isinstance(other, str) and other in _ORDER:
+        return _ORDER[other]
+    msg = f"a level of assurance compares only with another level, not {other!r:.20}"
+    raise TypeError(msg)
 
 
 def _level(value: object) -> LevelOfAssurance:

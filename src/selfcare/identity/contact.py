@@ -83,6 +83,11 @@ def _encode_domain(domain: str) -> str | None:
     for label in domain.split("."):
         if label.isascii():
             ascii_label = label.lower()
+            if ascii_label.startswith("xn--"):
+                try:  # an A-label must decode to a U-label
+                    ascii_label.encode("ascii").decode("idna")
+                except UnicodeError:
+                    return None
         else:
             try:
                 ascii_label = label.encode("idna").decode("ascii").lower()
