@@ -7,6 +7,8 @@ from typing import TypeVar
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from selfcare import Decision, FixedClock
 from selfcare.adapters.memory import MemoryDatabase
@@ -630,3 +632,40 @@ def test_feedback_refusals() -> None:
     assert "email.invalid_format" in long.codes
     assert any(code.startswith("phone.") for code in long.codes)
     assert world.inbox.received == []
+
+
+def test_losing_the_race_to_store_the_account_is_refused_not_raised() -> None:
+    world = make_world()
+    first = register(world, ANNA, email="shared@example.fi")
+    first_token = world.notifier.last("registration.verify_email").secret
+    second = register(world, PEKKA, email="shared@example.fi")
+    second_token = world.notifier.last("registration.verify_email").secret
+    assert first_token is not None
+    assert second_token is not None
+    ok(world.service.complete_registration(first.id, first_token))
+    # A lagging read replica misses the first account; the repository's uniqueness
+    # still refuses the second, and the service answers instead of raising.
+    world.uow.accounts.find_by_email = lambda _email: None  # type: ignore[method-assign]
+    refused = world.service.complete_registration(second.id, second_token)
+    assert isinstance(refused, Decision)
+    assert refused.codes == ("registration.email_in_use",)
+    with world.uow as uow:
+        stored = uow.registrations.get(second.id)
+    assert stored is not None
+    assert stored.state is RegistrationState.CONFIRMED
+
+
+LOGIN_WORLD = make_world()
+
+
+def test_recording_notifier_says_when_nothing_was_sent() -> None:
+    with pytest.raises(LookupError):
+        RecordingNotifier().last("registration.completed")
+
+
+@given(email=st.text(max_size=60), password=st.text(max_size=30))
+@settings(max_examples=30)
+def test_any_login_input_gives_a_decision_or_the_account(email: str, password: str) -> None:
+    result = LOGIN_WORLD.service.login(email, password)
+    assert isinstance(result, Decision)
+    assert result.codes == ("login.invalid_credentials",)
