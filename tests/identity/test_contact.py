@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from selfcare import SelfcareError
 from selfcare.identity.contact import EmailAddress, PhoneNumber, require_mobile
 from selfcare.serialization import structure, unstructure
+from selfcare.testing.strategies._identity import email_addresses
 
 
 def test_email_is_stripped_and_its_domain_lower_cased() -> None:
@@ -138,3 +141,41 @@ def test_numbers_libphonenumber_cannot_parse_are_badly_formed() -> None:
     with pytest.raises(SelfcareError) as caught:
         PhoneNumber.parse("1", "FI")
     assert caught.value.codes in (("phone.invalid_format",), ("phone.invalid_number",))
+
+
+@given(st.text(max_size=300))
+def test_any_text_gives_an_address_or_our_error(text: str) -> None:
+    try:
+        address = EmailAddress.parse(text)
+    except SelfcareError as error:
+        shown = " ".join(str(dict(v.params)) for v in error.violations)
+        echoed = len(text.strip()) >= 3 and text.strip() in shown
+    else:
+        echoed = False
+        assert EmailAddress.parse(address.value) == address
+        assert len(address.value.encode("utf-8")) <= 254
+    assert not echoed
+
+
+@given(st.text(max_size=80), st.sampled_from(["FI", "SE", "NO", "DK", "fi", "ZZ", ""]))
+def test_any_text_gives_a_number_or_our_error(text: str, region: str) -> None:
+    try:
+        number = PhoneNumber.parse(text, region)
+    except SelfcareError:
+        return
+    assert number.e164.startswith("+")
+    assert PhoneNumber.parse(number.e164) == number
+
+
+@given(email_addresses())
+def test_normalised_addresses_are_fixed_points(address: EmailAddress) -> None:
+    again = EmailAddress.parse(address.value)
+    assert again.value == address.value
+    assert EmailAddress.parse(address.value.upper()) == address
+
+
+def test_huge_inputs_are_refused_quickly() -> None:
+    with pytest.raises(SelfcareError):
+        EmailAddress.parse("a@" + "b" * 1_000_000 + ".fi")
+    with pytest.raises(SelfcareError):
+        PhoneNumber.parse("4" * 1_000_000)
