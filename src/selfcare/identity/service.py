@@ -97,6 +97,10 @@ class IdentityService:
         secrets: e-mail verification tokens.
         registration_policy: terms, identification, profile and password rules.
         login_policy: throttling of failed logins.
+
+    Every method may raise :class:`~selfcare.core.errors.ConcurrencyConflict` when
+    another request changed the same registration or account in between (compare-and-
+    set); retry the call. Nothing is saved then.
     """
 
     def __init__(
