@@ -120,7 +120,11 @@ def test_plan_change_inside_the_month_credits_the_old_plan_and_charges_the_new()
         (ChargeKind.RECURRING, "Total E 50 GB", eur("15.00")),
     ]
     assert lines[1].supply_from == date(2026, 4, 21)
-    # The next month is charged at the new plan only.
+    # The month before is charged at the old plan only, the next at the new plan only.
+    march = charges_for_period(
+        [service(date(2025, 1, 1))], BillingPeriod(2026, 3), country="FI", plan_changes=[change]
+    )
+    assert [(line.description, line.gross) for line in march] == [("Mobiili 10 GB", eur("30.00"))]
     may = charges_for_period(
         [service(date(2025, 1, 1))], BillingPeriod(2026, 5), country="FI", plan_changes=[change]
     )

@@ -110,6 +110,16 @@ def test_scheduled_plan_changes_become_plan_changes() -> None:
             kind=ScheduledChangeKind.TERMINATE, effective_at=datetime(2026, 4, 20, tzinfo=UTC)
         ),
     )
+    unknown = product(
+        "tv_kids",
+        datetime(2025, 1, 1, tzinfo=UTC),
+        scheduled=ScheduledChange(
+            kind=ScheduledChangeKind.CHANGE_PLAN,
+            effective_at=datetime(2026, 4, 20, tzinfo=UTC),
+            offering_id="no_such_offering",
+        ),
+    )
+    assert plan_changes([unknown], sample_catalog(), zone=OSLO) == ()
     (change,) = plan_changes(
         [plan, terminate, product("tv_kids", None)], sample_catalog(), zone=OSLO
     )
