@@ -364,8 +364,10 @@ def test_no_message_ever_carries_the_password() -> None:
     world = make_world()
     account = register_completely(world).account
     ok(world.service.change_password(account.id, current=PASSWORD, new="Uusi9Sorsaa!"))
+    assert any(message.secret for message in world.notifier.sent)
     for message in world.notifier.sent:
         assert PASSWORD not in repr(message)
+        assert message.secret is None or message.secret not in repr(message)
         assert PASSWORD not in str(message.params)
         assert "Uusi9Sorsaa!" not in str(message.params)
 
