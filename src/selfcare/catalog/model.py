@@ -575,12 +575,22 @@ class Asset:
 
     @classmethod
     def iccid(cls, text: str) -> Asset:
-        """A SIM card's ICCID as printed (spaces and dashes allowed).
+        """A SIM card's ICCID as printed (spaces and dashes allowed) or as read from the
+        card (a 19-digit ICCID padded with a trailing ``F``). ITU-T E.118: ``89`` (the
+        telecom industry), the country code, the issuer and the account number, then a
+        Luhn check digit; 18 to 20 digits in all.
+
+        >>> Asset.iccid("8965880812100011146F").value
+        '8965880812100011146'
 
         Raises:
             SelfcareError: ``asset.invalid_iccid``.
         """
-        return cls(AssetKind.ICCID, _compact(text, "asset.invalid_iccid"))
+        compact = _compact(text, "asset.invalid_iccid")
+        # A SIM reader shows a 19-digit ICCID padded to 20 nibbles with a hex F.
+        if len(compact) == 20 and compact[-1] in "Ff":
+            compact = compact[:-1]
+        return cls(AssetKind.ICCID, compact)
 
     @classmethod
     def metering_point(cls, text: str) -> Asset:
