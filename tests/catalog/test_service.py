@@ -450,3 +450,13 @@ def test_a_written_cancellation_needs_valid_contact_details(
     assert all(c.startswith(("phone.", "email.")) for c in caught.value.codes)
     assert any(c.startswith("phone.") for c in caught.value.codes)
     assert any(c.startswith("email.") for c in caught.value.codes)
+
+
+def test_a_quote_cannot_be_placed_under_another_relationships_permission(
+    uow: MemoryCatalogUnitOfWork, make_context: MakeContext, plan: ProductInstance
+) -> None:
+    quote = quote_order(uow, OrderItem.add("net_protection", asset=PHONE), make_context(), now=NOW)
+    other = make_context(relationship_id=RelationshipId("rel-2"))
+    with pytest.raises(SelfcareError) as caught:
+        place_order(uow, quote, other, idempotency_key="k", ids=SequentialIds(), now=NOW)
+    assert caught.value.codes == ("order.relationship_mismatch",)

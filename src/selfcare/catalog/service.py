@@ -125,10 +125,15 @@ def place_order(
     bundle edits are scheduled for when they take effect; upgrades apply at once.
 
     Raises:
-        SelfcareError: ``order.quote_outdated``, ``order.idempotency_conflict``, every
+        SelfcareError: ``order.quote_outdated``, ``order.idempotency_conflict``,
+            ``order.relationship_mismatch`` (the quote is for another relationship than
+            the context), every
             code of :func:`selfcare.catalog.rules.check_order`; ``time.naive_datetime``.
     """
     moment = require_aware(now, "now")
+    if quote.relationship_id != context.relationship_id:
+        # the permission decision in the context was made for another relationship
+        raise SelfcareError(Violation("order.relationship_mismatch", {}))
     with uow:
         existing = uow.orders.by_idempotency_key(quote.relationship_id, idempotency_key)
         if existing is not None:
@@ -138,7 +143,7 @@ def place_order(
         catalog = uow.catalog.catalog()
         fresh = build_quote(
             quote.items,
-            _with_inventory(uow, attrs.evolve(context, relationship_id=quote.relationship_id)),
+            _with_inventory(uow, context),
             catalog=catalog,
             now=moment,
             policy=policy,
