@@ -43,9 +43,9 @@ def test_email_round_trips_through_the_converter() -> None:
         ("anna@-example.fi", "email.invalid_domain"),
         ("anna@example.fi.", "email.invalid_domain"),
         ("anna@192.0.2.1", "email.invalid_domain"),
-        ("a" * 65 + "@example.fi", "email.local_part_too_long"),
+        ("a" * 65 + "@example.fi", "email.too_long"),
         ("a" * 10 + "@" + ".".join(["b" * 60] * 4) + ".fi", "email.too_long"),
-        ("a@" + ".".join(["b" * 60] * 5) + ".fi", "email.domain_too_long"),
+        ("a@" + ".".join(["b" * 60] * 5) + ".fi", "email.too_long"),
         ("a" * 2000, "email.too_long"),
     ],
 )

@@ -108,25 +108,29 @@ def _normalise_email(text: str) -> str:
     if not stripped:
         raise SelfcareError(Violation("email.empty"))
     if len(stripped) > _MAX_INPUT:
-        raise SelfcareError(Violation("email.too_long", {"max_length": MAX_ADDRESS_LENGTH}))
+        raise SelfcareError(_too_long("address", MAX_ADDRESS_LENGTH))
     local, at, domain = stripped.rpartition("@")
     if not at or not _local_part_ok(local):
         raise SelfcareError(Violation("email.invalid_format"))
     found: list[Violation] = []
     if len(local.encode("utf-8", "surrogatepass")) > MAX_LOCAL_PART_LENGTH:
-        found.append(Violation("email.local_part_too_long", {"max_length": MAX_LOCAL_PART_LENGTH}))
+        found.append(_too_long("local_part", MAX_LOCAL_PART_LENGTH))
     encoded = _encode_domain(domain)
     if encoded is None:
         found.append(Violation("email.invalid_domain"))
         raise SelfcareError(*found)
-    if len(encoded) > MAX_DOMAIN_LENGTH:
-        found.append(Violation("email.domain_too_long", {"max_length": MAX_DOMAIN_LENGTH}))
     value = f"{local}@{encoded}"
+    if not found and len(encoded) > MAX_DOMAIN_LENGTH:
+        found.append(_too_long("domain", MAX_DOMAIN_LENGTH))
     if not found and len(value.encode("utf-8")) > MAX_ADDRESS_LENGTH:
-        found.append(Violation("email.too_long", {"max_length": MAX_ADDRESS_LENGTH}))
+        found.append(_too_long("address", MAX_ADDRESS_LENGTH))
     if found:
         raise SelfcareError(*found)
     return value
+
+
+def _too_long(part: str, limit: int) -> Violation:
+    return Violation("email.too_long", {"part": part, "max_length": limit})
 
 
 def _check_email_value(_instance: object, _attribute: object, value: str) -> None:
@@ -157,9 +161,10 @@ class EmailAddress:
         """Parse and normalise an address typed by a user.
 
         Raises:
-            SelfcareError: ``email.empty``, ``email.too_long``,
-                ``email.local_part_too_long``, ``email.domain_too_long``,
-                ``email.invalid_format`` or ``email.invalid_domain``.
+            SelfcareError: ``email.empty``, ``email.too_long`` (params ``part``:
+                ``"local_part"`` over 64 octets, ``"domain"`` over 255 or ``"address"``
+                over 254; ``max_length``: that limit), ``email.invalid_format`` or
+                ``email.invalid_domain``.
             TypeError: ``text`` is not a ``str``.
 
         >>> EmailAddress.parse("anna@Äänekoski.FI").value
