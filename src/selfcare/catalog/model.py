@@ -800,18 +800,71 @@ class OrderQuote:
         return _totals(line.one_time for line in self.lines)
 
     def summary(self, lang: str = "en") -> tuple[str, ...]:
-        """One line per item for a confirmation dialog: product, asset, price effect."""
+        """One line per item for a confirmation dialog (seed 004's OK / cancel): what is
+        done, the product, the phone number or other asset, the monthly price effect and
+        any one-time charge, in ``lang``.
+
+        >>> from datetime import datetime, UTC
+        >>> line = QuoteLine(
+        ...     item_index=0, action=OrderAction.ADD, offering_id="extra_data_5gb",
+        ...     product_name=LocalizedText(en="Extra Data 5 GB", fi="Lisädata 5 Gt",
+        ...                                sv="Extra data 5 GB", nb="Ekstra data 5 GB"),
+        ...     asset=Asset.msisdn("+4741234567"), monthly_change=Money("99", "NOK"),
+        ...     effective_at=datetime(2026, 3, 10, tzinfo=UTC), group="mobile_addons")
+        >>> quote = OrderQuote(relationship_id="acme", items=(), lines=(line,),
+        ...                    quoted_at=datetime(2026, 3, 10, tzinfo=UTC))
+        >>> quote.summary("nb")
+        ('Bestill · Ekstra data 5 GB · +4741234567 · 99,00\xa0kr/mnd',)
+        """
+        from selfcare.core.messages import normalize_language  # noqa: PLC0415
+
+        language = normalize_language(lang)
+        per_month = _PER_MONTH[language]
         shown = []
         for line in self.lines:
-            parts = [line.action.value, line.product_name.get(lang)]
+            parts = [_ACTION_LABELS[language][line.action], line.product_name.get(language)]
             if line.asset is not None:
                 parts.append(line.asset.value)
             if line.monthly_change is not None:
-                parts.append(f"{line.monthly_change.format(lang)}/mo")
+                parts.append(f"{line.monthly_change.format(language)}{per_month}")
             if line.one_time is not None:
-                parts.append(line.one_time.format(lang))
+                parts.append(line.one_time.format(language))
             shown.append(" · ".join(parts))
         return tuple(shown)
+
+
+_PER_MONTH: Final = {"en": "/month", "fi": "/kk", "sv": "/mån", "nb": "/mnd"}
+
+_ACTION_LABELS: Final = {
+    "en": {
+        OrderAction.ADD: "Order",
+        OrderAction.MODIFY: "Change",
+        OrderAction.REMOVE: "Cancel",
+        OrderAction.CHANGE_PLAN: "Change subscription",
+        OrderAction.EDIT_BUNDLE: "Edit package",
+    },
+    "fi": {
+        OrderAction.ADD: "Tilaa",
+        OrderAction.MODIFY: "Muuta",
+        OrderAction.REMOVE: "Irtisano",
+        OrderAction.CHANGE_PLAN: "Vaihda liittymä",
+        OrderAction.EDIT_BUNDLE: "Muokkaa pakettia",
+    },
+    "sv": {
+        OrderAction.ADD: "Beställ",
+        OrderAction.MODIFY: "Ändra",
+        OrderAction.REMOVE: "Säg upp",
+        OrderAction.CHANGE_PLAN: "Byt abonnemang",
+        OrderAction.EDIT_BUNDLE: "Ändra paket",
+    },
+    "nb": {
+        OrderAction.ADD: "Bestill",
+        OrderAction.MODIFY: "Endre",
+        OrderAction.REMOVE: "Si opp",
+        OrderAction.CHANGE_PLAN: "Bytt abonnement",
+        OrderAction.EDIT_BUNDLE: "Endre pakke",
+    },
+}
 
 
 def _totals(amounts: Iterable[Money | None]) -> Mapping[Currency, Money]:
