@@ -58,6 +58,7 @@ def _passwords(report: Report) -> None:
         "1 MB title-case digraphs": "ǅ" * (1 << 20),
         "40 characters l33t-heavy": "4@8({[<3&69!|1705$+%24@8({[<3&69!|1705$+",
         "72 characters keyboard walk": ("1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p" * 2),
+        "30 characters repeated l33t": "4@8({[<3&6" * 3,
     }
     worst = 0.0
     for name, password in worst_cases.items():

@@ -178,3 +178,25 @@ def test_long_passwords_are_estimated_on_their_prefix(password: str) -> None:
         password[:STRENGTH_PREFIX], PasswordPolicy(min_strength=4, min_length=0)
     )
     assert ("password.too_weak" in whole.codes) == ("password.too_weak" in prefix.codes)
+
+
+@given(st.text(alphabet="abcdefgh1234XYZ!@ qwerty", max_size=STRENGTH_PREFIX))
+def test_the_strength_estimate_matches_zxcvbn_when_nothing_is_bounded(password: str) -> None:
+    import zxcvbn  # noqa: PLC0415 - only this test compares with the raw library
+
+    from selfcare.identity.password import _strength  # noqa: PLC0415
+
+    expected = zxcvbn.zxcvbn(password, ["matti"])["score"] if password else 0
+    assert _strength(password, ["matti"])[0] == expected
+
+
+def test_repeated_l33t_runs_are_estimated_with_the_bounded_search() -> None:
+    # zxcvbn's own repeat matcher would run its exponential l33t search on the base.
+    decision = check_password("4@8({[<3&6" * 3)
+    assert decision.codes == ("password.missing_upper", "password.missing_lower")
+
+
+def test_a_single_personal_string_is_one_input() -> None:
+    assert (
+        "password.contains_personal" in check_password("Xmeik4laXX1", personal="Meikäläinen").codes
+    )

@@ -267,29 +267,26 @@ def _bounded_l33t_table(password: str, table: Mapping[str, list[str]]) -> dict[s
     return {letter: subs for letter, subs in bounded.items() if subs}
 
 
-def _strength(password: str, user_inputs: Iterable[str]) -> tuple[int, tuple[str, ...]]:
-    """zxcvbn's score and hint codes for ``password`` (already cut to the prefix)."""
-    if not password:
-        return 0, ()
-    with _IMPORT_LOCK:
-        from zxcvbn import feedback, matching, scoring, time_estimates  # noqa: PLC0415 - heavy, loaded on first use
+_GREEDY_REPEAT: Final = re.compile(r"(.+)\1+")
+_LAZY_REPEAT: Final = re.compile(r"(.+?)\1+")
+_LAZY_ANCHORED_REPEAT: Final = re.compile(r"^(.+?)\1+$")
 
-    # zxcvbn.zxcvbn() would write the user inputs into a module-level dict that other
-    # threads read; we build our own copy and run its matchers ourselves, with the
-    # l33t search bounded (see the module documentation).
-    dictionaries: dict[str, Any] = dict(matching.RANKED_DICTIONARIES)
-    dictionaries["user_inputs"] = matching.build_ranked_dict([t.lower() for t in user_inputs])
+
+def _omnimatch(password: str, dictionaries: dict[str, Any]) -> list[dict[str, Any]]:
+    """zxcvbn's ``omnimatch`` with the l33t search bounded, here and in repeats."""
+    from zxcvbn import matching  # noqa: PLC0415 - heavy, loaded on first use
+
     matches: list[dict[str, Any]] = []
     for matcher in (
         matching.dictionary_match,
         matching.reverse_dictionary_match,
         matching.spatial_match,
-        matching.repeat_match,
         matching.sequence_match,
         matching.regex_match,
         matching.date_match,
     ):
         matches.extend(matcher(password, _ranked_dictionaries=dictionaries))
+    matches.extend(_repeat_match(password, dictionaries))
     matches.extend(
         matching.l33t_match(
             password,
@@ -298,6 +295,61 @@ def _strength(password: str, user_inputs: Iterable[str]) -> tuple[int, tuple[str
         )
     )
     matches.sort(key=lambda m: (m["i"], m["j"]))
+    return matches
+
+
+def _repeat_match(password: str, dictionaries: dict[str, Any]) -> list[dict[str, Any]]:
+    """zxcvbn's ``repeat_match``, scoring the repeated base with :func:`_omnimatch`
+    (zxcvbn's own would run the unbounded l33t search on it)."""
+    from zxcvbn import scoring  # noqa: PLC0415 - heavy, loaded on first use
+
+    matches: list[dict[str, Any]] = []
+    last_index = 0
+    while last_index < len(password):
+        greedy = _GREEDY_REPEAT.search(password, pos=last_index)
+        lazy = _LAZY_REPEAT.search(password, pos=last_index)
+        if greedy is None or lazy is None:
+            break
+        if len(greedy.group(0)) > len(lazy.group(0)):
+            match = greedy
+            anchored = _LAZY_ANCHORED_REPEAT.search(match.group(0))
+            base_token = anchored.group(1) if anchored is not None else match.group(1)
+        else:
+            match = lazy
+            base_token = match.group(1)
+        i, j = match.span()[0], match.span()[1] - 1
+        base = scoring.most_guessable_match_sequence(
+            base_token, _omnimatch(base_token, dictionaries)
+        )
+        matches.append(
+            {
+                "pattern": "repeat",
+                "i": i,
+                "j": j,
+                "token": match.group(0),
+                "base_token": base_token,
+                "base_guesses": base["guesses"],
+                "base_matches": base["sequence"],
+                "repeat_count": len(match.group(0)) / len(base_token),
+            }
+        )
+        last_index = j + 1
+    return matches
+
+
+def _strength(password: str, user_inputs: Iterable[str]) -> tuple[int, tuple[str, ...]]:
+    """zxcvbn's score and hint codes for ``password`` (already cut to the prefix)."""
+    if not password:
+        return 0, ()
+    with _IMPORT_LOCK:
+        from zxcvbn import feedback, matching, scoring, time_estimates  # noqa: PLC0415 - heavy
+
+    # zxcvbn.zxcvbn() would write the user inputs into a module-level dict that other
+    # threads read; we build our own copy and run its matchers ourselves, with the
+    # l33t search bounded (see the module documentation), also inside repeats.
+    dictionaries: dict[str, Any] = dict(matching.RANKED_DICTIONARIES)
+    dictionaries["user_inputs"] = matching.build_ranked_dict([t.lower() for t in user_inputs])
+    matches = _omnimatch(password, dictionaries)
     result = scoring.most_guessable_match_sequence(password, matches)
     score = int(time_estimates.estimate_attack_times(result["guesses"])["score"])
     advice = feedback.get_feedback(score, result["sequence"])
@@ -352,6 +404,8 @@ def check_password(
         found.append(Violation("password.missing_upper"))
     if rules.require_lower and password.upper() == password:
         found.append(Violation("password.missing_lower"))
+    if isinstance(personal, str):  # one name given as a string, not a tuple of them
+        personal = (personal,)
     tokens = personal_tokens(personal, rules.personal_run or 3)
     if rules.personal_run and _contains_personal(_fold(password), tokens, rules.personal_run):
         found.append(Violation("password.contains_personal", {"run": rules.personal_run}))
