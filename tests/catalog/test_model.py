@@ -313,3 +313,44 @@ def test_quote_totals_are_per_currency() -> None:
     assert quote.monthly_totals() == {}
     assert quote.summary() == ()
     assert attrs.evolve(quote, quoted_at=NOW + timedelta(1)).quoted_at > NOW
+
+
+@given(asset=__import__("selfcare.testing.strategies._catalog", fromlist=["assets"]).assets())
+def test_canonical_asset_forms_are_idempotent(asset: Asset) -> None:
+    parse = {
+        AssetKind.MSISDN: Asset.msisdn,
+        AssetKind.ICCID: Asset.iccid,
+        AssetKind.METERING_POINT: Asset.metering_point,
+    }[asset.kind]
+    assert parse(asset.value) == asset
+    assert parse(str(parse(asset.value))) == asset
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.text(max_size=5) | st.integers(),
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+        ),
+        max_leaves=10,
+    )
+)
+def test_junk_catalog_documents_give_only_our_error(document: object) -> None:
+    with pytest.raises(SelfcareError):
+        load_catalog(json.dumps({"offerings": [document]}))
+    outcome: object = None
+    try:
+        outcome = load_catalog(json.dumps(document))
+    except SelfcareError as error:
+        outcome = error.codes
+    assert isinstance(outcome, Catalog | tuple)
+
+
+@given(st.text(max_size=30))
+def test_junk_text_into_load_catalog_gives_only_our_error(text: str) -> None:
+    outcome: object = None
+    try:
+        outcome = load_catalog(text)
+    except SelfcareError as error:
+        outcome = error.codes
+    assert isinstance(outcome, Catalog | tuple)
