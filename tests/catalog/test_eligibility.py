@@ -419,3 +419,22 @@ def test_a_sim_card_is_ordered_for_a_subscription_with_a_one_time_price(
     assert check(OrderItem.add("sim_card", asset=OTHER_PHONE), ctx).codes == (
         "order.missing_prerequisite",
     )
+
+
+def test_available_services_show_order_ordered_or_why_not(
+    make_context: MakeContext, make_product: MakeProduct, plan: ProductInstance
+) -> None:
+    from selfcare.catalog.rules import ServiceState, available_services  # noqa: PLC0415
+
+    extra = make_product("extra_data_5gb", "extra-1", asset=PHONE)
+    rows = available_services(
+        make_context([plan, extra]), catalog=CATALOG, now=NOW, group="mobile_addons", asset=PHONE
+    )
+    states = {row.offering.id: row.state for row in rows}
+    assert states["extra_data_5gb"] is ServiceState.ORDERED
+    assert states["extra_data_15gb"] is ServiceState.NOT_ORDERABLE
+    assert states["net_protection"] is ServiceState.ORDERABLE
+    blocked = next(r for r in rows if r.offering.id == "extra_data_15gb")
+    assert blocked.decision.codes == ("order.excluded_by_active_product",)
+    tv = available_services(make_context(), catalog=CATALOG, now=NOW, group="tv_channels")
+    assert "tv_christmas" not in {row.offering.id for row in tv}

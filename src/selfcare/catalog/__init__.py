@@ -36,10 +36,13 @@ from selfcare.catalog.model import (
     Term,
 )
 from selfcare.catalog.rules import (
+    AvailableService,
     ChangeDirection,
     EligibilityContext,
     OrderPolicy,
+    ServiceState,
     Timing,
+    available_services,
     build_quote,
     change_direction,
     check_order,
@@ -49,6 +52,7 @@ from selfcare.catalog.rules import (
 __all__ = [
     "Asset",
     "AssetKind",
+    "AvailableService",
     "BundleSpec",
     "CancellationMethod",
     "CancellationRequest",
@@ -75,8 +79,10 @@ __all__ = [
     "QuoteLine",
     "ScheduledChange",
     "ScheduledChangeKind",
+    "ServiceState",
     "Term",
     "Timing",
+    "available_services",
     "build_quote",
     "change_direction",
     "check_order",

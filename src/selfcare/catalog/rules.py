@@ -61,12 +61,15 @@ from selfcare.core.money import Money
 
 __all__ = [
     "DEFAULT_POLICY",
+    "AvailableService",
     "ChangeDirection",
     "EligibilityContext",
     "OrderPolicy",
     "OrderedService",
+    "ServiceState",
     "Timing",
     "apply_due_change",
+    "available_services",
     "billing_period_end",
     "build_quote",
     "cancellation_end",
@@ -843,4 +846,61 @@ def ordered_services(
             )
         )
     rows.sort(key=lambda r: (r.start is None, r.start or moment, r.product_id))
+    return tuple(rows)
+
+
+class ServiceState(enum.StrEnum):
+    """What seed 004's "available services" list shows beside a service."""
+
+    ORDERABLE = "orderable"
+    ORDERED = "ordered"
+    NOT_ORDERABLE = "not_orderable"
+
+
+@final
+@attrs.frozen(kw_only=True)
+class AvailableService:
+    """One row of the "available services" list: the offering, its state, and the
+    decision that explains a ``not_orderable`` state."""
+
+    offering: Offering
+    state: ServiceState
+    decision: Decision
+
+
+def available_services(
+    context: EligibilityContext,
+    *,
+    catalog: Catalog,
+    now: datetime,
+    group: str,
+    asset: Asset | None = None,
+) -> tuple[AvailableService, ...]:
+    """Seed 004's list of services for a subscription: each orderable offering of
+    ``group`` with an "order" action (``orderable``), "ordered" when the customer already
+    has it on ``asset``, or ``not_orderable`` with the refusal that says why. Offerings
+    that cannot be ordered at ``now`` at all (retired, outside their window) are left out.
+
+    Raises:
+        SelfcareError: ``time.naive_datetime``.
+    """
+    moment = require_aware(now, "now")
+    live = [p for p in context.products if p.is_live_at(moment)]
+    rows = []
+    for offering in catalog.in_group(group):
+        if not offering.is_orderable(moment):
+            continue
+        held = any(
+            p.offering_id == offering.id and (asset is None or p.asset in (None, asset))
+            for p in live
+        )
+        item = OrderItem.add(offering.id, asset=asset if offering.asset_kind else None)
+        decision = check_order(item, context, catalog=catalog, now=moment)
+        if held:
+            state = ServiceState.ORDERED
+        elif decision.allowed:
+            state = ServiceState.ORDERABLE
+        else:
+            state = ServiceState.NOT_ORDERABLE
+        rows.append(AvailableService(offering=offering, state=state, decision=decision))
     return tuple(rows)

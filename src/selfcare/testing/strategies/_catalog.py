@@ -36,7 +36,13 @@ from selfcare.catalog.model import (
     ScheduledChangeKind,
     Term,
 )
-from selfcare.catalog.rules import EligibilityContext, OrderPolicy, Timing
+from selfcare.catalog.rules import (
+    AvailableService,
+    EligibilityContext,
+    OrderPolicy,
+    ServiceState,
+    Timing,
+)
 from selfcare.catalog.service import CancellationOutcome
 from selfcare.core.ids import AccountId, RelationshipId
 from selfcare.core.money import Currency, Money
@@ -335,6 +341,12 @@ def order_policies() -> st.SearchStrategy[OrderPolicy]:
 
 ENTITIES: dict[type, st.SearchStrategy[Any]] = {
     EligibilityContext: eligibility_contexts(),
+    AvailableService: st.builds(
+        AvailableService,
+        offering=offerings(),
+        state=st.sampled_from(ServiceState),
+        decision=decisions(),
+    ),
     OrderPolicy: order_policies(),
     CancellationOutcome: st.builds(
         CancellationOutcome,
