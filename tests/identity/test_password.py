@@ -180,7 +180,7 @@ def test_long_passwords_are_estimated_on_their_prefix(password: str) -> None:
     assert ("password.too_weak" in whole.codes) == ("password.too_weak" in prefix.codes)
 
 
-@given(st.text(alphabet="abcdefgh1234XYZ!@ qwerty", max_size=STRENGTH_PREFIX))
+@given(st.text(alphabet="abcdefgh123XYZ qwerty#", max_size=STRENGTH_PREFIX))
 def test_the_strength_estimate_matches_zxcvbn_when_nothing_is_bounded(password: str) -> None:
     import zxcvbn  # noqa: PLC0415 - only this test compares with the raw library
 

@@ -80,7 +80,7 @@ __all__ = [
 #: How many leading code points zxcvbn looks at (its own limit is 72; see the module).
 STRENGTH_PREFIX: Final = 32
 #: How many distinct l33t characters (``4``, ``@``, ``$``...) zxcvbn may substitute.
-MAX_L33T_CHARACTERS: Final = 4
+MAX_L33T_CHARACTERS: Final = 3
 # Personal inputs are names and addresses; anything longer is cut (bounded time).
 _MAX_PERSONAL_INPUT: Final = 1024
 
