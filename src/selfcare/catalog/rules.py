@@ -255,7 +255,7 @@ class _OrderCheck:
     def offering(self, offering_id: str) -> Offering | None:
         offering = self.catalog.get(offering_id)
         if offering is None:
-            self.add("order.unknown_offering", offering=offering_id)
+            self.add("order.unknown_offering", offering=offering_id[:64])
         elif not offering.is_orderable(self.now):
             self.add("order.offering_not_available", offering=offering_id)
         return offering
