@@ -460,3 +460,49 @@ def test_a_quote_cannot_be_placed_under_another_relationships_permission(
     with pytest.raises(SelfcareError) as caught:
         place_order(uow, quote, other, idempotency_key="k", ids=SequentialIds(), now=NOW)
     assert caught.value.codes == ("order.relationship_mismatch",)
+
+
+def test_a_sim_card_in_use_on_another_subscription_cannot_be_activated(
+    uow: MemoryCatalogUnitOfWork, make_context: MakeContext, make_product: MakeProduct
+) -> None:
+    from selfcare.catalog.service import activate_sim  # noqa: PLC0415
+
+    other_phone = Asset.msisdn("+4791234567")
+    seed(
+        uow,
+        make_product("bedrift_total_c_10gb", "plan-1", asset=PHONE),
+        make_product("bedrift_total_c_10gb", "plan-2", asset=other_phone),
+    )
+    ids = SequentialIds("a")
+    activate_sim(
+        uow,
+        "plan-1",
+        "8947 0800 0000 0000 007",
+        make_context(),
+        idempotency_key="a",
+        ids=ids,
+        now=NOW,
+    )
+    with pytest.raises(SelfcareError) as caught:
+        activate_sim(
+            uow,
+            "plan-2",
+            "8947080000000000007",
+            make_context(),
+            idempotency_key="b",
+            ids=ids,
+            now=NOW,
+        )
+    assert caught.value.codes == ("asset.sim_in_use",)
+    assert uow.orders.by_idempotency_key(REL, "b") is None
+    with pytest.raises(SelfcareError) as bad:
+        activate_sim(
+            uow,
+            "plan-2",
+            "8947080000000000008",
+            make_context(),
+            idempotency_key="c",
+            ids=ids,
+            now=NOW,
+        )
+    assert bad.value.codes == ("asset.invalid_iccid",)

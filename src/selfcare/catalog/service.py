@@ -51,6 +51,7 @@ from selfcare.core.ports import bump
 
 __all__ = [
     "CancellationOutcome",
+    "activate_sim",
     "advance_order",
     "apply_due_changes",
     "cancel_service",
@@ -126,6 +127,7 @@ def place_order(
 
     Raises:
         SelfcareError: ``order.quote_outdated``, ``order.idempotency_conflict``,
+            ``asset.sim_in_use`` (activating a SIM card another subscription uses),
             ``order.relationship_mismatch`` (the quote is for another relationship than
             the context), every
             code of :func:`selfcare.catalog.rules.check_order`; ``time.naive_datetime``.
@@ -230,10 +232,41 @@ def _apply(
         )
         updated = bump(product, scheduled=change)
     elif item.asset is not None and item.asset.kind is AssetKind.ICCID:
+        in_use = [
+            p
+            for p in uow.inventory.by_asset(item.asset)
+            if p.id != product.id and p.is_live_at(now)
+        ]
+        if in_use:
+            raise SelfcareError(Violation("asset.sim_in_use", {}))
         updated = bump(product, sim=item.asset, quantity=item.quantity)
     else:
         updated = bump(product, asset=item.asset or product.asset, quantity=item.quantity)
     uow.inventory.update(updated)
+
+
+def activate_sim(
+    uow: CatalogUnitOfWork,
+    product_id: str,
+    iccid: str,
+    context: EligibilityContext,
+    *,
+    idempotency_key: str,
+    ids: IdSource,
+    now: datetime,
+) -> ProductOrder:
+    """Activate a new SIM card on a subscription (seed 004's "activate a new SIM"): the
+    ICCID printed on the card, checked with the Luhn algorithm, replaces the old SIM.
+
+    Raises:
+        SelfcareError: ``asset.invalid_iccid``, ``asset.sim_in_use``, and the codes of
+            :func:`place_order`.
+    """
+    from selfcare.catalog.model import Asset  # noqa: PLC0415
+
+    item = OrderItem.modify(product_id, asset=Asset.iccid(iccid))
+    quote = quote_order(uow, item, context, now=now)
+    return place_order(uow, quote, context, idempotency_key=idempotency_key, ids=ids, now=now)
 
 
 def change_plan(
