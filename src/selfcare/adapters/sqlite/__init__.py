@@ -1,9 +1,66 @@
 """SQLite implementations of the repository ports, on the standard library's sqlite3.
 
-Open one :class:`SqliteDatabase` per file; the migrations of every domain are applied
-when it is opened.
+Open one database per file with :func:`open_database` (the migrations of every domain
+are applied when it is opened), then give each use case a unit of work of its domain:
+
+>>> import os
+>>> from selfcare.identity.lookup import NationalIdKey
+>>> db = open_database(":memory:")
+>>> with SqliteAuthzUnitOfWork(db) as uow:
+...     uow.grants.for_user("anna")
+[]
+>>> identity = SqliteIdentityUnitOfWork(db, NationalIdKey(os.urandom(32)))
+
+One unit of work is one ``BEGIN IMMEDIATE`` transaction: what a use case saves is
+committed together or not at all, also when the process dies in the middle. Entities
+are saved with compare-and-set on their ``version``, so two processes (or threads)
+changing the same entity cannot both win.
 """
 
 from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteTable, SqliteUnitOfWork
+from selfcare.adapters.sqlite.authz import (
+    SqliteAuthzUnitOfWork,
+    SqliteGrantRepository,
+    SqliteInvitationRepository,
+    SqliteRelationshipRepository,
+)
+from selfcare.adapters.sqlite.billing import (
+    SqliteBillingAgreementRepository,
+    SqliteBillingUnitOfWork,
+    SqliteInvoiceRepository,
+)
+from selfcare.adapters.sqlite.catalog import (
+    SqliteCatalogRepository,
+    SqliteCatalogUnitOfWork,
+    SqliteInventoryRepository,
+    SqliteOrderRepository,
+)
+from selfcare.adapters.sqlite.identity import (
+    SqliteAccountRepository,
+    SqliteIdentityUnitOfWork,
+    SqliteRegistrationRepository,
+)
+from selfcare.adapters.sqlite.schema import MIGRATIONS, open_database
 
-__all__ = ["Migration", "SqliteDatabase", "SqliteTable", "SqliteUnitOfWork"]
+__all__ = [
+    "MIGRATIONS",
+    "Migration",
+    "SqliteAccountRepository",
+    "SqliteAuthzUnitOfWork",
+    "SqliteBillingAgreementRepository",
+    "SqliteBillingUnitOfWork",
+    "SqliteCatalogRepository",
+    "SqliteCatalogUnitOfWork",
+    "SqliteDatabase",
+    "SqliteGrantRepository",
+    "SqliteIdentityUnitOfWork",
+    "SqliteInventoryRepository",
+    "SqliteInvitationRepository",
+    "SqliteInvoiceRepository",
+    "SqliteOrderRepository",
+    "SqliteRegistrationRepository",
+    "SqliteRelationshipRepository",
+    "SqliteTable",
+    "SqliteUnitOfWork",
+    "open_database",
+]

@@ -1,0 +1,186 @@
+"""SQLite repositories of :mod:`selfcare.authz` and its unit of work.
+
+>>> from selfcare.adapters.sqlite.schema import open_database
+>>> from selfcare.core.ids import RelationshipId
+>>> uow = SqliteAuthzUnitOfWork(open_database(":memory:"))
+>>> with uow:
+...     uow.relationships.get(RelationshipId("nope")) is None
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteUnitOfWork
+from selfcare.adapters.sqlite._queries import DocumentTable, encodable, first, select, unique
+from selfcare.authz.invitation import Invitation, InvitationId
+from selfcare.authz.model import CustomerRelationship, Grant, GrantId
+from selfcare.authz.ports import GrantRepository, InvitationRepository, RelationshipRepository
+from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
+from selfcare.identity.contact import EmailAddress
+
+__all__ = [
+    "MIGRATIONS",
+    "SqliteAuthzUnitOfWork",
+    "SqliteGrantRepository",
+    "SqliteInvitationRepository",
+    "SqliteRelationshipRepository",
+]
+
+#: The authz schema, in order.
+MIGRATIONS = (
+    Migration(
+        "authz_0001_relationships_grants_invitations",
+        """
+        CREATE TABLE authz_relationships (
+            seq INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            version INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            customer_number TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE authz_grants (
+            seq INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            version INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            user TEXT NOT NULL,
+            relationship_id TEXT NOT NULL
+        );
+        CREATE INDEX authz_grants_user ON authz_grants (user, seq);
+        CREATE INDEX authz_grants_relationship ON authz_grants (relationship_id, seq);
+        CREATE TABLE authz_invitations (
+            seq INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            version INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            token_hash TEXT NOT NULL,
+            relationship_id TEXT NOT NULL,
+            email TEXT NOT NULL
+        );
+        CREATE INDEX authz_invitations_token ON authz_invitations (token_hash, seq);
+        CREATE INDEX authz_invitations_relationship ON authz_invitations (relationship_id, seq);
+        CREATE INDEX authz_invitations_email ON authz_invitations (email, seq)
+        """,
+    ),
+)
+
+
+class SqliteGrantRepository:
+    """Grants in the ``authz_grants`` table."""
+
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._table = DocumentTable(
+            database,
+            "authz_grants",
+            Grant,
+            key=lambda g: g.id,
+            columns={"user": lambda g: g.user, "relationship_id": lambda g: g.relationship_id},
+        )
+
+    def add(self, grant: Grant) -> None:
+        """Store a new grant (``AlreadyExists`` for a taken id)."""
+        self._table.insert(grant)
+
+    def update(self, grant: Grant) -> None:
+        """Compare-and-set on ``grant.version - 1`` (``ConcurrencyConflict``,
+        ``NotFound``)."""
+        self._table.compare_and_set(grant, grant.version - 1)
+
+    def get(self, grant_id: GrantId) -> Grant | None:
+        """The grant or ``None``."""
+        return self._table.get(grant_id) if encodable(grant_id) else None
+
+    def for_user(self, user: AccountId) -> Sequence[Grant]:
+        """Every grant (active or not) of ``user``, oldest first."""
+        return select(self._table, "user = ?", [user]) if encodable(user) else []
+
+    def for_relationship(self, relationship: RelationshipId) -> Sequence[Grant]:
+        """Every grant (active or not) on ``relationship``, oldest first."""
+        if not encodable(relationship):
+            return []
+        return select(self._table, "relationship_id = ?", [relationship])
+
+
+class SqliteInvitationRepository:
+    """Invitations in the ``authz_invitations`` table, indexed by token hash,
+    relationship and case-folded e-mail address."""
+
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._table = DocumentTable(
+            database,
+            "authz_invitations",
+            Invitation,
+            key=lambda i: i.id,
+            columns={
+                "token_hash": lambda i: i.token_hash,
+                "relationship_id": lambda i: i.relationship_id,
+                "email": lambda i: i.email.canonical,
+            },
+        )
+
+    def add(self, invitation: Invitation) -> None:
+        """Store a new invitation (``AlreadyExists`` for a taken id)."""
+        self._table.insert(invitation)
+
+    def update(self, invitation: Invitation) -> None:
+        """Compare-and-set on ``invitation.version - 1`` (``ConcurrencyConflict``,
+        ``NotFound``)."""
+        self._table.compare_and_set(invitation, invitation.version - 1)
+
+    def get(self, invitation_id: InvitationId) -> Invitation | None:
+        """The invitation or ``None``."""
+        return self._table.get(invitation_id) if encodable(invitation_id) else None
+
+    def get_by_token_hash(self, token_hash: str) -> Invitation | None:
+        """The invitation whose current token has this hash, or ``None``."""
+        return first(self._table, "token_hash = ?", [token_hash]) if encodable(token_hash) else None
+
+    def for_relationship(self, relationship: RelationshipId) -> Sequence[Invitation]:
+        """Every invitation of ``relationship``, oldest first."""
+        if not encodable(relationship):
+            return []
+        return select(self._table, "relationship_id = ?", [relationship])
+
+    def for_email(self, email: EmailAddress) -> Sequence[Invitation]:
+        """Every invitation sent to ``email`` (compared case-insensitively), oldest first."""
+        canonical = email.canonical
+        return select(self._table, "email = ?", [canonical]) if encodable(canonical) else []
+
+
+class SqliteRelationshipRepository:
+    """Customer relationships in the ``authz_relationships`` table, unique by id and by
+    customer number."""
+
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._table = DocumentTable(
+            database,
+            "authz_relationships",
+            CustomerRelationship,
+            key=lambda r: r.id,
+            columns={"customer_number": lambda r: r.customer_number},
+        )
+
+    def add(self, relationship: CustomerRelationship) -> None:
+        """Store a new relationship; ``AlreadyExists`` for a taken id or customer number."""
+        with unique("authz_relationships"):
+            self._table.insert(relationship)
+
+    def get(self, relationship_id: RelationshipId) -> CustomerRelationship | None:
+        """The relationship or ``None``."""
+        return self._table.get(relationship_id) if encodable(relationship_id) else None
+
+    def get_by_customer_number(self, number: CustomerNumber) -> CustomerRelationship | None:
+        """The relationship of customer number ``number`` or ``None``."""
+        return first(self._table, "customer_number = ?", [number]) if encodable(number) else None
+
+
+class SqliteAuthzUnitOfWork(SqliteUnitOfWork):
+    """A unit of work (one transaction) over the authz repositories of a database."""
+
+    def __init__(self, database: SqliteDatabase) -> None:
+        super().__init__(database)
+        self.grants: GrantRepository = SqliteGrantRepository(database)
+        self.invitations: InvitationRepository = SqliteInvitationRepository(database)
+        self.relationships: RelationshipRepository = SqliteRelationshipRepository(database)

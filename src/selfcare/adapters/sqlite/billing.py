@@ -1,0 +1,146 @@
+"""SQLite repositories of :mod:`selfcare.billing` and its unit of work.
+
+>>> from selfcare.adapters.sqlite.schema import open_database
+>>> uow = SqliteBillingUnitOfWork(open_database(":memory:"))
+>>> with uow:
+...     uow.invoices.by_reference("1232") is None
+True
+"""
+
+from __future__ import annotations
+
+from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteUnitOfWork
+from selfcare.adapters.sqlite._queries import DocumentTable, encodable, first, select, unique
+from selfcare.billing.model import BillingAgreement, BillingPeriod, Invoice
+from selfcare.billing.ports import BillingAgreementRepository, InvoiceRepository
+
+__all__ = [
+    "MIGRATIONS",
+    "SqliteBillingAgreementRepository",
+    "SqliteBillingUnitOfWork",
+    "SqliteInvoiceRepository",
+]
+
+#: The billing schema, in order.
+MIGRATIONS = (
+    Migration(
+        "billing_0001_agreements_and_invoices",
+        """
+        CREATE TABLE billing_agreements (
+            seq INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            version INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            payer TEXT NOT NULL,
+            valid_from TEXT NOT NULL
+        );
+        CREATE INDEX billing_agreements_payer ON billing_agreements (payer, valid_from, key);
+        CREATE TABLE billing_invoices (
+            seq INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            version INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            payer TEXT NOT NULL,
+            period_year INTEGER NOT NULL,
+            period_month INTEGER NOT NULL,
+            reference TEXT NOT NULL UNIQUE
+        );
+        CREATE INDEX billing_invoices_payer
+            ON billing_invoices (payer, period_year, period_month, key)
+        """,
+    ),
+)
+
+
+class SqliteBillingAgreementRepository:
+    """Billing agreements in the ``billing_agreements`` table."""
+
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._table = DocumentTable(
+            database,
+            "billing_agreements",
+            BillingAgreement,
+            key=lambda a: a.agreement_id,
+            columns={"payer": lambda a: a.payer, "valid_from": lambda a: a.valid_from.isoformat()},
+        )
+
+    def add(self, agreement: BillingAgreement) -> None:
+        """Store a new agreement (``AlreadyExists`` if its id is taken)."""
+        self._table.insert(agreement)
+
+    def update(self, agreement: BillingAgreement) -> None:
+        """Compare-and-set on ``agreement.version - 1`` (``ConcurrencyConflict``,
+        ``NotFound``)."""
+        self._table.compare_and_set(agreement, agreement.version - 1)
+
+    def get(self, agreement_id: str) -> BillingAgreement | None:
+        """The agreement ``agreement_id`` or ``None``."""
+        return self._table.get(agreement_id) if encodable(agreement_id) else None
+
+    def for_payer(self, payer: str) -> list[BillingAgreement]:
+        """Every agreement of ``payer``, oldest ``valid_from`` first (then by id)."""
+        if not encodable(payer):
+            return []
+        return select(self._table, "payer = ?", [payer], "valid_from, key")
+
+
+class SqliteInvoiceRepository:
+    """Invoices in the ``billing_invoices`` table, unique by id and by reference."""
+
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._table = DocumentTable(
+            database,
+            "billing_invoices",
+            Invoice,
+            key=lambda i: i.invoice_id,
+            columns={
+                "payer": lambda i: i.payer,
+                "period_year": lambda i: i.period.year,
+                "period_month": lambda i: i.period.month,
+                "reference": lambda i: i.reference,
+            },
+        )
+
+    def add(self, invoice: Invoice) -> None:
+        """Store a new invoice (``AlreadyExists`` if its id or reference is taken)."""
+        self._table.insert(invoice)
+
+    def update(self, invoice: Invoice) -> None:
+        """Compare-and-set on ``invoice.version - 1`` (``ConcurrencyConflict``,
+        ``NotFound``); ``AlreadyExists`` if the new reference is another invoice's."""
+        with unique("invoice_references"):
+            self._table.compare_and_set(invoice, invoice.version - 1)
+
+    def get(self, invoice_id: str) -> Invoice | None:
+        """The invoice ``invoice_id`` or ``None``."""
+        return self._table.get(invoice_id) if encodable(invoice_id) else None
+
+    def by_reference(self, reference: str) -> Invoice | None:
+        """The invoice with the payment reference ``reference`` or ``None``."""
+        if not encodable(reference):
+            return None
+        return first(self._table, "reference = ?", [reference])
+
+    def for_payer(self, payer: str, period: BillingPeriod | None = None) -> list[Invoice]:
+        """The invoices of ``payer`` (of ``period`` only, if given), oldest period first,
+        then by id."""
+        if not encodable(payer):
+            return []
+        order = "period_year, period_month, key"
+        if period is None:
+            return select(self._table, "payer = ?", [payer], order)
+        return select(
+            self._table,
+            "payer = ? AND period_year = ? AND period_month = ?",
+            [payer, period.year, period.month],
+            order,
+        )
+
+
+class SqliteBillingUnitOfWork(SqliteUnitOfWork):
+    """A unit of work (one transaction) over the billing repositories of a database."""
+
+    def __init__(self, database: SqliteDatabase) -> None:
+        super().__init__(database)
+        self.agreements: BillingAgreementRepository = SqliteBillingAgreementRepository(database)
+        self.invoices: InvoiceRepository = SqliteInvoiceRepository(database)

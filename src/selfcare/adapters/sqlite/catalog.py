@@ -1,0 +1,223 @@
+"""SQLite repositories of :mod:`selfcare.catalog` and its unit of work.
+
+>>> from selfcare.adapters.sqlite.schema import open_database
+>>> from selfcare.catalog.sample import sample_catalog
+>>> uow = SqliteCatalogUnitOfWork(open_database(":memory:"))
+>>> with uow:
+...     for offering in sample_catalog().offerings:
+...         uow.catalog.add(offering)
+...     uow.commit()
+>>> uow.catalog.catalog() == sample_catalog()
+True
+"""
+
+from __future__ import annotations
+
+from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteUnitOfWork
+from selfcare.adapters.sqlite._queries import DocumentTable, encodable, first, select, unique
+from selfcare.catalog.model import Asset, Catalog, Offering, ProductInstance, ProductOrder
+from selfcare.catalog.ports import CatalogRepository, InventoryRepository, OrderRepository
+from selfcare.core.decision import Violation
+from selfcare.core.errors import NotFound
+from selfcare.core.ids import RelationshipId
+
+__all__ = [
+    "MIGRATIONS",
+    "SqliteCatalogRepository",
+    "SqliteCatalogUnitOfWork",
+    "SqliteInventoryRepository",
+    "SqliteOrderRepository",
+]
+
+#: The catalog schema, in order.
+MIGRATIONS = (
+    Migration(
+        "catalog_0001_offerings_products_orders",
+        """
+        CREATE TABLE catalog_offerings (
+            seq INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            version INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            offering_group TEXT NOT NULL
+        );
+        CREATE INDEX catalog_offerings_group ON catalog_offerings (offering_group, seq);
+        CREATE TABLE catalog_products (
+            seq INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            version INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            relationship_id TEXT NOT NULL,
+            asset TEXT,
+            sim TEXT,
+            order_id TEXT
+        );
+        CREATE INDEX catalog_products_relationship ON catalog_products (relationship_id, seq);
+        CREATE INDEX catalog_products_asset ON catalog_products (asset, seq);
+        CREATE INDEX catalog_products_sim ON catalog_products (sim, seq);
+        CREATE INDEX catalog_products_order ON catalog_products (order_id, seq);
+        CREATE TABLE catalog_orders (
+            seq INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            version INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            relationship_id TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL,
+            UNIQUE (relationship_id, idempotency_key)
+        );
+        CREATE INDEX catalog_orders_relationship ON catalog_orders (relationship_id, seq)
+        """,
+    ),
+)
+
+
+def _asset_key(asset: Asset | None) -> str | None:
+    return None if asset is None else f"{asset.kind.value}:{asset.value}"
+
+
+class SqliteCatalogRepository:
+    """Offerings in the ``catalog_offerings`` table, in the order they were added."""
+
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._table = DocumentTable(
+            database,
+            "catalog_offerings",
+            Offering,
+            key=lambda o: o.id,
+            columns={"offering_group": lambda o: o.group},
+        )
+
+    def add(self, offering: Offering) -> None:
+        """Store a new offering; ``AlreadyExists`` if its id is taken."""
+        self._table.insert(offering)
+
+    def replace(self, offering: Offering) -> None:
+        """Replace the offering with the same id (keeping its place in the catalog);
+        ``NotFound`` if there is none."""
+        # Offerings carry no version: the stored one is always at version 0.
+        self._table.compare_and_set(offering, 0)
+
+    def get(self, offering_id: str) -> Offering | None:
+        """The offering ``offering_id`` or ``None``."""
+        return self._table.get(offering_id) if encodable(offering_id) else None
+
+    def in_group(self, group: str) -> tuple[Offering, ...]:
+        """The offerings of ``group``, in the order they were added."""
+        if not encodable(group):
+            return ()
+        return tuple(select(self._table, "offering_group = ?", [group]))
+
+    def catalog(self) -> Catalog:
+        """Every offering, in the order they were added."""
+        return Catalog(tuple(select(self._table, "1 = 1", [])))
+
+
+class SqliteInventoryRepository:
+    """Product instances in the ``catalog_products`` table."""
+
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._table = DocumentTable(
+            database,
+            "catalog_products",
+            ProductInstance,
+            key=lambda p: p.id,
+            columns={
+                "relationship_id": lambda p: p.relationship_id,
+                "asset": lambda p: _asset_key(p.asset),
+                "sim": lambda p: _asset_key(p.sim),
+                "order_id": lambda p: p.order_id,
+            },
+        )
+
+    def add(self, product: ProductInstance) -> None:
+        """Store a new product; ``AlreadyExists`` if its id is taken."""
+        self._table.insert(product)
+
+    def update(self, product: ProductInstance) -> None:
+        """Compare-and-set on ``product.version - 1`` (``ConcurrencyConflict`` /
+        ``NotFound``)."""
+        self._table.compare_and_set(product, product.version - 1)
+
+    def get(self, product_id: str) -> ProductInstance | None:
+        """The product ``product_id`` or ``None``."""
+        return self._table.get(product_id) if encodable(product_id) else None
+
+    def for_relationship(self, relationship_id: RelationshipId) -> tuple[ProductInstance, ...]:
+        """Every product of the relationship (terminated ones too), oldest first."""
+        if not encodable(relationship_id):
+            return ()
+        return tuple(select(self._table, "relationship_id = ?", [relationship_id]))
+
+    def by_asset(self, asset: Asset) -> tuple[ProductInstance, ...]:
+        """Every product attached to ``asset`` (as its asset or its SIM), oldest first."""
+        key = _asset_key(asset)
+        return tuple(select(self._table, "asset = ? OR sim = ?", [key, key]))
+
+    def by_order(self, order_id: str) -> tuple[ProductInstance, ...]:
+        """Every product created by the order ``order_id``, oldest first."""
+        if not encodable(order_id):
+            return ()
+        return tuple(select(self._table, "order_id = ?", [order_id]))
+
+
+class SqliteOrderRepository:
+    """Product orders in the ``catalog_orders`` table, unique by id and by
+    (relationship, idempotency key)."""
+
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._table = DocumentTable(
+            database,
+            "catalog_orders",
+            ProductOrder,
+            key=lambda o: o.id,
+            columns={
+                "relationship_id": lambda o: o.relationship_id,
+                "idempotency_key": lambda o: o.idempotency_key,
+            },
+        )
+
+    def add(self, order: ProductOrder) -> None:
+        """Store a new order; ``AlreadyExists`` if its id, or its idempotency key within
+        its relationship, is taken."""
+        with unique("product_order"):
+            self._table.insert(order)
+
+    def update(self, order: ProductOrder) -> None:
+        """Compare-and-set on ``order.version - 1`` (``ConcurrencyConflict`` /
+        ``NotFound``). The idempotency key and relationship of an order never change:
+        an order that changes them is not the stored one (``NotFound``)."""
+        stored = self.get(order.id)
+        if stored is not None and (
+            stored.idempotency_key != order.idempotency_key
+            or stored.relationship_id != order.relationship_id
+        ):
+            raise NotFound(Violation("store.not_found", {"entity": "product_order"}))
+        self._table.compare_and_set(order, order.version - 1)
+
+    def get(self, order_id: str) -> ProductOrder | None:
+        """The order ``order_id`` or ``None``."""
+        return self._table.get(order_id) if encodable(order_id) else None
+
+    def by_idempotency_key(self, relationship_id: RelationshipId, key: str) -> ProductOrder | None:
+        """The order placed for the relationship with ``key``, or ``None``."""
+        if not encodable(relationship_id, key):
+            return None
+        return first(
+            self._table, "relationship_id = ? AND idempotency_key = ?", [relationship_id, key]
+        )
+
+    def for_relationship(self, relationship_id: RelationshipId) -> tuple[ProductOrder, ...]:
+        """Every order of the relationship, oldest first."""
+        if not encodable(relationship_id):
+            return ()
+        return tuple(select(self._table, "relationship_id = ?", [relationship_id]))
+
+
+class SqliteCatalogUnitOfWork(SqliteUnitOfWork):
+    """A unit of work (one transaction) over the catalog repositories of a database."""
+
+    def __init__(self, database: SqliteDatabase) -> None:
+        super().__init__(database)
+        self.catalog: CatalogRepository = SqliteCatalogRepository(database)
+        self.inventory: InventoryRepository = SqliteInventoryRepository(database)
+        self.orders: OrderRepository = SqliteOrderRepository(database)

@@ -1,0 +1,184 @@
+"""SQLite repositories of the identity use cases (accounts, registrations).
+
+National identity codes never reach the file in clear (see
+:mod:`selfcare.identity.lookup`): every document holds the code sealed under the
+operator's :class:`~selfcare.identity.lookup.NationalIdKey`, and the only index on it is
+the keyed hash :meth:`~selfcare.identity.lookup.NationalIdKey.lookup_hash`. The key is
+therefore a required argument; keep it outside the database.
+
+>>> import os
+>>> from selfcare.adapters.sqlite.schema import open_database
+>>> from selfcare.identity.lookup import NationalIdKey
+>>> from selfcare.testing.contracts.identity import example_account
+>>> db = open_database(":memory:")
+>>> uow = SqliteIdentityUnitOfWork(db, NationalIdKey(os.urandom(32)))
+>>> account = example_account(1)
+>>> with uow:
+...     uow.accounts.add(account)
+...     uow.commit()
+>>> uow.accounts.find_by_national_id(account.national_id) == account
+True
+>>> stored = db.execute("SELECT data FROM identity_accounts").fetchone()[0]
+>>> account.national_id.compact in stored
+False
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteUnitOfWork
+from selfcare.adapters.sqlite._queries import DocumentTable, encodable, first, unique
+from selfcare.identity.account import Account
+from selfcare.identity.contact import EmailAddress
+from selfcare.identity.lookup import NationalIdKey
+from selfcare.identity.national_id import NationalId
+from selfcare.identity.ports import AccountRepository, RegistrationRepository
+from selfcare.identity.registration import Registration
+from selfcare.serialization import converter
+
+__all__ = [
+    "MIGRATIONS",
+    "SqliteAccountRepository",
+    "SqliteIdentityUnitOfWork",
+    "SqliteRegistrationRepository",
+]
+
+#: The identity schema, in order.
+MIGRATIONS = (
+    Migration(
+        "identity_0001_accounts_and_registrations",
+        """
+        CREATE TABLE identity_accounts (
+            seq INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            version INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            email TEXT NOT NULL UNIQUE,
+            national_id_hash TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE identity_registrations (
+            seq INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            version INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            national_id_hash TEXT
+        );
+        CREATE INDEX identity_registrations_person
+            ON identity_registrations (national_id_hash, seq)
+        """,
+    ),
+)
+
+
+class _Sealer:
+    """Replaces the national identity codes of a document by their sealed form."""
+
+    def __init__(self, key: NationalIdKey, fields: tuple[str, ...]) -> None:
+        self._key = key
+        self._fields = fields
+
+    def seal(self, document: dict[str, Any]) -> None:
+        for field in self._fields:
+            if document.get(field) is not None:
+                national_id = converter.structure(document[field], NationalId)
+                document[field] = self._key.seal(national_id)
+
+    def unseal(self, document: dict[str, Any]) -> None:
+        for field in self._fields:
+            if document.get(field) is not None:
+                document[field] = converter.unstructure(self._key.unseal(document[field]))
+
+
+class SqliteAccountRepository:
+    """Accounts in the ``identity_accounts`` table, unique by id, by case-folded e-mail
+    address and by person (the keyed hash of the national identity code)."""
+
+    def __init__(self, database: SqliteDatabase, key: NationalIdKey) -> None:
+        self._key = key
+        sealer = _Sealer(key, ("national_id",))
+        self._table = DocumentTable(
+            database,
+            "identity_accounts",
+            Account,
+            key=lambda a: a.id,
+            columns={
+                "email": lambda a: a.email.canonical,
+                "national_id_hash": lambda a: key.lookup_hash(a.national_id),
+            },
+            on_write=sealer.seal,
+            on_read=sealer.unseal,
+        )
+
+    def add(self, account: Account) -> None:
+        """Store a new account (``AlreadyExists`` for a taken id, e-mail or national id)."""
+        with unique("accounts"):
+            self._table.insert(account)
+
+    def update(self, account: Account) -> None:
+        """Compare-and-set on ``account.version - 1`` (``ConcurrencyConflict``,
+        ``NotFound``); ``AlreadyExists`` when the new e-mail address is another
+        account's."""
+        with unique("accounts"):
+            self._table.compare_and_set(account, account.version - 1)
+
+    def get(self, account_id: str) -> Account | None:
+        """The account with ``account_id``, or ``None``."""
+        return self._table.get(account_id) if encodable(account_id) else None
+
+    def find_by_email(self, email: EmailAddress) -> Account | None:
+        """The account whose username is ``email`` (case-insensitively), or ``None``."""
+        canonical = email.canonical
+        return first(self._table, "email = ?", [canonical]) if encodable(canonical) else None
+
+    def find_by_national_id(self, national_id: NationalId) -> Account | None:
+        """The account of ``national_id`` (looked up by its keyed hash), or ``None``."""
+        return first(self._table, "national_id_hash = ?", [self._key.lookup_hash(national_id)])
+
+
+class SqliteRegistrationRepository:
+    """Registrations in the ``identity_registrations`` table (national identity codes
+    sealed, indexed by keyed hash)."""
+
+    def __init__(self, database: SqliteDatabase, key: NationalIdKey) -> None:
+        sealer = _Sealer(key, ("claimed_national_id", "national_id"))
+        self._table = DocumentTable(
+            database,
+            "identity_registrations",
+            Registration,
+            key=lambda r: r.id,
+            columns={
+                "national_id_hash": lambda r: (
+                    None if r.national_id is None else key.lookup_hash(r.national_id)
+                )
+            },
+            on_write=sealer.seal,
+            on_read=sealer.unseal,
+        )
+
+    def add(self, registration: Registration) -> None:
+        """Store a new registration (``AlreadyExists`` for a taken id)."""
+        self._table.insert(registration)
+
+    def update(self, registration: Registration) -> None:
+        """Compare-and-set on ``registration.version - 1`` (``ConcurrencyConflict``,
+        ``NotFound``)."""
+        self._table.compare_and_set(registration, registration.version - 1)
+
+    def get(self, registration_id: str) -> Registration | None:
+        """The registration with ``registration_id``, or ``None``."""
+        return self._table.get(registration_id) if encodable(registration_id) else None
+
+
+class SqliteIdentityUnitOfWork(SqliteUnitOfWork):
+    """A unit of work (one transaction) over the identity repositories of a database.
+
+    Args:
+        database: the opened database (:func:`~selfcare.adapters.sqlite.open_database`).
+        key: the operator key that seals and hashes national identity codes.
+    """
+
+    def __init__(self, database: SqliteDatabase, key: NationalIdKey) -> None:
+        super().__init__(database)
+        self.accounts: AccountRepository = SqliteAccountRepository(database, key)
+        self.registrations: RegistrationRepository = SqliteRegistrationRepository(database, key)
