@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from selfcare import SelfcareError
 from selfcare.core.ids import SystemSecrets
@@ -218,3 +220,41 @@ def test_the_challenge_round_trips_and_needs_a_send() -> None:
     data["sends"] = []
     with pytest.raises(SelfcareError):
         structure(data, OneTimeCodeChallenge)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["right", "wrong", "resend"]),
+            st.integers(min_value=0, max_value=400),
+        ),
+        max_size=25,
+    )
+)
+def test_any_sequence_of_steps_keeps_the_lifecycle_laws(steps: list[tuple[str, int]]) -> None:
+    secrets = Secrets()
+    challenge, code = issue_code(PHONE, challenge_id="c", now=NOW, secrets=secrets)
+    moment = NOW
+    for action, seconds in steps:
+        moment += timedelta(seconds=seconds)
+        before = challenge
+        if action == "resend":
+            if can_resend(challenge, now=moment):
+                challenge, code = resend_code(challenge, now=moment, secrets=secrets)
+                assert challenge.attempts == 0
+            else:
+                with pytest.raises(SelfcareError):
+                    resend_code(challenge, now=moment, secrets=secrets)
+        else:
+            entered = code if action == "right" else "x"
+            challenge, decision = verify_code(challenge, entered, now=moment)
+            if decision:
+                assert action == "right"
+                assert challenge.state is ChallengeState.VERIFIED
+        if before.state is not ChallengeState.PENDING:
+            assert challenge is before  # final states never change
+        elif challenge is not before:
+            assert challenge.version == before.version + 1
+        assert challenge.attempts <= 5
+        assert len([s for s in challenge.sends if moment - s < timedelta(hours=1)]) <= 5
+        assert code not in repr(challenge)
