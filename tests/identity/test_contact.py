@@ -179,3 +179,7 @@ def test_huge_inputs_are_refused_quickly() -> None:
         EmailAddress.parse("a@" + "b" * 1_000_000 + ".fi")
     with pytest.raises(SelfcareError):
         PhoneNumber.parse("4" * 1_000_000)
+
+
+def test_decomposed_letters_are_composed() -> None:
+    assert EmailAddress.parse("jose\u0301@example.fi").value == "jos\u00e9@example.fi"

@@ -8,9 +8,9 @@ E-mail addresses
     length limits of RFC 5321 section 4.5.3.1: 64 octets for the local part, 255 for
     the domain and 254 for the whole address (the 256-octet path minus its angle
     brackets). Internationalised local parts (RFC 6531) are accepted; their length is
-    counted in UTF-8 octets. Two addresses are equal when their case-folded forms are
-    (:attr:`EmailAddress.canonical`): portals treat ``Anna.Li@example.fi`` and
-    ``anna.li@example.fi`` as the same username.
+    counted in UTF-8 octets after NFC normalisation (RFC 6532). Two addresses are
+    equal when their case-folded forms are (:attr:`EmailAddress.canonical`): portals
+    treat ``Anna.Li@example.fi`` and ``anna.li@example.fi`` as the same username.
 
 Phone numbers
     :meth:`PhoneNumber.parse` turns a national or international number into E.164
@@ -34,6 +34,7 @@ True
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Final, cast, final
 
 import attrs
@@ -109,6 +110,8 @@ def _normalise_email(text: str) -> str:
         raise SelfcareError(Violation("email.empty"))
     if len(stripped) > _MAX_INPUT:
         raise SelfcareError(_too_long("address", MAX_ADDRESS_LENGTH))
+    if not stripped.isascii():  # RFC 6532: internationalised addresses in NFC
+        stripped = unicodedata.normalize("NFC", stripped)
     local, at, domain = stripped.rpartition("@")
     if not at or not _local_part_ok(local):
         raise SelfcareError(Violation("email.invalid_format"))
