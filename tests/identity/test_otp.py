@@ -258,3 +258,9 @@ def test_any_sequence_of_steps_keeps_the_lifecycle_laws(steps: list[tuple[str, i
         assert challenge.attempts <= 5
         assert len([s for s in challenge.sends if moment - s < timedelta(hours=1)]) <= 5
         assert code not in repr(challenge)
+
+
+def test_codes_go_only_to_mobile_numbers() -> None:
+    with pytest.raises(SelfcareError) as caught:
+        issue_code(PhoneNumber.parse("09 123 4567"), challenge_id="c", now=NOW, secrets=Secrets())
+    assert caught.value.codes == ("phone.not_mobile",)

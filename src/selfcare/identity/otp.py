@@ -26,7 +26,7 @@ someone who has the database row: the protection against guessing is the attempt
 limit and the short validity.
 
 >>> from datetime import UTC, datetime, timedelta
->>> from selfcare.identity.contact import PhoneNumber
+>>> from selfcare.identity.contact import PhoneNumber, require_mobile
 >>> class Dice:  # a predictable SecretSource for the example
 ...     def digits(self, count): return "123456"[:count]
 ...     def token(self, nbytes): return "salt"
@@ -60,7 +60,7 @@ from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import SecretSource
 from selfcare.core.ports import bump
-from selfcare.identity.contact import PhoneNumber
+from selfcare.identity.contact import PhoneNumber, require_mobile
 
 __all__ = [
     "ChallengeState",
@@ -211,8 +211,7 @@ def issue_code(
     """Start a challenge for ``phone``; returns it and the plain code to send.
 
     Args:
-        phone: where to send the code; check it with
-            :func:`~selfcare.identity.contact.require_mobile` first.
+        phone: where to send the code; only a mobile number can receive one.
         challenge_id: the id of the new challenge.
         now: the current time (aware).
         secrets: where the digits and the salt come from.
@@ -221,10 +220,12 @@ def issue_code(
             towards the limits (a previous challenge of another number is ignored).
 
     Raises:
-        SelfcareError: ``otp.resend_too_soon`` (``wait_seconds``),
-            ``otp.send_limit_reached`` (``max_sends``), ``time.naive_datetime``.
+        SelfcareError: ``phone.not_mobile``, ``otp.resend_too_soon``
+            (``wait_seconds``), ``otp.send_limit_reached`` (``max_sends``),
+            ``time.naive_datetime``.
     """
     moment = require_aware(now, "now")
+    require_mobile(phone).raise_for_denial()
     earlier: tuple[datetime, ...] = ()
     if previous is not None and previous.phone == phone:
         earlier = _recent(previous.sends, moment)
