@@ -83,6 +83,12 @@ def _check_password(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_NO
 
 
+def _demo(args: argparse.Namespace, out: TextIO) -> int:
+    from selfcare.demo import run_demo  # noqa: PLC0415 - only this command needs it
+
+    return run_demo(out, lang=args.lang, db=args.db)
+
+
 def _iso_date(text: str) -> object:
     from datetime import date  # noqa: PLC0415
 
@@ -147,6 +153,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--min-strength", type=int, choices=range(5), default=3, help="zxcvbn score 0-4"
     )
     password.set_defaults(handler=_check_password)
+
+    demo = commands.add_parser(
+        "demo", help="run the five journeys of the portal guides end to end on SQLite"
+    )
+    demo.add_argument("--lang", choices=LANGUAGES, default="en")
+    demo.add_argument(
+        "--db", default=None, metavar="PATH", help="keep the SQLite database in this file"
+    )
+    demo.set_defaults(handler=_demo)
     return parser
 
 

@@ -1,0 +1,178 @@
+"""`python -m selfcare demo`: the five journeys run end to end on SQLite, in every language."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from selfcare.adapters.sqlite.authz import SqliteAuthzUnitOfWork
+from selfcare.adapters.sqlite.billing import SqliteBillingUnitOfWork
+from selfcare.adapters.sqlite.schema import open_database
+from selfcare.cli import main
+from selfcare.core.decision import Violation
+from selfcare.core.ids import CustomerNumber
+from selfcare.core.money import Money
+from selfcare.demo import NARRATION, SeededSecrets, run_demo
+
+LANGS = ("en", "fi", "sv", "nb")
+
+
+def _run(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(["demo", *args], out=out)
+    return code, out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def outputs() -> dict[str, str]:
+    found = {}
+    for lang in LANGS:
+        code, text = _run("--lang", lang)
+        assert code == 0, text
+        found[lang] = text
+    return found
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_heading_is_printed_in_the_chosen_language(
+    outputs: dict[str, str], lang: str
+) -> None:
+    text = outputs[lang]
+    for key in ("title", "j1", "j2", "j3", "j4", "j5"):
+        assert NARRATION[key][lang] in text
+    assert NARRATION["done_temporary"][lang] in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_weak_password_is_refused_with_all_its_reasons(
+    outputs: dict[str, str], lang: str
+) -> None:
+    text = outputs[lang]
+    for violation in (
+        Violation("password.too_short", {"min_length": 10}),
+        Violation("password.missing_upper"),
+        Violation("password.contains_personal", {"run": 3}),
+    ):
+        assert violation.message(lang) in text
+    assert "password.too_weak" not in text  # codes are rendered, never shown raw
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_refusals_and_the_advisory_are_rendered(outputs: dict[str, str], lang: str) -> None:
+    text = outputs[lang]
+    expected = [
+        Violation("registration.no_customer_found"),
+        Violation("billing.no_valid_agreement"),
+        Violation("bundle.too_few_items", {"min_items": 3}),
+        Violation("invitation.message_required"),
+        Violation("invitation.expired"),
+        Violation("order.self_service_not_activated"),
+        Violation("otp.wrong_code", {"attempts_left": 4}),
+    ]
+    for violation in expected:
+        assert violation.message(lang) in text, violation.code
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_deduction_is_shown_before_the_order_and_the_invoice_adds_up(
+    outputs: dict[str, str], lang: str
+) -> None:
+    text = outputs[lang]
+    deduction = Money("129", "NOK").format(lang).replace("\xa0", " ")
+    split_at = text.index(NARRATION["split"][lang].split("{")[0].rstrip())
+    ordered_at = text.index(NARRATION["ordered"][lang].split("{order}")[0] + "o5-1")
+    assert split_at < ordered_at
+    assert deduction in text[split_at:ordered_at]
+    total = Money("728.30", "NOK").format(lang).replace("\xa0", " ")
+    vat = Money("145.66", "NOK").format(lang).replace("\xa0", " ")
+    assert NARRATION["total"][lang].format(gross=total, vat=vat) in text
+
+
+def test_the_story_is_the_seeds_in_english(outputs: dict[str, str]) -> None:
+    text = outputs["en"]
+    assert "Identified with Nordea: 131052-****" in text
+    assert "131052-308T" not in text  # national ids are masked
+    assert "E-mail to anna.private@example.fi [registration.verify_email, en]" in text
+    assert "E-mail to anna.private@example.fi [registration.completed, en]" in text
+    assert "Customer relationships found: 6001234 (electricity), 8100777 (broadband_tv)" in text
+    assert "Cancelling Sport Max is done in writing" in text
+    assert "Nothing is terminated: Sport Max is still active." in text
+    assert "New selection of 5 channels: €5.00/month more from 1 Apr 2026." in text
+    assert "Pekka accepts: roles orderer, user on 6001234." in text
+    assert "Pekka may order services: no" in text
+    assert "SMS to +4741234567 [otp.confirm_phone, en] with a one-time code" in text
+    assert "Business Total C (10 GB) -> Business Total E (50 GB)" in text
+    assert "VAT 25 %: net NOK582.64, VAT NOK145.66" in text
+
+
+def test_two_runs_print_the_same_lines(outputs: dict[str, str]) -> None:
+    assert _run("--lang", "en") == (0, outputs["en"])
+
+
+def test_the_database_is_kept_and_can_be_reopened(tmp_path: Path) -> None:
+    path = tmp_path / "demo.sqlite3"
+    code, text = _run("--db", str(path), "--lang", "sv")
+    assert code == 0
+    assert NARRATION["done"]["sv"].format(path=path) in text
+    database = open_database(path)
+    try:
+        with SqliteBillingUnitOfWork(database) as billing:
+            (invoice,) = billing.invoices.for_payer(CustomerNumber("NO-991234567-17"))
+        assert str(invoice.gross_total) == "728.30 NOK"
+        with SqliteAuthzUnitOfWork(database) as authz:
+            number = CustomerNumber("6001234")
+            relationship = authz.relationships.get_by_customer_number(number)
+            assert relationship is not None
+            assert len(authz.invitations.for_relationship(relationship.id)) == 2
+    finally:
+        database.close()
+
+
+def test_a_database_with_a_demo_run_is_not_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "kept.sqlite3"
+    assert _run("--db", str(path))[0] == 0
+    before = path.read_bytes()
+    code, text = _run("--db", str(path), "--lang", "fi")
+    assert code == 2
+    assert NARRATION["db_in_use"]["fi"].format(path=path) in text
+    assert path.read_bytes() == before
+
+
+def test_an_empty_or_foreign_file_is_used(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()
+    assert run_demo(io.StringIO(), db=empty) == 0
+    foreign = tmp_path / "foreign.sqlite3"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE notes (text TEXT)")
+    conn.close()
+    assert run_demo(io.StringIO(), db=foreign) == 0
+
+
+def test_the_demo_runs_as_a_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "selfcare", "demo", "--lang", "nb"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert NARRATION["j5"]["nb"] in result.stdout
+    assert result.stderr == ""
+
+
+def test_an_unknown_language_is_a_usage_error() -> None:
+    assert main(["demo", "--lang", "de"], out=io.StringIO()) == 2
+
+
+def test_seeded_secrets_repeat_and_differ_by_seed() -> None:
+    one, two, other = SeededSecrets(1), SeededSecrets(1), SeededSecrets(2)
+    assert [one.digits(6), one.token(16)] == [two.digits(6), two.token(16)]
+    assert SeededSecrets(1).token(32) != other.token(32)
+    assert SeededSecrets(3).digits(12).isdigit()
