@@ -99,7 +99,7 @@ def _with_check_digits(nine: str) -> str:
     return nine + first + fodselsnummer.calc_check_digit2(nine + first)
 
 
-def test_norwegian_h_and_synthetic_numbers_need_opt_in() -> None:
+def test_norwegian_h_numbers_need_opt_in_and_synthetic_ones_can_be_refused() -> None:
     h_number = _with_check_digits("015080360")  # 1 October 1980, month + 40
     assert len(h_number) == 11
     with pytest.raises(SelfcareError) as caught:
@@ -108,14 +108,24 @@ def test_norwegian_h_and_synthetic_numbers_need_opt_in() -> None:
     assert parse_national_id(h_number, "NO", today=TODAY, allow_temporary=True).birth_date == (
         date(1980, 10, 1)
     )
+    assert parse_national_id(h_number, "NO", today=TODAY, allow_temporary=True).is_temporary
     synthetic = _with_check_digits("018980360")  # month + 80 (Tenor)
     assert len(synthetic) == 11
     with pytest.raises(SelfcareError) as caught:
-        parse_national_id(synthetic, "NO", today=TODAY)
+        parse_national_id(synthetic, "NO", today=TODAY, allow_synthetic=False)
     assert caught.value.codes == ("national_id.synthetic_not_allowed",)
-    assert parse_national_id(synthetic, "NO", today=TODAY, allow_synthetic=True).birth_date == (
-        date(1980, 9, 1)
-    )
+    parsed = parse_national_id(synthetic, "NO", today=TODAY)
+    assert parsed.birth_date == date(1980, 9, 1)
+    assert parsed.is_synthetic
+    assert not parsed.is_temporary
+
+
+def test_temporary_codes_are_flagged() -> None:
+    assert parse_national_id("131052-9993", "FI", today=TODAY, allow_temporary=True).is_temporary
+    assert not parse_national_id("131052-308T", "FI", today=TODAY).is_temporary
+    assert not parse_national_id("811218-9876", "SE", today=TODAY).is_temporary
+    assert not parse_national_id("811218-9876", "SE", today=TODAY).is_synthetic
+    assert parse_national_id("610170-1234", "DK", today=TODAY, allow_temporary=True).is_temporary
 
 
 def test_norwegian_first_check_digit_of_2032_is_accepted() -> None:

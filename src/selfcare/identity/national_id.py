@@ -28,9 +28,11 @@ Formats and sources
     modulus-11 check digits, the first also under the rule for numbers issued from
     1 January 2032 (weighted remainder 0, 1, 2 or 3), which systems must accept now.
     H-numbers (month + 40, health-service help numbers) are temporary; Skatteetaten's
-    synthetic test numbers (month + 80, Tenor) are refused unless
-    ``allow_synthetic=True``; FH-numbers (first digit 8 or 9) carry no birth date and
-    are refused. Canonical form: the eleven digits.
+    synthetic test numbers (month + 80, Tenor test data) follow every rule of a real
+    number and are accepted - no real identification ever asserts one - unless
+    ``allow_synthetic=False`` (:attr:`NationalId.is_synthetic` tells them apart);
+    FH-numbers (first digit 8 or 9) carry no birth date and are refused. Canonical
+    form: the eleven digits.
 
     ``DK`` CPR-nummer (CPR-kontoret): ``DDMMYY-SSSS``; the century follows from the
     seventh digit; there is no check digit since October 2007 (modulus 11 is not
@@ -383,6 +385,24 @@ class NationalId:
             years -= 1
         return years
 
+    @property
+    def is_temporary(self) -> bool:
+        """Whether this is a temporary code: a Finnish individual number 900-999, a
+        Norwegian H-number or a Danish replacement number."""
+        compact = self.compact
+        if self.country is Country.FI:
+            return compact[7] == "9"
+        if self.country is Country.NO:
+            return _no_birth_date(compact)[1] == "h"
+        if self.country is Country.DK:
+            return int(compact[0:2]) > 60
+        return False
+
+    @property
+    def is_synthetic(self) -> bool:
+        """Whether this is one of Skatteetaten's synthetic test numbers (Norway)."""
+        return self.country is Country.NO and _no_birth_date(self.compact)[1] == "synthetic"
+
     def __repr__(self) -> str:
         return f"NationalId({self.country.value}, {self.masked!r})"
 
@@ -396,7 +416,7 @@ def parse_national_id(
     *,
     today: date,
     allow_temporary: bool = False,
-    allow_synthetic: bool = False,
+    allow_synthetic: bool = True,
 ) -> NationalId:
     """Parse a national identity code typed by a user.
 
@@ -408,7 +428,8 @@ def parse_national_id(
         allow_temporary: accept temporary codes: Finnish individual numbers 900-999,
             Norwegian H-numbers and Danish replacement numbers.
         allow_synthetic: accept Skatteetaten's synthetic test numbers (Norway, month
-            plus 80); for test environments only.
+            plus 80; the default). Production systems that must refuse test
+            identities pass ``False``.
 
     Raises:
         SelfcareError: ``national_id.unsupported_country``,
