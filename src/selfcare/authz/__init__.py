@@ -52,7 +52,6 @@ from selfcare.authz.model import (
 from selfcare.authz.ports import (
     AccountDirectory,
     AuthzUnitOfWork,
-    CustomerDirectory,
     GrantRepository,
     InvitationRepository,
     RelationshipRepository,
@@ -93,7 +92,6 @@ __all__ = [
     "AuthzEvent",
     "AuthzService",
     "AuthzUnitOfWork",
-    "CustomerDirectory",
     "CustomerRelationship",
     "EmailMatch",
     "Grant",

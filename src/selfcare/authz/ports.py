@@ -8,7 +8,7 @@ compare-and-set on ``entity.version - 1`` raising
 contract suites in :mod:`selfcare.testing.contracts.authz` check an implementation.
 
 "Fetch other contracts" reads the operator's customer system through the identity
-layer's :class:`~selfcare.identity.ports.CustomerDirectory` (re-exported here).
+layer's :class:`~selfcare.identity.ports.CustomerDirectory`.
 """
 
 from __future__ import annotations
@@ -21,12 +21,10 @@ from selfcare.authz.model import CustomerRelationship, Grant, GrantId
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
 from selfcare.core.ports import UnitOfWork
 from selfcare.identity.contact import EmailAddress
-from selfcare.identity.ports import CustomerDirectory
 
 __all__ = [
     "AccountDirectory",
     "AuthzUnitOfWork",
-    "CustomerDirectory",
     "GrantRepository",
     "InvitationRepository",
     "RelationshipRepository",
