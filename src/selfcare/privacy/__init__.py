@@ -1,0 +1,53 @@
+"""selfcare.privacy: personal data export and erasure, retention (GDPR Art. 15, 17, 20).
+
+What the library stores, where and for how long is described for a data protection
+officer in :doc:`/guides/privacy`. Importing this package imports the domain models it
+reads (identity, authz, catalog), nothing heavy.
+"""
+
+from selfcare.privacy.model import (
+    DEFAULT_RETENTION,
+    REDACTED,
+    SCHEMA_VERSION,
+    ErasedAccount,
+    ErasureReport,
+    PersonalDataExport,
+    PurgeCounts,
+    RetentionPolicy,
+)
+from selfcare.privacy.ports import (
+    ErasureLog,
+    FeedbackArchive,
+    OneTimeCodeRepository,
+    PersonalDataIndex,
+    PrivacyUnitOfWork,
+)
+from selfcare.privacy.rules import ERASED_EMAIL, anonymise_invitation
+from selfcare.privacy.service import (
+    collect_personal_data,
+    erase_account,
+    export_personal_data,
+    purge_expired,
+)
+
+__all__ = [
+    "DEFAULT_RETENTION",
+    "ERASED_EMAIL",
+    "REDACTED",
+    "SCHEMA_VERSION",
+    "ErasedAccount",
+    "ErasureLog",
+    "ErasureReport",
+    "FeedbackArchive",
+    "OneTimeCodeRepository",
+    "PersonalDataExport",
+    "PersonalDataIndex",
+    "PrivacyUnitOfWork",
+    "PurgeCounts",
+    "RetentionPolicy",
+    "anonymise_invitation",
+    "collect_personal_data",
+    "erase_account",
+    "export_personal_data",
+    "purge_expired",
+]

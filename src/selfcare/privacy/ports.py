@@ -1,0 +1,181 @@
+"""Ports of selfcare.privacy: what export, erasure and retention read and remove.
+
+:class:`PrivacyUnitOfWork` bundles the repositories of the domains (their own
+protocols: accounts, registrations, grants, invitations, orders) with what only privacy
+needs:
+
+- :class:`PersonalDataIndex` - the finders across domains ("every invitation this
+  account sent") and the deletes (a domain repository never deletes);
+- :class:`OneTimeCodeRepository` - the one-time code challenges of seed 004, kept
+  between sending and verifying a code;
+- :class:`FeedbackArchive` - the feedback handed to customer service (it is also a
+  :class:`~selfcare.identity.ports.FeedbackInbox`: give it to
+  :class:`~selfcare.identity.service.IdentityService` as its inbox);
+- :class:`ErasureLog` - the tombstones of erased accounts.
+
+The memory adapters are in :mod:`selfcare.adapters.memory.privacy`; the contract
+suites for yours in :mod:`selfcare.testing.contracts.privacy`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from selfcare.authz.invitation import Invitation, InvitationId
+from selfcare.authz.model import Grant
+from selfcare.authz.ports import GrantRepository, InvitationRepository
+from selfcare.catalog.model import ProductOrder
+from selfcare.catalog.ports import OrderRepository
+from selfcare.core.ids import AccountId
+from selfcare.core.ports import UnitOfWork
+from selfcare.identity.account import Feedback
+from selfcare.identity.contact import EmailAddress, PhoneNumber
+from selfcare.identity.national_id import NationalId
+from selfcare.identity.otp import OneTimeCodeChallenge
+from selfcare.identity.ports import AccountRepository, RegistrationRepository
+from selfcare.identity.registration import Registration
+from selfcare.privacy.model import ErasedAccount
+
+__all__ = [
+    "ErasureLog",
+    "FeedbackArchive",
+    "OneTimeCodeRepository",
+    "PersonalDataIndex",
+    "PrivacyUnitOfWork",
+]
+
+
+class PersonalDataIndex(Protocol):
+    """Finders across the domains' stores, and the deletes of erasure and retention.
+
+    Every finder returns oldest first; every delete returns whether the record was
+    there (deleting twice is not an error).
+    """
+
+    def registrations_of_account(self, account_id: str) -> Sequence[Registration]:
+        """The registrations that created ``account_id``."""
+        ...
+
+    def registrations_of_person(self, national_id: NationalId) -> Sequence[Registration]:
+        """The registrations identified as, or claiming to be, ``national_id``."""
+        ...
+
+    def registrations_changed_before(self, cutoff: datetime) -> Sequence[Registration]:
+        """The registrations whose last step (``updated_at``) was before ``cutoff``."""
+        ...
+
+    def delete_registration(self, registration_id: str) -> bool:
+        """Remove a registration."""
+        ...
+
+    def delete_account(self, account_id: str) -> bool:
+        """Remove an account (its e-mail address and national id become free)."""
+        ...
+
+    def grants_given_by(self, account: AccountId) -> Sequence[Grant]:
+        """The grants ``account`` gave (``granted_by``) or revoked (``revoked_by``)."""
+        ...
+
+    def invitations_sent_by(self, account: AccountId) -> Sequence[Invitation]:
+        """The invitations ``account`` sent (``invited_by``)."""
+        ...
+
+    def invitations_accepted_by(self, account: AccountId) -> Sequence[Invitation]:
+        """The invitations ``account`` accepted (``accepted_by``)."""
+        ...
+
+    def invitations_created_before(self, cutoff: datetime) -> Sequence[Invitation]:
+        """The invitations created before ``cutoff``."""
+        ...
+
+    def delete_invitation(self, invitation_id: InvitationId) -> bool:
+        """Remove an invitation."""
+        ...
+
+    def orders_placed_by(self, account: AccountId) -> Sequence[ProductOrder]:
+        """The orders ``account`` placed (``placed_by``)."""
+        ...
+
+
+class OneTimeCodeRepository(Protocol):
+    """One-time code challenges, unique by id, with the usual compare-and-set update."""
+
+    def add(self, challenge: OneTimeCodeChallenge) -> None:
+        """Store a new challenge; ``AlreadyExists`` when its id is taken."""
+        ...
+
+    def update(self, challenge: OneTimeCodeChallenge) -> None:
+        """Compare-and-set on ``challenge.version - 1``."""
+        ...
+
+    def get(self, challenge_id: str) -> OneTimeCodeChallenge | None:
+        """The challenge or ``None``."""
+        ...
+
+    def for_phone(self, phone: PhoneNumber) -> Sequence[OneTimeCodeChallenge]:
+        """Every challenge sent to ``phone`` (compared in E.164 form), oldest first."""
+        ...
+
+    def issued_before(self, cutoff: datetime) -> Sequence[OneTimeCodeChallenge]:
+        """The challenges started before ``cutoff``, oldest first."""
+        ...
+
+    def delete(self, challenge_id: str) -> bool:
+        """Remove a challenge; whether it was there."""
+        ...
+
+
+class FeedbackArchive(Protocol):
+    """Feedback kept for customer service (and a
+    :class:`~selfcare.identity.ports.FeedbackInbox`)."""
+
+    def submit(self, feedback: Feedback) -> None:
+        """Keep ``feedback``; ``AlreadyExists`` when its id is taken."""
+        ...
+
+    def get(self, feedback_id: str) -> Feedback | None:
+        """The feedback or ``None``."""
+        ...
+
+    def for_account(self, account_id: str) -> Sequence[Feedback]:
+        """The feedback sent while logged in as ``account_id``, oldest first."""
+        ...
+
+    def for_contact(
+        self, email: EmailAddress | None, phone: PhoneNumber | None
+    ) -> Sequence[Feedback]:
+        """The feedback whose reply address is ``email`` (case-insensitively) or whose
+        reply phone is ``phone``, oldest first."""
+        ...
+
+    def delete(self, feedback_id: str) -> bool:
+        """Remove feedback; whether it was there."""
+        ...
+
+
+class ErasureLog(Protocol):
+    """Tombstones of erased accounts, unique by account id."""
+
+    def add(self, tombstone: ErasedAccount) -> None:
+        """Store a tombstone; ``AlreadyExists`` when the account has one."""
+        ...
+
+    def get(self, account_id: str) -> ErasedAccount | None:
+        """The tombstone of ``account_id`` or ``None``."""
+        ...
+
+
+class PrivacyUnitOfWork(UnitOfWork, Protocol):
+    """A transaction over every store that holds personal data."""
+
+    accounts: AccountRepository
+    registrations: RegistrationRepository
+    grants: GrantRepository
+    invitations: InvitationRepository
+    orders: OrderRepository
+    one_time_codes: OneTimeCodeRepository
+    feedback: FeedbackArchive
+    erasures: ErasureLog
+    index: PersonalDataIndex

@@ -1,0 +1,174 @@
+"""Erasure (GDPR Art. 17): nothing of the person remains, nobody else's data changes."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from privacy_world import (
+    T0,
+    Link,
+    Person,
+    dump,
+    example_person,
+    invitation,
+    populate,
+    rows,
+    worlds,
+)
+
+from selfcare import Decision
+from selfcare.adapters.memory import MemoryDatabase
+from selfcare.adapters.memory.privacy import MemoryPrivacyUnitOfWork
+from selfcare.authz.invitation import Invitation, InvitationStatus
+from selfcare.authz.model import Grant
+from selfcare.core.errors import SelfcareError
+from selfcare.privacy import ERASED_EMAIL, ErasureReport, erase_account
+from selfcare.privacy.service import export_personal_data
+
+NOW = T0 + timedelta(hours=1)
+
+
+def erase(db: MemoryDatabase, person: Person) -> ErasureReport:
+    result = erase_account(MemoryPrivacyUnitOfWork(db), person.account_id, now=NOW)
+    assert isinstance(result, ErasureReport), result
+    return result
+
+
+def _mentions(text: str, person: Person) -> bool:
+    lowered = text.lower()
+    return f'"{person.account_id}"' in text or any(v in lowered for v in person.personal_values())
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(worlds(), st.data())
+def test_no_personal_value_of_the_erased_person_remains_and_nobody_elses_data_changed(
+    world: tuple[list[Person], list[Link], set[int]], data: st.DataObject
+) -> None:
+    persons, links, pending = world
+    db = populate(persons, links, pending)
+    erased = data.draw(st.sampled_from(persons))
+    before = dump(db)
+    # The world really holds the person's values before (the search can find them).
+    assert any(_mentions(text, erased) for text in before.values())
+
+    erase(db, erased)
+
+    after = dump(db)
+    for key, text in after.items():
+        lowered = text.lower()
+        for value in erased.personal_values():
+            assert value not in lowered, (key, value)
+    for key, text in before.items():
+        if not _mentions(text, erased):
+            assert after.get(key) == text, key
+    new = set(after) - set(before)
+    assert new == {("privacy_erasures", erased.account_id)}
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@given(worlds(), st.data())
+def test_grants_the_person_gave_stay_valid_and_their_invitations_stay_countable(
+    world: tuple[list[Person], list[Link], set[int]], data: st.DataObject
+) -> None:
+    persons, links, pending = world
+    db = populate(persons, links, pending)
+    erased = data.draw(st.sampled_from(persons))
+    given_before = [g for g in rows(db, "authz_grants") if g.granted_by == erased.account_id]
+    sent_before = [i for i in rows(db, "authz_invitations") if i.invited_by == erased.account_id]
+
+    report = erase(db, erased)
+
+    grants: dict[str, Grant] = {g.id: g for g in rows(db, "authz_grants")}
+    for given_grant in given_before:
+        assert grants[given_grant.id] == given_grant
+        assert grants[given_grant.id].is_active(NOW)
+    invitations: dict[str, Invitation] = {i.id: i for i in rows(db, "authz_invitations")}
+    for sent in sent_before:
+        kept = invitations[sent.id]
+        assert (kept.relationship_id, kept.roles, kept.invited_by) == (
+            sent.relationship_id,
+            sent.roles,
+            sent.invited_by,
+        )
+        assert kept.email.value == ERASED_EMAIL
+        assert (kept.first_name, kept.last_name, kept.message) == ("", "", "")
+        assert kept.status is not InvitationStatus.PENDING
+    own = [g for g in grants.values() if g.user == erased.account_id]
+    assert own
+    assert not any(g.is_active(NOW) for g in own)
+    assert report.invitations_anonymised >= len(sent_before)
+
+
+def test_erased_account_is_gone_its_address_and_code_are_free_and_a_second_erase_says_so() -> None:
+    db, person = _single()
+    report = erase(db, person)
+    assert report.tombstone.account_id == person.account_id
+    assert report.registrations_deleted == 2
+    assert report.grants_revoked == 1
+    assert report.one_time_codes_deleted == 1
+    assert report.feedback_deleted == 2
+    uow = MemoryPrivacyUnitOfWork(db)
+    with uow:
+        assert uow.accounts.get(person.account_id) is None
+        assert uow.accounts.find_by_email(person.email) is None
+        assert uow.accounts.find_by_national_id(person.national_id) is None
+    again = erase_account(uow, person.account_id, now=NOW)
+    assert isinstance(again, Decision)
+    assert again.codes == ("privacy.account_erased",)
+    exported = export_personal_data(uow, person.account_id, now=NOW)
+    assert isinstance(exported, Decision)
+    assert exported.codes == ("privacy.account_erased",)
+
+
+def test_unknown_account_cannot_be_erased() -> None:
+    db, _ = _single()
+    result = erase_account(MemoryPrivacyUnitOfWork(db), "acc-nobody", now=NOW)
+    assert isinstance(result, Decision)
+    assert result.codes == ("privacy.account_not_found",)
+
+
+def test_erasure_rejects_a_naive_now() -> None:
+    db, person = _single()
+    with pytest.raises(SelfcareError) as caught:
+        erase_account(MemoryPrivacyUnitOfWork(db), person.account_id, now=datetime(2026, 1, 1))  # noqa: DTZ001
+    assert caught.value.codes == ("time.naive_datetime",)
+
+
+def test_a_pending_invitation_the_person_received_is_revoked_with_its_tombstone() -> None:
+    db, person = _single()
+    other = Person(number=2, marker="Qotherxyz", national_id=person.national_id, phone=person.phone)
+    uow = MemoryPrivacyUnitOfWork(db)
+    with uow:
+        uow.invitations.add(invitation(77, inviter=other, email=person.email, name=person.marker))
+        uow.commit()
+    report = erase(db, person)
+    assert report.invitations_revoked == 2  # the one they sent to an outsider, and this one
+    with uow:
+        kept = uow.invitations.get("inv-77")  # type: ignore[arg-type]
+    assert kept is not None
+    assert kept.status is InvitationStatus.REVOKED
+    assert kept.closed_at == NOW
+    assert kept.closed_by is None
+    assert kept.invited_by == "acc-2"
+
+
+def test_erasure_logs_the_account_id_and_counts_but_no_personal_value(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    db, person = _single()
+    with caplog.at_level(logging.DEBUG):
+        erase(db, person)
+    assert caplog.records
+    for record in caplog.records:
+        text = record.getMessage().lower()
+        assert person.account_id in text
+        assert not any(value in text for value in person.personal_values())
+
+
+def _single() -> tuple[MemoryDatabase, Person]:
+    person = example_person()
+    return populate([person], [], set()), person
