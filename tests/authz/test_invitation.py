@@ -24,6 +24,7 @@ from selfcare.authz import (
     InvitationStatus,
     IssuedInvitation,
     accept_invitation,
+    accept_listed_invitation,
     check_cover_message,
     check_invitee_name,
     decline_invitation,
@@ -422,3 +423,31 @@ def test_the_address_may_be_given_parsed_and_junk_is_refused() -> None:
     with pytest.raises(SelfcareError) as caught:
         issue(email=None)
     assert caught.value.codes == ("email.empty",)
+
+
+def test_a_logged_in_invitee_accepts_from_the_list_only_with_the_invited_address() -> None:
+    inv = issue().invitation
+    later = NOW + timedelta(days=1)
+    result = accept_listed_invitation(
+        inv,
+        PEKKA,
+        EmailAddress.parse("PEKKA.virtanen@example.fi"),
+        GRANTS,
+        ids=SequentialIds("g"),
+        now=later,
+    )
+    assert {g.role for g in result.grants} == {USER, ORDERER}
+    # Without the token, another verified address never proves the mailbox.
+    with pytest.raises(SelfcareError) as caught:
+        accept_listed_invitation(
+            inv,
+            PEKKA,
+            EmailAddress.parse("pekka@work.example"),
+            GRANTS,
+            ids=SequentialIds("g"),
+            now=later,
+        )
+    assert caught.value.codes == ("invitation.email_mismatch",)
+    with pytest.raises(SelfcareError) as caught:
+        accept_listed_invitation(inv, PEKKA, None, GRANTS, ids=SequentialIds("g"), now=later)
+    assert caught.value.codes == ("invitation.email_not_verified",)

@@ -358,3 +358,27 @@ def test_relationships_can_be_added_directly() -> None:
         uow.commit()
     with uow:
         assert uow.relationships.get(RelationshipId("r")) is not None
+
+
+def test_a_registered_invitee_approves_under_process_without_the_link() -> None:
+    service, _, _, rel = anna_with_contracts()
+    issued = service.invite(
+        rel,
+        "pekka.virtanen@example.fi",
+        first_name="P",
+        last_name="V",
+        message="m",
+        roles=[USER],
+        inviter=ANNA,
+    )
+    (listed,) = service.pending_invitations_for(PEKKA)
+    _, events = service.accept_listed(listed.id, PEKKA)
+    assert [e.action for e in events] == [
+        AuthzAction.INVITATION_ACCEPTED,
+        AuthzAction.GRANT_CREATED,
+    ]
+    assert service.accept_listed(listed.id, PEKKA) == (service.accept(issued.token, PEKKA)[0], ())
+    assert service.pending_invitations_for(PEKKA) == ()
+    with pytest.raises(SelfcareError) as caught:
+        service.accept_listed(InvitationId("nope"), PEKKA)
+    assert caught.value.codes == ("invitation.not_found",)

@@ -67,6 +67,7 @@ __all__ = [
     "IssuedInvitation",
     "RegisteredAccount",
     "accept_invitation",
+    "accept_listed_invitation",
     "check_cover_message",
     "check_invitee_name",
     "decline_invitation",
@@ -489,6 +490,65 @@ def accept_invitation(
     moment = require_aware(now, "now")
     if not _token_matches(invitation, token):
         raise SelfcareError(Violation("invitation.invalid_token"))
+    return _accept(
+        invitation,
+        account,
+        verified_email,
+        grants,
+        ids=ids,
+        moment=moment,
+        email_match=rules.email_match,
+        model=model,
+    )
+
+
+def accept_listed_invitation(
+    invitation: Invitation,
+    account: AccountId,
+    verified_email: EmailAddress | None,
+    grants: Iterable[Grant],
+    *,
+    ids: IdSource,
+    now: datetime,
+    model: RoleModel = DEFAULT_ROLE_MODEL,
+) -> Acceptance:
+    """Accept from the list of invitations of a logged-in user (seed 003: "Process" ->
+    "Approve"), without the e-mail link.
+
+    Without the token, only the account's *verified* address proves that the invitee
+    owns the invited mailbox, so it must equal the invited address whatever the
+    :class:`EmailMatch` policy says. Otherwise the same as :func:`accept_invitation`.
+
+    Raises:
+        SelfcareError: ``invitation.not_pending``; or every one that applies of
+            ``invitation.expired``, ``invitation.email_not_verified``,
+            ``invitation.email_mismatch`` and ``invitation.inviter_not_allowed``;
+            ``time.naive_datetime``.
+    """
+    moment = require_aware(now, "now")
+    return _accept(
+        invitation,
+        account,
+        verified_email,
+        grants,
+        ids=ids,
+        moment=moment,
+        email_match=EmailMatch.SAME_ADDRESS,
+        model=model,
+    )
+
+
+def _accept(
+    invitation: Invitation,
+    account: AccountId,
+    verified_email: EmailAddress | None,
+    grants: Iterable[Grant],
+    *,
+    ids: IdSource,
+    moment: datetime,
+    email_match: EmailMatch,
+    model: RoleModel,
+) -> Acceptance:
     if invitation.status is InvitationStatus.ACCEPTED and invitation.accepted_by == account:
         return Acceptance(invitation=invitation, grants=(), changed=False)
     status = invitation.status_at(moment)
@@ -499,7 +559,7 @@ def accept_invitation(
         found.append(Violation("invitation.expired"))
     if verified_email is None:
         found.append(Violation("invitation.email_not_verified"))
-    elif rules.email_match is EmailMatch.SAME_ADDRESS and verified_email != invitation.email:
+    elif email_match is EmailMatch.SAME_ADDRESS and verified_email != invitation.email:
         found.append(Violation("invitation.email_mismatch"))
     relevant = tuple(g for g in grants if g.relationship_id == invitation.relationship_id)
     if not check_can_grant(

@@ -23,6 +23,7 @@ from selfcare.authz.invitation import (
     IssuedInvitation,
     RegisteredAccount,
     accept_invitation,
+    accept_listed_invitation,
     decline_invitation,
     hash_token,
     invite,
@@ -280,12 +281,43 @@ class AuthzService:
                 policy=self.policy,
                 model=self.model,
             )
-            if not acceptance.changed:
-                return acceptance, ()
-            uow.invitations.update(acceptance.invitation)
-            for grant in acceptance.grants:
-                uow.grants.add(grant)
-            uow.commit()
+            return self._save_acceptance(uow, acceptance, account, now)
+
+    def accept_listed(
+        self, invitation_id: InvitationId, account: AccountId
+    ) -> tuple[Acceptance, tuple[AuthzEvent, ...]]:
+        """Accept one of :meth:`pending_invitations_for` ("Process" -> "Approve") without
+        the e-mail link; see :func:`~selfcare.authz.invitation.accept_listed_invitation`.
+
+        Raises:
+            SelfcareError: ``invitation.not_found`` and every code of
+                :func:`~selfcare.authz.invitation.accept_listed_invitation`;
+                ``ConcurrencyConflict`` when the invitation changed meanwhile.
+        """
+        now = self.clock.now()
+        verified = self.accounts.verified_email(account)
+        with self.uow as uow:
+            invitation = self._invitation(uow, invitation_id)
+            acceptance = accept_listed_invitation(
+                invitation,
+                account,
+                verified,
+                uow.grants.for_relationship(invitation.relationship_id),
+                ids=self.ids,
+                now=now,
+                model=self.model,
+            )
+            return self._save_acceptance(uow, acceptance, account, now)
+
+    def _save_acceptance(
+        self, uow: AuthzUnitOfWork, acceptance: Acceptance, account: AccountId, now: datetime
+    ) -> tuple[Acceptance, tuple[AuthzEvent, ...]]:
+        if not acceptance.changed:
+            return acceptance, ()
+        uow.invitations.update(acceptance.invitation)
+        for grant in acceptance.grants:
+            uow.grants.add(grant)
+        uow.commit()
         events = [self._event(AuthzAction.INVITATION_ACCEPTED, acceptance.invitation, account, now)]
         events += [
             AuthzEvent(
