@@ -451,3 +451,35 @@ def test_a_logged_in_invitee_accepts_from_the_list_only_with_the_invited_address
     with pytest.raises(SelfcareError) as caught:
         accept_listed_invitation(inv, PEKKA, None, GRANTS, ids=SequentialIds("g"), now=later)
     assert caught.value.codes == ("invitation.email_not_verified",)
+
+
+@given(
+    email=st.text(max_size=300),
+    first=st.text(max_size=120),
+    last=st.text(max_size=120),
+    message=st.text(max_size=1100),
+    roles=st.frozensets(st.text(max_size=12), max_size=3),
+)
+def test_junk_in_any_invitation_field_gives_only_our_error(
+    email: str, first: str, last: str, message: str, roles: frozenset[str]
+) -> None:
+    outcome: SelfcareError | IssuedInvitation
+    try:
+        outcome = issue(email=email, first_name=first, last_name=last, message=message, roles=roles)
+    except SelfcareError as error:
+        outcome = error
+    if isinstance(outcome, SelfcareError):
+        assert all(outcome.messages("fi"))
+    else:
+        assert outcome.invitation.message
+        assert outcome.invitation.roles
+
+
+@given(token=st.text(max_size=600))
+def test_any_token_but_the_right_one_is_refused(token: str) -> None:
+    issued = issue()
+    if token == issued.token:
+        return
+    with pytest.raises(SelfcareError) as caught:
+        accept(issued, token=token)
+    assert caught.value.codes == ("invitation.invalid_token",)
