@@ -12,12 +12,23 @@ import pytest
 
 from selfcare.adapters.sqlite.authz import SqliteAuthzUnitOfWork
 from selfcare.adapters.sqlite.billing import SqliteBillingUnitOfWork
+from selfcare.adapters.sqlite.identity import SqliteIdentityUnitOfWork
 from selfcare.adapters.sqlite.schema import open_database
 from selfcare.cli import main
-from selfcare.core.decision import Violation
-from selfcare.core.ids import CustomerNumber
+from selfcare.core.decision import Decision, Violation
+from selfcare.core.errors import SelfcareError
+from selfcare.core.ids import AccountId, CustomerNumber
 from selfcare.core.money import Money
-from selfcare.demo import NARRATION, SeededSecrets, run_demo
+from selfcare.demo import (
+    DEMO_KEY,
+    NARRATION,
+    SeededSecrets,
+    _expect,
+    _IdentityAccounts,
+    run_demo,
+)
+from selfcare.identity.contact import EmailAddress
+from selfcare.identity.lookup import NationalIdKey
 
 LANGS = ("en", "fi", "sv", "nb")
 
@@ -131,6 +142,31 @@ def test_the_database_is_kept_and_can_be_reopened(tmp_path: Path) -> None:
             assert len(authz.invitations.for_relationship(relationship.id)) == 2
     finally:
         database.close()
+
+
+def test_the_accounts_are_kept_and_serve_as_the_authz_account_directory(tmp_path: Path) -> None:
+    path = tmp_path / "accounts.sqlite3"
+    assert _run("--db", str(path))[0] == 0
+    database = open_database(path)
+    try:
+        accounts = _IdentityAccounts(SqliteIdentityUnitOfWork(database, NationalIdKey(DEMO_KEY)))
+        found = accounts.find_by_email(EmailAddress.parse("Anna.Private@example.fi"))
+        assert found is not None
+        assert (found.first_name, found.last_name) == ("Anna", "Virtanen")
+        assert accounts.verified_email(found.account) == EmailAddress.parse(
+            "anna.private@example.fi"
+        )
+        assert accounts.find_by_email(EmailAddress.parse("nobody@example.fi")) is None
+        assert accounts.verified_email(AccountId("nobody")) is None
+    finally:
+        database.close()
+
+
+def test_a_step_that_fails_unexpectedly_raises_its_violations() -> None:
+    with pytest.raises(SelfcareError) as raised:
+        _expect(Decision.deny(Violation("registration.not_found")))
+    assert raised.value.codes == ("registration.not_found",)
+    assert _expect("value") == "value"
 
 
 def test_a_database_with_a_demo_run_is_not_overwritten(tmp_path: Path) -> None:
