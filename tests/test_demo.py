@@ -109,10 +109,13 @@ def test_the_story_is_the_seeds_in_english(outputs: dict[str, str]) -> None:
     assert "Identified with Nordea: 131052-****" in text
     assert "131052-308T" not in text  # national ids are masked
     assert "E-mail to anna.private@example.fi [registration.verify_email, en]" in text
-    assert "E-mail to anna.private@example.fi [registration.completed, en]" in text
+    assert "E-mail to anna.private@example.fi [registration.completed, en] given_names=Anna" in text
+    assert "[authz.invitation, en] with a one-time link first_name=Pekka" in text
     assert "Customer relationships found: 6001234 (electricity), 8100777 (broadband_tv)" in text
-    assert "Cancelling Sport Max is done in writing" in text
-    assert "Nothing is terminated: Sport Max is still active." in text
+    assert "Sport Max, 12 months: from 10 Mar 2026, ends 10 Mar 2027" in text
+    assert "MIX package: from 10 Mar 2026, until further notice" in text
+    assert "Cancelling Sport Max, 12 months is done in writing" in text
+    assert "Nothing is terminated: Sport Max, 12 months is still active." in text
     assert "New selection of 5 channels: €5.00/month more from 1 Apr 2026." in text
     assert "Pekka accepts: roles orderer, user on 6001234." in text
     assert "Pekka may order services: no" in text

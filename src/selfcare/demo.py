@@ -39,7 +39,7 @@ from selfcare.core.messages import normalize_language
 from selfcare.core.money import Money
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from selfcare.authz.invitation import RegisteredAccount
+    from selfcare.authz.invitation import Invitation, RegisteredAccount
     from selfcare.authz.ports import AuthzUnitOfWork
     from selfcare.billing.ports import BillingUnitOfWork
     from selfcare.catalog.ports import CatalogUnitOfWork
@@ -569,13 +569,14 @@ class _Out:
             extra = NARRATION["with_code" if message.channel.value == "sms" else "with_link"][
                 self.lang
             ]
+        params = "".join(f" {key}={value}" for key, value in message.params.items() if value)
         self.say(
             "sent",
             channel=_CHANNEL_NAMES[message.channel.value][self.lang],
             recipient=message.recipient,
             template=message.template,
             language=message.language.value,
-            extra=extra,
+            extra=extra + params,
         )
 
 
@@ -982,7 +983,7 @@ class _Demo:
 
         order_ids = SequentialIds("order")
         try:
-            quote_order(uow, OrderItem.add("tv_sport"), context(), now=self.clock.now())
+            quote_order(uow, OrderItem.add("tv_sport_12m"), context(), now=self.clock.now())
         except SelfcareError as error:
             out.refusal(error.violations)
         out.say("card_added")
@@ -1001,7 +1002,7 @@ class _Demo:
             out.say("ordered", order=placed.id, status=out.state(done.state.value))
             return placed.id
 
-        sport_order = order(OrderItem.add("tv_sport"), "form-1")
+        sport_order = order(OrderItem.add("tv_sport_12m"), "form-1")
         order(OrderItem.add("security_total"), "form-2")
 
         # The MIX package: 3-6 channels.
@@ -1073,8 +1074,8 @@ class _Demo:
         request = outcome.request
         if request is None:  # pragma: no cover - seed 002's services are written-only
             raise AssertionError("expected a written request")
-        name = sample_catalog().get("tv_sport")
-        shown = name.names.get(out.lang) if name is not None else "tv_sport"
+        name = sample_catalog().get("tv_sport_12m")
+        shown = name.names.get(out.lang) if name is not None else "tv_sport_12m"
         out.say(
             "cancellation",
             name=shown,
@@ -1128,7 +1129,7 @@ class _Demo:
                 invitation=invitation.id, day=out.day(invitation.expires_at)
             ),
         )
-        self._send_invitation(email, issued.token)
+        self._send_invitation(invitation, issued.token)
 
         # The spouse has no account yet: he registers within 7 days, then accepts.
         self.clock.advance(timedelta(days=2))
@@ -1171,7 +1172,7 @@ class _Demo:
                 invitation=late.invitation.id, day=out.day(late.invitation.expires_at)
             ),
         )
-        self._send_invitation(other, late.token)
+        self._send_invitation(late.invitation, late.token)
         self.clock.set(late.invitation.expires_at + timedelta(minutes=1))
         out.say("clock", day=out.day(self.clock.now()))
         liisa = self._register(
@@ -1182,15 +1183,19 @@ class _Demo:
         except SelfcareError as error:
             out.refusal(error.violations)
 
-    def _send_invitation(self, email: str, token: str) -> None:
+    def _send_invitation(self, invitation: Invitation, token: str) -> None:
         from selfcare.identity.ports import Channel, OutgoingMessage  # noqa: PLC0415
         from selfcare.identity.profile import Language  # noqa: PLC0415
 
         message = OutgoingMessage(
             template="authz.invitation",
             channel=Channel.EMAIL,
-            recipient=email,
+            recipient=invitation.email.value,
             language=Language(self.out.lang),
+            params={
+                "first_name": invitation.first_name,
+                "valid_until": local_date(invitation.expires_at, operator_zone()).isoformat(),
+            },
             secret=token,
         )
         self.notifier.send(message)
