@@ -1,0 +1,197 @@
+"""The identity and authz services over one in-memory database, as an integrator wires
+them, for the enumeration, logging and SQLite-dump tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TypeVar, cast
+
+import attrs
+
+from selfcare import Decision, FixedClock
+from selfcare.adapters.memory import MemoryDatabase
+from selfcare.adapters.memory.authz import MemoryAuthzUnitOfWork
+from selfcare.adapters.memory.identity import (
+    MemoryCustomerDirectory,
+    MemoryIdentityUnitOfWork,
+    RecordingNotifier,
+)
+from selfcare.adapters.memory.privacy import MemoryFeedbackArchive
+from selfcare.authz.invitation import InvitationPolicy, RegisteredAccount
+from selfcare.authz.model import HOLDER, CustomerRelationship, Grant, GrantId
+from selfcare.authz.ports import AuthzUnitOfWork
+from selfcare.authz.service import AuthzService
+from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId, SequentialIds
+from selfcare.identity.assertion import AuthMethod, IdentityAssertion, LevelOfAssurance
+from selfcare.identity.contact import EmailAddress
+from selfcare.identity.customers import ContactRecord, CustomerRecord
+from selfcare.identity.hashing import ScryptHasher
+from selfcare.identity.national_id import NationalId
+from selfcare.identity.ports import IdentityUnitOfWork
+from selfcare.identity.registration import Completion, Registration, RegistrationPolicy
+from selfcare.identity.service import IdentityService
+from selfcare.testing.contracts.identity import example_hetu
+
+T = TypeVar("T")
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+PASSWORD = "Kuusi7Sorsaa"
+ANNA = example_hetu(308)
+PEKKA = example_hetu(309)
+REL = RelationshipId("rel-1")
+
+
+def ok(value: T | Decision) -> T:
+    assert not isinstance(value, Decision), value
+    return value
+
+
+class CountingSecrets:
+    """Predictable tokens (long enough for invitations)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def token(self, nbytes: int) -> str:
+        self.count += 1
+        return f"tok{self.count:03d}".ljust(max(nbytes, 24), "x")
+
+    def digits(self, count: int) -> str:
+        return "1" * count
+
+
+class IdentityAccounts:
+    """authz's AccountDirectory over the identity accounts (a verified address is the
+    username: it came back with the registration token)."""
+
+    def __init__(self, uow: IdentityUnitOfWork) -> None:
+        self._uow = uow
+
+    def verified_email(self, account: AccountId) -> EmailAddress | None:
+        with self._uow as uow:
+            found = uow.accounts.get(account)
+        return None if found is None else found.email
+
+    def find_by_email(self, email: EmailAddress) -> RegisteredAccount | None:
+        with self._uow as uow:
+            found = uow.accounts.find_by_email(email)
+        if found is None:
+            return None
+        return RegisteredAccount(
+            account=AccountId(found.id), first_name=found.given_names, last_name=found.surname
+        )
+
+
+@attrs.define
+class Services:
+    db: MemoryDatabase
+    identity: IdentityService
+    authz: AuthzService
+    identity_uow: IdentityUnitOfWork
+    notifier: RecordingNotifier
+    clock: FixedClock
+
+
+def record(national_id: NationalId, number: str, email: str) -> CustomerRecord:
+    return CustomerRecord(
+        customer_number=number,
+        kind="electricity",
+        national_ids_on_file=(national_id,),
+        contact=ContactRecord(
+            given_names="Anna", surname="Virtanen", email=email, phone="040 123 4567"
+        ),
+    )
+
+
+def make_services(
+    *,
+    identity_uow: IdentityUnitOfWork | None = None,
+    policy: RegistrationPolicy | None = None,
+    invitations: InvitationPolicy | None = None,
+) -> Services:
+    db = MemoryDatabase()
+    # The memory unit of work declares its repositories by their classes; mypy wants
+    # the protocol types (attributes are invariant), hence the cast.
+    uow = identity_uow or cast("IdentityUnitOfWork", MemoryIdentityUnitOfWork(db))
+    notifier, clock = RecordingNotifier(), FixedClock(T0)
+    identity = IdentityService(
+        uow=uow,
+        directory=MemoryCustomerDirectory(
+            (
+                record(ANNA, "100234", "anna.virtanen@example.fi"),
+                record(PEKKA, "200555", "pekka@example.fi"),
+            )
+        ),
+        hasher=ScryptHasher(n=2**4),
+        notifier=notifier,
+        feedback_inbox=MemoryFeedbackArchive(db),
+        clock=clock,
+        ids=SequentialIds("id"),
+        secrets=CountingSecrets(),
+        registration_policy=policy,
+    )
+    authz_uow = MemoryAuthzUnitOfWork(db)
+    authz = AuthzService(
+        cast("AuthzUnitOfWork", authz_uow),
+        accounts=IdentityAccounts(uow),
+        clock=clock,
+        ids=SequentialIds("az"),
+        secrets=CountingSecrets(),
+        policy=invitations,
+    )
+    with authz_uow:
+        authz_uow.relationships.add(
+            CustomerRelationship(
+                id=REL, customer_number=CustomerNumber("100234"), kind="electricity"
+            )
+        )
+        authz_uow.commit()
+    return Services(db, identity, authz, uow, notifier, clock)
+
+
+def bank(national_id: NationalId, at: datetime) -> IdentityAssertion:
+    return IdentityAssertion(
+        method=AuthMethod.BANK,
+        level=LevelOfAssurance.SUBSTANTIAL,
+        national_id=national_id,
+        given_names="Anna",
+        surname="Virtanen",
+        provider="nordea",
+        issued_at=at,
+    )
+
+
+def register_until_confirmed(
+    services: Services, national_id: NationalId, email: str
+) -> Registration | Decision:
+    """Every step up to the confirmation; the confirmation's answer."""
+    identity = services.identity
+    reg = identity.start_registration(language="fi")
+    ok(identity.accept_terms(reg.id, terms_version="1", national_id=national_id))
+    ok(identity.identify(reg.id, bank(national_id, services.clock.now())))
+    matched = ok(identity.match_customers(reg.id))
+    assert matched.prefill is not None
+    ok(identity.confirm_profile(reg.id, attrs.evolve(matched.prefill, email=email)))
+    ok(identity.set_credentials(reg.id, PASSWORD, repeated=PASSWORD))
+    return identity.confirm_registration(reg.id)
+
+
+def register(services: Services, national_id: NationalId, email: str) -> Completion:
+    reg = ok(register_until_confirmed(services, national_id, email))
+    token = services.notifier.last("registration.verify_email").secret
+    assert token is not None
+    return ok(services.identity.complete_registration(reg.id, token))
+
+
+def make_holder(services: Services, account: str) -> None:
+    uow = MemoryAuthzUnitOfWork(services.db)
+    with uow:
+        uow.grants.add(
+            Grant(
+                id=GrantId(f"holder-{account}"),
+                user=AccountId(account),
+                relationship_id=REL,
+                role=HOLDER,
+                granted_at=T0,
+            )
+        )
+        uow.commit()
