@@ -78,6 +78,7 @@ def test_refusals_and_the_advisory_are_rendered(outputs: dict[str, str], lang: s
     text = outputs[lang]
     expected = [
         Violation("registration.no_customer_found"),
+        Violation("registration.provider_not_accepted", {"provider": "Sparbanken"}),
         Violation("billing.no_valid_agreement"),
         Violation("bundle.too_few_items", {"min_items": 3}),
         Violation("invitation.message_required"),
@@ -119,6 +120,7 @@ def test_the_story_is_the_seeds_in_english(outputs: dict[str, str]) -> None:
     assert "New selection of 5 channels: €5.00/month more from 1 Apr 2026." in text
     assert "Pekka accepts: roles orderer, user on 6001234." in text
     assert "Pekka may order services: no" in text
+    assert "(proposed: Matti Meikäläinen is a registered user)" in text
     assert "SMS to +4741234567 [otp.confirm_phone, en] with a one-time code" in text
     assert "Business Total C (10 GB) -> Business Total E (50 GB)" in text
     assert "VAT 25 %: net NOK582.64, VAT NOK145.66" in text

@@ -40,7 +40,9 @@ from selfcare.core.money import Money
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from selfcare.authz.invitation import Invitation, RegisteredAccount
+    from selfcare.authz.model import Role
     from selfcare.authz.ports import AuthzUnitOfWork
+    from selfcare.authz.service import Issued
     from selfcare.billing.ports import BillingUnitOfWork
     from selfcare.catalog.ports import CatalogUnitOfWork
     from selfcare.identity.contact import EmailAddress
@@ -110,6 +112,12 @@ NARRATION: Final[dict[str, dict[str, str]]] = {
         "sv": "{name} godkänner användarvillkoren, version {version}.",
         "nb": "{name} godtar brukervilkårene, versjon {version}.",
     },
+    "try_bank": {
+        "en": "Identifying with {bank}, a bank the operator does not list",
+        "fi": "Tunnistautuminen pankilla {bank}, jota palvelu ei tue",
+        "sv": "Identifiering med {bank}, en bank som inte finns på listan",
+        "nb": "Identifisering med {bank}, en bank som ikke står på listen",
+    },
     "identified": {
         "en": "Identified with {provider}: {national_id}",
         "fi": "Tunnistettu ({provider}): {national_id}",
@@ -135,11 +143,11 @@ NARRATION: Final[dict[str, dict[str, str]]] = {
         "sv": "E-postadressen ändras till {email}; den blir användarnamnet.",
         "nb": "E-postadressen endres til {email}; den blir brukernavnet.",
     },
-    "registered": {
-        "en": "{name} registers: account {account}.",
-        "fi": "{name} rekisteröityy: käyttäjätili {account}.",
-        "sv": "{name} registrerar sig: kontot {account}.",
-        "nb": "{name} registrerer seg: konto {account}.",
+    "email_entered": {
+        "en": "The e-mail address {email} is entered; it becomes the username.",
+        "fi": "Sähköpostiosoitteeksi annetaan {email}; siitä tulee käyttäjätunnus.",
+        "sv": "E-postadressen {email} anges; den blir användarnamnet.",
+        "nb": "E-postadressen {email} fylles inn; den blir brukernavnet.",
     },
     "password_rules": {
         "en": "Password rules:",
@@ -154,10 +162,10 @@ NARRATION: Final[dict[str, dict[str, str]]] = {
         "nb": "Prøver passordet {password!r}",
     },
     "password_ok": {
-        "en": "A stronger password is accepted; only its hash is kept.",
-        "fi": "Vahvempi salasana kelpaa; siitä tallennetaan vain tiiviste.",
-        "sv": "Ett starkare lösenord godkänns; bara dess hash sparas.",
-        "nb": "Et sterkere passord godtas; bare hashen lagres.",
+        "en": "The password is accepted; only its hash is kept.",
+        "fi": "Salasana kelpaa; siitä tallennetaan vain tiiviste.",
+        "sv": "Lösenordet godkänns; bara dess hash sparas.",
+        "nb": "Passordet godtas; bare hashen lagres.",
     },
     "sent": {
         "en": "{channel} to {recipient} [{template}, {language}]{extra}",
@@ -688,7 +696,6 @@ class _Demo:
             "anna": parse_national_id("131052-308T", "FI", today=today),
             "pekka": parse_national_id("150380-211J", "FI", today=today),
             "matti": parse_national_id("240587-1327", "FI", today=today),
-            "liisa": parse_national_id("030991-3875", "FI", today=today),
             "kari": parse_national_id("15078010085", "NO", today=today),
         }
         anna = self.people["anna"]
@@ -778,30 +785,25 @@ class _Demo:
         email: str | None = None,
         passwords: Sequence[str] = ("Kuusi7Sorsaa!",),
         show_rules: bool = False,
-        quiet: bool = False,
+        unlisted_bank: str | None = None,
     ) -> AccountId:
-        """Seed 001's four phases; returns the new account. ``quiet`` prints one line."""
+        """Seed 001's four phases; returns the new account."""
         from selfcare.identity import IdentityAssertion  # noqa: PLC0415
 
-        if quiet:
-            import io  # noqa: PLC0415
-
-            shown, self.out = self.out, _Out(io.StringIO(), self.out.lang)
-            try:
-                created = self._register(person, given, surname, email=email, passwords=passwords)
-            finally:
-                self.out = shown
-            self.out.say("registered", name=f"{given} {surname}", account=created)
-            return created
         out, service = self.out, self.identity
         registration = service.start_registration(language=self.out.lang)
         registration = _expect(service.accept_terms(registration.id, terms_version="2026-01"))
         out.say("terms", name=f"{given} {surname}", version="2026-01")
+        if unlisted_bank is not None:
+            bank = cast("IdentityAssertion", self._assertion(person, given, surname, unlisted_bank))
+            out.say("try_bank", bank=unlisted_bank)
+            refusal = _refusal_of(service.identify(registration.id, bank))
+            out.refusal(refusal.violations if refusal is not None else ())
         assertion = cast("IdentityAssertion", self._assertion(person, given, surname, "nordea"))
         registration = _expect(service.identify(registration.id, assertion))
         out.say("identified", provider="Nordea", national_id=_masked(registration.national_id))
         registration = _expect(service.match_customers(registration.id))
-        self._show_match(registration.customers, registration.advisories)
+        self._show_match(registration.customers, ())  # the advice is shown on completion
         form = registration.prefill
         if form is None:  # pragma: no cover - a matched registration has a prefill
             raise AssertionError("no prefill")
@@ -813,8 +815,8 @@ class _Demo:
             address=address or "-",
         )
         if email is not None and email != form.email:
+            out.say("email_changed" if form.email else "email_entered", email=email)
             form = attrs.evolve(form, email=email)
-            out.say("email_changed", email=email)
         registration = _expect(service.confirm_profile(registration.id, form))
         if show_rules:
             out.say("password_rules")
@@ -889,6 +891,7 @@ class _Demo:
             email="anna.private@example.fi",
             passwords=("anna2026", "Kuusi7Sorsaa!"),
             show_rules=True,
+            unlisted_bank="Sparbanken",
         )
         self.accounts["anna"] = anna
         account = _expect(self.identity.login("Anna.Private@example.fi", "Kuusi7Sorsaa!"))
@@ -1090,7 +1093,7 @@ class _Demo:
     # -- journey 4 ----------------------------------------------------------------------
 
     def journey_4(self) -> None:
-        from selfcare.authz import ORDERER, USER, check_cover_message  # noqa: PLC0415
+        from selfcare.authz import ORDERER, USER  # noqa: PLC0415
 
         out, service = self.out, self.authz
         out.heading("j4")
@@ -1099,37 +1102,17 @@ class _Demo:
         anna, number = self.accounts["anna"], "6001234"
         relationship = self.relationships[number]
 
-        # Phase 1 - 4 of seed 003.
-        email = "pekka.virtanen@example.fi"
-        out.say("phase", number=1, what=NARRATION["phase_email"][out.lang].format(email=email))
-        proposed = service.propose_invitee_name(relationship, email, caller=anna)
-        out.say(
-            "phase", number=2, what=NARRATION["phase_names"][out.lang].format(name="Pekka Virtanen")
-        )
-        if proposed is not None:  # pragma: no cover - Pekka has not registered yet
-            out.say("proposed_name", indent=2, name=f"{proposed.first_name} {proposed.last_name}")
-        out.say("phase", number=3, what=NARRATION["phase_message"][out.lang])
-        out.refusal(check_cover_message("   ").violations)
-        message = "Hei Pekka, tässä sähkösopimuksemme. Terveisin Anna"
-        out.line(f'"{message}"', 2)
-        issued = service.invite(
+        # Phase 1 - 4 of seed 003; the cover message is mandatory.
+        issued = self._invite(
             relationship,
-            email,
-            first_name="Pekka",
-            last_name="Virtanen",
-            message=message,
-            roles={USER, ORDERER},
+            "pekka.virtanen@example.fi",
+            ("Pekka", "Virtanen"),
+            "Hei Pekka, tässä sähkösopimuksemme. Terveisin Anna",
+            {USER, ORDERER},
             inviter=anna,
+            empty_message_first=True,
         )
-        invitation = issued.invitation
-        out.say(
-            "phase",
-            number=4,
-            what=NARRATION["phase_confirm"][out.lang].format(
-                invitation=invitation.id, day=out.day(invitation.expires_at)
-            ),
-        )
-        self._send_invitation(invitation, issued.token)
+        email = issued.invitation.email.value
 
         # The spouse has no account yet: he registers within 7 days, then accepts.
         self.clock.advance(timedelta(days=2))
@@ -1154,34 +1137,66 @@ class _Demo:
         self._check("Pekka", pekka, "order_services", number)
         self._check("Pekka", pekka, "view_invoices", number)
 
-        # An invitation nobody answers in 7 days.
-        other = "liisa.virtanen@example.fi"
-        late = service.invite(
+        # An invitation nobody answers in 7 days. Matti is a registered user, so phase 2
+        # proposes his name (the operator has opted in).
+        late = self._invite(
             relationship,
-            other,
-            first_name="Liisa",
-            last_name="Virtanen",
-            message="Hei Liisa, tässä sähkösopimus.",
-            roles={USER},
+            "matti.meikalainen@example.fi",
+            ("Matti", "Meikäläinen"),
+            "Hei Matti, tässä mökin sähkösopimus.",
+            {USER},
             inviter=anna,
         )
-        out.say(
-            "phase",
-            number=4,
-            what=NARRATION["phase_confirm"][out.lang].format(
-                invitation=late.invitation.id, day=out.day(late.invitation.expires_at)
-            ),
-        )
-        self._send_invitation(late.invitation, late.token)
         self.clock.set(late.invitation.expires_at + timedelta(minutes=1))
         out.say("clock", day=out.day(self.clock.now()))
-        liisa = self._register(
-            "liisa", "Liisa", "Virtanen", email=other, passwords=("Kevättalvi4!",), quiet=True
-        )
         try:
-            service.accept(late.token, liisa)
+            service.accept(late.token, self.accounts["matti"])
         except SelfcareError as error:
             out.refusal(error.violations)
+
+    def _invite(
+        self,
+        relationship: RelationshipId,
+        email: str,
+        name: tuple[str, str],
+        message: str,
+        roles: set[Role],
+        *,
+        inviter: AccountId,
+        empty_message_first: bool = False,
+    ) -> Issued:
+        """Seed 003's four phases, each printed; the invitation e-mail is composed."""
+        from selfcare.authz import check_cover_message  # noqa: PLC0415
+
+        out, service = self.out, self.authz
+        out.say("phase", number=1, what=NARRATION["phase_email"][out.lang].format(email=email))
+        proposed = service.propose_invitee_name(relationship, email, caller=inviter)
+        if proposed is not None:
+            name = (proposed.first_name, proposed.last_name)
+        shown = NARRATION["phase_names"][out.lang].format(name=" ".join(name))
+        out.say("phase", number=2, what=shown)
+        if proposed is not None:
+            out.say("proposed_name", indent=2, name=" ".join(name))
+        out.say("phase", number=3, what=NARRATION["phase_message"][out.lang])
+        if empty_message_first:
+            out.refusal(check_cover_message("   ").violations)
+        out.line(f'"{message}"', 2)
+        issued = service.invite(
+            relationship,
+            email,
+            first_name=name[0],
+            last_name=name[1],
+            message=message,
+            roles=roles,
+            inviter=inviter,
+        )
+        invitation = issued.invitation
+        confirm = NARRATION["phase_confirm"][out.lang].format(
+            invitation=invitation.id, day=out.day(invitation.expires_at)
+        )
+        out.say("phase", number=4, what=confirm)
+        self._send_invitation(invitation, issued.token)
+        return issued
 
     def _send_invitation(self, invitation: Invitation, token: str) -> None:
         from selfcare.identity.ports import Channel, OutgoingMessage  # noqa: PLC0415
