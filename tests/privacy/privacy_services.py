@@ -89,6 +89,7 @@ class Services:
     identity_uow: IdentityUnitOfWork
     notifier: RecordingNotifier
     clock: FixedClock
+    directory: MemoryCustomerDirectory
 
 
 def record(national_id: NationalId, number: str, email: str) -> CustomerRecord:
@@ -113,14 +114,15 @@ def make_services(
     # the protocol types (attributes are invariant), hence the cast.
     uow = identity_uow or cast("IdentityUnitOfWork", MemoryIdentityUnitOfWork(db))
     notifier, clock = RecordingNotifier(), FixedClock(T0)
+    directory = MemoryCustomerDirectory(
+        (
+            record(ANNA, "100234", "anna.virtanen@example.fi"),
+            record(PEKKA, "200555", "pekka@example.fi"),
+        )
+    )
     identity = IdentityService(
         uow=uow,
-        directory=MemoryCustomerDirectory(
-            (
-                record(ANNA, "100234", "anna.virtanen@example.fi"),
-                record(PEKKA, "200555", "pekka@example.fi"),
-            )
-        ),
+        directory=directory,
         hasher=ScryptHasher(n=2**4),
         notifier=notifier,
         feedback_inbox=MemoryFeedbackArchive(db),
@@ -145,7 +147,7 @@ def make_services(
             )
         )
         authz_uow.commit()
-    return Services(db, identity, authz, uow, notifier, clock)
+    return Services(db, identity, authz, uow, notifier, clock, directory)
 
 
 def bank(national_id: NationalId, at: datetime) -> IdentityAssertion:
