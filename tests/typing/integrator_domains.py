@@ -1,0 +1,65 @@
+"""Integrator-style use of the domain packages, type-checked by ``mypy --strict`` in CI.
+
+Never run; it fails the build when a public signature stops accepting what an
+integrator naturally passes, or returns something less precise than documented.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from selfcare import Decision, Money
+from selfcare.authz import Grant, check_permission
+from selfcare.billing import create_fi_reference, validate_fi_reference
+from selfcare.catalog import Catalog, EligibilityContext, OrderItem, check_order
+from selfcare.core.ids import AccountId, RelationshipId
+from selfcare.identity import (
+    EmailAddress,
+    NationalId,
+    PasswordPolicy,
+    PhoneNumber,
+    check_password,
+    parse_national_id,
+)
+
+
+def register_form_errors(password: str, name: str, email: str, lang: str) -> list[str]:
+    decision: Decision = check_password(password, PasswordPolicy(), personal=(name, email))
+    return [] if decision else list(decision.messages(lang))
+
+
+def national_id(text: str, today: date) -> NationalId:
+    return parse_national_id(text, "FI", today=today)
+
+
+def username(text: str) -> str:
+    return EmailAddress.parse(text).value
+
+
+def sms_target(text: str) -> str | None:
+    number = PhoneNumber.parse(text, "FI")
+    return number.e164 if number.is_mobile else None
+
+
+def may_order(
+    user: AccountId, relationship: RelationshipId, grants: Iterable[Grant], now: datetime
+) -> Decision:
+    return check_permission(user, "order_services", relationship, grants, now=now)
+
+
+def order_refusals(
+    items: list[OrderItem], context: EligibilityContext, catalog: Catalog, now: datetime
+) -> tuple[str, ...]:
+    return check_order(items, context, catalog=catalog, now=now).codes
+
+
+def reference_for(invoice_number: int) -> str:
+    return validate_fi_reference(create_fi_reference(invoice_number))
+
+
+def total(prices: Iterable[Money]) -> Money:
+    result = Money.zero("EUR")
+    for price in prices:
+        result += price
+    return result
