@@ -1,0 +1,181 @@
+"""A process killed (SIGKILL) in the middle of accepting invitations on SQLite leaves
+nothing half-written: each invitation is either accepted with its grants, or still
+pending with none."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from selfcare import FixedClock
+from selfcare.adapters.memory.authz import MemoryAccountDirectory
+from selfcare.adapters.memory.identity import MemoryCustomerDirectory
+from selfcare.adapters.sqlite import SqliteAuthzUnitOfWork, SqliteDatabase, open_database
+from selfcare.authz import ORDERER, USER, AuthzService, InvitationId, InvitationStatus
+from selfcare.core.ids import AccountId, SequentialIds, SystemSecrets
+from selfcare.identity.customers import CustomerRecord
+from selfcare.identity.national_id import Country, parse_national_id
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL"),
+]
+
+NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+ANNA = AccountId("anna")
+ANNA_ID = parse_national_id("131052-308T", Country.FI, today=date(2026, 3, 2))
+INVITATIONS = 300
+
+# The child process: accepts every invitation of the job file, one use case each.
+# With PAUSE set, the first acceptance stops inside its unit of work, after every save
+# and before the commit, and says so.
+CHILD = textwrap.dedent(
+    """
+    import json, sys, time
+    from datetime import UTC, datetime
+    from selfcare import FixedClock
+    from selfcare.adapters.memory.authz import MemoryAccountDirectory
+    from selfcare.adapters.sqlite import SqliteAuthzUnitOfWork, open_database
+    from selfcare.authz import AuthzService
+    from selfcare.core.ids import AccountId, SequentialIds, SystemSecrets
+
+    job = json.loads(open(sys.argv[1]).read())
+
+    class PausingUnitOfWork(SqliteAuthzUnitOfWork):
+        def commit(self):
+            if job["pause"]:
+                print("saved, not committed", flush=True)
+                time.sleep(60)
+            super().commit()
+
+    accounts = MemoryAccountDirectory()
+    for user, email, _ in job["invitees"]:
+        accounts.register(AccountId(user), email)
+    service = AuthzService(
+        PausingUnitOfWork(open_database(job["db"])),
+        accounts=accounts,
+        clock=FixedClock(datetime.fromisoformat(job["now"])),
+        ids=SequentialIds("child"),
+        secrets=SystemSecrets(),
+    )
+    print("started", flush=True)
+    for user, _, token in job["invitees"]:
+        service.accept(token, AccountId(user))
+        print("accepted", user, flush=True)
+    print("finished", flush=True)
+    """
+)
+
+
+def _prepare(tmp_path: Path, *, pause: bool) -> tuple[Path, SqliteDatabase, list[InvitationId]]:
+    path = tmp_path / "killed.sqlite3"
+    db = open_database(path)
+    accounts = MemoryAccountDirectory()
+    accounts.register(ANNA, "anna@example.fi")
+    service = AuthzService(
+        SqliteAuthzUnitOfWork(db),
+        accounts=accounts,
+        clock=FixedClock(NOW),
+        ids=SequentialIds("parent"),
+        secrets=SystemSecrets(),
+    )
+    records = [
+        CustomerRecord(
+            customer_number=f"{200000 + n}", kind="broadband", national_ids_on_file=(ANNA_ID,)
+        )
+        for n in range(10)
+    ]
+    service.link_customer_relationships(ANNA, ANNA_ID, MemoryCustomerDirectory(records))
+    relationships = sorted(service.relationships_of(ANNA))
+    invitees, ids = [], []
+    for n in range(INVITATIONS if not pause else 1):
+        email = f"invitee{n}@example.fi"
+        issued = service.invite(
+            relationships[n % len(relationships)],
+            email,
+            first_name="Liisa",
+            last_name="Laine",
+            message="Tervetuloa!",
+            roles=[USER, ORDERER],
+            inviter=ANNA,
+        )
+        invitees.append((f"invitee-{n}", email, issued.token))
+        ids.append(issued.invitation.id)
+    job = tmp_path / "job.json"
+    job.write_text(
+        json.dumps({"db": str(path), "now": NOW.isoformat(), "pause": pause, "invitees": invitees})
+    )
+    return job, db, ids
+
+
+def _run_and_kill(job: Path, *, after_lines: int) -> list[str]:
+    with subprocess.Popen(  # noqa: S603 - our interpreter, our script
+        [sys.executable, "-c", CHILD, str(job)], stdout=subprocess.PIPE, text=True
+    ) as child:
+        assert child.stdout is not None
+        lines = [child.stdout.readline().strip() for _ in range(after_lines)]
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        assert child.returncode == -signal.SIGKILL
+    return lines
+
+
+def _check_all_or_nothing(db: SqliteDatabase, ids: list[InvitationId]) -> int:
+    """Every invitation is accepted with exactly its grants, or pending with none;
+    return how many were accepted."""
+    accepted = 0
+    with SqliteAuthzUnitOfWork(db) as uow:
+        for n, invitation_id in enumerate(ids):
+            invitation = uow.invitations.get(invitation_id)
+            assert invitation is not None
+            grants = uow.grants.for_user(AccountId(f"invitee-{n}"))
+            if invitation.status is InvitationStatus.ACCEPTED:
+                accepted += 1
+                assert invitation.accepted_by == AccountId(f"invitee-{n}")
+                assert {g.role for g in grants} == {USER, ORDERER}
+                assert {g.relationship_id for g in grants} == {invitation.relationship_id}
+            else:
+                assert invitation.status is InvitationStatus.PENDING
+                assert grants == []
+    return accepted
+
+
+def test_killed_between_the_saves_and_the_commit_nothing_is_kept(tmp_path: Path) -> None:
+    job, db, ids = _prepare(tmp_path, pause=True)
+    lines = _run_and_kill(job, after_lines=2)
+    assert lines == ["started", "saved, not committed"]
+    assert _check_all_or_nothing(db, ids) == 0
+    # The database is usable, and the invitation can still be accepted.
+    invitee = json.loads(job.read_text())["invitees"][0]
+    accounts = MemoryAccountDirectory()
+    accounts.register(AccountId(invitee[0]), invitee[1])
+    service = AuthzService(
+        SqliteAuthzUnitOfWork(db),
+        accounts=accounts,
+        clock=FixedClock(NOW),
+        ids=SequentialIds("again"),
+        secrets=SystemSecrets(),
+    )
+    service.accept(invitee[2], AccountId(invitee[0]))
+    assert _check_all_or_nothing(db, ids) == 1
+    db.close()
+
+
+def test_killed_at_any_moment_of_many_acceptances_each_is_all_or_nothing(
+    tmp_path: Path,
+) -> None:
+    job, db, ids = _prepare(tmp_path, pause=False)
+    # Kill once the child is well into the loop (it keeps accepting while we read).
+    lines = _run_and_kill(job, after_lines=1 + INVITATIONS // 3)
+    assert lines[0] == "started"
+    accepted = _check_all_or_nothing(db, ids)
+    assert INVITATIONS // 3 <= accepted < INVITATIONS
+    db.close()
