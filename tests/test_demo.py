@@ -184,6 +184,23 @@ def test_a_database_with_a_demo_run_is_not_overwritten(tmp_path: Path) -> None:
     assert path.read_bytes() == before
 
 
+@pytest.mark.parametrize("kind", ["text file", "directory", "missing folder"])
+def test_a_path_that_is_no_database_is_refused_untouched(tmp_path: Path, kind: str) -> None:
+    path = {
+        "text file": tmp_path / "notes.txt",
+        "directory": tmp_path,
+        "missing folder": tmp_path / "missing" / "demo.sqlite3",
+    }[kind]
+    if kind == "text file":
+        path.write_text("not a database\n" * 10, encoding="utf-8")
+    code, text = _run("--db", str(path), "--lang", "nb")
+    assert code == 2
+    assert text.splitlines()[1].startswith(f"{path} kan ikke brukes som SQLite-database (")
+    if kind == "text file":
+        assert path.read_text(encoding="utf-8") == "not a database\n" * 10
+    assert not (tmp_path / "missing").exists()
+
+
 def test_an_empty_or_foreign_file_is_used(tmp_path: Path) -> None:
     empty = tmp_path / "empty.sqlite3"
     empty.touch()

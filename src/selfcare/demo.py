@@ -454,6 +454,12 @@ NARRATION: Final[dict[str, dict[str, str]]] = {
         "sv": "Klart: alla flöden kördes (den tillfälliga databasen tas bort).",
         "nb": "Ferdig: alle reisene er kjørt (den midlertidige databasen slettes).",
     },
+    "db_unusable": {
+        "en": "{path} cannot be used as a SQLite database ({error}).",
+        "fi": "Tiedostoa {path} ei voi käyttää SQLite-tietokantana ({error}).",
+        "sv": "{path} kan inte användas som SQLite-databas ({error}).",
+        "nb": "{path} kan ikke brukes som SQLite-database ({error}).",
+    },
     "db_in_use": {
         "en": "{path} already holds a demo run; give a new path.",
         "fi": "{path} sisältää jo esittelyn tiedot; anna uusi polku.",
@@ -1441,11 +1447,12 @@ class _Demo:
 
 
 def _has_demo_data(path: Path) -> bool:
+    import contextlib  # noqa: PLC0415
     import sqlite3  # noqa: PLC0415
 
     if not path.exists() or path.stat().st_size == 0:
         return False
-    with sqlite3.connect(path) as conn:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
         row = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
         ).fetchone()
@@ -1453,32 +1460,42 @@ def _has_demo_data(path: Path) -> bool:
 
 
 def run_demo(out: TextIO, *, lang: str = "en", db: str | Path | None = None) -> int:
-    """Run the five journeys, printing in ``lang``; returns the exit code (0, or 2 when
-    ``db`` already holds a demo run).
+    """Run the five journeys, printing in ``lang``; returns the exit code.
 
     Args:
         out: where to print.
         lang: ``en``, ``fi``, ``sv`` or ``nb``.
         db: a SQLite file to keep; a temporary one (removed afterwards) when ``None``.
+
+    Returns:
+        0 when every journey ran; 2 when ``db`` already holds a demo run or cannot be
+        opened as a SQLite database (nothing is written to it then).
     """
     language = normalize_language(lang)
     printer = _Out(out, language)
     printer.out.write(NARRATION["title"][language] + "\n")
     if db is not None:
+        import sqlite3  # noqa: PLC0415
+
         path = Path(db)
-        if _has_demo_data(path):
-            printer.say("db_in_use", indent=0, path=path)
+        try:
+            if _has_demo_data(path):
+                printer.say("db_in_use", indent=0, path=path)
+                return 2
+            stores = _open_stores(path)
+        except (sqlite3.Error, OSError) as error:
+            printer.say("db_unusable", indent=0, path=path, error=error)
             return 2
-        return _run(printer, path, keep=True)
+        return _run(printer, stores, path, keep=True)
     with tempfile.TemporaryDirectory(prefix="selfcare-demo-") as folder:
-        return _run(printer, Path(folder) / "demo.sqlite3", keep=False)
+        path = Path(folder) / "demo.sqlite3"
+        return _run(printer, _open_stores(path), path, keep=False)
 
 
-def _run(printer: _Out, path: Path, *, keep: bool) -> int:
+def _run(printer: _Out, stores: _Stores, path: Path, *, keep: bool) -> int:
     from selfcare.catalog.sample import sample_catalog  # noqa: PLC0415
 
     printer.say("storage", indent=0, path=path if keep else path.name)
-    stores = _open_stores(path)
     try:
         with stores.catalog as uow:
             for offering in sample_catalog().offerings:
