@@ -382,3 +382,25 @@ def test_a_registered_invitee_approves_under_process_without_the_link() -> None:
     with pytest.raises(SelfcareError) as caught:
         service.accept_listed(InvitationId("nope"), PEKKA)
     assert caught.value.codes == ("invitation.not_found",)
+
+
+def test_a_registered_invitee_declines_under_process_without_the_link() -> None:
+    service, _, _, rel = anna_with_contracts()
+    args = {"first_name": "P", "last_name": "V", "message": "m", "roles": [USER], "inviter": ANNA}
+    service.invite(rel, "liisa@example.fi", **args)  # type: ignore[arg-type]
+    issued = service.invite(rel, "pekka.virtanen@example.fi", **args)  # type: ignore[arg-type]
+    (listed,) = service.pending_invitations_for(PEKKA)
+    with pytest.raises(SelfcareError) as caught:
+        service.decline_listed(listed.id, ANNA)
+    assert caught.value.codes == ("invitation.email_mismatch",)
+    with pytest.raises(SelfcareError) as caught:
+        service.decline_listed(listed.id, LIISA)
+    assert caught.value.codes == ("invitation.email_not_verified",)
+    (event,) = service.decline_listed(listed.id, PEKKA)
+    assert (event.action, event.actor) == (AuthzAction.INVITATION_DECLINED, PEKKA)
+    with pytest.raises(SelfcareError) as caught:
+        service.decline_listed(listed.id, PEKKA)
+    assert caught.value.codes == ("invitation.not_pending",)
+    with pytest.raises(SelfcareError) as caught:
+        service.accept(issued.token, PEKKA)
+    assert caught.value.codes == ("invitation.not_pending",)

@@ -71,6 +71,7 @@ __all__ = [
     "check_cover_message",
     "check_invitee_name",
     "decline_invitation",
+    "decline_listed_invitation",
     "hash_token",
     "invite",
     "may_propose_name",
@@ -608,6 +609,31 @@ def decline_invitation(
     moment = require_aware(now, "now")
     if not _token_matches(invitation, token):
         raise SelfcareError(Violation("invitation.invalid_token"))
+    _require_pending(invitation, moment)
+    return bump(invitation, status=InvitationStatus.DECLINED, closed_at=moment, closed_by=account)
+
+
+def decline_listed_invitation(
+    invitation: Invitation,
+    account: AccountId,
+    verified_email: EmailAddress | None,
+    *,
+    now: datetime,
+) -> Invitation:
+    """The logged-in invitee says no from their list of invitations, without the link.
+    As for :func:`accept_listed_invitation`, the account's verified address must be the
+    invited one.
+
+    Raises:
+        SelfcareError: ``invitation.email_not_verified`` or ``invitation.email_mismatch``
+            alone, then ``invitation.not_pending`` or ``invitation.expired``;
+            ``time.naive_datetime``.
+    """
+    moment = require_aware(now, "now")
+    if verified_email is None:
+        raise SelfcareError(Violation("invitation.email_not_verified"))
+    if verified_email != invitation.email:
+        raise SelfcareError(Violation("invitation.email_mismatch"))
     _require_pending(invitation, moment)
     return bump(invitation, status=InvitationStatus.DECLINED, closed_at=moment, closed_by=account)
 

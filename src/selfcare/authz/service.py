@@ -25,6 +25,7 @@ from selfcare.authz.invitation import (
     accept_invitation,
     accept_listed_invitation,
     decline_invitation,
+    decline_listed_invitation,
     hash_token,
     invite,
     may_propose_name,
@@ -343,6 +344,26 @@ class AuthzService:
         now = self.clock.now()
         with self.uow as uow:
             invitation = decline_invitation(self._by_token(uow, token), token, account, now=now)
+            uow.invitations.update(invitation)
+            uow.commit()
+        return (self._event(AuthzAction.INVITATION_DECLINED, invitation, account, now),)
+
+    def decline_listed(
+        self, invitation_id: InvitationId, account: AccountId
+    ) -> tuple[AuthzEvent, ...]:
+        """Decline one of :meth:`pending_invitations_for` without the e-mail link; see
+        :func:`~selfcare.authz.invitation.decline_listed_invitation`.
+
+        Raises:
+            SelfcareError: ``invitation.not_found`` and every code of
+                :func:`~selfcare.authz.invitation.decline_listed_invitation`;
+                ``ConcurrencyConflict``.
+        """
+        now = self.clock.now()
+        verified = self.accounts.verified_email(account)
+        with self.uow as uow:
+            current = self._invitation(uow, invitation_id)
+            invitation = decline_listed_invitation(current, account, verified, now=now)
             uow.invitations.update(invitation)
             uow.commit()
         return (self._event(AuthzAction.INVITATION_DECLINED, invitation, account, now),)
