@@ -32,16 +32,19 @@
   :func:`hint_message`), never as English text. The personal tokens are given to
   zxcvbn as a dictionary too.
 
-Bounded time: zxcvbn's matching grows quickly with the length of the password (and
-its l33t-substitution search exponentially with the number of distinct substitution
-characters), so the estimate looks only at the first :data:`STRENGTH_PREFIX` code
-points and tries substitutions for at most :data:`MAX_L33T_CHARACTERS` distinct
-substitution characters. A long password is therefore judged by its beginning: its
-real strength is at least that of its prefix, so a strong password is never called
-weaker than its prefix is. A password longer than :attr:`PasswordPolicy.max_length`
-is refused as ``password.too_long`` and the other rules look only at its first
-``max_length`` code points, so that a megabyte password is checked in well under a
-millisecond beyond the strength estimate; every other check is linear and runs in C.
+Bounded time: zxcvbn's matching grows quickly with the length of the password (it
+refuses more than 72 characters) and its l33t-substitution search exponentially with
+the number of distinct substitution characters (``4``, ``@``, ``$``...). So the estimate
+looks only at the first :data:`STRENGTH_PREFIX` (32) code points, and tries
+substitutions for at most :data:`MAX_L33T_CHARACTERS` (3) distinct substitution
+characters, also inside repeated blocks; otherwise it is zxcvbn's own estimate (the
+same matchers and scoring, called with a private copy of its dictionaries so that
+concurrent calls do not share user inputs). A password whose strength lies only past
+its first 32 characters, or in a rare l33t spelling, can be under-rated - never
+over-rated. A password longer than :attr:`PasswordPolicy.max_length` is refused as
+``password.too_long`` and the other rules look only at its first ``max_length`` code
+points, so a megabyte password costs no more than a short one; every other check is
+linear and runs in C (``str`` methods and ``re``).
 
 The password itself never appears in a repr, a message, a parameter or an exception.
 
