@@ -39,12 +39,14 @@ looks only at the first :data:`STRENGTH_PREFIX` (32) code points, and tries
 substitutions for at most :data:`MAX_L33T_CHARACTERS` (3) distinct substitution
 characters, also inside repeated blocks; otherwise it is zxcvbn's own estimate (the
 same matchers and scoring, called with a private copy of its dictionaries so that
-concurrent calls do not share user inputs). A password whose strength lies only past
-its first 32 characters, or in a rare l33t spelling, can be under-rated - never
-over-rated. A password longer than :attr:`PasswordPolicy.max_length` is refused as
-``password.too_long`` and the other rules look only at its first ``max_length`` code
-points, so a megabyte password costs no more than a short one; every other check is
-linear and runs in C (``str`` methods and ``re``).
+concurrent calls do not share user inputs). The prefix can only under-rate a password
+(one whose strength lies past its 32nd character); the substitution bound can
+over-rate a dictionary word disguised with four or more different substitutions,
+which the character-class and personal rules still see in full. A password longer
+than :attr:`PasswordPolicy.max_length` is refused as ``password.too_long`` and the
+other rules look only at its first ``max_length`` code points, so a megabyte password
+costs no more than a short one; every other check is linear and runs in C (``str``
+methods and ``re``).
 
 The password itself never appears in a repr, a message, a parameter or an exception.
 
