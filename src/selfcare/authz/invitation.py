@@ -252,7 +252,13 @@ def hash_token(token: str) -> str:
 
     >>> len(hash_token("abc"))
     64
+
+    Raises:
+        TypeError: ``token`` is not a string.
     """
+    if not isinstance(token, str):  # the annotation says str; callers may not obey
+        msg = f"a token must be str, not {type(token).__name__}"  # type: ignore[unreachable]
+        raise TypeError(msg)
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 

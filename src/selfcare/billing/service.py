@@ -46,7 +46,11 @@ def payment_reference(country: str, invoice_number: str | int) -> str:
 
     Raises:
         SelfcareError: the ``reference.*`` codes of the scheme's ``create_*`` function.
+        TypeError: ``country`` is not a string.
     """
+    if not isinstance(country, str):  # the annotation says str; callers may not obey
+        msg = f"a country must be str, not {type(country).__name__}"  # type: ignore[unreachable]
+        raise TypeError(msg)
     code = country.strip().upper()
     if code == "FI":
         return create_fi_reference(invoice_number)

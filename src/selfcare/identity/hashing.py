@@ -50,6 +50,9 @@ def _unb64(text: str) -> bytes:
 
 
 def _secret_bytes(password: str) -> bytes:
+    if not isinstance(password, str):  # the annotation says str; callers may not obey
+        msg = f"a password must be str, not {type(password).__name__}"  # type: ignore[unreachable]
+        raise TypeError(msg)
     # "surrogatepass" so that a lone surrogate typed into a form hashes instead of raising.
     return password.encode("utf-8", "surrogatepass")
 
