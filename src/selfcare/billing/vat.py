@@ -268,7 +268,12 @@ def split_vat(amount: Money, percent: Decimal, basis: PriceBasis) -> VatAmounts:
     >>> from selfcare import Money
     >>> split_vat(Money("10.00", "EUR"), Decimal("24"), PriceBasis.NET).gross
     Money(amount=Decimal('12.40'), currency=<Currency.EUR: 'EUR'>)
+
+    Raises:
+        SelfcareError: ``vat.invalid_rate`` (not in ``0 <= percent < 100``).
+        TypeError: ``percent`` is not a ``Decimal``, ``int`` or ``str``.
     """
+    percent = _to_percent(percent)
     rounded = amount.rounded()
     vat = vat_of(rounded, percent, basis)
     if basis is PriceBasis.GROSS:

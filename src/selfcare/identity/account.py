@@ -61,7 +61,13 @@ def token_digest(token: str) -> str:
 
     >>> len(token_digest("abc"))
     64
+
+    Raises:
+        TypeError: ``token`` is not a string.
     """
+    if not isinstance(token, str):  # the annotation says str; callers may not obey
+        msg = f"a token must be str, not {type(token).__name__}"  # type: ignore[unreachable]
+        raise TypeError(msg)
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -311,7 +317,12 @@ def compose_feedback(
 
     Raises:
         SelfcareError: ``time.naive_datetime`` for a naive ``now``.
+        TypeError: ``text``, ``email`` or ``phone`` is not a string.
     """
+    for name, value in (("text", text), ("email", email), ("phone", phone)):
+        if not isinstance(value, str):  # the annotations say str; callers may not obey
+            msg = f"{name} must be str, not {type(value).__name__}"  # type: ignore[unreachable]
+            raise TypeError(msg)
     moment = require_aware(now, "now")
     found: list[Violation] = []
     body = text.strip()
