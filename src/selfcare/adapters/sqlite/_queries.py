@@ -73,7 +73,15 @@ class DocumentTable(SqliteTable[E]):
 
 
 def encodable(*values: str) -> bool:
-    """Whether every value can be bound as SQLite text (UTF-8, no lone surrogate)."""
+    """Whether every value can be bound as SQLite text (UTF-8, no lone surrogate).
+
+    Raises:
+        TypeError: a value is not a string (a key of the wrong type).
+    """
+    for value in values:
+        if not isinstance(value, str):
+            msg = f"a key must be str, not {type(value).__name__}"  # type: ignore[unreachable]
+            raise TypeError(msg)
     try:
         for value in values:
             value.encode("utf-8")
