@@ -75,7 +75,9 @@ def test_another_key_cannot_read_or_find_the_codes(
 ) -> None:
     db = new_database()
     account = example_account(1)
-    SqliteAccountRepository(db, national_id_key).add(account)
+    owner = SqliteAccountRepository(db, national_id_key)
+    owner.add(account)
+    assert owner.get(account.id) == account  # read (and remembered) under the right key
     stranger = SqliteAccountRepository(db, NationalIdKey(b"another-key-of-32-bytes-or-longer"))
     assert stranger.find_by_national_id(account.national_id) is None
     with pytest.raises(SelfcareError) as refused:

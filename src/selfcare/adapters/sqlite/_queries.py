@@ -10,11 +10,12 @@ like the in-memory adapter does, instead of leaking :class:`UnicodeEncodeError`.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from selfcare.adapters.sqlite._db import SqliteDatabase, SqliteTable
 from selfcare.core.decision import Violation
@@ -27,6 +28,22 @@ E = TypeVar("E")
 
 #: Rewrites the fields of an unstructured document in place (sealing or unsealing).
 DocumentHook = Callable[[dict[str, Any]], None]
+
+
+@functools.lru_cache(maxsize=8192)
+def _structured(cls: Any, on_read: DocumentHook | None, data: str) -> Any:
+    """The entity of class ``cls`` stored as the JSON text ``data``.
+
+    Entities are immutable and ``data`` is their whole content, so the result can be
+    shared: finders read the same documents again and again (a relationship's grants on
+    every permission check), and building an entity costs far more than looking the
+    text up. The hook is part of the key, so documents read under another operator key
+    are never confused.
+    """
+    document = json.loads(data)
+    if on_read is not None:
+        on_read(document)
+    return converter.structure(document, cls)
 
 
 class DocumentTable(SqliteTable[E]):
@@ -62,10 +79,8 @@ class DocumentTable(SqliteTable[E]):
         ]
 
     def _load(self, data: str) -> E:
-        document = json.loads(data)
-        if self._on_read is not None:
-            self._on_read(document)
-        return converter.structure(document, self.cls)
+        cls: Any = self.cls
+        return cast("E", _structured(cls, self._on_read, data))
 
     def load(self, data: str) -> E:
         """The entity stored as the document ``data``."""
