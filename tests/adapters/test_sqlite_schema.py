@@ -32,7 +32,7 @@ def test_migrations_are_named_by_domain_and_applied_once(tmp_path: Path) -> None
     names = [m.name for m in MIGRATIONS]
     assert len(set(names)) == len(names)
     for name in names:
-        assert re.fullmatch(r"(identity|authz|catalog|billing)_\d{4}_[a-z_]+", name), name
+        assert re.fullmatch(r"(identity|authz|catalog|billing|privacy)_\d{4}_[a-z_]+", name), name
     path = tmp_path / "db.sqlite3"
     first = open_database(path)
     assert first.applied_migrations() == names
@@ -64,6 +64,19 @@ FINDERS = [
     ("billing_invoices", "reference = ?"),
     ("billing_invoices", "payer = ?"),
     ("billing_invoices", "payer = ? AND period_year = ? AND period_month = ?"),
+    # the privacy index over the domains' tables, and the privacy stores
+    ("identity_registrations", "account_id = ?"),
+    ("identity_registrations", "national_id_hash = ? OR claimed_national_id_hash = ?"),
+    ("identity_registrations", "updated_at_us < ?"),
+    ("authz_grants", "granted_by = ? OR revoked_by = ?"),
+    ("authz_invitations", "invited_by = ?"),
+    ("authz_invitations", "accepted_by = ?"),
+    ("authz_invitations", "created_at_us < ?"),
+    ("catalog_orders", "placed_by = ?"),
+    ("privacy_one_time_codes", "phone = ?"),
+    ("privacy_one_time_codes", "issued_at_us < ?"),
+    ("privacy_feedback", "account_id = ?"),
+    ("privacy_feedback", "reply_email = ? OR reply_phone = ?"),
 ]
 
 

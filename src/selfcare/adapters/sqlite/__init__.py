@@ -40,6 +40,13 @@ from selfcare.adapters.sqlite.identity import (
     SqliteIdentityUnitOfWork,
     SqliteRegistrationRepository,
 )
+from selfcare.adapters.sqlite.privacy import (
+    SqliteErasureLog,
+    SqliteFeedbackArchive,
+    SqliteOneTimeCodeRepository,
+    SqlitePersonalDataIndex,
+    SqlitePrivacyUnitOfWork,
+)
 from selfcare.adapters.sqlite.schema import MIGRATIONS, open_database
 
 __all__ = [
@@ -52,12 +59,17 @@ __all__ = [
     "SqliteCatalogRepository",
     "SqliteCatalogUnitOfWork",
     "SqliteDatabase",
+    "SqliteErasureLog",
+    "SqliteFeedbackArchive",
     "SqliteGrantRepository",
     "SqliteIdentityUnitOfWork",
     "SqliteInventoryRepository",
     "SqliteInvitationRepository",
     "SqliteInvoiceRepository",
+    "SqliteOneTimeCodeRepository",
     "SqliteOrderRepository",
+    "SqlitePersonalDataIndex",
+    "SqlitePrivacyUnitOfWork",
     "SqliteRegistrationRepository",
     "SqliteRelationshipRepository",
     "SqliteTable",

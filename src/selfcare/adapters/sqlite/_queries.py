@@ -15,14 +15,16 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, cast
 
 from selfcare.adapters.sqlite._db import SqliteDatabase, SqliteTable
+from selfcare.core.clock import require_aware
 from selfcare.core.decision import Violation
 from selfcare.core.errors import AlreadyExists
 from selfcare.serialization import converter
 
-__all__ = ["DocumentTable", "encodable", "first", "select", "unique"]
+__all__ = ["DocumentTable", "encodable", "first", "micros", "select", "unique"]
 
 E = TypeVar("E")
 
@@ -85,6 +87,19 @@ class DocumentTable(SqliteTable[E]):
     def load(self, data: str) -> E:
         """The entity stored as the document ``data``."""
         return self._load(data)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def micros(moment: datetime, name: str = "time") -> int:
+    """``moment`` as whole microseconds since 1970 UTC: an integer column that sorts and
+    compares like the time itself, whatever its offset.
+
+    Raises:
+        SelfcareError: ``time.naive_datetime`` for a naive ``moment``.
+    """
+    return (require_aware(moment, name) - _EPOCH) // timedelta(microseconds=1)
 
 
 def encodable(*values: str) -> bool:

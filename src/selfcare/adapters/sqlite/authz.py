@@ -13,7 +13,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteUnitOfWork
-from selfcare.adapters.sqlite._queries import DocumentTable, encodable, first, select, unique
+from selfcare.adapters.sqlite._queries import (
+    DocumentTable,
+    encodable,
+    first,
+    micros,
+    select,
+    unique,
+)
 from selfcare.authz.invitation import Invitation, InvitationId
 from selfcare.authz.model import CustomerRelationship, Grant, GrantId
 from selfcare.authz.ports import GrantRepository, InvitationRepository, RelationshipRepository
@@ -46,8 +53,12 @@ MIGRATIONS = (
             version INTEGER NOT NULL,
             data TEXT NOT NULL,
             user TEXT NOT NULL,
-            relationship_id TEXT NOT NULL
+            relationship_id TEXT NOT NULL,
+            granted_by TEXT,
+            revoked_by TEXT
         );
+        CREATE INDEX authz_grants_granted_by ON authz_grants (granted_by, seq);
+        CREATE INDEX authz_grants_revoked_by ON authz_grants (revoked_by, seq);
         CREATE INDEX authz_grants_user ON authz_grants (user, seq);
         CREATE INDEX authz_grants_relationship ON authz_grants (relationship_id, seq);
         CREATE TABLE authz_invitations (
@@ -57,8 +68,14 @@ MIGRATIONS = (
             data TEXT NOT NULL,
             token_hash TEXT NOT NULL,
             relationship_id TEXT NOT NULL,
-            email TEXT NOT NULL
+            email TEXT NOT NULL,
+            invited_by TEXT NOT NULL,
+            accepted_by TEXT,
+            created_at_us INTEGER NOT NULL
         );
+        CREATE INDEX authz_invitations_invited_by ON authz_invitations (invited_by, seq);
+        CREATE INDEX authz_invitations_accepted_by ON authz_invitations (accepted_by, seq);
+        CREATE INDEX authz_invitations_created ON authz_invitations (created_at_us);
         CREATE INDEX authz_invitations_token ON authz_invitations (token_hash, seq);
         CREATE INDEX authz_invitations_relationship ON authz_invitations (relationship_id, seq);
         CREATE INDEX authz_invitations_email ON authz_invitations (email, seq)
@@ -67,17 +84,45 @@ MIGRATIONS = (
 )
 
 
+def grants_table(database: SqliteDatabase) -> DocumentTable[Grant]:
+    """The ``authz_grants`` table (shared with the privacy index)."""
+    return DocumentTable(
+        database,
+        "authz_grants",
+        Grant,
+        key=lambda g: g.id,
+        columns={
+            "user": lambda g: g.user,
+            "relationship_id": lambda g: g.relationship_id,
+            "granted_by": lambda g: g.granted_by,
+            "revoked_by": lambda g: g.revoked_by,
+        },
+    )
+
+
+def invitations_table(database: SqliteDatabase) -> DocumentTable[Invitation]:
+    """The ``authz_invitations`` table (shared with the privacy index)."""
+    return DocumentTable(
+        database,
+        "authz_invitations",
+        Invitation,
+        key=lambda i: i.id,
+        columns={
+            "token_hash": lambda i: i.token_hash,
+            "relationship_id": lambda i: i.relationship_id,
+            "email": lambda i: i.email.canonical,
+            "invited_by": lambda i: i.invited_by,
+            "accepted_by": lambda i: i.accepted_by,
+            "created_at_us": lambda i: micros(i.created_at),
+        },
+    )
+
+
 class SqliteGrantRepository:
     """Grants in the ``authz_grants`` table."""
 
     def __init__(self, database: SqliteDatabase) -> None:
-        self._table = DocumentTable(
-            database,
-            "authz_grants",
-            Grant,
-            key=lambda g: g.id,
-            columns={"user": lambda g: g.user, "relationship_id": lambda g: g.relationship_id},
-        )
+        self._table = grants_table(database)
 
     def add(self, grant: Grant) -> None:
         """Store a new grant (``AlreadyExists`` for a taken id)."""
@@ -108,17 +153,7 @@ class SqliteInvitationRepository:
     relationship and case-folded e-mail address."""
 
     def __init__(self, database: SqliteDatabase) -> None:
-        self._table = DocumentTable(
-            database,
-            "authz_invitations",
-            Invitation,
-            key=lambda i: i.id,
-            columns={
-                "token_hash": lambda i: i.token_hash,
-                "relationship_id": lambda i: i.relationship_id,
-                "email": lambda i: i.email.canonical,
-            },
-        )
+        self._table = invitations_table(database)
 
     def add(self, invitation: Invitation) -> None:
         """Store a new invitation (``AlreadyExists`` for a taken id)."""

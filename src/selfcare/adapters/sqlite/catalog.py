@@ -63,8 +63,10 @@ MIGRATIONS = (
             data TEXT NOT NULL,
             relationship_id TEXT NOT NULL,
             idempotency_key TEXT NOT NULL,
+            placed_by TEXT,
             UNIQUE (relationship_id, idempotency_key)
         );
+        CREATE INDEX catalog_orders_placed_by ON catalog_orders (placed_by, seq);
         CREATE INDEX catalog_orders_relationship ON catalog_orders (relationship_id, seq)
         """,
     ),
@@ -160,21 +162,27 @@ class SqliteInventoryRepository:
         return tuple(select(self._table, "order_id = ?", [order_id]))
 
 
+def orders_table(database: SqliteDatabase) -> DocumentTable[ProductOrder]:
+    """The ``catalog_orders`` table (shared with the privacy index)."""
+    return DocumentTable(
+        database,
+        "catalog_orders",
+        ProductOrder,
+        key=lambda o: o.id,
+        columns={
+            "relationship_id": lambda o: o.relationship_id,
+            "idempotency_key": lambda o: o.idempotency_key,
+            "placed_by": lambda o: o.placed_by,
+        },
+    )
+
+
 class SqliteOrderRepository:
     """Product orders in the ``catalog_orders`` table, unique by id and by
     (relationship, idempotency key)."""
 
     def __init__(self, database: SqliteDatabase) -> None:
-        self._table = DocumentTable(
-            database,
-            "catalog_orders",
-            ProductOrder,
-            key=lambda o: o.id,
-            columns={
-                "relationship_id": lambda o: o.relationship_id,
-                "idempotency_key": lambda o: o.idempotency_key,
-            },
-        )
+        self._table = orders_table(database)
 
     def add(self, order: ProductOrder) -> None:
         """Store a new order; ``AlreadyExists`` if its id, or its idempotency key within

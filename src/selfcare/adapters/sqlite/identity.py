@@ -28,7 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteUnitOfWork
-from selfcare.adapters.sqlite._queries import DocumentTable, encodable, first, unique
+from selfcare.adapters.sqlite._queries import DocumentTable, encodable, first, micros, unique
 from selfcare.identity.account import Account
 from selfcare.identity.contact import EmailAddress
 from selfcare.identity.lookup import NationalIdKey
@@ -62,10 +62,17 @@ MIGRATIONS = (
             key TEXT NOT NULL UNIQUE,
             version INTEGER NOT NULL,
             data TEXT NOT NULL,
-            national_id_hash TEXT
+            national_id_hash TEXT,
+            claimed_national_id_hash TEXT,
+            account_id TEXT,
+            updated_at_us INTEGER NOT NULL
         );
         CREATE INDEX identity_registrations_person
-            ON identity_registrations (national_id_hash, seq)
+            ON identity_registrations (national_id_hash, seq);
+        CREATE INDEX identity_registrations_claimed
+            ON identity_registrations (claimed_national_id_hash, seq);
+        CREATE INDEX identity_registrations_account ON identity_registrations (account_id, seq);
+        CREATE INDEX identity_registrations_updated ON identity_registrations (updated_at_us)
         """,
     ),
 )
@@ -96,19 +103,7 @@ class SqliteAccountRepository:
 
     def __init__(self, database: SqliteDatabase, key: NationalIdKey) -> None:
         self._key = key
-        sealer = _Sealer(key, ("national_id",))
-        self._table = DocumentTable(
-            database,
-            "identity_accounts",
-            Account,
-            key=lambda a: a.id,
-            columns={
-                "email": lambda a: a.email.canonical,
-                "national_id_hash": lambda a: key.lookup_hash(a.national_id),
-            },
-            on_write=sealer.seal,
-            on_read=sealer.unseal,
-        )
+        self._table = accounts_table(database, key)
 
     def add(self, account: Account) -> None:
         """Store a new account (``AlreadyExists`` for a taken id, e-mail or national id)."""
@@ -136,25 +131,54 @@ class SqliteAccountRepository:
         return first(self._table, "national_id_hash = ?", [self._key.lookup_hash(national_id)])
 
 
+def _hash(key: NationalIdKey, national_id: NationalId | None) -> str | None:
+    return None if national_id is None else key.lookup_hash(national_id)
+
+
+def registrations_table(
+    database: SqliteDatabase, key: NationalIdKey
+) -> DocumentTable[Registration]:
+    """The ``identity_registrations`` table (shared with the privacy index)."""
+    sealer = _Sealer(key, ("claimed_national_id", "national_id"))
+    return DocumentTable(
+        database,
+        "identity_registrations",
+        Registration,
+        key=lambda r: r.id,
+        columns={
+            "national_id_hash": lambda r: _hash(key, r.national_id),
+            "claimed_national_id_hash": lambda r: _hash(key, r.claimed_national_id),
+            "account_id": lambda r: r.account_id,
+            "updated_at_us": lambda r: micros(r.updated_at),
+        },
+        on_write=sealer.seal,
+        on_read=sealer.unseal,
+    )
+
+
+def accounts_table(database: SqliteDatabase, key: NationalIdKey) -> DocumentTable[Account]:
+    """The ``identity_accounts`` table (shared with the privacy index)."""
+    sealer = _Sealer(key, ("national_id",))
+    return DocumentTable(
+        database,
+        "identity_accounts",
+        Account,
+        key=lambda a: a.id,
+        columns={
+            "email": lambda a: a.email.canonical,
+            "national_id_hash": lambda a: key.lookup_hash(a.national_id),
+        },
+        on_write=sealer.seal,
+        on_read=sealer.unseal,
+    )
+
+
 class SqliteRegistrationRepository:
     """Registrations in the ``identity_registrations`` table (national identity codes
     sealed, indexed by keyed hash)."""
 
     def __init__(self, database: SqliteDatabase, key: NationalIdKey) -> None:
-        sealer = _Sealer(key, ("claimed_national_id", "national_id"))
-        self._table = DocumentTable(
-            database,
-            "identity_registrations",
-            Registration,
-            key=lambda r: r.id,
-            columns={
-                "national_id_hash": lambda r: (
-                    None if r.national_id is None else key.lookup_hash(r.national_id)
-                )
-            },
-            on_write=sealer.seal,
-            on_read=sealer.unseal,
-        )
+        self._table = registrations_table(database, key)
 
     def add(self, registration: Registration) -> None:
         """Store a new registration (``AlreadyExists`` for a taken id)."""

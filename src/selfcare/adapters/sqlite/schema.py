@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from selfcare.adapters.sqlite import authz, billing, catalog, identity
+from selfcare.adapters.sqlite import authz, billing, catalog, identity, privacy
 from selfcare.adapters.sqlite._db import Migration, SqliteDatabase
 
 __all__ = ["MIGRATIONS", "open_database"]
@@ -26,6 +26,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     *authz.MIGRATIONS,
     *catalog.MIGRATIONS,
     *billing.MIGRATIONS,
+    *privacy.MIGRATIONS,
 )
 
 

@@ -1,0 +1,308 @@
+"""SQLite stores of :mod:`selfcare.privacy` and its unit of work.
+
+The personal-data index reads the domains' own tables through the columns their
+migrations index for it (who granted, invited, accepted or ordered; when a registration
+or invitation last changed); one-time code challenges, feedback and tombstones get
+tables of their own.
+
+>>> import os
+>>> from selfcare.adapters.sqlite.schema import open_database
+>>> from selfcare.identity.lookup import NationalIdKey
+>>> uow = SqlitePrivacyUnitOfWork(open_database(":memory:"), NationalIdKey(os.urandom(32)))
+>>> with uow:
+...     uow.erasures.get("nobody") is None
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteUnitOfWork
+from selfcare.adapters.sqlite._queries import DocumentTable, encodable, micros, select
+from selfcare.adapters.sqlite.authz import (
+    SqliteGrantRepository,
+    SqliteInvitationRepository,
+    grants_table,
+    invitations_table,
+)
+from selfcare.adapters.sqlite.catalog import SqliteOrderRepository, orders_table
+from selfcare.adapters.sqlite.identity import (
+    SqliteAccountRepository,
+    SqliteRegistrationRepository,
+    accounts_table,
+    registrations_table,
+)
+from selfcare.authz.invitation import Invitation, InvitationId
+from selfcare.authz.model import Grant
+from selfcare.authz.ports import GrantRepository, InvitationRepository
+from selfcare.catalog.model import ProductOrder
+from selfcare.catalog.ports import OrderRepository
+from selfcare.core.ids import AccountId
+from selfcare.identity.account import Feedback
+from selfcare.identity.contact import EmailAddress, PhoneNumber
+from selfcare.identity.lookup import NationalIdKey
+from selfcare.identity.national_id import NationalId
+from selfcare.identity.otp import OneTimeCodeChallenge
+from selfcare.identity.ports import AccountRepository, RegistrationRepository
+from selfcare.identity.registration import Registration
+from selfcare.privacy.model import ErasedAccount
+from selfcare.privacy.ports import (
+    ErasureLog,
+    FeedbackArchive,
+    OneTimeCodeRepository,
+    PersonalDataIndex,
+)
+
+__all__ = [
+    "MIGRATIONS",
+    "SqliteErasureLog",
+    "SqliteFeedbackArchive",
+    "SqliteOneTimeCodeRepository",
+    "SqlitePersonalDataIndex",
+    "SqlitePrivacyUnitOfWork",
+]
+
+#: The privacy schema, in order (it relies on the columns of the other domains).
+MIGRATIONS = (
+    Migration(
+        "privacy_0001_one_time_codes_feedback_erasures",
+        """
+        CREATE TABLE privacy_one_time_codes (
+            seq INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            version INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            phone TEXT NOT NULL,
+            issued_at_us INTEGER NOT NULL
+        );
+        CREATE INDEX privacy_one_time_codes_phone ON privacy_one_time_codes (phone, seq);
+        CREATE INDEX privacy_one_time_codes_issued ON privacy_one_time_codes (issued_at_us);
+        CREATE TABLE privacy_feedback (
+            seq INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            version INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            account_id TEXT,
+            reply_email TEXT,
+            reply_phone TEXT
+        );
+        CREATE INDEX privacy_feedback_account ON privacy_feedback (account_id, seq);
+        CREATE INDEX privacy_feedback_email ON privacy_feedback (reply_email, seq);
+        CREATE INDEX privacy_feedback_phone ON privacy_feedback (reply_phone, seq);
+        CREATE TABLE privacy_erasures (
+            seq INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            version INTEGER NOT NULL,
+            data TEXT NOT NULL
+        )
+        """,
+    ),
+)
+
+
+class SqlitePersonalDataIndex:
+    """The finders and deletes of export, erasure and retention, over the domains'
+    tables."""
+
+    def __init__(self, database: SqliteDatabase, key: NationalIdKey) -> None:
+        self._key = key
+        self._accounts = accounts_table(database, key)
+        self._registrations = registrations_table(database, key)
+        self._grants = grants_table(database)
+        self._invitations = invitations_table(database)
+        self._orders = orders_table(database)
+
+    def registrations_of_account(self, account_id: str) -> Sequence[Registration]:
+        """The registrations that created ``account_id``, oldest first."""
+        if not encodable(account_id):
+            return []
+        return select(self._registrations, "account_id = ?", [account_id])
+
+    def registrations_of_person(self, national_id: NationalId) -> Sequence[Registration]:
+        """The registrations identified as, or claiming to be, ``national_id`` (by keyed
+        hash), oldest first."""
+        digest = self._key.lookup_hash(national_id)
+        return select(
+            self._registrations,
+            "national_id_hash = ? OR claimed_national_id_hash = ?",
+            [digest, digest],
+        )
+
+    def registrations_changed_before(self, cutoff: datetime) -> Sequence[Registration]:
+        """The registrations whose ``updated_at`` is before ``cutoff``, oldest first.
+
+        Raises:
+            SelfcareError: ``time.naive_datetime`` for a naive ``cutoff``.
+        """
+        return select(self._registrations, "updated_at_us < ?", [micros(cutoff, "cutoff")])
+
+    def delete_registration(self, registration_id: str) -> bool:
+        """Remove a registration; whether it was there."""
+        return encodable(registration_id) and self._registrations.delete(registration_id)
+
+    def delete_account(self, account_id: str) -> bool:
+        """Remove an account (its e-mail address and national id become free)."""
+        return encodable(account_id) and self._accounts.delete(account_id)
+
+    def grants_given_by(self, account: AccountId) -> Sequence[Grant]:
+        """The grants ``account`` gave or revoked, oldest first."""
+        if not encodable(account):
+            return []
+        return select(self._grants, "granted_by = ? OR revoked_by = ?", [account, account])
+
+    def invitations_sent_by(self, account: AccountId) -> Sequence[Invitation]:
+        """The invitations ``account`` sent, oldest first."""
+        return select(self._invitations, "invited_by = ?", [account]) if encodable(account) else []
+
+    def invitations_accepted_by(self, account: AccountId) -> Sequence[Invitation]:
+        """The invitations ``account`` accepted, oldest first."""
+        if not encodable(account):
+            return []
+        return select(self._invitations, "accepted_by = ?", [account])
+
+    def invitations_created_before(self, cutoff: datetime) -> Sequence[Invitation]:
+        """The invitations created before ``cutoff``, oldest first.
+
+        Raises:
+            SelfcareError: ``time.naive_datetime`` for a naive ``cutoff``.
+        """
+        return select(self._invitations, "created_at_us < ?", [micros(cutoff, "cutoff")])
+
+    def delete_invitation(self, invitation_id: InvitationId) -> bool:
+        """Remove an invitation; whether it was there."""
+        return encodable(invitation_id) and self._invitations.delete(invitation_id)
+
+    def orders_placed_by(self, account: AccountId) -> Sequence[ProductOrder]:
+        """The orders ``account`` placed, oldest first."""
+        return select(self._orders, "placed_by = ?", [account]) if encodable(account) else []
+
+
+class SqliteOneTimeCodeRepository:
+    """One-time code challenges in the ``privacy_one_time_codes`` table."""
+
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._table = DocumentTable(
+            database,
+            "privacy_one_time_codes",
+            OneTimeCodeChallenge,
+            key=lambda c: c.id,
+            columns={
+                "phone": lambda c: c.phone.e164,
+                "issued_at_us": lambda c: micros(c.issued_at),
+            },
+        )
+
+    def add(self, challenge: OneTimeCodeChallenge) -> None:
+        """Store a new challenge; ``AlreadyExists`` when its id is taken."""
+        self._table.insert(challenge)
+
+    def update(self, challenge: OneTimeCodeChallenge) -> None:
+        """Compare-and-set on ``challenge.version - 1`` (``ConcurrencyConflict``,
+        ``NotFound``)."""
+        self._table.compare_and_set(challenge, challenge.version - 1)
+
+    def get(self, challenge_id: str) -> OneTimeCodeChallenge | None:
+        """The challenge or ``None``."""
+        return self._table.get(challenge_id) if encodable(challenge_id) else None
+
+    def for_phone(self, phone: PhoneNumber) -> Sequence[OneTimeCodeChallenge]:
+        """Every challenge sent to ``phone`` (in E.164 form), oldest first."""
+        return select(self._table, "phone = ?", [phone.e164])
+
+    def issued_before(self, cutoff: datetime) -> Sequence[OneTimeCodeChallenge]:
+        """The challenges started before ``cutoff``, oldest first.
+
+        Raises:
+            SelfcareError: ``time.naive_datetime`` for a naive ``cutoff``.
+        """
+        return select(self._table, "issued_at_us < ?", [micros(cutoff, "cutoff")])
+
+    def delete(self, challenge_id: str) -> bool:
+        """Remove a challenge; whether it was there."""
+        return encodable(challenge_id) and self._table.delete(challenge_id)
+
+
+class SqliteFeedbackArchive:
+    """Feedback in the ``privacy_feedback`` table (also a
+    :class:`~selfcare.identity.ports.FeedbackInbox`)."""
+
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._table = DocumentTable(
+            database,
+            "privacy_feedback",
+            Feedback,
+            key=lambda f: f.id,
+            columns={
+                "account_id": lambda f: f.account_id,
+                "reply_email": lambda f: None if f.reply_email is None else f.reply_email.canonical,
+                "reply_phone": lambda f: None if f.reply_phone is None else f.reply_phone.e164,
+            },
+        )
+
+    def submit(self, feedback: Feedback) -> None:
+        """Keep ``feedback``; ``AlreadyExists`` when its id is taken."""
+        self._table.insert(feedback)
+
+    def get(self, feedback_id: str) -> Feedback | None:
+        """The feedback or ``None``."""
+        return self._table.get(feedback_id) if encodable(feedback_id) else None
+
+    def for_account(self, account_id: str) -> Sequence[Feedback]:
+        """The feedback sent while logged in as ``account_id``, oldest first."""
+        return select(self._table, "account_id = ?", [account_id]) if encodable(account_id) else []
+
+    def for_contact(
+        self, email: EmailAddress | None, phone: PhoneNumber | None
+    ) -> Sequence[Feedback]:
+        """The feedback whose reply address is ``email`` (case-insensitively) or whose
+        reply phone is ``phone``, oldest first."""
+        canonical = None if email is None else email.canonical
+        e164 = None if phone is None else phone.e164
+        if canonical is not None and not encodable(canonical):
+            canonical = None
+        # "= NULL" is never true in SQL, so an absent contact matches nothing.
+        return select(self._table, "reply_email = ? OR reply_phone = ?", [canonical, e164])
+
+    def delete(self, feedback_id: str) -> bool:
+        """Remove feedback; whether it was there."""
+        return encodable(feedback_id) and self._table.delete(feedback_id)
+
+
+class SqliteErasureLog:
+    """Tombstones of erased accounts in the ``privacy_erasures`` table."""
+
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._table = DocumentTable(
+            database, "privacy_erasures", ErasedAccount, key=lambda t: t.account_id
+        )
+
+    def add(self, tombstone: ErasedAccount) -> None:
+        """Store a tombstone; ``AlreadyExists`` when the account has one."""
+        self._table.insert(tombstone)
+
+    def get(self, account_id: str) -> ErasedAccount | None:
+        """The tombstone of ``account_id`` or ``None``."""
+        return self._table.get(account_id) if encodable(account_id) else None
+
+
+class SqlitePrivacyUnitOfWork(SqliteUnitOfWork):
+    """A unit of work (one transaction) over every store that holds personal data.
+
+    Args:
+        database: the opened database (:func:`~selfcare.adapters.sqlite.open_database`).
+        key: the operator key that seals and hashes national identity codes.
+    """
+
+    def __init__(self, database: SqliteDatabase, key: NationalIdKey) -> None:
+        super().__init__(database)
+        self.accounts: AccountRepository = SqliteAccountRepository(database, key)
+        self.registrations: RegistrationRepository = SqliteRegistrationRepository(database, key)
+        self.grants: GrantRepository = SqliteGrantRepository(database)
+        self.invitations: InvitationRepository = SqliteInvitationRepository(database)
+        self.orders: OrderRepository = SqliteOrderRepository(database)
+        self.one_time_codes: OneTimeCodeRepository = SqliteOneTimeCodeRepository(database)
+        self.feedback: FeedbackArchive = SqliteFeedbackArchive(database)
+        self.erasures: ErasureLog = SqliteErasureLog(database)
+        self.index: PersonalDataIndex = SqlitePersonalDataIndex(database, key)
