@@ -24,6 +24,7 @@ from selfcare.identity.national_id import NationalId
 from selfcare.identity.otp import OneTimeCodeChallenge
 from selfcare.identity.profile import Profile
 from selfcare.identity.registration import Registration, RegistrationState
+from selfcare.privacy.ports import PrivacyUnitOfWork
 from selfcare.serialization import unstructure
 from selfcare.testing.contracts.identity import example_hetu
 from selfcare.testing.strategies import _identity as sid
@@ -262,9 +263,16 @@ def worlds(draw: st.DrawFn) -> tuple[list[Person], list[Link], set[int]]:
 
 
 def populate(persons: list[Person], links: list[Link], pending: set[int]) -> MemoryDatabase:
-    """Store the world; returns its database."""
+    """Store the world in a new in-memory database; returns it."""
     db = MemoryDatabase()
-    uow = MemoryPrivacyUnitOfWork(db)
+    populate_into(MemoryPrivacyUnitOfWork(db), persons, links, pending)
+    return db
+
+
+def populate_into(
+    uow: PrivacyUnitOfWork, persons: list[Person], links: list[Link], pending: set[int]
+) -> None:
+    """Store the world through ``uow``."""
     with uow:
         for i, person in enumerate(persons):
             uow.accounts.add(account_of(person, pending=i in pending))
@@ -318,7 +326,6 @@ def populate(persons: list[Person], links: list[Link], pending: set[int]) -> Mem
                     grant(300 + n, receiver.account_id, giver.relationship, by=giver.account_id)
                 )
         uow.commit()
-    return db
 
 
 def dump(db: MemoryDatabase) -> dict[tuple[str, str], str]:

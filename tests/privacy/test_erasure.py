@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import tempfile
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +18,7 @@ from privacy_world import (
     example_person,
     invitation,
     populate,
+    populate_into,
     rows,
     worlds,
 )
@@ -23,9 +26,12 @@ from privacy_world import (
 from selfcare import Decision
 from selfcare.adapters.memory import MemoryDatabase
 from selfcare.adapters.memory.privacy import MemoryPrivacyUnitOfWork
+from selfcare.adapters.sqlite.privacy import SqlitePrivacyUnitOfWork
+from selfcare.adapters.sqlite.schema import open_database
 from selfcare.authz.invitation import Invitation, InvitationStatus
 from selfcare.authz.model import Grant
 from selfcare.core.errors import SelfcareError
+from selfcare.identity.lookup import NationalIdKey
 from selfcare.privacy import ERASED_EMAIL, ErasureReport, erase_account
 from selfcare.privacy.service import export_personal_data
 
@@ -172,3 +178,28 @@ def test_erasure_logs_the_account_id_and_counts_but_no_personal_value(
 def _single() -> tuple[MemoryDatabase, Person]:
     person = example_person()
     return populate([person], [], set()), person
+
+
+@settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow])
+@given(worlds(), st.data())
+def test_after_erasure_a_sqlite_dump_holds_no_personal_value_of_the_person(
+    world: tuple[list[Person], list[Link], set[int]], data: st.DataObject
+) -> None:
+    persons, links, pending = world
+    erased = data.draw(st.sampled_from(persons))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "selfcare.db"
+        database = open_database(path)
+        uow = SqlitePrivacyUnitOfWork(database, NationalIdKey(b"k" * 32))
+        populate_into(uow, persons, links, pending)
+        before = "\n".join(database.connection.iterdump()).lower()
+        assert erased.marker.lower() in before
+        result = erase_account(uow, erased.account_id, now=NOW)
+        assert isinstance(result, ErasureReport)
+        dump = "\n".join(database.connection.iterdump()).lower()
+        database.close()
+    for value in erased.personal_values():
+        assert value not in dump
+    for other in persons:
+        if other is not erased:
+            assert other.marker.lower() in dump
