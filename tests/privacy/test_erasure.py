@@ -7,6 +7,7 @@ import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,6 +17,7 @@ from privacy_world import (
     Person,
     dump,
     example_person,
+    grant,
     invitation,
     populate,
     populate_into,
@@ -203,3 +205,22 @@ def test_after_erasure_a_sqlite_dump_holds_no_personal_value_of_the_person(
     for other in persons:
         if other is not erased:
             assert other.marker.lower() in dump
+
+
+def test_grants_already_revoked_or_expired_are_left_as_they_are() -> None:
+    db, person = _single()
+    revoked = grant(7, person.account_id, person.relationship, by=None)
+    revoked = attrs.evolve(revoked, revoked_at=T0 - timedelta(hours=1))
+    expired = attrs.evolve(
+        grant(8, person.account_id, person.relationship, by=None), valid_until=T0
+    )
+    uow = MemoryPrivacyUnitOfWork(db)
+    with uow:
+        uow.grants.add(revoked)
+        uow.grants.add(expired)
+        uow.commit()
+    report = erase(db, person)
+    assert report.grants_revoked == 1  # only the holder grant was still active
+    with uow:
+        assert uow.grants.get(revoked.id) == revoked
+        assert uow.grants.get(expired.id) == expired
