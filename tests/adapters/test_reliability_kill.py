@@ -118,13 +118,17 @@ def _prepare(tmp_path: Path, *, pause: bool) -> tuple[Path, SqliteDatabase, list
 
 def _run_and_kill(job: Path, *, after_lines: int) -> list[str]:
     with subprocess.Popen(  # noqa: S603 - our interpreter, our script
-        [sys.executable, "-c", CHILD, str(job)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", CHILD, str(job)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     ) as child:
         assert child.stdout is not None
+        assert child.stderr is not None
         lines = [child.stdout.readline().strip() for _ in range(after_lines)]
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
-        assert child.returncode == -signal.SIGKILL
+        assert child.returncode == -signal.SIGKILL, child.stderr.read()
     return lines
 
 
