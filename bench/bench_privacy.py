@@ -16,10 +16,10 @@ known paths may write: a failed-login count, a pending change), with export, era
 and a retention purge of one person beside a login with cheap scrypt (n=16) as a
 yardstick.
 
-Measured (x86_64, Python 3.11): every in-memory pair within 0.95-1.02x, login on SQLite
-1.01x; the SQLite confirmation and e-mail change steps take about 0.09 ms (1.27x) longer
-for a taken address - the holder's account document is read to address the notice -
-which :doc:`/guides/privacy` discusses.
+Measured (x86_64, Python 3.11, a shared machine): in memory 1.00-1.07x; on SQLite the
+e-mail change 0.97x and the confirmation 1.08x (reading the holder's account to address
+the notice; it was 1.27x before the adapter cached decoded documents), login 0.82-1.01x
+between runs (scrypt's own spread). :doc:`/guides/privacy` discusses the residue.
 """
 
 from __future__ import annotations
