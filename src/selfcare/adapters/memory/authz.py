@@ -17,6 +17,7 @@ import attrs
 from selfcare.adapters.memory._store import MemoryDatabase, MemoryTable, MemoryUnitOfWork
 from selfcare.authz.invitation import Invitation, InvitationId, RegisteredAccount
 from selfcare.authz.model import CustomerRelationship, Grant, GrantId
+from selfcare.authz.ports import GrantRepository, InvitationRepository, RelationshipRepository
 from selfcare.core.decision import Violation
 from selfcare.core.errors import AlreadyExists
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
@@ -172,6 +173,6 @@ class MemoryAuthzUnitOfWork(MemoryUnitOfWork):
 
     def __init__(self, database: MemoryDatabase) -> None:
         super().__init__(database)
-        self.grants = MemoryGrantRepository(database)
-        self.invitations = MemoryInvitationRepository(database)
-        self.relationships = MemoryRelationshipRepository(database)
+        self.grants: GrantRepository = MemoryGrantRepository(database)
+        self.invitations: InvitationRepository = MemoryInvitationRepository(database)
+        self.relationships: RelationshipRepository = MemoryRelationshipRepository(database)

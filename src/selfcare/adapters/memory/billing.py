@@ -6,6 +6,7 @@ from typing import cast
 
 from selfcare.adapters.memory._store import MemoryDatabase, MemoryTable, MemoryUnitOfWork
 from selfcare.billing.model import BillingAgreement, BillingPeriod, Invoice
+from selfcare.billing.ports import BillingAgreementRepository, InvoiceRepository
 from selfcare.core.decision import Violation
 from selfcare.core.errors import AlreadyExists
 
@@ -96,5 +97,7 @@ class MemoryBillingUnitOfWork(MemoryUnitOfWork):
 
     def __init__(self, database: MemoryDatabase | None = None) -> None:
         super().__init__(database or MemoryDatabase())
-        self.agreements = MemoryBillingAgreementRepository(self.database)
-        self.invoices = MemoryInvoiceRepository(self.database)
+        self.agreements: BillingAgreementRepository = MemoryBillingAgreementRepository(
+            self.database
+        )
+        self.invoices: InvoiceRepository = MemoryInvoiceRepository(self.database)

@@ -17,6 +17,7 @@ from typing import cast
 
 from selfcare.adapters.memory._store import MemoryDatabase, MemoryTable, MemoryUnitOfWork
 from selfcare.catalog.model import Asset, Catalog, Offering, ProductInstance, ProductOrder
+from selfcare.catalog.ports import CatalogRepository, InventoryRepository, OrderRepository
 from selfcare.core.decision import Violation
 from selfcare.core.errors import AlreadyExists, NotFound
 from selfcare.core.ids import RelationshipId
@@ -141,6 +142,6 @@ class MemoryCatalogUnitOfWork(MemoryUnitOfWork):
 
     def __init__(self, database: MemoryDatabase) -> None:
         super().__init__(database)
-        self.catalog = MemoryCatalogRepository(database)
-        self.inventory = MemoryInventoryRepository(database)
-        self.orders = MemoryOrderRepository(database)
+        self.catalog: CatalogRepository = MemoryCatalogRepository(database)
+        self.inventory: InventoryRepository = MemoryInventoryRepository(database)
+        self.orders: OrderRepository = MemoryOrderRepository(database)

@@ -18,7 +18,7 @@ from selfcare.identity.account import Account, Feedback
 from selfcare.identity.contact import EmailAddress
 from selfcare.identity.customers import CustomerRecord
 from selfcare.identity.national_id import NationalId
-from selfcare.identity.ports import OutgoingMessage
+from selfcare.identity.ports import AccountRepository, OutgoingMessage, RegistrationRepository
 from selfcare.identity.registration import Registration
 
 __all__ = [
@@ -110,8 +110,8 @@ class MemoryIdentityUnitOfWork(MemoryUnitOfWork):
 
     def __init__(self, database: MemoryDatabase) -> None:
         super().__init__(database)
-        self.accounts = MemoryAccountRepository(database)
-        self.registrations = MemoryRegistrationRepository(database)
+        self.accounts: AccountRepository = MemoryAccountRepository(database)
+        self.registrations: RegistrationRepository = MemoryRegistrationRepository(database)
 
 
 class MemoryCustomerDirectory:
