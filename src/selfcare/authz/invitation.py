@@ -33,7 +33,6 @@ False
 from __future__ import annotations
 
 import enum
-import hashlib
 import hmac
 import unicodedata
 from collections.abc import Iterable
@@ -55,6 +54,7 @@ from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import AccountId, IdSource, RelationshipId, SecretSource
 from selfcare.core.ports import bump
+from selfcare.identity.account import token_digest
 from selfcare.identity.contact import EmailAddress
 
 __all__ = [
@@ -256,10 +256,7 @@ def hash_token(token: str) -> str:
     Raises:
         TypeError: ``token`` is not a string.
     """
-    if not isinstance(token, str):  # the annotation says str; callers may not obey
-        msg = f"a token must be str, not {type(token).__name__}"  # type: ignore[unreachable]
-        raise TypeError(msg)
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+    return token_digest(token)
 
 
 def _token_matches(invitation: Invitation, token: object) -> bool:
