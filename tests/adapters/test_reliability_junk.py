@@ -272,15 +272,9 @@ DRIVEN, NOT_DRIVEN = _resolvable()
 EXPECTED_NOT_DRIVEN: frozenset[str] = frozenset()
 
 
-#: Configuration constructors that refuse impossible settings with a plain
-#: ``ValueError`` instead of a ``SelfcareError``: the operator's deployment settings,
-#: never user input. ScryptHasher documents it; the policies are reported to their
-#: authors (they need violation codes of their own).
-CONFIGURATION_VALUE_ERRORS: Mapping[str, str] = {
-    "selfcare.identity.ScryptHasher": "documented: parameters scrypt cannot use",
-    "selfcare.identity.LoginPolicy": "max_failures < 1 (attrs validator)",
-    "selfcare.identity.ProfilePolicy": "an unknown ProfileField name",
-}
+#: Configuration constructors may refuse impossible operator settings with
+#: ``config.invalid_setting`` (a SelfcareError, so they need no exception here).
+CONFIGURATION_VALUE_ERRORS: Mapping[str, str] = {}
 
 
 def test_every_entry_point_is_driven() -> None:

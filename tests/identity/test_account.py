@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from selfcare import Decision
+from selfcare import Decision, SelfcareError
 from selfcare.identity.account import (
     Account,
     Feedback,
@@ -184,3 +184,9 @@ def test_a_new_request_replaces_the_pending_one() -> None:
     assert isinstance(second, Account)
     assert isinstance(confirm_email_change(second, "secret", now=T0), Decision)
     assert isinstance(confirm_email_change(second, "t2", now=T0), Account)
+
+
+def test_an_unknown_profile_field_is_an_invalid_setting() -> None:
+    with pytest.raises(SelfcareError) as info:
+        ProfilePolicy(required_fields={"shoe_size"})
+    assert info.value.codes == ("config.invalid_setting",)

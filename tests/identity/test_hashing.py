@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from selfcare import SelfcareError, Violation
 from selfcare.identity.hashing import ScryptHasher
 from selfcare.identity.ports import PasswordHasher
 
@@ -100,9 +101,12 @@ def test_a_non_string_hash_is_no_match() -> None:
     "kwargs",
     [{"n": 1}, {"n": 24}, {"n": 2**21}, {"r": 0}, {"p": 0}, {"salt_bytes": 8}, {"key_bytes": 8}],
 )
-def test_unusable_parameters_are_a_programming_error(kwargs: dict[str, int]) -> None:
-    with pytest.raises(ValueError, match="must"):
+def test_unusable_parameters_are_refused_as_settings(kwargs: dict[str, int]) -> None:
+    with pytest.raises(SelfcareError) as info:
         ScryptHasher(**kwargs)
+    assert info.value.violations == (
+        Violation("config.invalid_setting", {"setting": next(iter(kwargs))}),
+    )
 
 
 @settings(max_examples=25)

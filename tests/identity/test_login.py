@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from selfcare import SelfcareError
+from selfcare import SelfcareError, Violation
 from selfcare.identity.account import Account, AccountState
 from selfcare.identity.hashing import ScryptHasher
 from selfcare.identity.login import LoginPolicy, authenticate, lock_duration
@@ -59,8 +59,11 @@ def test_defaults_lock_after_five_failures_for_one_minute_doubling_to_an_hour() 
     [{"max_failures": 0}, {"first_lock": timedelta(0)}, {"max_lock": timedelta(seconds=-1)}],
 )
 def test_a_policy_needs_positive_numbers(kwargs: dict[str, object]) -> None:
-    with pytest.raises(ValueError):  # noqa: PT011 - attrs' own validator message
+    with pytest.raises(SelfcareError) as info:
         LoginPolicy(**kwargs)  # type: ignore[arg-type]
+    assert info.value.violations == (
+        Violation("config.invalid_setting", {"setting": next(iter(kwargs))}),
+    )
 
 
 def test_success_resets_the_failures_and_records_the_time() -> None:

@@ -31,6 +31,9 @@ import hmac
 import os
 from typing import Final
 
+from selfcare.core.decision import Violation
+from selfcare.core.errors import SelfcareError
+
 __all__ = ["ScryptHasher"]
 
 _PREFIX: Final = "scrypt"
@@ -68,7 +71,7 @@ class ScryptHasher:
         key_bytes: length of the derived key.
 
     Raises:
-        ValueError: for parameters scrypt cannot use (a programming error).
+        SelfcareError: ``config.invalid_setting`` for parameters scrypt cannot use.
     """
 
     def __init__(
@@ -80,15 +83,22 @@ class ScryptHasher:
         salt_bytes: int = 16,
         key_bytes: int = 32,
     ) -> None:
-        if n < 2 or n & (n - 1) or n > _MAX_N:
-            msg = "n must be a power of two between 2 and 2**20"
-            raise ValueError(msg)
-        if not (1 <= r <= _MAX_R and 1 <= p <= _MAX_P):
-            msg = "r and p must be small positive integers"
-            raise ValueError(msg)
-        if salt_bytes < 16 or key_bytes < 16:
-            msg = "salt and key must be at least 16 bytes"
-            raise ValueError(msg)
+        # n: a power of two up to 2**20; r, p: small positive; salt and key >= 16 bytes.
+        bad = [
+            name
+            for name, ok in (
+                ("n", 2 <= n <= _MAX_N and not n & (n - 1)),
+                ("r", 1 <= r <= _MAX_R),
+                ("p", 1 <= p <= _MAX_P),
+                ("salt_bytes", salt_bytes >= 16),
+                ("key_bytes", key_bytes >= 16),
+            )
+            if not ok
+        ]
+        if bad:
+            raise SelfcareError(
+                *(Violation("config.invalid_setting", {"setting": name}) for name in bad)
+            )
         self.n, self.r, self.p = n, r, p
         self.salt_bytes, self.key_bytes = salt_bytes, key_bytes
 

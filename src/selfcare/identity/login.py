@@ -33,6 +33,7 @@ import attrs
 
 from selfcare.core.clock import require_aware
 from selfcare.core.decision import Decision, Violation
+from selfcare.core.errors import SelfcareError
 from selfcare.core.ports import bump
 from selfcare.identity.account import Account, AccountState
 from selfcare.identity.ports import PasswordHasher
@@ -42,14 +43,21 @@ __all__ = ["LoginPolicy", "LoginResult", "authenticate", "lock_duration"]
 
 def _positive(_instance: object, attribute: attrs.Attribute[timedelta], value: timedelta) -> None:
     if value <= timedelta(0):
-        msg = f"{attribute.name} must be positive"
-        raise ValueError(msg)
+        raise SelfcareError(Violation("config.invalid_setting", {"setting": attribute.name}))
+
+
+def _at_least_one(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if value < 1:
+        raise SelfcareError(Violation("config.invalid_setting", {"setting": attribute.name}))
 
 
 @final
 @attrs.frozen(kw_only=True)
 class LoginPolicy:
     """Throttling of failed logins (see the module for the defaults' meaning).
+
+    Raises ``SelfcareError`` with ``config.invalid_setting`` for a count below one or a
+    lock that is not positive.
 
     Attributes:
         max_failures: consecutive failures before the first lock.
@@ -60,7 +68,7 @@ class LoginPolicy:
             who tries an address that it is registered: opt in knowingly.
     """
 
-    max_failures: int = attrs.field(default=5, validator=attrs.validators.ge(1))
+    max_failures: int = attrs.field(default=5, validator=_at_least_one)
     first_lock: timedelta = attrs.field(default=timedelta(minutes=1), validator=_positive)
     max_lock: timedelta = attrs.field(default=timedelta(hours=1), validator=_positive)
     reveal_lock: bool = False

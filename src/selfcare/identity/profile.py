@@ -72,13 +72,18 @@ class ProfileField(enum.StrEnum):
 
 
 def _fields(value: Iterable[ProfileField | str]) -> frozenset[ProfileField]:
-    return frozenset(ProfileField(item) for item in value)
+    try:
+        return frozenset(ProfileField(item) for item in value)
+    except ValueError:
+        raise SelfcareError(Violation("config.invalid_setting", {"setting": "fields"})) from None
 
 
 @final
 @attrs.frozen(kw_only=True)
 class ProfilePolicy:
     """Operator choices for the profile.
+
+    Raises ``SelfcareError`` with ``config.invalid_setting`` for an unknown field name.
 
     Attributes:
         required_fields: fields that must be filled (marked with an asterisk in the
