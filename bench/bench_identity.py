@@ -72,6 +72,66 @@ def _passwords(report: Report) -> None:
     report.ratio("20 l33t characters", ours_l33t, raw_l33t, "zxcvbn.zxcvbn alone (unbounded)")
 
 
+def _django_validators() -> object | None:
+    """Django's four default password validators, or None when Django is missing."""
+    try:
+        import django  # noqa: PLC0415
+        from django.conf import settings  # noqa: PLC0415
+    except ImportError:
+        return None
+    if not settings.configured:
+        settings.configure(
+            AUTH_PASSWORD_VALIDATORS=[
+                {"NAME": f"django.contrib.auth.password_validation.{name}"}
+                for name in (
+                    "UserAttributeSimilarityValidator",
+                    "MinimumLengthValidator",
+                    "CommonPasswordValidator",
+                    "NumericPasswordValidator",
+                )
+            ]
+        )
+        django.setup()
+    from django.contrib.auth import password_validation  # noqa: PLC0415
+
+    return password_validation
+
+
+class _User:
+    # What UserAttributeSimilarityValidator compares against: the same personal data.
+    username = "matti.meikalainen@example.fi"
+    first_name = "Matti"
+    last_name = "Meikäläinen"
+    email = "matti.meikalainen@example.fi"
+
+
+def _versus_django(report: Report) -> None:
+    validation = _django_validators()
+    report.heading("check_password vs Django's four default validators")
+    if validation is None:
+        report.figure("Django", "not installed", "pip install -r bench/requirements.txt")
+        return
+    user = _User()
+
+    def django_check(password: str) -> list[str]:
+        try:
+            validation.validate_password(password, user)  # type: ignore[attr-defined]
+        except Exception as error:  # noqa: BLE001 - ValidationError, counted not raised
+            return list(getattr(error, "messages", []))
+        return []
+
+    for name, password in {
+        "12 characters": "Tr0ub4dor&3x",
+        "weak (common)": "password123",
+        "72 characters": "correct horse battery staple " * 2 + "abcdefghijklmn",
+    }.items():
+        django_check(password)
+        theirs = best_of(lambda p=password: django_check(p), repeat=5, number=20)
+        ours = best_of(lambda p=password: check_password(p, personal=PERSONAL), repeat=5, number=20)
+        report.ratio(name, ours, theirs, "Django validate_password (4 validators)")
+
+
 def run(report: Report) -> None:
     _national_ids(report)
     _passwords(report)
+    _versus_django(report)
