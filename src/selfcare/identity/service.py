@@ -162,10 +162,7 @@ class IdentityService:
             if current is None:
                 return Decision.deny(Violation("registration.not_found"))
             result = step(current, *args, now=self._clock.now(), **kwargs)
-            if isinstance(result, Registration):
-                uow.registrations.update(result)
-                uow.commit()
-            return result
+            return self._save_step(uow, result)
 
     def _load(self, uow: IdentityUnitOfWork, registration_id: str) -> Registration | Decision:
         current = uow.registrations.get(registration_id)
@@ -257,10 +254,17 @@ class IdentityService:
                 policy=self.registration_policy,
                 now=self._clock.now(),
             )
-            if isinstance(result, Registration):
-                uow.registrations.update(result)
-                uow.commit()
-            return result
+            return self._save_step(uow, result)
+
+    @staticmethod
+    def _save_step(
+        uow: IdentityUnitOfWork, result: Registration | Decision
+    ) -> Registration | Decision:
+        """Save and commit a step that moved the registration on; a refusal saves nothing."""
+        if isinstance(result, Registration):
+            uow.registrations.update(result)
+            uow.commit()
+        return result
 
     def match_customers(self, registration_id: str) -> Registration | Decision:
         """Look the identified person up in the customer system and link what matches.
@@ -282,10 +286,7 @@ class IdentityService:
             result = match_customers(
                 current, records, policy=self.registration_policy, now=self._clock.now()
             )
-            if isinstance(result, Registration):
-                uow.registrations.update(result)
-                uow.commit()
-            return result
+            return self._save_step(uow, result)
 
     def confirm_profile(self, registration_id: str, draft: ProfileDraft) -> Registration | Decision:
         """Keep the profile the user confirmed; the customer system is not written.
@@ -313,10 +314,7 @@ class IdentityService:
                 policy=self.registration_policy,
                 now=self._clock.now(),
             )
-            if isinstance(result, Registration):
-                uow.registrations.update(result)
-                uow.commit()
-            return result
+            return self._save_step(uow, result)
 
     def set_credentials(
         self, registration_id: str, password: str, *, repeated: str | None = None
