@@ -554,7 +554,8 @@ def set_credentials(
 
     Returns:
         The next registration, or a refusal with the state codes (see
-        :func:`accept_terms`), ``registration.passwords_differ`` or the
+        :func:`accept_terms`), ``registration.step_out_of_order`` (no profile
+        confirmed yet), ``registration.passwords_differ`` or the
         ``password.*`` codes of :func:`~selfcare.identity.password.check_password`
         (with the names and the e-mail address as personal words).
     """
