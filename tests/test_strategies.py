@@ -15,7 +15,14 @@ from selfcare.testing import strategies as sst
 
 # Packages whose classes are not entities of the library: the test kit itself, the
 # adapters (repositories, not values), the command line and the demo.
-_NOT_ENTITIES = ("selfcare.testing", "selfcare.adapters", "selfcare.__main__", "selfcare.cli")
+# The composition root wires services; it holds no values either.
+_NOT_ENTITIES = (
+    "selfcare.testing",
+    "selfcare.adapters",
+    "selfcare.__main__",
+    "selfcare.cli",
+    "selfcare.bootstrap",
+)
 
 
 def _public_attrs_classes() -> set[type]:

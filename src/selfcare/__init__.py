@@ -15,36 +15,54 @@ import importlib
 # `typing` itself costs ~10 ms to import; type checkers treat this constant as True.
 TYPE_CHECKING = False
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 if TYPE_CHECKING:
     from selfcare.core import (
+        HTTP_STATUS,
         LANGUAGES,
         AlreadyExists,
         Clock,
         ConcurrencyConflict,
         Currency,
         Decision,
+        Done,
+        Event,
         FixedClock,
+        Kind,
         Money,
         NotFound,
+        Outcome,
+        Refusal,
+        Refused,
         SelfcareError,
+        StorageError,
+        StorageUnavailable,
         SystemClock,
         Violation,
     )
 
 _LAZY = dict.fromkeys(
     (
+        "HTTP_STATUS",
         "LANGUAGES",
         "AlreadyExists",
         "Clock",
         "ConcurrencyConflict",
         "Currency",
         "Decision",
+        "Done",
+        "Event",
         "FixedClock",
+        "Kind",
         "Money",
         "NotFound",
+        "Outcome",
+        "Refusal",
+        "Refused",
         "SelfcareError",
+        "StorageError",
+        "StorageUnavailable",
         "SystemClock",
         "Violation",
     ),
@@ -52,16 +70,25 @@ _LAZY = dict.fromkeys(
 )
 
 __all__ = [
+    "HTTP_STATUS",
     "LANGUAGES",
     "AlreadyExists",
     "Clock",
     "ConcurrencyConflict",
     "Currency",
     "Decision",
+    "Done",
+    "Event",
     "FixedClock",
+    "Kind",
     "Money",
     "NotFound",
+    "Outcome",
+    "Refusal",
+    "Refused",
     "SelfcareError",
+    "StorageError",
+    "StorageUnavailable",
     "SystemClock",
     "Violation",
     "__version__",

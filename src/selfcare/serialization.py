@@ -9,6 +9,9 @@ Wire-format choices, all in :func:`make_converter`:
 - :class:`~decimal.Decimal` as a string (``"12.90"``), never a float;
 - enums by value; ``frozenset`` as a sorted list; tuples as lists;
 - a :class:`~selfcare.core.decision.Violation` as ``{"code": ..., "params": {...}}``;
+- an :class:`~selfcare.core.events.Event` with its type name first,
+  ``{"type": "InvitationAccepted", "occurred_at": ..., ...}``, so that a list of mixed
+  events (``tuple[Event, ...]``) reads back into the right classes;
 - unknown keys are refused (``forbid_extra_keys``).
 
 Errors come out as :class:`~selfcare.core.errors.SelfcareError` whose violations name
@@ -46,6 +49,8 @@ from cattrs.errors import (
 from selfcare.core.clock import require_aware
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
+from selfcare.core.events import Event, event_types
+from selfcare.core.outcome import Done
 
 __all__ = ["converter", "make_converter", "structure", "unstructure"]
 
@@ -168,7 +173,52 @@ def make_converter() -> cattrs.Converter:
     # StrEnum members are str instances, which cattrs would pass through as they are.
     conv.register_unstructure_hook(enum.StrEnum, _enum_value)
     conv.register_unstructure_hook_factory(_is_enum, lambda _tp: _enum_value)
+    _register_events(conv)
+    conv.register_structure_hook(Done, lambda data, _: _structure_bare_done(conv, data))
     return conv
+
+
+def _is_event_class(tp: object) -> bool:
+    return isinstance(tp, type) and issubclass(tp, Event)
+
+
+def _register_events(conv: cattrs.Converter) -> None:
+    """Events carry their type name, so that a list of mixed events reads back."""
+
+    def unstructure_factory(cls: type[Event]) -> Callable[[Event], dict[str, Any]]:
+        fields_of = cattrs.gen.make_dict_unstructure_fn(cls, conv)
+
+        def unstructure_event(event: Event) -> dict[str, Any]:
+            if type(event) is not cls:  # a subclass value where its base was declared
+                return conv.unstructure(event, unstructure_as=type(event))  # type: ignore[no-any-return]
+            return {"type": cls.__name__, **fields_of(event)}
+
+        return unstructure_event
+
+    def structure_factory(cls: type[Event]) -> Callable[[object, type], Event]:
+        def structure_event(data: object, _: type) -> Event:
+            if not isinstance(data, Mapping) or not isinstance(data.get("type"), str):
+                raise TypeError("an event needs its type name")
+            target = event_types().get(data["type"])
+            if target is None or not issubclass(target, cls):
+                raise ValueError("an unknown event type")
+            fields = {key: value for key, value in data.items() if key != "type"}
+            made: Event = cattrs.gen.make_dict_structure_fn(
+                target, conv, _cattrs_forbid_extra_keys=True
+            )(fields, target)
+            return made
+
+        return structure_event
+
+    conv.register_unstructure_hook_factory(_is_event_class, unstructure_factory)
+    conv.register_structure_hook_factory(_is_event_class, structure_factory)
+
+
+def _structure_bare_done(conv: cattrs.Converter, data: object) -> Done[Any]:
+    """``Done`` without a type argument: the value as it is (JSON-native)."""
+    if not isinstance(data, Mapping) or set(data) != {"value", "events"}:
+        raise ValueError("a Done needs exactly 'value' and 'events'")
+    return Done(data["value"], conv.structure(data["events"], tuple[Event, ...]))
 
 
 #: The library's converter. Use :func:`structure` to get our errors instead of cattrs'.

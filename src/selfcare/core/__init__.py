@@ -15,9 +15,20 @@ from selfcare.core.clock import (
     operator_zone,
     require_aware,
     start_of_local_day,
+    to_utc,
+    utc_field,
 )
 from selfcare.core.decision import Decision, ParamValue, Violation
-from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound, SelfcareError
+from selfcare.core.errors import (
+    AlreadyExists,
+    ConcurrencyConflict,
+    NotFound,
+    Refusal,
+    SelfcareError,
+    StorageError,
+    StorageUnavailable,
+)
+from selfcare.core.events import Event, event_types
 from selfcare.core.ids import (
     AccountId,
     CustomerNumber,
@@ -28,11 +39,14 @@ from selfcare.core.ids import (
     SystemSecrets,
     UuidIds,
 )
+from selfcare.core.kinds import HTTP_STATUS, Kind
 from selfcare.core.messages import LANGUAGES, normalize_language
 from selfcare.core.money import Currency, Money
+from selfcare.core.outcome import Done, Outcome, Refused, is_done, is_refused
 
 __all__ = [
     "DEFAULT_TIMEZONE",
+    "HTTP_STATUS",
     "LANGUAGES",
     "AccountId",
     "AlreadyExists",
@@ -41,25 +55,38 @@ __all__ = [
     "Currency",
     "CustomerNumber",
     "Decision",
+    "Done",
+    "Event",
     "FixedClock",
     "IdSource",
+    "Kind",
     "Money",
     "NotFound",
+    "Outcome",
     "ParamValue",
+    "Refusal",
+    "Refused",
     "RelationshipId",
     "SecretSource",
     "SelfcareError",
     "SequentialIds",
+    "StorageError",
+    "StorageUnavailable",
     "SystemClock",
     "SystemSecrets",
     "UuidIds",
     "Violation",
     "add_local_days",
     "add_months",
+    "event_types",
+    "is_done",
+    "is_refused",
     "local_date",
     "month_bounds",
     "normalize_language",
     "operator_zone",
     "require_aware",
     "start_of_local_day",
+    "to_utc",
+    "utc_field",
 ]

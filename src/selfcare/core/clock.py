@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import TYPE_CHECKING, Final, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
+
+import attrs
 
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
@@ -37,6 +39,8 @@ __all__ = [
     "operator_zone",
     "require_aware",
     "start_of_local_day",
+    "to_utc",
+    "utc_field",
 ]
 
 #: The operator time zone used when none is configured.
@@ -103,6 +107,51 @@ def require_aware(value: object, name: str = "time") -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise SelfcareError(Violation("time.naive_datetime", {"name": name}))
     return value.astimezone(UTC)
+
+
+def to_utc(value: datetime) -> datetime:
+    """The converter of every stored time field: an aware datetime, in UTC.
+
+    ``to_utc(value)`` is :func:`require_aware` without a field name; entities declare
+    their time fields with :func:`utc_field`, which names the field in the error.
+
+    >>> from datetime import timezone
+    >>> to_utc(datetime(2026, 1, 1, 12, tzinfo=timezone(timedelta(hours=2))))
+    datetime.datetime(2026, 1, 1, 10, 0, tzinfo=datetime.timezone.utc)
+    """
+    return require_aware(value, "time")
+
+
+def _field_to_utc(value: object, _instance: object, field: attrs.Attribute[object]) -> object:
+    if value is None and field.metadata.get(_OPTIONAL, False):
+        return None
+    return require_aware(value, field.name)
+
+
+_OPTIONAL: Final = "selfcare.optional_time"
+
+
+def utc_field(*, optional: bool = False, **kwargs: Any) -> Any:
+    """An attrs field for a stored time: refuses naive values, keeps the instant in UTC.
+
+    Args:
+        optional: also accept ``None``.
+        kwargs: passed to :func:`attrs.field` (``default``, ``repr``, ...).
+
+    Raises (on construction):
+        SelfcareError: ``time.naive_datetime`` or ``time.not_a_datetime``, naming the
+            field.
+
+    >>> from datetime import timezone
+    >>> @attrs.frozen
+    ... class Seen:
+    ...     at: datetime = utc_field()
+    >>> Seen(datetime(2026, 1, 1, 12, tzinfo=timezone(timedelta(hours=2)))).at.hour
+    10
+    """
+    metadata = {**kwargs.pop("metadata", {}), _OPTIONAL: optional}
+    converter = attrs.Converter(_field_to_utc, takes_self=True, takes_field=True)
+    return attrs.field(converter=converter, metadata=metadata, **kwargs)
 
 
 @functools.cache

@@ -26,6 +26,7 @@ import attrs
 
 from selfcare.core import messages
 from selfcare.core.errors import SelfcareError
+from selfcare.core.kinds import Kind, deciding_kind
 
 __all__ = ["Decision", "ParamValue", "Violation"]
 
@@ -97,6 +98,15 @@ class Violation:
 
     def __reduce__(self) -> tuple[object, ...]:
         return (Violation, (self.code, dict(self.params)))
+
+    @property
+    def kind(self) -> Kind:
+        """Whose problem this is (:class:`~selfcare.core.kinds.Kind`), from the catalog.
+
+        >>> Violation("authz.unknown_relationship", {}).kind
+        <Kind.NOT_FOUND: 'not_found'>
+        """
+        return messages.kind_of(self.code)
 
     def message(self, lang: str = "en") -> str:
         """The message in ``lang``; an unsupported language falls back to English.
@@ -175,6 +185,19 @@ class Decision:
     def codes(self) -> tuple[str, ...]:
         """The codes of the violations, in order."""
         return tuple(v.code for v in self.violations)
+
+    @property
+    def kind(self) -> Kind | None:
+        """The deciding :class:`~selfcare.core.kinds.Kind` of a refusal (see
+        :data:`~selfcare.core.kinds.PRECEDENCE`); ``None`` when allowed.
+
+        >>> no_grant = Violation("authz.no_grant", {"permission": "x", "relationship": "r"})
+        >>> Decision.deny(no_grant, Violation("order.empty", {})).kind
+        <Kind.FORBIDDEN: 'forbidden'>
+        """
+        if self.allowed:
+            return None
+        return deciding_kind(v.kind for v in self.violations)
 
     def messages(self, lang: str = "en") -> tuple[str, ...]:
         """Every violation rendered in ``lang``."""

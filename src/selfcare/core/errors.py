@@ -5,14 +5,26 @@ also a :class:`ValueError`; each carries the :class:`~selfcare.core.decision.Vio
 values that say what was wrong, with stable codes, so that callers can branch on
 ``error.codes`` and render ``error.messages(lang)`` at the edge.
 
-Repositories (ports implemented by integrators) translate their own storage errors into
-:class:`NotFound`, :class:`AlreadyExists` and :class:`ConcurrencyConflict`.
+Business refusals are not exceptions: use cases return
+:class:`~selfcare.core.outcome.Refused`. Exceptions are for three things only:
+
+- a wrong type: :class:`TypeError`;
+- input that cannot be represented at all: :class:`SelfcareError` from a parser or a
+  constructor (``Money("x", "EUR")``);
+- storage outcomes: :class:`StorageError` and its subclasses :class:`NotFound`,
+  :class:`AlreadyExists`, :class:`ConcurrencyConflict` and :class:`StorageUnavailable`,
+  into which every adapter translates its driver's errors.
+
+:class:`Refusal` is raised only when a caller asks for it with
+:meth:`Refused.unwrap() <selfcare.core.outcome.Refused.unwrap>`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
+
+from selfcare.core.kinds import Kind, deciding_kind
 
 if TYPE_CHECKING:
     from selfcare.core.decision import Violation
@@ -21,7 +33,10 @@ __all__ = [
     "AlreadyExists",
     "ConcurrencyConflict",
     "NotFound",
+    "Refusal",
     "SelfcareError",
+    "StorageError",
+    "StorageUnavailable",
 ]
 
 
@@ -58,6 +73,11 @@ class SelfcareError(ValueError):
         """The stable codes of the violations, in order."""
         return tuple(v.code for v in self.violations)
 
+    @property
+    def kind(self) -> Kind:
+        """The deciding :class:`~selfcare.core.kinds.Kind` of the violations."""
+        return deciding_kind(v.kind for v in self.violations)
+
     def messages(self, lang: str = "en") -> tuple[str, ...]:
         """Every violation rendered in ``lang`` (``en``, ``fi``, ``sv`` or ``nb``)."""
         return tuple(v.message(lang) for v in self.violations)
@@ -72,13 +92,35 @@ class SelfcareError(ValueError):
         return (type(self), self.violations)
 
 
-class NotFound(SelfcareError, LookupError):  # noqa: N818 - the domain name reads better
+class Refusal(SelfcareError):  # noqa: N818 - it is a refusal, raised on request
+    """A business refusal raised on request by
+    :meth:`Refused.unwrap() <selfcare.core.outcome.Refused.unwrap>`.
+
+    Use cases never raise it themselves: they return
+    :class:`~selfcare.core.outcome.Refused`.
+    """
+
+
+class StorageError(SelfcareError):
+    """A storage outcome: the base of every error a repository or unit of work raises.
+
+    Adapters translate their driver's exceptions into these; a driver's own exception
+    never reaches the caller.
+    """
+
+
+class StorageUnavailable(StorageError):  # noqa: N818
+    """The storage cannot serve the request now (locked past the busy timeout, read-only,
+    disk full, connection lost). Nothing was saved; retrying later may succeed."""
+
+
+class NotFound(StorageError, LookupError):  # noqa: N818 - the domain name reads better
     """A repository has no entity under the key that was asked for."""
 
 
-class AlreadyExists(SelfcareError):  # noqa: N818
+class AlreadyExists(StorageError):  # noqa: N818
     """A repository already holds an entity under that key (insert of a duplicate)."""
 
 
-class ConcurrencyConflict(SelfcareError):  # noqa: N818
+class ConcurrencyConflict(StorageError):  # noqa: N818
     """A compare-and-set save lost: the entity changed since it was read."""

@@ -4,17 +4,20 @@ The catalog is plain TOML under ``selfcare/locale/``, one file per domain, so th
 translator edits text without touching code. Each entry is a table named by its code::
 
     ["password.too_short"]
+    kind = "invalid"
     params = ["min_length"]
     en = "The password must be at least {min_length} characters long."
     fi = "Salasanassa on oltava vähintään {min_length} merkkiä."
     sv = "Lösenordet måste vara minst {min_length} tecken långt."
     nb = "Passordet må være minst {min_length} tegn langt."
 
-``params`` lists exactly the parameters a :class:`~selfcare.core.decision.Violation`
-with that code carries; a template may use any of them, in ``{braces}``. A test of the
-library fails when a code lacks a language, when a template uses an undeclared
-parameter, and - in strict mode, which the test suite turns on - when any violation is
-created with an unknown code or with other parameters than declared.
+``kind`` says whose problem the refusal is (:class:`~selfcare.core.kinds.Kind`, which
+maps to an HTTP status). ``params`` lists exactly the parameters a
+:class:`~selfcare.core.decision.Violation` with that code carries; a template may use
+any of them, in ``{braces}``. A test of the library fails when a code lacks a language
+or a kind, when a template uses an undeclared parameter, and - in strict mode, which
+the test suite turns on - when any violation is created with an unknown code or with
+other parameters than declared.
 """
 
 from __future__ import annotations
@@ -25,12 +28,15 @@ from typing import Final
 
 import attrs
 
+from selfcare.core.kinds import Kind
+
 __all__ = [
     "LANGUAGES",
     "MessageEntry",
     "UnknownCodeError",
     "catalog",
     "check_violation",
+    "kind_of",
     "normalize_language",
     "render",
     "set_strict_mode",
@@ -59,6 +65,7 @@ class MessageEntry:
     """One code of the catalog: its declared parameters and its four templates."""
 
     code: str
+    kind: Kind
     params: tuple[str, ...]
     texts: Mapping[str, str]
     source: str
@@ -95,6 +102,7 @@ def catalog() -> Mapping[str, MessageEntry]:
                 raise UnknownCodeError(msg)
             entries[code] = MessageEntry(
                 code=code,
+                kind=Kind(table["kind"]),
                 params=tuple(table.get("params", ())),
                 texts={lang: table[lang] for lang in LANGUAGES if lang in table},
                 source=item.name,
@@ -134,6 +142,18 @@ def render(code: str, params: Mapping[str, object], lang: str = "en") -> str:
     template = entry.texts.get(language) or entry.texts["en"]
     values = {name: _display(params.get(name, "")) for name in entry.params}
     return template.format_map(values)
+
+
+def kind_of(code: str) -> Kind:
+    """The :class:`~selfcare.core.kinds.Kind` of ``code``.
+
+    >>> kind_of("invitation.expired")
+    <Kind.GONE: 'gone'>
+
+    Raises:
+        UnknownCodeError: ``code`` is not in the catalog (a programming error).
+    """
+    return _entry(code).kind
 
 
 def check_violation(code: str, params: Mapping[str, object]) -> None:

@@ -9,15 +9,19 @@ from typing import Any
 from hypothesis import strategies as st
 
 from selfcare.core.decision import Decision, ParamValue, Violation
+from selfcare.core.events import Event
 from selfcare.core.messages import catalog
 from selfcare.core.money import Currency, Money
+from selfcare.core.outcome import Done, Refused
 
 __all__ = [
     "ENTITIES",
     "aware_datetimes",
     "currencies",
     "decisions",
+    "events",
     "money",
+    "outcomes",
     "param_values",
     "violations",
 ]
@@ -80,8 +84,29 @@ def decisions() -> st.SearchStrategy[Decision]:
     )
 
 
+def events() -> st.SearchStrategy[Event]:
+    """The base event (each domain's strategies build its own event classes)."""
+    return st.builds(Event, occurred_at=aware_datetimes())
+
+
+def outcomes() -> st.SearchStrategy[Done[str] | Refused]:
+    """Outcomes with a JSON-native value: done (with events) or refused."""
+    many = st.lists(events(), max_size=2).map(tuple)
+    return st.one_of(
+        st.builds(Done, st.text(max_size=20), many),
+        st.builds(
+            lambda vs, es: Refused(Decision.deny(*vs), es),
+            st.lists(violations(), min_size=1, max_size=3),
+            many,
+        ),
+    )
+
+
 ENTITIES: dict[type, st.SearchStrategy[Any]] = {
     Violation: violations(),
     Decision: decisions(),
     Money: money(),
+    Event: events(),
+    Done: outcomes().filter(lambda o: o.ok),
+    Refused: outcomes().filter(lambda o: not o.ok),
 }

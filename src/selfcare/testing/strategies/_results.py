@@ -16,6 +16,7 @@ from selfcare.authz.invitation import Acceptance, IssuedInvitation
 from selfcare.authz.service import Issued
 from selfcare.catalog.model import ProductStatus, ScheduledChange, ScheduledChangeKind
 from selfcare.catalog.rules import OrderedService
+from selfcare.core.kinds import Kind
 from selfcare.core.messages import MessageEntry
 from selfcare.identity.login import LoginResult
 from selfcare.identity.registration import (
@@ -119,6 +120,7 @@ def message_entries() -> st.SearchStrategy[MessageEntry]:
     return st.builds(
         MessageEntry,
         code=st.from_regex(r"[a-z]{1,8}\.[a-z_]{1,16}", fullmatch=True),
+        kind=st.sampled_from(Kind),
         params=params.map(tuple),
         texts=st.fixed_dictionaries(dict.fromkeys(("en", "fi", "sv", "nb"), _NAMES)),
         source=st.sampled_from(["core.toml", "identity.toml", "authz.toml"]),

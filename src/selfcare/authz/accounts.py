@@ -1,0 +1,46 @@
+"""The authz :class:`~selfcare.authz.ports.AccountDirectory` over identity's accounts.
+
+Authz asks two things of the accounts: the verified address of an account (to accept
+an invitation) and who, if anyone, registered an address (to propose an invitee's
+name). :class:`IdentityAccountDirectory` answers both from identity's own repositories,
+so it works with every storage adapter; :func:`selfcare.bootstrap.bootstrap` wires it.
+
+An account's address is verified: registration completes only with the token sent to
+it, and an address change only with the token sent to the new address.
+"""
+
+from __future__ import annotations
+
+from selfcare.authz.invitation import RegisteredAccount
+from selfcare.core.ids import AccountId
+from selfcare.identity.contact import EmailAddress
+from selfcare.identity.ports import IdentityUnitOfWork
+
+__all__ = ["IdentityAccountDirectory"]
+
+
+class IdentityAccountDirectory:
+    """An :class:`~selfcare.authz.ports.AccountDirectory` reading identity's accounts.
+
+    Args:
+        uow: identity's unit of work (only read; one short transaction per question).
+    """
+
+    def __init__(self, uow: IdentityUnitOfWork) -> None:
+        self._uow = uow
+
+    def verified_email(self, account: AccountId) -> EmailAddress | None:
+        """The verified address of ``account``, or ``None`` for an unknown account."""
+        with self._uow as uow:
+            found = uow.accounts.get(account)
+        return None if found is None else found.email
+
+    def find_by_email(self, email: EmailAddress) -> RegisteredAccount | None:
+        """The account registered with ``email`` and its owner's names, if any."""
+        with self._uow as uow:
+            found = uow.accounts.find_by_email(email)
+        if found is None:
+            return None
+        return RegisteredAccount(
+            account=AccountId(found.id), first_name=found.given_names, last_name=found.surname
+        )

@@ -1,0 +1,240 @@
+"""The one composition root: :func:`bootstrap` builds every service of the library.
+
+An integrator calls it once at start-up and keeps the :class:`App`; the demo, the
+tests and the documentation do the same. It wires each domain's service to its unit of
+work on the chosen :class:`Storage`, the clock, the id and secret sources, the
+operator's :class:`Policies`, and the directories the services need of each other
+(authz reads identity's accounts through
+:class:`~selfcare.authz.accounts.IdentityAccountDirectory`).
+
+>>> from datetime import UTC, datetime
+>>> from selfcare.testing.fakes import CountingSecrets, SequentialIds, SteppableClock
+>>> app = bootstrap(
+...     memory_storage(),
+...     clock=SteppableClock(datetime(2026, 3, 2, 8, tzinfo=UTC)),
+...     ids=SequentialIds("id"),
+...     secrets=CountingSecrets(),
+... )
+>>> app.identity.start_registration(language="fi").state.value
+'started'
+
+Production wiring keeps the defaults of ``clock``, ``ids`` and ``secrets`` (the system
+clock, random UUIDs, the operating system's CSPRNG) and opens SQLite storage with the
+operator's key for national identity codes::
+
+    app = bootstrap(sqlite_storage("/var/lib/portal/selfcare.sqlite3",
+                                   national_id_key=key_from_your_vault))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
+
+from selfcare.authz.accounts import IdentityAccountDirectory
+from selfcare.authz.invitation import InvitationPolicy
+from selfcare.authz.model import DEFAULT_ROLE_MODEL, RoleModel
+from selfcare.authz.service import AuthzService
+from selfcare.core.clock import Clock, SystemClock
+from selfcare.core.ids import IdSource, SecretSource, SystemSecrets, UuidIds
+from selfcare.identity.login import LoginPolicy
+from selfcare.identity.registration import RegistrationPolicy
+from selfcare.identity.service import IdentityService
+
+if TYPE_CHECKING:
+    from selfcare.authz.ports import AuthzUnitOfWork
+    from selfcare.billing.ports import BillingUnitOfWork
+    from selfcare.catalog.ports import CatalogUnitOfWork
+    from selfcare.identity.ports import (
+        CustomerDirectory,
+        FeedbackInbox,
+        IdentityUnitOfWork,
+        Notifier,
+        PasswordHasher,
+    )
+    from selfcare.privacy.ports import PrivacyUnitOfWork
+
+__all__ = ["App", "Policies", "Storage", "bootstrap", "memory_storage", "sqlite_storage"]
+
+
+@attrs.frozen
+class Storage:
+    """Where every domain keeps its entities: one unit of work per domain, over one
+    database, plus the function that closes it.
+
+    Build one with :func:`memory_storage` or :func:`sqlite_storage`, or fill it with
+    your own adapters' units of work (each must pass the contract suites of
+    :mod:`selfcare.testing.contracts`).
+    """
+
+    identity: IdentityUnitOfWork
+    authz: AuthzUnitOfWork
+    catalog: CatalogUnitOfWork
+    billing: BillingUnitOfWork
+    privacy: PrivacyUnitOfWork
+    close: Callable[[], None] = attrs.field(default=lambda: None, repr=False)
+
+
+def memory_storage() -> Storage:
+    """Storage in this process's memory: tests, demos, and trying the library out."""
+    from selfcare.adapters.memory import MemoryDatabase  # noqa: PLC0415
+    from selfcare.adapters.memory.authz import MemoryAuthzUnitOfWork  # noqa: PLC0415
+    from selfcare.adapters.memory.billing import MemoryBillingUnitOfWork  # noqa: PLC0415
+    from selfcare.adapters.memory.catalog import MemoryCatalogUnitOfWork  # noqa: PLC0415
+    from selfcare.adapters.memory.identity import MemoryIdentityUnitOfWork  # noqa: PLC0415
+    from selfcare.adapters.memory.privacy import MemoryPrivacyUnitOfWork  # noqa: PLC0415
+
+    database = MemoryDatabase()
+    return Storage(
+        identity=MemoryIdentityUnitOfWork(database),
+        authz=MemoryAuthzUnitOfWork(database),
+        catalog=MemoryCatalogUnitOfWork(database),
+        billing=MemoryBillingUnitOfWork(database),
+        privacy=MemoryPrivacyUnitOfWork(database),
+    )
+
+
+def sqlite_storage(
+    path: str | Path, *, national_id_key: bytes, busy_timeout: float = 30.0
+) -> Storage:
+    """Storage in the SQLite file ``path`` (created, and migrated, when opened).
+
+    Args:
+        path: the database file; ``":memory:"`` for a private in-memory database.
+        national_id_key: the operator key (at least 32 random bytes) that seals and
+            hashes national identity codes at rest; keep it like a database
+            encryption key, outside the database.
+        busy_timeout: seconds a writer waits for another writer.
+    """
+    from selfcare.adapters.sqlite import (  # noqa: PLC0415 - only when SQLite is chosen
+        SqliteAuthzUnitOfWork,
+        SqliteBillingUnitOfWork,
+        SqliteCatalogUnitOfWork,
+        SqliteIdentityUnitOfWork,
+        SqlitePrivacyUnitOfWork,
+        open_database,
+    )
+    from selfcare.identity.lookup import NationalIdKey  # noqa: PLC0415
+
+    key = NationalIdKey(national_id_key)
+    database = open_database(path, busy_timeout=busy_timeout)
+    return Storage(
+        identity=SqliteIdentityUnitOfWork(database, key),
+        authz=SqliteAuthzUnitOfWork(database),
+        catalog=SqliteCatalogUnitOfWork(database),
+        billing=SqliteBillingUnitOfWork(database),
+        privacy=SqlitePrivacyUnitOfWork(database, key),
+        close=database.close,
+    )
+
+
+@attrs.frozen
+class Policies:
+    """The operator's rules, one policy per topic; every field has the documented
+    default of its class."""
+
+    registration: RegistrationPolicy = attrs.field(factory=RegistrationPolicy)
+    login: LoginPolicy = attrs.field(factory=LoginPolicy)
+    invitation: InvitationPolicy = attrs.field(factory=InvitationPolicy)
+    roles: RoleModel = DEFAULT_ROLE_MODEL
+
+
+@attrs.frozen
+class App:
+    """Every service of the library, wired over one :class:`Storage`.
+
+    The services are not safe to share between threads: build one :class:`App` per
+    thread (or per request) over the same storage.
+    """
+
+    identity: IdentityService
+    authz: AuthzService
+    storage: Storage
+    policies: Policies
+    clock: Clock
+    notifier: Notifier
+    customers: CustomerDirectory
+    feedback_inbox: FeedbackInbox
+
+    def close(self) -> None:
+        """Close the storage (the SQLite connections)."""
+        self.storage.close()
+
+
+def bootstrap(
+    storage: Storage | None = None,
+    *,
+    clock: Clock | None = None,
+    ids: IdSource | None = None,
+    secrets: SecretSource | None = None,
+    policies: Policies | None = None,
+    customers: CustomerDirectory | None = None,
+    notifier: Notifier | None = None,
+    feedback_inbox: FeedbackInbox | None = None,
+    hasher: PasswordHasher | None = None,
+) -> App:
+    """Build every service over ``storage``.
+
+    Args:
+        storage: :func:`memory_storage` (the default) or :func:`sqlite_storage`.
+        clock: the current time; the system clock by default.
+        ids: new entity ids; random UUIDs by default.
+        secrets: tokens and one-time codes; the operating system's CSPRNG by default.
+        policies: the operator's rules; the documented defaults by default.
+        customers: the operator's customer system (read only); an empty in-memory
+            directory by default - a real portal passes its own.
+        notifier: where the e-mails and SMS the library composes go; by default they
+            are recorded in memory (``app.notifier.sent``) and not sent.
+        feedback_inbox: where customer feedback goes; by default kept in memory.
+        hasher: the password hasher; :class:`~selfcare.identity.hashing.ScryptHasher`
+            with OWASP's parameters by default.
+    """
+    from selfcare.adapters.memory.identity import (  # noqa: PLC0415
+        MemoryCustomerDirectory,
+        MemoryFeedbackInbox,
+        RecordingNotifier,
+    )
+    from selfcare.identity.hashing import ScryptHasher  # noqa: PLC0415
+
+    store = storage if storage is not None else memory_storage()
+    rules = policies if policies is not None else Policies()
+    now = clock if clock is not None else SystemClock()
+    new_ids = ids if ids is not None else UuidIds()
+    randomness = secrets if secrets is not None else SystemSecrets()
+    directory = customers if customers is not None else MemoryCustomerDirectory()
+    outbox = notifier if notifier is not None else RecordingNotifier()
+    inbox = feedback_inbox if feedback_inbox is not None else MemoryFeedbackInbox()
+    identity = IdentityService(
+        uow=store.identity,
+        directory=directory,
+        hasher=hasher if hasher is not None else ScryptHasher(),
+        notifier=outbox,
+        feedback_inbox=inbox,
+        clock=now,
+        ids=new_ids,
+        secrets=randomness,
+        registration_policy=rules.registration,
+        login_policy=rules.login,
+    )
+    authz = AuthzService(
+        store.authz,
+        accounts=IdentityAccountDirectory(store.identity),
+        clock=now,
+        ids=new_ids,
+        secrets=randomness,
+        policy=rules.invitation,
+        model=rules.roles,
+    )
+    return App(
+        identity=identity,
+        authz=authz,
+        storage=store,
+        policies=rules,
+        clock=now,
+        notifier=outbox,
+        customers=directory,
+        feedback_inbox=inbox,
+    )

@@ -1,0 +1,90 @@
+"""Fakes for integrators' tests: a clock you move, ids you can predict, secrets you
+can read.
+
+They need nothing beyond the library (no hypothesis, no pytest), and each satisfies the
+port it stands in for (:class:`~selfcare.core.clock.Clock`,
+:class:`~selfcare.core.ids.IdSource`, :class:`~selfcare.core.ids.SecretSource`), so
+:func:`selfcare.bootstrap.bootstrap` takes them as they are:
+
+>>> from datetime import UTC, datetime, timedelta
+>>> clock = SteppableClock(datetime(2026, 3, 2, 8, tzinfo=UTC))
+>>> clock.advance(timedelta(days=7)).isoformat()
+'2026-03-09T08:00:00+00:00'
+>>> ids = SequentialIds("acc")
+>>> ids.new_id(), ids.new_id()
+('acc-1', 'acc-2')
+>>> secrets = CountingSecrets()
+>>> secrets.token(32), secrets.digits(6), secrets.digits(6)
+('tok001xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', '000001', '000002')
+
+Never use them in production: :class:`~selfcare.core.clock.SystemClock`,
+:class:`~selfcare.core.ids.UuidIds` and :class:`~selfcare.core.ids.SystemSecrets` are
+the real ones.
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+
+from selfcare.core.clock import FixedClock
+from selfcare.core.ids import SequentialIds
+
+__all__ = ["CountingSecrets", "SeededSecrets", "SequentialIds", "SteppableClock"]
+
+#: A clock that stands still until a test moves it (``set``, ``advance``).
+SteppableClock = FixedClock
+
+
+def _encoded_length(nbytes: int) -> int:
+    """The length of ``nbytes`` random bytes as unpadded URL-safe base64."""
+    return -(-nbytes * 4 // 3)
+
+
+class CountingSecrets:
+    """Secrets a test can predict: tokens ``tok001``, ``tok002``, ... padded with ``x``
+    to the length a real token of that many bytes has; one-time codes ``000001``,
+    ``000002``, ... (each as many digits as asked).
+
+    Attributes:
+        tokens: every token handed out, in order.
+        codes: every digit string handed out, in order.
+    """
+
+    def __init__(self) -> None:
+        self.tokens: list[str] = []
+        self.codes: list[str] = []
+
+    def token(self, nbytes: int) -> str:
+        """The next token, as long as a real one of ``nbytes`` bytes."""
+        value = f"tok{len(self.tokens) + 1:03d}"
+        value = value.ljust(_encoded_length(nbytes), "x")
+        self.tokens.append(value)
+        return value
+
+    def digits(self, count: int) -> str:
+        """The next code, ``count`` digits with leading zeros."""
+        value = str(len(self.codes) + 1).zfill(count)[-count:] if count else ""
+        self.codes.append(value)
+        return value
+
+
+class SeededSecrets:
+    """Secrets from a seeded pseudo-random generator: reproducible runs (the demo).
+
+    >>> a, b = SeededSecrets(7), SeededSecrets(7)
+    >>> a.digits(6) == b.digits(6), len(a.token(16)) >= 16
+    (True, True)
+    """
+
+    def __init__(self, seed: int) -> None:
+        self._random = random.Random(seed)  # noqa: S311 - reproducible on purpose
+
+    def token(self, nbytes: int) -> str:
+        """A URL-safe token of ``nbytes`` pseudo-random bytes."""
+        raw = self._random.randbytes(nbytes)
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+    def digits(self, count: int) -> str:
+        """``count`` pseudo-random decimal digits."""
+        return "".join(str(self._random.randrange(10)) for _ in range(count))
