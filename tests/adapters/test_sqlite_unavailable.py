@@ -118,16 +118,21 @@ def test_a_database_locked_past_the_busy_timeout_is_unavailable(path: Path) -> N
     assert _stored(path) == ["kept", "later"]
 
 
+def _save_more_than_fits(db: SqliteDatabase, things: SqliteTable[Thing]) -> None:
+    with SqliteUnitOfWork(db) as uow:
+        things.insert(Thing("small"))
+        for number in range(20):
+            things.insert(Thing(f"big-{number:02}", payload="x" * 4000))
+        uow.commit()
+
+
 def test_a_full_database_is_unavailable_and_keeps_nothing_of_the_unit(path: Path) -> None:
     db = SqliteDatabase(path)
     things = _things(db)
     (pages,) = db.execute("PRAGMA page_count").fetchone()
     db.execute(f"PRAGMA max_page_count = {pages + 2}")
-    with pytest.raises(StorageUnavailable) as refused, SqliteUnitOfWork(db) as uow:
-        things.insert(Thing("small"))
-        for number in range(20):
-            things.insert(Thing(f"big-{number:02}", payload="x" * 4000))
-        uow.commit()
+    with pytest.raises(StorageUnavailable) as refused:
+        _save_more_than_fits(db, things)
     assert _reason(refused) == "disk_full"
     db.close()
     assert _stored(path) == ["kept"]
