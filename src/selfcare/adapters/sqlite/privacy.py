@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteTable, SqliteUnitOfWork
+from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteTable
 from selfcare.adapters.sqlite._queries import micros
 from selfcare.adapters.sqlite.authz import (
     SqliteGrantRepository,
@@ -29,8 +29,7 @@ from selfcare.adapters.sqlite.authz import (
 )
 from selfcare.adapters.sqlite.catalog import SqliteOrderRepository, orders_table
 from selfcare.adapters.sqlite.identity import (
-    SqliteAccountRepository,
-    SqliteRegistrationRepository,
+    SqliteIdentityUnitOfWork,
     accounts_table,
     registrations_table,
 )
@@ -45,7 +44,6 @@ from selfcare.identity.contact import EmailAddress, PhoneNumber
 from selfcare.identity.lookup import NationalIdKey
 from selfcare.identity.national_id import NationalId
 from selfcare.identity.otp import OneTimeCodeChallenge
-from selfcare.identity.ports import AccountRepository, RegistrationRepository
 from selfcare.identity.registration import Registration
 from selfcare.privacy.model import ErasedAccount
 from selfcare.privacy.ports import (
@@ -278,18 +276,14 @@ class SqliteErasureLog:
         return self._table.get(account_id)
 
 
-class SqlitePrivacyUnitOfWork(SqliteUnitOfWork):
-    """A unit of work (one transaction) over every store that holds personal data.
-
-    Args:
-        database: the opened database (:func:`~selfcare.adapters.sqlite.open_database`).
-        key: the operator key that seals and hashes national identity codes.
-    """
+class SqlitePrivacyUnitOfWork(SqliteIdentityUnitOfWork):
+    """A unit of work (one transaction) over every store that holds personal data: the
+    identity repositories (it takes the arguments of
+    :class:`~selfcare.adapters.sqlite.SqliteIdentityUnitOfWork`), grants, invitations,
+    orders, one-time codes, feedback, tombstones and the index over them."""
 
     def __init__(self, database: SqliteDatabase, key: NationalIdKey) -> None:
-        super().__init__(database)
-        self.accounts: AccountRepository = SqliteAccountRepository(database, key)
-        self.registrations: RegistrationRepository = SqliteRegistrationRepository(database, key)
+        super().__init__(database, key)
         self.grants: GrantRepository = SqliteGrantRepository(database)
         self.invitations: InvitationRepository = SqliteInvitationRepository(database)
         self.orders: OrderRepository = SqliteOrderRepository(database)
