@@ -2,9 +2,7 @@
 :class:`~selfcare.adapters.memory.MemoryDatabase` tables as the domain repositories.
 
 >>> from selfcare.adapters.memory import MemoryDatabase
->>> uow = MemoryPrivacyUnitOfWork(MemoryDatabase())
->>> with uow:
-...     uow.erasures.get("nobody") is None
+>>> MemoryPrivacyUnitOfWork(MemoryDatabase()).erasures.get("nobody") is None
 True
 """
 
