@@ -37,7 +37,6 @@ import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Generic, Self, TypeVar, cast
 
@@ -78,33 +77,39 @@ _UNAVAILABLE: Mapping[int, str] = {
 }
 
 
-@contextmanager
-def _translated() -> Iterator[None]:
-    """Turn the driver's errors raised in the block into the library's."""
-    try:
-        yield
-    except sqlite3.IntegrityError as error:
+#: What the driver raises, translated by :func:`_library_error`.
+_DRIVER_ERRORS = (sqlite3.Error, UnicodeEncodeError, OverflowError)
+
+
+def _library_error(error: Exception) -> Exception:
+    """The library's error for the driver's ``error`` (``error`` itself for a bug)."""
+    translated: Exception
+    if isinstance(error, sqlite3.IntegrityError):
         if error.sqlite_errorcode not in (
             sqlite3.SQLITE_CONSTRAINT_UNIQUE,
             sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY,
         ):
-            raise
+            return error
         # "UNIQUE constraint failed: <table>.<column>, ..."
         table = str(error).partition(": ")[2].partition(".")[0]
-        raise AlreadyExists(Violation("store.already_exists", {"entity": table})) from None
-    except sqlite3.ProgrammingError as error:
+        translated = AlreadyExists(Violation("store.already_exists", {"entity": table}))
+    elif isinstance(error, sqlite3.ProgrammingError):
         if not str(error).startswith("Error binding parameter"):
-            raise
-        raise TypeError(str(error)) from None
-    except (UnicodeEncodeError, OverflowError):
-        raise SelfcareError(
+            return error
+        translated = TypeError(str(error))
+    elif isinstance(error, UnicodeEncodeError | OverflowError):
+        translated = SelfcareError(
             Violation("serialization.invalid_value", {"path": "$", "expected": "storable text"})
-        ) from None
-    except sqlite3.Error as error:
+        )
+    else:
         reason = _UNAVAILABLE.get(getattr(error, "sqlite_errorcode", -1) & 0xFF)
         if reason is None:
-            raise
-        raise StorageUnavailable(Violation("store.unavailable", {"reason": reason})) from error
+            return error
+        # The driver's message says no more than the reason, and helps an operator.
+        translated = StorageUnavailable(Violation("store.unavailable", {"reason": reason}))
+        translated.__cause__ = error
+    translated.__suppress_context__ = True
+    return translated
 
 
 def lookup_keys(keys: Iterable[str | None]) -> list[str | None]:
@@ -172,22 +177,25 @@ class SqliteDatabase:
         """
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            with _translated():
-                conn = sqlite3.connect(
-                    self.path,
-                    timeout=self.busy_timeout,
-                    isolation_level=None,
-                    check_same_thread=False,
-                )
-                conn.execute("PRAGMA journal_mode=WAL")
-                # NORMAL in WAL mode is durable against a killed process (only a power
-                # cut can lose the last transactions); FULL would fsync on every commit.
-                conn.execute("PRAGMA synchronous=NORMAL")
-                conn.execute("PRAGMA foreign_keys=ON")
+            try:
+                conn = self._connect()
+            except _DRIVER_ERRORS as error:
+                raise _library_error(error)  # noqa: B904 - its cause is set when useful
             self._local.conn = conn
             self._local.depth = 0
             with self._all_lock:
                 self._all.append(conn)
+        return conn
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
+        )
+        conn.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode is durable against a killed process (only a power cut can
+        # lose the last transactions); FULL would fsync on every commit.
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
         return conn
 
     @property
@@ -250,13 +258,18 @@ class SqliteDatabase:
     ) -> sqlite3.Cursor:
         """Run one statement on this thread's connection (see the module docstring for
         the errors it raises instead of the driver's)."""
-        with _translated():
+        try:
             return self.connection.execute(sql, params)
+        except _DRIVER_ERRORS as error:
+            raise _library_error(error)  # noqa: B904 - its cause is set when useful
 
     def fetch(self, sql: str, params: Sequence[object] | Mapping[str, object] = ()) -> list[Any]:
         """Every row of one query, read within the same error translation."""
-        with _translated():
-            return self.connection.execute(sql, params).fetchall()
+        cursor = self.execute(sql, params)
+        try:
+            return cursor.fetchall()
+        except _DRIVER_ERRORS as error:
+            raise _library_error(error)  # noqa: B904 - its cause is set when useful
 
 
 def _statements(sql: str) -> Iterator[str]:
@@ -317,6 +330,7 @@ class SqliteTable(Generic[E]):
         )
         sets = ", ".join(f"{column} = ?" for column in ["version", "data", *self._columns])
         self._update_sql = f"UPDATE {name} SET {sets} WHERE key = ? AND version = ?"  # noqa: S608
+        self._get_sql = f"SELECT data FROM {name} WHERE key = ?"  # noqa: S608
 
     def _row(self, entity: E) -> list[object]:
         document = converter.unstructure(entity)
@@ -398,8 +412,9 @@ class SqliteTable(Generic[E]):
         return found[0] if found else None
 
     def get(self, key: str) -> E | None:
-        """The entity under ``key`` or ``None``."""
-        return self.first("key = ?", [key])
+        """The entity under ``key`` or ``None`` (see :meth:`select` for odd keys)."""
+        rows = self.db.fetch(self._get_sql, lookup_keys((key,)))
+        return self.load(rows[0][0]) if rows else None
 
     def require(self, key: str) -> E:
         """The entity under ``key``; :class:`NotFound` when absent."""
