@@ -36,15 +36,14 @@ class ViolationsDirective(SphinxDirective):
             title = source.removesuffix(".toml").replace("_", ": ")
             lines += [title, "-" * len(title), ""]
             for entry in sorted(by_source[source], key=lambda e: e.code):
-                params = ", ".join(f"``{p}``" for p in entry.params) or "none"
+                params = "Parameters: " + (", ".join(f"``{p}``" for p in entry.params) or "none")
                 lines += [
                     f".. _violation-{entry.code}:",
                     "",
                     f"``{entry.code}``",
                     "~" * (len(entry.code) + 4),
                     "",
-                    f"Kind: ``{entry.kind.value}`` (HTTP {HTTP_STATUS[entry.kind]}) -"
-                    f" parameters: {params}",
+                    f"Kind: ``{entry.kind.value}``, HTTP {HTTP_STATUS[entry.kind]}. {params}",
                     "",
                     ".. list-table::",
                     "   :widths: 15 85",

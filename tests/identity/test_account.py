@@ -128,6 +128,18 @@ def test_self_service_fields_are_operator_policy() -> None:
     assert email.codes == ("profile.field_requires_customer_service",)
 
 
+def test_a_field_name_that_is_no_profile_field_is_refused_not_raised() -> None:
+    # Found by the junk test: {"": ""} raised a bare ValueError from the enum.
+    profile = check_profile(DRAFT, ProfilePolicy())
+    assert isinstance(profile, Profile)
+    refused = check_self_service_change(profile, {"": "", "surname": "Li"}, ProfilePolicy())  # type: ignore[dict-item]
+    assert isinstance(refused, Decision)
+    assert refused.codes == ("profile.field_invalid", "profile.field_requires_customer_service")
+    assert refused.violations[0].params == {"field": "unknown"}
+    with pytest.raises(TypeError):
+        check_self_service_change(profile, {3: "x"}, ProfilePolicy())  # type: ignore[dict-item]
+
+
 @given(draft=profile_drafts())
 def test_any_profile_form_gives_a_profile_or_a_decision(draft: ProfileDraft) -> None:
     result = check_profile(draft, ProfilePolicy())

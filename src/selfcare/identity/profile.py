@@ -260,6 +260,13 @@ def _has_error(found: list[Violation], field: ProfileField) -> bool:
     return any(v.params.get("field") == field.value for v in found)
 
 
+def _is_profile_field(field: object) -> bool:
+    if not isinstance(field, str):
+        msg = f"a profile field name must be str, not {type(field).__name__}"
+        raise TypeError(msg)
+    return field in ProfileField._value2member_map_
+
+
 def check_self_service_change(
     current: Profile, changes: Mapping[ProfileField, str], policy: ProfilePolicy
 ) -> Profile | Decision:
@@ -272,7 +279,11 @@ def check_self_service_change(
         The changed profile, or a :class:`~selfcare.core.decision.Decision` with
         ``profile.field_requires_customer_service`` (``field``) for each field the
         user may not change themselves (the e-mail address included: use the e-mail
-        change), or the codes of :func:`check_profile`.
+        change), ``profile.field_invalid`` (``field``: ``"unknown"``) for a name that is
+        no profile field, or the codes of :func:`check_profile`.
+
+    Raises:
+        TypeError: a field name that is not a string.
 
     >>> profile = check_profile(
     ...     ProfileDraft(given_names="Anna", surname="Virtanen", email="anna@example.fi"),
@@ -283,9 +294,15 @@ def check_self_service_change(
     >>> check_self_service_change(profile, {ProfileField.SURNAME: "Li"}, ProfilePolicy()).codes
     ('profile.field_requires_customer_service',)
     """
+    known = [field for field in changes if _is_profile_field(field)]
     refused = [
-        Violation("profile.field_requires_customer_service", {"field": ProfileField(field).value})
+        Violation("profile.field_invalid", {"field": "unknown"})
         for field in changes
+        if not _is_profile_field(field)
+    ]
+    refused += [
+        Violation("profile.field_requires_customer_service", {"field": ProfileField(field).value})
+        for field in known
         if ProfileField(field) not in policy.self_service_fields
         or ProfileField(field) is ProfileField.EMAIL
     ]
