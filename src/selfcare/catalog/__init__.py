@@ -13,6 +13,9 @@ holding its frozen values and pure rules:
 - :mod:`~selfcare.catalog.orders`: order items, quotes, orders and their states;
 - :mod:`~selfcare.catalog.eligibility`: whether an order may be placed;
 - :mod:`~selfcare.catalog.pricing`: what a product costs, the quote of an order;
+- :mod:`~selfcare.catalog.placement`: what placing an order does to the inventory;
+- :mod:`~selfcare.catalog.service_lists`: the portal's lists of available and
+  ordered services;
 
 plus the :mod:`~selfcare.catalog.events`, the :mod:`~selfcare.catalog.ports`, the use
 cases of :class:`CatalogService` and the :mod:`~selfcare.catalog.sample` catalog.
@@ -20,21 +23,13 @@ cases of :class:`CatalogService` and the :mod:`~selfcare.catalog.sample` catalog
 
 from selfcare.catalog.bundles import BundleSpec, PriceTier
 from selfcare.catalog.cancellation import CancellationReceipt, CancellationRequest
-from selfcare.catalog.eligibility import (
-    AvailableService,
-    EligibilityContext,
-    ServiceState,
-    available_services,
-    check_order,
-)
+from selfcare.catalog.eligibility import EligibilityContext, check_order
 from selfcare.catalog.inventory import (
     Asset,
-    OrderedService,
     ProductInstance,
     ProductStatus,
     ScheduledChange,
     ScheduledChangeKind,
-    ordered_services,
 )
 from selfcare.catalog.offerings import (
     AssetKind,
@@ -61,6 +56,13 @@ from selfcare.catalog.orders import (
 from selfcare.catalog.plan_changes import ChangeDirection, change_direction
 from selfcare.catalog.pricing import build_quote, product_monthly_price
 from selfcare.catalog.service import CatalogService
+from selfcare.catalog.service_lists import (
+    AvailableService,
+    OrderedService,
+    ServiceState,
+    available_services,
+    ordered_services,
+)
 from selfcare.catalog.timing import OrderPolicy, Timing
 
 __all__ = [

@@ -23,7 +23,6 @@ every rule, so a refusal lists all that applies.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Final, final
@@ -53,14 +52,11 @@ from selfcare.core.decision import Decision, Violation
 from selfcare.core.ids import RelationshipId
 
 __all__ = [
-    "AvailableService",
     "EligibilityContext",
     "Holdings",
-    "ServiceState",
     "already_active_violations",
     "asset_violations",
     "availability_violations",
-    "available_services",
     "check_order",
     "conflicting_item_violations",
     "empty_order_violations",
@@ -568,63 +564,3 @@ def check_order(
         found += _item_violations(item, facts)
     found += _order_violations(order, facts)
     return Decision.from_violations(_unique(found))
-
-
-# --------------------------------------------------------------------------- available services
-
-
-class ServiceState(enum.StrEnum):
-    """What seed 004's "available services" list shows beside a service."""
-
-    ORDERABLE = "orderable"
-    ORDERED = "ordered"
-    NOT_ORDERABLE = "not_orderable"
-
-
-@final
-@attrs.frozen(kw_only=True)
-class AvailableService:
-    """One row of the "available services" list: the offering, its state, and the
-    decision that explains a ``not_orderable`` state."""
-
-    offering: Offering
-    state: ServiceState
-    decision: Decision
-
-
-def available_services(
-    context: EligibilityContext,
-    *,
-    catalog: Catalog,
-    now: datetime,
-    group: str,
-    asset: Asset | None = None,
-) -> tuple[AvailableService, ...]:
-    """Seed 004's list of services for a subscription: each orderable offering of
-    ``group`` with an "order" action (``orderable``), "ordered" when the customer already
-    has it on ``asset``, or ``not_orderable`` with the refusal that says why. Offerings
-    that cannot be ordered at ``now`` at all (retired, outside their window) are left out.
-
-    Raises:
-        SelfcareError: ``time.naive_datetime``.
-    """
-    moment = require_aware(now, "now")
-    live = [p for p in context.products if p.is_live_at(moment)]
-    rows = []
-    for offering in catalog.in_group(group):
-        if not offering.is_orderable(moment):
-            continue
-        held = any(
-            p.offering_id == offering.id and (asset is None or p.asset in (None, asset))
-            for p in live
-        )
-        item = OrderItem.add(offering.id, asset=asset if offering.asset_kind else None)
-        decision = check_order(item, context, catalog=catalog, now=moment)
-        if held:
-            state = ServiceState.ORDERED
-        elif decision.allowed:
-            state = ServiceState.ORDERABLE
-        else:
-            state = ServiceState.NOT_ORDERABLE
-        rows.append(AvailableService(offering=offering, state=state, decision=decision))
-    return tuple(rows)

@@ -17,14 +17,13 @@ from __future__ import annotations
 import enum
 import functools
 import re
-from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Final, cast, final
 
 import attrs
 
 from selfcare.catalog._fields import string_set
-from selfcare.catalog.offerings import AssetKind, CancellationMethod, Term
+from selfcare.catalog.offerings import AssetKind, Term
 from selfcare.core.clock import require_aware, utc_field
 from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
@@ -32,18 +31,16 @@ from selfcare.core.ids import RelationshipId
 from selfcare.core.ports import bump
 
 if TYPE_CHECKING:
-    from selfcare.catalog.offerings import Catalog
+    pass
 
 __all__ = [
     "Asset",
-    "OrderedService",
     "ProductInstance",
     "ProductStatus",
     "ScheduledChange",
     "ScheduledChangeKind",
     "apply_due_change",
     "check_product_transition",
-    "ordered_services",
     "picks_in_effect",
 ]
 
@@ -324,61 +321,3 @@ def apply_due_change(product: ProductInstance, *, now: datetime) -> ProductInsta
     if change.kind is ScheduledChangeKind.CHANGE_PLAN:
         return bump(product, offering_id=change.offering_id, scheduled=None)
     return bump(product, bundle_items=change.bundle_items, scheduled=None)
-
-
-@final
-@attrs.frozen(kw_only=True)
-class OrderedService:
-    """One row of seed 002's "ordered services" view."""
-
-    product_id: str
-    offering_id: str
-    name: str
-    asset: str | None
-    status: ProductStatus
-    start: datetime | None
-    end: datetime | None
-    until_further_notice: bool
-    cancellable_in_portal: bool
-    pending_change: ScheduledChange | None
-
-
-def ordered_services(
-    products: Iterable[ProductInstance],
-    catalog: Catalog,
-    *,
-    now: datetime,
-    lang: str = "en",
-) -> tuple[OrderedService, ...]:
-    """The customer's services with their start and end dates, oldest first: every
-    product that is not terminated and has not ended at ``now``. The end is the
-    cancellation end if the product is ending, else the end of a fixed term, else
-    ``None`` ("until further notice").
-
-    Raises:
-        SelfcareError: ``time.naive_datetime``.
-    """
-    moment = require_aware(now, "now")
-    rows = []
-    for product in products:
-        if not product.is_live_at(moment):
-            continue
-        offering = catalog.get(product.offering_id)
-        end = product.end or product.commitment_end
-        rows.append(
-            OrderedService(
-                product_id=product.id,
-                offering_id=product.offering_id,
-                name=offering.names.get(lang) if offering else product.offering_id,
-                asset=None if product.asset is None else product.asset.value,
-                status=product.status,
-                start=product.start,
-                end=end,
-                until_further_notice=end is None,
-                cancellable_in_portal=offering is not None
-                and offering.cancellation is CancellationMethod.PORTAL,
-                pending_change=product.scheduled,
-            )
-        )
-    rows.sort(key=lambda r: (r.start is None, r.start or moment, r.product_id))
-    return tuple(rows)

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import final
 
 import attrs
 
@@ -53,30 +52,21 @@ from selfcare.catalog.eligibility import (
     permission_violations,
 )
 from selfcare.catalog.events import (
-    BundleEdited,
-    BundleEditScheduled,
     CancellationRequested,
     OrderPlaced,
     OrderStateChanged,
-    PlanChanged,
-    PlanChangeScheduled,
     ProductActivated,
-    ProductModified,
-    ProductOrdered,
     ProductTerminated,
     ScheduledChangeApplied,
-    SimActivated,
     TerminationScheduled,
 )
 from selfcare.catalog.inventory import (
     Asset,
     ProductInstance,
     ProductStatus,
-    ScheduledChange,
-    ScheduledChangeKind,
     apply_due_change,
 )
-from selfcare.catalog.offerings import AssetKind, Catalog, Offering
+from selfcare.catalog.offerings import AssetKind, Catalog
 from selfcare.catalog.orders import (
     OrderAction,
     OrderItem,
@@ -88,10 +78,10 @@ from selfcare.catalog.orders import (
     idempotency_conflict_violations,
     outdated_quote_violations,
 )
-from selfcare.catalog.plan_changes import changed_plan, scheduled_plan_change
+from selfcare.catalog.placement import Placement, changed_product, new_product
 from selfcare.catalog.ports import CatalogUnitOfWork
 from selfcare.catalog.pricing import build_quote
-from selfcare.catalog.timing import DEFAULT_POLICY, OrderPolicy, commitment_end
+from selfcare.catalog.timing import DEFAULT_POLICY, OrderPolicy
 from selfcare.core.clock import Clock
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
@@ -101,18 +91,6 @@ from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.core.ports import bump
 
 __all__ = ["CatalogService"]
-
-
-@final
-@attrs.frozen(kw_only=True)
-class _Placement:
-    """One placed order being applied to the inventory (what every item needs)."""
-
-    uow: CatalogUnitOfWork
-    catalog: Catalog
-    order: ProductOrder
-    now: datetime
-    policy: OrderPolicy
 
 
 class CatalogService:
@@ -227,9 +205,7 @@ class CatalogService:
                 placed_by=placed_by,
             )
             uow.orders.add(order)
-            placement = _Placement(
-                uow=uow, catalog=catalog, order=order, now=now, policy=self._policy
-            )
+            placement = Placement(order=order, now=now, policy=self._policy)
             events: list[Event] = [
                 OrderPlaced(
                     occurred_at=now,
@@ -239,7 +215,7 @@ class CatalogService:
                 )
             ]
             for item, line in zip(order.items, order.lines, strict=True):
-                events.append(self._apply(placement, item, line))
+                events.append(self._apply(catalog, placement, item, line))
             uow.commit()
             return Done(order, events)
 
@@ -261,41 +237,23 @@ class CatalogService:
                 return (Violation("asset.sim_in_use", {}),)
         return ()
 
-    def _apply(self, placement: _Placement, item: OrderItem, line: QuoteLine) -> Event:
-        offering = placement.catalog.get(line.offering_id)
+    def _apply(
+        self, catalog: Catalog, placement: Placement, item: OrderItem, line: QuoteLine
+    ) -> Event:
+        inventory = self._uow.inventory
+        offering = catalog.get(line.offering_id)
         assert offering is not None  # noqa: S101 - the fresh quote vouches for it
         if item.action is OrderAction.ADD:
-            return self._add_product(placement, item, line, offering)
-        product = placement.uow.inventory.get(line.product_id or "")
+            added, event = new_product(
+                placement, item, line, offering, product_id=self._ids.new_id()
+            )
+            inventory.add(added)
+            return event
+        product = inventory.get(line.product_id or "")
         assert product is not None  # noqa: S101 - the fresh quote vouches for it
-        updated, event = _changed_product(placement, item, line, product, offering)
-        placement.uow.inventory.update(updated)
+        updated, event = changed_product(placement, item, line, product, offering)
+        inventory.update(updated)
         return event
-
-    def _add_product(
-        self, placement: _Placement, item: OrderItem, line: QuoteLine, offering: Offering
-    ) -> Event:
-        product = ProductInstance(
-            id=self._ids.new_id(),
-            offering_id=offering.id,
-            relationship_id=placement.order.relationship_id,
-            status=ProductStatus.PENDING_ACTIVE,
-            asset=item.asset,
-            quantity=item.quantity,
-            start=line.effective_at,
-            commitment_end=commitment_end(offering, line.effective_at, self._policy),
-            term=offering.term,
-            bundle_items=item.bundle_items,
-            order_id=placement.order.id,
-        )
-        placement.uow.inventory.add(product)
-        return ProductOrdered(
-            occurred_at=placement.now,
-            relationship_id=product.relationship_id,
-            order_id=placement.order.id,
-            product_id=product.id,
-            offering_id=offering.id,
-        )
 
     def activate_sim(
         self,
@@ -550,106 +508,3 @@ class CatalogService:
                 )
             uow.commit()
         return Done(tuple(changed), events)
-
-
-def _changed_product(
-    placement: _Placement,
-    item: OrderItem,
-    line: QuoteLine,
-    product: ProductInstance,
-    offering: Offering,
-) -> tuple[ProductInstance, Event]:
-    """``product`` as the order item changes it, and the event that says so."""
-    when, now = line.effective_at, placement.now
-    rel, order_id = placement.order.relationship_id, placement.order.id
-    if item.action is OrderAction.REMOVE:
-        ending = TerminationScheduled(
-            occurred_at=now,
-            relationship_id=rel,
-            order_id=order_id,
-            product_id=product.id,
-            effective_at=when,
-        )
-        return pending_termination(product, end=when), ending
-    if item.action is OrderAction.CHANGE_PLAN:
-        return _plan_change(
-            product, offering, when=when, now=now, order_id=order_id, policy=placement.policy
-        )
-    if item.action is OrderAction.EDIT_BUNDLE:
-        return _bundle_edit(product, item.bundle_items, when=when, now=now, order_id=order_id)
-    if item.asset is not None and item.asset.kind is AssetKind.ICCID:
-        activated = SimActivated(
-            occurred_at=now, relationship_id=rel, order_id=order_id, product_id=product.id
-        )
-        return bump(product, sim=item.asset, quantity=item.quantity), activated
-    modified = ProductModified(
-        occurred_at=now,
-        relationship_id=rel,
-        order_id=order_id,
-        product_id=product.id,
-        quantity=item.quantity,
-    )
-    return bump(product, asset=item.asset or product.asset, quantity=item.quantity), modified
-
-
-def _plan_change(
-    product: ProductInstance,
-    target: Offering,
-    *,
-    when: datetime,
-    now: datetime,
-    order_id: str,
-    policy: OrderPolicy,
-) -> tuple[ProductInstance, Event]:
-    """An upgrade applies at once; a downgrade is scheduled (by the default policy)."""
-    if when <= now:
-        changed = PlanChanged(
-            occurred_at=now,
-            relationship_id=product.relationship_id,
-            order_id=order_id,
-            product_id=product.id,
-            from_offering_id=product.offering_id,
-            to_offering_id=target.id,
-        )
-        return changed_plan(product, target, now=now, policy=policy), changed
-    scheduled = PlanChangeScheduled(
-        occurred_at=now,
-        relationship_id=product.relationship_id,
-        order_id=order_id,
-        product_id=product.id,
-        to_offering_id=target.id,
-        effective_at=when,
-    )
-    return scheduled_plan_change(product, target, effective_at=when), scheduled
-
-
-def _bundle_edit(
-    product: ProductInstance,
-    picks: frozenset[str],
-    *,
-    when: datetime,
-    now: datetime,
-    order_id: str,
-) -> tuple[ProductInstance, Event]:
-    """An edit applies from the next billing period (by the default policy)."""
-    if when <= now:
-        edited = BundleEdited(
-            occurred_at=now,
-            relationship_id=product.relationship_id,
-            order_id=order_id,
-            product_id=product.id,
-            bundle_items=picks,
-        )
-        return bump(product, bundle_items=picks), edited
-    change = ScheduledChange(
-        kind=ScheduledChangeKind.EDIT_BUNDLE, effective_at=when, bundle_items=picks
-    )
-    scheduled = BundleEditScheduled(
-        occurred_at=now,
-        relationship_id=product.relationship_id,
-        order_id=order_id,
-        product_id=product.id,
-        bundle_items=picks,
-        effective_at=when,
-    )
-    return bump(product, scheduled=change), scheduled

@@ -37,12 +37,7 @@ from selfcare.catalog import (
     Term,
 )
 from selfcare.catalog.cancellation import CancellationReceipt, ContactDetails
-from selfcare.catalog.eligibility import (
-    AvailableService,
-    EligibilityContext,
-    Holdings,
-    ServiceState,
-)
+from selfcare.catalog.eligibility import EligibilityContext, Holdings
 from selfcare.catalog.events import (
     BundleEdited,
     BundleEditScheduled,
@@ -60,6 +55,8 @@ from selfcare.catalog.events import (
     SimActivated,
     TerminationScheduled,
 )
+from selfcare.catalog.placement import Placement
+from selfcare.catalog.service_lists import AvailableService, ServiceState
 from selfcare.catalog.timing import OrderPolicy, Timing
 from selfcare.core.ids import AccountId, RelationshipId
 from selfcare.core.money import Currency, Money
@@ -450,6 +447,9 @@ def catalog_events() -> st.SearchStrategy[CatalogEvent]:
 ENTITIES: dict[type, st.SearchStrategy[Any]] = {
     **_EVENTS,
     CatalogEvent: catalog_events(),
+    Placement: st.builds(
+        Placement, order=product_orders(), now=aware_datetimes(), policy=order_policies()
+    ),
     ContactDetails: st.builds(ContactDetails, st.just("+358401234567"), st.emails()),
     Holdings: st.builds(
         Holdings,
