@@ -15,7 +15,7 @@ and when it takes effect (per :class:`~selfcare.catalog.timing.OrderPolicy`).
 >>> quote = build_quote(OrderItem.add("security_vpn"), context, catalog=sample_catalog(),
 ...                     now=datetime(2026, 3, 10, tzinfo=UTC)).unwrap()
 >>> str(quote.lines[0].monthly_change)
-'4.90 EUR'
+'5.90 EUR'
 """
 
 from __future__ import annotations

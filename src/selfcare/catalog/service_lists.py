@@ -10,7 +10,7 @@ services") and what they have (seed 002's "ordered services").
 >>> rows = available_services(context, catalog=sample_catalog(),
 ...     now=datetime(2026, 3, 10, tzinfo=UTC), group="security")
 >>> [(row.offering.id, row.state.value) for row in rows][:2]
-[('security_basic', 'orderable'), ('security_total', 'orderable')]
+[('security_total', 'orderable'), ('security_basic', 'orderable')]
 """
 
 from __future__ import annotations
