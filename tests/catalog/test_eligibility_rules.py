@@ -270,26 +270,19 @@ def test_a_written_request_needs_a_phone_number_and_an_email_address() -> None:
 # --------------------------------------------------------------------------- the whole order
 
 
-def _holdings(*products: ProductInstance, asset: Asset | None = PHONE) -> Holdings:
-    return holdings_for(asset, kept=products, added=(), changed_to=(), catalog=CATALOG)
+def _holdings(*products: ProductInstance) -> Holdings:
+    return holdings_for(products=products, ordered=(), changed_to=(), catalog=CATALOG)
 
 
-def test_holdings_are_what_is_held_where_an_item_lands(make_product: MakeProduct) -> None:
+def test_holdings_are_what_is_held_ordered_or_changed_to(make_product: MakeProduct) -> None:
     plan = make_product("bedrift_total_c_10gb", "plan-1", asset=PHONE)
     vpn = make_product("security_vpn", "vpn-1")
-    elsewhere = make_product("bedrift_total_e_50gb", "plan-2", asset=OTHER_PHONE)
-    held = _holdings(plan, vpn, elsewhere)
-    assert {p.id for p in held.products} == {"plan-1", "vpn-1"}
-    assert "mobile_plans" in held.groups
-    assert "bedrift_total_e_50gb" not in held.offering_ids
-    everywhere = _holdings(plan, vpn, elsewhere, asset=None)
-    assert {p.id for p in everywhere.products} == {"plan-1", "vpn-1", "plan-2"}
+    held = _holdings(plan, vpn)
+    assert held.offering_ids == {"bedrift_total_c_10gb", "security_vpn"}
+    assert held.groups == {"mobile_plans", "security"}
     ordered = holdings_for(
-        PHONE,
-        kept=(),
-        added=(
-            (OrderItem.add("bedrift_total_c_10gb", asset=PHONE), offering("bedrift_total_c_10gb")),
-        ),
+        products=(),
+        ordered=("bedrift_total_c_10gb",),
         changed_to=("bedrift_total_e_50gb",),
         catalog=CATALOG,
     )
@@ -312,11 +305,11 @@ def test_prerequisites_are_met_by_holdings_or_capabilities(make_product: MakePro
 
 
 def test_exclusions_hold_in_both_directions(make_product: MakeProduct) -> None:
-    total = _holdings(make_product("security_total"), asset=None)
+    total = _holdings(make_product("security_total"))
     assert codes(exclusion_violations(offering("security_basic"), total, CATALOG)) == (
         "order.excluded_by_active_product",
     )
-    basic = _holdings(make_product("security_basic"), asset=None)
+    basic = _holdings(make_product("security_basic"))
     assert codes(exclusion_violations(offering("security_total"), basic, CATALOG)) == (
         "order.excluded_by_active_product",
     )
@@ -328,10 +321,10 @@ def test_one_plan_per_phone_number(make_product: MakeProduct) -> None:
     second = OrderItem.add("bedrift_total_e_50gb", asset=PHONE)
     found = second_plan_violations(second, offering("bedrift_total_e_50gb"), (plan,), CATALOG)
     assert codes(found) == ("order.plan_already_active",)
-    elsewhere = OrderItem.add("bedrift_total_e_50gb", asset=OTHER_PHONE)
-    assert (
-        second_plan_violations(elsewhere, offering("bedrift_total_e_50gb"), (plan,), CATALOG) == ()
-    )
+    same = OrderItem.add("bedrift_total_c_10gb", asset=PHONE)
+    assert second_plan_violations(same, offering("bedrift_total_c_10gb"), (plan,), CATALOG) == ()
+    nothing_on_it = second_plan_violations(second, offering("bedrift_total_e_50gb"), (), CATALOG)
+    assert nothing_on_it == ()
 
 
 def test_a_single_product_is_not_ordered_twice_and_counts_stay_within_the_maximum() -> None:

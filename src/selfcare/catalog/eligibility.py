@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Final, final
+from typing import Final, TypeVar, final
 
 import attrs
 
@@ -76,6 +76,7 @@ __all__ = [
 ]
 
 Violations = tuple[Violation, ...]
+T = TypeVar("T")
 
 
 def _products(value: Iterable[ProductInstance]) -> tuple[ProductInstance, ...]:
@@ -334,26 +335,35 @@ def _in_scope(first: Asset | None, second: Asset | None) -> bool:
 
 
 def holdings_for(
-    asset: Asset | None,
     *,
-    kept: Sequence[ProductInstance],
-    added: Sequence[tuple[OrderItem, Offering]],
+    products: Iterable[ProductInstance],
+    ordered: Iterable[str],
     changed_to: Iterable[str],
     catalog: Catalog,
 ) -> Holdings:
-    """The :class:`Holdings` where an item added on ``asset`` lands: ``kept`` are the
-    live products the order does not remove, ``added`` the items it adds, ``changed_to``
-    the plans it changes to."""
+    """The :class:`Holdings` where an added item lands: ``products`` are the live
+    products in its scope that the order does not remove, ``ordered`` the offerings the
+    order adds in that scope, ``changed_to`` the plans it changes to."""
+    held = tuple(products)
+    ids = {p.offering_id for p in held} | set(ordered) | set(changed_to)
+    groups = {offering.group for offering in map(catalog.get, ids) if offering}
+    return Holdings(products=held, offering_ids=ids, groups=groups)
+
+
+def _by_asset(pairs: Iterable[tuple[Asset | None, T]]) -> dict[Asset | None, list[T]]:
+    grouped: dict[Asset | None, list[T]] = {}
+    for asset, value in pairs:
+        grouped.setdefault(asset, []).append(value)
+    return grouped
+
+
+def _in_scope_of(
+    asset: Asset | None, everything: Sequence[T], by_asset: Mapping[Asset | None, Sequence[T]]
+) -> tuple[T, ...]:
     if asset is None:
-        products = tuple(kept)
-    else:  # the products attached to no asset first, as they are everywhere
-        products = tuple(p for p in kept if p.asset is None) + tuple(
-            p for p in kept if p.asset == asset
-        )
-    ordered = {o.id for item, o in added if _in_scope(asset, item.asset)}
-    ids = {p.offering_id for p in products} | ordered | set(changed_to)
-    groups = {offering.group for offering in map(catalog.get, sorted(ids)) if offering}
-    return Holdings(products=products, offering_ids=ids, groups=groups)
+        return tuple(everything)
+    # what is attached to no asset first, as it is everywhere
+    return (*by_asset.get(None, ()), *by_asset.get(asset, ()))
 
 
 def _prerequisite_met(need: Prerequisite, holdings: Holdings, capabilities: frozenset[str]) -> bool:
@@ -398,13 +408,13 @@ def exclusion_violations(offering: Offering, holdings: Holdings, catalog: Catalo
 
 
 def second_plan_violations(
-    item: OrderItem, offering: Offering, kept: Sequence[ProductInstance], catalog: Catalog
+    item: OrderItem, offering: Offering, on_asset: Sequence[ProductInstance], catalog: Catalog
 ) -> Violations:
     """``order.plan_already_active``: a second plan on a phone number that has one
-    (change the plan instead)."""
+    (change the plan instead); ``on_asset`` are the products on the item's asset."""
     if offering.kind is not OfferingKind.PLAN or item.asset is None:
         return ()
-    plans = [p for p in kept if p.asset == item.asset and _is_plan(catalog.get(p.offering_id))]
+    plans = [p for p in on_asset if _is_plan(catalog.get(p.offering_id))]
     if plans and all(p.offering_id != offering.id for p in plans):
         current = plans[0].offering_id
         return (
@@ -486,14 +496,25 @@ def _order_violations(order: Sequence[OrderItem], facts: _Facts) -> Violations:
         if item.action is OrderAction.ADD
         and (offering := facts.catalog.get(item.offering_id or "")) is not None
     ]
+    by_asset = _by_asset((p.asset, p) for p in kept)
+    added_ids = [offering.id for _, offering in added]
+    added_by_asset = _by_asset((item.asset, offering.id) for item, offering in added)
+    holdings_by_asset = {
+        asset: holdings_for(
+            products=_in_scope_of(asset, kept, by_asset),
+            ordered=_in_scope_of(asset, added_ids, added_by_asset),
+            changed_to=changed_to,
+            catalog=facts.catalog,
+        )
+        for asset in added_by_asset
+    }
     found: list[Violation] = []
     for item, offering in added:
-        holdings = holdings_for(
-            item.asset, kept=kept, added=added, changed_to=changed_to, catalog=facts.catalog
-        )
+        holdings = holdings_by_asset[item.asset]
         found += missing_prerequisite_violations(offering, holdings, facts.context.capabilities)
         found += exclusion_violations(offering, holdings, facts.catalog)
-        found += second_plan_violations(item, offering, kept, facts.catalog)
+        on_asset = by_asset.get(item.asset, ())
+        found += second_plan_violations(item, offering, on_asset, facts.catalog)
         found += _quantity_violations(item, offering, holdings, order)
     return (*found, *conflicting_item_violations(added))
 
