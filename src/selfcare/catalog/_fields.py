@@ -2,9 +2,11 @@
 
 Every catalog identifier (an offering, a group, an option group, a plan family, a
 prerequisite) follows one pattern; every price is non-negative.
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: attrs copies a converter's parameter
+annotation into the ``__init__`` of every class that uses it, and a string would then be
+resolved in that class's module, which need not import ``Iterable``.
+"""
 
 import re
 from collections.abc import Iterable
@@ -29,7 +31,7 @@ def check_identifier(value: object, field: str) -> str:
     return value
 
 
-def non_negative(_instance: object, attribute: attrs.Attribute[Money], value: Money) -> None:
+def non_negative(_instance: object, attribute: "attrs.Attribute[Money]", value: Money) -> None:
     """An attrs validator: a price is never negative (``catalog.negative_price``)."""
     if value.amount < 0:
         raise SelfcareError(Violation("catalog.negative_price", {"field": attribute.name}))

@@ -26,8 +26,8 @@ from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.money import Money
 
-if TYPE_CHECKING:
-    from selfcare.catalog.offerings import Catalog, Offering
+if TYPE_CHECKING:  # offerings imports this module: a BundleSpec is part of an Offering
+    from selfcare.catalog import offerings
 
 __all__ = [
     "BundleSpec",
@@ -109,7 +109,7 @@ def pick_count_violations(spec: BundleSpec, picks: frozenset[str]) -> tuple[Viol
 
 
 def foreign_pick_violations(
-    spec: BundleSpec, picks: frozenset[str], *, catalog: Catalog, now: datetime
+    spec: BundleSpec, picks: frozenset[str], *, catalog: offerings.Catalog, now: datetime
 ) -> tuple[Violation, ...]:
     """``bundle.item_not_in_group`` for each pick that is not an orderable offering of
     the spec's option group."""
@@ -122,7 +122,7 @@ def foreign_pick_violations(
 
 
 def pick_violations(
-    spec: BundleSpec, picks: frozenset[str], *, catalog: Catalog, now: datetime
+    spec: BundleSpec, picks: frozenset[str], *, catalog: offerings.Catalog, now: datetime
 ) -> tuple[Violation, ...]:
     """Every violation of ``picks`` for a bundle of ``spec``: the count, then each
     foreign pick."""
@@ -131,7 +131,7 @@ def pick_violations(
     )
 
 
-def not_a_bundle_violations(offering: Offering) -> tuple[Violation, ...]:
+def not_a_bundle_violations(offering: offerings.Offering) -> tuple[Violation, ...]:
     """``bundle.not_a_bundle`` when ``offering`` has no picks to edit."""
     if offering.bundle is None:
         return (Violation("bundle.not_a_bundle", {"offering": offering.id}),)

@@ -18,7 +18,7 @@ import enum
 import functools
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING, Final, cast, final
+from typing import Final, cast, final
 
 import attrs
 
@@ -29,9 +29,6 @@ from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import RelationshipId
 from selfcare.core.ports import bump
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "Asset",

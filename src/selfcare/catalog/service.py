@@ -100,7 +100,8 @@ class CatalogService:
         uow: the catalog's unit of work.
         clock: the current time (every use case's ``now``).
         ids: new order, product and request ids.
-        policy: when changes take effect (the operator's :class:`OrderPolicy`).
+        policy: when changes take effect (the operator's
+            :class:`~selfcare.catalog.timing.OrderPolicy`).
     """
 
     def __init__(

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING, Final, final
+from typing import Final, final
 
 import attrs
 
+from selfcare.catalog.offerings import Offering
 from selfcare.core.clock import (
     DEFAULT_TIMEZONE,
     local_date,
@@ -26,9 +27,6 @@ from selfcare.core.clock import (
     require_aware,
     start_of_local_day,
 )
-
-if TYPE_CHECKING:
-    from selfcare.catalog.offerings import Offering
 
 __all__ = [
     "DEFAULT_POLICY",

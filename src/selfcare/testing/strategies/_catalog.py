@@ -58,6 +58,7 @@ from selfcare.catalog.events import (
 from selfcare.catalog.placement import Placement
 from selfcare.catalog.service_lists import AvailableService, ServiceState
 from selfcare.catalog.timing import OrderPolicy, Timing
+from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import AccountId, RelationshipId
 from selfcare.core.money import Currency, Money
 from selfcare.testing.strategies._core import aware_datetimes, decisions
@@ -111,19 +112,32 @@ def _luhn_digit(digits: str) -> str:
     return str(luhn.calc_check_digit(digits))
 
 
+def _is_valid_msisdn(e164: str) -> bool:
+    try:
+        Asset(AssetKind.MSISDN, e164)
+    except SelfcareError:
+        return False
+    return True
+
+
 def msisdns() -> st.SearchStrategy[Asset]:
-    """Finnish (+358 40/50) and Norwegian (+47 4x/9x) mobile numbers."""
+    """Finnish (+358 40/50) and Norwegian (+47 4x/9x) mobile numbers that the numbering
+    plan accepts (some Norwegian 4x ranges are not allocated to mobiles)."""
     finnish = st.builds(
-        lambda prefix, rest: Asset(AssetKind.MSISDN, f"+358{prefix}{rest:07d}"),
+        lambda prefix, rest: f"+358{prefix}{rest:07d}",
         st.sampled_from(["40", "50"]),
         st.integers(min_value=1_000_000, max_value=9_999_999),
     )
     norwegian = st.builds(
-        lambda prefix, rest: Asset(AssetKind.MSISDN, f"+47{prefix}{rest:06d}"),
+        lambda prefix, rest: f"+47{prefix}{rest:06d}",
         st.sampled_from(["40", "41", "45", "46", "47", "48", "90", "91", "92", "93", "95", "98"]),
         st.integers(min_value=0, max_value=999_999),
     )
-    return finnish | norwegian
+    return (
+        (finnish | norwegian)
+        .filter(_is_valid_msisdn)
+        .map(lambda e164: Asset(AssetKind.MSISDN, e164))
+    )
 
 
 def iccids() -> st.SearchStrategy[Asset]:
