@@ -81,11 +81,11 @@ def _line(
     offering: Offering,
     *,
     product: ProductInstance | None = None,
-    asset: Asset | None = None,
     monthly: Money | None = None,
     one_time: Money | None = None,
     when: datetime,
 ) -> QuoteLine:
+    asset = item.asset if product is None else _shown_asset(item, product)
     return QuoteLine(
         item_index=index,
         action=item.action,
@@ -109,6 +109,14 @@ def _shown_asset(item: OrderItem, product: ProductInstance) -> Asset | None:
     return item.asset
 
 
+def _change_of(
+    product: ProductInstance, changed: ProductInstance, offering: Offering
+) -> Money | None:
+    return monthly_difference(
+        product_monthly_price(changed, offering), product_monthly_price(product, offering)
+    )
+
+
 def _add_line(index: int, item: OrderItem, pricing: _Pricing) -> QuoteLine:
     offering = pricing.offering(item.offering_id)
     monthly = offering.monthly_price
@@ -121,7 +129,6 @@ def _add_line(index: int, item: OrderItem, pricing: _Pricing) -> QuoteLine:
         index,
         item,
         offering,
-        asset=item.asset,
         monthly=monthly,
         one_time=None if one_time is None else one_time * item.quantity,
         when=pricing.now,
@@ -135,7 +142,6 @@ def _remove_line(index: int, item: OrderItem, pricing: _Pricing) -> QuoteLine:
         item,
         offering,
         product=product,
-        asset=_shown_asset(item, product),
         monthly=monthly_difference(None, product_monthly_price(product, offering)),
         when=cancellation_end(product, now=pricing.now, policy=pricing.policy),
     )
@@ -151,7 +157,6 @@ def _change_plan_line(index: int, item: OrderItem, pricing: _Pricing) -> QuoteLi
         item,
         target,
         product=product,
-        asset=_shown_asset(item, product),
         monthly=monthly_difference(new_price, product_monthly_price(product, current)),
         one_time=target.one_time_price,
         when=effective_at(timing, now=pricing.now, policy=pricing.policy),
@@ -160,17 +165,13 @@ def _change_plan_line(index: int, item: OrderItem, pricing: _Pricing) -> QuoteLi
 
 def _edit_bundle_line(index: int, item: OrderItem, pricing: _Pricing) -> QuoteLine:
     product, offering = pricing.product(item)
-    edited = attrs.evolve(product, bundle_items=item.bundle_items)
-    change = monthly_difference(
-        product_monthly_price(edited, offering), product_monthly_price(product, offering)
-    )
+    change = _change_of(product, attrs.evolve(product, bundle_items=item.bundle_items), offering)
     policy = pricing.policy
     return _line(
         index,
         item,
         offering,
         product=product,
-        asset=_shown_asset(item, product),
         monthly=change,
         when=effective_at(policy.bundle_edit, now=pricing.now, policy=policy),
     )
@@ -178,16 +179,12 @@ def _edit_bundle_line(index: int, item: OrderItem, pricing: _Pricing) -> QuoteLi
 
 def _modify_line(index: int, item: OrderItem, pricing: _Pricing) -> QuoteLine:
     product, offering = pricing.product(item)
-    changed = attrs.evolve(product, quantity=item.quantity)
-    change = monthly_difference(
-        product_monthly_price(changed, offering), product_monthly_price(product, offering)
-    )
+    change = _change_of(product, attrs.evolve(product, quantity=item.quantity), offering)
     return _line(
         index,
         item,
         offering,
         product=product,
-        asset=_shown_asset(item, product),
         monthly=None if change is None or change.is_zero else change,
         when=pricing.now,
     )
