@@ -611,3 +611,19 @@ def test_a_sim_card_in_use_on_another_subscription_cannot_be_activated(
     assert uow.orders.by_idempotency_key(REL, "b") is None
     bad = service.activate_sim("plan-2", "8947080000000000008", make_context(), idempotency_key="c")
     assert bad.decision.codes == ("asset.invalid_iccid",)
+
+
+def test_every_public_method_returns_an_outcome() -> None:
+    import inspect  # noqa: PLC0415
+    import typing  # noqa: PLC0415
+
+    methods = [
+        member
+        for name, member in vars(CatalogService).items()
+        if inspect.isfunction(member) and not name.startswith("_")
+    ]
+    assert len(methods) == 8
+    for method in methods:
+        returned = typing.get_type_hints(method)["return"]
+        assert set(typing.get_args(returned)) >= {Refused}, method.__name__
+        assert any(typing.get_origin(arg) is Done for arg in typing.get_args(returned))
