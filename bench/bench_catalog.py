@@ -15,10 +15,11 @@ from datetime import UTC, datetime
 
 from harness import Report, median_of
 
-from selfcare.catalog.model import (
+from selfcare.catalog import (
     Asset,
     AssetKind,
     Catalog,
+    EligibilityContext,
     LocalizedText,
     Offering,
     OfferingKind,
@@ -29,8 +30,8 @@ from selfcare.catalog.model import (
     PriceType,
     ProductInstance,
     ProductStatus,
+    check_order,
 )
-from selfcare.catalog.rules import EligibilityContext, check_order
 from selfcare.core.decision import Decision
 from selfcare.core.ids import RelationshipId
 from selfcare.core.money import Money

@@ -9,7 +9,7 @@ import attrs
 from harness import Report, best_of
 
 from selfcare import Money
-from selfcare.catalog.model import (
+from selfcare.catalog import (
     Asset,
     LocalizedText,
     OrderAction,

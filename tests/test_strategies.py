@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import selfcare
-from selfcare.catalog.model import Asset, AssetKind
+from selfcare.catalog.inventory import Asset, AssetKind
 from selfcare.identity.contact import PhoneNumber
 from selfcare.testing import strategies as sst
 from selfcare.testing.strategies import _accounts, _catalog, _identity

@@ -38,6 +38,8 @@ from selfcare.authz.accounts import IdentityAccountDirectory
 from selfcare.authz.invitation import InvitationPolicy
 from selfcare.authz.model import DEFAULT_ROLE_MODEL, RoleModel
 from selfcare.authz.service import AuthzService
+from selfcare.catalog.service import CatalogService
+from selfcare.catalog.timing import OrderPolicy
 from selfcare.core.clock import Clock, SystemClock
 from selfcare.core.ids import IdSource, SecretSource, SystemSecrets, UuidIds
 from selfcare.identity.login import LoginPolicy
@@ -140,6 +142,7 @@ class Policies:
     login: LoginPolicy = attrs.field(factory=LoginPolicy)
     invitation: InvitationPolicy = attrs.field(factory=InvitationPolicy)
     roles: RoleModel = DEFAULT_ROLE_MODEL
+    order: OrderPolicy = attrs.field(factory=OrderPolicy)
 
 
 @attrs.frozen
@@ -152,6 +155,7 @@ class App:
 
     identity: IdentityService
     authz: AuthzService
+    catalog: CatalogService
     storage: Storage
     policies: Policies
     clock: Clock
@@ -228,9 +232,11 @@ def bootstrap(
         policy=rules.invitation,
         model=rules.roles,
     )
+    catalog = CatalogService(uow=store.catalog, clock=now, ids=new_ids, policy=rules.order)
     return App(
         identity=identity,
         authz=authz,
+        catalog=catalog,
         storage=store,
         policies=rules,
         clock=now,

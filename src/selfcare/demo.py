@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from selfcare.authz.service import Issued
     from selfcare.billing.ports import BillingUnitOfWork
     from selfcare.catalog.ports import CatalogUnitOfWork
+    from selfcare.catalog.service import CatalogService
     from selfcare.identity.contact import EmailAddress
     from selfcare.identity.national_id import NationalId
     from selfcare.identity.ports import IdentityUnitOfWork, OutgoingMessage
@@ -769,6 +770,14 @@ class _Demo:
 
     # -- helpers ----------------------------------------------------------------------
 
+    def _catalog_service(self, id_prefix: str) -> CatalogService:
+        # One service per step, each numbering its orders from 1 ("order-1", "o5-1").
+        from selfcare.catalog import CatalogService  # noqa: PLC0415
+
+        return CatalogService(
+            uow=self.stores.catalog, clock=self.clock, ids=SequentialIds(id_prefix)
+        )
+
     def _assertion(self, person: str, given: str, surname: str, provider: str) -> object:
         from selfcare.identity import AuthMethod, IdentityAssertion, LevelOfAssurance  # noqa: PLC0415
 
@@ -937,19 +946,16 @@ class _Demo:
             check_billing_agreement,
             has_valid_billing_agreement,
         )
-        from selfcare.catalog import EligibilityContext, OrderItem, OrderState  # noqa: PLC0415
-        from selfcare.catalog.rules import ordered_services  # noqa: PLC0415
-        from selfcare.catalog.sample import sample_catalog  # noqa: PLC0415
-        from selfcare.catalog.service import (  # noqa: PLC0415
-            advance_order,
-            apply_due_changes,
-            cancel_service,
-            edit_bundle,
-            place_order,
-            quote_order,
+        from selfcare.catalog import (  # noqa: PLC0415
+            EligibilityContext,
+            OrderItem,
+            OrderState,
+            ordered_services,
         )
+        from selfcare.catalog.sample import sample_catalog  # noqa: PLC0415
 
         out, uow = self.out, self.stores.catalog
+        service = self._catalog_service("order")
         out.heading("j3")
         self.clock.set(datetime(2026, 3, 10, 10, 0, tzinfo=UTC))
         anna, number = self.accounts["anna"], "8100777"
@@ -990,24 +996,20 @@ class _Demo:
                 capabilities=capabilities,
             )
 
-        order_ids = SequentialIds("order")
-        try:
-            quote_order(uow, OrderItem.add("tv_sport_12m"), context(), now=self.clock.now())
-        except SelfcareError as error:
-            out.refusal(error.violations)
+        out.refusal(
+            service.quote_order(OrderItem.add("tv_sport_12m"), context()).decision.violations
+        )
         out.say("card_added")
         card = frozenset({"pay_tv_card"})
 
         def order(items: OrderItem | list[OrderItem], key: str) -> str:
-            quote = quote_order(uow, items, context(card), now=self.clock.now())
+            quote = service.quote_order(items, context(card)).unwrap()
             out.say("quote")
             for line in quote.summary(out.lang):
                 out.line(f"- {line.replace(chr(0xA0), ' ')}", 2)
-            placed = place_order(
-                uow, quote, context(card), idempotency_key=key, ids=order_ids, now=self.clock.now()
-            )
-            advance_order(uow, placed.id, OrderState.IN_PROGRESS, now=self.clock.now())
-            done = advance_order(uow, placed.id, OrderState.COMPLETED, now=self.clock.now())
+            placed = service.place_order(quote, context(card), idempotency_key=key).unwrap()
+            service.advance_order(placed.id, OrderState.IN_PROGRESS).unwrap()
+            done = service.advance_order(placed.id, OrderState.COMPLETED).unwrap()
             out.say("ordered", order=placed.id, status=out.state(done.state.value))
             return placed.id
 
@@ -1015,24 +1017,15 @@ class _Demo:
         order(OrderItem.add("security_total"), "form-2")
 
         # The MIX package: 3-6 channels.
-        try:
-            quote_order(
-                uow,
-                OrderItem.add("mix_package", bundle_items={"mix_music"}),
-                context(card),
-                now=self.clock.now(),
-            )
-        except SelfcareError as error:
-            out.refusal(error.violations)
+        too_few = OrderItem.add("mix_package", bundle_items={"mix_music"})
+        out.refusal(service.quote_order(too_few, context(card)).decision.violations)
         channels = frozenset({"mix_history", "mix_music", "mix_travel"})
         mix_order = order(OrderItem.add("mix_package", bundle_items=channels), "form-3")
         with uow:
             (package,) = uow.inventory.by_order(mix_order)
             (sport,) = uow.inventory.by_order(sport_order)
         five = channels | {"mix_food", "mix_crime"}
-        quote = quote_order(
-            uow, OrderItem.edit_bundle(package.id, five), context(card), now=self.clock.now()
-        )
+        quote = service.quote_order(OrderItem.edit_bundle(package.id, five), context(card)).unwrap()
         line = quote.lines[0]
         out.say(
             "mix_edit",
@@ -1040,19 +1033,11 @@ class _Demo:
             change=out.money(line.monthly_change or Money.zero("EUR")),
             day=out.day(line.effective_at or self.clock.now()),
         )
-        edit_bundle(
-            uow,
-            package.id,
-            five,
-            context(card),
-            idempotency_key="form-4",
-            ids=order_ids,
-            now=self.clock.now(),
-        )
+        service.edit_bundle(package.id, five, context(card), idempotency_key="form-4").unwrap()
         april = datetime(2026, 3, 31, 22, 0, tzinfo=UTC)
         self.clock.set(april)
         out.say("clock", day=out.day(april))
-        applied = apply_due_changes(uow, relationship, now=april)
+        applied = service.apply_due_changes(relationship).unwrap()
         out.say("mix_applied", day=out.day(april), count=len(applied[0].bundle_items))
 
         out.say("ordered_services")
@@ -1071,16 +1056,13 @@ class _Demo:
                 2,
             )
 
-        outcome = cancel_service(
-            uow,
+        receipt = self._catalog_service("request").cancel_service(
             sport.id,
             context(card),
-            ids=SequentialIds("request"),
-            now=april,
             contact_phone="+358 40 123 4567",
             contact_email="anna.private@example.fi",
         )
-        request = outcome.request
+        request = receipt.unwrap().request
         if request is None:  # pragma: no cover - seed 002's services are written-only
             raise AssertionError("expected a written request")
         name = sample_catalog().get("tv_sport_12m")
@@ -1247,12 +1229,6 @@ class _Demo:
             ProductStatus,
         )
         from selfcare.catalog.sample import sample_catalog  # noqa: PLC0415
-        from selfcare.catalog.service import (  # noqa: PLC0415
-            advance_order,
-            change_plan,
-            place_order,
-            quote_order,
-        )
         from selfcare.identity import PhoneNumber, issue_code, require_mobile, verify_code  # noqa: PLC0415
         from selfcare.identity.ports import Channel, OutgoingMessage  # noqa: PLC0415
         from selfcare.identity.profile import Language  # noqa: PLC0415
@@ -1305,10 +1281,8 @@ class _Demo:
             )
 
         extra = OrderItem.add("extra_data_15gb", asset=phone)
-        try:
-            quote_order(uow, extra, context(False), now=now)
-        except SelfcareError as error:
-            out.refusal(error.violations)
+        orders = self._catalog_service("o5")
+        out.refusal(orders.quote_order(extra, context(False)).decision.violations)
 
         # Confirm the phone number with a one-time code by SMS.
         mobile = PhoneNumber.parse(phone.value)
@@ -1342,7 +1316,7 @@ class _Demo:
             employee_paid={"cloud_storage_50gb", "cloud_storage_25gb", "cloud_storage_10gb"},
         )
         spent = Money("30", "NOK")
-        quote = quote_order(uow, extra, context(True), now=now)
+        quote = orders.quote_order(extra, context(True)).unwrap()
         out.say("quote")
         for line in quote.summary(out.lang):
             out.line(f"- {line.replace(chr(0xA0), ' ')}", 2)
@@ -1350,11 +1324,9 @@ class _Demo:
         out.say("split", allowance=out.money(policy.monthly_allowance), spent=out.money(spent))
         for line in split.summary(out.lang):
             out.line(f"- {line.replace(chr(0xA0), ' ')}", 2)
-        placed = place_order(
-            uow, quote, context(True), idempotency_key="dlg-1", ids=SequentialIds("o5"), now=now
-        )
-        advance_order(uow, placed.id, OrderState.IN_PROGRESS, now=now)
-        done = advance_order(uow, placed.id, OrderState.COMPLETED, now=now)
+        placed = orders.place_order(quote, context(True), idempotency_key="dlg-1").unwrap()
+        orders.advance_order(placed.id, OrderState.IN_PROGRESS).unwrap()
+        done = orders.advance_order(placed.id, OrderState.COMPLETED).unwrap()
         out.say("ordered", order=placed.id, status=out.state(done.state.value))
         entries = deductions_of(split, day=local_date(now, operator_zone()))
         statement = deduction_statement("kari.nordmann", BillingPeriod(2026, 4), entries, "NOK")
@@ -1367,7 +1339,7 @@ class _Demo:
             [p for p in before if p.id == "sub-kari"], catalog, zone=operator_zone(), lang=out.lang
         )
         target = "bedrift_total_e_50gb"
-        up = quote_order(uow, OrderItem.change_plan("sub-kari", target), context(True), now=now)
+        up = orders.quote_order(OrderItem.change_plan("sub-kari", target), context(True)).unwrap()
         change_line = up.lines[0]
         target_offering = catalog.get(target)
         target_name = target_offering.names.get(out.lang) if target_offering else target
@@ -1379,15 +1351,9 @@ class _Demo:
             change=out.money(change_line.monthly_change or Money.zero("NOK")),
             day=out.day(effective),
         )
-        change_plan(
-            uow,
-            "sub-kari",
-            target,
-            context(True),
-            idempotency_key="plan-1",
-            ids=SequentialIds("p5"),
-            now=now,
-        )
+        self._catalog_service("p5").change_plan(
+            "sub-kari", target, context(True), idempotency_key="plan-1"
+        ).unwrap()
 
         # April's invoice, issued on 1 May: the plan as it was, the change from the
         # 10th, the extra data from the 10th.

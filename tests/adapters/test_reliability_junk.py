@@ -41,6 +41,7 @@ from selfcare.adapters.memory.identity import (
 from selfcare.adapters.sqlite import (
     SqliteAuthzUnitOfWork,
     SqliteBillingUnitOfWork,
+    SqliteCatalogUnitOfWork,
     SqliteDatabase,
     SqliteIdentityUnitOfWork,
     open_database,
@@ -48,6 +49,7 @@ from selfcare.adapters.sqlite import (
 from selfcare.authz.model import DEFAULT_ROLE_MODEL, RoleModel
 from selfcare.authz.ports import AccountDirectory, AuthzUnitOfWork
 from selfcare.billing.ports import BillingUnitOfWork
+from selfcare.catalog.ports import CatalogUnitOfWork
 from selfcare.core.clock import Clock
 from selfcare.core.ids import IdSource, SecretSource, SequentialIds, SystemSecrets
 from selfcare.identity.hashing import ScryptHasher
@@ -127,6 +129,7 @@ def _context() -> dict[type, Callable[[], object]]:
         AuthzUnitOfWork: lambda: SqliteAuthzUnitOfWork(DATABASE.current),
         IdentityUnitOfWork: lambda: SqliteIdentityUnitOfWork(DATABASE.current, KEY),
         BillingUnitOfWork: lambda: SqliteBillingUnitOfWork(DATABASE.current),
+        CatalogUnitOfWork: lambda: SqliteCatalogUnitOfWork(DATABASE.current),
     }
 
 

@@ -14,7 +14,7 @@ from selfcare.adapters.sqlite import (
     SqliteInventoryRepository,
     SqliteOrderRepository,
 )
-from selfcare.catalog.model import OrderItem, ProductOrder
+from selfcare.catalog import OrderItem, ProductOrder
 from selfcare.catalog.sample import sample_catalog
 from selfcare.core.errors import NotFound
 from selfcare.core.ids import RelationshipId

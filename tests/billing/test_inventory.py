@@ -14,7 +14,7 @@ from selfcare.billing import (
     plan_changes,
     quoted_charges,
 )
-from selfcare.catalog.model import (
+from selfcare.catalog import (
     Asset,
     LocalizedText,
     OrderAction,

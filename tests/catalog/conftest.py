@@ -8,12 +8,7 @@ from datetime import UTC, datetime
 import attrs
 import pytest
 
-from selfcare.catalog.model import (
-    Asset,
-    ProductInstance,
-    ProductStatus,
-)
-from selfcare.catalog.rules import EligibilityContext
+from selfcare.catalog import Asset, EligibilityContext, ProductInstance, ProductStatus
 from selfcare.core.decision import Decision
 from selfcare.core.ids import RelationshipId
 

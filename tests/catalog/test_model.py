@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from selfcare.catalog.model import (
+from selfcare.catalog import (
     Asset,
     AssetKind,
     BundleSpec,
@@ -29,7 +29,8 @@ from selfcare.catalog.model import (
     ProductStatus,
     Term,
 )
-from selfcare.catalog.rules import check_order_transition, check_product_transition
+from selfcare.catalog.inventory import check_product_transition
+from selfcare.catalog.orders import check_order_transition
 from selfcare.catalog.sample import load_catalog, sample_catalog
 from selfcare.core.errors import SelfcareError
 from selfcare.core.money import Money

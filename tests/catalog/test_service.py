@@ -1,10 +1,12 @@
-"""Use cases against the in-memory adapters, and the contract suites."""
+"""CatalogService against the in-memory adapters (wired by bootstrap), and the contract
+suites."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import attrs
 import pytest
 
 from selfcare.adapters.memory import MemoryDatabase
@@ -14,34 +16,55 @@ from selfcare.adapters.memory.catalog import (
     MemoryInventoryRepository,
     MemoryOrderRepository,
 )
-from selfcare.catalog.model import (
+from selfcare.bootstrap import App, Policies, bootstrap
+from selfcare.catalog import (
     Asset,
+    CatalogService,
+    EligibilityContext,
     OrderItem,
+    OrderPolicy,
     OrderState,
+    Price,
+    PriceType,
     ProductInstance,
+    ProductOrder,
     ProductStatus,
     ScheduledChangeKind,
+    Timing,
+    ordered_services,
 )
-from selfcare.catalog.rules import EligibilityContext, ordered_services
+from selfcare.catalog.events import (
+    BundleEdited,
+    BundleEditScheduled,
+    CancellationRequested,
+    OrderPlaced,
+    OrderStateChanged,
+    PlanChanged,
+    PlanChangeScheduled,
+    ProductActivated,
+    ProductModified,
+    ProductOrdered,
+    ProductTerminated,
+    ScheduledChangeApplied,
+    SimActivated,
+    TerminationScheduled,
+)
+from selfcare.catalog.ports import CatalogUnitOfWork
 from selfcare.catalog.sample import sample_catalog
-from selfcare.catalog.service import (
-    advance_order,
-    apply_due_changes,
-    cancel_service,
-    change_plan,
-    edit_bundle,
-    place_order,
-    quote_order,
-)
 from selfcare.core.decision import Decision, Violation
-from selfcare.core.errors import NotFound, SelfcareError
-from selfcare.core.ids import RelationshipId, SequentialIds
+from selfcare.core.errors import NotFound
+from selfcare.core.ids import RelationshipId
+from selfcare.core.kinds import Kind
+from selfcare.core.money import Money
+from selfcare.core.outcome import Done, Refused
+from selfcare.core.ports import bump
 from selfcare.testing.contracts.catalog import (
     CatalogRepositoryContract,
     CatalogUnitOfWorkContract,
     InventoryRepositoryContract,
     OrderRepositoryContract,
 )
+from selfcare.testing.fakes import SequentialIds, SteppableClock
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 APRIL = datetime(2026, 3, 31, 21, 0, tzinfo=UTC)
@@ -73,17 +96,37 @@ class TestMemoryCatalogUnitOfWork(CatalogUnitOfWorkContract):
         return MemoryCatalogUnitOfWork(MemoryDatabase())
 
 
-@pytest.fixture
-def uow() -> MemoryCatalogUnitOfWork:
-    unit = MemoryCatalogUnitOfWork(MemoryDatabase())
-    with unit:
+def _published(policies: Policies | None = None) -> App:
+    app = bootstrap(clock=SteppableClock(NOW), ids=SequentialIds("c"), policies=policies)
+    with app.storage.catalog as unit:
         for offering in sample_catalog().offerings:
             unit.catalog.add(offering)
         unit.commit()
-    return unit
+    return app
 
 
-def seed(uow: MemoryCatalogUnitOfWork, *products: ProductInstance) -> None:
+@pytest.fixture
+def app() -> App:
+    return _published()
+
+
+@pytest.fixture
+def uow(app: App) -> CatalogUnitOfWork:
+    return app.storage.catalog
+
+
+@pytest.fixture
+def service(app: App) -> CatalogService:
+    return app.catalog
+
+
+@pytest.fixture
+def clock(app: App) -> SteppableClock:
+    assert isinstance(app.clock, SteppableClock)
+    return app.clock
+
+
+def seed(uow: CatalogUnitOfWork, *products: ProductInstance) -> None:
     with uow:
         for product in products:
             uow.inventory.add(product)
@@ -91,139 +134,199 @@ def seed(uow: MemoryCatalogUnitOfWork, *products: ProductInstance) -> None:
 
 
 @pytest.fixture
-def plan(make_product: MakeProduct, uow: MemoryCatalogUnitOfWork) -> ProductInstance:
+def plan(make_product: MakeProduct, uow: CatalogUnitOfWork) -> ProductInstance:
     built = make_product("bedrift_total_c_10gb", "plan-1", asset=PHONE)
     seed(uow, built)
     return built
 
 
+def place(
+    service: CatalogService, item: OrderItem, context: EligibilityContext, key: str
+) -> Done[ProductOrder]:
+    quote = service.quote_order(item, context).unwrap()
+    placed = service.place_order(quote, context, idempotency_key=key)
+    assert isinstance(placed, Done)
+    return placed
+
+
 def test_an_employee_orders_extra_data_and_nothing_is_placed_before_the_ok(
-    uow: MemoryCatalogUnitOfWork, make_context: MakeContext, plan: ProductInstance
+    service: CatalogService,
+    uow: CatalogUnitOfWork,
+    make_context: MakeContext,
+    plan: ProductInstance,
 ) -> None:
-    ids = SequentialIds("c")
-    quote = quote_order(uow, OrderItem.add("extra_data_5gb", asset=PHONE), make_context(), now=NOW)
+    quoted = service.quote_order(OrderItem.add("extra_data_5gb", asset=PHONE), make_context())
+    assert quoted.events == ()
+    quote = quoted.unwrap()
     assert uow.orders.for_relationship(REL) == ()
     assert len(uow.inventory.for_relationship(REL)) == 1
-    order = place_order(uow, quote, make_context(), idempotency_key="k1", ids=ids, now=NOW)
+    placed = service.place_order(quote, make_context(), idempotency_key="k1")
+    order = placed.unwrap()
     assert order.state is OrderState.ACKNOWLEDGED
     assert order.lines == quote.lines
     (added,) = uow.inventory.by_order(order.id)
     assert added.status is ProductStatus.PENDING_ACTIVE
     assert added.asset == PHONE
     assert added.start == NOW
+    assert placed.events == (
+        OrderPlaced(occurred_at=NOW, relationship_id=REL, order_id=order.id, placed_by=None),
+        ProductOrdered(
+            occurred_at=NOW,
+            relationship_id=REL,
+            order_id=order.id,
+            product_id=added.id,
+            offering_id="extra_data_5gb",
+        ),
+    )
 
 
 def test_a_double_submit_places_one_order(
-    uow: MemoryCatalogUnitOfWork, make_context: MakeContext, plan: ProductInstance
+    service: CatalogService,
+    uow: CatalogUnitOfWork,
+    make_context: MakeContext,
+    plan: ProductInstance,
 ) -> None:
-    ids = SequentialIds("c")
-    quote = quote_order(uow, OrderItem.add("net_protection", asset=PHONE), make_context(), now=NOW)
-    first = place_order(uow, quote, make_context(), idempotency_key="k1", ids=ids, now=NOW)
-    second = place_order(uow, quote, make_context(), idempotency_key="k1", ids=ids, now=NOW)
-    assert first == second
+    quote = service.quote_order(
+        OrderItem.add("net_protection", asset=PHONE), make_context()
+    ).unwrap()
+    first = service.place_order(quote, make_context(), idempotency_key="k1")
+    second = service.place_order(quote, make_context(), idempotency_key="k1")
+    assert first.unwrap() == second.unwrap()
+    assert second.events == ()  # nothing changed the second time
     assert len(uow.orders.for_relationship(REL)) == 1
-    other = quote_order(uow, OrderItem.add("security_vpn"), make_context(), now=NOW)
-    with pytest.raises(SelfcareError) as caught:
-        place_order(uow, other, make_context(), idempotency_key="k1", ids=ids, now=NOW)
-    assert caught.value.codes == ("order.idempotency_conflict",)
+    other = service.quote_order(OrderItem.add("security_vpn"), make_context()).unwrap()
+    conflict = service.place_order(other, make_context(), idempotency_key="k1")
+    assert isinstance(conflict, Refused)
+    assert conflict.codes == ("order.idempotency_conflict",)
 
 
 def test_an_outdated_quote_places_nothing(
-    uow: MemoryCatalogUnitOfWork, make_context: MakeContext, plan: ProductInstance
+    service: CatalogService,
+    uow: CatalogUnitOfWork,
+    make_context: MakeContext,
+    plan: ProductInstance,
 ) -> None:
-    quote = quote_order(uow, OrderItem.add("net_protection", asset=PHONE), make_context(), now=NOW)
+    quote = service.quote_order(
+        OrderItem.add("net_protection", asset=PHONE), make_context()
+    ).unwrap()
     with uow:
         old = uow.catalog.get("net_protection")
         assert old is not None
-        import attrs  # noqa: PLC0415
-
-        from selfcare.catalog.model import Price, PriceType  # noqa: PLC0415
-        from selfcare.core.money import Money  # noqa: PLC0415
-
         uow.catalog.replace(
             attrs.evolve(old, prices=(Price(PriceType.RECURRING, Money("59.00", "NOK")),))
         )
         uow.commit()
-    with pytest.raises(SelfcareError) as caught:
-        place_order(uow, quote, make_context(), idempotency_key="k", ids=SequentialIds(), now=NOW)
-    assert caught.value.codes == ("order.quote_outdated",)
+    outdated = service.place_order(quote, make_context(), idempotency_key="k")
+    assert outdated.decision.codes == ("order.quote_outdated",)
+    assert outdated.decision.kind is Kind.CONFLICT
     assert uow.orders.for_relationship(REL) == ()
 
 
 def test_a_placed_order_is_rechecked(
-    uow: MemoryCatalogUnitOfWork, make_context: MakeContext, plan: ProductInstance
+    service: CatalogService, make_context: MakeContext, plan: ProductInstance
 ) -> None:
-    quote = quote_order(uow, OrderItem.add("net_protection", asset=PHONE), make_context(), now=NOW)
-    with pytest.raises(SelfcareError) as caught:
-        place_order(
-            uow,
-            quote,
-            make_context(has_billing_agreement=False),
-            idempotency_key="k",
-            ids=SequentialIds(),
-            now=NOW,
-        )
-    assert caught.value.codes == ("order.no_billing_agreement",)
+    quote = service.quote_order(
+        OrderItem.add("net_protection", asset=PHONE), make_context()
+    ).unwrap()
+    refused = service.place_order(
+        quote, make_context(has_billing_agreement=False), idempotency_key="k"
+    )
+    match refused:
+        case Refused(decision=decision):
+            assert decision.codes == ("order.no_billing_agreement",)
+        case Done():
+            pytest.fail("placed without a billing agreement")
 
 
 def test_completing_an_order_activates_its_products_and_failing_terminates_them(
-    uow: MemoryCatalogUnitOfWork, make_context: MakeContext, plan: ProductInstance
+    service: CatalogService,
+    uow: CatalogUnitOfWork,
+    make_context: MakeContext,
+    plan: ProductInstance,
 ) -> None:
-    ids = SequentialIds("c")
-    quote = quote_order(uow, OrderItem.add("net_protection", asset=PHONE), make_context(), now=NOW)
-    order = place_order(uow, quote, make_context(), idempotency_key="k1", ids=ids, now=NOW)
-    moving = advance_order(uow, order.id, OrderState.IN_PROGRESS, now=NOW)
-    assert moving.completed_at is None
-    done = advance_order(uow, order.id, OrderState.COMPLETED, now=NOW)
+    order = place(service, OrderItem.add("net_protection", asset=PHONE), make_context(), "k1").value
+    moving = service.advance_order(order.id, OrderState.IN_PROGRESS)
+    assert moving.unwrap().completed_at is None
+    assert moving.events == (
+        OrderStateChanged(
+            occurred_at=NOW,
+            relationship_id=REL,
+            order_id=order.id,
+            from_state=OrderState.ACKNOWLEDGED,
+            to_state=OrderState.IN_PROGRESS,
+        ),
+    )
+    completed = service.advance_order(order.id, OrderState.COMPLETED)
+    done = completed.unwrap()
     assert done.state is OrderState.COMPLETED
     assert done.completed_at == NOW
-    assert [p.status for p in uow.inventory.by_order(order.id)] == [ProductStatus.ACTIVE]
-    with pytest.raises(SelfcareError) as caught:
-        advance_order(uow, order.id, OrderState.IN_PROGRESS, now=NOW)
-    assert caught.value.violations == (
+    (product,) = uow.inventory.by_order(order.id)
+    assert product.status is ProductStatus.ACTIVE
+    assert completed.events[1] == ProductActivated(
+        occurred_at=NOW, relationship_id=REL, order_id=order.id, product_id=product.id
+    )
+    again = service.advance_order(order.id, OrderState.IN_PROGRESS)
+    assert again.decision.violations == (
         Violation("order.invalid_transition", {"state": "completed", "target": "in_progress"}),
     )
-    quote2 = quote_order(uow, OrderItem.add("twin_sim", asset=PHONE), make_context(), now=NOW)
-    order2 = place_order(uow, quote2, make_context(), idempotency_key="k2", ids=ids, now=NOW)
-    advance_order(uow, order2.id, OrderState.FAILED, now=NOW)
+    order2 = place(service, OrderItem.add("twin_sim", asset=PHONE), make_context(), "k2").value
+    failed = service.advance_order(order2.id, OrderState.FAILED)
     (twin,) = uow.inventory.by_order(order2.id)
     assert twin.status is ProductStatus.TERMINATED
     assert twin.end == NOW
-    with pytest.raises(NotFound):
-        advance_order(uow, "nope", OrderState.COMPLETED, now=NOW)
+    assert isinstance(failed.events[-1], ProductTerminated)
+    unknown = service.advance_order("nope", OrderState.COMPLETED)
+    assert unknown.decision.codes == ("order.unknown_order",)
+    assert unknown.decision.kind is Kind.NOT_FOUND
 
 
 def test_change_plan_upgrades_at_once_and_downgrades_at_the_end_of_the_period(
-    uow: MemoryCatalogUnitOfWork, make_context: MakeContext, plan: ProductInstance
+    service: CatalogService,
+    uow: CatalogUnitOfWork,
+    clock: SteppableClock,
+    make_context: MakeContext,
+    plan: ProductInstance,
 ) -> None:
-    ids = SequentialIds("c")
-    change_plan(
-        uow, "plan-1", "bedrift_total_e_50gb", make_context(), idempotency_key="u", ids=ids, now=NOW
-    )
+    up = service.change_plan("plan-1", "bedrift_total_e_50gb", make_context(), idempotency_key="u")
     upgraded = uow.inventory.get("plan-1")
     assert upgraded is not None
     assert upgraded.offering_id == "bedrift_total_e_50gb"
-    change_plan(
-        uow, "plan-1", "bedrift_total_a_1gb", make_context(), idempotency_key="d", ids=ids, now=NOW
+    assert up.events[1] == PlanChanged(
+        occurred_at=NOW,
+        relationship_id=REL,
+        order_id=up.unwrap().id,
+        product_id="plan-1",
+        from_offering_id="bedrift_total_c_10gb",
+        to_offering_id="bedrift_total_e_50gb",
     )
+    down = service.change_plan("plan-1", "bedrift_total_a_1gb", make_context(), idempotency_key="d")
+    assert isinstance(down.events[1], PlanChangeScheduled)
     pending = uow.inventory.get("plan-1")
     assert pending is not None
     assert pending.offering_id == "bedrift_total_e_50gb"
     assert pending.scheduled is not None
     assert pending.scheduled.kind is ScheduledChangeKind.CHANGE_PLAN
     assert pending.scheduled.effective_at == APRIL
-    assert apply_due_changes(uow, REL, now=NOW) == ()
-    (changed,) = apply_due_changes(uow, REL, now=APRIL)
+    assert service.apply_due_changes(REL) == Done(())
+    clock.set(APRIL)
+    applied = service.apply_due_changes(REL)
+    (changed,) = applied.unwrap()
     assert changed.offering_id == "bedrift_total_a_1gb"
     assert changed.scheduled is None
+    assert applied.events == (
+        ScheduledChangeApplied(
+            occurred_at=APRIL,
+            relationship_id=REL,
+            product_id="plan-1",
+            kind=ScheduledChangeKind.CHANGE_PLAN,
+        ),
+    )
 
 
 def test_a_fixed_term_product_gets_its_commitment_end_in_local_calendar_months(
-    uow: MemoryCatalogUnitOfWork, make_context: MakeContext
+    service: CatalogService, uow: CatalogUnitOfWork, make_context: MakeContext
 ) -> None:
-    ids = SequentialIds("c")
-    quote = quote_order(uow, OrderItem.add("tv_sport_12m"), make_context(), now=NOW)
-    order = place_order(uow, quote, make_context(), idempotency_key="k", ids=ids, now=NOW)
+    order = place(service, OrderItem.add("tv_sport_12m"), make_context(), "k").value
     (product,) = uow.inventory.by_order(order.id)
     # 10 March 2026 in Helsinki + 12 months = 10 March 2027 at local midnight (EET, UTC+2)
     assert product.commitment_end == datetime(2027, 3, 9, 22, 0, tzinfo=UTC)
@@ -237,97 +340,125 @@ def test_a_fixed_term_product_gets_its_commitment_end_in_local_calendar_months(
 
 
 def test_edit_bundle_takes_effect_from_the_next_billing_period(
-    uow: MemoryCatalogUnitOfWork, make_context: MakeContext, make_product: MakeProduct
+    service: CatalogService,
+    uow: CatalogUnitOfWork,
+    clock: SteppableClock,
+    make_context: MakeContext,
+    make_product: MakeProduct,
 ) -> None:
     seed(uow, make_product("mix_package", "mix-1", bundle_items=MIX))
     five = MIX | {"mix_food", "mix_crime"}
-    edit_bundle(
-        uow, "mix-1", five, make_context(), idempotency_key="e", ids=SequentialIds(), now=NOW
+    edited = service.edit_bundle("mix-1", five, make_context(), idempotency_key="e")
+    assert edited.events[1] == BundleEditScheduled(
+        occurred_at=NOW,
+        relationship_id=REL,
+        order_id=edited.unwrap().id,
+        product_id="mix-1",
+        bundle_items=five,
+        effective_at=APRIL,
     )
     mix = uow.inventory.get("mix-1")
     assert mix is not None
     assert mix.bundle_items == MIX
     assert mix.scheduled is not None
     assert mix.scheduled.bundle_items == five
-    apply_due_changes(uow, REL, now=APRIL)
+    clock.set(APRIL)
+    service.apply_due_changes(REL).unwrap()
     applied = uow.inventory.get("mix-1")
     assert applied is not None
     assert applied.bundle_items == five
 
 
 def test_a_new_sim_is_activated_on_the_subscription(
-    uow: MemoryCatalogUnitOfWork, make_context: MakeContext, plan: ProductInstance
+    service: CatalogService,
+    uow: CatalogUnitOfWork,
+    make_context: MakeContext,
+    plan: ProductInstance,
 ) -> None:
     sim = Asset.iccid("8947080000000000007")
-    quote = quote_order(uow, OrderItem.modify("plan-1", asset=sim), make_context(), now=NOW)
-    place_order(uow, quote, make_context(), idempotency_key="s", ids=SequentialIds(), now=NOW)
+    placed = place(service, OrderItem.modify("plan-1", asset=sim), make_context(), "s")
     updated = uow.inventory.get("plan-1")
     assert updated is not None
     assert updated.sim == sim
     assert updated.asset == PHONE
     assert uow.inventory.by_asset(sim) == (updated,)
+    assert isinstance(placed.events[1], SimActivated)
 
 
+@pytest.mark.usefixtures("plan")
 def test_a_portal_cancellation_ends_at_the_end_of_the_billing_period(
-    uow: MemoryCatalogUnitOfWork,
+    service: CatalogService,
+    uow: CatalogUnitOfWork,
+    clock: SteppableClock,
     make_context: MakeContext,
     make_product: MakeProduct,
-    plan: ProductInstance,
 ) -> None:
     seed(uow, make_product("net_protection", "net-1", asset=PHONE))
-    outcome = cancel_service(uow, "net-1", make_context(), ids=SequentialIds(), now=NOW)
-    assert outcome.request is None
-    assert outcome.product is not None
-    assert outcome.product.status is ProductStatus.PENDING_TERMINATE
-    assert outcome.product.end == APRIL
-    with pytest.raises(SelfcareError) as caught:
-        cancel_service(uow, "net-1", make_context(), ids=SequentialIds(), now=NOW)
-    assert caught.value.codes == ("cancellation.already_ending",)
-    (ended,) = apply_due_changes(uow, REL, now=APRIL)
+    cancelled = service.cancel_service("net-1", make_context())
+    receipt = cancelled.unwrap()
+    assert receipt.request is None
+    assert receipt.product is not None
+    assert receipt.product.status is ProductStatus.PENDING_TERMINATE
+    assert receipt.product.end == APRIL
+    assert cancelled.events == (
+        TerminationScheduled(
+            occurred_at=NOW,
+            relationship_id=REL,
+            order_id=None,
+            product_id="net-1",
+            effective_at=APRIL,
+        ),
+    )
+    again = service.cancel_service("net-1", make_context())
+    assert again.decision.codes == ("cancellation.already_ending",)
+    clock.set(APRIL)
+    (ended,) = service.apply_due_changes(REL).unwrap()
     assert ended.status is ProductStatus.TERMINATED
 
 
 def test_a_written_only_cancellation_produces_a_request_and_terminates_nothing(
-    uow: MemoryCatalogUnitOfWork, make_context: MakeContext, make_product: MakeProduct
+    app: App, uow: CatalogUnitOfWork, make_context: MakeContext, make_product: MakeProduct
 ) -> None:
     tv = make_product("tv_sport", "tv-1")
     seed(uow, tv)
-    with pytest.raises(SelfcareError) as caught:
-        cancel_service(uow, "tv-1", make_context(), ids=SequentialIds(), now=NOW)
-    assert caught.value.codes == ("cancellation.contact_required",)
-    outcome = cancel_service(
-        uow,
+    service = CatalogService(uow=uow, clock=app.clock, ids=SequentialIds("req"))
+    missing = service.cancel_service("tv-1", make_context())
+    assert missing.decision.codes == ("cancellation.contact_required",)
+    requested = service.cancel_service(
         "tv-1",
         make_context(),
-        ids=SequentialIds("req"),
-        now=NOW,
         contact_phone="+358 40 123 4567",
         contact_email="maija@example.fi",
     )
-    assert outcome.product is None
-    assert outcome.request is not None
-    assert outcome.request.product_id == "tv-1"
-    assert outcome.request.contact_email == "maija@example.fi"
-    assert outcome.request.contact_phone == "+358401234567"
+    receipt = requested.unwrap()
+    assert receipt.product is None
+    assert receipt.request is not None
+    assert receipt.request.id == "req-1"
+    assert receipt.request.product_id == "tv-1"
+    assert receipt.request.contact_email == "maija@example.fi"
+    assert receipt.request.contact_phone == "+358401234567"
     assert uow.inventory.get("tv-1") == tv
+    assert requested.events == (
+        CancellationRequested(
+            occurred_at=NOW,
+            relationship_id=REL,
+            request_id="req-1",
+            product_id="tv-1",
+            offering_id="tv_sport",
+        ),
+    )
 
 
 def test_cancellation_checks_the_relationship_permission_and_product(
-    uow: MemoryCatalogUnitOfWork, make_context: MakeContext, plan: ProductInstance
+    service: CatalogService, make_context: MakeContext, plan: ProductInstance
 ) -> None:
     denied = Decision.deny(Violation("store.not_found", {"entity": "grant"}))
-    with pytest.raises(SelfcareError) as caught:
-        cancel_service(
-            uow,
-            "plan-1",
-            make_context(relationship_active=False, permission=denied),
-            ids=SequentialIds(),
-            now=NOW,
-        )
-    assert caught.value.codes == ("order.no_active_relationship", "order.permission_denied")
-    with pytest.raises(SelfcareError) as missing:
-        cancel_service(uow, "nope", make_context(), ids=SequentialIds(), now=NOW)
-    assert missing.value.codes == ("order.unknown_product",)
+    refused = service.cancel_service(
+        "plan-1", make_context(relationship_active=False, permission=denied)
+    )
+    assert refused.decision.codes == ("order.no_active_relationship", "order.permission_denied")
+    missing = service.cancel_service("nope", make_context())
+    assert missing.decision.codes == ("order.unknown_product",)
 
 
 def test_ordered_services_lists_live_products_oldest_first(make_product: MakeProduct) -> None:
@@ -349,83 +480,80 @@ def test_ordered_services_lists_live_products_oldest_first(make_product: MakePro
 
 
 def test_a_removal_in_an_order_is_scheduled_for_the_end_of_the_period(
-    uow: MemoryCatalogUnitOfWork,
+    service: CatalogService,
+    uow: CatalogUnitOfWork,
     make_context: MakeContext,
     make_product: MakeProduct,
     plan: ProductInstance,
 ) -> None:
     seed(uow, make_product("net_protection", "net-1", asset=PHONE))
-    quote = quote_order(uow, OrderItem.remove("net-1"), make_context(), now=NOW)
-    place_order(uow, quote, make_context(), idempotency_key="r", ids=SequentialIds(), now=NOW)
+    placed = place(service, OrderItem.remove("net-1"), make_context(), "r")
     removed = uow.inventory.get("net-1")
     assert removed is not None
     assert removed.status is ProductStatus.PENDING_TERMINATE
     assert removed.end == APRIL
-    with pytest.raises(SelfcareError) as caught:
-        quote_order(uow, OrderItem.remove("net-1"), make_context(), now=NOW)
-    assert caught.value.codes == ("cancellation.already_ending",)
+    assert placed.events[1] == TerminationScheduled(
+        occurred_at=NOW,
+        relationship_id=REL,
+        order_id=placed.value.id,
+        product_id="net-1",
+        effective_at=APRIL,
+    )
+    again = service.quote_order(OrderItem.remove("net-1"), make_context())
+    assert again.decision.codes == ("cancellation.already_ending",)
 
 
 def test_immediate_bundle_edits_and_number_changes_apply_at_once(
-    uow: MemoryCatalogUnitOfWork, make_context: MakeContext, make_product: MakeProduct
+    make_context: MakeContext, make_product: MakeProduct
 ) -> None:
-    from selfcare.catalog.rules import OrderPolicy, Timing  # noqa: PLC0415
-
+    app = _published(Policies(order=OrderPolicy(bundle_edit=Timing.IMMEDIATELY)))
+    service, uow = app.catalog, app.storage.catalog
     seed(
         uow,
         make_product("mix_package", "mix-1", bundle_items=MIX),
         make_product("bedrift_total_c_10gb", "plan-1", asset=PHONE),
     )
     five = MIX | {"mix_food", "mix_crime"}
-    policy = OrderPolicy(bundle_edit=Timing.IMMEDIATELY)
-    edit_bundle(
-        uow,
-        "mix-1",
-        five,
-        make_context(),
-        idempotency_key="e",
-        ids=SequentialIds(),
-        now=NOW,
-        policy=policy,
-    )
+    edited = service.edit_bundle("mix-1", five, make_context(), idempotency_key="e")
+    assert isinstance(edited.events[1], BundleEdited)
     mix = uow.inventory.get("mix-1")
     assert mix is not None
     assert mix.bundle_items == five
     assert mix.scheduled is None
     new_number = Asset.msisdn("+4791234567")
-    quote = quote_order(uow, OrderItem.modify("plan-1", asset=new_number), make_context(), now=NOW)
-    place_order(uow, quote, make_context(), idempotency_key="n", ids=SequentialIds("n"), now=NOW)
+    placed = place(service, OrderItem.modify("plan-1", asset=new_number), make_context(), "n")
     moved = uow.inventory.get("plan-1")
     assert moved is not None
     assert moved.asset == new_number
+    assert isinstance(placed.events[1], ProductModified)
 
 
 def test_only_pending_products_of_a_failed_order_are_terminated(
-    uow: MemoryCatalogUnitOfWork, make_context: MakeContext, plan: ProductInstance
+    service: CatalogService,
+    uow: CatalogUnitOfWork,
+    make_context: MakeContext,
+    plan: ProductInstance,
 ) -> None:
-    ids = SequentialIds("c")
-    quote = quote_order(uow, OrderItem.add("net_protection", asset=PHONE), make_context(), now=NOW)
-    order = place_order(uow, quote, make_context(), idempotency_key="k", ids=ids, now=NOW)
+    order = place(service, OrderItem.add("net_protection", asset=PHONE), make_context(), "k").value
     (product,) = uow.inventory.by_order(order.id)
     with uow:
-        from selfcare.core.ports import bump  # noqa: PLC0415
-
         uow.inventory.update(bump(product, status=ProductStatus.ACTIVE))
         uow.commit()
-    advance_order(uow, order.id, OrderState.CANCELLED, now=NOW)
+    cancelled = service.advance_order(order.id, OrderState.CANCELLED)
     (kept,) = uow.inventory.by_order(order.id)
     assert kept.status is ProductStatus.ACTIVE
+    assert len(cancelled.events) == 1  # the state change; no product ended
 
 
 def test_updating_an_order_cannot_move_its_idempotency_key() -> None:
-    from selfcare.core.ports import bump  # noqa: PLC0415
-
     repo = MemoryOrderRepository(MemoryDatabase())
-    uow_items = (OrderItem.add("security_vpn"),)
-    from selfcare.catalog.model import ProductOrder  # noqa: PLC0415
-
     order = ProductOrder(
-        id="o1", relationship_id=REL, idempotency_key="k1", items=uow_items, lines=(), placed_at=NOW
+        id="o1",
+        relationship_id=REL,
+        idempotency_key="k1",
+        items=(OrderItem.add("security_vpn"),),
+        lines=(),
+        placed_at=NOW,
     )
     repo.add(order)
     with pytest.raises(NotFound):
@@ -433,76 +561,69 @@ def test_updating_an_order_cannot_move_its_idempotency_key() -> None:
 
 
 def test_a_written_cancellation_needs_valid_contact_details(
-    uow: MemoryCatalogUnitOfWork, make_context: MakeContext, make_product: MakeProduct
+    service: CatalogService,
+    uow: CatalogUnitOfWork,
+    make_context: MakeContext,
+    make_product: MakeProduct,
 ) -> None:
     seed(uow, make_product("tv_sport", "tv-1"))
-    with pytest.raises(SelfcareError) as caught:
-        cancel_service(
-            uow,
-            "tv-1",
-            make_context(),
-            ids=SequentialIds(),
-            now=NOW,
-            contact_phone="123",
-            contact_email="not an address",
-        )
-    assert caught.value.codes
-    assert all(c.startswith(("phone.", "email.")) for c in caught.value.codes)
-    assert any(c.startswith("phone.") for c in caught.value.codes)
-    assert any(c.startswith("email.") for c in caught.value.codes)
+    refused = service.cancel_service(
+        "tv-1", make_context(), contact_phone="123", contact_email="not an address"
+    )
+    codes = refused.decision.codes
+    assert codes
+    assert all(c.startswith(("phone.", "email.")) for c in codes)
+    assert any(c.startswith("phone.") for c in codes)
+    assert any(c.startswith("email.") for c in codes)
 
 
 def test_a_quote_cannot_be_placed_under_another_relationships_permission(
-    uow: MemoryCatalogUnitOfWork, make_context: MakeContext, plan: ProductInstance
+    service: CatalogService, make_context: MakeContext, plan: ProductInstance
 ) -> None:
-    quote = quote_order(uow, OrderItem.add("net_protection", asset=PHONE), make_context(), now=NOW)
+    quote = service.quote_order(
+        OrderItem.add("net_protection", asset=PHONE), make_context()
+    ).unwrap()
     other = make_context(relationship_id=RelationshipId("rel-2"))
-    with pytest.raises(SelfcareError) as caught:
-        place_order(uow, quote, other, idempotency_key="k", ids=SequentialIds(), now=NOW)
-    assert caught.value.codes == ("order.relationship_mismatch",)
+    refused = service.place_order(quote, other, idempotency_key="k")
+    assert refused.decision.codes == ("order.relationship_mismatch",)
 
 
 def test_a_sim_card_in_use_on_another_subscription_cannot_be_activated(
-    uow: MemoryCatalogUnitOfWork, make_context: MakeContext, make_product: MakeProduct
+    service: CatalogService,
+    uow: CatalogUnitOfWork,
+    make_context: MakeContext,
+    make_product: MakeProduct,
 ) -> None:
-    from selfcare.catalog.service import activate_sim  # noqa: PLC0415
-
     other_phone = Asset.msisdn("+4791234567")
     seed(
         uow,
         make_product("bedrift_total_c_10gb", "plan-1", asset=PHONE),
         make_product("bedrift_total_c_10gb", "plan-2", asset=other_phone),
     )
-    ids = SequentialIds("a")
-    activate_sim(
-        uow,
-        "plan-1",
-        "8947 0800 0000 0000 007",
-        make_context(),
-        idempotency_key="a",
-        ids=ids,
-        now=NOW,
+    first = service.activate_sim(
+        "plan-1", "8947 0800 0000 0000 007", make_context(), idempotency_key="a"
     )
-    with pytest.raises(SelfcareError) as caught:
-        activate_sim(
-            uow,
-            "plan-2",
-            "8947080000000000007",
-            make_context(),
-            idempotency_key="b",
-            ids=ids,
-            now=NOW,
-        )
-    assert caught.value.codes == ("asset.sim_in_use",)
+    assert isinstance(first.events[1], SimActivated)
+    in_use = service.activate_sim(
+        "plan-2", "8947080000000000007", make_context(), idempotency_key="b"
+    )
+    assert in_use.decision.codes == ("asset.sim_in_use",)
     assert uow.orders.by_idempotency_key(REL, "b") is None
-    with pytest.raises(SelfcareError) as bad:
-        activate_sim(
-            uow,
-            "plan-2",
-            "8947080000000000008",
-            make_context(),
-            idempotency_key="c",
-            ids=ids,
-            now=NOW,
-        )
-    assert bad.value.codes == ("asset.invalid_iccid",)
+    bad = service.activate_sim("plan-2", "8947080000000000008", make_context(), idempotency_key="c")
+    assert bad.decision.codes == ("asset.invalid_iccid",)
+
+
+def test_every_public_method_returns_an_outcome() -> None:
+    import inspect  # noqa: PLC0415
+    import typing  # noqa: PLC0415
+
+    methods = [
+        member
+        for name, member in vars(CatalogService).items()
+        if inspect.isfunction(member) and not name.startswith("_")
+    ]
+    assert len(methods) == 8
+    for method in methods:
+        returned = typing.get_type_hints(method)["return"]
+        assert set(typing.get_args(returned)) >= {Refused}, method.__name__
+        assert any(typing.get_origin(arg) is Done for arg in typing.get_args(returned))

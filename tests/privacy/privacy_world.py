@@ -16,7 +16,7 @@ from selfcare.adapters.memory import MemoryDatabase
 from selfcare.adapters.memory.privacy import MemoryPrivacyUnitOfWork
 from selfcare.authz.invitation import Invitation, InvitationId, InvitationStatus, hash_token
 from selfcare.authz.model import HOLDER, USER, Grant, GrantId
-from selfcare.catalog.model import OrderAction, OrderItem, ProductOrder
+from selfcare.catalog.orders import OrderAction, OrderItem, ProductOrder
 from selfcare.core.ids import AccountId, RelationshipId
 from selfcare.identity.account import Account, Feedback, PendingEmailChange
 from selfcare.identity.contact import EmailAddress, PhoneNumber

@@ -12,8 +12,17 @@ from datetime import date, datetime
 from selfcare import Decision, Money
 from selfcare.authz import Grant, check_permission
 from selfcare.billing import create_fi_reference, validate_fi_reference
-from selfcare.catalog import Catalog, EligibilityContext, OrderItem, check_order
+from selfcare.catalog import (
+    Catalog,
+    CatalogService,
+    EligibilityContext,
+    OrderItem,
+    ProductOrder,
+    check_order,
+)
+from selfcare.catalog.events import OrderPlaced
 from selfcare.core.ids import AccountId, RelationshipId
+from selfcare.core.outcome import Done, Refused
 from selfcare.identity import (
     EmailAddress,
     NationalId,
@@ -52,6 +61,21 @@ def order_refusals(
     items: list[OrderItem], context: EligibilityContext, catalog: Catalog, now: datetime
 ) -> tuple[str, ...]:
     return check_order(items, context, catalog=catalog, now=now).codes
+
+
+def confirm_order(
+    service: CatalogService, item: OrderItem, context: EligibilityContext, form_key: str
+) -> ProductOrder | tuple[str, ...]:
+    match service.quote_order(item, context):
+        case Refused(decision=decision):
+            return decision.codes
+        case Done(value=quote):
+            placed = service.place_order(quote, context, idempotency_key=form_key)
+            if isinstance(placed, Refused):
+                return placed.codes
+            placed_events = [e for e in placed.events if isinstance(e, OrderPlaced)]
+            assert all(e.order_id == placed.value.id for e in placed_events)
+            return placed.value
 
 
 def reference_for(invoice_number: int) -> str:

@@ -13,15 +13,10 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from selfcare.billing.model import ChargeableService, PlanChange, QuotedCharge
 from selfcare.billing.vat import PriceBasis, VatCategory
-from selfcare.catalog.model import (
-    AssetKind,
-    Catalog,
-    Offering,
-    OrderQuote,
-    ProductInstance,
-    ScheduledChangeKind,
-)
-from selfcare.catalog.rules import product_monthly_price
+from selfcare.catalog.inventory import ProductInstance, ScheduledChangeKind
+from selfcare.catalog.offerings import AssetKind, Catalog, Offering
+from selfcare.catalog.orders import OrderQuote
+from selfcare.catalog.pricing import product_monthly_price
 from selfcare.core.clock import local_date
 from selfcare.core.money import Money
 
@@ -47,7 +42,7 @@ def chargeable_services(
 ) -> tuple[ChargeableService, ...]:
     """The services to charge for ``products``: those with a start, an offering in
     ``catalog`` and a price. The monthly price is the catalog's
-    :func:`~selfcare.catalog.rules.product_monthly_price` (quantity and bundle picks
+    :func:`~selfcare.catalog.pricing.product_monthly_price` (quantity and bundle picks
     included); catalog prices are taken as ``price_basis`` (VAT-inclusive unless told).
 
     Products that never started, whose offering is not in the catalog, or that end

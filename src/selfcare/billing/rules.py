@@ -42,7 +42,7 @@ from selfcare.billing.model import (
     SplitLine,
 )
 from selfcare.billing.vat import NORDIC_VAT, VatCategory, VatTable
-from selfcare.catalog.model import OrderQuote
+from selfcare.catalog.orders import OrderQuote
 from selfcare.core.clock import local_date, operator_zone, require_aware
 from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
@@ -332,7 +332,7 @@ def payer_split(
     deducted from salary. Show :attr:`PayerSplit.salary_deduction` before the employee
     confirms the order.
 
-    ``quote`` is the catalog's :class:`~selfcare.catalog.model.OrderQuote` (each line
+    ``quote`` is the catalog's :class:`~selfcare.catalog.orders.OrderQuote` (each line
     costs its one-time charge plus any monthly increase, see
     :func:`~selfcare.billing.inventory.quoted_charges`; products named in ``lang``) or
     the charges themselves.

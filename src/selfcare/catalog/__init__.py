@@ -1,53 +1,69 @@
 """selfcare.catalog: offerings, bundles, eligibility, orders, plan changes, inventory.
 
 What a customer can order and what they have, in the vocabulary of TM Forum's product
-catalog, ordering and inventory models (TMF620/622/637). Values live in
-:mod:`selfcare.catalog.model`, pure rules in :mod:`selfcare.catalog.rules`, ports in
-:mod:`selfcare.catalog.ports`, use cases in :mod:`selfcare.catalog.service`, and the
-sample catalog in :mod:`selfcare.catalog.sample`.
+catalog, ordering and inventory models (TMF620/622/637). One module per topic, each
+holding its frozen values and pure rules:
+
+- :mod:`~selfcare.catalog.offerings`: offerings, the catalog, prices, terms;
+- :mod:`~selfcare.catalog.bundles`: bundles the customer fills, and their picks;
+- :mod:`~selfcare.catalog.inventory`: products, assets, scheduled changes;
+- :mod:`~selfcare.catalog.timing`: when changes take effect (:class:`OrderPolicy`);
+- :mod:`~selfcare.catalog.plan_changes`: upgrades and downgrades;
+- :mod:`~selfcare.catalog.cancellation`: when a service ends, written requests;
+- :mod:`~selfcare.catalog.orders`: order items, quotes, orders and their states;
+- :mod:`~selfcare.catalog.eligibility`: whether an order may be placed;
+- :mod:`~selfcare.catalog.pricing`: what a product costs, the quote of an order;
+- :mod:`~selfcare.catalog.placement`: what placing an order does to the inventory;
+- :mod:`~selfcare.catalog.service_lists`: the portal's lists of available and
+  ordered services;
+
+plus the :mod:`~selfcare.catalog.events`, the :mod:`~selfcare.catalog.ports`, the use
+cases of :class:`CatalogService` and the :mod:`~selfcare.catalog.sample` catalog.
 """
 
-from selfcare.catalog.model import (
+from selfcare.catalog.bundles import BundleSpec, PriceTier
+from selfcare.catalog.cancellation import CancellationReceipt, CancellationRequest
+from selfcare.catalog.eligibility import EligibilityContext, check_order
+from selfcare.catalog.inventory import (
     Asset,
+    ProductInstance,
+    ProductStatus,
+    ScheduledChange,
+    ScheduledChangeKind,
+)
+from selfcare.catalog.offerings import (
     AssetKind,
-    BundleSpec,
     CancellationMethod,
-    CancellationRequest,
     Catalog,
     LifecycleStatus,
     LocalizedText,
     Offering,
     OfferingKind,
+    Prerequisite,
+    PrerequisiteKind,
+    Price,
+    PriceType,
+    Term,
+)
+from selfcare.catalog.orders import (
     OrderAction,
     OrderItem,
     OrderQuote,
     OrderState,
-    Prerequisite,
-    PrerequisiteKind,
-    Price,
-    PriceTier,
-    PriceType,
-    ProductInstance,
     ProductOrder,
-    ProductStatus,
     QuoteLine,
-    ScheduledChange,
-    ScheduledChangeKind,
-    Term,
 )
-from selfcare.catalog.rules import (
+from selfcare.catalog.plan_changes import ChangeDirection, change_direction
+from selfcare.catalog.pricing import build_quote, product_monthly_price
+from selfcare.catalog.service import CatalogService
+from selfcare.catalog.service_lists import (
     AvailableService,
-    ChangeDirection,
-    EligibilityContext,
-    OrderPolicy,
+    OrderedService,
     ServiceState,
-    Timing,
     available_services,
-    build_quote,
-    change_direction,
-    check_order,
     ordered_services,
 )
+from selfcare.catalog.timing import OrderPolicy, Timing
 
 __all__ = [
     "Asset",
@@ -55,8 +71,10 @@ __all__ = [
     "AvailableService",
     "BundleSpec",
     "CancellationMethod",
+    "CancellationReceipt",
     "CancellationRequest",
     "Catalog",
+    "CatalogService",
     "ChangeDirection",
     "EligibilityContext",
     "LifecycleStatus",
@@ -68,6 +86,7 @@ __all__ = [
     "OrderPolicy",
     "OrderQuote",
     "OrderState",
+    "OrderedService",
     "Prerequisite",
     "PrerequisiteKind",
     "Price",
@@ -87,4 +106,5 @@ __all__ = [
     "change_direction",
     "check_order",
     "ordered_services",
+    "product_monthly_price",
 ]

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from selfcare.catalog.model import Asset, Catalog, Offering, ProductInstance, ProductOrder
+from selfcare.catalog.inventory import Asset, ProductInstance
+from selfcare.catalog.offerings import Catalog, Offering
+from selfcare.catalog.orders import ProductOrder
 from selfcare.core.ids import RelationshipId
 from selfcare.core.ports import UnitOfWork
 

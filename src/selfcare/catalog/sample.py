@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import json
 
-from selfcare.catalog.model import Catalog
+from selfcare.catalog.offerings import Catalog
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
 

@@ -19,7 +19,7 @@ import attrs
 
 from selfcare.authz.invitation import Invitation
 from selfcare.authz.model import Grant
-from selfcare.catalog.model import ProductOrder
+from selfcare.catalog.orders import ProductOrder
 from selfcare.core.clock import require_aware
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError

@@ -26,7 +26,7 @@ from typing import Protocol
 from selfcare.authz.invitation import Invitation, InvitationId
 from selfcare.authz.model import Grant
 from selfcare.authz.ports import GrantRepository, InvitationRepository
-from selfcare.catalog.model import ProductOrder
+from selfcare.catalog.orders import ProductOrder
 from selfcare.catalog.ports import OrderRepository
 from selfcare.core.ids import AccountId
 from selfcare.core.ports import UnitOfWork

@@ -16,7 +16,9 @@ from __future__ import annotations
 from typing import cast
 
 from selfcare.adapters.memory._store import MemoryDatabase, MemoryTable, MemoryUnitOfWork
-from selfcare.catalog.model import Asset, Catalog, Offering, ProductInstance, ProductOrder
+from selfcare.catalog.inventory import Asset, ProductInstance
+from selfcare.catalog.offerings import Catalog, Offering
+from selfcare.catalog.orders import ProductOrder
 from selfcare.catalog.ports import CatalogRepository, InventoryRepository, OrderRepository
 from selfcare.core.decision import Violation
 from selfcare.core.errors import AlreadyExists, NotFound

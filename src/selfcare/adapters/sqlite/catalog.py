@@ -14,7 +14,9 @@ True
 from __future__ import annotations
 
 from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteTable, SqliteUnitOfWork
-from selfcare.catalog.model import Asset, Catalog, Offering, ProductInstance, ProductOrder
+from selfcare.catalog.inventory import Asset, ProductInstance
+from selfcare.catalog.offerings import Catalog, Offering
+from selfcare.catalog.orders import ProductOrder
 from selfcare.catalog.ports import CatalogRepository, InventoryRepository, OrderRepository
 from selfcare.core.decision import Violation
 from selfcare.core.errors import NotFound

@@ -36,7 +36,7 @@ from selfcare.adapters.sqlite.identity import (
 from selfcare.authz.invitation import Invitation, InvitationId
 from selfcare.authz.model import Grant
 from selfcare.authz.ports import GrantRepository, InvitationRepository
-from selfcare.catalog.model import ProductOrder
+from selfcare.catalog.orders import ProductOrder
 from selfcare.catalog.ports import OrderRepository
 from selfcare.core.ids import AccountId
 from selfcare.identity.account import Feedback

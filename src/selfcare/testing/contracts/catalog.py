@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 import attrs
 import pytest
 
-from selfcare.catalog.model import (
+from selfcare.catalog import (
     Asset,
     LocalizedText,
     Offering,
@@ -226,7 +226,7 @@ class OrderRepositoryContract(Contract, abc.ABC):
         assert repo.by_idempotency_key(_OTHER_REL, "key-1") == _order("o3", "key-1", _OTHER_REL)
 
     def test_update_is_compare_and_set_on_the_version(self) -> None:
-        from selfcare.catalog.model import OrderState  # noqa: PLC0415
+        from selfcare.catalog import OrderState  # noqa: PLC0415
 
         repo = self.make_repository()
         first = _order("o1", "key-1")

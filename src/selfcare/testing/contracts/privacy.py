@@ -22,7 +22,7 @@ import pytest
 
 from selfcare.authz.invitation import Invitation, InvitationId, hash_token
 from selfcare.authz.model import USER, Grant, GrantId
-from selfcare.catalog.model import OrderAction, OrderItem, ProductOrder
+from selfcare.catalog.orders import OrderAction, OrderItem, ProductOrder
 from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
 from selfcare.core.ids import AccountId, RelationshipId
 from selfcare.core.ports import bump

@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from selfcare.catalog.model import (
+from selfcare.catalog import (
     Asset,
     AssetKind,
     BundleSpec,
@@ -36,14 +36,28 @@ from selfcare.catalog.model import (
     ScheduledChangeKind,
     Term,
 )
-from selfcare.catalog.rules import (
-    AvailableService,
-    EligibilityContext,
-    OrderPolicy,
-    ServiceState,
-    Timing,
+from selfcare.catalog.cancellation import CancellationReceipt, ContactDetails
+from selfcare.catalog.eligibility import EligibilityContext, Holdings
+from selfcare.catalog.events import (
+    BundleEdited,
+    BundleEditScheduled,
+    CancellationRequested,
+    CatalogEvent,
+    OrderPlaced,
+    OrderStateChanged,
+    PlanChanged,
+    PlanChangeScheduled,
+    ProductActivated,
+    ProductModified,
+    ProductOrdered,
+    ProductTerminated,
+    ScheduledChangeApplied,
+    SimActivated,
+    TerminationScheduled,
 )
-from selfcare.catalog.service import CancellationOutcome
+from selfcare.catalog.placement import Placement
+from selfcare.catalog.service_lists import AvailableService, ServiceState
+from selfcare.catalog.timing import OrderPolicy, Timing
 from selfcare.core.ids import AccountId, RelationshipId
 from selfcare.core.money import Currency, Money
 from selfcare.testing.strategies._core import aware_datetimes, decisions
@@ -51,6 +65,7 @@ from selfcare.testing.strategies._core import aware_datetimes, decisions
 __all__ = [
     "ENTITIES",
     "assets",
+    "catalog_events",
     "catalogs",
     "eligibility_contexts",
     "iccids",
@@ -355,7 +370,109 @@ def order_policies() -> st.SearchStrategy[OrderPolicy]:
     )
 
 
+def _order_ids() -> st.SearchStrategy[str | None]:
+    return st.none() | _ITEM_IDS
+
+
+def _event_fields() -> dict[str, st.SearchStrategy[Any]]:
+    return {
+        "occurred_at": aware_datetimes(),
+        "relationship_id": _relationship_ids(),
+        "product_id": _ITEM_IDS,
+    }
+
+
+_EVENTS: dict[type[CatalogEvent], st.SearchStrategy[Any]] = {
+    OrderPlaced: st.builds(
+        OrderPlaced,
+        occurred_at=aware_datetimes(),
+        relationship_id=_relationship_ids(),
+        order_id=_ITEM_IDS,
+        placed_by=st.none() | _ITEM_IDS.map(AccountId),
+    ),
+    OrderStateChanged: st.builds(
+        OrderStateChanged,
+        occurred_at=aware_datetimes(),
+        relationship_id=_relationship_ids(),
+        order_id=_ITEM_IDS,
+        from_state=st.sampled_from(OrderState),
+        to_state=st.sampled_from(OrderState),
+    ),
+    ProductOrdered: st.builds(
+        ProductOrdered, **_event_fields(), order_id=_ITEM_IDS, offering_id=offering_ids()
+    ),
+    SimActivated: st.builds(SimActivated, **_event_fields(), order_id=_ITEM_IDS),
+    ProductModified: st.builds(
+        ProductModified,
+        **_event_fields(),
+        order_id=_ITEM_IDS,
+        quantity=st.integers(min_value=1, max_value=10),
+    ),
+    PlanChanged: st.builds(
+        PlanChanged,
+        **_event_fields(),
+        order_id=_order_ids(),
+        from_offering_id=offering_ids(),
+        to_offering_id=offering_ids(),
+    ),
+    PlanChangeScheduled: st.builds(
+        PlanChangeScheduled,
+        **_event_fields(),
+        order_id=_ITEM_IDS,
+        to_offering_id=offering_ids(),
+        effective_at=aware_datetimes(),
+    ),
+    BundleEdited: st.builds(
+        BundleEdited,
+        **_event_fields(),
+        order_id=_order_ids(),
+        bundle_items=st.frozensets(offering_ids(), max_size=3),
+    ),
+    BundleEditScheduled: st.builds(
+        BundleEditScheduled,
+        **_event_fields(),
+        order_id=_ITEM_IDS,
+        bundle_items=st.frozensets(offering_ids(), max_size=3),
+        effective_at=aware_datetimes(),
+    ),
+    TerminationScheduled: st.builds(
+        TerminationScheduled,
+        **_event_fields(),
+        order_id=_order_ids(),
+        effective_at=aware_datetimes(),
+    ),
+    CancellationRequested: st.builds(
+        CancellationRequested,
+        **_event_fields(),
+        request_id=_ITEM_IDS,
+        offering_id=offering_ids(),
+    ),
+    ProductActivated: st.builds(ProductActivated, **_event_fields(), order_id=_ITEM_IDS),
+    ProductTerminated: st.builds(ProductTerminated, **_event_fields(), order_id=_order_ids()),
+    ScheduledChangeApplied: st.builds(
+        ScheduledChangeApplied, **_event_fields(), kind=st.sampled_from(ScheduledChangeKind)
+    ),
+}
+
+
+def catalog_events() -> st.SearchStrategy[CatalogEvent]:
+    """Every event of the catalog."""
+    return st.one_of(*_EVENTS.values())
+
+
 ENTITIES: dict[type, st.SearchStrategy[Any]] = {
+    **_EVENTS,
+    CatalogEvent: catalog_events(),
+    Placement: st.builds(
+        Placement, order=product_orders(), now=aware_datetimes(), policy=order_policies()
+    ),
+    ContactDetails: st.builds(ContactDetails, st.just("+358401234567"), st.emails()),
+    Holdings: st.builds(
+        Holdings,
+        products=st.lists(product_instances(), max_size=2).map(tuple),
+        offering_ids=st.frozensets(offering_ids(), max_size=3),
+        groups=st.frozensets(offering_ids(), max_size=3),
+    ),
     EligibilityContext: eligibility_contexts(),
     AvailableService: st.builds(
         AvailableService,
@@ -364,8 +481,8 @@ ENTITIES: dict[type, st.SearchStrategy[Any]] = {
         decision=decisions(),
     ),
     OrderPolicy: order_policies(),
-    CancellationOutcome: st.builds(
-        CancellationOutcome,
+    CancellationReceipt: st.builds(
+        CancellationReceipt,
         product=st.none() | product_instances(),
         request=st.none() | _cancellation_requests(),
     ),

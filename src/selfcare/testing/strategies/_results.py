@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 
 from selfcare.authz.invitation import Acceptance, IssuedInvitation
 from selfcare.authz.service import Issued
-from selfcare.catalog.model import ProductStatus, ScheduledChange, ScheduledChangeKind
-from selfcare.catalog.rules import OrderedService
+from selfcare.catalog import OrderedService, ProductStatus, ScheduledChange, ScheduledChangeKind
 from selfcare.core.kinds import Kind
 from selfcare.core.messages import MessageEntry
 from selfcare.identity.login import LoginResult

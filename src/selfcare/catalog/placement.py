@@ -1,0 +1,182 @@
+"""Placement: what each item of a placed order does to the inventory, and the event
+that says so.
+
+A new product is created ``pending_active`` from the time its line takes effect;
+a removal ends the product when its line says (the end of the billing period, by
+default); a plan change or bundle edit applies at once when its line takes effect
+now, and is scheduled otherwise; a new SIM card replaces the old one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import final
+
+import attrs
+
+from selfcare.catalog.cancellation import pending_termination
+from selfcare.catalog.events import (
+    BundleEdited,
+    BundleEditScheduled,
+    PlanChanged,
+    PlanChangeScheduled,
+    ProductModified,
+    ProductOrdered,
+    SimActivated,
+    TerminationScheduled,
+)
+from selfcare.catalog.inventory import (
+    ProductInstance,
+    ProductStatus,
+    ScheduledChange,
+    ScheduledChangeKind,
+)
+from selfcare.catalog.offerings import AssetKind, Offering
+from selfcare.catalog.orders import OrderAction, OrderItem, ProductOrder, QuoteLine
+from selfcare.catalog.plan_changes import changed_plan, scheduled_plan_change
+from selfcare.catalog.timing import OrderPolicy, commitment_end
+from selfcare.core.events import Event
+from selfcare.core.ports import bump
+
+__all__ = ["Placement", "changed_product", "new_product"]
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Placement:
+    """A placed order being applied to the inventory: what every item needs."""
+
+    order: ProductOrder
+    now: datetime
+    policy: OrderPolicy
+
+
+def new_product(
+    placement: Placement, item: OrderItem, line: QuoteLine, offering: Offering, *, product_id: str
+) -> tuple[ProductInstance, Event]:
+    """The product an ``add`` item creates, pending activation, and the event."""
+    order = placement.order
+    product = ProductInstance(
+        id=product_id,
+        offering_id=offering.id,
+        relationship_id=order.relationship_id,
+        status=ProductStatus.PENDING_ACTIVE,
+        asset=item.asset,
+        quantity=item.quantity,
+        start=line.effective_at,
+        commitment_end=commitment_end(offering, line.effective_at, placement.policy),
+        term=offering.term,
+        bundle_items=item.bundle_items,
+        order_id=order.id,
+    )
+    ordered = ProductOrdered(
+        occurred_at=placement.now,
+        relationship_id=order.relationship_id,
+        order_id=order.id,
+        product_id=product.id,
+        offering_id=offering.id,
+    )
+    return product, ordered
+
+
+def changed_product(
+    placement: Placement,
+    item: OrderItem,
+    line: QuoteLine,
+    product: ProductInstance,
+    offering: Offering,
+) -> tuple[ProductInstance, Event]:
+    """``product`` as the order item changes it, and the event that says so."""
+    when, now = line.effective_at, placement.now
+    rel, order_id = placement.order.relationship_id, placement.order.id
+    if item.action is OrderAction.REMOVE:
+        ending = TerminationScheduled(
+            occurred_at=now,
+            relationship_id=rel,
+            order_id=order_id,
+            product_id=product.id,
+            effective_at=when,
+        )
+        return pending_termination(product, end=when), ending
+    if item.action is OrderAction.CHANGE_PLAN:
+        return _plan_change(
+            product, offering, when=when, now=now, order_id=order_id, policy=placement.policy
+        )
+    if item.action is OrderAction.EDIT_BUNDLE:
+        return _bundle_edit(product, item.bundle_items, when=when, now=now, order_id=order_id)
+    if item.asset is not None and item.asset.kind is AssetKind.ICCID:
+        activated = SimActivated(
+            occurred_at=now, relationship_id=rel, order_id=order_id, product_id=product.id
+        )
+        return bump(product, sim=item.asset, quantity=item.quantity), activated
+    modified = ProductModified(
+        occurred_at=now,
+        relationship_id=rel,
+        order_id=order_id,
+        product_id=product.id,
+        quantity=item.quantity,
+    )
+    return bump(product, asset=item.asset or product.asset, quantity=item.quantity), modified
+
+
+def _plan_change(
+    product: ProductInstance,
+    target: Offering,
+    *,
+    when: datetime,
+    now: datetime,
+    order_id: str,
+    policy: OrderPolicy,
+) -> tuple[ProductInstance, Event]:
+    """An upgrade applies at once; a downgrade is scheduled (by the default policy)."""
+    if when <= now:
+        changed = PlanChanged(
+            occurred_at=now,
+            relationship_id=product.relationship_id,
+            order_id=order_id,
+            product_id=product.id,
+            from_offering_id=product.offering_id,
+            to_offering_id=target.id,
+        )
+        return changed_plan(product, target, now=now, policy=policy), changed
+    scheduled = PlanChangeScheduled(
+        occurred_at=now,
+        relationship_id=product.relationship_id,
+        order_id=order_id,
+        product_id=product.id,
+        to_offering_id=target.id,
+        effective_at=when,
+    )
+    return scheduled_plan_change(product, target, effective_at=when), scheduled
+
+
+def _bundle_edit(
+    product: ProductInstance,
+    picks: frozenset[str],
+    *,
+    when: datetime,
+    now: datetime,
+    order_id: str,
+) -> tuple[ProductInstance, Event]:
+    """An edit applies from the next billing period (by the default policy)."""
+    if when <= now:
+        edited = BundleEdited(
+            occurred_at=now,
+            relationship_id=product.relationship_id,
+            order_id=order_id,
+            product_id=product.id,
+            bundle_items=picks,
+        )
+        return bump(product, bundle_items=picks), edited
+    change = ScheduledChange(
+        kind=ScheduledChangeKind.EDIT_BUNDLE, effective_at=when, bundle_items=picks
+    )
+    scheduled = BundleEditScheduled(
+        occurred_at=now,
+        relationship_id=product.relationship_id,
+        order_id=order_id,
+        product_id=product.id,
+        bundle_items=picks,
+        effective_at=when,
+    )
+    return bump(product, scheduled=change), scheduled
