@@ -28,12 +28,12 @@ from selfcare.adapters.memory.identity import (
 from selfcare.core.ids import SequentialIds, SystemSecrets
 from selfcare.identity import (
     AuthMethod,
-    ContactRecord,
     CustomerRecord,
     IdentityAssertion,
     IdentityService,
     LevelOfAssurance,
     PasswordPolicy,
+    ProfileDraft,
     ScryptHasher,
     check_password,
     parse_national_id,
@@ -152,7 +152,7 @@ def _bench_journey(report: Report) -> None:
             customer_number="6001234",
             kind="electricity",
             national_ids_on_file=(anna,),
-            contact=ContactRecord(given_names="Anna", surname="Virtanen"),
+            contact=ProfileDraft(given_names="Anna", surname="Virtanen"),
         )
     ]
 

@@ -53,17 +53,17 @@ from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId, SequentialIds
 from selfcare.identity import (
     AuthMethod,
-    ContactRecord,
     CustomerRecord,
     IdentityAssertion,
     IdentityService,
     LevelOfAssurance,
     LoginPolicy,
+    ProfileDraft,
     ScryptHasher,
     parse_national_id,
 )
 from selfcare.identity.contact import EmailAddress
-from selfcare.identity.lookup import NationalIdKey
+from selfcare.identity.national_id_at_rest import NationalIdKey
 from selfcare.identity.registration import Registration
 from selfcare.privacy import erase_account, export_personal_data, purge_expired
 
@@ -123,7 +123,7 @@ def _world(identity_uow: Any | None = None, *, hasher: ScryptHasher | None = Non
             customer_number=f"{100000 + i}",
             kind="electricity",
             national_ids_on_file=(_hetu(i),),
-            contact=ContactRecord(given_names="Anna", surname="Virtanen"),
+            contact=ProfileDraft(given_names="Anna", surname="Virtanen"),
         )
         for i in range(200)
     ]

@@ -28,7 +28,7 @@ from selfcare.demo import (
     run_demo,
 )
 from selfcare.identity.contact import EmailAddress
-from selfcare.identity.lookup import NationalIdKey
+from selfcare.identity.national_id_at_rest import NationalIdKey
 
 LANGS = ("en", "fi", "sv", "nb")
 

@@ -117,7 +117,7 @@ def sqlite_storage(
         SqlitePrivacyUnitOfWork,
         open_database,
     )
-    from selfcare.identity.lookup import NationalIdKey  # noqa: PLC0415
+    from selfcare.identity.national_id_at_rest import NationalIdKey  # noqa: PLC0415
 
     key = NationalIdKey(national_id_key)
     database = open_database(path, busy_timeout=busy_timeout)

@@ -628,7 +628,7 @@ def _open_stores(path: Path) -> _Stores:
     from selfcare.adapters.sqlite.catalog import SqliteCatalogUnitOfWork  # noqa: PLC0415
     from selfcare.adapters.sqlite.identity import SqliteIdentityUnitOfWork  # noqa: PLC0415
     from selfcare.adapters.sqlite.schema import open_database  # noqa: PLC0415
-    from selfcare.identity.lookup import NationalIdKey  # noqa: PLC0415
+    from selfcare.identity.national_id_at_rest import NationalIdKey  # noqa: PLC0415
 
     database = open_database(path)
     return _Stores(
@@ -681,10 +681,10 @@ class _Demo:
         )
         from selfcare.authz import AuthzService, InvitationPolicy  # noqa: PLC0415
         from selfcare.identity import (  # noqa: PLC0415
-            ContactRecord,
             CustomerRecord,
             IdentityService,
             PasswordPolicy,
+            ProfileDraft,
             RegistrationPolicy,
             ScryptHasher,
             parse_national_id,
@@ -712,7 +712,7 @@ class _Demo:
                     kind="electricity",
                     national_ids_on_file=(anna,),
                     names_on_invoice=("Anna Virtanen", "Pekka Virtanen"),
-                    contact=ContactRecord(
+                    contact=ProfileDraft(
                         given_names="Anna",
                         surname="Virtanen",
                         email="anna.virtanen@example.fi",

@@ -18,7 +18,6 @@ from selfcare.identity.account import (
     token_digest,
 )
 from selfcare.identity.contact import EmailAddress
-from selfcare.identity.customers import ContactRecord
 from selfcare.identity.profile import (
     MAX_FIELD_LENGTH,
     Language,
@@ -94,7 +93,7 @@ def test_phone_is_read_in_the_operators_region() -> None:
 
 def test_prefill_prefers_the_customer_record_then_the_identification() -> None:
     draft = prefill_profile(
-        ContactRecord(surname="Virtanen-Li", email="a@example.fi", language="sv"),
+        ProfileDraft(surname="Virtanen-Li", email="a@example.fi", language="sv"),
         given_names="Anna",
         surname="Virtanen",
         language="fi",

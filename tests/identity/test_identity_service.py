@@ -22,7 +22,7 @@ from selfcare.core.ids import SequentialIds
 from selfcare.core.ports import bump
 from selfcare.identity.account import Account, AccountState
 from selfcare.identity.assertion import AuthMethod, IdentityAssertion, LevelOfAssurance
-from selfcare.identity.customers import ContactRecord, CustomerRecord
+from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.hashing import ScryptHasher
 from selfcare.identity.login import LoginPolicy
 from selfcare.identity.national_id import NationalId
@@ -69,7 +69,7 @@ ELECTRICITY = CustomerRecord(
     kind="electricity",
     national_ids_on_file=(ANNA,),
     names_on_invoice=("Anna Virtanen",),
-    contact=ContactRecord(
+    contact=ProfileDraft(
         given_names="Anna",
         surname="Virtanen",
         email="anna.virtanen@example.fi",

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from selfcare import Decision, SelfcareError
 from selfcare.identity.account import token_digest
 from selfcare.identity.assertion import AuthMethod, IdentityAssertion, LevelOfAssurance
-from selfcare.identity.customers import ContactRecord, CustomerRecord
+from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.hashing import ScryptHasher
 from selfcare.identity.national_id import NationalId
 from selfcare.identity.profile import Language, ProfileDraft
@@ -84,7 +84,7 @@ RECORD = CustomerRecord(
     kind="electricity",
     national_ids_on_file=(ANNA,),
     names_on_invoice=("Anna Virtanen",),
-    contact=ContactRecord(
+    contact=ProfileDraft(
         given_names="Anna",
         surname="Virtanen",
         email="anna.virtanen@example.fi",

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from selfcare import Decision
 from selfcare.identity.account import token_digest
 from selfcare.identity.assertion import AuthMethod, IdentityAssertion, LevelOfAssurance
-from selfcare.identity.customers import ContactRecord, CustomerRecord
+from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.hashing import ScryptHasher
 from selfcare.identity.profile import ProfileDraft
 from selfcare.identity.registration import (
@@ -40,7 +40,7 @@ RECORD = CustomerRecord(
     customer_number="1",
     kind="mobile",
     national_ids_on_file=(ANNA,),
-    contact=ContactRecord(given_names="Anna", surname="Virtanen", email="anna@example.fi"),
+    contact=ProfileDraft(given_names="Anna", surname="Virtanen", email="anna@example.fi"),
 )
 DRAFT = ProfileDraft(given_names="Anna", surname="Virtanen", email="anna@example.fi")
 

@@ -24,10 +24,11 @@ from selfcare.authz.service import AuthzService
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId, SequentialIds
 from selfcare.identity.assertion import AuthMethod, IdentityAssertion, LevelOfAssurance
 from selfcare.identity.contact import EmailAddress
-from selfcare.identity.customers import ContactRecord, CustomerRecord
+from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.hashing import ScryptHasher
 from selfcare.identity.national_id import NationalId
 from selfcare.identity.ports import IdentityUnitOfWork
+from selfcare.identity.profile import ProfileDraft
 from selfcare.identity.registration import Completion, Registration, RegistrationPolicy
 from selfcare.identity.service import IdentityService
 from selfcare.testing.contracts.identity import example_hetu
@@ -97,7 +98,7 @@ def record(national_id: NationalId, number: str, email: str) -> CustomerRecord:
         customer_number=number,
         kind="electricity",
         national_ids_on_file=(national_id,),
-        contact=ContactRecord(
+        contact=ProfileDraft(
             given_names="Anna", surname="Virtanen", email=email, phone="040 123 4567"
         ),
     )

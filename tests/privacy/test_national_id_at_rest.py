@@ -29,8 +29,8 @@ from selfcare.adapters.sqlite.identity import SqliteIdentityUnitOfWork
 from selfcare.adapters.sqlite.schema import open_database
 from selfcare.authz.model import USER
 from selfcare.core.ids import AccountId
-from selfcare.identity.lookup import NationalIdKey
 from selfcare.identity.national_id import NationalId
+from selfcare.identity.national_id_at_rest import NationalIdKey
 from selfcare.privacy import erase_account, export_personal_data, purge_expired
 from selfcare.testing.strategies import ENTITIES
 

@@ -64,7 +64,7 @@ from selfcare.identity.account import (
     confirm_email_change,
     request_email_change,
 )
-from selfcare.identity.customers import ContactRecord, CustomerRecord
+from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.hashing import ScryptHasher
 from selfcare.identity.login import LoginPolicy, LoginResult, authenticate
 from selfcare.identity.ports import (
@@ -74,6 +74,7 @@ from selfcare.identity.ports import (
     FeedbackInbox,
     IdentityUnitOfWork,
     Notifier,
+    OneTimeCodeRepository,
     OutgoingMessage,
     PasswordHasher,
     RegistrationRepository,
@@ -103,7 +104,6 @@ __all__ += [
     "AccountState",
     "Channel",
     "Completion",
-    "ContactRecord",
     "CustomerDirectory",
     "CustomerRecord",
     "CustomerRelationshipLinked",
@@ -116,6 +116,7 @@ __all__ += [
     "LoginResult",
     "MatchedCustomer",
     "Notifier",
+    "OneTimeCodeRepository",
     "OutgoingMessage",
     "PasswordHasher",
     "PendingEmailChange",

@@ -10,6 +10,8 @@
 - :class:`Notifier`: receives the e-mails and SMS the library composes
   (:class:`OutgoingMessage`); your service renders and sends them.
 - :class:`FeedbackInbox`: receives feedback for customer service.
+- :class:`OneTimeCodeRepository`: the one-time code challenges of seed 004, kept
+  between sending and verifying a code.
 
 The memory adapters in :mod:`selfcare.adapters.memory.identity` implement all of them;
 :mod:`selfcare.testing.contracts.identity` holds the contract suites for yours.
@@ -27,10 +29,13 @@ from selfcare.core.ports import UnitOfWork
 from selfcare.identity.profile import Language
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from selfcare.identity.account import Account, Feedback
-    from selfcare.identity.contact import EmailAddress
-    from selfcare.identity.customers import CustomerRecord
+    from selfcare.identity.contact import EmailAddress, PhoneNumber
+    from selfcare.identity.customer_records import CustomerRecord
     from selfcare.identity.national_id import NationalId
+    from selfcare.identity.otp import OneTimeCodeChallenge
     from selfcare.identity.registration import Registration
 
 __all__ = [
@@ -40,6 +45,7 @@ __all__ = [
     "FeedbackInbox",
     "IdentityUnitOfWork",
     "Notifier",
+    "OneTimeCodeRepository",
     "OutgoingMessage",
     "PasswordHasher",
     "RegistrationRepository",
@@ -70,7 +76,7 @@ class CustomerDirectory(Protocol):
     def find_by_national_id(self, national_id: NationalId) -> Sequence[CustomerRecord]:
         """Every customer relationship that has ``national_id`` on file.
 
-        The rules check :meth:`~selfcare.identity.customers.CustomerRecord.is_on_file`
+        The rules check :meth:`~selfcare.identity.customer_records.CustomerRecord.is_on_file`
         again, so a directory that also returns records found by other means (a name
         on the invoice) cannot link the wrong person.
         """
@@ -121,6 +127,34 @@ class RegistrationRepository(Protocol):
 
     def get(self, registration_id: str) -> Registration | None:
         """The registration with ``registration_id``, or ``None``."""
+        ...
+
+
+class OneTimeCodeRepository(Protocol):
+    """One-time code challenges, unique by id, with the usual compare-and-set update."""
+
+    def add(self, challenge: OneTimeCodeChallenge) -> None:
+        """Store a new challenge; ``AlreadyExists`` when its id is taken."""
+        ...
+
+    def update(self, challenge: OneTimeCodeChallenge) -> None:
+        """Compare-and-set on ``challenge.version - 1``."""
+        ...
+
+    def get(self, challenge_id: str) -> OneTimeCodeChallenge | None:
+        """The challenge or ``None``."""
+        ...
+
+    def for_phone(self, phone: PhoneNumber) -> Sequence[OneTimeCodeChallenge]:
+        """Every challenge sent to ``phone`` (compared in E.164 form), oldest first."""
+        ...
+
+    def issued_before(self, cutoff: datetime) -> Sequence[OneTimeCodeChallenge]:
+        """The challenges started before ``cutoff``, oldest first."""
+        ...
+
+    def delete(self, challenge_id: str) -> bool:
+        """Remove a challenge; whether it was there."""
         ...
 
 

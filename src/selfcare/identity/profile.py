@@ -32,7 +32,6 @@ import attrs
 from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.identity.contact import EmailAddress, PhoneNumber
-from selfcare.identity.customers import ContactRecord
 
 __all__ = [
     "Language",
@@ -109,7 +108,9 @@ class ProfilePolicy:
 @final
 @attrs.frozen(kw_only=True)
 class ProfileDraft:
-    """The profile form as the user sees and edits it: every field a plain string."""
+    """The profile form as the user sees and edits it, every field a plain string; also
+    the contact details of a :class:`~selfcare.identity.customer_records.CustomerRecord`,
+    which prefill it (:func:`prefill_profile`)."""
 
     given_names: str = ""
     surname: str = ""
@@ -150,7 +151,7 @@ class Profile:
 
 
 def prefill_profile(
-    contact: ContactRecord | None,
+    contact: ProfileDraft | None,
     *,
     given_names: str = "",
     surname: str = "",
@@ -162,18 +163,14 @@ def prefill_profile(
     identification (``given_names``, ``surname``); ``language`` is the portal
     language the user chose, used when the record has none.
 
-    >>> prefill_profile(ContactRecord(email="anna@example.fi"), given_names="Anna").given_names
+    >>> prefill_profile(ProfileDraft(email="anna@example.fi"), given_names="Anna").given_names
     'Anna'
     """
-    record = contact or ContactRecord()
-    return ProfileDraft(
+    record = contact or ProfileDraft()
+    return attrs.evolve(
+        record,
         given_names=record.given_names or given_names,
         surname=record.surname or surname,
-        email=record.email,
-        phone=record.phone,
-        street=record.street,
-        postal_code=record.postal_code,
-        city=record.city,
         language=record.language or language,
     )
 

@@ -61,7 +61,7 @@ from selfcare.core.decision import Decision, Violation
 from selfcare.core.ports import bump
 from selfcare.identity.account import Account, token_matches
 from selfcare.identity.assertion import IdentityAssertion, accept_assertion
-from selfcare.identity.customers import CustomerRecord
+from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.national_id import NationalId
 from selfcare.identity.password import PasswordPolicy, check_password
 from selfcare.identity.ports import PasswordHasher

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from selfcare.core.decision import Violation
 from selfcare.identity.account import Account, AccountState, Feedback, PendingEmailChange
 from selfcare.identity.contact import EmailAddress, PhoneNumber
-from selfcare.identity.customers import ContactRecord, CustomerRecord
+from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.login import LoginPolicy
 from selfcare.identity.national_id import Country, NationalId
 from selfcare.identity.ports import Channel, OutgoingMessage
@@ -83,10 +83,10 @@ def phone_numbers() -> st.SearchStrategy[PhoneNumber]:
     ).map(lambda pair: PhoneNumber.parse(pair[0], pair[1]))
 
 
-def contact_records() -> st.SearchStrategy[ContactRecord]:
-    """Contact records as a customer system holds them (free text)."""
+def contact_details() -> st.SearchStrategy[ProfileDraft]:
+    """Contact details as a customer system holds them (free text, a known language)."""
     return st.builds(
-        ContactRecord,
+        ProfileDraft,
         given_names=_WORDS,
         surname=_WORDS,
         email=_WORDS,
@@ -106,7 +106,7 @@ def customer_records() -> st.SearchStrategy[CustomerRecord]:
         kind=_KINDS,
         national_ids_on_file=st.lists(finnish_national_ids(), max_size=2).map(tuple),
         names_on_invoice=st.lists(_NAMES, max_size=2).map(tuple),
-        contact=st.none() | contact_records(),
+        contact=st.none() | contact_details(),
     )
 
 
@@ -286,7 +286,6 @@ def outgoing_messages() -> st.SearchStrategy[OutgoingMessage]:
 
 
 ENTITIES: dict[type, st.SearchStrategy[Any]] = {
-    ContactRecord: contact_records(),
     CustomerRecord: customer_records(),
     ProfileDraft: profile_drafts(),
     Profile: profiles(),
