@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,6 +13,7 @@ from selfcare import Decision, SelfcareError
 from selfcare.identity.account import (
     Account,
     Feedback,
+    PendingEmailChange,
     compose_feedback,
     confirm_email_change,
     request_email_change,
@@ -189,3 +191,20 @@ def test_an_unknown_profile_field_is_an_invalid_setting() -> None:
     with pytest.raises(SelfcareError) as info:
         ProfilePolicy(required_fields={"shoe_size"})
     assert info.value.codes == ("config.invalid_setting",)
+
+
+def test_stored_times_are_kept_in_utc_whatever_offset_they_came_with() -> None:
+    helsinki_summer = timezone(timedelta(hours=3))
+    pending = PendingEmailChange(
+        email=EmailAddress.parse("anna@example.fi"),
+        token_digest="0" * 64,
+        requested_at=datetime(2026, 6, 1, 12, 0, tzinfo=helsinki_summer),
+        expires_at=datetime(2026, 6, 2, 12, 0, tzinfo=timezone(timedelta(hours=2))),
+    )
+    assert pending.requested_at.tzinfo is UTC
+    assert pending.requested_at == datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+    assert pending.expires_at.utcoffset() == timedelta(0)
+    seen = datetime(2026, 6, 2, 12, 0, tzinfo=helsinki_summer)
+    account = attrs.evolve(example_account(), last_login_at=seen)
+    assert account.last_login_at is not None
+    assert account.last_login_at.tzinfo is UTC

@@ -25,7 +25,7 @@ from typing import Final, final
 
 import attrs
 
-from selfcare.core.clock import require_aware
+from selfcare.core.clock import require_aware, utc_field
 from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.ports import bump
@@ -80,17 +80,6 @@ def token_matches(token: str, digest: str) -> bool:
     return hmac.compare_digest(token_digest(token), digest)
 
 
-def _aware(_instance: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
-    require_aware(value, attribute.name)
-
-
-def _optional_aware(
-    _instance: object, attribute: attrs.Attribute[datetime | None], value: datetime | None
-) -> None:
-    if value is not None:
-        require_aware(value, attribute.name)
-
-
 class AccountState(enum.StrEnum):
     """Whether an account can log in: ``active``; ``locked`` (by customer service,
     not the temporary lock after failed logins); ``closed``."""
@@ -114,8 +103,8 @@ class PendingEmailChange:
 
     email: EmailAddress
     token_digest: str = attrs.field(repr=False)
-    requested_at: datetime = attrs.field(validator=_aware)
-    expires_at: datetime = attrs.field(validator=_aware)
+    requested_at: datetime = utc_field()
+    expires_at: datetime = utc_field()
 
 
 @final
@@ -144,12 +133,12 @@ class Account:
     national_id: NationalId
     profile: Profile
     password_hash: str = attrs.field(repr=False)
-    created_at: datetime = attrs.field(validator=_aware)
+    created_at: datetime = utc_field()
     state: AccountState = AccountState.ACTIVE
     failed_logins: int = 0
-    locked_until: datetime | None = attrs.field(default=None, validator=_optional_aware)
-    last_login_at: datetime | None = attrs.field(default=None, validator=_optional_aware)
-    password_changed_at: datetime | None = attrs.field(default=None, validator=_optional_aware)
+    locked_until: datetime | None = utc_field(optional=True, default=None)
+    last_login_at: datetime | None = utc_field(optional=True, default=None)
+    password_changed_at: datetime | None = utc_field(optional=True, default=None)
     pending_email: PendingEmailChange | None = None
     version: int = 1
 
@@ -292,7 +281,7 @@ class Feedback:
     reply_email: EmailAddress | None = None
     reply_phone: PhoneNumber | None = None
     language: Language = Language.FI
-    sent_at: datetime = attrs.field(validator=_aware)
+    sent_at: datetime = utc_field()
 
 
 def compose_feedback(

@@ -56,7 +56,7 @@ from typing import Final, final
 
 import attrs
 
-from selfcare.core.clock import require_aware
+from selfcare.core.clock import require_aware, utc_field
 from selfcare.core.decision import Decision, Violation
 from selfcare.core.ports import bump
 from selfcare.identity.account import Account, token_matches
@@ -97,17 +97,6 @@ __all__ = [
 
 #: How long a registration stays open after its last step.
 DEFAULT_EXPIRY: Final = timedelta(minutes=30)
-
-
-def _aware(_instance: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
-    require_aware(value, attribute.name)
-
-
-def _optional_aware(
-    _instance: object, attribute: attrs.Attribute[datetime | None], value: datetime | None
-) -> None:
-    if value is not None:
-        require_aware(value, attribute.name)
 
 
 def _optional_strings(value: Iterable[str] | None) -> frozenset[str] | None:
@@ -190,15 +179,15 @@ class Registration:
     id: str
     state: RegistrationState = RegistrationState.STARTED
     language: Language = Language.FI
-    started_at: datetime = attrs.field(validator=_aware)
-    updated_at: datetime = attrs.field(validator=_aware)
-    expires_at: datetime = attrs.field(validator=_aware)
+    started_at: datetime = utc_field()
+    updated_at: datetime = utc_field()
+    expires_at: datetime = utc_field()
     terms_version: str | None = None
-    terms_accepted_at: datetime | None = attrs.field(default=None, validator=_optional_aware)
+    terms_accepted_at: datetime | None = utc_field(optional=True, default=None)
     claimed_national_id: NationalId | None = None
     national_id: NationalId | None = None
     identified_by: str | None = None
-    identified_at: datetime | None = attrs.field(default=None, validator=_optional_aware)
+    identified_at: datetime | None = utc_field(optional=True, default=None)
     asserted_given_names: str = ""
     asserted_surname: str = ""
     customers: tuple[MatchedCustomer, ...] = ()
@@ -207,8 +196,8 @@ class Registration:
     profile: Profile | None = None
     password_hash: str | None = attrs.field(default=None, repr=False)
     email_token_digest: str | None = attrs.field(default=None, repr=False)
-    confirmed_at: datetime | None = attrs.field(default=None, validator=_optional_aware)
-    completed_at: datetime | None = attrs.field(default=None, validator=_optional_aware)
+    confirmed_at: datetime | None = utc_field(optional=True, default=None)
+    completed_at: datetime | None = utc_field(optional=True, default=None)
     account_id: str | None = None
     version: int = 1
 
@@ -231,7 +220,7 @@ class RegistrationCompleted:
     language: Language
     customer_numbers: tuple[str, ...]
     advisories: tuple[Violation, ...]
-    occurred_at: datetime = attrs.field(validator=_aware)
+    occurred_at: datetime = utc_field()
 
 
 @final
@@ -242,7 +231,7 @@ class CustomerRelationshipLinked:
     account_id: str
     customer_number: str
     kind: str
-    occurred_at: datetime = attrs.field(validator=_aware)
+    occurred_at: datetime = utc_field()
 
 
 @final
