@@ -15,7 +15,7 @@ operator's :class:`Policies`, and the directories the services need of each othe
 ...     ids=SequentialIds("id"),
 ...     secrets=CountingSecrets(),
 ... )
->>> app.identity.start_registration(language="fi").state.value
+>>> app.identity.start_registration(language="fi").unwrap().state.value
 'started'
 
 Production wiring keeps the defaults of ``clock``, ``ids`` and ``secrets`` (the system

@@ -197,7 +197,23 @@ class OutgoingMessage:
 
 
 class Notifier(Protocol):
-    """Receives the messages the library composes; sending them is yours."""
+    """Receives the messages the library composes; sending them is yours.
+
+    Messages composed (``OutgoingMessage.template``; params in brackets):
+
+    - ``registration.verify_email`` [given_names] with the token as ``secret``: the
+      address must come back with it to complete the registration.
+    - ``registration.email_in_use_notice`` [] to the holder of an address someone tried
+      to register with (sent *instead of* the token, so the registrant cannot tell).
+    - ``registration.completed`` [given_names, advisories] - seed 001's confirmation.
+    - ``account.verify_new_email`` [given_names] with the token as ``secret``, to the new
+      address; ``account.email_change_requested`` [] to the current address.
+    - ``account.email_in_use_notice`` [] to the holder of an address someone tried to move
+      their account to (again instead of the token).
+    - ``account.email_changed`` [] to the old address once the change is confirmed.
+    - ``account.password_changed`` [] after a password change.
+    - ``login.locked_notice`` [minutes] when failed logins lock the account.
+    """
 
     def send(self, message: OutgoingMessage) -> None:
         """Queue or send ``message``."""
