@@ -11,13 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from selfcare import FixedClock
-from selfcare.adapters.memory import MemoryDatabase
 from selfcare.adapters.memory.identity import (
     MemoryCustomerDirectory,
     MemoryFeedbackInbox,
     MemoryIdentityUnitOfWork,
     RecordingNotifier,
 )
+from selfcare.bootstrap import Policies, bootstrap
 from selfcare.core.ids import SequentialIds
 from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.core.ports import bump
@@ -38,7 +38,7 @@ from selfcare.identity.registration import Registration, RegistrationPolicy, Reg
 from selfcare.identity.registration_account import CompletedRegistration
 from selfcare.identity.service import IdentityService
 from selfcare.testing.contracts.identity import example_hetu
-from selfcare.testing.fakes import CountingSecrets
+from selfcare.testing.fakes import CountingSecrets, SteppableClock
 
 T = TypeVar("T")
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -91,23 +91,24 @@ def make_world(
     policy: RegistrationPolicy | None = None,
     login_policy: LoginPolicy | None = None,
 ) -> World:
-    uow = MemoryIdentityUnitOfWork(MemoryDatabase())
     notifier, inbox = RecordingNotifier(), MemoryFeedbackInbox()
-    clock = FixedClock(T0)
+    clock = SteppableClock(T0)
     directory = MemoryCustomerDirectory(records)
-    service = IdentityService(
-        uow=uow,
-        directory=directory,
-        hasher=ScryptHasher(n=2**4),
-        notifier=notifier,
-        feedback_inbox=inbox,
+    app = bootstrap(
         clock=clock,
         ids=SequentialIds("id"),
         secrets=CountingSecrets(),
-        registration_policy=policy,
-        login_policy=login_policy,
+        policies=Policies(
+            registration=policy or RegistrationPolicy(), login=login_policy or LoginPolicy()
+        ),
+        customers=directory,
+        notifier=notifier,
+        feedback_inbox=inbox,
+        hasher=ScryptHasher(n=2**4),
     )
-    return World(service, uow, notifier, inbox, clock, directory)
+    uow = app.storage.identity
+    assert isinstance(uow, MemoryIdentityUnitOfWork)
+    return World(app.identity, uow, notifier, inbox, clock, directory)
 
 
 def bank(
