@@ -53,18 +53,17 @@ from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId, SequentialIds
 from selfcare.identity import (
     AuthMethod,
-    ContactRecord,
     CustomerRecord,
     IdentityAssertion,
     IdentityService,
     LevelOfAssurance,
     LoginPolicy,
+    ProfileDraft,
     ScryptHasher,
     parse_national_id,
 )
 from selfcare.identity.contact import EmailAddress
-from selfcare.identity.lookup import NationalIdKey
-from selfcare.identity.registration import Registration
+from selfcare.identity.national_id_at_rest import NationalIdKey
 from selfcare.privacy import erase_account, export_personal_data, purge_expired
 
 PASSWORD = "Kuusi7Sorsaa!"  # noqa: S105 - a demo password
@@ -123,7 +122,7 @@ def _world(identity_uow: Any | None = None, *, hasher: ScryptHasher | None = Non
             customer_number=f"{100000 + i}",
             kind="electricity",
             national_ids_on_file=(_hetu(i),),
-            contact=ContactRecord(given_names="Anna", surname="Virtanen"),
+            contact=ProfileDraft(given_names="Anna", surname="Virtanen"),
         )
         for i in range(200)
     ]
@@ -156,8 +155,8 @@ def _world(identity_uow: Any | None = None, *, hasher: ScryptHasher | None = Non
 
 def _until_credentials(world: World, number: int, email: str) -> str:
     identity = world.identity
-    reg = identity.start_registration(language="fi")
-    identity.accept_terms(reg.id, terms_version="1")
+    reg = identity.start_registration(language="fi").unwrap()
+    identity.accept_terms(reg.id, terms_version="1").unwrap()
     identity.identify(
         reg.id,
         IdentityAssertion(
@@ -169,22 +168,22 @@ def _until_credentials(world: World, number: int, email: str) -> str:
             provider="nordea",
             issued_at=world.clock.now(),
         ),
-    )
-    matched = identity.match_customers(reg.id)
-    if not isinstance(matched, Registration) or matched.prefill is None:
+    ).unwrap()
+    matched = identity.match_customers(reg.id).unwrap()
+    if matched.prefill is None:
         raise TypeError(matched)
     draft = attrs.evolve(matched.prefill, email=email)
-    identity.confirm_profile(reg.id, draft)
-    identity.set_credentials(reg.id, PASSWORD)
+    identity.confirm_profile(reg.id, draft).unwrap()
+    identity.set_credentials(reg.id, PASSWORD).unwrap()
     return reg.id
 
 
 def _register(world: World, number: int, email: str) -> str:
     reg_id = _until_credentials(world, number, email)
-    world.identity.confirm_registration(reg_id)
+    world.identity.confirm_registration(reg_id).unwrap()
     token = world.notifier.last("registration.verify_email").secret
-    done = world.identity.complete_registration(reg_id, token or "")
-    return done.account.id  # type: ignore[union-attr]
+    done = world.identity.complete_registration(reg_id, token or "").unwrap()
+    return done.account.id
 
 
 def _pair(

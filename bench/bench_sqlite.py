@@ -28,7 +28,7 @@ from selfcare.adapters.memory.identity import MemoryCustomerDirectory
 from selfcare.adapters.sqlite import SqliteAuthzUnitOfWork, open_database
 from selfcare.authz import ORDERER, USER, VIEW_INVOICES, AuthzService, AuthzUnitOfWork
 from selfcare.core.ids import AccountId, RelationshipId, SequentialIds, SystemSecrets
-from selfcare.identity.customers import CustomerRecord
+from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.national_id import Country, parse_national_id
 from selfcare.serialization import unstructure
 

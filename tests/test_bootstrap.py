@@ -31,7 +31,7 @@ def _app(storage_kind: str, tmp_path: Path) -> App:
 def test_bootstrap_wires_the_services_over_one_storage(storage_kind: str, tmp_path: Path) -> None:
     app = _app(storage_kind, tmp_path)
     try:
-        started = app.identity.start_registration(language="sv")
+        started = app.identity.start_registration(language="sv").unwrap()
         assert started.id == "t-1"
         assert started.started_at == T0
         assert app.policies == Policies()
@@ -44,6 +44,6 @@ def test_bootstrap_wires_the_services_over_one_storage(storage_kind: str, tmp_pa
 
 def test_bootstrap_defaults_are_the_production_sources() -> None:
     app = bootstrap()
-    first = app.identity.start_registration()
+    first = app.identity.start_registration().unwrap()
     assert len(first.id) == 32  # a random UUID, not a sequence
     assert first.started_at.tzinfo is UTC

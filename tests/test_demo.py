@@ -15,20 +15,18 @@ from selfcare.adapters.sqlite.billing import SqliteBillingUnitOfWork
 from selfcare.adapters.sqlite.identity import SqliteIdentityUnitOfWork
 from selfcare.adapters.sqlite.schema import open_database
 from selfcare.cli import main
-from selfcare.core.decision import Decision, Violation
-from selfcare.core.errors import SelfcareError
+from selfcare.core.decision import Violation
 from selfcare.core.ids import AccountId, CustomerNumber
 from selfcare.core.money import Money
 from selfcare.demo import (
     DEMO_KEY,
     NARRATION,
     SeededSecrets,
-    _expect,
     _IdentityAccounts,
     run_demo,
 )
 from selfcare.identity.contact import EmailAddress
-from selfcare.identity.lookup import NationalIdKey
+from selfcare.identity.national_id_at_rest import NationalIdKey
 
 LANGS = ("en", "fi", "sv", "nb")
 
@@ -165,13 +163,6 @@ def test_the_accounts_are_kept_and_serve_as_the_authz_account_directory(tmp_path
         assert accounts.verified_email(AccountId("nobody")) is None
     finally:
         database.close()
-
-
-def test_a_step_that_fails_unexpectedly_raises_its_violations() -> None:
-    with pytest.raises(SelfcareError) as raised:
-        _expect(Decision.deny(Violation("registration.not_found")))
-    assert raised.value.codes == ("registration.not_found",)
-    assert _expect("value") == "value"
 
 
 def test_a_database_with_a_demo_run_is_not_overwritten(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ operator's :class:`Policies`, and the directories the services need of each othe
 ...     ids=SequentialIds("id"),
 ...     secrets=CountingSecrets(),
 ... )
->>> app.identity.start_registration(language="fi").state.value
+>>> app.identity.start_registration(language="fi").unwrap().state.value
 'started'
 
 Production wiring keeps the defaults of ``clock``, ``ids`` and ``secrets`` (the system
@@ -119,7 +119,7 @@ def sqlite_storage(
         SqlitePrivacyUnitOfWork,
         open_database,
     )
-    from selfcare.identity.lookup import NationalIdKey  # noqa: PLC0415
+    from selfcare.identity.national_id_at_rest import NationalIdKey  # noqa: PLC0415
 
     key = NationalIdKey(national_id_key)
     database = open_database(path, busy_timeout=busy_timeout)

@@ -599,17 +599,6 @@ def _masked(national_id: NationalId | None) -> str:
     return "-" if national_id is None else national_id.masked
 
 
-def _refusal_of(result: object) -> Decision | None:
-    return result if isinstance(result, Decision) else None
-
-
-def _expect(result: T | Decision) -> T:
-    """The value of a step that the demo expects to succeed."""
-    if isinstance(result, Decision):
-        raise SelfcareError(*result.violations)
-    return result
-
-
 # -- storage ------------------------------------------------------------------------
 
 
@@ -629,7 +618,7 @@ def _open_stores(path: Path) -> _Stores:
     from selfcare.adapters.sqlite.catalog import SqliteCatalogUnitOfWork  # noqa: PLC0415
     from selfcare.adapters.sqlite.identity import SqliteIdentityUnitOfWork  # noqa: PLC0415
     from selfcare.adapters.sqlite.schema import open_database  # noqa: PLC0415
-    from selfcare.identity.lookup import NationalIdKey  # noqa: PLC0415
+    from selfcare.identity.national_id_at_rest import NationalIdKey  # noqa: PLC0415
 
     database = open_database(path)
     return _Stores(
@@ -682,10 +671,10 @@ class _Demo:
         )
         from selfcare.authz import AuthzService, InvitationPolicy  # noqa: PLC0415
         from selfcare.identity import (  # noqa: PLC0415
-            ContactRecord,
             CustomerRecord,
             IdentityService,
             PasswordPolicy,
+            ProfileDraft,
             RegistrationPolicy,
             ScryptHasher,
             parse_national_id,
@@ -713,7 +702,7 @@ class _Demo:
                     kind="electricity",
                     national_ids_on_file=(anna,),
                     names_on_invoice=("Anna Virtanen", "Pekka Virtanen"),
-                    contact=ContactRecord(
+                    contact=ProfileDraft(
                         given_names="Anna",
                         surname="Virtanen",
                         email="anna.virtanen@example.fi",
@@ -806,18 +795,17 @@ class _Demo:
         from selfcare.identity import IdentityAssertion  # noqa: PLC0415
 
         out, service = self.out, self.identity
-        registration = service.start_registration(language=self.out.lang)
-        registration = _expect(service.accept_terms(registration.id, terms_version="2026-01"))
+        registration = service.start_registration(language=self.out.lang).unwrap()
+        registration = service.accept_terms(registration.id, terms_version="2026-01").unwrap()
         out.say("terms", name=f"{given} {surname}", version="2026-01")
         if unlisted_bank is not None:
             bank = cast("IdentityAssertion", self._assertion(person, given, surname, unlisted_bank))
             out.say("try_bank", bank=unlisted_bank)
-            refusal = _refusal_of(service.identify(registration.id, bank))
-            out.refusal(refusal.violations if refusal is not None else ())
+            out.refusal(service.identify(registration.id, bank).decision.violations)
         assertion = cast("IdentityAssertion", self._assertion(person, given, surname, "nordea"))
-        registration = _expect(service.identify(registration.id, assertion))
+        registration = service.identify(registration.id, assertion).unwrap()
         out.say("identified", provider="Nordea", national_id=_masked(registration.national_id))
-        registration = _expect(service.match_customers(registration.id))
+        registration = service.match_customers(registration.id).unwrap()
         self._show_match(registration.customers, ())  # the advice is shown on completion
         form = registration.prefill
         if form is None:  # pragma: no cover - a matched registration has a prefill
@@ -832,7 +820,7 @@ class _Demo:
         if email is not None and email != form.email:
             out.say("email_changed" if form.email else "email_entered", email=email)
             form = attrs.evolve(form, email=email)
-        registration = _expect(service.confirm_profile(registration.id, form))
+        registration = service.confirm_profile(registration.id, form).unwrap()
         if show_rules:
             out.say("password_rules")
             for rule in service.registration_policy.password.help(out.lang):
@@ -840,23 +828,22 @@ class _Demo:
         for password in passwords:
             out.say("try_password", password=password)
             result = service.set_credentials(registration.id, password)
-            refusal = _refusal_of(result)
-            if refusal is not None:
-                out.refusal(refusal.violations)
+            if not result.ok:
+                out.refusal(result.decision.violations)
         out.say("password_ok")
-        registration = _expect(service.confirm_registration(registration.id))
+        registration = service.confirm_registration(registration.id).unwrap()
         verify = self.notifier.last()
         out.message(verify)
         if verify.secret is None:  # pragma: no cover - a verification e-mail has a token
             raise AssertionError("no token")
-        completion = _expect(service.complete_registration(registration.id, verify.secret))
+        completion = service.complete_registration(registration.id, verify.secret).unwrap()
         account = completion.account
         out.say("completed", account=account.id, email=account.email.value)
         out.message(self.notifier.last())
         for advisory in completion.registration.advisories:
             out.say("advisory")
             out.line(f"- {advisory.message(out.lang)}", 2)
-        return AccountId(account.id)
+        return account.id
 
     def _show_match(self, customers: Sequence[object], advisories: Sequence[Violation]) -> None:
         found = ", ".join(
@@ -909,7 +896,7 @@ class _Demo:
             unlisted_bank="Sparbanken",
         )
         self.accounts["anna"] = anna
-        account = _expect(self.identity.login("Anna.Private@example.fi", "Kuusi7Sorsaa!"))
+        account = self.identity.login("Anna.Private@example.fi", "Kuusi7Sorsaa!").unwrap()
         self.out.say("login", email=account.email.value)
         self._link(anna, "anna")
 
@@ -927,14 +914,14 @@ class _Demo:
         out.line("")
         out.say("two_names", names="Anna Virtanen, Pekka Virtanen", holder="Anna Virtanen")
         service = self.identity
-        registration = service.start_registration(language=out.lang)
-        registration = _expect(service.accept_terms(registration.id, terms_version="2026-01"))
+        registration = service.start_registration(language=out.lang).unwrap()
+        registration = service.accept_terms(registration.id, terms_version="2026-01").unwrap()
         assertion = cast("IdentityAssertion", self._assertion("pekka", "Pekka", "Virtanen", "op"))
-        registration = _expect(service.identify(registration.id, assertion))
+        registration = service.identify(registration.id, assertion).unwrap()
         out.say("identified", provider="OP", national_id=_masked(registration.national_id))
-        registration = _expect(service.match_customers(registration.id))
+        registration = service.match_customers(registration.id).unwrap()
         self._show_match(registration.customers, registration.advisories)
-        _expect(service.abandon_registration(registration.id))
+        service.abandon_registration(registration.id).unwrap()
         out.say("abandoned", name="Pekka", holder="Anna")
 
     # -- journey 3 ----------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from selfcare.adapters.sqlite import SqliteDatabase, open_database
-from selfcare.identity.lookup import NationalIdKey
+from selfcare.identity.national_id_at_rest import NationalIdKey
 
 NewDatabase = Callable[[], SqliteDatabase]
 

@@ -53,7 +53,7 @@ from selfcare.catalog.ports import CatalogUnitOfWork
 from selfcare.core.clock import Clock
 from selfcare.core.ids import IdSource, SecretSource, SequentialIds, SystemSecrets
 from selfcare.identity.hashing import ScryptHasher
-from selfcare.identity.lookup import NationalIdKey
+from selfcare.identity.national_id_at_rest import NationalIdKey
 from selfcare.identity.ports import (
     CustomerDirectory,
     FeedbackInbox,
@@ -334,7 +334,7 @@ def _services(database: SqliteDatabase) -> dict[str, object]:
     from selfcare.adapters.memory.identity import MemoryCustomerDirectory  # noqa: PLC0415
     from selfcare.authz import USER, AuthzService  # noqa: PLC0415
     from selfcare.identity import IdentityService  # noqa: PLC0415
-    from selfcare.identity.customers import CustomerRecord  # noqa: PLC0415
+    from selfcare.identity.customer_records import CustomerRecord  # noqa: PLC0415
     from selfcare.identity.national_id import Country, parse_national_id  # noqa: PLC0415
     from selfcare.testing.contracts.identity import example_account  # noqa: PLC0415
 

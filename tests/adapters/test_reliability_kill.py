@@ -21,7 +21,7 @@ from selfcare.adapters.memory.identity import MemoryCustomerDirectory
 from selfcare.adapters.sqlite import SqliteAuthzUnitOfWork, SqliteDatabase, open_database
 from selfcare.authz import ORDERER, USER, AuthzService, InvitationId, InvitationStatus
 from selfcare.core.ids import AccountId, SequentialIds, SystemSecrets
-from selfcare.identity.customers import CustomerRecord
+from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.national_id import Country, parse_national_id
 
 pytestmark = [

@@ -17,7 +17,7 @@ from selfcare.adapters.memory.identity import MemoryCustomerDirectory
 from selfcare.adapters.sqlite import SqliteAuthzUnitOfWork, SqliteDatabase, open_database
 from selfcare.authz import USER, AuthzService, InvitationId, InvitationStatus
 from selfcare.core.ids import AccountId, RelationshipId, SequentialIds, SystemSecrets
-from selfcare.identity.customers import CustomerRecord
+from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.national_id import Country, parse_national_id
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)

@@ -17,7 +17,7 @@ from selfcare.adapters.sqlite import (
 )
 from selfcare.core.errors import SelfcareError
 from selfcare.identity.contact import EmailAddress
-from selfcare.identity.lookup import NationalIdKey
+from selfcare.identity.national_id_at_rest import NationalIdKey
 from selfcare.testing.contracts.identity import (
     AccountRepositoryContract,
     RegistrationRepositoryContract,

@@ -11,7 +11,7 @@ import pytest
 from selfcare.adapters.sqlite import SqliteDatabase, SqlitePrivacyUnitOfWork
 from selfcare.core.errors import SelfcareError
 from selfcare.identity.contact import PhoneNumber
-from selfcare.identity.lookup import NationalIdKey
+from selfcare.identity.national_id_at_rest import NationalIdKey
 from selfcare.privacy.ports import PrivacyUnitOfWork
 from selfcare.testing.contracts.privacy import PrivacyUnitOfWorkContract
 

@@ -22,7 +22,7 @@ from selfcare.adapters.sqlite import (
 from selfcare.authz.ports import AuthzUnitOfWork
 from selfcare.billing.ports import BillingUnitOfWork
 from selfcare.catalog.ports import CatalogUnitOfWork
-from selfcare.identity.lookup import NationalIdKey
+from selfcare.identity.national_id_at_rest import NationalIdKey
 from selfcare.identity.ports import IdentityUnitOfWork
 
 NewDatabase = Callable[[], SqliteDatabase]

@@ -34,7 +34,7 @@ from selfcare.core.ids import (
     SystemSecrets,
 )
 from selfcare.identity.contact import EmailAddress
-from selfcare.identity.customers import CustomerRecord
+from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.national_id import Country, NationalId, parse_national_id
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)

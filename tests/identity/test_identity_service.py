@@ -10,33 +10,35 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from selfcare import Decision, FixedClock
-from selfcare.adapters.memory import MemoryDatabase
+from selfcare import FixedClock
 from selfcare.adapters.memory.identity import (
     MemoryCustomerDirectory,
     MemoryFeedbackInbox,
     MemoryIdentityUnitOfWork,
     RecordingNotifier,
 )
+from selfcare.bootstrap import Policies, bootstrap
 from selfcare.core.ids import SequentialIds
+from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.core.ports import bump
 from selfcare.identity.account import Account, AccountState
 from selfcare.identity.assertion import AuthMethod, IdentityAssertion, LevelOfAssurance
-from selfcare.identity.customers import ContactRecord, CustomerRecord
+from selfcare.identity.customer_records import CustomerRecord
+from selfcare.identity.events import (
+    AccountLocked,
+    CustomerRelationshipLinked,
+    LoginFailed,
+    RegistrationCompleted,
+)
 from selfcare.identity.hashing import ScryptHasher
 from selfcare.identity.login import LoginPolicy
 from selfcare.identity.national_id import NationalId
 from selfcare.identity.profile import Language, ProfileDraft, ProfileField
-from selfcare.identity.registration import (
-    Completion,
-    CustomerRelationshipLinked,
-    Registration,
-    RegistrationCompleted,
-    RegistrationPolicy,
-    RegistrationState,
-)
+from selfcare.identity.registration import Registration, RegistrationPolicy, RegistrationState
+from selfcare.identity.registration_account import CompletedRegistration
 from selfcare.identity.service import IdentityService
 from selfcare.testing.contracts.identity import example_hetu
+from selfcare.testing.fakes import CountingSecrets, SteppableClock
 
 T = TypeVar("T")
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -45,23 +47,9 @@ PEKKA = example_hetu(309)
 PASSWORD = "Kuusi7Sorsaa"
 
 
-class CountingSecrets:
-    """Predictable tokens for tests."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def token(self, nbytes: int) -> str:
-        self.count += 1
-        return f"tok{self.count:03d}".ljust(nbytes, "x")
-
-    def digits(self, count: int) -> str:
-        return "1" * count
-
-
-def ok(value: T | Decision) -> T:
-    assert not isinstance(value, Decision), value
-    return value
+def ok(outcome: Outcome[T]) -> T:
+    assert outcome.ok, outcome
+    return outcome.unwrap()
 
 
 ELECTRICITY = CustomerRecord(
@@ -69,7 +57,7 @@ ELECTRICITY = CustomerRecord(
     kind="electricity",
     national_ids_on_file=(ANNA,),
     names_on_invoice=("Anna Virtanen",),
-    contact=ContactRecord(
+    contact=ProfileDraft(
         given_names="Anna",
         surname="Virtanen",
         email="anna.virtanen@example.fi",
@@ -103,23 +91,24 @@ def make_world(
     policy: RegistrationPolicy | None = None,
     login_policy: LoginPolicy | None = None,
 ) -> World:
-    uow = MemoryIdentityUnitOfWork(MemoryDatabase())
     notifier, inbox = RecordingNotifier(), MemoryFeedbackInbox()
-    clock = FixedClock(T0)
+    clock = SteppableClock(T0)
     directory = MemoryCustomerDirectory(records)
-    service = IdentityService(
-        uow=uow,
-        directory=directory,
-        hasher=ScryptHasher(n=2**4),
-        notifier=notifier,
-        feedback_inbox=inbox,
+    app = bootstrap(
         clock=clock,
         ids=SequentialIds("id"),
         secrets=CountingSecrets(),
-        registration_policy=policy,
-        login_policy=login_policy,
+        policies=Policies(
+            registration=policy or RegistrationPolicy(), login=login_policy or LoginPolicy()
+        ),
+        customers=directory,
+        notifier=notifier,
+        feedback_inbox=inbox,
+        hasher=ScryptHasher(n=2**4),
     )
-    return World(service, uow, notifier, inbox, clock, directory)
+    uow = app.storage.identity
+    assert isinstance(uow, MemoryIdentityUnitOfWork)
+    return World(app.identity, uow, notifier, inbox, clock, directory)
 
 
 def bank(
@@ -144,7 +133,7 @@ def register(
 ) -> Registration:
     """Walk the journey up to (and including) confirmation; return the registration."""
     service = world.service
-    reg = service.start_registration(language="fi")
+    reg = ok(service.start_registration(language="fi"))
     ok(service.accept_terms(reg.id, terms_version="1"))
     ok(service.identify(reg.id, bank(national_id, at=world.clock.now())))
     reg = ok(service.match_customers(reg.id))
@@ -159,11 +148,15 @@ def register(
     return ok(service.confirm_registration(reg.id))
 
 
-def register_completely(world: World, national_id: NationalId = ANNA, **kwargs: str) -> Completion:
+def register_completely(
+    world: World, national_id: NationalId = ANNA, **kwargs: str
+) -> Done[CompletedRegistration]:
     reg = register(world, national_id, **kwargs)
     token = world.notifier.last("registration.verify_email").secret
     assert token is not None
-    return ok(world.service.complete_registration(reg.id, token))
+    done = world.service.complete_registration(reg.id, token)
+    assert isinstance(done, Done), done
+    return done
 
 
 # -- registration -----------------------------------------------------------------
@@ -172,7 +165,7 @@ def register_completely(world: World, national_id: NationalId = ANNA, **kwargs: 
 def test_seed_001_registration_links_the_customer_and_sends_a_confirmation() -> None:
     world = make_world()
     done = register_completely(world)
-    account = done.account
+    account = done.value.account
     assert account.email.value == "anna.virtanen@example.fi"
     assert account.national_id == ANNA
     assert isinstance(done.events[0], RegistrationCompleted)
@@ -180,7 +173,7 @@ def test_seed_001_registration_links_the_customer_and_sends_a_confirmation() -> 
     assert [(e.customer_number, e.kind) for e in links] == [("100234", "electricity")]
     with world.uow as uow:
         assert uow.accounts.get(account.id) == account
-        stored = uow.registrations.get(done.registration.id)
+        stored = uow.registrations.get(done.value.registration.id)
     assert stored is not None
     assert stored.state is RegistrationState.COMPLETED
     sent = world.notifier.last()
@@ -194,7 +187,7 @@ def test_seed_001_registration_links_the_customer_and_sends_a_confirmation() -> 
 
 def test_afterwards_the_user_logs_in_with_email_and_password() -> None:
     world = make_world()
-    account = register_completely(world).account
+    account = register_completely(world).value.account
     logged_in = ok(world.service.login("Anna.Virtanen@EXAMPLE.fi", PASSWORD))
     assert logged_in.id == account.id
     assert logged_in.last_login_at == T0
@@ -223,30 +216,30 @@ def test_seed_000_two_names_on_the_invoice_only_the_person_on_file_gets_it() -> 
 
 def test_seed_001_bank_not_listed_is_refused_with_customer_service_advice() -> None:
     world = make_world(policy=RegistrationPolicy(accepted_providers={"nordea", "op"}))
-    reg = world.service.start_registration(language="sv")
+    reg = ok(world.service.start_registration(language="sv"))
     ok(world.service.accept_terms(reg.id, terms_version="1"))
     refused = world.service.identify(reg.id, bank(provider="sparbanken"))
-    assert isinstance(refused, Decision)
+    assert isinstance(refused, Refused)
     assert refused.codes == ("registration.provider_not_accepted",)
-    assert "kundtjänst" in refused.messages("sv")[0]
+    assert "kundtjänst" in refused.decision.messages("sv")[0]
 
 
 def test_policy_requiring_a_customer_match_refuses_without_one() -> None:
     world = make_world(
         records=(HEATING_WITHOUT_CODE,), policy=RegistrationPolicy(require_customer_match=True)
     )
-    reg = world.service.start_registration()
+    reg = ok(world.service.start_registration())
     ok(world.service.accept_terms(reg.id, terms_version="1"))
     ok(world.service.identify(reg.id, bank()))
     refused = world.service.match_customers(reg.id)
-    assert isinstance(refused, Decision)
+    assert isinstance(refused, Refused)
     assert refused.codes == ("registration.customer_match_required",)
 
 
 def test_profile_edits_never_reach_the_customer_system() -> None:
     world = make_world()
     before = world.directory.records
-    reg = world.service.start_registration()
+    reg = ok(world.service.start_registration())
     ok(world.service.accept_terms(reg.id, terms_version="1"))
     ok(world.service.identify(reg.id, bank()))
     reg = ok(world.service.match_customers(reg.id))
@@ -262,10 +255,10 @@ def test_profile_edits_never_reach_the_customer_system() -> None:
 def test_an_identity_code_with_an_account_cannot_register_again() -> None:
     world = make_world()
     register_completely(world)
-    reg = world.service.start_registration()
+    reg = ok(world.service.start_registration())
     ok(world.service.accept_terms(reg.id, terms_version="1"))
     refused = world.service.identify(reg.id, bank())
-    assert isinstance(refused, Decision)
+    assert isinstance(refused, Refused)
     assert refused.codes == ("registration.national_id_has_account",)
 
 
@@ -281,23 +274,23 @@ def test_a_taken_email_is_not_revealed_but_its_holder_is_told() -> None:
     assert new[0].secret is None
     # Without the token the registration cannot complete; a guess is refused.
     refused = world.service.complete_registration(reg.id, "guess")
-    assert isinstance(refused, Decision)
+    assert isinstance(refused, Refused)
     assert refused.codes == ("registration.email_token_invalid",)
 
 
 def test_with_the_opt_in_a_taken_email_is_refused_at_the_profile_step() -> None:
     world = make_world(policy=RegistrationPolicy(reveal_email_in_use=True))
     register_completely(world)
-    reg = world.service.start_registration()
+    reg = ok(world.service.start_registration())
     ok(world.service.accept_terms(reg.id, terms_version="1"))
     ok(world.service.identify(reg.id, bank(PEKKA)))
     reg = ok(world.service.match_customers(reg.id))
     draft = ProfileDraft(given_names="Pekka", surname="Virtanen", email="anna.virtanen@example.fi")
     refused = world.service.confirm_profile(reg.id, draft)
-    assert isinstance(refused, Decision)
+    assert isinstance(refused, Refused)
     assert refused.codes == ("registration.email_in_use",)
     bad = world.service.confirm_profile(reg.id, attrs.evolve(draft, email="not an address"))
-    assert isinstance(bad, Decision)
+    assert isinstance(bad, Refused)
     assert bad.codes == ("email.invalid_format",)
 
 
@@ -311,7 +304,7 @@ def test_a_race_for_the_same_email_is_decided_at_completion() -> None:
     assert second_token
     ok(world.service.complete_registration(first.id, first_token))
     refused = world.service.complete_registration(second.id, second_token)
-    assert isinstance(refused, Decision)
+    assert isinstance(refused, Refused)
     assert refused.codes == ("registration.email_in_use",)
 
 
@@ -328,15 +321,15 @@ def test_unknown_registration_ids_are_refused() -> None:
         service.resume_registration("nope"),
         service.abandon_registration("nope"),
     ):
-        assert isinstance(outcome, Decision)
+        assert isinstance(outcome, Refused)
         assert outcome.codes == ("registration.not_found",)
 
 
 def test_refused_steps_save_nothing() -> None:
     world = make_world()
-    reg = world.service.start_registration()
+    reg = ok(world.service.start_registration())
     refused = world.service.identify(reg.id, bank())
-    assert isinstance(refused, Decision)
+    assert isinstance(refused, Refused)
     assert refused.codes == ("registration.step_out_of_order",)
     assert world.service.confirm_registration(reg.id).codes == ("registration.step_out_of_order",)  # type: ignore[union-attr]
     with world.uow as uow:
@@ -345,24 +338,24 @@ def test_refused_steps_save_nothing() -> None:
 
 def test_resume_and_abandon() -> None:
     world = make_world()
-    reg = world.service.start_registration()
+    reg = ok(world.service.start_registration())
     ok(world.service.accept_terms(reg.id, terms_version="1"))
     resumed = ok(world.service.resume_registration(reg.id))
     assert resumed.state is RegistrationState.TERMS_ACCEPTED
     world.clock.advance(timedelta(minutes=31))
     expired = world.service.resume_registration(reg.id)
-    assert isinstance(expired, Decision)
+    assert isinstance(expired, Refused)
     assert expired.codes == ("registration.expired",)
     abandoned = ok(world.service.abandon_registration(reg.id))
     assert abandoned.state is RegistrationState.ABANDONED
     gone = world.service.resume_registration(reg.id)
-    assert isinstance(gone, Decision)
+    assert isinstance(gone, Refused)
     assert gone.codes == ("registration.not_in_progress",)
 
 
 def test_no_message_ever_carries_the_password() -> None:
     world = make_world()
-    account = register_completely(world).account
+    account = register_completely(world).value.account
     ok(world.service.change_password(account.id, current=PASSWORD, new="Uusi9Sorsaa!"))
     assert any(message.secret for message in world.notifier.sent)
     for message in world.notifier.sent:
@@ -381,10 +374,13 @@ def test_unknown_email_and_wrong_password_get_the_same_answer() -> None:
     unknown = world.service.login("nobody@example.fi", PASSWORD)
     wrong = world.service.login("anna.virtanen@example.fi", "Wrong7Password")
     malformed = world.service.login("not an address", PASSWORD)
-    assert isinstance(unknown, Decision)
-    assert isinstance(wrong, Decision)
-    assert unknown == wrong == malformed
+    assert isinstance(unknown, Refused)
+    assert isinstance(wrong, Refused)
+    assert unknown.decision == wrong.decision == malformed.decision
     assert unknown.codes == ("login.invalid_credentials",)
+    # The integrator's audit trail sees the counted failure; the user's answer does not.
+    assert unknown.events == malformed.events == ()
+    assert [type(e) for e in wrong.events] == [LoginFailed]
 
 
 class CountingHasher(ScryptHasher):
@@ -411,19 +407,22 @@ def test_five_failures_lock_the_account_for_a_growing_time() -> None:
     world = make_world()
     register_completely(world)
     service = world.service
-    for _ in range(5):
-        service.login("anna.virtanen@example.fi", "Wrong7Password")
+    answers = [service.login("anna.virtanen@example.fi", "Wrong7Password") for _ in range(5)]
+    assert [e.failed_logins for e in answers[3].events if isinstance(e, LoginFailed)] == [4]
+    fifth = answers[4]
+    assert isinstance(fifth, Refused)
+    assert [type(e) for e in fifth.events] == [LoginFailed, AccountLocked]
     notice = world.notifier.last()
     assert notice.template == "login.locked_notice"
     assert notice.params == {"minutes": "1"}
     # Locked: even the right password is refused, with the same answer as ever.
     locked = service.login("anna.virtanen@example.fi", PASSWORD)
-    assert isinstance(locked, Decision)
+    assert isinstance(locked, Refused)
     assert locked.codes == ("login.invalid_credentials",)
     world.clock.advance(timedelta(minutes=1))
     service.login("anna.virtanen@example.fi", "Wrong7Password")  # sixth failure: 2 min
     world.clock.advance(timedelta(minutes=1, seconds=59))
-    assert isinstance(service.login("anna.virtanen@example.fi", PASSWORD), Decision)
+    assert isinstance(service.login("anna.virtanen@example.fi", PASSWORD), Refused)
     world.clock.advance(timedelta(seconds=1))
     account = ok(service.login("anna.virtanen@example.fi", PASSWORD))
     assert account.failed_logins == 0
@@ -437,9 +436,9 @@ def test_the_lock_can_be_revealed_with_the_opt_in() -> None:
     world.service.login("anna.virtanen@example.fi", "x")
     world.clock.advance(timedelta(seconds=20))
     told = world.service.login("anna.virtanen@example.fi", PASSWORD)
-    assert isinstance(told, Decision)
+    assert isinstance(told, Refused)
     assert told.codes == ("login.temporarily_locked",)
-    assert told.violations[0].params == {"retry_after_seconds": 40}
+    assert told.decision.violations[0].params == {"retry_after_seconds": 40}
 
 
 @pytest.mark.parametrize(
@@ -450,21 +449,21 @@ def test_locked_or_closed_accounts_are_told_only_with_the_right_password(
     state: AccountState, code: str
 ) -> None:
     world = make_world()
-    account = register_completely(world).account
+    account = register_completely(world).value.account
     with world.uow as uow:
         uow.accounts.update(bump(account, state=state))
         uow.commit()
     wrong = world.service.login("anna.virtanen@example.fi", "Wrong7Password")
-    assert isinstance(wrong, Decision)
+    assert isinstance(wrong, Refused)
     assert wrong.codes == ("login.invalid_credentials",)
     right = world.service.login("anna.virtanen@example.fi", PASSWORD)
-    assert isinstance(right, Decision)
+    assert isinstance(right, Refused)
     assert right.codes == (code,)
 
 
 def test_an_old_hash_is_upgraded_at_login() -> None:
     world = make_world()
-    account = register_completely(world).account
+    account = register_completely(world).value.account
     world.service._hasher = ScryptHasher(n=2**5)
     upgraded = ok(world.service.login("anna.virtanen@example.fi", PASSWORD))
     assert upgraded.password_hash != account.password_hash
@@ -480,28 +479,28 @@ def test_an_old_hash_is_upgraded_at_login() -> None:
 
 def logged_in_world() -> tuple[World, Account]:
     world = make_world()
-    return world, register_completely(world).account
+    return world, register_completely(world).value.account
 
 
 def test_change_password_needs_the_current_one_and_a_new_valid_one() -> None:
     world, account = logged_in_world()
     service = world.service
     wrong = service.change_password(account.id, current="nope", new="Uusi9Sorsaa!")
-    assert isinstance(wrong, Decision)
+    assert isinstance(wrong, Refused)
     assert wrong.codes == ("account.current_password_wrong",)
     same = service.change_password(account.id, current=PASSWORD, new=PASSWORD)
-    assert isinstance(same, Decision)
+    assert isinstance(same, Refused)
     assert same.codes == ("account.password_unchanged",)
     weak = service.change_password(account.id, current=PASSWORD, new="short")
-    assert isinstance(weak, Decision)
+    assert isinstance(weak, Refused)
     assert "password.too_short" in weak.codes
     personal = service.change_password(account.id, current=PASSWORD, new="Virtanen99Kala")
-    assert isinstance(personal, Decision)
+    assert isinstance(personal, Refused)
     assert "password.contains_personal" in personal.codes
     changed = ok(service.change_password(account.id, current=PASSWORD, new="Uusi9Sorsaa!"))
     assert changed.password_changed_at == T0
     assert world.notifier.last().template == "account.password_changed"
-    assert isinstance(service.login("anna.virtanen@example.fi", PASSWORD), Decision)
+    assert isinstance(service.login("anna.virtanen@example.fi", PASSWORD), Refused)
     assert ok(service.login("anna.virtanen@example.fi", "Uusi9Sorsaa!")).id == account.id
     missing = service.change_password("nope", current=PASSWORD, new="Uusi9Sorsaa!")
     assert missing.codes == ("account.not_found",)  # type: ignore[union-attr]
@@ -543,10 +542,10 @@ def test_the_email_token_expires_after_a_day() -> None:
 
 def test_changing_to_a_taken_email_tells_the_holder_not_the_requester() -> None:
     world, anna = logged_in_world()
-    pekka = register_completely(world, PEKKA, email="pekka@example.fi").account
+    pekka = register_completely(world, PEKKA, email="pekka@example.fi").value.account
     sent_before = len(world.notifier.sent)
     answer = world.service.change_email(pekka.id, "anna.virtanen@example.fi")
-    assert isinstance(answer, Account)
+    assert isinstance(answer, Done)
     templates = [(m.template, m.recipient) for m in world.notifier.sent[sent_before:]]
     assert templates == [
         ("account.email_change_requested", "pekka@example.fi"),
@@ -559,7 +558,7 @@ def test_changing_to_a_taken_email_tells_the_holder_not_the_requester() -> None:
 def test_changing_to_a_taken_email_is_refused_with_the_opt_in() -> None:
     world = make_world(policy=RegistrationPolicy(reveal_email_in_use=True))
     register_completely(world)
-    pekka = register_completely(world, PEKKA, email="pekka@example.fi").account
+    pekka = register_completely(world, PEKKA, email="pekka@example.fi").value.account
     refused = world.service.change_email(pekka.id, "anna.virtanen@example.fi")
     assert refused.codes == ("account.email_in_use",)  # type: ignore[union-attr]
 
@@ -589,12 +588,12 @@ def test_seed_002_other_details_only_through_customer_service() -> None:
     refused = world.service.update_profile(
         account.id, {ProfileField.SURNAME: "Li", ProfileField.EMAIL: "x@example.fi"}
     )
-    assert isinstance(refused, Decision)
+    assert isinstance(refused, Refused)
     assert refused.codes == (
         "profile.field_requires_customer_service",
         "profile.field_requires_customer_service",
     )
-    assert "asiakaspalveluun" in refused.messages("fi")[0]
+    assert "asiakaspalveluun" in refused.decision.messages("fi")[0]
     changed = ok(world.service.update_profile(account.id, {ProfileField.LANGUAGE: "sv"}))
     assert changed.language is Language.SV
     assert changed.version == account.version + 1
@@ -626,10 +625,10 @@ def test_seed_002_feedback_with_optional_contact_details() -> None:
 def test_feedback_refusals() -> None:
     world = make_world()
     empty = world.service.send_feedback(text="   ", wants_contact=True)
-    assert isinstance(empty, Decision)
+    assert isinstance(empty, Refused)
     assert empty.codes == ("feedback.text_required", "feedback.contact_missing")
     long = world.service.send_feedback(text="x" * 5001, email="bad", phone="abc")
-    assert isinstance(long, Decision)
+    assert isinstance(long, Refused)
     assert long.codes[0] == "feedback.text_too_long"
     assert "email.invalid_format" in long.codes
     assert any(code.startswith("phone.") for code in long.codes)
@@ -649,7 +648,7 @@ def test_losing_the_race_to_store_the_account_is_refused_not_raised() -> None:
     # still refuses the second, and the service answers instead of raising.
     world.uow.accounts.find_by_email = lambda _email: None  # type: ignore[method-assign]
     refused = world.service.complete_registration(second.id, second_token)
-    assert isinstance(refused, Decision)
+    assert isinstance(refused, Refused)
     assert refused.codes == ("registration.email_in_use",)
     with world.uow as uow:
         stored = uow.registrations.get(second.id)
@@ -669,5 +668,72 @@ def test_recording_notifier_says_when_nothing_was_sent() -> None:
 @settings(max_examples=30)
 def test_any_login_input_gives_a_decision_or_the_account(email: str, password: str) -> None:
     result = LOGIN_WORLD.service.login(email, password)
-    assert isinstance(result, Decision)
+    assert isinstance(result, Refused)
     assert result.codes == ("login.invalid_credentials",)
+
+
+def test_every_registration_step_returns_the_event_of_what_it_changed() -> None:
+    world = make_world()
+    service = world.service
+    started = service.start_registration(language="fi")
+    reg = ok(started)
+    steps = [
+        started,
+        service.accept_terms(reg.id, terms_version="1"),
+        service.identify(reg.id, bank()),
+        service.match_customers(reg.id),
+    ]
+    prefill = ok(steps[-1]).prefill
+    assert prefill is not None
+    steps += [
+        service.confirm_profile(reg.id, prefill),
+        service.set_credentials(reg.id, PASSWORD),
+        service.confirm_registration(reg.id),
+    ]
+    token = world.notifier.last("registration.verify_email").secret
+    assert token is not None
+    steps.append(service.complete_registration(reg.id, token))
+    names = [event.name for step in steps for event in step.events]
+    assert names == [
+        "RegistrationStarted",
+        "TermsAccepted",
+        "PersonIdentified",
+        "CustomersMatched",
+        "ProfileConfirmed",
+        "CredentialsSet",
+        "RegistrationConfirmed",
+        "RegistrationCompleted",
+        "CustomerRelationshipLinked",
+    ]
+    assert all(event.occurred_at == T0 for step in steps for event in step.events)
+    assert service.resume_registration(reg.id).events == ()
+
+
+def test_an_unsupported_language_is_refused_not_raised() -> None:
+    refused = make_world().service.start_registration(language="de")
+    assert isinstance(refused, Refused)
+    assert refused.codes == ("profile.field_invalid",)
+
+
+def test_account_changes_return_their_events() -> None:
+    world, anna = logged_in_world()
+    service = world.service
+    changed = service.change_password(anna.id, current=PASSWORD, new="Uusi8Salasana!x")
+    requested = service.change_email(anna.id, "anna.new@example.fi")
+    token = world.notifier.last("account.verify_new_email").secret
+    assert token is not None
+    confirmed = service.confirm_email(anna.id, token)
+    updated = service.update_profile(anna.id, {ProfileField.LANGUAGE: "sv"})
+    feedback = service.send_feedback(text="Hello", account_id=anna.id)
+    names = [
+        [e.name for e in outcome.events]
+        for outcome in (changed, requested, confirmed, updated, feedback)
+    ]
+    assert names == [
+        ["PasswordChanged"],
+        ["EmailChangeRequested"],
+        ["EmailChanged"],
+        ["ProfileUpdated"],
+        ["FeedbackSent"],
+    ]
+    assert all(e.account_id == anna.id for o in (changed, confirmed) for e in o.events)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from selfcare import SelfcareError, Violation
 from selfcare.identity.account import Account, AccountState
+from selfcare.identity.events import AccountLocked, LoginFailed
 from selfcare.identity.hashing import ScryptHasher
 from selfcare.identity.login import LoginPolicy, authenticate, lock_duration
 from selfcare.testing.contracts.identity import example_account
@@ -87,7 +88,8 @@ def test_unknown_and_wrong_give_the_same_decision_and_unknown_saves_nothing() ->
 
 def test_the_fifth_failure_starts_the_lock() -> None:
     result = attempt(account(failed_logins=4), "x")
-    assert result.lock_started
+    assert [type(e) for e in result.events] == [LoginFailed, AccountLocked]
+    assert result.outcome.codes == ("login.invalid_credentials",)
     assert result.account is not None
     assert result.account.locked_until == T0 + timedelta(minutes=1)
 

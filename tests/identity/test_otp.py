@@ -21,27 +21,14 @@ from selfcare.identity.otp import (
     verify_code,
 )
 from selfcare.serialization import structure, unstructure
+from selfcare.testing.fakes import CountingSecrets
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 PHONE = PhoneNumber.parse("040 123 4567")
 
 
-class Secrets:
-    """A predictable SecretSource: codes 000001, 000002, ... and salts s1, s2, ..."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def digits(self, count: int) -> str:
-        self.count += 1
-        return str(self.count).zfill(count)
-
-    def token(self, nbytes: int) -> str:
-        return f"s{self.count}-{nbytes}"
-
-
-def _issue(**kwargs: object) -> tuple[OneTimeCodeChallenge, str, Secrets]:
-    secrets = Secrets()
+def _issue(**kwargs: object) -> tuple[OneTimeCodeChallenge, str, CountingSecrets]:
+    secrets = CountingSecrets()
     challenge, code = issue_code(
         PHONE,
         challenge_id="c-1",
@@ -66,7 +53,7 @@ def test_issue_returns_the_code_once_and_stores_only_a_salted_hash() -> None:
 
 def test_same_code_with_another_salt_hashes_differently() -> None:
     first, _, _ = _issue()
-    other = Secrets()
+    other = CountingSecrets()
     other.token = lambda _nbytes: "another-salt"  # type: ignore[method-assign]
     second, code = issue_code(PHONE, challenge_id="c-2", now=NOW, secrets=other)
     assert code == "000001"
@@ -186,7 +173,7 @@ def test_system_secrets_give_six_digits() -> None:
 
 
 def test_a_broken_secret_source_is_a_programming_error() -> None:
-    secrets = Secrets()
+    secrets = CountingSecrets()
     secrets.digits = lambda _count: "12ab56"  # type: ignore[method-assign]
     with pytest.raises(ValueError, match="SecretSource"):
         issue_code(PHONE, challenge_id="c", now=NOW, secrets=secrets)
@@ -232,7 +219,7 @@ def test_the_challenge_round_trips_and_needs_a_send() -> None:
     )
 )
 def test_any_sequence_of_steps_keeps_the_lifecycle_laws(steps: list[tuple[str, int]]) -> None:
-    secrets = Secrets()
+    secrets = CountingSecrets()
     challenge, code = issue_code(PHONE, challenge_id="c", now=NOW, secrets=secrets)
     moment = NOW
     for action, seconds in steps:
@@ -262,5 +249,7 @@ def test_any_sequence_of_steps_keeps_the_lifecycle_laws(steps: list[tuple[str, i
 
 def test_codes_go_only_to_mobile_numbers() -> None:
     with pytest.raises(SelfcareError) as caught:
-        issue_code(PhoneNumber.parse("09 123 4567"), challenge_id="c", now=NOW, secrets=Secrets())
+        issue_code(
+            PhoneNumber.parse("09 123 4567"), challenge_id="c", now=NOW, secrets=CountingSecrets()
+        )
     assert caught.value.codes == ("phone.not_mobile",)

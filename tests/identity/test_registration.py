@@ -10,29 +10,35 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from selfcare import Decision, SelfcareError
+from selfcare import SelfcareError
+from selfcare.core.ids import AccountId
+from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.identity.account import token_digest
 from selfcare.identity.assertion import AuthMethod, IdentityAssertion, LevelOfAssurance
-from selfcare.identity.customers import ContactRecord, CustomerRecord
+from selfcare.identity.customer_records import CustomerRecord
+from selfcare.identity.events import CustomerRelationshipLinked, RegistrationCompleted
 from selfcare.identity.hashing import ScryptHasher
+from selfcare.identity.ids import RegistrationId
 from selfcare.identity.national_id import NationalId
 from selfcare.identity.profile import Language, ProfileDraft
 from selfcare.identity.registration import (
-    Completion,
-    CustomerRelationshipLinked,
     Registration,
-    RegistrationCompleted,
     RegistrationPolicy,
     RegistrationState,
-    abandon_registration,
-    accept_terms,
     check_in_progress,
+)
+from selfcare.identity.registration_account import (
+    CompletedRegistration,
+    abandon_registration,
     complete_registration,
     confirm_profile,
     confirm_registration,
+    set_credentials,
+)
+from selfcare.identity.registration_identification import (
+    accept_terms,
     identify,
     match_customers,
-    set_credentials,
     start_registration,
 )
 from selfcare.testing.contracts.identity import example_hetu
@@ -65,13 +71,17 @@ def assertion(
     )
 
 
-def ok(value: T | Decision) -> T:
-    assert not isinstance(value, Decision), value
-    return value
+def ok(outcome: Outcome[T]) -> T:
+    assert outcome.ok, outcome
+    return outcome.unwrap()
 
 
 def started(policy: RegistrationPolicy = POLICY) -> Registration:
-    return start_registration(registration_id="reg-1", language="sv", policy=policy, now=T0)
+    return ok(
+        start_registration(
+            registration_id=RegistrationId("reg-1"), language="sv", policy=policy, now=T0
+        )
+    )
 
 
 def identified(policy: RegistrationPolicy = POLICY) -> Registration:
@@ -84,7 +94,7 @@ RECORD = CustomerRecord(
     kind="electricity",
     national_ids_on_file=(ANNA,),
     names_on_invoice=("Anna Virtanen",),
-    contact=ContactRecord(
+    contact=ProfileDraft(
         given_names="Anna",
         surname="Virtanen",
         email="anna.virtanen@example.fi",
@@ -118,10 +128,10 @@ def confirmed() -> Registration:
     )
 
 
-def complete(reg: Registration, **kwargs: object) -> Completion | Decision:
+def complete(reg: Registration, **kwargs: object) -> Outcome[CompletedRegistration]:
     options: dict[str, object] = {
         "token": TOKEN,
-        "account_id": "acc-1",
+        "account_id": AccountId("acc-1"),
         "email_in_use": False,
         "has_account": False,
         "now": T0,
@@ -167,15 +177,17 @@ def test_every_step_bumps_the_version_and_records_the_time() -> None:
 
 def test_terms_of_another_version_are_refused() -> None:
     refused = accept_terms(started(), terms_version="0.9", policy=POLICY, now=T0)
-    assert isinstance(refused, Decision)
+    assert isinstance(refused, Refused)
     assert refused.codes == ("registration.terms_outdated",)
-    assert refused.violations[0].params == {"current": "1"}
+    assert refused.decision.violations[0].params == {"current": "1"}
 
 
 def test_unknown_language_is_refused_at_start() -> None:
-    with pytest.raises(SelfcareError) as error:
-        start_registration(registration_id="r", language="de", policy=POLICY, now=T0)
-    assert error.value.codes == ("profile.field_invalid",)
+    refused = start_registration(
+        registration_id=RegistrationId("r"), language="de", policy=POLICY, now=T0
+    )
+    assert isinstance(refused, Refused)
+    assert refused.codes == ("profile.field_invalid",)
 
 
 def test_naive_time_is_refused() -> None:
@@ -200,7 +212,7 @@ def test_steps_out_of_order_are_refused_with_their_own_code(
     step: str, state: RegistrationState
 ) -> None:
     reg = attrs.evolve(profiled(), state=state)
-    results: dict[str, Registration | Decision | Completion] = {
+    results: Outcome[object] = {
         "terms": lambda: accept_terms(reg, terms_version="1", policy=POLICY, now=T0),
         "identify": lambda: identify(reg, assertion(), has_account=False, policy=POLICY, now=T0),
         "match": lambda: match_customers(reg, [RECORD], policy=POLICY, now=T0),
@@ -211,26 +223,26 @@ def test_steps_out_of_order_are_refused_with_their_own_code(
         "confirm": lambda: confirm_registration(reg, token_digest="x", policy=POLICY, now=T0),
         "complete": lambda: complete(reg),
     }[step]()  # type: ignore[operator]
-    assert isinstance(results, Decision)
+    assert isinstance(results, Refused)
     assert results.codes == ("registration.step_out_of_order",)
-    assert results.violations[0].params["actual"] == state.value
+    assert results.decision.violations[0].params["actual"] == state.value
 
 
 def test_a_finished_registration_cannot_take_another_step() -> None:
     done = ok(complete(confirmed())).registration
     again = complete(done)
-    assert isinstance(again, Decision)
+    assert isinstance(again, Refused)
     assert again.codes == ("registration.not_in_progress",)
-    assert again.violations[0].params == {"state": "completed"}
+    assert again.decision.violations[0].params == {"state": "completed"}
     assert abandon_registration(done, now=T0).codes == ("registration.not_in_progress",)  # type: ignore[union-attr]
 
 
 def test_expires_thirty_minutes_after_the_last_step() -> None:
     reg = identified()
     just_before = T0 + timedelta(minutes=29, seconds=59)
-    assert isinstance(match_customers(reg, [], policy=POLICY, now=just_before), Registration)
+    assert isinstance(match_customers(reg, [], policy=POLICY, now=just_before), Done)
     expired = match_customers(reg, [], policy=POLICY, now=T0 + timedelta(minutes=30))
-    assert isinstance(expired, Decision)
+    assert isinstance(expired, Refused)
     assert expired.codes == ("registration.expired",)
     assert reg.is_expired(T0 + timedelta(minutes=30))
 
@@ -246,7 +258,7 @@ def test_expiry_is_configurable() -> None:
     policy = RegistrationPolicy(expiry=timedelta(minutes=5))
     reg = started(policy)
     late = accept_terms(reg, terms_version="1", policy=policy, now=T0 + timedelta(minutes=5))
-    assert isinstance(late, Decision)
+    assert isinstance(late, Refused)
     assert late.codes == ("registration.expired",)
 
 
@@ -278,11 +290,11 @@ def test_identification_records_the_asserted_person() -> None:
 def test_the_typed_identity_code_must_be_the_identified_one() -> None:
     reg = ok(accept_terms(started(), terms_version="1", national_id=PEKKA, policy=POLICY, now=T0))
     refused = identify(reg, assertion(ANNA), has_account=False, policy=POLICY, now=T0)
-    assert isinstance(refused, Decision)
+    assert isinstance(refused, Refused)
     assert refused.codes == ("assertion.national_id_mismatch",)
     same = ok(accept_terms(started(), terms_version="1", national_id=ANNA, policy=POLICY, now=T0))
     assert isinstance(
-        identify(same, assertion(ANNA), has_account=False, policy=POLICY, now=T0), Registration
+        identify(same, assertion(ANNA), has_account=False, policy=POLICY, now=T0), Done
     )
 
 
@@ -292,10 +304,10 @@ def test_a_bank_missing_from_the_list_is_refused_with_advice() -> None:
     refused = identify(
         reg, assertion(provider="Ålandsbanken"), has_account=False, policy=policy, now=T0
     )
-    assert isinstance(refused, Decision)
+    assert isinstance(refused, Refused)
     assert refused.codes == ("registration.provider_not_accepted",)
-    assert "customer service" in refused.messages("en")[0]
-    assert "kundtjänst" in refused.messages("sv")[0]
+    assert "customer service" in refused.decision.messages("en")[0]
+    assert "kundtjänst" in refused.decision.messages("sv")[0]
 
 
 def test_an_unlisted_method_is_refused() -> None:
@@ -308,7 +320,7 @@ def test_an_unlisted_method_is_refused() -> None:
         policy=policy,
         now=T0,
     )
-    assert isinstance(refused, Decision)
+    assert isinstance(refused, Refused)
     assert refused.codes == ("registration.method_not_accepted",)
 
 
@@ -317,11 +329,11 @@ def test_a_stale_or_weak_assertion_is_refused_with_the_assertion_codes() -> None
     stale = identify(
         reg, assertion(at=T0 - timedelta(minutes=6)), has_account=False, policy=POLICY, now=T0
     )
-    assert isinstance(stale, Decision)
+    assert isinstance(stale, Refused)
     assert stale.codes == ("assertion.expired",)
     weak = attrs.evolve(assertion(), level=LevelOfAssurance.LOW)
     low = identify(reg, weak, has_account=False, policy=POLICY, now=T0)
-    assert isinstance(low, Decision)
+    assert isinstance(low, Refused)
     assert low.codes == ("assertion.level_too_low",)
 
 
@@ -329,14 +341,14 @@ def test_a_work_account_cannot_register() -> None:
     reg = ok(accept_terms(started(), terms_version="1", policy=POLICY, now=T0))
     work = assertion(None, method=AuthMethod.WORK_ACCOUNT)
     refused = identify(reg, work, has_account=False, policy=POLICY, now=T0)
-    assert isinstance(refused, Decision)
+    assert isinstance(refused, Refused)
     assert "registration.national_id_missing" in refused.codes
 
 
 def test_a_person_with_an_account_is_refused() -> None:
     reg = ok(accept_terms(started(), terms_version="1", policy=POLICY, now=T0))
     refused = identify(reg, assertion(), has_account=True, policy=POLICY, now=T0)
-    assert isinstance(refused, Decision)
+    assert isinstance(refused, Refused)
     assert refused.codes == ("registration.national_id_has_account",)
 
 
@@ -389,7 +401,7 @@ def test_no_customer_found_still_registers_with_advice() -> None:
 def test_policy_can_require_a_customer_match() -> None:
     policy = RegistrationPolicy(require_customer_match=True)
     refused = match_customers(identified(policy), [], policy=policy, now=T0)
-    assert isinstance(refused, Decision)
+    assert isinstance(refused, Refused)
     assert refused.codes == ("registration.customer_match_required",)
 
 
@@ -405,25 +417,25 @@ def test_profile_requires_the_marked_fields() -> None:
     refused = confirm_profile(
         matched(), ProfileDraft(email="x@example.fi"), email_in_use=False, policy=POLICY, now=T0
     )
-    assert isinstance(refused, Decision)
+    assert isinstance(refused, Refused)
     assert refused.codes == ("profile.field_required", "profile.field_required")
-    assert {v.params["field"] for v in refused.violations} == {"given_names", "surname"}
+    assert {v.params["field"] for v in refused.decision.violations} == {"given_names", "surname"}
 
 
 def test_email_in_use_is_only_said_with_the_opt_in() -> None:
     reg = matched()
     assert reg.prefill is not None
     quiet = confirm_profile(reg, reg.prefill, email_in_use=True, policy=POLICY, now=T0)
-    assert isinstance(quiet, Registration)
+    assert isinstance(quiet, Done)
     reveal = RegistrationPolicy(reveal_email_in_use=True)
     told = confirm_profile(reg, reg.prefill, email_in_use=True, policy=reveal, now=T0)
-    assert isinstance(told, Decision)
+    assert isinstance(told, Refused)
     assert told.codes == ("registration.email_in_use",)
 
 
 def test_password_is_checked_against_the_names_and_email() -> None:
     refused = set_credentials(profiled(), "Virtanen2026x", hasher=HASHER, policy=POLICY, now=T0)
-    assert isinstance(refused, Decision)
+    assert isinstance(refused, Refused)
     assert "password.contains_personal" in refused.codes
 
 
@@ -431,7 +443,7 @@ def test_password_must_be_typed_twice_the_same() -> None:
     refused = set_credentials(
         profiled(), PASSWORD, repeated=PASSWORD + "x", hasher=HASHER, policy=POLICY, now=T0
     )
-    assert isinstance(refused, Decision)
+    assert isinstance(refused, Refused)
     assert refused.codes == ("registration.passwords_differ",)
 
 
@@ -458,19 +470,21 @@ def test_editing_the_profile_again_requires_a_new_password() -> None:
 
 def test_completion_needs_the_token_sent_to_the_address() -> None:
     refused = complete(confirmed(), token="wrong")
-    assert isinstance(refused, Decision)
+    assert isinstance(refused, Refused)
     assert refused.codes == ("registration.email_token_invalid",)
 
 
 def test_completion_refuses_a_taken_email_or_an_existing_account() -> None:
     refused = complete(confirmed(), email_in_use=True, has_account=True)
-    assert isinstance(refused, Decision)
+    assert isinstance(refused, Refused)
     assert refused.codes == ("registration.email_in_use", "registration.national_id_has_account")
 
 
 def test_completion_produces_the_account_and_events() -> None:
-    done = ok(complete(confirmed()))
-    completed, linked = done.events
+    outcome = complete(confirmed())
+    assert isinstance(outcome, Done)
+    done = outcome.value
+    completed, linked = outcome.events
     assert isinstance(completed, RegistrationCompleted)
     assert completed.account_id == "acc-1"
     assert completed.email == "anna.virtanen@example.fi"
@@ -507,6 +521,6 @@ def test_no_transition_raises_whatever_the_state_and_time(
         abandon_registration(reg, now=now),
     ]
     for outcome in outcomes:
-        assert isinstance(outcome, Decision | Registration | Completion)
-        if isinstance(outcome, Registration):
-            assert outcome.version == reg.version + 1
+        assert isinstance(outcome, Done | Refused)
+        if isinstance(outcome, Done) and isinstance(outcome.value, Registration):
+            assert outcome.value.version == reg.version + 1

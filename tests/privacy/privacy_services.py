@@ -8,7 +8,7 @@ from typing import TypeVar, cast
 
 import attrs
 
-from selfcare import Decision, FixedClock
+from selfcare import FixedClock
 from selfcare.adapters.memory import MemoryDatabase
 from selfcare.adapters.memory.authz import MemoryAuthzUnitOfWork
 from selfcare.adapters.memory.identity import (
@@ -22,13 +22,16 @@ from selfcare.authz.model import HOLDER, CustomerRelationship, Grant, GrantId
 from selfcare.authz.ports import AuthzUnitOfWork
 from selfcare.authz.service import AuthzService
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId, SequentialIds
+from selfcare.core.outcome import Outcome
 from selfcare.identity.assertion import AuthMethod, IdentityAssertion, LevelOfAssurance
 from selfcare.identity.contact import EmailAddress
-from selfcare.identity.customers import ContactRecord, CustomerRecord
+from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.hashing import ScryptHasher
 from selfcare.identity.national_id import NationalId
 from selfcare.identity.ports import IdentityUnitOfWork
-from selfcare.identity.registration import Completion, Registration, RegistrationPolicy
+from selfcare.identity.profile import ProfileDraft
+from selfcare.identity.registration import Registration, RegistrationPolicy
+from selfcare.identity.registration_account import CompletedRegistration
 from selfcare.identity.service import IdentityService
 from selfcare.testing.contracts.identity import example_hetu
 
@@ -40,9 +43,9 @@ PEKKA = example_hetu(309)
 REL = RelationshipId("rel-1")
 
 
-def ok(value: T | Decision) -> T:
-    assert not isinstance(value, Decision), value
-    return value
+def ok(outcome: Outcome[T]) -> T:
+    assert outcome.ok, outcome
+    return outcome.unwrap()
 
 
 class CountingSecrets:
@@ -97,7 +100,7 @@ def record(national_id: NationalId, number: str, email: str) -> CustomerRecord:
         customer_number=number,
         kind="electricity",
         national_ids_on_file=(national_id,),
-        contact=ContactRecord(
+        contact=ProfileDraft(
             given_names="Anna", surname="Virtanen", email=email, phone="040 123 4567"
         ),
     )
@@ -164,10 +167,10 @@ def bank(national_id: NationalId, at: datetime) -> IdentityAssertion:
 
 def register_until_confirmed(
     services: Services, national_id: NationalId, email: str
-) -> Registration | Decision:
+) -> Outcome[Registration]:
     """Every step up to the confirmation; the confirmation's answer."""
     identity = services.identity
-    reg = identity.start_registration(language="fi")
+    reg = ok(identity.start_registration(language="fi"))
     ok(identity.accept_terms(reg.id, terms_version="1", national_id=national_id))
     ok(identity.identify(reg.id, bank(national_id, services.clock.now())))
     matched = ok(identity.match_customers(reg.id))
@@ -177,7 +180,7 @@ def register_until_confirmed(
     return identity.confirm_registration(reg.id)
 
 
-def register(services: Services, national_id: NationalId, email: str) -> Completion:
+def register(services: Services, national_id: NationalId, email: str) -> CompletedRegistration:
     reg = ok(register_until_confirmed(services, national_id, email))
     token = services.notifier.last("registration.verify_email").secret
     assert token is not None

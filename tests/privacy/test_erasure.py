@@ -33,7 +33,7 @@ from selfcare.adapters.sqlite.schema import open_database
 from selfcare.authz.invitation import Invitation, InvitationStatus
 from selfcare.authz.model import Grant
 from selfcare.core.errors import SelfcareError
-from selfcare.identity.lookup import NationalIdKey
+from selfcare.identity.national_id_at_rest import NationalIdKey
 from selfcare.privacy import ERASED_EMAIL, ErasureReport, erase_account
 from selfcare.privacy.service import export_personal_data
 

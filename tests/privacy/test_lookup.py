@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from selfcare.core.errors import SelfcareError
-from selfcare.identity.lookup import SEALED_PREFIX, NationalIdKey
 from selfcare.identity.national_id import NationalId
+from selfcare.identity.national_id_at_rest import SEALED_PREFIX, NationalIdKey
 from selfcare.testing.strategies import _identity as sid
 
 KEY = NationalIdKey(b"k" * 32)

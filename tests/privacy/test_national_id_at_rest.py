@@ -29,8 +29,8 @@ from selfcare.adapters.sqlite.identity import SqliteIdentityUnitOfWork
 from selfcare.adapters.sqlite.schema import open_database
 from selfcare.authz.model import USER
 from selfcare.core.ids import AccountId
-from selfcare.identity.lookup import NationalIdKey
 from selfcare.identity.national_id import NationalId
+from selfcare.identity.national_id_at_rest import NationalIdKey
 from selfcare.privacy import erase_account, export_personal_data, purge_expired
 from selfcare.testing.strategies import ENTITIES
 
@@ -133,7 +133,7 @@ def test_a_sqlite_dump_after_registration_shows_no_identity_code(tmp_path: Path)
     key = NationalIdKey(os.urandom(32))
     services = make_services(identity_uow=SqliteIdentityUnitOfWork(database, key))
     register(services, ANNA, "anna@example.fi")
-    half = services.identity.start_registration(language="fi")
+    half = ok(services.identity.start_registration(language="fi"))
     ok(services.identity.accept_terms(half.id, terms_version="1", national_id=PEKKA))
     with services.identity_uow as uow:
         assert uow.accounts.find_by_national_id(ANNA) is not None

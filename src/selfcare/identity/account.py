@@ -25,11 +25,15 @@ from typing import Final, final
 
 import attrs
 
-from selfcare.core.clock import require_aware
-from selfcare.core.decision import Decision, Violation
+from selfcare.core.clock import require_aware, utc_field
+from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
+from selfcare.core.ids import AccountId
+from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.core.ports import bump
 from selfcare.identity.contact import EmailAddress, PhoneNumber
+from selfcare.identity.events import EmailChanged, EmailChangeRequested, PasswordChanged
+from selfcare.identity.ids import FeedbackId
 from selfcare.identity.national_id import NationalId
 from selfcare.identity.password import PasswordPolicy, check_password
 from selfcare.identity.ports import PasswordHasher
@@ -80,17 +84,6 @@ def token_matches(token: str, digest: str) -> bool:
     return hmac.compare_digest(token_digest(token), digest)
 
 
-def _aware(_instance: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
-    require_aware(value, attribute.name)
-
-
-def _optional_aware(
-    _instance: object, attribute: attrs.Attribute[datetime | None], value: datetime | None
-) -> None:
-    if value is not None:
-        require_aware(value, attribute.name)
-
-
 class AccountState(enum.StrEnum):
     """Whether an account can log in: ``active``; ``locked`` (by customer service,
     not the temporary lock after failed logins); ``closed``."""
@@ -114,8 +107,8 @@ class PendingEmailChange:
 
     email: EmailAddress
     token_digest: str = attrs.field(repr=False)
-    requested_at: datetime = attrs.field(validator=_aware)
-    expires_at: datetime = attrs.field(validator=_aware)
+    requested_at: datetime = utc_field()
+    expires_at: datetime = utc_field()
 
 
 @final
@@ -140,16 +133,16 @@ class Account:
         version: the optimistic-concurrency version.
     """
 
-    id: str
+    id: AccountId
     national_id: NationalId
     profile: Profile
     password_hash: str = attrs.field(repr=False)
-    created_at: datetime = attrs.field(validator=_aware)
+    created_at: datetime = utc_field()
     state: AccountState = AccountState.ACTIVE
     failed_logins: int = 0
-    locked_until: datetime | None = attrs.field(default=None, validator=_optional_aware)
-    last_login_at: datetime | None = attrs.field(default=None, validator=_optional_aware)
-    password_changed_at: datetime | None = attrs.field(default=None, validator=_optional_aware)
+    locked_until: datetime | None = utc_field(optional=True, default=None)
+    last_login_at: datetime | None = utc_field(optional=True, default=None)
+    password_changed_at: datetime | None = utc_field(optional=True, default=None)
     pending_email: PendingEmailChange | None = None
     version: int = 1
 
@@ -186,14 +179,15 @@ def change_password(
     policy: PasswordPolicy,
     hasher: PasswordHasher,
     now: datetime,
-) -> Account | Decision:
+) -> Outcome[Account]:
     """Change the password: the current one is required, the new one must pass the
     policy (with the user's names and e-mail address as personal words) and differ
     from the current one.
 
     Returns:
-        The changed account (new hash, version bumped), or a
-        :class:`~selfcare.core.decision.Decision` with ``account.current_password_wrong``,
+        The changed account (new hash, version bumped) with
+        :class:`~selfcare.identity.events.PasswordChanged`, or a refusal with
+        ``account.current_password_wrong``,
         ``account.password_unchanged`` or the ``password.*`` codes of
         :func:`~selfcare.identity.password.check_password`.
 
@@ -202,15 +196,16 @@ def change_password(
     """
     moment = require_aware(now, "now")
     if not hasher.verify(current, account.password_hash):
-        return Decision.deny(Violation("account.current_password_wrong"))
+        return Refused.because(Violation("account.current_password_wrong"))
     if hmac.compare_digest(
         current.encode("utf-8", "surrogatepass"), new.encode("utf-8", "surrogatepass")
     ):
-        return Decision.deny(Violation("account.password_unchanged"))
+        return Refused.because(Violation("account.password_unchanged"))
     checked = check_password(new, policy, personal=account.personal_words())
     if not checked:
-        return checked
-    return bump(account, password_hash=hasher.hash(new), password_changed_at=moment)
+        return Refused(checked)
+    changed = bump(account, password_hash=hasher.hash(new), password_changed_at=moment)
+    return Done(changed, (PasswordChanged(account_id=account.id, occurred_at=moment),))
 
 
 def request_email_change(
@@ -220,7 +215,7 @@ def request_email_change(
     token_digest: str,
     now: datetime,
     valid_for: timedelta = EMAIL_CHANGE_VALID_FOR,
-) -> Account | Decision:
+) -> Outcome[Account]:
     """Record a pending change of the username to ``new_email``.
 
     The caller sends the token (whose digest is ``token_digest``) to the new address;
@@ -228,30 +223,34 @@ def request_email_change(
     an earlier pending one.
 
     Returns:
-        The account with the pending change, or a
-        :class:`~selfcare.core.decision.Decision` with ``account.email_unchanged``.
+        The account with the pending change and
+        :class:`~selfcare.identity.events.EmailChangeRequested`, or a refusal with
+        ``account.email_unchanged``.
 
     Raises:
         SelfcareError: ``time.naive_datetime`` for a naive ``now``.
     """
     moment = require_aware(now, "now")
     if new_email == account.email:
-        return Decision.deny(Violation("account.email_unchanged"))
+        return Refused.because(Violation("account.email_unchanged"))
     pending = PendingEmailChange(
         email=new_email,
         token_digest=token_digest,
         requested_at=moment,
         expires_at=moment + valid_for,
     )
-    return bump(account, pending_email=pending)
+    requested = EmailChangeRequested(
+        account_id=account.id, expires_at=pending.expires_at, occurred_at=moment
+    )
+    return Done(bump(account, pending_email=pending), (requested,))
 
 
-def confirm_email_change(account: Account, token: str, *, now: datetime) -> Account | Decision:
+def confirm_email_change(account: Account, token: str, *, now: datetime) -> Outcome[Account]:
     """Make the pending e-mail address the username, if ``token`` is the one sent to it.
 
     Returns:
-        The account with the new username, or a
-        :class:`~selfcare.core.decision.Decision` with
+        The account with the new username and
+        :class:`~selfcare.identity.events.EmailChanged`, or a refusal with
         ``account.no_pending_email_change``, ``account.email_token_invalid`` (wrong
         token) or ``account.email_token_expired``.
 
@@ -261,13 +260,14 @@ def confirm_email_change(account: Account, token: str, *, now: datetime) -> Acco
     moment = require_aware(now, "now")
     pending = account.pending_email
     if pending is None:
-        return Decision.deny(Violation("account.no_pending_email_change"))
+        return Refused.because(Violation("account.no_pending_email_change"))
     if not token_matches(token, pending.token_digest):
-        return Decision.deny(Violation("account.email_token_invalid"))
+        return Refused.because(Violation("account.email_token_invalid"))
     if moment >= pending.expires_at:
-        return Decision.deny(Violation("account.email_token_expired"))
+        return Refused.because(Violation("account.email_token_expired"))
     profile = attrs.evolve(account.profile, email=pending.email)
-    return bump(account, profile=profile, pending_email=None)
+    changed = bump(account, profile=profile, pending_email=None)
+    return Done(changed, (EmailChanged(account_id=account.id, occurred_at=moment),))
 
 
 @final
@@ -286,19 +286,19 @@ class Feedback:
         sent_at: when it was sent.
     """
 
-    id: str
-    account_id: str | None
+    id: FeedbackId
+    account_id: AccountId | None
     text: str
     reply_email: EmailAddress | None = None
     reply_phone: PhoneNumber | None = None
     language: Language = Language.FI
-    sent_at: datetime = attrs.field(validator=_aware)
+    sent_at: datetime = utc_field()
 
 
 def compose_feedback(
     *,
-    feedback_id: str,
-    account_id: str | None,
+    feedback_id: FeedbackId,
+    account_id: AccountId | None,
     text: str,
     email: str = "",
     phone: str = "",
@@ -306,11 +306,11 @@ def compose_feedback(
     language: Language = Language.FI,
     phone_region: str = "FI",
     now: datetime,
-) -> Feedback | Decision:
+) -> Outcome[Feedback]:
     """Build the feedback value from the form (seed 002).
 
     Returns:
-        The :class:`Feedback`, or a :class:`~selfcare.core.decision.Decision` with
+        The :class:`Feedback` (not sent yet: no event), or a refusal with
         ``feedback.text_required``, ``feedback.text_too_long`` (``max_length``),
         ``feedback.contact_missing`` (a call back was asked for without an e-mail
         address or phone number) and the ``email.*`` / ``phone.*`` parser codes.
@@ -345,8 +345,8 @@ def compose_feedback(
     if wants_contact and not email.strip() and not phone.strip():
         found.append(Violation("feedback.contact_missing"))
     if found:
-        return Decision.deny(*found)
-    return Feedback(
+        return Refused.because(*found)
+    feedback = Feedback(
         id=feedback_id,
         account_id=account_id,
         text=body,
@@ -355,3 +355,4 @@ def compose_feedback(
         language=language,
         sent_at=moment,
     )
+    return Done(feedback)

@@ -30,11 +30,11 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime, timedelta
-from typing import Final, final
+from typing import Final, cast, final
 
 import attrs
 
-from selfcare.core.clock import require_aware
+from selfcare.core.clock import require_aware, utc_field
 from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.identity.national_id import NationalId
@@ -108,7 +108,7 @@ def _rank_of(other: object) -> int:
     raise TypeError(msg)
 
 
-def _level(value: object) -> LevelOfAssurance:
+def _level(value: LevelOfAssurance | str) -> LevelOfAssurance:
     if isinstance(value, LevelOfAssurance):
         return value
     if isinstance(value, str):
@@ -119,7 +119,7 @@ def _level(value: object) -> LevelOfAssurance:
     raise SelfcareError(Violation("assertion.unknown_level"))
 
 
-def _method(value: object) -> AuthMethod:
+def _method(value: AuthMethod | str) -> AuthMethod:
     if isinstance(value, AuthMethod):
         return value
     if isinstance(value, str):
@@ -130,12 +130,8 @@ def _method(value: object) -> AuthMethod:
     raise SelfcareError(Violation("assertion.unknown_method"))
 
 
-def _aware(value: object) -> datetime:
-    return require_aware(value, "issued_at")
-
-
-def _name(value: object) -> str:
-    if not isinstance(value, str):
+def _name(value: str) -> str:
+    if not isinstance(cast("object", value), str):  # the annotation says str; callers may not obey
         msg = f"names must be str, not {type(value).__name__}"
         raise TypeError(msg)
     if len(value) > _MAX_NAME:
@@ -170,7 +166,7 @@ class IdentityAssertion:
     given_names: str = attrs.field(converter=_name)
     surname: str = attrs.field(converter=_name)
     provider: str = attrs.field(converter=_name)
-    issued_at: datetime = attrs.field(converter=_aware)
+    issued_at: datetime = utc_field()
 
     def __attrs_post_init__(self) -> None:
         if self.national_id is None and self.method is not AuthMethod.WORK_ACCOUNT:

@@ -34,8 +34,11 @@ import attrs
 from selfcare.core.clock import require_aware
 from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
+from selfcare.core.events import Event
+from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.core.ports import bump
 from selfcare.identity.account import Account, AccountState
+from selfcare.identity.events import AccountLocked, LoginFailed, LoginSucceeded
 from selfcare.identity.ports import PasswordHasher
 
 __all__ = ["LoginPolicy", "LoginResult", "authenticate", "lock_duration"]
@@ -90,18 +93,62 @@ def lock_duration(failures: int, policy: LoginPolicy) -> timedelta | None:
 @final
 @attrs.frozen(kw_only=True)
 class LoginResult:
-    """The outcome of :func:`authenticate`.
+    """What :func:`authenticate` decided, and what to save.
 
     Attributes:
         decision: allowed, or the refusal to show.
-        account: the account as it must be saved (failure count, lock, last login,
-            an upgraded hash), or ``None`` when nothing changed.
-        lock_started: this attempt started a temporary lock (tell the holder).
+        account: the account as it must be saved (failure count, lock, last login, an
+            upgraded hash), or ``None`` when nothing changed.
+        events: :class:`~selfcare.identity.events.LoginSucceeded`, or - when a wrong
+            password was counted - :class:`~selfcare.identity.events.LoginFailed` (and
+            :class:`~selfcare.identity.events.AccountLocked` when it started a lock).
     """
 
     decision: Decision
     account: Account | None = None
-    lock_started: bool = False
+    events: tuple[Event, ...] = ()
+
+    @property
+    def outcome(self) -> Outcome[Account]:
+        """The logged-in account with the events, or the refusal with them."""
+        if self.decision and self.account is not None:
+            return Done(self.account, self.events)
+        return Refused(self.decision, self.events)
+
+
+def _counted_failure(account: Account, moment: datetime, policy: LoginPolicy) -> LoginResult:
+    failures = account.failed_logins + 1
+    duration = lock_duration(failures, policy)
+    locked_until = moment + duration if duration is not None else None
+    changed = bump(account, failed_logins=failures, locked_until=locked_until)
+    events: list[Event] = [
+        LoginFailed(account_id=account.id, failed_logins=failures, occurred_at=moment)
+    ]
+    if locked_until is not None:
+        events.append(
+            AccountLocked(account_id=account.id, locked_until=locked_until, occurred_at=moment)
+        )
+    invalid = Decision.deny(Violation("login.invalid_credentials"))
+    return LoginResult(decision=invalid, account=changed, events=tuple(events))
+
+
+def _while_locked(locked_until: datetime, moment: datetime, policy: LoginPolicy) -> LoginResult:
+    if policy.reveal_lock:
+        wait = math.ceil((locked_until - moment).total_seconds())
+        return LoginResult(
+            decision=Decision.deny(
+                Violation("login.temporarily_locked", {"retry_after_seconds": wait})
+            )
+        )
+    return LoginResult(decision=Decision.deny(Violation("login.invalid_credentials")))
+
+
+def _state_refusal(account: Account) -> LoginResult | None:
+    if account.state is AccountState.LOCKED:
+        return LoginResult(decision=Decision.deny(Violation("login.account_locked")))
+    if account.state is AccountState.CLOSED:
+        return LoginResult(decision=Decision.deny(Violation("login.account_closed")))
+    return None
 
 
 def authenticate(
@@ -119,7 +166,7 @@ def authenticate(
     whenever there is no real hash to verify, so that every attempt costs the same.
 
     Returns:
-        A :class:`LoginResult` whose decision is allowed, or refused with
+        A :class:`LoginResult` whose outcome is the account, or a refusal with
         ``login.invalid_credentials`` (unknown address, wrong password, temporarily
         locked), ``login.temporarily_locked`` (``retry_after_seconds``; only with
         ``policy.reveal_lock``), ``login.account_locked`` or ``login.account_closed``
@@ -129,34 +176,17 @@ def authenticate(
         SelfcareError: ``time.naive_datetime`` for a naive ``now``.
     """
     moment = require_aware(now, "now")
-    invalid = Decision.deny(Violation("login.invalid_credentials"))
     if account is None:
         hasher.verify(password, dummy_hash)
-        return LoginResult(decision=invalid)
+        return LoginResult(decision=Decision.deny(Violation("login.invalid_credentials")))
     if account.locked_until is not None and moment < account.locked_until:
         hasher.verify(password, dummy_hash)
-        if policy.reveal_lock:
-            wait = math.ceil((account.locked_until - moment).total_seconds())
-            return LoginResult(
-                decision=Decision.deny(
-                    Violation("login.temporarily_locked", {"retry_after_seconds": wait})
-                )
-            )
-        return LoginResult(decision=invalid)
+        return _while_locked(account.locked_until, moment, policy)
     if not hasher.verify(password, account.password_hash):
-        failures = account.failed_logins + 1
-        duration = lock_duration(failures, policy)
-        locked_until = moment + duration if duration is not None else None
-        changed = bump(
-            account,
-            failed_logins=failures,
-            locked_until=locked_until,
-        )
-        return LoginResult(decision=invalid, account=changed, lock_started=duration is not None)
-    if account.state is AccountState.LOCKED:
-        return LoginResult(decision=Decision.deny(Violation("login.account_locked")))
-    if account.state is AccountState.CLOSED:
-        return LoginResult(decision=Decision.deny(Violation("login.account_closed")))
+        return _counted_failure(account, moment, policy)
+    refused = _state_refusal(account)
+    if refused is not None:
+        return refused
     new_hash = (
         hasher.hash(password)
         if hasher.needs_rehash(account.password_hash)
@@ -169,4 +199,6 @@ def authenticate(
         last_login_at=moment,
         password_hash=new_hash,
     )
-    return LoginResult(decision=Decision.allow(reason=f"account:{account.id}"), account=changed)
+    succeeded = LoginSucceeded(account_id=account.id, occurred_at=moment)
+    allowed = Decision.allow(reason=f"account:{account.id}")
+    return LoginResult(decision=allowed, account=changed, events=(succeeded,))

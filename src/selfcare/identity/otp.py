@@ -55,7 +55,7 @@ from typing import Any, Final, cast, final
 
 import attrs
 
-from selfcare.core.clock import require_aware
+from selfcare.core.clock import require_aware, utc_field
 from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import SecretSource
@@ -120,7 +120,8 @@ class OneTimeCodePolicy:
 _DEFAULT_POLICY: Final = OneTimeCodePolicy()
 
 
-def _aware_times(values: Iterable[datetime]) -> tuple[datetime, ...]:
+def _utc_sends(values: Iterable[datetime]) -> tuple[datetime, ...]:
+    # utc_field converts one time; this field holds several.
     return tuple(require_aware(value, "sends") for value in values)
 
 
@@ -154,11 +155,11 @@ class OneTimeCodeChallenge:
     state: ChallengeState = ChallengeState.PENDING
     salt: str = attrs.field(repr=False)
     code_hash: str = attrs.field(repr=False)
-    issued_at: datetime = attrs.field(converter=require_aware)
-    expires_at: datetime = attrs.field(converter=require_aware)
-    sends: tuple[datetime, ...] = attrs.field(converter=_aware_times, validator=_not_empty)
+    issued_at: datetime = utc_field()
+    expires_at: datetime = utc_field()
+    sends: tuple[datetime, ...] = attrs.field(converter=_utc_sends, validator=_not_empty)
     attempts: int = 0
-    verified_at: datetime | None = None
+    verified_at: datetime | None = utc_field(optional=True, default=None)
     version: int = 1
 
     @property

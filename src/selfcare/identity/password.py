@@ -94,41 +94,44 @@ _NORDIC_FOLDS: Final = (("ä", "a"), ("å", "a"), ("ö", "o"), ("ø", "o"), ("æ
 _DIGIT: Final = re.compile(r"\d")  # Unicode decimal digits (category Nd) for str patterns
 _TOKEN_SPLIT: Final = re.compile(r"[\W_]+")  # anything but letters and digits
 
-#: zxcvbn's warnings and suggestions (its English texts) and our stable hint codes.
+#: zxcvbn's warnings and suggestions (its English texts) and our stable hint codes, each
+#: a message code of its own (``hint_message`` renders it).
 _ZXCVBN_HINTS: Final = {
-    "Straight rows of keys are easy to guess.": "straight_rows",
-    "Short keyboard patterns are easy to guess.": "short_keyboard_patterns",
-    'Repeats like "aaa" are easy to guess.': "repeated_characters",
-    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".': ("repeated_patterns"),
-    'Sequences like "abc" or "6543" are easy to guess.': "sequences",
-    "Recent years are easy to guess.": "recent_years",
-    "Dates are often easy to guess.": "dates",
-    "This is a top-10 common password.": "top_10_common",
-    "This is a top-100 common password.": "top_100_common",
-    "This is a very common password.": "very_common",
-    "This is similar to a commonly used password.": "similar_to_common",
-    "A word by itself is easy to guess.": "single_word",
-    "Names and surnames by themselves are easy to guess.": "names_by_themselves",
-    "Common names and surnames are easy to guess.": "common_names",
-    "Use a few words, avoid common phrases.": "use_a_few_words",
-    "No need for symbols, digits, or uppercase letters.": "no_need_for_symbols",
-    "Add another word or two. Uncommon words are better.": "add_another_word",
-    "Use a longer keyboard pattern with more turns.": "longer_keyboard_pattern",
-    "Avoid repeated words and characters.": "avoid_repeats",
-    "Avoid sequences.": "avoid_sequences",
-    "Avoid recent years.": "avoid_recent_years",
-    "Avoid years that are associated with you.": "avoid_associated_years",
-    "Avoid dates and years that are associated with you.": "avoid_associated_dates",
-    "Capitalization doesn't help very much.": "capitalization_doesnt_help",
-    "All-uppercase is almost as easy to guess as all-lowercase.": "all_uppercase",
-    "Reversed words aren't much harder to guess.": "reversed_words",
+    "Straight rows of keys are easy to guess.": "password.hint.straight_rows",
+    "Short keyboard patterns are easy to guess.": "password.hint.short_keyboard_patterns",
+    'Repeats like "aaa" are easy to guess.': "password.hint.repeated_characters",
+    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".': (
+        "password.hint.repeated_patterns"
+    ),
+    'Sequences like "abc" or "6543" are easy to guess.': "password.hint.sequences",
+    "Recent years are easy to guess.": "password.hint.recent_years",
+    "Dates are often easy to guess.": "password.hint.dates",
+    "This is a top-10 common password.": "password.hint.top_10_common",
+    "This is a top-100 common password.": "password.hint.top_100_common",
+    "This is a very common password.": "password.hint.very_common",
+    "This is similar to a commonly used password.": "password.hint.similar_to_common",
+    "A word by itself is easy to guess.": "password.hint.single_word",
+    "Names and surnames by themselves are easy to guess.": "password.hint.names_by_themselves",
+    "Common names and surnames are easy to guess.": "password.hint.common_names",
+    "Use a few words, avoid common phrases.": "password.hint.use_a_few_words",
+    "No need for symbols, digits, or uppercase letters.": "password.hint.no_need_for_symbols",
+    "Add another word or two. Uncommon words are better.": "password.hint.add_another_word",
+    "Use a longer keyboard pattern with more turns.": "password.hint.longer_keyboard_pattern",
+    "Avoid repeated words and characters.": "password.hint.avoid_repeats",
+    "Avoid sequences.": "password.hint.avoid_sequences",
+    "Avoid recent years.": "password.hint.avoid_recent_years",
+    "Avoid years that are associated with you.": "password.hint.avoid_associated_years",
+    "Avoid dates and years that are associated with you.": "password.hint.avoid_associated_dates",
+    "Capitalization doesn't help very much.": "password.hint.capitalization_doesnt_help",
+    "All-uppercase is almost as easy to guess as all-lowercase.": "password.hint.all_uppercase",
+    "Reversed words aren't much harder to guess.": "password.hint.reversed_words",
     "Predictable substitutions like '@' instead of 'a' don't help very much.": (
-        "predictable_substitutions"
+        "password.hint.predictable_substitutions"
     ),
 }
 
-#: Every hint code ``password.too_weak`` may carry; each has a message
-#: ``password.hint.<code>`` in every language (:func:`hint_message`).
+#: Every hint code ``password.too_weak`` may carry in its ``hints``; each is a message
+#: code with a text in every language (:func:`hint_message`).
 HINTS: Final = frozenset(_ZXCVBN_HINTS.values())
 
 # zxcvbn keeps module-level state only in RANKED_DICTIONARIES, which we copy per call;
@@ -432,9 +435,9 @@ def hint_message(hint: str, lang: str = "en") -> str:
     Raises:
         SelfcareError: ``password.unknown_hint`` when ``hint`` is not in :data:`HINTS`.
 
-    >>> hint_message("sequences", "fi")
+    >>> hint_message("password.hint.sequences", "fi")
     'Merkkijonot kuten "abc" tai "6543" ovat helppoja arvata.'
     """
     if hint not in HINTS:
         raise SelfcareError(Violation("password.unknown_hint"))
-    return Violation(f"password.hint.{hint}").message(lang)
+    return Violation(hint).message(lang)

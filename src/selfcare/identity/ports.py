@@ -10,6 +10,8 @@
 - :class:`Notifier`: receives the e-mails and SMS the library composes
   (:class:`OutgoingMessage`); your service renders and sends them.
 - :class:`FeedbackInbox`: receives feedback for customer service.
+- :class:`OneTimeCodeRepository`: the one-time code challenges of seed 004, kept
+  between sending and verifying a code.
 
 The memory adapters in :mod:`selfcare.adapters.memory.identity` implement all of them;
 :mod:`selfcare.testing.contracts.identity` holds the contract suites for yours.
@@ -27,10 +29,13 @@ from selfcare.core.ports import UnitOfWork
 from selfcare.identity.profile import Language
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from selfcare.identity.account import Account, Feedback
-    from selfcare.identity.contact import EmailAddress
-    from selfcare.identity.customers import CustomerRecord
+    from selfcare.identity.contact import EmailAddress, PhoneNumber
+    from selfcare.identity.customer_records import CustomerRecord
     from selfcare.identity.national_id import NationalId
+    from selfcare.identity.otp import OneTimeCodeChallenge
     from selfcare.identity.registration import Registration
 
 __all__ = [
@@ -40,6 +45,7 @@ __all__ = [
     "FeedbackInbox",
     "IdentityUnitOfWork",
     "Notifier",
+    "OneTimeCodeRepository",
     "OutgoingMessage",
     "PasswordHasher",
     "RegistrationRepository",
@@ -70,7 +76,7 @@ class CustomerDirectory(Protocol):
     def find_by_national_id(self, national_id: NationalId) -> Sequence[CustomerRecord]:
         """Every customer relationship that has ``national_id`` on file.
 
-        The rules check :meth:`~selfcare.identity.customers.CustomerRecord.is_on_file`
+        The rules check :meth:`~selfcare.identity.customer_records.CustomerRecord.is_on_file`
         again, so a directory that also returns records found by other means (a name
         on the invoice) cannot link the wrong person.
         """
@@ -124,6 +130,34 @@ class RegistrationRepository(Protocol):
         ...
 
 
+class OneTimeCodeRepository(Protocol):
+    """One-time code challenges, unique by id, with the usual compare-and-set update."""
+
+    def add(self, challenge: OneTimeCodeChallenge) -> None:
+        """Store a new challenge; ``AlreadyExists`` when its id is taken."""
+        ...
+
+    def update(self, challenge: OneTimeCodeChallenge) -> None:
+        """Compare-and-set on ``challenge.version - 1``."""
+        ...
+
+    def get(self, challenge_id: str) -> OneTimeCodeChallenge | None:
+        """The challenge or ``None``."""
+        ...
+
+    def for_phone(self, phone: PhoneNumber) -> Sequence[OneTimeCodeChallenge]:
+        """Every challenge sent to ``phone`` (compared in E.164 form), oldest first."""
+        ...
+
+    def issued_before(self, cutoff: datetime) -> Sequence[OneTimeCodeChallenge]:
+        """The challenges started before ``cutoff``, oldest first."""
+        ...
+
+    def delete(self, challenge_id: str) -> bool:
+        """Remove a challenge; whether it was there."""
+        ...
+
+
 class IdentityUnitOfWork(UnitOfWork, Protocol):
     """A transaction over the identity repositories."""
 
@@ -163,7 +197,23 @@ class OutgoingMessage:
 
 
 class Notifier(Protocol):
-    """Receives the messages the library composes; sending them is yours."""
+    """Receives the messages the library composes; sending them is yours.
+
+    Messages composed (``OutgoingMessage.template``; params in brackets):
+
+    - ``registration.verify_email`` [given_names] with the token as ``secret``: the
+      address must come back with it to complete the registration.
+    - ``registration.email_in_use_notice`` [] to the holder of an address someone tried
+      to register with (sent *instead of* the token, so the registrant cannot tell).
+    - ``registration.completed`` [given_names, advisories] - seed 001's confirmation.
+    - ``account.verify_new_email`` [given_names] with the token as ``secret``, to the new
+      address; ``account.email_change_requested`` [] to the current address.
+    - ``account.email_in_use_notice`` [] to the holder of an address someone tried to move
+      their account to (again instead of the token).
+    - ``account.email_changed`` [] to the old address once the change is confirmed.
+    - ``account.password_changed`` [] after a password change.
+    - ``login.locked_notice`` [minutes] when failed logins lock the account.
+    """
 
     def send(self, message: OutgoingMessage) -> None:
         """Queue or send ``message``."""

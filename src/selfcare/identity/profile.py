@@ -13,7 +13,7 @@ e-mail address (through verification, see
 change to customer service (``profile.field_requires_customer_service``).
 
 >>> draft = ProfileDraft(given_names="Anna", surname="Virtanen", email="anna@example.fi")
->>> profile = check_profile(draft, ProfilePolicy())
+>>> profile = check_profile(draft, ProfilePolicy()).unwrap()
 >>> profile.email.value, profile.language
 ('anna@example.fi', <Language.FI: 'fi'>)
 >>> check_profile(ProfileDraft(given_names="Anna"), ProfilePolicy()).codes
@@ -29,10 +29,10 @@ from typing import Final, final
 
 import attrs
 
-from selfcare.core.decision import Decision, Violation
+from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
+from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.identity.contact import EmailAddress, PhoneNumber
-from selfcare.identity.customers import ContactRecord
 
 __all__ = [
     "Language",
@@ -109,7 +109,9 @@ class ProfilePolicy:
 @final
 @attrs.frozen(kw_only=True)
 class ProfileDraft:
-    """The profile form as the user sees and edits it: every field a plain string."""
+    """The profile form as the user sees and edits it, every field a plain string; also
+    the contact details of a :class:`~selfcare.identity.customer_records.CustomerRecord`,
+    which prefill it (:func:`prefill_profile`)."""
 
     given_names: str = ""
     surname: str = ""
@@ -150,7 +152,7 @@ class Profile:
 
 
 def prefill_profile(
-    contact: ContactRecord | None,
+    contact: ProfileDraft | None,
     *,
     given_names: str = "",
     surname: str = "",
@@ -162,18 +164,14 @@ def prefill_profile(
     identification (``given_names``, ``surname``); ``language`` is the portal
     language the user chose, used when the record has none.
 
-    >>> prefill_profile(ContactRecord(email="anna@example.fi"), given_names="Anna").given_names
+    >>> prefill_profile(ProfileDraft(email="anna@example.fi"), given_names="Anna").given_names
     'Anna'
     """
-    record = contact or ContactRecord()
-    return ProfileDraft(
+    record = contact or ProfileDraft()
+    return attrs.evolve(
+        record,
         given_names=record.given_names or given_names,
         surname=record.surname or surname,
-        email=record.email,
-        phone=record.phone,
-        street=record.street,
-        postal_code=record.postal_code,
-        city=record.city,
         language=record.language or language,
     )
 
@@ -204,19 +202,18 @@ def _language(raw: str, default: Language, found: list[Violation]) -> Language:
         return default
 
 
-def check_profile(draft: ProfileDraft, policy: ProfilePolicy) -> Profile | Decision:
-    """Check the profile form; the :class:`Profile` or a refusal with every problem.
+def check_profile(draft: ProfileDraft, policy: ProfilePolicy) -> Outcome[Profile]:
+    """Check the profile form: the :class:`Profile`, or a refusal with every problem.
 
     Text is trimmed and inner whitespace collapsed; the e-mail address is normalised by
     :meth:`~selfcare.identity.contact.EmailAddress.parse` and the phone number by
     :meth:`~selfcare.identity.contact.PhoneNumber.parse` in ``policy.phone_region``.
 
     Returns:
-        The profile, or a :class:`~selfcare.core.decision.Decision` with
-        ``profile.field_required`` (``field``), ``profile.field_too_long``
-        (``field``, ``max_length``), ``profile.field_invalid`` (``field``: control
-        characters, an unknown language) and the codes of the e-mail and phone
-        parsers (``email.*``, ``phone.*``).
+        The profile, or a refusal with ``profile.field_required`` (``field``),
+        ``profile.field_too_long`` (``field``, ``max_length``),
+        ``profile.field_invalid`` (``field``: control characters, an unknown language)
+        and the codes of the e-mail and phone parsers (``email.*``, ``phone.*``).
     """
     found: list[Violation] = []
     values: dict[ProfileField, str] = {}
@@ -243,8 +240,8 @@ def check_profile(draft: ProfileDraft, policy: ProfilePolicy) -> Profile | Decis
             found.extend(error.violations)
     language = _language(values[ProfileField.LANGUAGE], policy.default_language, found)
     if found or email is None:
-        return Decision.deny(*found)
-    return Profile(
+        return Refused.because(*found)
+    profile = Profile(
         given_names=values[ProfileField.GIVEN_NAMES],
         surname=values[ProfileField.SURNAME],
         email=email,
@@ -254,6 +251,7 @@ def check_profile(draft: ProfileDraft, policy: ProfilePolicy) -> Profile | Decis
         city=values[ProfileField.CITY],
         language=language,
     )
+    return Done(profile)
 
 
 def _has_error(found: list[Violation], field: ProfileField) -> bool:
@@ -269,14 +267,14 @@ def _is_profile_field(field: object) -> bool:
 
 def check_self_service_change(
     current: Profile, changes: Mapping[ProfileField, str], policy: ProfilePolicy
-) -> Profile | Decision:
+) -> Outcome[Profile]:
     """Apply a registered user's own ``changes`` to their profile, if policy allows.
 
     The e-mail address is never changed here: it is the username and changes only
     after the new address is verified.
 
     Returns:
-        The changed profile, or a :class:`~selfcare.core.decision.Decision` with
+        The changed profile, or a refusal with
         ``profile.field_requires_customer_service`` (``field``) for each field the
         user may not change themselves (the e-mail address included: use the e-mail
         change), ``profile.field_invalid`` (``field``: ``"unknown"``) for a name that is
@@ -288,8 +286,9 @@ def check_self_service_change(
     >>> profile = check_profile(
     ...     ProfileDraft(given_names="Anna", surname="Virtanen", email="anna@example.fi"),
     ...     ProfilePolicy(),
-    ... )
-    >>> check_self_service_change(profile, {ProfileField.LANGUAGE: "sv"}, ProfilePolicy()).language
+    ... ).unwrap()
+    >>> changed = check_self_service_change(profile, {ProfileField.LANGUAGE: "sv"}, ProfilePolicy())
+    >>> changed.unwrap().language
     <Language.SV: 'sv'>
     >>> check_self_service_change(profile, {ProfileField.SURNAME: "Li"}, ProfilePolicy()).codes
     ('profile.field_requires_customer_service',)
@@ -307,7 +306,7 @@ def check_self_service_change(
         or ProfileField(field) is ProfileField.EMAIL
     ]
     if refused:
-        return Decision.deny(*refused)
+        return Refused.because(*refused)
     draft = attrs.evolve(
         current.to_draft(), **{ProfileField(field).value: value for field, value in changes.items()}
     )

@@ -18,7 +18,6 @@ from selfcare.privacy.model import (
 from selfcare.privacy.ports import (
     ErasureLog,
     FeedbackArchive,
-    OneTimeCodeRepository,
     PersonalDataIndex,
     PrivacyUnitOfWork,
 )
@@ -39,7 +38,6 @@ __all__ = [
     "ErasureLog",
     "ErasureReport",
     "FeedbackArchive",
-    "OneTimeCodeRepository",
     "PersonalDataExport",
     "PersonalDataIndex",
     "PrivacyUnitOfWork",

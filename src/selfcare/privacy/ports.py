@@ -6,8 +6,8 @@ needs:
 
 - :class:`PersonalDataIndex` - the finders across domains ("every invitation this
   account sent") and the deletes (a domain repository never deletes);
-- :class:`OneTimeCodeRepository` - the one-time code challenges of seed 004, kept
-  between sending and verifying a code;
+- :class:`~selfcare.identity.ports.OneTimeCodeRepository` - the one-time code
+  challenges of seed 004, kept between sending and verifying a code (an identity port);
 - :class:`FeedbackArchive` - the feedback handed to customer service (it is also a
   :class:`~selfcare.identity.ports.FeedbackInbox`: give it to
   :class:`~selfcare.identity.service.IdentityService` as its inbox);
@@ -33,15 +33,17 @@ from selfcare.core.ports import UnitOfWork
 from selfcare.identity.account import Feedback
 from selfcare.identity.contact import EmailAddress, PhoneNumber
 from selfcare.identity.national_id import NationalId
-from selfcare.identity.otp import OneTimeCodeChallenge
-from selfcare.identity.ports import AccountRepository, RegistrationRepository
+from selfcare.identity.ports import (
+    AccountRepository,
+    OneTimeCodeRepository,
+    RegistrationRepository,
+)
 from selfcare.identity.registration import Registration
 from selfcare.privacy.model import ErasedAccount
 
 __all__ = [
     "ErasureLog",
     "FeedbackArchive",
-    "OneTimeCodeRepository",
     "PersonalDataIndex",
     "PrivacyUnitOfWork",
 ]
@@ -96,34 +98,6 @@ class PersonalDataIndex(Protocol):
 
     def orders_placed_by(self, account: AccountId) -> Sequence[ProductOrder]:
         """The orders ``account`` placed (``placed_by``)."""
-        ...
-
-
-class OneTimeCodeRepository(Protocol):
-    """One-time code challenges, unique by id, with the usual compare-and-set update."""
-
-    def add(self, challenge: OneTimeCodeChallenge) -> None:
-        """Store a new challenge; ``AlreadyExists`` when its id is taken."""
-        ...
-
-    def update(self, challenge: OneTimeCodeChallenge) -> None:
-        """Compare-and-set on ``challenge.version - 1``."""
-        ...
-
-    def get(self, challenge_id: str) -> OneTimeCodeChallenge | None:
-        """The challenge or ``None``."""
-        ...
-
-    def for_phone(self, phone: PhoneNumber) -> Sequence[OneTimeCodeChallenge]:
-        """Every challenge sent to ``phone`` (compared in E.164 form), oldest first."""
-        ...
-
-    def issued_before(self, cutoff: datetime) -> Sequence[OneTimeCodeChallenge]:
-        """The challenges started before ``cutoff``, oldest first."""
-        ...
-
-    def delete(self, challenge_id: str) -> bool:
-        """Remove a challenge; whether it was there."""
         ...
 
 

@@ -16,7 +16,7 @@ from selfcare.core.decision import Violation
 from selfcare.core.errors import AlreadyExists
 from selfcare.identity.account import Account, Feedback
 from selfcare.identity.contact import EmailAddress
-from selfcare.identity.customers import CustomerRecord
+from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.national_id import NationalId
 from selfcare.identity.ports import AccountRepository, OutgoingMessage, RegistrationRepository
 from selfcare.identity.registration import Registration

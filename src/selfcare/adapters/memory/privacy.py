@@ -26,12 +26,14 @@ from selfcare.identity.account import Account, Feedback
 from selfcare.identity.contact import EmailAddress, PhoneNumber
 from selfcare.identity.national_id import NationalId
 from selfcare.identity.otp import OneTimeCodeChallenge
+from selfcare.identity.ports import (
+    OneTimeCodeRepository,
+)
 from selfcare.identity.registration import Registration
 from selfcare.privacy.model import ErasedAccount
 from selfcare.privacy.ports import (
     ErasureLog,
     FeedbackArchive,
-    OneTimeCodeRepository,
     PersonalDataIndex,
 )
 

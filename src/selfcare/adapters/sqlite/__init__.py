@@ -4,7 +4,7 @@ Open one database per file with :func:`open_database` (the migrations of every d
 are applied when it is opened), then give each use case a unit of work of its domain:
 
 >>> import os
->>> from selfcare.identity.lookup import NationalIdKey
+>>> from selfcare.identity.national_id_at_rest import NationalIdKey
 >>> db = open_database(":memory:")
 >>> with SqliteAuthzUnitOfWork(db) as uow:
 ...     uow.grants.for_user("anna")

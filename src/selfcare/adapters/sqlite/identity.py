@@ -1,14 +1,15 @@
 """SQLite repositories of the identity use cases (accounts, registrations).
 
 National identity codes never reach the file in clear (see
-:mod:`selfcare.identity.lookup`): every document holds the code sealed under the
-operator's :class:`~selfcare.identity.lookup.NationalIdKey`, and the only index on it is
-the keyed hash :meth:`~selfcare.identity.lookup.NationalIdKey.lookup_hash`. The key is
+:mod:`selfcare.identity.national_id_at_rest`): every document holds the code sealed
+under the operator's :class:`~selfcare.identity.national_id_at_rest.NationalIdKey`, and
+the only index on it is the keyed hash
+:meth:`~selfcare.identity.national_id_at_rest.NationalIdKey.lookup_hash`. The key is
 therefore a required argument; keep it outside the database.
 
 >>> import os
 >>> from selfcare.adapters.sqlite.schema import open_database
->>> from selfcare.identity.lookup import NationalIdKey
+>>> from selfcare.identity.national_id_at_rest import NationalIdKey
 >>> from selfcare.testing.contracts.identity import example_account
 >>> db = open_database(":memory:")
 >>> uow = SqliteIdentityUnitOfWork(db, NationalIdKey(os.urandom(32)))
@@ -31,8 +32,8 @@ from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteTable,
 from selfcare.adapters.sqlite._queries import micros
 from selfcare.identity.account import Account
 from selfcare.identity.contact import EmailAddress
-from selfcare.identity.lookup import NationalIdKey
 from selfcare.identity.national_id import NationalId
+from selfcare.identity.national_id_at_rest import NationalIdKey
 from selfcare.identity.ports import AccountRepository, RegistrationRepository
 from selfcare.identity.registration import Registration
 from selfcare.serialization import converter

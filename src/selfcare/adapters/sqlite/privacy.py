@@ -7,7 +7,7 @@ tables of their own.
 
 >>> import os
 >>> from selfcare.adapters.sqlite.schema import open_database
->>> from selfcare.identity.lookup import NationalIdKey
+>>> from selfcare.identity.national_id_at_rest import NationalIdKey
 >>> uow = SqlitePrivacyUnitOfWork(open_database(":memory:"), NationalIdKey(os.urandom(32)))
 >>> with uow:
 ...     uow.erasures.get("nobody") is None
@@ -41,15 +41,17 @@ from selfcare.catalog.ports import OrderRepository
 from selfcare.core.ids import AccountId
 from selfcare.identity.account import Feedback
 from selfcare.identity.contact import EmailAddress, PhoneNumber
-from selfcare.identity.lookup import NationalIdKey
 from selfcare.identity.national_id import NationalId
+from selfcare.identity.national_id_at_rest import NationalIdKey
 from selfcare.identity.otp import OneTimeCodeChallenge
+from selfcare.identity.ports import (
+    OneTimeCodeRepository,
+)
 from selfcare.identity.registration import Registration
 from selfcare.privacy.model import ErasedAccount
 from selfcare.privacy.ports import (
     ErasureLog,
     FeedbackArchive,
-    OneTimeCodeRepository,
     PersonalDataIndex,
 )
 

@@ -21,9 +21,11 @@ import attrs
 import pytest
 
 from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
+from selfcare.core.ids import AccountId, CustomerNumber
 from selfcare.core.ports import bump
 from selfcare.identity.account import Account, PendingEmailChange, token_digest
 from selfcare.identity.contact import EmailAddress, PhoneNumber
+from selfcare.identity.ids import RegistrationId
 from selfcare.identity.national_id import Country, NationalId
 from selfcare.identity.ports import AccountRepository, RegistrationRepository
 from selfcare.identity.profile import Language, Profile
@@ -59,7 +61,7 @@ def example_account(
 ) -> Account:
     """A valid account; ``number`` makes its id, e-mail address and national id unique."""
     return Account(
-        id=f"account-{number}",
+        id=AccountId(f"account-{number}"),
         national_id=national_id or example_hetu(100 + number),
         profile=Profile(
             given_names="Anna",
@@ -76,7 +78,7 @@ def example_account(
 def example_registration(number: int = 1) -> Registration:
     """A registration part-way through, with customers matched."""
     return Registration(
-        id=f"registration-{number}",
+        id=RegistrationId(f"registration-{number}"),
         state=RegistrationState.CUSTOMERS_MATCHED,
         started_at=_NOW,
         updated_at=_NOW,
@@ -88,7 +90,7 @@ def example_registration(number: int = 1) -> Registration:
         identified_at=_NOW,
         asserted_given_names="Anna",
         asserted_surname="Virtanen",
-        customers=(MatchedCustomer(customer_number="100234", kind="electricity"),),
+        customers=(MatchedCustomer(customer_number=CustomerNumber("100234"), kind="electricity"),),
     )
 
 

@@ -28,6 +28,7 @@ from selfcare.core.ids import AccountId, RelationshipId
 from selfcare.core.ports import bump
 from selfcare.identity.account import Feedback
 from selfcare.identity.contact import EmailAddress, PhoneNumber
+from selfcare.identity.ids import FeedbackId
 from selfcare.identity.otp import ChallengeState, OneTimeCodeChallenge
 from selfcare.identity.registration import RegistrationState
 from selfcare.privacy.model import ErasedAccount
@@ -106,8 +107,8 @@ def _feedback(
     phone: str | None = None,
 ) -> Feedback:
     return Feedback(
-        id=f"fb-{number}",
-        account_id=account_id,
+        id=FeedbackId(f"fb-{number}"),
+        account_id=None if account_id is None else AccountId(account_id),
         text="Where is my invoice?",
         reply_email=None if email is None else EmailAddress.parse(email),
         reply_phone=None if phone is None else PhoneNumber.parse(phone),
@@ -127,7 +128,9 @@ class PrivacyUnitOfWorkContract(Contract):
     def test_registrations_are_found_by_account_and_by_person(self) -> None:
         uow = self.make_unit_of_work()
         done = attrs.evolve(
-            example_registration(1), state=RegistrationState.COMPLETED, account_id="account-1"
+            example_registration(1),
+            state=RegistrationState.COMPLETED,
+            account_id=AccountId("account-1"),
         )
         claimed = attrs.evolve(
             example_registration(2), national_id=None, claimed_national_id=example_hetu(201)
@@ -178,7 +181,7 @@ class PrivacyUnitOfWorkContract(Contract):
             assert uow.accounts.find_by_email(account.email) is None
             assert uow.accounts.find_by_national_id(account.national_id) is None
             # The address and the person are free again.
-            uow.accounts.add(attrs.evolve(account, id="account-9"))
+            uow.accounts.add(attrs.evolve(account, id=AccountId("account-9")))
             uow.commit()
 
     def test_a_delete_without_commit_is_rolled_back(self) -> None:

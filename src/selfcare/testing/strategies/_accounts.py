@@ -8,9 +8,11 @@ from typing import Any
 from hypothesis import strategies as st
 
 from selfcare.core.decision import Violation
+from selfcare.core.ids import AccountId
 from selfcare.identity.account import Account, AccountState, Feedback, PendingEmailChange
 from selfcare.identity.contact import EmailAddress, PhoneNumber
-from selfcare.identity.customers import ContactRecord, CustomerRecord
+from selfcare.identity.customer_records import CustomerRecord
+from selfcare.identity.ids import RegistrationId
 from selfcare.identity.login import LoginPolicy
 from selfcare.identity.national_id import Country, NationalId
 from selfcare.identity.ports import Channel, OutgoingMessage
@@ -22,10 +24,8 @@ from selfcare.identity.profile import (
     ProfilePolicy,
 )
 from selfcare.identity.registration import (
-    CustomerRelationshipLinked,
     MatchedCustomer,
     Registration,
-    RegistrationCompleted,
     RegistrationPolicy,
     RegistrationState,
 )
@@ -83,10 +83,10 @@ def phone_numbers() -> st.SearchStrategy[PhoneNumber]:
     ).map(lambda pair: PhoneNumber.parse(pair[0], pair[1]))
 
 
-def contact_records() -> st.SearchStrategy[ContactRecord]:
-    """Contact records as a customer system holds them (free text)."""
+def contact_details() -> st.SearchStrategy[ProfileDraft]:
+    """Contact details as a customer system holds them (free text, a known language)."""
     return st.builds(
-        ContactRecord,
+        ProfileDraft,
         given_names=_WORDS,
         surname=_WORDS,
         email=_WORDS,
@@ -106,7 +106,7 @@ def customer_records() -> st.SearchStrategy[CustomerRecord]:
         kind=_KINDS,
         national_ids_on_file=st.lists(finnish_national_ids(), max_size=2).map(tuple),
         names_on_invoice=st.lists(_NAMES, max_size=2).map(tuple),
-        contact=st.none() | contact_records(),
+        contact=st.none() | contact_details(),
     )
 
 
@@ -225,7 +225,7 @@ def registrations(draw: st.DrawFn) -> Registration:
     updated = started + timedelta(seconds=draw(st.integers(0, 3600)))
     maybe_time = st.none() | st.just(updated)
     return Registration(
-        id=draw(st.from_regex(r"reg-[0-9]{1,6}", fullmatch=True)),
+        id=RegistrationId(draw(st.from_regex(r"reg-[0-9]{1,6}", fullmatch=True))),
         state=draw(st.sampled_from(RegistrationState)),
         language=draw(st.sampled_from(Language)),
         started_at=started,
@@ -247,7 +247,7 @@ def registrations(draw: st.DrawFn) -> Registration:
         email_token_digest=draw(st.none() | _TOKENS),
         confirmed_at=draw(maybe_time),
         completed_at=draw(maybe_time),
-        account_id=draw(st.none() | st.just("acc-1")),
+        account_id=draw(st.none() | st.just(AccountId("acc-1"))),
         version=draw(st.integers(1, 50)),
     )
 
@@ -286,7 +286,6 @@ def outgoing_messages() -> st.SearchStrategy[OutgoingMessage]:
 
 
 ENTITIES: dict[type, st.SearchStrategy[Any]] = {
-    ContactRecord: contact_records(),
     CustomerRecord: customer_records(),
     ProfileDraft: profile_drafts(),
     Profile: profiles(),
@@ -298,24 +297,5 @@ ENTITIES: dict[type, st.SearchStrategy[Any]] = {
     MatchedCustomer: matched_customers(),
     Registration: registrations(),
     RegistrationPolicy: registration_policies(),
-    RegistrationCompleted: st.builds(
-        RegistrationCompleted,
-        registration_id=st.just("reg-1"),
-        account_id=st.just("acc-1"),
-        email=st.just("anna@example.fi"),
-        language=st.sampled_from(Language),
-        customer_numbers=st.lists(st.from_regex(r"[0-9]{6}", fullmatch=True), max_size=3).map(
-            tuple
-        ),
-        advisories=_ADVISORIES,
-        occurred_at=aware_datetimes(),
-    ),
-    CustomerRelationshipLinked: st.builds(
-        CustomerRelationshipLinked,
-        account_id=st.just("acc-1"),
-        customer_number=st.from_regex(r"[0-9]{6}", fullmatch=True),
-        kind=_KINDS,
-        occurred_at=aware_datetimes(),
-    ),
     OutgoingMessage: outgoing_messages(),
 }

@@ -18,12 +18,7 @@ from selfcare.catalog import OrderedService, ProductStatus, ScheduledChange, Sch
 from selfcare.core.kinds import Kind
 from selfcare.core.messages import MessageEntry
 from selfcare.identity.login import LoginResult
-from selfcare.identity.registration import (
-    Completion,
-    CustomerRelationshipLinked,
-    RegistrationCompleted,
-)
-from selfcare.testing.strategies._accounts import ENTITIES as _ACCOUNT_ENTITIES
+from selfcare.identity.registration_account import CompletedRegistration
 from selfcare.testing.strategies._accounts import accounts, registrations
 from selfcare.testing.strategies._authz import (
     _events,
@@ -32,6 +27,7 @@ from selfcare.testing.strategies._authz import (
 )
 from selfcare.testing.strategies._catalog import offering_ids
 from selfcare.testing.strategies._core import aware_datetimes, decisions
+from selfcare.testing.strategies._identity_events import login_events
 
 __all__ = ["ENTITIES"]
 
@@ -41,17 +37,9 @@ _TOKENS = st.text(
 _NAMES = st.text(st.characters(codec="utf-8", categories=("L", "Zs")), min_size=1, max_size=30)
 
 
-def completions() -> st.SearchStrategy[Completion]:
-    """A finished registration with its account and events."""
-    events = st.one_of(
-        _ACCOUNT_ENTITIES[RegistrationCompleted], _ACCOUNT_ENTITIES[CustomerRelationshipLinked]
-    )
-    return st.builds(
-        Completion,
-        registration=registrations(),
-        account=accounts(),
-        events=st.lists(events, max_size=3).map(tuple),
-    )
+def completed_registrations() -> st.SearchStrategy[CompletedRegistration]:
+    """A finished registration with its account."""
+    return st.builds(CompletedRegistration, registration=registrations(), account=accounts())
 
 
 def login_results() -> st.SearchStrategy[LoginResult]:
@@ -60,7 +48,7 @@ def login_results() -> st.SearchStrategy[LoginResult]:
         LoginResult,
         decision=decisions(),
         account=st.none() | accounts(),
-        lock_started=st.booleans(),
+        events=st.lists(login_events(), max_size=2).map(tuple),
     )
 
 
@@ -127,7 +115,7 @@ def message_entries() -> st.SearchStrategy[MessageEntry]:
 
 
 ENTITIES: dict[type, st.SearchStrategy[Any]] = {
-    Completion: completions(),
+    CompletedRegistration: completed_registrations(),
     LoginResult: login_results(),
     IssuedInvitation: issued_invitations(),
     Issued: issued(),

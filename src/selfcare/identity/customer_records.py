@@ -30,28 +30,9 @@ from typing import final
 import attrs
 
 from selfcare.identity.national_id import NationalId
+from selfcare.identity.profile import ProfileDraft
 
-__all__ = ["ContactRecord", "CustomerRecord"]
-
-
-@final
-@attrs.frozen(kw_only=True)
-class ContactRecord:
-    """Contact details of a customer in the operator's customer system.
-
-    They prefill the registration profile (seed 001, phase 3). Values are kept as the
-    customer system has them - possibly empty or malformed - and are checked only when
-    the user confirms the profile.
-    """
-
-    given_names: str = ""
-    surname: str = ""
-    email: str = ""
-    phone: str = ""
-    street: str = ""
-    postal_code: str = ""
-    city: str = ""
-    language: str = ""
+__all__ = ["CustomerRecord"]
 
 
 @final
@@ -67,14 +48,17 @@ class CustomerRecord:
             the contract data lacks an identity code (seeds 000, 001): nobody can
             then link it through self-service.
         names_on_invoice: the names printed on the invoice, possibly two people's.
-        contact: contact details to prefill the profile with, if any.
+        contact: the contact details on file, as the profile form they prefill
+            (seed 001, phase 3), if any. Values are kept as the customer system has
+            them - possibly empty or malformed - and are checked only when the user
+            confirms the profile.
     """
 
     customer_number: str
     kind: str
     national_ids_on_file: tuple[NationalId, ...] = ()
     names_on_invoice: tuple[str, ...] = ()
-    contact: ContactRecord | None = None
+    contact: ProfileDraft | None = None
 
     def is_on_file(self, national_id: NationalId) -> bool:
         """Whether ``national_id`` is one of the codes on file (compared in compact form)."""

@@ -1,0 +1,237 @@
+"""Events of identity: what registration, login and account self-service changed.
+
+Every state-changing method of :class:`~selfcare.identity.service.IdentityService`
+returns its events inside the :class:`~selfcare.core.outcome.Outcome` (a failed login
+too: its :class:`LoginFailed` and :class:`AccountLocked` come with the refusal). They
+hold ids and facts, never a secret: no password or hash, no token, no national
+identity code. An e-mail address appears only in :class:`RegistrationCompleted`, whose
+consumer sends the confirmation to it.
+
+The registration journey, step by step: :class:`RegistrationStarted`,
+:class:`TermsAccepted`, :class:`PersonIdentified`, :class:`CustomersMatched`,
+:class:`ProfileConfirmed`, :class:`CredentialsSet`, :class:`RegistrationConfirmed`
+(the verification e-mail went out), then :class:`RegistrationCompleted` with one
+:class:`CustomerRelationshipLinked` per matched relationship - or
+:class:`RegistrationAbandoned`.
+
+>>> from datetime import UTC, datetime
+>>> from selfcare.serialization import unstructure
+>>> event = EmailChanged(account_id=AccountId("acc-1"),
+...                      occurred_at=datetime(2026, 3, 2, 8, tzinfo=UTC))
+>>> unstructure(event)["type"]
+'EmailChanged'
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import final
+
+import attrs
+
+from selfcare.core.clock import utc_field
+from selfcare.core.decision import Violation
+from selfcare.core.events import Event
+from selfcare.core.ids import AccountId, CustomerNumber
+from selfcare.identity.assertion import AuthMethod, LevelOfAssurance
+from selfcare.identity.ids import FeedbackId, RegistrationId
+from selfcare.identity.profile import Language, ProfileField
+
+__all__ = [
+    "AccountLocked",
+    "CredentialsSet",
+    "CustomerRelationshipLinked",
+    "CustomersMatched",
+    "EmailChangeRequested",
+    "EmailChanged",
+    "FeedbackSent",
+    "LoginFailed",
+    "LoginSucceeded",
+    "PasswordChanged",
+    "PersonIdentified",
+    "ProfileConfirmed",
+    "ProfileUpdated",
+    "RegistrationAbandoned",
+    "RegistrationCompleted",
+    "RegistrationConfirmed",
+    "RegistrationStarted",
+    "TermsAccepted",
+]
+
+
+# -- registration ---------------------------------------------------------------------
+
+
+@final
+@attrs.frozen(kw_only=True)
+class RegistrationStarted(Event):
+    """A registration was started in the portal language the user chose."""
+
+    registration_id: RegistrationId
+    language: Language
+
+
+@final
+@attrs.frozen(kw_only=True)
+class TermsAccepted(Event):
+    """The user accepted ``terms_version`` of the terms of use (seed 000)."""
+
+    registration_id: RegistrationId
+    terms_version: str
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PersonIdentified(Event):
+    """The strong identification was accepted (the person is in the registration,
+    not in the event)."""
+
+    registration_id: RegistrationId
+    method: AuthMethod
+    level: LevelOfAssurance
+    provider: str
+
+
+@final
+@attrs.frozen(kw_only=True)
+class CustomersMatched(Event):
+    """The customer relationships with the person's code on file were found; none is
+    not an error (``advisories`` then holds ``registration.no_customer_found``)."""
+
+    registration_id: RegistrationId
+    customer_numbers: tuple[CustomerNumber, ...]
+    advisories: tuple[Violation, ...] = ()
+
+
+@final
+@attrs.frozen(kw_only=True)
+class ProfileConfirmed(Event):
+    """The user confirmed the profile form (the customer system is not written)."""
+
+    registration_id: RegistrationId
+
+
+@final
+@attrs.frozen(kw_only=True)
+class CredentialsSet(Event):
+    """The user chose a password (only its hash is kept, and not here)."""
+
+    registration_id: RegistrationId
+
+
+@final
+@attrs.frozen(kw_only=True)
+class RegistrationConfirmed(Event):
+    """The user approved the details; a verification e-mail went out (seed 001,
+    phase 4)."""
+
+    registration_id: RegistrationId
+
+
+@final
+@attrs.frozen(kw_only=True)
+class RegistrationCompleted(Event):
+    """An account was created; send the confirmation e-mail (seed 001).
+
+    ``advisories`` tell the user what to do next, e.g. ``registration.no_customer_found``.
+    """
+
+    registration_id: RegistrationId
+    account_id: AccountId
+    email: str
+    language: Language
+    customer_numbers: tuple[CustomerNumber, ...]
+    advisories: tuple[Violation, ...]
+
+
+@final
+@attrs.frozen(kw_only=True)
+class CustomerRelationshipLinked(Event):
+    """The new account is the owner of this customer relationship (authz gives the
+    holder's grants when it sees this event)."""
+
+    account_id: AccountId
+    customer_number: CustomerNumber
+    kind: str
+
+
+@final
+@attrs.frozen(kw_only=True)
+class RegistrationAbandoned(Event):
+    """The registration was given up; its secrets were dropped."""
+
+    registration_id: RegistrationId
+
+
+# -- login and account ----------------------------------------------------------------
+
+
+@final
+@attrs.frozen(kw_only=True)
+class LoginSucceeded(Event):
+    """The account logged in; its failed-login count starts again."""
+
+    account_id: AccountId
+
+
+@final
+@attrs.frozen(kw_only=True)
+class LoginFailed(Event):
+    """A wrong password for an existing account was counted (an unknown address
+    changes nothing and has no event)."""
+
+    account_id: AccountId
+    failed_logins: int
+
+
+@final
+@attrs.frozen(kw_only=True)
+class AccountLocked(Event):
+    """Failed logins locked the account until ``locked_until``."""
+
+    account_id: AccountId
+    locked_until: datetime = utc_field()
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PasswordChanged(Event):
+    """The user changed their password (seed 002)."""
+
+    account_id: AccountId
+
+
+@final
+@attrs.frozen(kw_only=True)
+class EmailChangeRequested(Event):
+    """A change of username was asked for; a token went to the new address (or, if it
+    is someone's username, a notice to its holder), valid until ``expires_at``."""
+
+    account_id: AccountId
+    expires_at: datetime = utc_field()
+
+
+@final
+@attrs.frozen(kw_only=True)
+class EmailChanged(Event):
+    """The verified new address became the username."""
+
+    account_id: AccountId
+
+
+@final
+@attrs.frozen(kw_only=True)
+class ProfileUpdated(Event):
+    """The user changed ``fields`` of their profile themselves."""
+
+    account_id: AccountId
+    fields: tuple[ProfileField, ...]
+
+
+@final
+@attrs.frozen(kw_only=True)
+class FeedbackSent(Event):
+    """Feedback went to customer service (``account_id`` when sent logged in)."""
+
+    feedback_id: FeedbackId
+    account_id: AccountId | None = None
