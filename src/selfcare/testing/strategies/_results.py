@@ -12,8 +12,6 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from selfcare.authz.invitation import Acceptance, IssuedInvitation
-from selfcare.authz.service import Issued
 from selfcare.catalog.model import ProductStatus, ScheduledChange, ScheduledChangeKind
 from selfcare.catalog.rules import OrderedService
 from selfcare.core.kinds import Kind
@@ -26,19 +24,11 @@ from selfcare.identity.registration import (
 )
 from selfcare.testing.strategies._accounts import ENTITIES as _ACCOUNT_ENTITIES
 from selfcare.testing.strategies._accounts import accounts, registrations
-from selfcare.testing.strategies._authz import (
-    _events,
-    grants,
-    invitations,
-)
 from selfcare.testing.strategies._catalog import offering_ids
 from selfcare.testing.strategies._core import aware_datetimes, decisions
 
 __all__ = ["ENTITIES"]
 
-_TOKENS = st.text(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", min_size=22, max_size=43
-)
 _NAMES = st.text(st.characters(codec="utf-8", categories=("L", "Zs")), min_size=1, max_size=30)
 
 
@@ -62,31 +52,6 @@ def login_results() -> st.SearchStrategy[LoginResult]:
         decision=decisions(),
         account=st.none() | accounts(),
         lock_started=st.booleans(),
-    )
-
-
-def issued_invitations() -> st.SearchStrategy[IssuedInvitation]:
-    """An invitation with the token for its e-mail."""
-    return st.builds(IssuedInvitation, invitation=invitations(), token=_TOKENS)
-
-
-def issued() -> st.SearchStrategy[Issued]:
-    """What the authz service returns for an invitation issued or resent."""
-    return st.builds(
-        Issued,
-        invitation=invitations(),
-        token=_TOKENS,
-        events=st.lists(_events(), max_size=2).map(tuple),
-    )
-
-
-def acceptances() -> st.SearchStrategy[Acceptance]:
-    """An accepted invitation and the grants it created."""
-    return st.builds(
-        Acceptance,
-        invitation=invitations(),
-        grants=st.lists(grants(), max_size=3).map(tuple),
-        changed=st.booleans(),
     )
 
 
@@ -130,9 +95,6 @@ def message_entries() -> st.SearchStrategy[MessageEntry]:
 ENTITIES: dict[type, st.SearchStrategy[Any]] = {
     Completion: completions(),
     LoginResult: login_results(),
-    IssuedInvitation: issued_invitations(),
-    Issued: issued(),
-    Acceptance: acceptances(),
     OrderedService: ordered_services(),
     MessageEntry: message_entries(),
 }
