@@ -10,19 +10,20 @@ never an e-mail address.
 >>> from selfcare.authz.model import USER
 >>> event = GrantRevoked(occurred_at=datetime(2026, 3, 2, 8, tzinfo=UTC),
 ...                      actor=AccountId("anna"), relationship_id=RelationshipId("rel-1"),
-...                      grant_id=GrantId("g-7"), user=AccountId("pekka"), roles={USER})
+...                      grant_id=GrantId("g-7"), user=AccountId("pekka"), roles=frozenset({USER}))
 >>> event.name, sorted(event.roles)
 ('GrantRevoked', ['user'])
 """
 
 from __future__ import annotations
 
+from datetime import datetime  # noqa: F401 - attrs' __init__ resolves `occurred_at: datetime` here
 from typing import ClassVar
 
 import attrs
 
 from selfcare.authz.invitation import InvitationId
-from selfcare.authz.model import GrantId, Role, to_roles
+from selfcare.authz.model import GrantId, Role
 from selfcare.core.events import Event
 from selfcare.core.ids import AccountId, RelationshipId
 
@@ -56,7 +57,7 @@ class AuthzEvent(Event):
 
     actor: AccountId | None
     relationship_id: RelationshipId
-    roles: frozenset[Role] = attrs.field(converter=to_roles)
+    roles: frozenset[Role]
 
 
 @attrs.frozen(kw_only=True)

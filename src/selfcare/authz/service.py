@@ -191,7 +191,7 @@ class AuthzService:
                 relationship_id=g.relationship_id,
                 grant_id=g.id,
                 user=account,
-                roles={g.role},
+                roles=frozenset({g.role}),
             )
             for g in linked
         ]
@@ -397,7 +397,7 @@ class AuthzService:
                 relationship_id=g.relationship_id,
                 grant_id=g.id,
                 user=account,
-                roles={g.role},
+                roles=frozenset({g.role}),
             )
             for g in acceptance.grants
         ]
@@ -572,7 +572,7 @@ class AuthzService:
                 relationship_id=g.relationship_id,
                 grant_id=g.id,
                 user=g.user,
-                roles={g.role},
+                roles=frozenset({g.role}),
             )
             for g in outcome.value
         ]
