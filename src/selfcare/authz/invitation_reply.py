@@ -10,6 +10,7 @@ lacks, and accepting twice changes nothing the second time.
 >>> from selfcare.core.ids import SequentialIds, SystemSecrets
 >>> from selfcare.authz.invitation import invite
 >>> from selfcare.authz.model import GrantId, HOLDER, USER
+>>> from selfcare.core.ids import RelationshipId
 >>> now = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 >>> rel = RelationshipId("rel-1")
 >>> holder = Grant(id=GrantId("g-1"), user=AccountId("anna"), relationship_id=rel,

@@ -4,7 +4,7 @@ Pure functions over the grants; :class:`GrantIndex` answers many checks over the
 grants in constant time each.
 
 >>> from datetime import datetime, UTC
->>> from selfcare.authz.model import USER, VIEW_INVOICES, ORDER_SERVICES
+>>> from selfcare.authz.model import GrantId, USER, VIEW_INVOICES, ORDER_SERVICES
 >>> now = datetime(2026, 3, 1, tzinfo=UTC)
 >>> anna, rel = AccountId("anna"), RelationshipId("rel-1")
 >>> grant = Grant(id=GrantId("g-1"), user=anna, relationship_id=rel, role=USER,
@@ -200,7 +200,7 @@ class GrantIndex:
     time does not grow with the number of grants indexed.
 
     >>> from datetime import datetime, UTC
-    >>> from selfcare.authz.model import USER, VIEW_INVOICES
+    >>> from selfcare.authz.model import GrantId, USER, VIEW_INVOICES
     >>> grant = Grant(id=GrantId("g-1"), user=AccountId("anna"),
     ...               relationship_id=RelationshipId("rel-1"), role=USER,
     ...               granted_at=datetime(2026, 1, 1, tzinfo=UTC))
