@@ -17,13 +17,14 @@ never an e-mail address.
 
 from __future__ import annotations
 
-from datetime import datetime  # noqa: F401 - attrs' __init__ resolves `occurred_at: datetime` here
-from typing import ClassVar
+from collections.abc import Iterable
+from datetime import datetime
+from typing import ClassVar, TypeVar
 
 import attrs
 
-from selfcare.authz.invitation import InvitationId
-from selfcare.authz.model import GrantId, Role
+from selfcare.authz.invitation import Invitation, InvitationId
+from selfcare.authz.model import Grant, GrantId, Role
 from selfcare.core.events import Event
 from selfcare.core.ids import AccountId, RelationshipId
 
@@ -39,7 +40,12 @@ __all__ = [
     "InvitationResent",
     "InvitationRevoked",
     "RelationshipLinked",
+    "grant_events",
+    "invitation_event",
 ]
+
+GrantEventT = TypeVar("GrantEventT", bound="GrantEvent")
+InvitationEventT = TypeVar("InvitationEventT", bound="InvitationEvent")
 
 
 @attrs.frozen(kw_only=True)
@@ -133,3 +139,34 @@ class InvitationDeclined(InvitationEvent):
 @attrs.frozen(kw_only=True)
 class InvitationRevoked(InvitationEvent):
     """The inviter (or someone managing the relationship's users) withdrew it."""
+
+
+def grant_events(
+    event: type[GrantEventT], grants: Iterable[Grant], *, actor: AccountId, now: datetime
+) -> list[GrantEventT]:
+    """One ``event`` per grant of ``grants``: ``actor`` changed it at ``now``."""
+    return [
+        event(
+            occurred_at=now,
+            actor=actor,
+            relationship_id=g.relationship_id,
+            grant_id=g.id,
+            user=g.user,
+            roles=frozenset({g.role}),
+        )
+        for g in grants
+    ]
+
+
+def invitation_event(
+    event: type[InvitationEventT], invitation: Invitation, *, actor: AccountId | None, now: datetime
+) -> InvitationEventT:
+    """``event`` about ``invitation``: ``actor`` changed it at ``now``. (For
+    :class:`InvitationAccepted`, which also names the account, build it directly.)"""
+    return event(
+        occurred_at=now,
+        actor=actor,
+        relationship_id=invitation.relationship_id,
+        invitation_id=invitation.id,
+        roles=invitation.roles,
+    )

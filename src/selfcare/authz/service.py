@@ -26,6 +26,8 @@ from selfcare.authz.events import (
     InvitationResent,
     InvitationRevoked,
     RelationshipLinked,
+    grant_events,
+    invitation_event,
 )
 from selfcare.authz.grants import new_grants
 from selfcare.authz.invitation import (
@@ -184,17 +186,7 @@ class AuthzService:
                 uow.grants.add(grant)
                 linked.append(grant)
             uow.commit()
-        events = [
-            RelationshipLinked(
-                occurred_at=now,
-                actor=account,
-                relationship_id=g.relationship_id,
-                grant_id=g.id,
-                user=account,
-                roles=frozenset({g.role}),
-            )
-            for g in linked
-        ]
+        events = grant_events(RelationshipLinked, linked, actor=account, now=now)
         return Done(tuple(linked), events)
 
     def _relationship_for(
@@ -292,7 +284,9 @@ class AuthzService:
             issued = outcome.value
             uow.invitations.add(issued.invitation)
             uow.commit()
-        return Done(issued, [_event(InvitationCreated, issued.invitation, inviter, now)])
+        return Done(
+            issued, [invitation_event(InvitationCreated, issued.invitation, actor=inviter, now=now)]
+        )
 
     def pending_invitations_of(self, account: AccountId) -> Outcome[tuple[Invitation, ...]]:
         """The pending invitations sent to the account's verified address ("Process").
@@ -390,17 +384,7 @@ class AuthzService:
             user=account,
             roles=acceptance.invitation.roles,
         )
-        created = [
-            GrantCreated(
-                occurred_at=now,
-                actor=account,
-                relationship_id=g.relationship_id,
-                grant_id=g.id,
-                user=account,
-                roles=frozenset({g.role}),
-            )
-            for g in acceptance.grants
-        ]
+        created = grant_events(GrantCreated, acceptance.grants, actor=account, now=now)
         return Done(acceptance, [accepted, *created])
 
     def decline(self, token: str, account: AccountId | None = None) -> Outcome[Invitation]:
@@ -486,7 +470,7 @@ class AuthzService:
             return outcome
         uow.invitations.update(outcome.value)
         uow.commit()
-        return Done(outcome.value, [_event(event, outcome.value, actor, now)])
+        return Done(outcome.value, [invitation_event(event, outcome.value, actor=actor, now=now)])
 
     def resend_invitation(
         self, invitation_id: InvitationId, *, by: AccountId
@@ -522,7 +506,9 @@ class AuthzService:
             issued = outcome.value
             uow.invitations.update(issued.invitation)
             uow.commit()
-        return Done(issued, [_event(InvitationResent, issued.invitation, by, now)])
+        return Done(
+            issued, [invitation_event(InvitationResent, issued.invitation, actor=by, now=now)]
+        )
 
     # -- removing access (seed 003, part 3) -------------------------------------------
 
@@ -565,18 +551,7 @@ class AuthzService:
             for grant in outcome.value:
                 uow.grants.update(grant)
             uow.commit()
-        events = [
-            GrantRevoked(
-                occurred_at=now,
-                actor=by,
-                relationship_id=g.relationship_id,
-                grant_id=g.id,
-                user=g.user,
-                roles=frozenset({g.role}),
-            )
-            for g in outcome.value
-        ]
-        return Done(outcome.value, events)
+        return Done(outcome.value, grant_events(GrantRevoked, outcome.value, actor=by, now=now))
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -589,15 +564,3 @@ class AuthzService:
 
 def _not_found() -> Refused:
     return Refused.because(Violation("invitation.not_found"))
-
-
-def _event(
-    event: type[InvitationEvent], invitation: Invitation, actor: AccountId | None, now: datetime
-) -> InvitationEvent:
-    return event(
-        occurred_at=now,
-        actor=actor,
-        relationship_id=invitation.relationship_id,
-        invitation_id=invitation.id,
-        roles=invitation.roles,
-    )
