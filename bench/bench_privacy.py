@@ -24,7 +24,6 @@ between runs (scrypt's own spread). :doc:`/guides/privacy` discusses the residue
 
 from __future__ import annotations
 
-import contextlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -46,10 +45,9 @@ from selfcare.adapters.memory.identity import (
 from selfcare.adapters.memory.privacy import MemoryFeedbackArchive, MemoryPrivacyUnitOfWork
 from selfcare.adapters.sqlite.identity import SqliteIdentityUnitOfWork
 from selfcare.adapters.sqlite.schema import open_database
-from selfcare.authz.invitation import RegisteredAccount
+from selfcare.authz.invitee import RegisteredAccount
 from selfcare.authz.model import HOLDER, USER, CustomerRelationship, Grant, GrantId
 from selfcare.authz.service import AuthzService
-from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId, SequentialIds
 from selfcare.identity import (
     AuthMethod,
@@ -139,8 +137,9 @@ def _world(identity_uow: Any | None = None, *, hasher: ScryptHasher | None = Non
     )
     authz_uow = MemoryAuthzUnitOfWork(db)
     authz = AuthzService(
-        authz_uow,  # type: ignore[arg-type]
+        uow=authz_uow,  # type: ignore[arg-type]
         accounts=Accounts(uow),
+        customers=MemoryCustomerDirectory(records),
         clock=clock,
         ids=SequentialIds("az"),
         secrets=Secrets(),
@@ -255,13 +254,12 @@ def _acceptance(report: Report, world: World, holder: str, invitee: str) -> None
         message="For the cottage.",
         roles={USER},
         inviter=AccountId(holder),
-    )
+    ).unwrap()
     dead = issued.token
-    world.authz.resend_invitation(issued.invitation.id, by=AccountId(holder))
+    world.authz.resend_invitation(issued.invitation.id, by=AccountId(holder)).unwrap()
 
     def attempt(token: str) -> None:
-        with contextlib.suppress(SelfcareError):
-            world.authz.accept(token, AccountId(invitee))
+        world.authz.accept(token, AccountId(invitee))  # refused: dead or unknown
 
     _pair(
         report,

@@ -49,9 +49,16 @@ def _accounts() -> MemoryAccountDirectory:
 
 
 def _service(uow: AuthzUnitOfWork, accounts: MemoryAccountDirectory) -> AuthzService:
+    records = [
+        CustomerRecord(
+            customer_number=f"{300000 + r}", kind="electricity", national_ids_on_file=(ANNA_ID,)
+        )
+        for r in range(RELATIONSHIPS)
+    ]
     return AuthzService(
-        uow,
+        uow=uow,
         accounts=accounts,
+        customers=MemoryCustomerDirectory(records),
         clock=FixedClock(NOW),
         ids=SequentialIds("b"),
         secrets=SystemSecrets(),
@@ -59,14 +66,8 @@ def _service(uow: AuthzUnitOfWork, accounts: MemoryAccountDirectory) -> AuthzSer
 
 
 def _link(service: AuthzService) -> list[RelationshipId]:
-    records = [
-        CustomerRecord(
-            customer_number=f"{300000 + r}", kind="electricity", national_ids_on_file=(ANNA_ID,)
-        )
-        for r in range(RELATIONSHIPS)
-    ]
-    service.link_customer_relationships(ANNA, ANNA_ID, MemoryCustomerDirectory(records))
-    return sorted(service.relationships_of(ANNA))
+    service.link_customer_relationships(ANNA, ANNA_ID).unwrap()
+    return sorted(service.relationships_of(ANNA).unwrap())
 
 
 def _invite_and_accept(service: AuthzService, relationships: list[RelationshipId]) -> float:
@@ -81,8 +82,8 @@ def _invite_and_accept(service: AuthzService, relationships: list[RelationshipId
             message="Hei!",
             roles=[USER, ORDERER],
             inviter=ANNA,
-        )
-        service.accept(issued.token, AccountId(f"user-{n}"))
+        ).unwrap()
+        service.accept(issued.token, AccountId(f"user-{n}")).unwrap()
     return (time.perf_counter() - start) / INVITATIONS
 
 

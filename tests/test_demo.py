@@ -14,6 +14,7 @@ from selfcare.adapters.sqlite.authz import SqliteAuthzUnitOfWork
 from selfcare.adapters.sqlite.billing import SqliteBillingUnitOfWork
 from selfcare.adapters.sqlite.identity import SqliteIdentityUnitOfWork
 from selfcare.adapters.sqlite.schema import open_database
+from selfcare.authz.accounts import IdentityAccountDirectory
 from selfcare.cli import main
 from selfcare.core.decision import Violation
 from selfcare.core.ids import AccountId, CustomerNumber
@@ -22,7 +23,6 @@ from selfcare.demo import (
     DEMO_KEY,
     NARRATION,
     SeededSecrets,
-    _IdentityAccounts,
     run_demo,
 )
 from selfcare.identity.contact import EmailAddress
@@ -152,7 +152,8 @@ def test_the_accounts_are_kept_and_serve_as_the_authz_account_directory(tmp_path
     assert _run("--db", str(path))[0] == 0
     database = open_database(path)
     try:
-        accounts = _IdentityAccounts(SqliteIdentityUnitOfWork(database, NationalIdKey(DEMO_KEY)))
+        identity = SqliteIdentityUnitOfWork(database, NationalIdKey(DEMO_KEY))
+        accounts = IdentityAccountDirectory(identity)
         found = accounts.find_by_email(EmailAddress.parse("Anna.Private@example.fi"))
         assert found is not None
         assert (found.first_name, found.last_name) == ("Anna", "Virtanen")

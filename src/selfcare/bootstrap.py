@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING
 import attrs
 
 from selfcare.authz.accounts import IdentityAccountDirectory
-from selfcare.authz.invitation import InvitationPolicy
-from selfcare.authz.model import DEFAULT_ROLE_MODEL, RoleModel
+from selfcare.authz.invitation_policy import InvitationPolicy
+from selfcare.authz.roles import DEFAULT_ROLE_MODEL, RoleModel
 from selfcare.authz.service import AuthzService
 from selfcare.catalog.service import CatalogService
 from selfcare.catalog.timing import OrderPolicy
@@ -47,7 +47,7 @@ from selfcare.identity.registration import RegistrationPolicy
 from selfcare.identity.service import IdentityService
 
 if TYPE_CHECKING:
-    from selfcare.authz.ports import AuthzUnitOfWork
+    from selfcare.authz.ports import AccountDirectory, AuthzUnitOfWork
     from selfcare.billing.ports import BillingUnitOfWork
     from selfcare.catalog.ports import CatalogUnitOfWork
     from selfcare.identity.ports import (
@@ -179,6 +179,7 @@ def bootstrap(
     notifier: Notifier | None = None,
     feedback_inbox: FeedbackInbox | None = None,
     hasher: PasswordHasher | None = None,
+    accounts: AccountDirectory | None = None,
 ) -> App:
     """Build every service over ``storage``.
 
@@ -195,6 +196,10 @@ def bootstrap(
         feedback_inbox: where customer feedback goes; by default kept in memory.
         hasher: the password hasher; :class:`~selfcare.identity.hashing.ScryptHasher`
             with OWASP's parameters by default.
+        accounts: what authz asks about accounts (verified addresses, names); by
+            default identity's own accounts
+            (:class:`~selfcare.authz.accounts.IdentityAccountDirectory`) - pass your own
+            when the users live in another system.
     """
     from selfcare.adapters.memory.identity import (  # noqa: PLC0415
         MemoryCustomerDirectory,
@@ -224,13 +229,14 @@ def bootstrap(
         login_policy=rules.login,
     )
     authz = AuthzService(
-        store.authz,
-        accounts=IdentityAccountDirectory(store.identity),
+        uow=store.authz,
+        accounts=accounts if accounts is not None else IdentityAccountDirectory(store.identity),
+        customers=directory,
         clock=now,
         ids=new_ids,
         secrets=randomness,
-        policy=rules.invitation,
-        model=rules.roles,
+        invitation_policy=rules.invitation,
+        role_model=rules.roles,
     )
     catalog = CatalogService(uow=store.catalog, clock=now, ids=new_ids, policy=rules.order)
     return App(

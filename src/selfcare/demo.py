@@ -37,16 +37,15 @@ from selfcare.core.errors import SelfcareError, StorageUnavailable
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId, SequentialIds
 from selfcare.core.messages import normalize_language
 from selfcare.core.money import Money
+from selfcare.core.outcome import Done, Refused
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from selfcare.authz.invitation import Invitation, RegisteredAccount
+    from selfcare.authz.invitation import Invitation, IssuedInvitation
     from selfcare.authz.model import Role
     from selfcare.authz.ports import AuthzUnitOfWork
-    from selfcare.authz.service import Issued
     from selfcare.billing.ports import BillingUnitOfWork
     from selfcare.catalog.ports import CatalogUnitOfWork
     from selfcare.catalog.service import CatalogService
-    from selfcare.identity.contact import EmailAddress
     from selfcare.identity.national_id import NationalId
     from selfcare.identity.ports import IdentityUnitOfWork, OutgoingMessage
 
@@ -630,33 +629,6 @@ def _open_stores(path: Path) -> _Stores:
     )
 
 
-class _IdentityAccounts:
-    """The authz :class:`~selfcare.authz.ports.AccountDirectory` over identity's accounts.
-
-    An account's address is verified: registration completes only with the token sent
-    to it (seed 000).
-    """
-
-    def __init__(self, uow: IdentityUnitOfWork) -> None:
-        self._uow = uow
-
-    def verified_email(self, account: AccountId) -> EmailAddress | None:
-        with self._uow as uow:
-            found = uow.accounts.get(account)
-        return None if found is None else found.email
-
-    def find_by_email(self, email: EmailAddress) -> RegisteredAccount | None:
-        from selfcare.authz.invitation import RegisteredAccount  # noqa: PLC0415
-
-        with self._uow as uow:
-            found = uow.accounts.find_by_email(email)
-        if found is None:
-            return None
-        return RegisteredAccount(
-            account=AccountId(found.id), first_name=found.given_names, last_name=found.surname
-        )
-
-
 # -- the journeys ---------------------------------------------------------------------
 
 
@@ -670,6 +642,7 @@ class _Demo:
             RecordingNotifier,
         )
         from selfcare.authz import AuthzService, InvitationPolicy  # noqa: PLC0415
+        from selfcare.authz.accounts import IdentityAccountDirectory  # noqa: PLC0415
         from selfcare.identity import (  # noqa: PLC0415
             CustomerRecord,
             IdentityService,
@@ -749,12 +722,13 @@ class _Demo:
             ),
         )
         self.authz = AuthzService(
-            self.stores.authz,
-            accounts=_IdentityAccounts(self.stores.identity),
+            uow=self.stores.authz,
+            accounts=IdentityAccountDirectory(self.stores.identity),
+            customers=self.directory,
             clock=self.clock,
             ids=self.ids,
             secrets=self.secrets,
-            policy=InvitationPolicy(propose_registered_names=True),
+            invitation_policy=InvitationPolicy(propose_registered_names=True),
         )
 
     # -- helpers ----------------------------------------------------------------------
@@ -856,12 +830,10 @@ class _Demo:
 
     def _link(self, account: AccountId, person: str) -> None:
         """Publish CustomerRelationshipLinked: authz gives the holder grants."""
-        events = self.authz.link_customer_relationships(
-            account, self.people[person], self.directory
-        )
+        linked = self.authz.link_customer_relationships(account, self.people[person]).unwrap()
         with self.stores.authz as uow:
-            for event in events:
-                relationship = uow.relationships.get(event.relationship_id)
+            for grant in linked:
+                relationship = uow.relationships.get(grant.relationship_id)
                 if relationship is None:  # pragma: no cover - just linked
                     continue
                 self.relationships[relationship.customer_number] = relationship.id
@@ -873,14 +845,18 @@ class _Demo:
                 )
 
     def _check(self, name: str, account: AccountId, permission: str, number: str) -> Decision:
-        decision = self.authz.check(account, permission, self.relationships[number])
+        """The permission check, printed; as a decision for catalog's eligibility rules."""
+        outcome = self.authz.check(account, permission, self.relationships[number])
         label = _PERMISSION_NAMES[permission][self.out.lang]
-        if decision:
-            self.out.say("allowed", name=name, permission=label, reason=decision.reason)
-        else:
-            self.out.say("denied", name=name, permission=label)
-            self.out.refusal(decision.violations)
-        return decision
+        match outcome:
+            case Done(value=grant):
+                reason = f"grant:{grant.id}"
+                self.out.say("allowed", name=name, permission=label, reason=reason)
+                return Decision.allow(reason=reason)
+            case Refused(decision=decision):
+                self.out.say("denied", name=name, permission=label)
+                self.out.refusal(decision.violations)
+                return decision
 
     # -- journey 1 ----------------------------------------------------------------------
 
@@ -1096,18 +1072,18 @@ class _Demo:
             "pekka", "Pekka", "Virtanen", email=email, passwords=("Pohjoistuuli9!",)
         )
         self.accounts["pekka"] = pekka
-        pending = service.pending_invitations_for(pekka)
+        pending = service.pending_invitations_of(pekka).unwrap()
         out.say("pending", name="Pekka", count=len(pending))
-        acceptance, _events = service.accept(issued.token, pekka)
+        acceptance = service.accept(issued.token, pekka).unwrap()
         roles = ", ".join(sorted(g.role for g in acceptance.grants))
         out.say("accepted", name="Pekka", roles=roles, number=number)
         self._check("Pekka", pekka, "view_invoices", number)
         self._check("Pekka", pekka, "order_services", number)
 
         # Removing a role: choose, then confirm.
-        request = service.remove_roles(pekka, relationship, {ORDERER}, by=anna)
+        request = service.request_removal(pekka, relationship, {ORDERER}, by=anna).unwrap()
         out.say("removal_choose", roles=ORDERER, name="Pekka", count=len(request.grants))
-        revoked = service.confirm_removal(request, by=anna)
+        revoked = service.confirm_removal(request, by=anna).unwrap()
         out.say("removal_done", count=len(revoked))
         self._check("Pekka", pekka, "order_services", number)
         self._check("Pekka", pekka, "view_invoices", number)
@@ -1124,10 +1100,9 @@ class _Demo:
         )
         self.clock.set(late.invitation.expires_at + timedelta(minutes=1))
         out.say("clock", day=out.day(self.clock.now()))
-        try:
-            service.accept(late.token, self.accounts["matti"])
-        except SelfcareError as error:
-            out.refusal(error.violations)
+        late_answer = service.accept(late.token, self.accounts["matti"])
+        if isinstance(late_answer, Refused):
+            out.refusal(late_answer.decision.violations)
 
     def _invite(
         self,
@@ -1139,13 +1114,13 @@ class _Demo:
         *,
         inviter: AccountId,
         empty_message_first: bool = False,
-    ) -> Issued:
+    ) -> IssuedInvitation:
         """Seed 003's four phases, each printed; the invitation e-mail is composed."""
         from selfcare.authz import check_cover_message  # noqa: PLC0415
 
         out, service = self.out, self.authz
         out.say("phase", number=1, what=NARRATION["phase_email"][out.lang].format(email=email))
-        proposed = service.propose_invitee_name(relationship, email, caller=inviter)
+        proposed = service.propose_invitee_name(relationship, email, caller=inviter).unwrap()
         if proposed is not None:
             name = (proposed.first_name, proposed.last_name)
         shown = NARRATION["phase_names"][out.lang].format(name=" ".join(name))
@@ -1164,7 +1139,7 @@ class _Demo:
             message=message,
             roles=roles,
             inviter=inviter,
-        )
+        ).unwrap()
         invitation = issued.invitation
         confirm = NARRATION["phase_confirm"][out.lang].format(
             invitation=invitation.id, day=out.day(invitation.expires_at)

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from selfcare import FixedClock
 from selfcare.adapters.memory.authz import MemoryAccountDirectory
 from selfcare.adapters.memory.identity import MemoryCustomerDirectory
 from selfcare.adapters.sqlite import SqliteAuthzUnitOfWork, SqliteDatabase, open_database
 from selfcare.authz import ORDERER, USER, AuthzService, InvitationId, InvitationStatus
-from selfcare.core.ids import AccountId, SequentialIds, SystemSecrets
+from selfcare.core.ids import AccountId, SystemSecrets
 from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.national_id import Country, parse_national_id
+from selfcare.testing.fakes import SequentialIds, SteppableClock
 
 pytestmark = [
     pytest.mark.slow,
@@ -43,6 +43,7 @@ CHILD = textwrap.dedent(
     from datetime import UTC, datetime
     from selfcare import FixedClock
     from selfcare.adapters.memory.authz import MemoryAccountDirectory
+    from selfcare.adapters.memory.identity import MemoryCustomerDirectory
     from selfcare.adapters.sqlite import SqliteAuthzUnitOfWork, open_database
     from selfcare.authz import AuthzService
     from selfcare.core.ids import AccountId, SequentialIds, SystemSecrets
@@ -60,19 +61,37 @@ CHILD = textwrap.dedent(
     for user, email, _ in job["invitees"]:
         accounts.register(AccountId(user), email)
     service = AuthzService(
-        PausingUnitOfWork(open_database(job["db"])),
+        uow=PausingUnitOfWork(open_database(job["db"])),
         accounts=accounts,
+        customers=MemoryCustomerDirectory(),
         clock=FixedClock(datetime.fromisoformat(job["now"])),
         ids=SequentialIds("child"),
         secrets=SystemSecrets(),
     )
     print("started", flush=True)
     for user, _, token in job["invitees"]:
-        service.accept(token, AccountId(user))
+        service.accept(token, AccountId(user)).unwrap()
         print("accepted", user, flush=True)
     print("finished", flush=True)
     """
 )
+
+
+def _service(
+    db: SqliteDatabase,
+    accounts: MemoryAccountDirectory,
+    prefix: str,
+    customers: MemoryCustomerDirectory | None = None,
+) -> AuthzService:
+    # Built by hand, not with bootstrap: the test owns the connection it kills around.
+    return AuthzService(
+        uow=SqliteAuthzUnitOfWork(db),
+        accounts=accounts,
+        customers=customers or MemoryCustomerDirectory(),
+        clock=SteppableClock(NOW),
+        ids=SequentialIds(prefix),
+        secrets=SystemSecrets(),
+    )
 
 
 def _prepare(tmp_path: Path, *, pause: bool) -> tuple[Path, SqliteDatabase, list[InvitationId]]:
@@ -80,21 +99,15 @@ def _prepare(tmp_path: Path, *, pause: bool) -> tuple[Path, SqliteDatabase, list
     db = open_database(path)
     accounts = MemoryAccountDirectory()
     accounts.register(ANNA, "anna@example.fi")
-    service = AuthzService(
-        SqliteAuthzUnitOfWork(db),
-        accounts=accounts,
-        clock=FixedClock(NOW),
-        ids=SequentialIds("parent"),
-        secrets=SystemSecrets(),
-    )
     records = [
         CustomerRecord(
             customer_number=f"{200000 + n}", kind="broadband", national_ids_on_file=(ANNA_ID,)
         )
         for n in range(10)
     ]
-    service.link_customer_relationships(ANNA, ANNA_ID, MemoryCustomerDirectory(records))
-    relationships = sorted(service.relationships_of(ANNA))
+    service = _service(db, accounts, "parent", MemoryCustomerDirectory(records))
+    service.link_customer_relationships(ANNA, ANNA_ID).unwrap()
+    relationships = sorted(service.relationships_of(ANNA).unwrap())
     invitees, ids = [], []
     for n in range(INVITATIONS if not pause else 1):
         email = f"invitee{n}@example.fi"
@@ -106,7 +119,7 @@ def _prepare(tmp_path: Path, *, pause: bool) -> tuple[Path, SqliteDatabase, list
             message="Tervetuloa!",
             roles=[USER, ORDERER],
             inviter=ANNA,
-        )
+        ).unwrap()
         invitees.append((f"invitee-{n}", email, issued.token))
         ids.append(issued.invitation.id)
     job = tmp_path / "job.json"
@@ -161,14 +174,8 @@ def test_killed_between_the_saves_and_the_commit_nothing_is_kept(tmp_path: Path)
     invitee = json.loads(job.read_text())["invitees"][0]
     accounts = MemoryAccountDirectory()
     accounts.register(AccountId(invitee[0]), invitee[1])
-    service = AuthzService(
-        SqliteAuthzUnitOfWork(db),
-        accounts=accounts,
-        clock=FixedClock(NOW),
-        ids=SequentialIds("again"),
-        secrets=SystemSecrets(),
-    )
-    service.accept(invitee[2], AccountId(invitee[0]))
+    service = _service(db, accounts, "again")
+    service.accept(invitee[2], AccountId(invitee[0])).unwrap()
     assert _check_all_or_nothing(db, ids) == 1
     db.close()
 

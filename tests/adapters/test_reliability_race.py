@@ -8,17 +8,19 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from selfcare import FixedClock, SelfcareError
+from selfcare import ConcurrencyConflict, Done, Outcome
 from selfcare.adapters.memory.authz import MemoryAccountDirectory
 from selfcare.adapters.memory.identity import MemoryCustomerDirectory
 from selfcare.adapters.sqlite import SqliteAuthzUnitOfWork, SqliteDatabase, open_database
 from selfcare.authz import USER, AuthzService, InvitationId, InvitationStatus
-from selfcare.core.ids import AccountId, RelationshipId, SequentialIds, SystemSecrets
+from selfcare.core.ids import AccountId, RelationshipId, SystemSecrets
 from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.national_id import Country, parse_national_id
+from selfcare.testing.fakes import SequentialIds, SteppableClock
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 ANNA = AccountId("anna")
@@ -27,11 +29,18 @@ ROUNDS = 1000
 RELATIONSHIPS = 40  # spread the invitations so that no list grows long
 
 
-def service(db: SqliteDatabase, accounts: MemoryAccountDirectory, prefix: str) -> AuthzService:
+def service(
+    db: SqliteDatabase,
+    accounts: MemoryAccountDirectory,
+    prefix: str,
+    customers: MemoryCustomerDirectory | None = None,
+) -> AuthzService:
+    # Built by hand, not with bootstrap: each racer needs its own connection to the file.
     return AuthzService(
-        SqliteAuthzUnitOfWork(db),
+        uow=SqliteAuthzUnitOfWork(db),
         accounts=accounts,
-        clock=FixedClock(NOW),
+        customers=customers or MemoryCustomerDirectory(),
+        clock=SteppableClock(NOW),
         ids=SequentialIds(prefix),
         secrets=SystemSecrets(),
     )
@@ -49,15 +58,15 @@ def test_accept_and_revoke_race_and_exactly_one_wins(tmp_path: Path) -> None:
     for n in range(ROUNDS):
         accounts.register(invitee(n), f"user{n}@example.fi")
     setup_db = open_database(path)
-    setup = service(setup_db, accounts, "setup")
     records = [
         CustomerRecord(
             customer_number=f"{100000 + r}", kind="electricity", national_ids_on_file=(ANNA_ID,)
         )
         for r in range(RELATIONSHIPS)
     ]
-    setup.link_customer_relationships(ANNA, ANNA_ID, MemoryCustomerDirectory(records))
-    relationships = sorted(setup.relationships_of(ANNA))
+    setup = service(setup_db, accounts, "setup", MemoryCustomerDirectory(records))
+    setup.link_customer_relationships(ANNA, ANNA_ID).unwrap()
+    relationships = sorted(setup.relationships_of(ANNA).unwrap())
     assert len(relationships) == RELATIONSHIPS
 
     current: dict[str, tuple[str, InvitationId]] = {}
@@ -65,17 +74,19 @@ def test_accept_and_revoke_race_and_exactly_one_wins(tmp_path: Path) -> None:
     start, done = threading.Barrier(3), threading.Barrier(3)
     failures: list[BaseException] = []
 
-    def racer(name: str, act: Callable[[AuthzService, int], object]) -> None:
+    def racer(name: str, act: Callable[[AuthzService, int], Outcome[Any]]) -> None:
         db = SqliteDatabase(path)  # its own connection to the same file
         mine = service(db, accounts, name)
         try:
             for n in range(ROUNDS):
                 start.wait()
                 try:
-                    act(mine, n)
-                    outcome[name].append("won")
-                except SelfcareError as error:  # a refusal or ConcurrencyConflict
+                    result = act(mine, n)
+                except ConcurrencyConflict as error:
                     outcome[name].append("lost:" + ",".join(error.codes))
+                else:
+                    won = isinstance(result, Done)
+                    outcome[name].append("won" if won else "lost:" + ",".join(result.codes))
                 done.wait()
         except threading.BrokenBarrierError:
             pass  # the main thread stopped the race
@@ -86,10 +97,10 @@ def test_accept_and_revoke_race_and_exactly_one_wins(tmp_path: Path) -> None:
         finally:
             db.close()
 
-    def accept(mine: AuthzService, n: int) -> object:
+    def accept(mine: AuthzService, n: int) -> Outcome[Any]:
         return mine.accept(current["round"][0], invitee(n))
 
-    def revoke(mine: AuthzService, n: int) -> object:
+    def revoke(mine: AuthzService, n: int) -> Outcome[Any]:
         return mine.revoke_invitation(current["round"][1], by=ANNA)
 
     threads = [
@@ -109,7 +120,7 @@ def test_accept_and_revoke_race_and_exactly_one_wins(tmp_path: Path) -> None:
                 message="Hei!",
                 roles=[USER],
                 inviter=ANNA,
-            )
+            ).unwrap()
             invitations.append(issued.invitation.id)
             current["round"] = (issued.token, issued.invitation.id)
             start.wait()

@@ -37,7 +37,7 @@ from selfcare.authz import (
     confirm_removal,
     permissions_of,
     relationships_of,
-    remove_roles,
+    request_removal,
 )
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
 from selfcare.core.ports import bump
@@ -364,8 +364,9 @@ def test_an_allowed_removal_always_leaves_a_holder_if_there_was_one(
 ) -> None:
     if not check_can_remove(remover, user, REL, wanted, pool, now=now):
         return
-    request = remove_roles(user, REL, wanted, pool, by=remover, now=now)
-    revoked = {g.id: g for g in confirm_removal(request, pool, by=remover, now=now)}
+    request = request_removal(user, REL, wanted, pool, by=remover, now=now).unwrap()
+    confirmed = confirm_removal(request, pool, by=remover, now=now).unwrap()
+    revoked = {g.id: g for g in confirmed}
     after = [revoked.get(g.id, g) for g in pool]
     holders_before = [
         g for g in pool if g.role == HOLDER and g.is_active(now) and g.relationship_id == REL
@@ -381,11 +382,11 @@ def test_an_allowed_removal_always_leaves_a_holder_if_there_was_one(
 def test_removing_roles_is_checked_and_then_confirmed_as_its_own_step() -> None:
     orderer = grant("g-po", PEKKA, ORDERER, granted_by=ANNA)
     pool = [*HOUSE, orderer]
-    request = remove_roles(PEKKA, REL, [ORDERER, USER], pool, by=ANNA, now=NOW)
+    request = request_removal(PEKKA, REL, [ORDERER, USER], pool, by=ANNA, now=NOW).unwrap()
     assert {g.id for g in request.grants} == {"g-pekka", "g-po"}
     # Nothing has changed until the confirmation.
     assert check_permission(PEKKA, ORDER_SERVICES, REL, pool, now=NOW)
-    revoked = confirm_removal(request, pool, by=ANNA, now=NOW)
+    revoked = confirm_removal(request, pool, by=ANNA, now=NOW).unwrap()
     assert all(g.revoked_at == NOW and g.revoked_by == ANNA and g.version == 2 for g in revoked)
     after = [*HOUSE[:1], HOUSE[2], *revoked]
     assert check_permission(PEKKA, VIEW_INVOICES, REL, after, now=NOW).codes == (
@@ -395,36 +396,32 @@ def test_removing_roles_is_checked_and_then_confirmed_as_its_own_step() -> None:
 
 
 def test_removal_refusals() -> None:
-    with pytest.raises(SelfcareError) as caught:
-        remove_roles(PEKKA, REL, [ORDERER], HOUSE, by=ANNA, now=NOW)
-    assert caught.value.codes == ("authz.role_not_held",)
-    with pytest.raises(SelfcareError) as caught:
-        remove_roles(ANNA, REL, [HOLDER], HOUSE, by=LIISA, now=NOW)
-    assert caught.value.codes == ("authz.escalation", "authz.last_holder")
-    with pytest.raises(SelfcareError) as caught:
-        remove_roles(ANNA, REL, [USER], HOUSE, by=PEKKA, now=NOW)
-    assert caught.value.codes == ("authz.cannot_manage_users",)
-    with pytest.raises(SelfcareError) as caught:
-        remove_roles(PEKKA, REL, [], HOUSE, by=ANNA, now=NOW)
-    assert caught.value.codes == ("authz.no_roles_selected",)
+    assert request_removal(PEKKA, REL, [ORDERER], HOUSE, by=ANNA, now=NOW).codes == (
+        "authz.role_not_held",
+    )
+    assert request_removal(ANNA, REL, [HOLDER], HOUSE, by=LIISA, now=NOW).codes == (
+        "authz.escalation",
+        "authz.last_holder",
+    )
+    assert request_removal(ANNA, REL, [USER], HOUSE, by=PEKKA, now=NOW).codes == (
+        "authz.cannot_manage_users",
+    )
+    assert request_removal(PEKKA, REL, [], HOUSE, by=ANNA, now=NOW).codes == (
+        "authz.no_roles_selected",
+    )
     # Anyone may give up their own role.
-    assert remove_roles(PEKKA, REL, [USER], HOUSE, by=PEKKA, now=NOW).grants == (HOUSE[1],)
+    mine = request_removal(PEKKA, REL, [USER], HOUSE, by=PEKKA, now=NOW)
+    assert mine.unwrap().grants == (HOUSE[1],)
 
 
 def test_a_confirmation_is_refused_when_someone_else_confirms_or_the_grants_changed() -> None:
-    request = remove_roles(PEKKA, REL, [USER], HOUSE, by=ANNA, now=NOW)
-    with pytest.raises(SelfcareError) as caught:
-        confirm_removal(request, HOUSE, by=LIISA, now=NOW)
-    assert caught.value.codes == ("authz.removal_not_yours",)
+    request = request_removal(PEKKA, REL, [USER], HOUSE, by=ANNA, now=NOW).unwrap()
+    assert confirm_removal(request, HOUSE, by=LIISA, now=NOW).codes == ("authz.removal_not_yours",)
     changed = [HOUSE[0], bump(HOUSE[1], valid_until=NOW + timedelta(days=9)), HOUSE[2]]
-    with pytest.raises(SelfcareError) as caught:
-        confirm_removal(request, changed, by=ANNA, now=NOW)
-    assert caught.value.codes == ("authz.removal_outdated",)
+    assert confirm_removal(request, changed, by=ANNA, now=NOW).codes == ("authz.removal_outdated",)
     # The checks run again: the holder lost the right to remove users in between.
     gone = [bump(HOUSE[0], revoked_at=NOW), HOUSE[1], HOUSE[2], grant("g-x", LIISA, HOLDER)]
-    with pytest.raises(SelfcareError) as caught:
-        confirm_removal(request, gone, by=ANNA, now=NOW)
-    assert caught.value.codes == ("authz.cannot_manage_users",)
+    assert confirm_removal(request, gone, by=ANNA, now=NOW).codes == ("authz.cannot_manage_users",)
 
 
 @given(user=account_ids(), rel=relationship_ids())

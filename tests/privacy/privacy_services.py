@@ -1,5 +1,6 @@
-"""The identity and authz services over one in-memory database, as an integrator wires
-them, for the enumeration, logging and SQLite-dump tests."""
+"""The identity and authz services over one in-memory database, wired by
+selfcare.bootstrap as an integrator would, for the enumeration, logging and SQLite-dump
+tests."""
 
 from __future__ import annotations
 
@@ -11,20 +12,21 @@ import attrs
 from selfcare import FixedClock
 from selfcare.adapters.memory import MemoryDatabase
 from selfcare.adapters.memory.authz import MemoryAuthzUnitOfWork
+from selfcare.adapters.memory.billing import MemoryBillingUnitOfWork
+from selfcare.adapters.memory.catalog import MemoryCatalogUnitOfWork
 from selfcare.adapters.memory.identity import (
     MemoryCustomerDirectory,
     MemoryIdentityUnitOfWork,
     RecordingNotifier,
 )
-from selfcare.adapters.memory.privacy import MemoryFeedbackArchive
-from selfcare.authz.invitation import InvitationPolicy, RegisteredAccount
+from selfcare.adapters.memory.privacy import MemoryFeedbackArchive, MemoryPrivacyUnitOfWork
+from selfcare.authz.invitation_policy import InvitationPolicy
 from selfcare.authz.model import HOLDER, CustomerRelationship, Grant, GrantId
-from selfcare.authz.ports import AuthzUnitOfWork
 from selfcare.authz.service import AuthzService
-from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId, SequentialIds
+from selfcare.bootstrap import Policies, Storage, bootstrap
+from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
 from selfcare.core.outcome import Outcome
 from selfcare.identity.assertion import AuthMethod, IdentityAssertion, LevelOfAssurance
-from selfcare.identity.contact import EmailAddress
 from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.hashing import ScryptHasher
 from selfcare.identity.national_id import NationalId
@@ -34,6 +36,7 @@ from selfcare.identity.registration import Registration, RegistrationPolicy
 from selfcare.identity.registration_account import CompletedRegistration
 from selfcare.identity.service import IdentityService
 from selfcare.testing.contracts.identity import example_hetu
+from selfcare.testing.fakes import CountingSecrets, SequentialIds
 
 T = TypeVar("T")
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -46,42 +49,6 @@ REL = RelationshipId("rel-1")
 def ok(outcome: Outcome[T]) -> T:
     assert outcome.ok, outcome
     return outcome.unwrap()
-
-
-class CountingSecrets:
-    """Predictable tokens (long enough for invitations)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def token(self, nbytes: int) -> str:
-        self.count += 1
-        return f"tok{self.count:03d}".ljust(max(nbytes, 24), "x")
-
-    def digits(self, count: int) -> str:
-        return "1" * count
-
-
-class IdentityAccounts:
-    """authz's AccountDirectory over the identity accounts (a verified address is the
-    username: it came back with the registration token)."""
-
-    def __init__(self, uow: IdentityUnitOfWork) -> None:
-        self._uow = uow
-
-    def verified_email(self, account: AccountId) -> EmailAddress | None:
-        with self._uow as uow:
-            found = uow.accounts.get(account)
-        return None if found is None else found.email
-
-    def find_by_email(self, email: EmailAddress) -> RegisteredAccount | None:
-        with self._uow as uow:
-            found = uow.accounts.find_by_email(email)
-        if found is None:
-            return None
-        return RegisteredAccount(
-            account=AccountId(found.id), first_name=found.given_names, last_name=found.surname
-        )
 
 
 @attrs.define
@@ -123,25 +90,27 @@ def make_services(
             record(PEKKA, "200555", "pekka@example.fi"),
         )
     )
-    identity = IdentityService(
-        uow=uow,
-        directory=directory,
-        hasher=ScryptHasher(n=2**4),
-        notifier=notifier,
-        feedback_inbox=MemoryFeedbackArchive(db),
+    authz_uow = MemoryAuthzUnitOfWork(db)
+    storage = Storage(
+        identity=uow,
+        authz=authz_uow,
+        catalog=MemoryCatalogUnitOfWork(db),
+        billing=MemoryBillingUnitOfWork(db),
+        privacy=MemoryPrivacyUnitOfWork(db),
+    )
+    app = bootstrap(
+        storage,
         clock=clock,
         ids=SequentialIds("id"),
         secrets=CountingSecrets(),
-        registration_policy=policy,
-    )
-    authz_uow = MemoryAuthzUnitOfWork(db)
-    authz = AuthzService(
-        cast("AuthzUnitOfWork", authz_uow),
-        accounts=IdentityAccounts(uow),
-        clock=clock,
-        ids=SequentialIds("az"),
-        secrets=CountingSecrets(),
-        policy=invitations,
+        policies=Policies(
+            registration=policy or RegistrationPolicy(),
+            invitation=invitations or InvitationPolicy(),
+        ),
+        customers=directory,
+        notifier=notifier,
+        feedback_inbox=MemoryFeedbackArchive(db),
+        hasher=ScryptHasher(n=2**4),
     )
     with authz_uow:
         authz_uow.relationships.add(
@@ -150,7 +119,7 @@ def make_services(
             )
         )
         authz_uow.commit()
-    return Services(db, identity, authz, uow, notifier, clock, directory)
+    return Services(db, app.identity, app.authz, uow, notifier, clock, directory)
 
 
 def bank(national_id: NationalId, at: datetime) -> IdentityAssertion:

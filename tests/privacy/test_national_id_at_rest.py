@@ -106,11 +106,9 @@ def _journey(caplog: pytest.LogCaptureFixture) -> tuple[NationalId, ...]:
             message="For the cottage.",
             roles={USER},
             inviter=AccountId(anna.id),
-        )
-        services.authz.accept(issued.token, AccountId(pekka.id))
-        services.authz.link_customer_relationships(
-            AccountId(anna.id), ANNA, services.identity._directory
-        )
+        ).unwrap()
+        services.authz.accept(issued.token, AccountId(pekka.id)).unwrap()
+        services.authz.link_customer_relationships(AccountId(anna.id), ANNA).unwrap()
         privacy = MemoryPrivacyUnitOfWork(services.db)
         export_personal_data(privacy, anna.id, now=services.clock.now())
         erase_account(privacy, anna.id, now=services.clock.now())

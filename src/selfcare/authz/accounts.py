@@ -11,7 +11,7 @@ it, and an address change only with the token sent to the new address.
 
 from __future__ import annotations
 
-from selfcare.authz.invitation import RegisteredAccount
+from selfcare.authz.invitee import RegisteredAccount
 from selfcare.core.ids import AccountId
 from selfcare.identity.contact import EmailAddress
 from selfcare.identity.ports import IdentityUnitOfWork

@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from selfcare.authz.invitation import Invitation, InvitationId, RegisteredAccount
+from selfcare.authz.invitation import Invitation, InvitationId
+from selfcare.authz.invitee import RegisteredAccount
 from selfcare.authz.model import CustomerRelationship, Grant, GrantId
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
 from selfcare.core.ports import UnitOfWork
@@ -111,7 +112,7 @@ class AccountDirectory(Protocol):
     def find_by_email(self, email: EmailAddress) -> RegisteredAccount | None:
         """The account registered with ``email`` (case-insensitively), or ``None``.
 
-        Only :func:`~selfcare.authz.service.propose_invitee_name` calls it, behind the
+        Only :meth:`~selfcare.authz.service.AuthzService.propose_invitee_name` calls it, behind the
         operator's opt-in.
         """
         ...

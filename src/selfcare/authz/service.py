@@ -1,66 +1,75 @@
 """Use cases of selfcare.authz: load through the ports, apply the rules, save, return events.
 
-Every method runs in one unit of work and returns the :class:`~selfcare.authz.model.AuthzEvent`
-values of what it changed, for the caller to store as the audit trail. Saves are
-compare-and-set, so two use cases racing on one invitation (an accept and a revoke)
-cannot both win: the loser gets :class:`~selfcare.core.errors.ConcurrencyConflict` or the
-refusal its rule gives on the winner's result.
+Every method runs in one unit of work and returns an
+:class:`~selfcare.core.outcome.Outcome`: :class:`~selfcare.core.outcome.Done` with the
+value and the :mod:`~selfcare.authz.events` of what it changed (the audit trail), or
+:class:`~selfcare.core.outcome.Refused` with every reason. Saves are compare-and-set,
+so two use cases racing on one invitation (an accept and a revoke) cannot both win: the
+loser gets :class:`~selfcare.core.errors.ConcurrencyConflict` or the refusal its rule
+gives on the winner's result.
+
+Build it with :func:`selfcare.bootstrap.bootstrap` (``app.authz``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
 
-import attrs
-
-from selfcare.authz import rules
+from selfcare.authz.events import (
+    GrantCreated,
+    GrantRevoked,
+    InvitationAccepted,
+    InvitationCreated,
+    InvitationDeclined,
+    InvitationEvent,
+    InvitationResent,
+    InvitationRevoked,
+    RelationshipLinked,
+    grant_events,
+    invitation_event,
+)
+from selfcare.authz.grants import new_grants
 from selfcare.authz.invitation import (
-    Acceptance,
     Invitation,
     InvitationId,
-    InvitationPolicy,
     IssuedInvitation,
-    RegisteredAccount,
+    hash_token,
+    invite,
+    looks_like_token,
+    resend_invitation,
+    revoke_invitation,
+)
+from selfcare.authz.invitation_policy import InvitationPolicy
+from selfcare.authz.invitation_reply import (
+    Acceptance,
     accept_invitation,
     accept_listed_invitation,
     decline_invitation,
     decline_listed_invitation,
-    hash_token,
-    invite,
-    may_propose_name,
-    resend_invitation,
-    revoke_invitation,
 )
-from selfcare.authz.model import (
-    DEFAULT_ROLE_MODEL,
-    AuthzAction,
-    AuthzEvent,
-    CustomerRelationship,
-    Grant,
-    GrantId,
-    RoleModel,
-)
+from selfcare.authz.invitee import RegisteredAccount, may_propose_name
+from selfcare.authz.model import CustomerRelationship, Grant
+from selfcare.authz.permissions import active_roles, allowing_grant, relationships_of
 from selfcare.authz.ports import AccountDirectory, AuthzUnitOfWork
-from selfcare.authz.rules import RemovalRequest
+from selfcare.authz.removal import RemovalRequest, confirm_removal, request_removal
+from selfcare.authz.roles import DEFAULT_ROLE_MODEL, RoleModel
 from selfcare.core.clock import Clock
-from selfcare.core.decision import Decision, Violation
+from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import AccountId, CustomerNumber, IdSource, RelationshipId, SecretSource
+from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.identity.contact import EmailAddress
+from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.national_id import NationalId
 from selfcare.identity.ports import CustomerDirectory
 
-__all__ = ["AuthzService", "Issued"]
+__all__ = ["AuthzService"]
 
 
-@attrs.frozen
-class Issued:
-    """An invitation issued or resent, its token (for the e-mail only) and the events."""
-
-    invitation: Invitation
-    token: str = attrs.field(repr=False)
-    events: tuple[AuthzEvent, ...]
+def _relationship_kind(record: CustomerRecord) -> str:
+    """The operator's kind as a snake_case name ("District Heating" -> district_heating)."""
+    return str(record.kind).strip().lower().replace(" ", "_").replace("-", "_")
 
 
 class AuthzService:
@@ -69,60 +78,70 @@ class AuthzService:
     Args:
         uow: a unit of work implementing :class:`~selfcare.authz.ports.AuthzUnitOfWork`.
         accounts: the :class:`~selfcare.authz.ports.AccountDirectory`.
+        customers: the operator's customer system (read only), for customer matching.
         clock: where ``now`` comes from.
         ids: where new ids come from.
         secrets: where invitation tokens come from.
-        policy: the operator's invitation policy.
-        model: the operator's role model.
+        invitation_policy: the operator's invitation policy.
+        role_model: the operator's role model.
     """
 
     def __init__(
         self,
-        uow: AuthzUnitOfWork,
         *,
+        uow: AuthzUnitOfWork,
         accounts: AccountDirectory,
+        customers: CustomerDirectory,
         clock: Clock,
         ids: IdSource,
         secrets: SecretSource,
-        policy: InvitationPolicy | None = None,
-        model: RoleModel = DEFAULT_ROLE_MODEL,
+        invitation_policy: InvitationPolicy | None = None,
+        role_model: RoleModel = DEFAULT_ROLE_MODEL,
     ) -> None:
         self.uow = uow
         self.accounts = accounts
+        self.customers = customers
         self.clock = clock
         self.ids = ids
         self.secrets = secrets
-        self.policy = policy or InvitationPolicy()
-        self.model = model
+        self.invitation_policy = invitation_policy or InvitationPolicy()
+        self.role_model = role_model
 
     # -- checks -----------------------------------------------------------------------
 
-    def check(self, user: AccountId, permission: str, relationship: RelationshipId) -> Decision:
-        """:func:`~selfcare.authz.rules.check_permission` on the stored grants.
+    def check(
+        self, user: AccountId, permission: str, relationship: RelationshipId
+    ) -> Outcome[Grant]:
+        """May ``user`` do ``permission`` on ``relationship`` now?
 
         Returns:
-            See :func:`~selfcare.authz.rules.check_permission`.
+            ``Done`` with the active grant that allows it, or ``Refused`` with
+            ``authz.no_grant`` (no grant on the relationship), or every one of
+            ``authz.grant_revoked``, ``authz.grant_expired`` and
+            ``authz.role_lacks_permission`` (see
+            :func:`~selfcare.authz.permissions.check_permission`).
         """
         with self.uow as uow:
             grants = uow.grants.for_user(user)
-        return rules.check_permission(
-            user, permission, relationship, grants, now=self.clock.now(), model=self.model
+        return allowing_grant(
+            user, permission, relationship, grants, now=self.clock.now(), model=self.role_model
         )
 
-    def relationships_of(self, user: AccountId) -> frozenset[RelationshipId]:
-        """The relationships ``user`` may use now."""
+    def relationships_of(self, user: AccountId) -> Outcome[frozenset[RelationshipId]]:
+        """The relationships ``user`` may use now (through at least one active grant).
+
+        Returns:
+            ``Done`` with the relationship ids; never refused.
+        """
         with self.uow as uow:
             grants = uow.grants.for_user(user)
-        return rules.relationships_of(user, grants, now=self.clock.now())
+        return Done(relationships_of(user, grants, now=self.clock.now()))
 
     # -- fetch other contracts (seed 003, part 1) ------------------------------------
 
     def link_customer_relationships(
-        self,
-        account: AccountId,
-        national_id: NationalId,
-        customers: CustomerDirectory,
-    ) -> tuple[AuthzEvent, ...]:
+        self, account: AccountId, national_id: NationalId
+    ) -> Outcome[tuple[Grant, ...]]:
         """Re-run customer matching for ``account`` and link what is new as holder grants.
 
         ``national_id`` must come from a fresh strong identification of the account's
@@ -133,6 +152,11 @@ class AuthzService:
         :class:`~selfcare.authz.model.CustomerRelationship`; the account gets a holder
         grant on each where it has no active one. Running it again changes nothing.
 
+        Returns:
+            ``Done`` with the new holder grants and a
+            :class:`~selfcare.authz.events.RelationshipLinked` event for each; never
+            refused.
+
         Raises:
             SelfcareError: ``authz.invalid_id`` or ``authz.invalid_name`` for a customer
                 record with an unusable customer number or kind.
@@ -140,74 +164,81 @@ class AuthzService:
         now = self.clock.now()
         records = [
             record
-            for record in customers.find_by_national_id(national_id)
+            for record in self.customers.find_by_national_id(national_id)
             if record.is_on_file(national_id)
         ]
-        events: list[AuthzEvent] = []
+        linked: list[Grant] = []
         with self.uow as uow:
             for record in records:
-                number = CustomerNumber(str(record.customer_number).strip())
-                relationship = uow.relationships.get_by_customer_number(number)
-                if relationship is None:
-                    relationship = CustomerRelationship(
-                        id=RelationshipId(self.ids.new_id()),
-                        customer_number=number,
-                        kind=str(record.kind).strip().lower().replace(" ", "_").replace("-", "_"),
-                    )
-                    uow.relationships.add(relationship)
+                relationship = self._relationship_for(uow, record)
                 grants = uow.grants.for_relationship(relationship.id)
-                held = rules.active_roles(account, relationship.id, grants, now=now)
-                if self.model.holder_role in held:
+                held = active_roles(account, relationship.id, grants, now=now)
+                if self.role_model.holder_role in held:
                     continue
-                grant = Grant(
-                    id=GrantId(self.ids.new_id()),
-                    user=account,
-                    relationship_id=relationship.id,
-                    role=self.model.holder_role,
-                    granted_at=now,
+                (grant,) = new_grants(
+                    account,
+                    relationship.id,
+                    {self.role_model.holder_role},
+                    granted_by=None,
+                    ids=self.ids,
+                    now=now,
                 )
                 uow.grants.add(grant)
-                events.append(
-                    AuthzEvent(
-                        action=AuthzAction.RELATIONSHIP_LINKED,
-                        actor=account,
-                        at=now,
-                        relationship_id=relationship.id,
-                        subject=grant.id,
-                        user=account,
-                        roles=frozenset({grant.role}),
-                    )
-                )
+                linked.append(grant)
             uow.commit()
-        return tuple(events)
+        events = grant_events(RelationshipLinked, linked, actor=account, now=now)
+        return Done(tuple(linked), events)
+
+    def _relationship_for(
+        self, uow: AuthzUnitOfWork, record: CustomerRecord
+    ) -> CustomerRelationship:
+        """The stored relationship of ``record``'s customer number, added if new."""
+        number = CustomerNumber(str(record.customer_number).strip())
+        relationship = uow.relationships.get_by_customer_number(number)
+        if relationship is None:
+            relationship = CustomerRelationship(
+                id=RelationshipId(self.ids.new_id()),
+                customer_number=number,
+                kind=_relationship_kind(record),
+            )
+            uow.relationships.add(relationship)
+        return relationship
 
     # -- invitations (seed 003, part 2) -----------------------------------------------
 
     def propose_invitee_name(
         self, relationship: RelationshipId, email: str, *, caller: AccountId
-    ) -> RegisteredAccount | None:
+    ) -> Outcome[RegisteredAccount | None]:
         """Phase 2: the registered user's name for ``email``, behind the operator opt-in.
 
-        ``None`` when the opt-in is off, when the address is not valid, or when nobody
-        registered it - the caller cannot tell these apart unless the opt-in is on.
+        ``Done(None)`` when the opt-in is off, when the address is not valid, or when
+        nobody registered it - the caller cannot tell these apart unless the opt-in is on.
 
-        Raises:
-            SelfcareError: ``authz.cannot_manage_users`` when the opt-in is on and the
-                caller may not manage the relationship's users.
+        Returns:
+            ``Done`` with the :class:`~selfcare.authz.invitee.RegisteredAccount` or
+            ``None``; ``Refused`` with ``authz.cannot_manage_users`` when the opt-in is
+            on and the caller may not manage the relationship's users.
         """
         now = self.clock.now()
-        if not self.policy.propose_registered_names:
-            return None
+        if not self.invitation_policy.propose_registered_names:
+            return Done(None)
         with self.uow as uow:
             grants = uow.grants.for_relationship(relationship)
-        may_propose_name(
-            caller, relationship, grants, now=now, policy=self.policy, model=self.model
-        ).raise_for_denial()
+        decision = may_propose_name(
+            caller,
+            relationship,
+            grants,
+            now=now,
+            policy=self.invitation_policy,
+            model=self.role_model,
+        )
+        if not decision:
+            return Refused(decision)
         try:
             address = EmailAddress.parse(email)
         except SelfcareError:
-            return None
-        return self.accounts.find_by_email(address)
+            return Done(None)
+        return Done(self.accounts.find_by_email(address))
 
     def invite(
         self,
@@ -219,17 +250,20 @@ class AuthzService:
         message: str,
         roles: Iterable[str],
         inviter: AccountId,
-    ) -> Issued:
+    ) -> Outcome[IssuedInvitation]:
         """Phases 1-4 of seed 003; see :func:`~selfcare.authz.invitation.invite`.
 
-        Raises:
-            SelfcareError: ``authz.unknown_relationship`` and every code of
-                :func:`~selfcare.authz.invitation.invite`.
+        Returns:
+            ``Done`` with the invitation and its token (send it, never store it) and an
+            :class:`~selfcare.authz.events.InvitationCreated` event; ``Refused`` with
+            ``authz.unknown_relationship`` or the codes of
+            :func:`~selfcare.authz.invitation.invite`.
         """
         now = self.clock.now()
         with self.uow as uow:
-            self._require_relationship(uow, relationship)
-            issued = invite(
+            if uow.relationships.get(relationship) is None:
+                return Refused.because(Violation("authz.unknown_relationship"))
+            outcome = invite(
                 relationship,
                 email,
                 first_name=first_name,
@@ -242,36 +276,54 @@ class AuthzService:
                 ids=self.ids,
                 secrets=self.secrets,
                 now=now,
-                policy=self.policy,
-                model=self.model,
+                policy=self.invitation_policy,
+                model=self.role_model,
             )
+            if isinstance(outcome, Refused):
+                return outcome
+            issued = outcome.value
             uow.invitations.add(issued.invitation)
             uow.commit()
-        return self._issued(issued, AuthzAction.INVITATION_CREATED, inviter, now)
+        return Done(
+            issued, [invitation_event(InvitationCreated, issued.invitation, actor=inviter, now=now)]
+        )
 
-    def pending_invitations_for(self, account: AccountId) -> Sequence[Invitation]:
-        """The pending invitations sent to the account's verified address ("Process")."""
+    def pending_invitations_of(self, account: AccountId) -> Outcome[tuple[Invitation, ...]]:
+        """The pending invitations sent to the account's verified address ("Process").
+
+        Returns:
+            ``Done`` with the invitations (none without a verified address); never
+            refused.
+        """
         now = self.clock.now()
         address = self.accounts.verified_email(account)
         if address is None:
-            return ()
+            return Done(())
         with self.uow as uow:
             found = uow.invitations.for_email(address)
-        return tuple(i for i in found if i.is_pending(now))
+        return Done(tuple(i for i in found if i.is_pending(now)))
 
-    def accept(self, token: str, account: AccountId) -> tuple[Acceptance, tuple[AuthzEvent, ...]]:
+    def accept(self, token: str, account: AccountId) -> Outcome[Acceptance]:
         """Accept the invitation of ``token`` for ``account``.
 
+        Returns:
+            ``Done`` with the :class:`~selfcare.authz.invitation_reply.Acceptance`, an
+            :class:`~selfcare.authz.events.InvitationAccepted` event and a
+            :class:`~selfcare.authz.events.GrantCreated` event per new grant (no events
+            when the same account had accepted it before); ``Refused`` with
+            ``invitation.invalid_token`` (also for an unknown token) or the codes of
+            :func:`~selfcare.authz.invitation_reply.accept_invitation`.
+
         Raises:
-            SelfcareError: ``invitation.invalid_token`` (also for an unknown token) and
-                every code of :func:`~selfcare.authz.invitation.accept_invitation`;
-                ``ConcurrencyConflict`` when the invitation changed meanwhile.
+            ConcurrencyConflict: the invitation changed meanwhile.
         """
         now = self.clock.now()
         verified = self.accounts.verified_email(account)
         with self.uow as uow:
-            invitation = self._by_token(uow, token)
-            acceptance = accept_invitation(
+            invitation = self._find_by_token(uow, token)
+            if invitation is None:
+                return Refused.because(Violation("invitation.invalid_token"))
+            outcome = accept_invitation(
                 invitation,
                 token,
                 account,
@@ -279,224 +331,236 @@ class AuthzService:
                 uow.grants.for_relationship(invitation.relationship_id),
                 ids=self.ids,
                 now=now,
-                policy=self.policy,
-                model=self.model,
+                policy=self.invitation_policy,
+                model=self.role_model,
             )
-            return self._save_acceptance(uow, acceptance, account, now)
+            return self._save_acceptance(uow, outcome, account, now)
 
-    def accept_listed(
-        self, invitation_id: InvitationId, account: AccountId
-    ) -> tuple[Acceptance, tuple[AuthzEvent, ...]]:
-        """Accept one of :meth:`pending_invitations_for` ("Process" -> "Approve") without
-        the e-mail link; see :func:`~selfcare.authz.invitation.accept_listed_invitation`.
+    def accept_listed(self, invitation_id: InvitationId, account: AccountId) -> Outcome[Acceptance]:
+        """Accept one of :meth:`pending_invitations_of` ("Process" -> "Approve") without
+        the e-mail link; see
+        :func:`~selfcare.authz.invitation_reply.accept_listed_invitation`.
+
+        Returns:
+            As :meth:`accept`; ``Refused`` with ``invitation.not_found`` or the codes of
+            :func:`~selfcare.authz.invitation_reply.accept_listed_invitation`.
 
         Raises:
-            SelfcareError: ``invitation.not_found`` and every code of
-                :func:`~selfcare.authz.invitation.accept_listed_invitation`;
-                ``ConcurrencyConflict`` when the invitation changed meanwhile.
+            ConcurrencyConflict: the invitation changed meanwhile.
         """
         now = self.clock.now()
         verified = self.accounts.verified_email(account)
         with self.uow as uow:
-            invitation = self._invitation(uow, invitation_id)
-            acceptance = accept_listed_invitation(
+            invitation = uow.invitations.get(invitation_id)
+            if invitation is None:
+                return _not_found()
+            outcome = accept_listed_invitation(
                 invitation,
                 account,
                 verified,
                 uow.grants.for_relationship(invitation.relationship_id),
                 ids=self.ids,
                 now=now,
-                model=self.model,
+                model=self.role_model,
             )
-            return self._save_acceptance(uow, acceptance, account, now)
+            return self._save_acceptance(uow, outcome, account, now)
 
+    @staticmethod
     def _save_acceptance(
-        self, uow: AuthzUnitOfWork, acceptance: Acceptance, account: AccountId, now: datetime
-    ) -> tuple[Acceptance, tuple[AuthzEvent, ...]]:
-        if not acceptance.changed:
-            return acceptance, ()
+        uow: AuthzUnitOfWork, outcome: Outcome[Acceptance], account: AccountId, now: datetime
+    ) -> Outcome[Acceptance]:
+        if isinstance(outcome, Refused) or not outcome.value.newly_accepted:
+            return outcome
+        acceptance = outcome.value
         uow.invitations.update(acceptance.invitation)
         for grant in acceptance.grants:
             uow.grants.add(grant)
         uow.commit()
-        events = [self._event(AuthzAction.INVITATION_ACCEPTED, acceptance.invitation, account, now)]
-        events += [
-            AuthzEvent(
-                action=AuthzAction.GRANT_CREATED,
-                actor=account,
-                at=now,
-                relationship_id=g.relationship_id,
-                subject=g.id,
-                user=account,
-                roles=frozenset({g.role}),
-            )
-            for g in acceptance.grants
-        ]
-        return acceptance, tuple(events)
+        accepted = InvitationAccepted(
+            occurred_at=now,
+            actor=account,
+            relationship_id=acceptance.invitation.relationship_id,
+            invitation_id=acceptance.invitation.id,
+            user=account,
+            roles=acceptance.invitation.roles,
+        )
+        created = grant_events(GrantCreated, acceptance.grants, actor=account, now=now)
+        return Done(acceptance, [accepted, *created])
 
-    def decline(self, token: str, account: AccountId | None = None) -> tuple[AuthzEvent, ...]:
-        """The invitee declines; see :func:`~selfcare.authz.invitation.decline_invitation`.
+    def decline(self, token: str, account: AccountId | None = None) -> Outcome[Invitation]:
+        """The invitee declines; see
+        :func:`~selfcare.authz.invitation_reply.decline_invitation`.
+
+        Returns:
+            ``Done`` with the declined invitation and an
+            :class:`~selfcare.authz.events.InvitationDeclined` event; ``Refused`` with
+            ``invitation.invalid_token``, ``invitation.not_pending`` or
+            ``invitation.expired``.
 
         Raises:
-            SelfcareError: ``invitation.invalid_token``, ``invitation.not_pending``,
-                ``invitation.expired``; ``ConcurrencyConflict``.
+            ConcurrencyConflict: the invitation changed meanwhile.
         """
         now = self.clock.now()
         with self.uow as uow:
-            invitation = decline_invitation(self._by_token(uow, token), token, account, now=now)
-            uow.invitations.update(invitation)
-            uow.commit()
-        return (self._event(AuthzAction.INVITATION_DECLINED, invitation, account, now),)
+            invitation = self._find_by_token(uow, token)
+            if invitation is None:
+                return Refused.because(Violation("invitation.invalid_token"))
+            outcome = decline_invitation(invitation, token, account, now=now)
+            return self._save_closed(uow, outcome, InvitationDeclined, account, now)
 
     def decline_listed(
         self, invitation_id: InvitationId, account: AccountId
-    ) -> tuple[AuthzEvent, ...]:
-        """Decline one of :meth:`pending_invitations_for` without the e-mail link; see
-        :func:`~selfcare.authz.invitation.decline_listed_invitation`.
+    ) -> Outcome[Invitation]:
+        """Decline one of :meth:`pending_invitations_of` without the e-mail link; see
+        :func:`~selfcare.authz.invitation_reply.decline_listed_invitation`.
+
+        Returns:
+            As :meth:`decline`; ``Refused`` with ``invitation.not_found`` or the codes of
+            :func:`~selfcare.authz.invitation_reply.decline_listed_invitation`.
 
         Raises:
-            SelfcareError: ``invitation.not_found`` and every code of
-                :func:`~selfcare.authz.invitation.decline_listed_invitation`;
-                ``ConcurrencyConflict``.
+            ConcurrencyConflict: the invitation changed meanwhile.
         """
         now = self.clock.now()
         verified = self.accounts.verified_email(account)
         with self.uow as uow:
-            current = self._invitation(uow, invitation_id)
-            invitation = decline_listed_invitation(current, account, verified, now=now)
-            uow.invitations.update(invitation)
-            uow.commit()
-        return (self._event(AuthzAction.INVITATION_DECLINED, invitation, account, now),)
+            current = uow.invitations.get(invitation_id)
+            if current is None:
+                return _not_found()
+            outcome = decline_listed_invitation(current, account, verified, now=now)
+            return self._save_closed(uow, outcome, InvitationDeclined, account, now)
 
     def revoke_invitation(
         self, invitation_id: InvitationId, *, by: AccountId
-    ) -> tuple[AuthzEvent, ...]:
+    ) -> Outcome[Invitation]:
         """Withdraw an invitation; see :func:`~selfcare.authz.invitation.revoke_invitation`.
 
+        Returns:
+            ``Done`` with the revoked invitation and an
+            :class:`~selfcare.authz.events.InvitationRevoked` event; ``Refused`` with
+            ``invitation.not_found``, ``invitation.not_allowed`` or
+            ``invitation.not_pending``.
+
         Raises:
-            SelfcareError: ``invitation.not_found``, ``invitation.not_allowed``,
-                ``invitation.not_pending``; ``ConcurrencyConflict``.
+            ConcurrencyConflict: the invitation changed meanwhile.
         """
         now = self.clock.now()
         with self.uow as uow:
-            current = self._invitation(uow, invitation_id)
-            invitation = revoke_invitation(
+            current = uow.invitations.get(invitation_id)
+            if current is None:
+                return _not_found()
+            outcome = revoke_invitation(
                 current,
                 by=by,
                 grants=uow.grants.for_relationship(current.relationship_id),
                 now=now,
-                model=self.model,
+                model=self.role_model,
             )
-            uow.invitations.update(invitation)
-            uow.commit()
-        return (self._event(AuthzAction.INVITATION_REVOKED, invitation, by, now),)
+            return self._save_closed(uow, outcome, InvitationRevoked, by, now)
 
-    def resend_invitation(self, invitation_id: InvitationId, *, by: AccountId) -> Issued:
+    @staticmethod
+    def _save_closed(
+        uow: AuthzUnitOfWork,
+        outcome: Outcome[Invitation],
+        event: type[InvitationEvent],
+        actor: AccountId | None,
+        now: datetime,
+    ) -> Outcome[Invitation]:
+        if isinstance(outcome, Refused):
+            return outcome
+        uow.invitations.update(outcome.value)
+        uow.commit()
+        return Done(outcome.value, [invitation_event(event, outcome.value, actor=actor, now=now)])
+
+    def resend_invitation(
+        self, invitation_id: InvitationId, *, by: AccountId
+    ) -> Outcome[IssuedInvitation]:
         """New token, old one dead, validity restarted; see
         :func:`~selfcare.authz.invitation.resend_invitation`.
 
+        Returns:
+            ``Done`` with the invitation and its new token and an
+            :class:`~selfcare.authz.events.InvitationResent` event; ``Refused`` with
+            ``invitation.not_found``, ``invitation.not_allowed`` or
+            ``invitation.not_pending``.
+
         Raises:
-            SelfcareError: ``invitation.not_found``, ``invitation.not_allowed``,
-                ``invitation.not_pending``; ``ConcurrencyConflict``.
+            ConcurrencyConflict: the invitation changed meanwhile.
         """
         now = self.clock.now()
         with self.uow as uow:
-            current = self._invitation(uow, invitation_id)
-            issued = resend_invitation(
+            current = uow.invitations.get(invitation_id)
+            if current is None:
+                return _not_found()
+            outcome = resend_invitation(
                 current,
                 by=by,
                 grants=uow.grants.for_relationship(current.relationship_id),
                 secrets=self.secrets,
                 now=now,
-                policy=self.policy,
-                model=self.model,
+                policy=self.invitation_policy,
+                model=self.role_model,
             )
+            if isinstance(outcome, Refused):
+                return outcome
+            issued = outcome.value
             uow.invitations.update(issued.invitation)
             uow.commit()
-        return self._issued(issued, AuthzAction.INVITATION_RESENT, by, now)
+        return Done(
+            issued, [invitation_event(InvitationResent, issued.invitation, actor=by, now=now)]
+        )
 
     # -- removing access (seed 003, part 3) -------------------------------------------
 
-    def remove_roles(
+    def request_removal(
         self, user: AccountId, relationship: RelationshipId, roles: Iterable[str], *, by: AccountId
-    ) -> RemovalRequest:
-        """Phase 1: what removing ``roles`` would revoke; nothing changes yet.
+    ) -> Outcome[RemovalRequest]:
+        """Phase 1: what removing ``roles`` from ``user`` would revoke; nothing changes.
 
-        Raises:
-            SelfcareError: every code of :func:`~selfcare.authz.rules.check_can_remove`.
+        Returns:
+            ``Done`` with the :class:`~selfcare.authz.removal.RemovalRequest` to show and
+            confirm; ``Refused`` with the codes of
+            :func:`~selfcare.authz.removal.check_can_remove`.
         """
         now = self.clock.now()
         with self.uow as uow:
             grants = uow.grants.for_relationship(relationship)
-        return rules.remove_roles(
-            user, relationship, roles, grants, by=by, now=now, model=self.model
+        return request_removal(
+            user, relationship, roles, grants, by=by, now=now, model=self.role_model
         )
 
-    def confirm_removal(self, request: RemovalRequest, *, by: AccountId) -> tuple[AuthzEvent, ...]:
+    def confirm_removal(
+        self, request: RemovalRequest, *, by: AccountId
+    ) -> Outcome[tuple[Grant, ...]]:
         """Phase 2: revoke the grants of ``request``.
 
+        Returns:
+            ``Done`` with the revoked grants and a
+            :class:`~selfcare.authz.events.GrantRevoked` event for each; ``Refused`` with
+            the codes of :func:`~selfcare.authz.removal.confirm_removal`.
+
         Raises:
-            SelfcareError: every code of :func:`~selfcare.authz.rules.confirm_removal`;
-                ``ConcurrencyConflict`` when a grant changed meanwhile.
+            ConcurrencyConflict: a grant changed meanwhile.
         """
         now = self.clock.now()
         with self.uow as uow:
             grants = uow.grants.for_relationship(request.relationship_id)
-            revoked = rules.confirm_removal(request, grants, by=by, now=now, model=self.model)
-            for grant in revoked:
+            outcome = confirm_removal(request, grants, by=by, now=now, model=self.role_model)
+            if isinstance(outcome, Refused):
+                return outcome
+            for grant in outcome.value:
                 uow.grants.update(grant)
             uow.commit()
-        return tuple(
-            AuthzEvent(
-                action=AuthzAction.GRANT_REVOKED,
-                actor=by,
-                at=now,
-                relationship_id=g.relationship_id,
-                subject=g.id,
-                user=g.user,
-                roles=frozenset({g.role}),
-            )
-            for g in revoked
-        )
+        return Done(outcome.value, grant_events(GrantRevoked, outcome.value, actor=by, now=now))
 
     # -- helpers ------------------------------------------------------------------------
 
     @staticmethod
-    def _require_relationship(uow: AuthzUnitOfWork, relationship: RelationshipId) -> None:
-        if uow.relationships.get(relationship) is None:
-            raise SelfcareError(Violation("authz.unknown_relationship"))
+    def _find_by_token(uow: AuthzUnitOfWork, token: object) -> Invitation | None:
+        if not isinstance(token, str) or not looks_like_token(token):
+            return None
+        return uow.invitations.get_by_token_hash(hash_token(token))
 
-    @staticmethod
-    def _by_token(uow: AuthzUnitOfWork, token: object) -> Invitation:
-        if isinstance(token, str) and 0 < len(token) <= 512:
-            found = uow.invitations.get_by_token_hash(hash_token(token))
-            if found is not None:
-                return found
-        raise SelfcareError(Violation("invitation.invalid_token"))
 
-    @staticmethod
-    def _invitation(uow: AuthzUnitOfWork, invitation_id: InvitationId) -> Invitation:
-        found = uow.invitations.get(invitation_id)
-        if found is None:
-            raise SelfcareError(Violation("invitation.not_found"))
-        return found
-
-    @staticmethod
-    def _event(
-        action: AuthzAction, invitation: Invitation, actor: AccountId | None, now: datetime
-    ) -> AuthzEvent:
-        return AuthzEvent(
-            action=action,
-            actor=actor,
-            at=now,
-            relationship_id=invitation.relationship_id,
-            subject=invitation.id,
-            user=invitation.accepted_by,
-            roles=invitation.roles,
-        )
-
-    def _issued(
-        self, issued: IssuedInvitation, action: AuthzAction, actor: AccountId, now: datetime
-    ) -> Issued:
-        event = self._event(action, issued.invitation, actor, now)
-        return Issued(issued.invitation, issued.token, (event,))
+def _not_found() -> Refused:
+    return Refused.because(Violation("invitation.not_found"))

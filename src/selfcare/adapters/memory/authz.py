@@ -15,7 +15,8 @@ from typing import cast
 import attrs
 
 from selfcare.adapters.memory._store import MemoryDatabase, MemoryTable, MemoryUnitOfWork
-from selfcare.authz.invitation import Invitation, InvitationId, RegisteredAccount
+from selfcare.authz.invitation import Invitation, InvitationId
+from selfcare.authz.invitee import RegisteredAccount
 from selfcare.authz.model import CustomerRelationship, Grant, GrantId
 from selfcare.authz.ports import GrantRepository, InvitationRepository, RelationshipRepository
 from selfcare.core.decision import Violation

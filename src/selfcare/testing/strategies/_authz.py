@@ -8,38 +8,52 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from selfcare.authz.events import (
+    AuthzEvent,
+    GrantCreated,
+    GrantEvent,
+    GrantRevoked,
+    InvitationAccepted,
+    InvitationCreated,
+    InvitationDeclined,
+    InvitationEvent,
+    InvitationResent,
+    InvitationRevoked,
+    RelationshipLinked,
+)
 from selfcare.authz.invitation import (
-    EmailMatch,
     Invitation,
     InvitationId,
-    InvitationPolicy,
     InvitationStatus,
-    RegisteredAccount,
+    IssuedInvitation,
     hash_token,
 )
+from selfcare.authz.invitation_policy import EmailMatch, InvitationPolicy
+from selfcare.authz.invitation_reply import Acceptance
+from selfcare.authz.invitee import RegisteredAccount
 from selfcare.authz.model import (
-    DEFAULT_ROLE_MODEL,
-    AuthzAction,
-    AuthzEvent,
     CustomerRelationship,
     Grant,
     GrantId,
     RelationshipKind,
     Role,
-    RoleModel,
 )
-from selfcare.authz.rules import RemovalRequest
+from selfcare.authz.removal import RemovalRequest
+from selfcare.authz.roles import DEFAULT_ROLE_MODEL, RoleModel
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
 from selfcare.identity.contact import EmailAddress
 from selfcare.testing.strategies._core import aware_datetimes
 
 __all__ = [
     "ENTITIES",
+    "acceptances",
     "account_ids",
+    "authz_events",
     "customer_relationships",
     "emails",
     "grants",
     "invitations",
+    "issued_invitations",
     "relationship_ids",
     "roles",
 ]
@@ -145,17 +159,49 @@ def invitations(draw: st.DrawFn) -> Invitation:
     )
 
 
-def _events() -> st.SearchStrategy[AuthzEvent]:
+def _grant_events(cls: type[GrantEvent]) -> st.SearchStrategy[GrantEvent]:
     return st.builds(
-        AuthzEvent,
-        action=st.sampled_from(AuthzAction),
+        cls,
+        occurred_at=aware_datetimes(),
         actor=st.none() | account_ids(),
-        at=aware_datetimes(),
         relationship_id=relationship_ids(),
-        subject=_ids("s-"),
-        user=st.none() | account_ids(),
+        grant_id=_ids("g-").map(GrantId),
+        user=account_ids(),
         roles=st.frozensets(roles()),
     )
+
+
+def _invitation_events(cls: type[InvitationEvent]) -> st.SearchStrategy[InvitationEvent]:
+    extra = {"user": account_ids()} if cls is InvitationAccepted else {}
+    return st.builds(
+        cls,
+        occurred_at=aware_datetimes(),
+        actor=st.none() | account_ids(),
+        relationship_id=relationship_ids(),
+        invitation_id=_ids("inv-").map(InvitationId),
+        roles=st.frozensets(roles()),
+        **extra,
+    )
+
+
+_GRANT_EVENTS: dict[type, st.SearchStrategy[Any]] = {
+    cls: _grant_events(cls) for cls in (RelationshipLinked, GrantCreated, GrantRevoked)
+}
+_INVITATION_EVENTS: dict[type, st.SearchStrategy[Any]] = {
+    cls: _invitation_events(cls)
+    for cls in (
+        InvitationCreated,
+        InvitationResent,
+        InvitationAccepted,
+        InvitationDeclined,
+        InvitationRevoked,
+    )
+}
+
+
+def authz_events() -> st.SearchStrategy[AuthzEvent]:
+    """Every kind of authz event."""
+    return st.one_of(*_GRANT_EVENTS.values(), *_INVITATION_EVENTS.values())
 
 
 @st.composite
@@ -198,11 +244,37 @@ def _role_models() -> st.SearchStrategy[RoleModel]:
     )
 
 
+_TOKENS = st.text(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", min_size=22, max_size=43
+)
+
+
+def issued_invitations() -> st.SearchStrategy[IssuedInvitation]:
+    """An invitation with the token for its e-mail."""
+    return st.builds(IssuedInvitation, invitation=invitations(), token=_TOKENS)
+
+
+def acceptances() -> st.SearchStrategy[Acceptance]:
+    """An accepted invitation and the grants it created."""
+    return st.builds(
+        Acceptance,
+        invitation=invitations(),
+        grants=st.lists(grants(), max_size=3).map(tuple),
+        newly_accepted=st.booleans(),
+    )
+
+
 ENTITIES: dict[type, st.SearchStrategy[Any]] = {
     CustomerRelationship: customer_relationships(),
     Grant: grants(),
     Invitation: invitations(),
-    AuthzEvent: _events(),
+    IssuedInvitation: issued_invitations(),
+    Acceptance: acceptances(),
+    **_GRANT_EVENTS,
+    **_INVITATION_EVENTS,
+    AuthzEvent: authz_events(),
+    GrantEvent: st.one_of(*_GRANT_EVENTS.values()),
+    InvitationEvent: st.one_of(*_INVITATION_EVENTS.values()),
     RemovalRequest: _removal_requests(),
     InvitationPolicy: _policies(),
     RoleModel: _role_models(),

@@ -12,28 +12,18 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from selfcare.authz.invitation import Acceptance, IssuedInvitation
-from selfcare.authz.service import Issued
 from selfcare.catalog import OrderedService, ProductStatus, ScheduledChange, ScheduledChangeKind
 from selfcare.core.kinds import Kind
 from selfcare.core.messages import MessageEntry
 from selfcare.identity.login import LoginResult
 from selfcare.identity.registration_account import CompletedRegistration
 from selfcare.testing.strategies._accounts import accounts, registrations
-from selfcare.testing.strategies._authz import (
-    _events,
-    grants,
-    invitations,
-)
 from selfcare.testing.strategies._catalog import offering_ids
 from selfcare.testing.strategies._core import aware_datetimes, decisions
 from selfcare.testing.strategies._identity_events import login_events
 
 __all__ = ["ENTITIES"]
 
-_TOKENS = st.text(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", min_size=22, max_size=43
-)
 _NAMES = st.text(st.characters(codec="utf-8", categories=("L", "Zs")), min_size=1, max_size=30)
 
 
@@ -49,31 +39,6 @@ def login_results() -> st.SearchStrategy[LoginResult]:
         decision=decisions(),
         account=st.none() | accounts(),
         events=st.lists(login_events(), max_size=2).map(tuple),
-    )
-
-
-def issued_invitations() -> st.SearchStrategy[IssuedInvitation]:
-    """An invitation with the token for its e-mail."""
-    return st.builds(IssuedInvitation, invitation=invitations(), token=_TOKENS)
-
-
-def issued() -> st.SearchStrategy[Issued]:
-    """What the authz service returns for an invitation issued or resent."""
-    return st.builds(
-        Issued,
-        invitation=invitations(),
-        token=_TOKENS,
-        events=st.lists(_events(), max_size=2).map(tuple),
-    )
-
-
-def acceptances() -> st.SearchStrategy[Acceptance]:
-    """An accepted invitation and the grants it created."""
-    return st.builds(
-        Acceptance,
-        invitation=invitations(),
-        grants=st.lists(grants(), max_size=3).map(tuple),
-        changed=st.booleans(),
     )
 
 
@@ -117,9 +82,6 @@ def message_entries() -> st.SearchStrategy[MessageEntry]:
 ENTITIES: dict[type, st.SearchStrategy[Any]] = {
     CompletedRegistration: completed_registrations(),
     LoginResult: login_results(),
-    IssuedInvitation: issued_invitations(),
-    Issued: issued(),
-    Acceptance: acceptances(),
     OrderedService: ordered_services(),
     MessageEntry: message_entries(),
 }

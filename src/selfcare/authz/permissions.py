@@ -1,7 +1,10 @@
-"""Permission checks and the invariants of grants (pure functions).
+"""Permission checks: may this account do this on this customer relationship now?
+
+Pure functions over the grants; :class:`GrantIndex` answers many checks over the same
+grants in constant time each.
 
 >>> from datetime import datetime, UTC
->>> from selfcare.authz.model import USER, VIEW_INVOICES, ORDER_SERVICES
+>>> from selfcare.authz.model import GrantId, USER, VIEW_INVOICES, ORDER_SERVICES
 >>> now = datetime(2026, 3, 1, tzinfo=UTC)
 >>> anna, rel = AccountId("anna"), RelationshipId("rel-1")
 >>> grant = Grant(id=GrantId("g-1"), user=anna, relationship_id=rel, role=USER,
@@ -17,35 +20,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-import attrs
-
-from selfcare.authz.model import (
-    DEFAULT_ROLE_MODEL,
-    Grant,
-    GrantId,
-    Permission,
-    Role,
-    RoleModel,
-)
+from selfcare.authz.model import Grant, Permission, Role
+from selfcare.authz.roles import DEFAULT_ROLE_MODEL, RoleModel
 from selfcare.core.clock import require_aware
 from selfcare.core.decision import Decision, Violation
-from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import AccountId, RelationshipId
-from selfcare.core.ports import bump
+from selfcare.core.outcome import Done, Outcome, Refused
 
 __all__ = [
     "GrantIndex",
-    "RemovalRequest",
     "active_roles",
+    "allowing_grant",
     "can_manage_users",
-    "check_can_grant",
-    "check_can_remove",
-    "check_holder_remains",
     "check_permission",
-    "confirm_removal",
     "permissions_of",
     "relationships_of",
-    "remove_roles",
 ]
 
 
@@ -55,7 +44,7 @@ def _decide(
     mine: Iterable[Grant],
     now: datetime,
     model: RoleModel,
-) -> Decision:
+) -> Outcome[Grant]:
     lacking: list[Role] = []
     inactive_with: list[Violation] = []
     inactive_without: list[Violation] = []
@@ -73,11 +62,11 @@ def _decide(
             until = grant.valid_until.isoformat() if grant.valid_until else ""
             target.append(Violation("authz.grant_expired", {"grant": grant.id, "until": until}))
         elif has:
-            return Decision.allow(reason=f"grant:{grant.id}")
+            return Done(grant)
         else:
             lacking.append(grant.role)
     if not seen:
-        return Decision.deny(
+        return Refused.because(
             Violation("authz.no_grant", {"permission": permission, "relationship": relationship})
         )
     found = list(inactive_with)
@@ -88,7 +77,15 @@ def _decide(
                 {"permission": permission, "roles": tuple(sorted(set(lacking)))},
             )
         )
-    return Decision.deny(*(found or inactive_without))
+    return Refused.because(*(found or inactive_without))
+
+
+def _as_decision(outcome: Outcome[Grant]) -> Decision:
+    match outcome:
+        case Done(value=grant):
+            return Decision.allow(reason=f"grant:{grant.id}")
+        case Refused(decision=decision):
+            return decision
 
 
 def check_permission(
@@ -111,6 +108,31 @@ def check_permission(
         has no grant on the relationship), or every one of ``authz.grant_revoked``,
         ``authz.grant_expired`` (grants that are no longer active) and
         ``authz.role_lacks_permission`` (active grants whose roles lack it).
+
+    Raises:
+        SelfcareError: ``time.naive_datetime`` when ``now`` is naive.
+    """
+    return _as_decision(
+        allowing_grant(user, permission, relationship, grants, now=now, model=model)
+    )
+
+
+def allowing_grant(
+    user: AccountId,
+    permission: str,
+    relationship: RelationshipId,
+    grants: Iterable[Grant],
+    *,
+    now: datetime,
+    model: RoleModel = DEFAULT_ROLE_MODEL,
+) -> Outcome[Grant]:
+    """:func:`check_permission` with the grant that allows it as the value.
+
+    Returns:
+        ``Done`` with an active grant of ``user`` on ``relationship`` whose role has
+        ``permission``, or ``Refused`` with the decision of :func:`check_permission`
+        (``authz.no_grant``, ``authz.grant_revoked``, ``authz.grant_expired``,
+        ``authz.role_lacks_permission``).
 
     Raises:
         SelfcareError: ``time.naive_datetime`` when ``now`` is naive.
@@ -178,7 +200,7 @@ class GrantIndex:
     time does not grow with the number of grants indexed.
 
     >>> from datetime import datetime, UTC
-    >>> from selfcare.authz.model import USER, VIEW_INVOICES
+    >>> from selfcare.authz.model import GrantId, USER, VIEW_INVOICES
     >>> grant = Grant(id=GrantId("g-1"), user=AccountId("anna"),
     ...               relationship_id=RelationshipId("rel-1"), role=USER,
     ...               granted_at=datetime(2026, 1, 1, tzinfo=UTC))
@@ -224,7 +246,7 @@ class GrantIndex:
         """
         moment = require_aware(now, "now")
         mine = self._by_key.get((user, relationship), ())
-        return _decide(Permission(permission), relationship, mine, moment, self.model)
+        return _as_decision(_decide(Permission(permission), relationship, mine, moment, self.model))
 
     def permissions_of(
         self, user: AccountId, relationship: RelationshipId, *, now: datetime
@@ -276,236 +298,3 @@ def can_manage_users(
     if decision:
         return decision
     return Decision.deny(Violation("authz.cannot_manage_users", {"relationship": relationship}))
-
-
-def check_can_grant(
-    granter: AccountId,
-    roles: Iterable[str],
-    relationship: RelationshipId,
-    grants: Iterable[Grant],
-    *,
-    now: datetime,
-    model: RoleModel = DEFAULT_ROLE_MODEL,
-) -> Decision:
-    """May ``granter`` give each of ``roles`` on ``relationship``? (no escalation)
-
-    Returns:
-        Allowed, or every one of ``authz.cannot_manage_users`` (the granter may not
-        manage users at all), ``authz.unknown_role``, ``authz.holder_not_grantable``
-        (holders come from customer matching only) and ``authz.escalation`` (a role the
-        granter may not give).
-
-    Raises:
-        SelfcareError: ``time.naive_datetime`` when ``now`` is naive.
-    """
-    moment = require_aware(now, "now")
-    grants = tuple(grants)
-    manage = can_manage_users(granter, relationship, grants, now=moment, model=model)
-    if not manage:
-        return manage
-    own = active_roles(granter, relationship, grants, now=moment)
-    allowed = model.grantable_by(own)
-    found: list[Violation] = []
-    for role in sorted(set(roles)):
-        if role not in model.roles:
-            found.append(Violation("authz.unknown_role", {"role": role[:64]}))
-        elif role == model.holder_role:
-            found.append(Violation("authz.holder_not_grantable", {"role": role}))
-        elif role not in allowed:
-            found.append(Violation("authz.escalation", {"role": role}))
-    return Decision.from_violations(found, reason=manage.reason)
-
-
-def check_holder_remains(
-    relationship: RelationshipId,
-    grants: Iterable[Grant],
-    *,
-    removing: Iterable[GrantId],
-    now: datetime,
-    model: RoleModel = DEFAULT_ROLE_MODEL,
-) -> Decision:
-    """Would ``relationship`` keep at least one active holder without ``removing``?
-
-    Returns:
-        Allowed, or ``authz.last_holder``.
-
-    Raises:
-        SelfcareError: ``time.naive_datetime`` when ``now`` is naive.
-    """
-    moment = require_aware(now, "now")
-    gone = set(removing)
-    remaining = [
-        g
-        for g in grants
-        if g.relationship_id == relationship
-        and g.role == model.holder_role
-        and g.is_active(moment)
-        and g.id not in gone
-    ]
-    if remaining:
-        return Decision.allow()
-    return Decision.deny(Violation("authz.last_holder", {"relationship": relationship}))
-
-
-def check_can_remove(
-    remover: AccountId,
-    user: AccountId,
-    relationship: RelationshipId,
-    roles: Iterable[str],
-    grants: Iterable[Grant],
-    *,
-    now: datetime,
-    model: RoleModel = DEFAULT_ROLE_MODEL,
-) -> Decision:
-    """May ``remover`` take ``roles`` away from ``user`` on ``relationship``?
-
-    Anyone may give up their own roles; taking someone else's needs the model's remove
-    permission and only for roles the remover could grant (no escalation: a user admin
-    cannot remove a holder). Never the last holder.
-
-    Returns:
-        Allowed, or every one of ``authz.no_roles_selected``, ``authz.cannot_manage_users``,
-        ``authz.role_not_held``, ``authz.escalation`` and ``authz.last_holder``.
-
-    Raises:
-        SelfcareError: ``time.naive_datetime`` when ``now`` is naive.
-    """
-    moment = require_aware(now, "now")
-    grants = tuple(grants)
-    wanted = sorted(set(roles))
-    if not wanted:
-        return Decision.deny(Violation("authz.no_roles_selected"))
-    reason: str | None = None
-    found: list[Violation] = []
-    allowed: frozenset[Role] = frozenset()
-    if remover != user:
-        decision = check_permission(
-            remover, model.remove_permission, relationship, grants, now=moment, model=model
-        )
-        if not decision:
-            return Decision.deny(
-                Violation("authz.cannot_manage_users", {"relationship": relationship})
-            )
-        reason = decision.reason
-        allowed = model.grantable_by(active_roles(remover, relationship, grants, now=moment))
-    held = active_roles(user, relationship, grants, now=moment)
-    for role in wanted:
-        if role not in held:
-            found.append(Violation("authz.role_not_held", {"role": role[:64]}))
-        elif remover != user and role not in allowed:
-            found.append(Violation("authz.escalation", {"role": role}))
-    removing = [
-        g.id
-        for g in grants
-        if g.user == user
-        and g.relationship_id == relationship
-        and g.role in wanted
-        and g.is_active(moment)
-    ]
-    if model.holder_role in wanted:
-        found.extend(
-            check_holder_remains(
-                relationship, grants, removing=removing, now=moment, model=model
-            ).violations
-        )
-    return Decision.from_violations(found, reason=reason)
-
-
-def _utc(value: datetime) -> datetime:
-    return require_aware(value, "requested_at")
-
-
-@attrs.frozen(kw_only=True)
-class RemovalRequest:
-    """Phase 1 of "remove authorizations": the roles chosen, waiting for confirmation.
-
-    It names the exact grants (and their versions) that confirming will revoke, so
-    that a confirmation after someone else changed them fails with a conflict instead
-    of removing something the remover did not see.
-    """
-
-    relationship_id: RelationshipId
-    user: AccountId
-    roles: frozenset[Role]
-    requested_by: AccountId
-    requested_at: datetime = attrs.field(converter=_utc)
-    grants: tuple[Grant, ...]
-
-
-def remove_roles(
-    user: AccountId,
-    relationship: RelationshipId,
-    roles: Iterable[str],
-    grants: Iterable[Grant],
-    *,
-    by: AccountId,
-    now: datetime,
-    model: RoleModel = DEFAULT_ROLE_MODEL,
-) -> RemovalRequest:
-    """Phase 1: check that ``by`` may remove ``roles`` from ``user`` and say what would go.
-
-    Nothing changes yet; show the request and call :func:`confirm_removal` (phase 2).
-
-    Raises:
-        SelfcareError: every code of :func:`check_can_remove`, or
-            ``time.naive_datetime``.
-    """
-    moment = require_aware(now, "now")
-    grants = tuple(grants)
-    chosen = frozenset(Role(r) for r in roles)
-    check_can_remove(
-        by, user, relationship, chosen, grants, now=moment, model=model
-    ).raise_for_denial()
-    affected = tuple(
-        g
-        for g in grants
-        if g.user == user
-        and g.relationship_id == relationship
-        and g.role in chosen
-        and g.is_active(moment)
-    )
-    return RemovalRequest(
-        relationship_id=relationship,
-        user=user,
-        roles=chosen,
-        requested_by=by,
-        requested_at=moment,
-        grants=affected,
-    )
-
-
-def confirm_removal(
-    request: RemovalRequest,
-    grants: Iterable[Grant],
-    *,
-    by: AccountId,
-    now: datetime,
-    model: RoleModel = DEFAULT_ROLE_MODEL,
-) -> tuple[Grant, ...]:
-    """Phase 2: the revoked copies (version bumped) of the grants of ``request``.
-
-    The checks run again on the current ``grants``, so a confirmation cannot remove
-    the last holder even if another holder left in between.
-
-    Raises:
-        SelfcareError: ``authz.removal_not_yours`` when ``by`` is not who asked,
-            ``authz.removal_outdated`` when a grant of the request has changed since,
-            and every code of :func:`check_can_remove`; ``time.naive_datetime``.
-    """
-    moment = require_aware(now, "now")
-    if by != request.requested_by:
-        raise SelfcareError(Violation("authz.removal_not_yours"))
-    current = {g.id: g for g in grants}
-    for grant in request.grants:
-        if current.get(grant.id) != grant:
-            raise SelfcareError(Violation("authz.removal_outdated"))
-    check_can_remove(
-        by,
-        request.user,
-        request.relationship_id,
-        request.roles,
-        current.values(),
-        now=moment,
-        model=model,
-    ).raise_for_denial()
-    return tuple(bump(g, revoked_at=moment, revoked_by=by) for g in request.grants)
