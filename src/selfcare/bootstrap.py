@@ -38,11 +38,15 @@ from selfcare.authz.accounts import IdentityAccountDirectory
 from selfcare.authz.invitation import InvitationPolicy
 from selfcare.authz.model import DEFAULT_ROLE_MODEL, RoleModel
 from selfcare.authz.service import AuthzService
+from selfcare.billing.service import BillingService
+from selfcare.billing.vat import NORDIC_VAT, VatTable
 from selfcare.core.clock import Clock, SystemClock
 from selfcare.core.ids import IdSource, SecretSource, SystemSecrets, UuidIds
 from selfcare.identity.login import LoginPolicy
 from selfcare.identity.registration import RegistrationPolicy
 from selfcare.identity.service import IdentityService
+from selfcare.privacy.model import DEFAULT_RETENTION, RetentionPolicy
+from selfcare.privacy.service import PrivacyService
 
 if TYPE_CHECKING:
     from selfcare.authz.ports import AuthzUnitOfWork
@@ -140,6 +144,12 @@ class Policies:
     login: LoginPolicy = attrs.field(factory=LoginPolicy)
     invitation: InvitationPolicy = attrs.field(factory=InvitationPolicy)
     roles: RoleModel = DEFAULT_ROLE_MODEL
+    #: The VAT rates invoices charge.
+    vat_table: VatTable = NORDIC_VAT
+    #: Days from an invoice's date to its due date.
+    payment_days: int = 14
+    #: How long ended records are kept before the retention purge removes them.
+    retention: RetentionPolicy = DEFAULT_RETENTION
 
 
 @attrs.frozen
@@ -152,6 +162,8 @@ class App:
 
     identity: IdentityService
     authz: AuthzService
+    billing: BillingService
+    privacy: PrivacyService
     storage: Storage
     policies: Policies
     clock: Clock
@@ -228,9 +240,19 @@ def bootstrap(
         policy=rules.invitation,
         model=rules.roles,
     )
+    billing = BillingService(
+        uow=store.billing,
+        clock=now,
+        ids=new_ids,
+        vat_table=rules.vat_table,
+        payment_days=rules.payment_days,
+    )
+    privacy = PrivacyService(uow=store.privacy, clock=now, retention=rules.retention)
     return App(
         identity=identity,
         authz=authz,
+        billing=billing,
+        privacy=privacy,
         storage=store,
         policies=rules,
         clock=now,

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteUnitOfWork
 from selfcare.adapters.sqlite._queries import DocumentTable, encodable, first, select, unique
-from selfcare.billing.model import BillingAgreement, BillingPeriod, Invoice
+from selfcare.billing.agreements import BillingAgreement
+from selfcare.billing.invoices import Invoice
+from selfcare.billing.periods import BillingPeriod
 from selfcare.billing.ports import BillingAgreementRepository, InvoiceRepository
 
 __all__ = [

@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from selfcare.billing.model import (
+from selfcare.billing import (
     BillingAgreement,
     BillingMethod,
     BillingPeriod,

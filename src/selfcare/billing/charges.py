@@ -1,4 +1,5 @@
-"""The rules of billing: the charges of a month, billing agreements, the payer split.
+"""Charges: the services on a payer's monthly invoice, plan changes, and the invoice
+lines of one month, pro-rated by day and split where the VAT rate changes.
 
 Pro-rating by day
 -----------------
@@ -22,41 +23,90 @@ within one cent of the exact share:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta, tzinfo
+from collections.abc import Iterable
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import final
 
-from selfcare.billing.inventory import quoted_charges
-from selfcare.billing.model import (
-    BillingAgreement,
-    BillingPeriod,
-    ChargeableService,
-    ChargeKind,
-    DeductionEntry,
-    DeductionStatement,
-    InvoiceLine,
-    MobilePolicy,
-    PayerSplit,
-    PlanChange,
-    QuotedCharge,
-    SplitLine,
-)
-from selfcare.billing.vat import NORDIC_VAT, VatCategory, VatTable
-from selfcare.catalog.model import OrderQuote
-from selfcare.core.clock import local_date, operator_zone, require_aware
-from selfcare.core.decision import Decision, Violation
+import attrs
+
+from selfcare.billing._fields import check_not_before, enum_member, non_negative, require_text
+from selfcare.billing.invoices import ChargeKind, InvoiceLine
+from selfcare.billing.periods import BillingPeriod
+from selfcare.billing.vat import NORDIC_VAT, PriceBasis, VatCategory, VatTable
+from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
-from selfcare.core.money import Currency, Money
+from selfcare.core.money import Money
 
-__all__ = [
-    "charges_for_period",
-    "check_billing_agreement",
-    "deduction_statement",
-    "deductions_of",
-    "has_valid_billing_agreement",
-    "payer_split",
-    "prorate",
-]
+__all__ = ["ChargeableService", "PlanChange", "charges_for_period", "prorate"]
+
+
+def _to_basis(value: PriceBasis | str) -> PriceBasis:
+    return enum_member(PriceBasis, value, "price_basis")
+
+
+def _to_category(value: VatCategory | str) -> VatCategory:
+    return enum_member(VatCategory, value, "vat_category")
+
+
+@final
+@attrs.frozen(kw_only=True)
+class ChargeableService:
+    """A service on a payer's monthly invoice, as
+    :func:`charges_for_period` charges it.
+
+    ``start`` is the first charged day and ``end`` the last (inclusive; ``None`` until
+    further notice), both calendar days in the operator's time zone. ``one_time_fee`` is
+    charged in the period that holds ``start``.
+
+    Raises:
+        SelfcareError: ``billing.invalid_text``, ``billing.negative_price``,
+            ``billing.invalid_choice`` (price basis or VAT category),
+            ``billing.invalid_service_dates`` (``end`` before ``start``),
+            ``money.currency_mismatch`` (fee and price in different currencies).
+    """
+
+    service_id: str = attrs.field(validator=require_text("service_id"))
+    description: str = attrs.field(validator=require_text("description"))
+    monthly_price: Money = attrs.field(validator=non_negative("monthly_price"))
+    start: date
+    end: date | None = attrs.field(
+        default=None,
+        validator=check_not_before("start", "billing.invalid_service_dates"),
+    )
+    one_time_fee: Money | None = attrs.field(
+        default=None,
+        validator=non_negative("one_time_fee"),
+    )
+    price_basis: PriceBasis = attrs.field(default=PriceBasis.GROSS, converter=_to_basis)
+    vat_category: VatCategory = attrs.field(default=VatCategory.STANDARD, converter=_to_category)
+
+    def __attrs_post_init__(self) -> None:
+        if self.one_time_fee is not None:
+            _ = self.monthly_price + self.one_time_fee  # refuses a second currency
+
+    def active_on(self, day: date) -> bool:
+        """Whether the service is charged for ``day``."""
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PlanChange:
+    """A change of a service's plan (e.g. Total C 10 GB -> Total E 50 GB) from day ``on``.
+
+    On the invoice of the month that holds ``on``, the old plan is charged as before, the
+    days from ``on`` are credited at the old price and charged at the new one.
+
+    Raises:
+        SelfcareError: ``billing.invalid_text``, ``billing.negative_price``.
+    """
+
+    service_id: str = attrs.field(validator=require_text("service_id"))
+    on: date
+    description: str = attrs.field(validator=require_text("description"))
+    monthly_price: Money = attrs.field(validator=non_negative("monthly_price"))
+
 
 _ONE_DAY = timedelta(days=1)
 
@@ -172,7 +222,7 @@ def charges_for_period(
       each piece is the one in force on its days of supply).
     - A one-time line for a service's ``one_time_fee`` in the month of its start, at the
       rate in force on the start day.
-    - For a :class:`~selfcare.billing.model.PlanChange` inside the month: the old plan is
+    - For a :class:`PlanChange` inside the month: the old plan is
       charged as before, the days from the change are credited at the old price and
       charged at the new. A change on or before the first active day of the month just
       sets the plan the month is charged at.
@@ -267,151 +317,3 @@ def _service_lines(
             )
         )
     return lines
-
-
-# -- billing agreements ----------------------------------------------------------------
-
-
-def has_valid_billing_agreement(
-    agreements: Iterable[BillingAgreement],
-    payer: str,
-    *,
-    now: datetime,
-    zone: tzinfo | None = None,
-) -> bool:
-    """Whether ``payer`` has a billing agreement in force today (in the operator's zone).
-
-    This is the fact the catalog's ordering eligibility asks for (seed 002: ordering
-    needs a valid customer relationship *and* a billing agreement).
-
-    Raises:
-        SelfcareError: ``time.naive_datetime``.
-    """
-    today = local_date(require_aware(now, "now"), zone or operator_zone())
-    return any(a.payer == payer and a.valid_on(today) for a in agreements)
-
-
-def check_billing_agreement(
-    agreements: Iterable[BillingAgreement],
-    payer: str,
-    *,
-    now: datetime,
-    zone: tzinfo | None = None,
-) -> Decision:
-    """:func:`has_valid_billing_agreement` as a decision.
-
-    Returns:
-        Allowed (with the agreement id as the reason), or denied with
-        ``billing.no_valid_agreement``.
-
-    Raises:
-        SelfcareError: ``time.naive_datetime``.
-    """
-    today = local_date(require_aware(now, "now"), zone or operator_zone())
-    for agreement in agreements:
-        if agreement.payer == payer and agreement.valid_on(today):
-            return Decision.allow(reason=f"billing_agreement:{agreement.agreement_id}")
-    return Decision.deny(Violation("billing.no_valid_agreement", {}))
-
-
-# -- employer mobile policy ------------------------------------------------------------
-
-
-def payer_split(
-    quote: OrderQuote | Iterable[QuotedCharge],
-    policy: MobilePolicy,
-    spent_this_month: Money,
-    *,
-    lang: str = "nb",
-) -> PayerSplit:
-    """Who pays what of an order under the employer's ``policy`` (seed 004).
-
-    Employer-paid offerings go to the employer, employee-paid ones to salary
-    deduction; anything else is paid from what is left of the monthly allowance
-    (``allowance - spent_this_month``), in the order of ``charges``, and the rest is
-    deducted from salary. Show :attr:`PayerSplit.salary_deduction` before the employee
-    confirms the order.
-
-    ``quote`` is the catalog's :class:`~selfcare.catalog.model.OrderQuote` (each line
-    costs its one-time charge plus any monthly increase, see
-    :func:`~selfcare.billing.inventory.quoted_charges`; products named in ``lang``) or
-    the charges themselves.
-
-    >>> from selfcare import Money
-    >>> policy = MobilePolicy(policy_id="p", employer="Fylket",
-    ...     monthly_allowance=Money("100", "NOK"),
-    ...     employer_paid={"total-c"}, employee_paid={"twin-sim"})
-    >>> data = QuotedCharge(offering_id="extra-15gb", description="Ekstra Data 15GB",
-    ...     msisdn="+4791234567", amount=Money("149", "NOK"))
-    >>> split = payer_split([data], policy, Money("30", "NOK"))
-    >>> str(split.employer_total), str(split.salary_deduction), str(split.allowance_left)
-    ('70.00 NOK', '79.00 NOK', '0.00 NOK')
-
-    Raises:
-        SelfcareError: ``billing.negative_price`` (a negative ``spent_this_month``),
-            ``money.currency_mismatch``.
-    """
-    if spent_this_month.amount < 0:
-        raise SelfcareError(Violation("billing.negative_price", {"field": "spent_this_month"}))
-    currency = policy.monthly_allowance.currency
-    zero = Money.zero(currency)
-    left = max(policy.monthly_allowance - spent_this_month, zero).rounded()
-    lines: list[SplitLine] = []
-    employer_total, employee_total = zero, zero
-    charges = quoted_charges(quote, lang=lang) if isinstance(quote, OrderQuote) else quote
-    for charge in charges:
-        amount = charge.amount.rounded()
-        _ = zero + amount  # refuses a second currency
-        if charge.offering_id in policy.employer_paid:
-            employer = amount
-        elif charge.offering_id in policy.employee_paid:
-            employer = zero
-        else:
-            employer = min(amount, left)
-            left -= employer
-        employee = amount - employer
-        lines.append(SplitLine(charge=charge, employer=employer, employee=employee))
-        employer_total += employer
-        employee_total += employee
-    return PayerSplit(
-        lines=lines,
-        employer_total=employer_total,
-        salary_deduction=employee_total,
-        allowance_left=left,
-    )
-
-
-def deductions_of(split: PayerSplit, *, day: date) -> tuple[DeductionEntry, ...]:
-    """The salary deductions an order confirmed on ``day`` adds (lines the employee pays)."""
-    return tuple(
-        DeductionEntry(
-            day=day,
-            offering_id=line.charge.offering_id,
-            description=line.charge.description,
-            msisdn=line.charge.msisdn,
-            amount=line.employee,
-        )
-        for line in split.lines
-        if not line.employee.is_zero
-    )
-
-
-def deduction_statement(
-    employee: str,
-    period: BillingPeriod,
-    entries: Iterable[DeductionEntry],
-    currency: Currency | str,
-) -> DeductionStatement:
-    """An employee's monthly deduction statement: the entries of ``period`` and their total.
-
-    Raises:
-        SelfcareError: ``billing.invalid_text`` (empty ``employee``),
-            ``money.currency_mismatch``, ``money.unsupported_currency``.
-    """
-    kept: Sequence[DeductionEntry] = [
-        e for e in entries if period.first_day <= e.day <= period.last_day
-    ]
-    total = Money.zero(currency)
-    for entry in kept:
-        total += entry.amount
-    return DeductionStatement(employee=employee, period=period, entries=kept, total=total)
