@@ -6,13 +6,14 @@ of ten. Printed in groups of five digits from the right, leading zeros dropped.
 Source: Finanssiala, *Kotimaisen viitteen rakenneohje* (the reference structure guide).
 python-stdnum has no module for it; the weights are the whole algorithm.
 
->>> create("12345")
+>>> from selfcare.billing.references import fi_reference
+>>> fi_reference.create("12345")
 '123453'
->>> validate("1 23453")
+>>> fi_reference.validate("1 23453")
 '123453'
->>> format("1234561")
+>>> fi_reference.format("1234561")
 '12 34561'
->>> is_valid("123454")
+>>> fi_reference.is_valid("123454")
 False
 
 Each failure has its own code:
@@ -20,7 +21,7 @@ Each failure has its own code:
 >>> from selfcare import SelfcareError
 >>> for number in ("123454", "12a2", "123", " "):
 ...     try:
-...         validate(number)
+...         fi_reference.validate(number)
 ...     except SelfcareError as error:
 ...         print(error.codes)
 ('reference.invalid_check_digit',)
@@ -60,7 +61,8 @@ def compact(number: str | int) -> str:
 def calc_check_digit(base: str | int) -> str:
     """The check digit of ``base`` (3 to 19 digits).
 
-    >>> calc_check_digit("12345")
+    >>> from selfcare.billing.references import fi_reference
+    >>> fi_reference.calc_check_digit("12345")
     '3'
 
     Raises:

@@ -6,22 +6,23 @@ written ``-``). Printed as one group. Source: Nets, *KID - kundeidentifikasjon*
 (OCR giro system specification). Luhn is python-stdnum's (``stdnum.luhn``); stdnum has
 no KID module, so the mod 11 weights are written out here.
 
->>> create("123456", KidMethod.MOD10), create("123456", KidMethod.MOD11)
+>>> from selfcare.billing.references import kid
+>>> kid.create("123456", kid.KidMethod.MOD10), kid.create("123456", kid.KidMethod.MOD11)
 ('1234566', '1234560')
->>> validate("104-", KidMethod.MOD11)
+>>> kid.validate("104-", kid.KidMethod.MOD11)
 '104-'
->>> format("12 34566")
+>>> kid.format("12 34566")
 '1234566'
->>> is_valid("1234567")
+>>> kid.is_valid("1234567")
 False
 
 Each failure has its own code:
 
 >>> from selfcare import SelfcareError
->>> for number, method in [("1234567-", KidMethod.MOD11), ("104-", KidMethod.MOD10),
+>>> for number, method in [("1234567-", kid.KidMethod.MOD11), ("104-", kid.KidMethod.MOD10),
 ...                        ("1", None), ("", None)]:
 ...     try:
-...         validate(number, method)
+...         kid.validate(number, method)
 ...     except SelfcareError as error:
 ...         print(error.codes)
 ('reference.invalid_check_digit',)
@@ -99,7 +100,8 @@ def _check_digit(digits: str, method: KidMethod) -> str:
 def calc_check_digit(base: str | int, method: KidMethod = KidMethod.MOD10) -> str:
     """The check digit of ``base`` (1 to 24 digits) by ``method``.
 
-    >>> calc_check_digit("104", KidMethod.MOD11)
+    >>> from selfcare.billing.references import kid
+    >>> kid.calc_check_digit("104", kid.KidMethod.MOD11)
     '-'
 
     Raises:

@@ -5,13 +5,14 @@ length digit before it (the total length modulo 10), which Bankgirot then checks
 Printed as one group. Source: Bankgirot, *OCR-referenskontroll* (product description).
 Luhn is python-stdnum's (``stdnum.luhn``).
 
->>> create("1234"), create("1234", length_digit=True)
+>>> from selfcare.billing.references import ocr_reference
+>>> ocr_reference.create("1234"), ocr_reference.create("1234", length_digit=True)
 ('12344', '123463')
->>> validate("123463", length_digit=True)
+>>> ocr_reference.validate("123463", length_digit=True)
 '123463'
->>> format("12 344")
+>>> ocr_reference.format("12 344")
 '12344'
->>> is_valid("12345")
+>>> ocr_reference.is_valid("12345")
 False
 
 Each failure has its own code:
@@ -19,7 +20,7 @@ Each failure has its own code:
 >>> from selfcare import SelfcareError
 >>> for number, length_digit in [("12345", False), ("12344", True), ("1", False), ("", False)]:
 ...     try:
-...         validate(number, length_digit=length_digit)
+...         ocr_reference.validate(number, length_digit=length_digit)
 ...     except SelfcareError as error:
 ...         print(error.codes)
 ('reference.invalid_check_digit',)
@@ -55,7 +56,8 @@ def calc_check_digit(base: str | int) -> str:
     """The Luhn check digit of ``base`` (1 to 24 digits; a length digit, if wanted, is
     part of ``base``).
 
-    >>> calc_check_digit("1234")
+    >>> from selfcare.billing.references import ocr_reference
+    >>> ocr_reference.calc_check_digit("1234")
     '4'
 
     Raises:

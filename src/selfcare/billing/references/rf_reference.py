@@ -6,13 +6,14 @@ Finnish reference converts to it unchanged (Finanssiala's structure guide). The
 arithmetic is python-stdnum's (``stdnum.iso7064.mod_97_10``, ``stdnum.iso11649``);
 this module adds a code per failure.
 
->>> create("539007547034")
+>>> from selfcare.billing.references import rf_reference
+>>> rf_reference.create("539007547034")
 'RF18539007547034'
->>> validate("RF18 5390 0754 7034")
+>>> rf_reference.validate("RF18 5390 0754 7034")
 'RF18539007547034'
->>> format("rf18539007547034")
+>>> rf_reference.format("rf18539007547034")
 'RF18 5390 0754 7034'
->>> is_valid("RF17539007547034")
+>>> rf_reference.is_valid("RF17539007547034")
 False
 
 Each failure has its own code:
@@ -20,7 +21,7 @@ Each failure has its own code:
 >>> from selfcare import SelfcareError
 >>> for number in ("RF17539007547034", "XX18539007547034", "RF1", "RF18-5390", ""):
 ...     try:
-...         validate(number)
+...         rf_reference.validate(number)
 ...     except SelfcareError as error:
 ...         print(error.codes)
 ('reference.invalid_check_digit',)
@@ -64,7 +65,8 @@ def compact(number: str | int) -> str:
 def calc_check_digits(base: str | int) -> str:
     """The two check digits of ``base`` (1 to 21 letters or digits).
 
-    >>> calc_check_digits("539007547034")
+    >>> from selfcare.billing.references import rf_reference
+    >>> rf_reference.calc_check_digits("539007547034")
     '18'
 
     Raises:
