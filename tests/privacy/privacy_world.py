@@ -45,6 +45,7 @@ def privacy_at(
     uow = MemoryPrivacyUnitOfWork(target) if isinstance(target, MemoryDatabase) else target
     return PrivacyService(uow=uow, clock=SteppableClock(now), retention=retention)
 
+
 #: The tables a MemoryPrivacyUnitOfWork reads and writes.
 TABLES = (
     "accounts",

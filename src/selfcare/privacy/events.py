@@ -31,17 +31,11 @@ class PersonalDataExported(Event):
 @final
 @attrs.frozen(kw_only=True)
 class AccountErased(Event):
-    """An account was erased (GDPR Art. 17); the counts are those of the
-    :class:`~selfcare.privacy.model.ErasureReport`.
+    """An account was erased (GDPR Art. 17). The counts are those of the
+    :class:`~selfcare.privacy.model.ErasureReport`, which says what each one counts.
 
     Attributes:
         account_id: the erased account (now a tombstone).
-        registrations_deleted: registrations deleted.
-        grants_revoked: grants revoked.
-        invitations_anonymised: invitations anonymised.
-        invitations_revoked: pending invitations revoked.
-        one_time_codes_deleted: one-time code challenges deleted.
-        feedback_deleted: feedback deleted.
     """
 
     account_id: AccountId

@@ -11,7 +11,7 @@ ids and counts, never a name, an address or an identity code.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -121,11 +121,11 @@ def _export_of(uow: PrivacyUnitOfWork, account: Account, *, now: datetime) -> Pe
 # -- the steps of an erasure: each removes one kind of record and counts it ------------
 
 
-def _delete_registrations(uow: PrivacyUnitOfWork, account: Account) -> int:
-    registrations = _registrations(uow, account)
-    for registration in registrations:
-        uow.index.delete_registration(registration.id)
-    return len(registrations)
+def _delete_each(records: Sequence[T], delete: Callable[[T], object]) -> int:
+    """Delete every one of ``records``; how many there were."""
+    for record in records:
+        delete(record)
+    return len(records)
 
 
 def _revoke_grants(uow: PrivacyUnitOfWork, user: AccountId, *, now: datetime) -> int:
@@ -154,27 +154,15 @@ def _anonymise_invitations(
     return len(invitations), revoked
 
 
-def _delete_challenges(uow: PrivacyUnitOfWork, account: Account) -> int:
-    challenges = _challenges(uow, account)
-    for challenge in challenges:
-        uow.one_time_codes.delete(challenge.id)
-    return len(challenges)
-
-
-def _delete_feedback(uow: PrivacyUnitOfWork, account: Account) -> int:
-    feedback = _feedback(uow, account)
-    for item in feedback:
-        uow.feedback.delete(item.id)
-    return len(feedback)
-
-
 def _erase(uow: PrivacyUnitOfWork, account: Account, *, now: datetime) -> ErasureReport:
     user = AccountId(account.id)
-    registrations = _delete_registrations(uow, account)
+    registrations = _delete_each(
+        _registrations(uow, account), lambda r: uow.index.delete_registration(r.id)
+    )
     grants = _revoke_grants(uow, user, now=now)
     anonymised, revoked = _anonymise_invitations(uow, account, now=now)
-    challenges = _delete_challenges(uow, account)
-    feedback = _delete_feedback(uow, account)
+    challenges = _delete_each(_challenges(uow, account), lambda c: uow.one_time_codes.delete(c.id))
+    feedback = _delete_each(_feedback(uow, account), lambda f: uow.feedback.delete(f.id))
     uow.index.delete_account(account.id)
     tombstone = ErasedAccount(account_id=user, erased_at=now)
     uow.erasures.add(tombstone)
@@ -302,8 +290,7 @@ class PrivacyService:
             report = _erase(uow, account, now=now)
             uow.commit()
         logger.info(
-            "account %s erased: %d registrations, %d grants, %d invitations, %d codes, "
-            "%d feedback",
+            "account %s erased: %d registrations, %d grants, %d invitations, %d codes, %d feedback",
             account.id,
             report.registrations_deleted,
             report.grants_revoked,
