@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import final
+from typing import NamedTuple, final
 
 import attrs
 
@@ -259,61 +259,69 @@ def charges_for_period(
     return tuple(lines)
 
 
+class _Plan(NamedTuple):
+    """What a service is charged at: a monthly price under a name."""
+
+    price: Money
+    description: str
+
+
 def _service_lines(
     service: ChargeableService, month: _Month, changes: list[PlanChange]
 ) -> list[InvoiceLine]:
-    lines: list[InvoiceLine] = []
+    return _plan_lines(service, month, changes) + _one_time_lines(service, month)
+
+
+def _plan_lines(
+    service: ChargeableService, month: _Month, changes: list[PlanChange]
+) -> list[InvoiceLine]:
+    """The recurring lines of ``service`` in the month, and a credit and a new charge
+    for each plan change inside it."""
     first = max(service.start, month.first_day)
     last = month.last_day if service.end is None else min(service.end, month.last_day)
-    if first <= last:
-        price, description = service.monthly_price, service.description
-        inside: list[PlanChange] = []
-        for change in changes:
-            if change.on <= first:
-                price, description = change.monthly_price, change.description
-            elif change.on <= last:
-                inside.append(change)
-        lines += _recurring_lines(
+    if first > last:
+        return []
+    plan = _Plan(service.monthly_price, service.description)
+    inside: list[PlanChange] = []
+    for change in changes:
+        if change.on <= first:
+            plan = _Plan(change.monthly_price, change.description)
+        elif change.on <= last:
+            inside.append(change)
+
+    def charge(kind: ChargeKind, charged: _Plan, start: date) -> list[InvoiceLine]:
+        return _recurring_lines(
             service=service,
-            kind=ChargeKind.RECURRING,
-            description=description,
-            price=price,
-            first=first,
+            kind=kind,
+            description=charged.description,
+            price=charged.price,
+            first=start,
             last=last,
             month=month,
         )
-        for change in inside:
-            lines += _recurring_lines(
-                service=service,
-                kind=ChargeKind.CREDIT,
-                description=description,
-                price=price,
-                first=change.on,
-                last=last,
-                month=month,
-            )
-            price, description = change.monthly_price, change.description
-            lines += _recurring_lines(
-                service=service,
-                kind=ChargeKind.RECURRING,
-                description=description,
-                price=price,
-                first=change.on,
-                last=last,
-                month=month,
-            )
-    fee = service.one_time_fee
-    if fee is not None and month.first_day <= service.start <= month.last_day:
-        lines.append(
-            InvoiceLine.build(
-                service_id=service.service_id,
-                kind=ChargeKind.ONE_TIME,
-                description=service.description,
-                supply_from=service.start,
-                supply_to=service.start,
-                amount=fee,
-                price_basis=service.price_basis,
-                vat_percent=month.rate(service.vat_category, service.start),
-            )
-        )
+
+    lines = charge(ChargeKind.RECURRING, plan, first)
+    for change in inside:
+        lines += charge(ChargeKind.CREDIT, plan, change.on)
+        plan = _Plan(change.monthly_price, change.description)
+        lines += charge(ChargeKind.RECURRING, plan, change.on)
     return lines
+
+
+def _one_time_lines(service: ChargeableService, month: _Month) -> list[InvoiceLine]:
+    """The one-time fee of ``service``, in the month it starts."""
+    fee = service.one_time_fee
+    if fee is None or not month.first_day <= service.start <= month.last_day:
+        return []
+    return [
+        InvoiceLine.build(
+            service_id=service.service_id,
+            kind=ChargeKind.ONE_TIME,
+            description=service.description,
+            supply_from=service.start,
+            supply_to=service.start,
+            amount=fee,
+            price_basis=service.price_basis,
+            vat_percent=month.rate(service.vat_category, service.start),
+        )
+    ]

@@ -6,7 +6,7 @@ number.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime  # noqa: F401 - resolves the inherited occurred_at hint
 from typing import final
 
 import attrs

@@ -6,6 +6,7 @@ They hold account ids and counts only: never a name, an address or an identity c
 
 from __future__ import annotations
 
+from datetime import datetime  # noqa: F401 - resolves the inherited occurred_at hint
 from typing import final
 
 import attrs
