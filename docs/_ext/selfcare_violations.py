@@ -12,6 +12,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from selfcare.core.kinds import HTTP_STATUS
 from selfcare.core.messages import LANGUAGES, catalog
 
 _NAMES = {"en": "English", "fi": "suomi", "sv": "svenska", "nb": "norsk bokmål"}
@@ -42,7 +43,10 @@ class ViolationsDirective(SphinxDirective):
                     f"``{entry.code}``",
                     "~" * (len(entry.code) + 4),
                     "",
-                    f"Parameters: {params}",
+                    (
+                        f"Kind: ``{entry.kind.value}`` (HTTP {HTTP_STATUS[entry.kind]}) -"
+                        f" parameters: {params}"
+                    ),
                     "",
                     ".. list-table::",
                     "   :widths: 15 85",

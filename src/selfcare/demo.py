@@ -33,7 +33,7 @@ import attrs
 
 from selfcare.core.clock import FixedClock, local_date, operator_zone
 from selfcare.core.decision import Decision, Violation
-from selfcare.core.errors import SelfcareError
+from selfcare.core.errors import SelfcareError, StorageUnavailable
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId, SequentialIds
 from selfcare.core.messages import normalize_language
 from selfcare.core.money import Money
@@ -1470,7 +1470,7 @@ def run_demo(out: TextIO, *, lang: str = "en", db: str | Path | None = None) -> 
                 printer.say("db_in_use", indent=0, path=path)
                 return 2
             stores = _open_stores(path)
-        except (sqlite3.Error, OSError) as error:
+        except (sqlite3.Error, StorageUnavailable, OSError) as error:
             printer.say("db_unusable", indent=0, path=path, error=error)
             return 2
         return _run(printer, stores, path, keep=True)

@@ -7,6 +7,7 @@ port it stands in for (:class:`~selfcare.core.clock.Clock`,
 :func:`selfcare.bootstrap.bootstrap` takes them as they are:
 
 >>> from datetime import UTC, datetime, timedelta
+>>> from selfcare.testing.fakes import CountingSecrets, SequentialIds, SteppableClock
 >>> clock = SteppableClock(datetime(2026, 3, 2, 8, tzinfo=UTC))
 >>> clock.advance(timedelta(days=7)).isoformat()
 '2026-03-09T08:00:00+00:00'

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from types import TracebackType
-from typing import Generic, Self, TypeVar
+from typing import Generic, TypeVar
 
+from selfcare.adapters._nesting import NestingUnitOfWork
 from selfcare.core.decision import Violation
 from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
 
@@ -143,8 +143,11 @@ class MemoryTable(Generic[K, E]):
             self._rows[key] = previous  # type: ignore[assignment]
 
 
-class MemoryUnitOfWork:
+class MemoryUnitOfWork(NestingUnitOfWork):
     """A unit of work over a :class:`MemoryDatabase`; subclass it to add repositories.
+
+    It holds the database's lock from entering to leaving, so units of work are
+    serialised; nested ones join the outermost (only its commit counts).
 
     >>> db = MemoryDatabase()
     >>> table = db.table("things")
@@ -161,39 +164,24 @@ class MemoryUnitOfWork:
     """
 
     def __init__(self, database: MemoryDatabase) -> None:
-        self.database = database
+        self.database: MemoryDatabase = database
 
-    def __enter__(self) -> Self:
-        db = self.database
-        db.lock.acquire()
-        db.depth += 1
-        if db.depth == 1:
-            db.begin()
-        return self
+    def _hold(self) -> None:
+        self.database.lock.acquire()
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        db = self.database
-        try:
-            if db.depth == 1:
-                db.rollback()
-                db.end()
-        finally:
-            db.depth -= 1
-            db.lock.release()
+    def _release(self) -> None:
+        self.database.lock.release()
 
-    def commit(self) -> None:
-        """Keep the changes made so far. A nested unit of work joins the outer one:
-        only the outermost commit counts."""
-        if self.database.depth == 1:
-            self.database.commit()
+    def _begin(self) -> None:
+        self.database.begin()
 
-    def rollback(self) -> None:
-        """Undo the changes made since the last commit (of the outermost unit)."""
-        if self.database.depth == 1:
-            self.database.rollback()
-            self.database.begin()
+    def _discard(self) -> None:
+        self.database.rollback()
+        self.database.end()
+
+    def _commit(self) -> None:
+        self.database.commit()
+
+    def _rollback(self) -> None:
+        self.database.rollback()
+        self.database.begin()

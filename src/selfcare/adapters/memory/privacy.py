@@ -2,9 +2,7 @@
 :class:`~selfcare.adapters.memory.MemoryDatabase` tables as the domain repositories.
 
 >>> from selfcare.adapters.memory import MemoryDatabase
->>> uow = MemoryPrivacyUnitOfWork(MemoryDatabase())
->>> with uow:
-...     uow.erasures.get("nobody") is None
+>>> MemoryPrivacyUnitOfWork(MemoryDatabase()).erasures.get("nobody") is None
 True
 """
 
@@ -14,13 +12,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import cast
 
-from selfcare.adapters.memory._store import MemoryDatabase, MemoryTable, MemoryUnitOfWork
+from selfcare.adapters.memory._store import MemoryDatabase, MemoryTable
 from selfcare.adapters.memory.authz import MemoryGrantRepository, MemoryInvitationRepository
 from selfcare.adapters.memory.catalog import MemoryOrderRepository
-from selfcare.adapters.memory.identity import (
-    MemoryAccountRepository,
-    MemoryRegistrationRepository,
-)
+from selfcare.adapters.memory.identity import MemoryIdentityUnitOfWork
 from selfcare.authz.invitation import Invitation, InvitationId
 from selfcare.authz.model import Grant
 from selfcare.authz.ports import GrantRepository, InvitationRepository
@@ -31,7 +26,6 @@ from selfcare.identity.account import Account, Feedback
 from selfcare.identity.contact import EmailAddress, PhoneNumber
 from selfcare.identity.national_id import NationalId
 from selfcare.identity.otp import OneTimeCodeChallenge
-from selfcare.identity.ports import AccountRepository, RegistrationRepository
 from selfcare.identity.registration import Registration
 from selfcare.privacy.model import ErasedAccount
 from selfcare.privacy.ports import (
@@ -205,15 +199,15 @@ class MemoryErasureLog:
         return self._table.get(account_id)
 
 
-class MemoryPrivacyUnitOfWork(MemoryUnitOfWork):
-    """A unit of work over every store that holds personal data."""
+class MemoryPrivacyUnitOfWork(MemoryIdentityUnitOfWork):
+    """A unit of work over every store that holds personal data: the identity
+    repositories, grants, invitations, orders, one-time codes, feedback, tombstones and
+    the index over them."""
 
     def __init__(self, database: MemoryDatabase) -> None:
         super().__init__(database)
         # Annotated with the ports so that this class is a PrivacyUnitOfWork for mypy
         # (protocol attributes are mutable, hence invariant).
-        self.accounts: AccountRepository = MemoryAccountRepository(database)
-        self.registrations: RegistrationRepository = MemoryRegistrationRepository(database)
         self.grants: GrantRepository = MemoryGrantRepository(database)
         self.invitations: InvitationRepository = MemoryInvitationRepository(database)
         self.orders: OrderRepository = MemoryOrderRepository(database)

@@ -12,15 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteUnitOfWork
-from selfcare.adapters.sqlite._queries import (
-    DocumentTable,
-    encodable,
-    first,
-    micros,
-    select,
-    unique,
-)
+from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteTable, SqliteUnitOfWork
+from selfcare.adapters.sqlite._queries import micros
 from selfcare.authz.invitation import Invitation, InvitationId
 from selfcare.authz.model import CustomerRelationship, Grant, GrantId
 from selfcare.authz.ports import GrantRepository, InvitationRepository, RelationshipRepository
@@ -84,9 +77,9 @@ MIGRATIONS = (
 )
 
 
-def grants_table(database: SqliteDatabase) -> DocumentTable[Grant]:
+def grants_table(database: SqliteDatabase) -> SqliteTable[Grant]:
     """The ``authz_grants`` table (shared with the privacy index)."""
-    return DocumentTable(
+    return SqliteTable(
         database,
         "authz_grants",
         Grant,
@@ -100,9 +93,9 @@ def grants_table(database: SqliteDatabase) -> DocumentTable[Grant]:
     )
 
 
-def invitations_table(database: SqliteDatabase) -> DocumentTable[Invitation]:
+def invitations_table(database: SqliteDatabase) -> SqliteTable[Invitation]:
     """The ``authz_invitations`` table (shared with the privacy index)."""
-    return DocumentTable(
+    return SqliteTable(
         database,
         "authz_invitations",
         Invitation,
@@ -135,17 +128,15 @@ class SqliteGrantRepository:
 
     def get(self, grant_id: GrantId) -> Grant | None:
         """The grant or ``None``."""
-        return self._table.get(grant_id) if encodable(grant_id) else None
+        return self._table.get(grant_id)
 
     def for_user(self, user: AccountId) -> Sequence[Grant]:
         """Every grant (active or not) of ``user``, oldest first."""
-        return select(self._table, "user = ?", [user]) if encodable(user) else []
+        return self._table.select("user = ?", [user])
 
     def for_relationship(self, relationship: RelationshipId) -> Sequence[Grant]:
         """Every grant (active or not) on ``relationship``, oldest first."""
-        if not encodable(relationship):
-            return []
-        return select(self._table, "relationship_id = ?", [relationship])
+        return self._table.select("relationship_id = ?", [relationship])
 
 
 class SqliteInvitationRepository:
@@ -166,22 +157,20 @@ class SqliteInvitationRepository:
 
     def get(self, invitation_id: InvitationId) -> Invitation | None:
         """The invitation or ``None``."""
-        return self._table.get(invitation_id) if encodable(invitation_id) else None
+        return self._table.get(invitation_id)
 
     def get_by_token_hash(self, token_hash: str) -> Invitation | None:
         """The invitation whose current token has this hash, or ``None``."""
-        return first(self._table, "token_hash = ?", [token_hash]) if encodable(token_hash) else None
+        return self._table.first("token_hash = ?", [token_hash])
 
     def for_relationship(self, relationship: RelationshipId) -> Sequence[Invitation]:
         """Every invitation of ``relationship``, oldest first."""
-        if not encodable(relationship):
-            return []
-        return select(self._table, "relationship_id = ?", [relationship])
+        return self._table.select("relationship_id = ?", [relationship])
 
     def for_email(self, email: EmailAddress) -> Sequence[Invitation]:
         """Every invitation sent to ``email`` (compared case-insensitively), oldest first."""
         canonical = email.canonical
-        return select(self._table, "email = ?", [canonical]) if encodable(canonical) else []
+        return self._table.select("email = ?", [canonical])
 
 
 class SqliteRelationshipRepository:
@@ -189,7 +178,7 @@ class SqliteRelationshipRepository:
     customer number."""
 
     def __init__(self, database: SqliteDatabase) -> None:
-        self._table = DocumentTable(
+        self._table = SqliteTable(
             database,
             "authz_relationships",
             CustomerRelationship,
@@ -199,16 +188,15 @@ class SqliteRelationshipRepository:
 
     def add(self, relationship: CustomerRelationship) -> None:
         """Store a new relationship; ``AlreadyExists`` for a taken id or customer number."""
-        with unique("authz_relationships"):
-            self._table.insert(relationship)
+        self._table.insert(relationship)
 
     def get(self, relationship_id: RelationshipId) -> CustomerRelationship | None:
         """The relationship or ``None``."""
-        return self._table.get(relationship_id) if encodable(relationship_id) else None
+        return self._table.get(relationship_id)
 
     def get_by_customer_number(self, number: CustomerNumber) -> CustomerRelationship | None:
         """The relationship of customer number ``number`` or ``None``."""
-        return first(self._table, "customer_number = ?", [number]) if encodable(number) else None
+        return self._table.first("customer_number = ?", [number])
 
 
 class SqliteAuthzUnitOfWork(SqliteUnitOfWork):

@@ -9,8 +9,7 @@ True
 
 from __future__ import annotations
 
-from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteUnitOfWork
-from selfcare.adapters.sqlite._queries import DocumentTable, encodable, first, select, unique
+from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteTable, SqliteUnitOfWork
 from selfcare.billing.agreements import BillingAgreement
 from selfcare.billing.invoices import Invoice
 from selfcare.billing.periods import BillingPeriod
@@ -58,7 +57,7 @@ class SqliteBillingAgreementRepository:
     """Billing agreements in the ``billing_agreements`` table."""
 
     def __init__(self, database: SqliteDatabase) -> None:
-        self._table = DocumentTable(
+        self._table = SqliteTable(
             database,
             "billing_agreements",
             BillingAgreement,
@@ -77,20 +76,18 @@ class SqliteBillingAgreementRepository:
 
     def get(self, agreement_id: str) -> BillingAgreement | None:
         """The agreement ``agreement_id`` or ``None``."""
-        return self._table.get(agreement_id) if encodable(agreement_id) else None
+        return self._table.get(agreement_id)
 
     def for_payer(self, payer: str) -> list[BillingAgreement]:
         """Every agreement of ``payer``, oldest ``valid_from`` first (then by id)."""
-        if not encodable(payer):
-            return []
-        return select(self._table, "payer = ?", [payer], "valid_from, key")
+        return self._table.select("payer = ?", [payer], order_by="valid_from, key")
 
 
 class SqliteInvoiceRepository:
     """Invoices in the ``billing_invoices`` table, unique by id and by reference."""
 
     def __init__(self, database: SqliteDatabase) -> None:
-        self._table = DocumentTable(
+        self._table = SqliteTable(
             database,
             "billing_invoices",
             Invoice,
@@ -110,32 +107,27 @@ class SqliteInvoiceRepository:
     def update(self, invoice: Invoice) -> None:
         """Compare-and-set on ``invoice.version - 1`` (``ConcurrencyConflict``,
         ``NotFound``); ``AlreadyExists`` if the new reference is another invoice's."""
-        with unique("invoice_references"):
-            self._table.compare_and_set(invoice, invoice.version - 1)
+        self._table.compare_and_set(invoice, invoice.version - 1)
 
     def get(self, invoice_id: str) -> Invoice | None:
         """The invoice ``invoice_id`` or ``None``."""
-        return self._table.get(invoice_id) if encodable(invoice_id) else None
+        return self._table.get(invoice_id)
 
     def by_reference(self, reference: str) -> Invoice | None:
         """The invoice with the payment reference ``reference`` or ``None``."""
-        if not encodable(reference):
-            return None
-        return first(self._table, "reference = ?", [reference])
+        return self._table.first("reference = ?", [reference])
 
     def for_payer(self, payer: str, period: BillingPeriod | None = None) -> list[Invoice]:
         """The invoices of ``payer`` (of ``period`` only, if given), oldest period first,
         then by id."""
-        if not encodable(payer):
-            return []
         order = "period_year, period_month, key"
         if period is None:
-            return select(self._table, "payer = ?", [payer], order)
-        return select(
-            self._table,
+            return self._table.select("payer = ?", [payer], order_by=order)
+        return self._table.select(
             "payer = ? AND period_year = ? AND period_month = ?",
-            [payer, period.year, period.month],
-            order,
+            [payer],
+            [period.year, period.month],
+            order_by=order,
         )
 
 

@@ -13,8 +13,7 @@ True
 
 from __future__ import annotations
 
-from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteUnitOfWork
-from selfcare.adapters.sqlite._queries import DocumentTable, encodable, first, select, unique
+from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteTable, SqliteUnitOfWork
 from selfcare.catalog.model import Asset, Catalog, Offering, ProductInstance, ProductOrder
 from selfcare.catalog.ports import CatalogRepository, InventoryRepository, OrderRepository
 from selfcare.core.decision import Violation
@@ -81,7 +80,7 @@ class SqliteCatalogRepository:
     """Offerings in the ``catalog_offerings`` table, in the order they were added."""
 
     def __init__(self, database: SqliteDatabase) -> None:
-        self._table = DocumentTable(
+        self._table = SqliteTable(
             database,
             "catalog_offerings",
             Offering,
@@ -101,24 +100,22 @@ class SqliteCatalogRepository:
 
     def get(self, offering_id: str) -> Offering | None:
         """The offering ``offering_id`` or ``None``."""
-        return self._table.get(offering_id) if encodable(offering_id) else None
+        return self._table.get(offering_id)
 
     def in_group(self, group: str) -> tuple[Offering, ...]:
         """The offerings of ``group``, in the order they were added."""
-        if not encodable(group):
-            return ()
-        return tuple(select(self._table, "offering_group = ?", [group]))
+        return tuple(self._table.select("offering_group = ?", [group]))
 
     def catalog(self) -> Catalog:
         """Every offering, in the order they were added."""
-        return Catalog(tuple(select(self._table, "1 = 1", [])))
+        return Catalog(tuple(self._table.select("1 = 1")))
 
 
 class SqliteInventoryRepository:
     """Product instances in the ``catalog_products`` table."""
 
     def __init__(self, database: SqliteDatabase) -> None:
-        self._table = DocumentTable(
+        self._table = SqliteTable(
             database,
             "catalog_products",
             ProductInstance,
@@ -142,29 +139,25 @@ class SqliteInventoryRepository:
 
     def get(self, product_id: str) -> ProductInstance | None:
         """The product ``product_id`` or ``None``."""
-        return self._table.get(product_id) if encodable(product_id) else None
+        return self._table.get(product_id)
 
     def for_relationship(self, relationship_id: RelationshipId) -> tuple[ProductInstance, ...]:
         """Every product of the relationship (terminated ones too), oldest first."""
-        if not encodable(relationship_id):
-            return ()
-        return tuple(select(self._table, "relationship_id = ?", [relationship_id]))
+        return tuple(self._table.select("relationship_id = ?", [relationship_id]))
 
     def by_asset(self, asset: Asset) -> tuple[ProductInstance, ...]:
         """Every product attached to ``asset`` (as its asset or its SIM), oldest first."""
         key = _asset_key(asset)
-        return tuple(select(self._table, "asset = ? OR sim = ?", [key, key]))
+        return tuple(self._table.select("asset = ? OR sim = ?", [key, key]))
 
     def by_order(self, order_id: str) -> tuple[ProductInstance, ...]:
         """Every product created by the order ``order_id``, oldest first."""
-        if not encodable(order_id):
-            return ()
-        return tuple(select(self._table, "order_id = ?", [order_id]))
+        return tuple(self._table.select("order_id = ?", [order_id]))
 
 
-def orders_table(database: SqliteDatabase) -> DocumentTable[ProductOrder]:
+def orders_table(database: SqliteDatabase) -> SqliteTable[ProductOrder]:
     """The ``catalog_orders`` table (shared with the privacy index)."""
-    return DocumentTable(
+    return SqliteTable(
         database,
         "catalog_orders",
         ProductOrder,
@@ -187,8 +180,7 @@ class SqliteOrderRepository:
     def add(self, order: ProductOrder) -> None:
         """Store a new order; ``AlreadyExists`` if its id, or its idempotency key within
         its relationship, is taken."""
-        with unique("product_order"):
-            self._table.insert(order)
+        self._table.insert(order)
 
     def update(self, order: ProductOrder) -> None:
         """Compare-and-set on ``order.version - 1`` (``ConcurrencyConflict`` /
@@ -204,21 +196,17 @@ class SqliteOrderRepository:
 
     def get(self, order_id: str) -> ProductOrder | None:
         """The order ``order_id`` or ``None``."""
-        return self._table.get(order_id) if encodable(order_id) else None
+        return self._table.get(order_id)
 
     def by_idempotency_key(self, relationship_id: RelationshipId, key: str) -> ProductOrder | None:
         """The order placed for the relationship with ``key``, or ``None``."""
-        if not encodable(relationship_id, key):
-            return None
-        return first(
-            self._table, "relationship_id = ? AND idempotency_key = ?", [relationship_id, key]
+        return self._table.first(
+            "relationship_id = ? AND idempotency_key = ?", [relationship_id, key]
         )
 
     def for_relationship(self, relationship_id: RelationshipId) -> tuple[ProductOrder, ...]:
         """Every order of the relationship, oldest first."""
-        if not encodable(relationship_id):
-            return ()
-        return tuple(select(self._table, "relationship_id = ?", [relationship_id]))
+        return tuple(self._table.select("relationship_id = ?", [relationship_id]))
 
 
 class SqliteCatalogUnitOfWork(SqliteUnitOfWork):

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteUnitOfWork
-from selfcare.adapters.sqlite._queries import DocumentTable, encodable, first, micros, unique
+from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteTable, SqliteUnitOfWork
+from selfcare.adapters.sqlite._queries import micros
 from selfcare.identity.account import Account
 from selfcare.identity.contact import EmailAddress
 from selfcare.identity.lookup import NationalIdKey
@@ -107,40 +107,36 @@ class SqliteAccountRepository:
 
     def add(self, account: Account) -> None:
         """Store a new account (``AlreadyExists`` for a taken id, e-mail or national id)."""
-        with unique("accounts"):
-            self._table.insert(account)
+        self._table.insert(account)
 
     def update(self, account: Account) -> None:
         """Compare-and-set on ``account.version - 1`` (``ConcurrencyConflict``,
         ``NotFound``); ``AlreadyExists`` when the new e-mail address is another
         account's."""
-        with unique("accounts"):
-            self._table.compare_and_set(account, account.version - 1)
+        self._table.compare_and_set(account, account.version - 1)
 
     def get(self, account_id: str) -> Account | None:
         """The account with ``account_id``, or ``None``."""
-        return self._table.get(account_id) if encodable(account_id) else None
+        return self._table.get(account_id)
 
     def find_by_email(self, email: EmailAddress) -> Account | None:
         """The account whose username is ``email`` (case-insensitively), or ``None``."""
         canonical = email.canonical
-        return first(self._table, "email = ?", [canonical]) if encodable(canonical) else None
+        return self._table.first("email = ?", [canonical])
 
     def find_by_national_id(self, national_id: NationalId) -> Account | None:
         """The account of ``national_id`` (looked up by its keyed hash), or ``None``."""
-        return first(self._table, "national_id_hash = ?", [self._key.lookup_hash(national_id)])
+        return self._table.first("national_id_hash = ?", [self._key.lookup_hash(national_id)])
 
 
 def _hash(key: NationalIdKey, national_id: NationalId | None) -> str | None:
     return None if national_id is None else key.lookup_hash(national_id)
 
 
-def registrations_table(
-    database: SqliteDatabase, key: NationalIdKey
-) -> DocumentTable[Registration]:
+def registrations_table(database: SqliteDatabase, key: NationalIdKey) -> SqliteTable[Registration]:
     """The ``identity_registrations`` table (shared with the privacy index)."""
     sealer = _Sealer(key, ("claimed_national_id", "national_id"))
-    return DocumentTable(
+    return SqliteTable(
         database,
         "identity_registrations",
         Registration,
@@ -156,10 +152,10 @@ def registrations_table(
     )
 
 
-def accounts_table(database: SqliteDatabase, key: NationalIdKey) -> DocumentTable[Account]:
+def accounts_table(database: SqliteDatabase, key: NationalIdKey) -> SqliteTable[Account]:
     """The ``identity_accounts`` table (shared with the privacy index)."""
     sealer = _Sealer(key, ("national_id",))
-    return DocumentTable(
+    return SqliteTable(
         database,
         "identity_accounts",
         Account,
@@ -191,7 +187,7 @@ class SqliteRegistrationRepository:
 
     def get(self, registration_id: str) -> Registration | None:
         """The registration with ``registration_id``, or ``None``."""
-        return self._table.get(registration_id) if encodable(registration_id) else None
+        return self._table.get(registration_id)
 
 
 class SqliteIdentityUnitOfWork(SqliteUnitOfWork):

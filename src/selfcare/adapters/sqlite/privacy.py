@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteUnitOfWork
-from selfcare.adapters.sqlite._queries import DocumentTable, encodable, micros, select
+from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteTable
+from selfcare.adapters.sqlite._queries import micros
 from selfcare.adapters.sqlite.authz import (
     SqliteGrantRepository,
     SqliteInvitationRepository,
@@ -29,8 +29,7 @@ from selfcare.adapters.sqlite.authz import (
 )
 from selfcare.adapters.sqlite.catalog import SqliteOrderRepository, orders_table
 from selfcare.adapters.sqlite.identity import (
-    SqliteAccountRepository,
-    SqliteRegistrationRepository,
+    SqliteIdentityUnitOfWork,
     accounts_table,
     registrations_table,
 )
@@ -45,7 +44,6 @@ from selfcare.identity.contact import EmailAddress, PhoneNumber
 from selfcare.identity.lookup import NationalIdKey
 from selfcare.identity.national_id import NationalId
 from selfcare.identity.otp import OneTimeCodeChallenge
-from selfcare.identity.ports import AccountRepository, RegistrationRepository
 from selfcare.identity.registration import Registration
 from selfcare.privacy.model import ErasedAccount
 from selfcare.privacy.ports import (
@@ -116,16 +114,13 @@ class SqlitePersonalDataIndex:
 
     def registrations_of_account(self, account_id: str) -> Sequence[Registration]:
         """The registrations that created ``account_id``, oldest first."""
-        if not encodable(account_id):
-            return []
-        return select(self._registrations, "account_id = ?", [account_id])
+        return self._registrations.select("account_id = ?", [account_id])
 
     def registrations_of_person(self, national_id: NationalId) -> Sequence[Registration]:
         """The registrations identified as, or claiming to be, ``national_id`` (by keyed
         hash), oldest first."""
         digest = self._key.lookup_hash(national_id)
-        return select(
-            self._registrations,
+        return self._registrations.select(
             "national_id_hash = ? OR claimed_national_id_hash = ?",
             [digest, digest],
         )
@@ -136,31 +131,27 @@ class SqlitePersonalDataIndex:
         Raises:
             SelfcareError: ``time.naive_datetime`` for a naive ``cutoff``.
         """
-        return select(self._registrations, "updated_at_us < ?", [micros(cutoff, "cutoff")])
+        return self._registrations.select("updated_at_us < ?", values=[micros(cutoff, "cutoff")])
 
     def delete_registration(self, registration_id: str) -> bool:
         """Remove a registration; whether it was there."""
-        return encodable(registration_id) and self._registrations.delete(registration_id)
+        return self._registrations.delete(registration_id)
 
     def delete_account(self, account_id: str) -> bool:
         """Remove an account (its e-mail address and national id become free)."""
-        return encodable(account_id) and self._accounts.delete(account_id)
+        return self._accounts.delete(account_id)
 
     def grants_given_by(self, account: AccountId) -> Sequence[Grant]:
         """The grants ``account`` gave or revoked, oldest first."""
-        if not encodable(account):
-            return []
-        return select(self._grants, "granted_by = ? OR revoked_by = ?", [account, account])
+        return self._grants.select("granted_by = ? OR revoked_by = ?", [account, account])
 
     def invitations_sent_by(self, account: AccountId) -> Sequence[Invitation]:
         """The invitations ``account`` sent, oldest first."""
-        return select(self._invitations, "invited_by = ?", [account]) if encodable(account) else []
+        return self._invitations.select("invited_by = ?", [account])
 
     def invitations_accepted_by(self, account: AccountId) -> Sequence[Invitation]:
         """The invitations ``account`` accepted, oldest first."""
-        if not encodable(account):
-            return []
-        return select(self._invitations, "accepted_by = ?", [account])
+        return self._invitations.select("accepted_by = ?", [account])
 
     def invitations_created_before(self, cutoff: datetime) -> Sequence[Invitation]:
         """The invitations created before ``cutoff``, oldest first.
@@ -168,22 +159,22 @@ class SqlitePersonalDataIndex:
         Raises:
             SelfcareError: ``time.naive_datetime`` for a naive ``cutoff``.
         """
-        return select(self._invitations, "created_at_us < ?", [micros(cutoff, "cutoff")])
+        return self._invitations.select("created_at_us < ?", values=[micros(cutoff, "cutoff")])
 
     def delete_invitation(self, invitation_id: InvitationId) -> bool:
         """Remove an invitation; whether it was there."""
-        return encodable(invitation_id) and self._invitations.delete(invitation_id)
+        return self._invitations.delete(invitation_id)
 
     def orders_placed_by(self, account: AccountId) -> Sequence[ProductOrder]:
         """The orders ``account`` placed, oldest first."""
-        return select(self._orders, "placed_by = ?", [account]) if encodable(account) else []
+        return self._orders.select("placed_by = ?", [account])
 
 
 class SqliteOneTimeCodeRepository:
     """One-time code challenges in the ``privacy_one_time_codes`` table."""
 
     def __init__(self, database: SqliteDatabase) -> None:
-        self._table = DocumentTable(
+        self._table = SqliteTable(
             database,
             "privacy_one_time_codes",
             OneTimeCodeChallenge,
@@ -205,11 +196,11 @@ class SqliteOneTimeCodeRepository:
 
     def get(self, challenge_id: str) -> OneTimeCodeChallenge | None:
         """The challenge or ``None``."""
-        return self._table.get(challenge_id) if encodable(challenge_id) else None
+        return self._table.get(challenge_id)
 
     def for_phone(self, phone: PhoneNumber) -> Sequence[OneTimeCodeChallenge]:
         """Every challenge sent to ``phone`` (in E.164 form), oldest first."""
-        return select(self._table, "phone = ?", [phone.e164])
+        return self._table.select("phone = ?", [phone.e164])
 
     def issued_before(self, cutoff: datetime) -> Sequence[OneTimeCodeChallenge]:
         """The challenges started before ``cutoff``, oldest first.
@@ -217,11 +208,11 @@ class SqliteOneTimeCodeRepository:
         Raises:
             SelfcareError: ``time.naive_datetime`` for a naive ``cutoff``.
         """
-        return select(self._table, "issued_at_us < ?", [micros(cutoff, "cutoff")])
+        return self._table.select("issued_at_us < ?", values=[micros(cutoff, "cutoff")])
 
     def delete(self, challenge_id: str) -> bool:
         """Remove a challenge; whether it was there."""
-        return encodable(challenge_id) and self._table.delete(challenge_id)
+        return self._table.delete(challenge_id)
 
 
 class SqliteFeedbackArchive:
@@ -229,7 +220,7 @@ class SqliteFeedbackArchive:
     :class:`~selfcare.identity.ports.FeedbackInbox`)."""
 
     def __init__(self, database: SqliteDatabase) -> None:
-        self._table = DocumentTable(
+        self._table = SqliteTable(
             database,
             "privacy_feedback",
             Feedback,
@@ -247,11 +238,11 @@ class SqliteFeedbackArchive:
 
     def get(self, feedback_id: str) -> Feedback | None:
         """The feedback or ``None``."""
-        return self._table.get(feedback_id) if encodable(feedback_id) else None
+        return self._table.get(feedback_id)
 
     def for_account(self, account_id: str) -> Sequence[Feedback]:
         """The feedback sent while logged in as ``account_id``, oldest first."""
-        return select(self._table, "account_id = ?", [account_id]) if encodable(account_id) else []
+        return self._table.select("account_id = ?", [account_id])
 
     def for_contact(
         self, email: EmailAddress | None, phone: PhoneNumber | None
@@ -260,21 +251,19 @@ class SqliteFeedbackArchive:
         reply phone is ``phone``, oldest first."""
         canonical = None if email is None else email.canonical
         e164 = None if phone is None else phone.e164
-        if canonical is not None and not encodable(canonical):
-            canonical = None
         # "= NULL" is never true in SQL, so an absent contact matches nothing.
-        return select(self._table, "reply_email = ? OR reply_phone = ?", [canonical, e164])
+        return self._table.select("reply_email = ? OR reply_phone = ?", [canonical, e164])
 
     def delete(self, feedback_id: str) -> bool:
         """Remove feedback; whether it was there."""
-        return encodable(feedback_id) and self._table.delete(feedback_id)
+        return self._table.delete(feedback_id)
 
 
 class SqliteErasureLog:
     """Tombstones of erased accounts in the ``privacy_erasures`` table."""
 
     def __init__(self, database: SqliteDatabase) -> None:
-        self._table = DocumentTable(
+        self._table = SqliteTable(
             database, "privacy_erasures", ErasedAccount, key=lambda t: t.account_id
         )
 
@@ -284,21 +273,17 @@ class SqliteErasureLog:
 
     def get(self, account_id: str) -> ErasedAccount | None:
         """The tombstone of ``account_id`` or ``None``."""
-        return self._table.get(account_id) if encodable(account_id) else None
+        return self._table.get(account_id)
 
 
-class SqlitePrivacyUnitOfWork(SqliteUnitOfWork):
-    """A unit of work (one transaction) over every store that holds personal data.
-
-    Args:
-        database: the opened database (:func:`~selfcare.adapters.sqlite.open_database`).
-        key: the operator key that seals and hashes national identity codes.
-    """
+class SqlitePrivacyUnitOfWork(SqliteIdentityUnitOfWork):
+    """A unit of work (one transaction) over every store that holds personal data: the
+    identity repositories (it takes the arguments of
+    :class:`~selfcare.adapters.sqlite.SqliteIdentityUnitOfWork`), grants, invitations,
+    orders, one-time codes, feedback, tombstones and the index over them."""
 
     def __init__(self, database: SqliteDatabase, key: NationalIdKey) -> None:
-        super().__init__(database)
-        self.accounts: AccountRepository = SqliteAccountRepository(database, key)
-        self.registrations: RegistrationRepository = SqliteRegistrationRepository(database, key)
+        super().__init__(database, key)
         self.grants: GrantRepository = SqliteGrantRepository(database)
         self.invitations: InvitationRepository = SqliteInvitationRepository(database)
         self.orders: OrderRepository = SqliteOrderRepository(database)

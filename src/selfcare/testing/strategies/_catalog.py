@@ -96,19 +96,35 @@ def _luhn_digit(digits: str) -> str:
     return str(luhn.calc_check_digit(digits))
 
 
+def _is_valid_mobile(e164: str) -> bool:
+    import phonenumbers  # noqa: PLC0415 - heavy, loaded on first use
+
+    number = phonenumbers.parse(e164, None)
+    return bool(
+        phonenumbers.is_valid_number(number)
+        and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+    )
+
+
 def msisdns() -> st.SearchStrategy[Asset]:
-    """Finnish (+358 40/50) and Norwegian (+47 4x/9x) mobile numbers."""
+    """Finnish (+358 40/50) and Norwegian (+47 4x/9x) mobile numbers, each one that the
+    numbering plans of :mod:`phonenumbers` call a valid mobile number (some blocks in
+    those ranges are unallocated, e.g. +47 4536)."""
     finnish = st.builds(
-        lambda prefix, rest: Asset(AssetKind.MSISDN, f"+358{prefix}{rest:07d}"),
+        lambda prefix, rest: f"+358{prefix}{rest:07d}",
         st.sampled_from(["40", "50"]),
         st.integers(min_value=1_000_000, max_value=9_999_999),
     )
     norwegian = st.builds(
-        lambda prefix, rest: Asset(AssetKind.MSISDN, f"+47{prefix}{rest:06d}"),
+        lambda prefix, rest: f"+47{prefix}{rest:06d}",
         st.sampled_from(["40", "41", "45", "46", "47", "48", "90", "91", "92", "93", "95", "98"]),
         st.integers(min_value=0, max_value=999_999),
     )
-    return finnish | norwegian
+    return (
+        (finnish | norwegian)
+        .filter(_is_valid_mobile)
+        .map(lambda e164: Asset(AssetKind.MSISDN, e164))
+    )
 
 
 def iccids() -> st.SearchStrategy[Asset]:

@@ -1,0 +1,83 @@
+"""The nesting rule every unit of work of the shipped adapters follows.
+
+A unit of work opened while another is open on the same database joins it: only the
+outermost one begins, commits and rolls back, and leaving it without a commit discards
+what it did. The engines (:mod:`selfcare.adapters.memory`,
+:mod:`selfcare.adapters.sqlite`) supply the primitives.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from types import TracebackType
+from typing import Protocol, Self
+
+__all__ = ["NestingUnitOfWork"]
+
+
+class _Nestable(Protocol):
+    #: How many units of work are open (on this thread, for a thread-local engine).
+    depth: int
+
+
+class NestingUnitOfWork(ABC):
+    """A unit of work on ``database``; nested units join the outermost one."""
+
+    database: _Nestable
+
+    def _hold(self) -> None:  # noqa: B027 - optional hook, empty by default
+        """Called first on entering, for an engine that serialises units of work."""
+
+    def _release(self) -> None:  # noqa: B027 - optional hook, empty by default
+        """Called last on leaving (the pair of :meth:`_hold`)."""
+
+    @abstractmethod
+    def _begin(self) -> None:
+        """Start the transaction (outermost unit only)."""
+
+    @abstractmethod
+    def _discard(self) -> None:
+        """Undo what was not committed and end the transaction (outermost unit only)."""
+
+    @abstractmethod
+    def _commit(self) -> None:
+        """Keep the changes so far and go on in a new transaction."""
+
+    @abstractmethod
+    def _rollback(self) -> None:
+        """Undo the changes since the last commit and go on in a new transaction."""
+
+    def __enter__(self) -> Self:
+        self._hold()
+        try:
+            if self.database.depth == 0:
+                self._begin()
+        except BaseException:
+            self._release()
+            raise
+        self.database.depth += 1
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.database.depth -= 1
+            if self.database.depth == 0:
+                self._discard()
+        finally:
+            self._release()
+
+    def commit(self) -> None:
+        """Keep the changes made so far. A nested unit of work joins the outer one:
+        only the outermost commit counts."""
+        if self.database.depth == 1:
+            self._commit()
+
+    def rollback(self) -> None:
+        """Undo the changes made since the last commit (of the outermost unit only)."""
+        if self.database.depth == 1:
+            self._rollback()
