@@ -13,6 +13,7 @@ from selfcare.billing import (
     BillingPeriod,
     BillingService,
     ChargeableService,
+    Invoice,
     InvoiceIssued,
     PlanChange,
     VatTable,
@@ -26,6 +27,7 @@ from selfcare.bootstrap import App, Policies, bootstrap, memory_storage
 from selfcare.core.errors import AlreadyExists
 from selfcare.core.ids import CustomerNumber
 from selfcare.core.kinds import Kind
+from selfcare.core.outcome import Outcome
 from selfcare.testing.fakes import CountingSecrets, SequentialIds, SteppableClock
 
 PAYER = CustomerNumber("C-1")
@@ -59,7 +61,7 @@ def billing_with_agreement(policies: Policies | None = None) -> BillingService:
     return billing
 
 
-def april_invoice(billing: BillingService, number: str, country: str = "FI"):  # type: ignore[no-untyped-def]
+def april_invoice(billing: BillingService, number: str, country: str = "FI") -> Outcome[Invoice]:
     return billing.issue_invoice(
         invoice_number=number,
         payer=PAYER,

@@ -15,6 +15,7 @@ from privacy_world import T0, challenge, example_person, invitation, privacy_at,
 from selfcare.adapters.memory import MemoryDatabase
 from selfcare.adapters.memory.privacy import MemoryPrivacyUnitOfWork
 from selfcare.authz.invitation import InvitationId, InvitationStatus
+from selfcare.bootstrap import Policies, bootstrap
 from selfcare.core.errors import SelfcareError
 from selfcare.identity.otp import ChallengeState
 from selfcare.identity.registration import RegistrationState
@@ -218,3 +219,10 @@ def test_purge_removes_exactly_what_the_rules_call_purgeable(
     uow = MemoryPrivacyUnitOfWork(db)
     assert purge(uow, policy=policy, now=now) == expected
     assert purge(uow, policy=policy, now=now) == PurgeCounts()
+
+
+def test_bootstrap_gives_the_privacy_service_the_operators_retention() -> None:
+    policy = RetentionPolicy(one_time_codes=timedelta(hours=2))
+    app = bootstrap(policies=Policies(retention=policy))
+    assert app.privacy.retention == policy
+    assert bootstrap().privacy.retention == DEFAULT_RETENTION
