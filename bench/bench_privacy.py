@@ -62,7 +62,8 @@ from selfcare.identity import (
 )
 from selfcare.identity.contact import EmailAddress
 from selfcare.identity.national_id_at_rest import NationalIdKey
-from selfcare.privacy import erase_account, export_personal_data, purge_expired
+from selfcare.privacy import PrivacyService
+from selfcare.testing.fakes import SteppableClock
 
 PASSWORD = "Kuusi7Sorsaa!"  # noqa: S105 - a demo password
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -271,15 +272,16 @@ def _acceptance(report: Report, world: World, holder: str, invitee: str) -> None
 
 
 def _privacy_use_cases(report: Report, world: World, account: str) -> None:
-    uow = MemoryPrivacyUnitOfWork(world.db)
+    privacy = PrivacyService(uow=MemoryPrivacyUnitOfWork(world.db), clock=SteppableClock(T0))
+    person = AccountId(account)
     login = median_of(
         lambda: world.identity.login("nobody@example.fi", PASSWORD), repeat=5, number=3
     )
-    export = median_of(lambda: export_personal_data(uow, account, now=T0), repeat=5, number=20)
+    export = median_of(lambda: privacy.export_personal_data(person), repeat=5, number=20)
     report.ratio("export of one person (memory, 300 accounts)", export, login, "a cheap login")
-    purge = median_of(lambda: purge_expired(uow, now=T0), repeat=5, number=20)
+    purge = median_of(privacy.purge_expired, repeat=5, number=20)
     report.ratio("retention purge, nothing due (memory)", purge, login, "a cheap login")
-    erase = median_of(lambda: erase_account(uow, account, now=T0), repeat=1, number=1)
+    erase = median_of(lambda: privacy.erase_account(person), repeat=1, number=1)
     report.ratio("erasure of one person (memory)", erase, login, "a cheap login")
 
 

@@ -52,7 +52,11 @@ from selfcare.core import messages as _messages
 
 _messages.set_strict_mode(True)
 for _info in _pkgutil.walk_packages(_selfcare.__path__, "selfcare."):
-    if _info.name.startswith(("selfcare.testing", "selfcare.__main__")):
+    # The reference schemes share python-stdnum's verbs (format, validate, ...): their
+    # examples name the module (fi_reference.create) rather than shadow builtins.
+    if _info.name.startswith(
+        ("selfcare.testing", "selfcare.__main__", "selfcare.billing.references.")
+    ):
         continue
     _module = _importlib.import_module(_info.name)
     globals().update({k: v for k, v in vars(_module).items() if not k.startswith("_")})

@@ -38,6 +38,8 @@ from selfcare.authz.accounts import IdentityAccountDirectory
 from selfcare.authz.invitation_policy import InvitationPolicy
 from selfcare.authz.roles import DEFAULT_ROLE_MODEL, RoleModel
 from selfcare.authz.service import AuthzService
+from selfcare.billing.service import BillingService
+from selfcare.billing.vat import NORDIC_VAT, VatTable
 from selfcare.catalog.service import CatalogService
 from selfcare.catalog.timing import OrderPolicy
 from selfcare.core.clock import Clock, SystemClock
@@ -45,6 +47,8 @@ from selfcare.core.ids import IdSource, SecretSource, SystemSecrets, UuidIds
 from selfcare.identity.login import LoginPolicy
 from selfcare.identity.registration import RegistrationPolicy
 from selfcare.identity.service import IdentityService
+from selfcare.privacy.model import DEFAULT_RETENTION, RetentionPolicy
+from selfcare.privacy.service import PrivacyService
 
 if TYPE_CHECKING:
     from selfcare.authz.ports import AccountDirectory, AuthzUnitOfWork
@@ -143,6 +147,12 @@ class Policies:
     invitation: InvitationPolicy = attrs.field(factory=InvitationPolicy)
     roles: RoleModel = DEFAULT_ROLE_MODEL
     order: OrderPolicy = attrs.field(factory=OrderPolicy)
+    #: The VAT rates invoices charge.
+    vat_table: VatTable = NORDIC_VAT
+    #: Days from an invoice's date to its due date.
+    payment_days: int = 14
+    #: How long ended records are kept before the retention purge removes them.
+    retention: RetentionPolicy = DEFAULT_RETENTION
 
 
 @attrs.frozen
@@ -156,6 +166,8 @@ class App:
     identity: IdentityService
     authz: AuthzService
     catalog: CatalogService
+    billing: BillingService
+    privacy: PrivacyService
     storage: Storage
     policies: Policies
     clock: Clock
@@ -239,10 +251,20 @@ def bootstrap(
         role_model=rules.roles,
     )
     catalog = CatalogService(uow=store.catalog, clock=now, ids=new_ids, policy=rules.order)
+    billing = BillingService(
+        uow=store.billing,
+        clock=now,
+        ids=new_ids,
+        vat_table=rules.vat_table,
+        payment_days=rules.payment_days,
+    )
+    privacy = PrivacyService(uow=store.privacy, clock=now, retention=rules.retention)
     return App(
         identity=identity,
         authz=authz,
         catalog=catalog,
+        billing=billing,
+        privacy=privacy,
         storage=store,
         policies=rules,
         clock=now,

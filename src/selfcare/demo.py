@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from selfcare.authz.model import Role
     from selfcare.authz.ports import AuthzUnitOfWork
     from selfcare.billing.ports import BillingUnitOfWork
+    from selfcare.billing.service import BillingService
     from selfcare.catalog.ports import CatalogUnitOfWork
     from selfcare.catalog.service import CatalogService
     from selfcare.identity.national_id import NationalId
@@ -741,6 +742,12 @@ class _Demo:
             uow=self.stores.catalog, clock=self.clock, ids=SequentialIds(id_prefix)
         )
 
+    def _billing(self) -> BillingService:
+        """Billing over the demo's store, on the demo's clock."""
+        from selfcare.billing import BillingService  # noqa: PLC0415
+
+        return BillingService(uow=self.stores.billing, clock=self.clock, ids=self.ids)
+
     def _assertion(self, person: str, given: str, surname: str, provider: str) -> object:
         from selfcare.identity import AuthMethod, IdentityAssertion, LevelOfAssurance  # noqa: PLC0415
 
@@ -903,12 +910,7 @@ class _Demo:
     # -- journey 3 ----------------------------------------------------------------------
 
     def journey_3(self) -> None:  # noqa: PLR0915 - one journey, told in order
-        from selfcare.billing import (  # noqa: PLC0415
-            BillingAgreement,
-            BillingMethod,
-            check_billing_agreement,
-            has_valid_billing_agreement,
-        )
+        from selfcare.billing import BillingMethod  # noqa: PLC0415
         from selfcare.catalog import (  # noqa: PLC0415
             EligibilityContext,
             OrderItem,
@@ -927,20 +929,14 @@ class _Demo:
         permission = self._check("Anna", anna, "order_services", number)
 
         # Seed 002: ordering needs a customer relationship and a billing agreement.
-        with self.stores.billing as billing:
-            agreements = billing.agreements.for_payer(payer)
-        refusal = check_billing_agreement(agreements, payer, now=self.clock.now())
-        out.refusal(refusal.violations)
-        agreement = BillingAgreement(
+        billing = self._billing()
+        out.refusal(billing.check_billing_agreement(payer).decision.violations)
+        agreement = billing.add_billing_agreement(
             agreement_id="ba-8100777",
             payer=payer,
             method=BillingMethod.E_INVOICE,
             valid_from=date(2026, 3, 1),
-        )
-        with self.stores.billing as billing:
-            billing.agreements.add(agreement)
-            billing.commit()
-            agreements = billing.agreements.for_payer(payer)
+        ).unwrap()
         out.say(
             "agreement_added",
             agreement=agreement.agreement_id,
@@ -952,9 +948,7 @@ class _Demo:
             return EligibilityContext(
                 relationship_id=relationship,
                 relationship_active=True,
-                has_billing_agreement=has_valid_billing_agreement(
-                    agreements, payer, now=self.clock.now()
-                ),
+                has_billing_agreement=billing.check_billing_agreement(payer).ok,
                 permission=permission,
                 capabilities=capabilities,
             )
@@ -1170,7 +1164,6 @@ class _Demo:
 
     def journey_5(self) -> None:  # noqa: PLR0915 - one journey, told in order
         from selfcare.billing import (  # noqa: PLC0415
-            BillingAgreement,
             BillingMethod,
             BillingPeriod,
             MobilePolicy,
@@ -1178,7 +1171,6 @@ class _Demo:
             chargeable_services,
             deduction_statement,
             deductions_of,
-            issue_invoice,
             payer_split,
             quoted_charges,
         )
@@ -1205,16 +1197,13 @@ class _Demo:
         relationship = self.relationships[number]
         permission = self._check("Kari", kari, "order_services", number)
         payer = CustomerNumber(number)
-        with self.stores.billing as billing:
-            billing.agreements.add(
-                BillingAgreement(
-                    agreement_id="ba-991234567",
-                    payer=payer,
-                    method=BillingMethod.E_INVOICE,
-                    valid_from=date(2025, 1, 1),
-                )
-            )
-            billing.commit()
+        billing = self._billing()
+        billing.add_billing_agreement(
+            agreement_id="ba-991234567",
+            payer=payer,
+            method=BillingMethod.E_INVOICE,
+            valid_from=date(2025, 1, 1),
+        ).unwrap()
 
         phone = Asset.msisdn("412 34 567", region="NO")
         plan = catalog.get("bedrift_total_c_10gb")
@@ -1337,17 +1326,15 @@ class _Demo:
             monthly_price=(target_offering.monthly_price if target_offering else None)
             or Money.zero("NOK"),
         )
-        invoice = issue_invoice(
-            self.stores.billing,
+        invoice = billing.issue_invoice(
             invoice_number="2026040001",
             payer=payer,
             period=BillingPeriod(2026, 4),
             services=[*services_before, *added],
             country="NO",
             currency="NOK",
-            now=may,
             plan_changes=[change],
-        )
+        ).unwrap()
         out.say(
             "invoice",
             number=invoice.invoice_id,

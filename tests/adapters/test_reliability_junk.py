@@ -1,7 +1,8 @@
 """Every public entry point, driven with junk, refuses only with ``SelfcareError``.
 
 The entry points are the functions and constructors that ``selfcare.identity``,
-``selfcare.authz``, ``selfcare.catalog`` and ``selfcare.billing`` export in ``__all__``
+``selfcare.authz``, ``selfcare.catalog``, ``selfcare.billing`` and its reference-number
+modules export in ``__all__``
 (enums and protocols excepted: an enum lookup is Python's, a protocol has no
 constructor). Each parameter gets values built from its annotation, biased to what a
 user could type: huge strings, NUL, lone surrogates, odd Unicode, naive datetimes,
@@ -44,6 +45,7 @@ from selfcare.adapters.sqlite import (
     SqliteCatalogUnitOfWork,
     SqliteDatabase,
     SqliteIdentityUnitOfWork,
+    SqlitePrivacyUnitOfWork,
     open_database,
 )
 from selfcare.authz.ports import AccountDirectory, AuthzUnitOfWork
@@ -63,7 +65,16 @@ from selfcare.identity.ports import (
 )
 from selfcare.testing.strategies import ENTITIES
 
-DOMAINS = ("selfcare.identity", "selfcare.authz", "selfcare.catalog", "selfcare.billing")
+DOMAINS = (
+    "selfcare.identity",
+    "selfcare.authz",
+    "selfcare.catalog",
+    "selfcare.billing",
+    "selfcare.billing.references.fi_reference",
+    "selfcare.billing.references.rf_reference",
+    "selfcare.billing.references.kid",
+    "selfcare.billing.references.ocr_reference",
+)
 KEY = NationalIdKey(b"junk-test-key-0123456789abcdefghij")
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -333,9 +344,11 @@ def _services(database: SqliteDatabase) -> dict[str, object]:
     a holder, a pending invitation and an account to refuse things about."""
     from selfcare.adapters.memory.identity import MemoryCustomerDirectory  # noqa: PLC0415
     from selfcare.authz import USER, AuthzService  # noqa: PLC0415
+    from selfcare.billing import BillingService  # noqa: PLC0415
     from selfcare.identity import IdentityService  # noqa: PLC0415
     from selfcare.identity.customer_records import CustomerRecord  # noqa: PLC0415
     from selfcare.identity.national_id import Country, parse_national_id  # noqa: PLC0415
+    from selfcare.privacy import PrivacyService  # noqa: PLC0415
     from selfcare.testing.contracts.identity import example_account  # noqa: PLC0415
 
     accounts = MemoryAccountDirectory()
@@ -377,16 +390,30 @@ def _services(database: SqliteDatabase) -> dict[str, object]:
         ids=SequentialIds("identity"),
         secrets=SystemSecrets(),
     )
-    return {"AuthzService": authz, "IdentityService": identity}
+    billing = BillingService(
+        uow=SqliteBillingUnitOfWork(database), clock=FixedClock(NOW), ids=SequentialIds("ba")
+    )
+    billing.add_billing_agreement(
+        payer="100234", method="e_invoice", valid_from=NOW.date()
+    ).unwrap()
+    privacy = PrivacyService(uow=SqlitePrivacyUnitOfWork(database, KEY), clock=FixedClock(NOW))
+    return {
+        "AuthzService": authz,
+        "IdentityService": identity,
+        "BillingService": billing,
+        "PrivacyService": privacy,
+    }
 
 
 def _use_cases() -> list[str]:
     from selfcare.authz import AuthzService  # noqa: PLC0415
+    from selfcare.billing import BillingService  # noqa: PLC0415
     from selfcare.identity import IdentityService  # noqa: PLC0415
+    from selfcare.privacy import PrivacyService  # noqa: PLC0415
 
     return [
         f"{cls.__name__}.{name}"
-        for cls in (AuthzService, IdentityService)
+        for cls in (AuthzService, IdentityService, BillingService, PrivacyService)
         for name, member in vars(cls).items()
         if inspect.isfunction(member) and not name.startswith("_")
     ]

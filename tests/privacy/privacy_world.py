@@ -24,12 +24,27 @@ from selfcare.identity.national_id import NationalId
 from selfcare.identity.otp import OneTimeCodeChallenge
 from selfcare.identity.profile import Profile
 from selfcare.identity.registration import Registration, RegistrationState
+from selfcare.privacy.model import DEFAULT_RETENTION, RetentionPolicy
 from selfcare.privacy.ports import PrivacyUnitOfWork
+from selfcare.privacy.service import PrivacyService
 from selfcare.serialization import unstructure
 from selfcare.testing.contracts.identity import example_hetu
+from selfcare.testing.fakes import SteppableClock
 from selfcare.testing.strategies import _identity as sid
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+def privacy_at(
+    target: MemoryDatabase | PrivacyUnitOfWork,
+    now: datetime,
+    retention: RetentionPolicy = DEFAULT_RETENTION,
+) -> PrivacyService:
+    """The privacy service over ``target`` (a memory database or a unit of work), its
+    clock standing at ``now``."""
+    uow = MemoryPrivacyUnitOfWork(target) if isinstance(target, MemoryDatabase) else target
+    return PrivacyService(uow=uow, clock=SteppableClock(now), retention=retention)
+
 
 #: The tables a MemoryPrivacyUnitOfWork reads and writes.
 TABLES = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import attrs
@@ -21,29 +21,26 @@ from privacy_world import (
     invitation,
     populate,
     populate_into,
+    privacy_at,
     rows,
     worlds,
 )
 
-from selfcare import Decision
 from selfcare.adapters.memory import MemoryDatabase
 from selfcare.adapters.memory.privacy import MemoryPrivacyUnitOfWork
 from selfcare.adapters.sqlite.privacy import SqlitePrivacyUnitOfWork
 from selfcare.adapters.sqlite.schema import open_database
 from selfcare.authz.invitation import Invitation, InvitationStatus
 from selfcare.authz.model import Grant
-from selfcare.core.errors import SelfcareError
+from selfcare.core.ids import AccountId
 from selfcare.identity.national_id_at_rest import NationalIdKey
-from selfcare.privacy import ERASED_EMAIL, ErasureReport, erase_account
-from selfcare.privacy.service import export_personal_data
+from selfcare.privacy import ERASED_EMAIL, AccountErased, ErasureReport
 
 NOW = T0 + timedelta(hours=1)
 
 
 def erase(db: MemoryDatabase, person: Person) -> ErasureReport:
-    result = erase_account(MemoryPrivacyUnitOfWork(db), person.account_id, now=NOW)
-    assert isinstance(result, ErasureReport), result
-    return result
+    return privacy_at(db, NOW).erase_account(AccountId(person.account_id)).unwrap()
 
 
 def _mentions(text: str, person: Person) -> bool:
@@ -124,26 +121,37 @@ def test_erased_account_is_gone_its_address_and_code_are_free_and_a_second_erase
         assert uow.accounts.get(person.account_id) is None
         assert uow.accounts.find_by_email(person.email) is None
         assert uow.accounts.find_by_national_id(person.national_id) is None
-    again = erase_account(uow, person.account_id, now=NOW)
-    assert isinstance(again, Decision)
+    privacy = privacy_at(uow, NOW)
+    again = privacy.erase_account(AccountId(person.account_id))
     assert again.codes == ("privacy.account_erased",)
-    exported = export_personal_data(uow, person.account_id, now=NOW)
-    assert isinstance(exported, Decision)
+    assert again.events == ()
+    exported = privacy.export_personal_data(AccountId(person.account_id))
     assert exported.codes == ("privacy.account_erased",)
 
 
 def test_unknown_account_cannot_be_erased() -> None:
     db, _ = _single()
-    result = erase_account(MemoryPrivacyUnitOfWork(db), "acc-nobody", now=NOW)
-    assert isinstance(result, Decision)
+    result = privacy_at(db, NOW).erase_account(AccountId("acc-nobody"))
     assert result.codes == ("privacy.account_not_found",)
 
 
-def test_erasure_rejects_a_naive_now() -> None:
+def test_erasure_is_dated_by_the_service_clock_and_returns_its_event() -> None:
     db, person = _single()
-    with pytest.raises(SelfcareError) as caught:
-        erase_account(MemoryPrivacyUnitOfWork(db), person.account_id, now=datetime(2026, 1, 1))  # noqa: DTZ001
-    assert caught.value.codes == ("time.naive_datetime",)
+    outcome = privacy_at(db, NOW).erase_account(AccountId(person.account_id))
+    report = outcome.unwrap()
+    assert report.tombstone.erased_at == NOW
+    assert outcome.events == (
+        AccountErased(
+            occurred_at=NOW,
+            account_id=AccountId(person.account_id),
+            registrations_deleted=2,
+            grants_revoked=1,
+            invitations_anonymised=report.invitations_anonymised,
+            invitations_revoked=report.invitations_revoked,
+            one_time_codes_deleted=1,
+            feedback_deleted=2,
+        ),
+    )
 
 
 def test_a_pending_invitation_the_person_received_is_revoked_with_its_tombstone() -> None:
@@ -196,8 +204,8 @@ def test_after_erasure_a_sqlite_dump_holds_no_personal_value_of_the_person(
         populate_into(uow, persons, links, pending)
         before = "\n".join(database.connection.iterdump()).lower()
         assert erased.marker.lower() in before
-        result = erase_account(uow, erased.account_id, now=NOW)
-        assert isinstance(result, ErasureReport)
+        result = privacy_at(uow, NOW).erase_account(AccountId(erased.account_id))
+        assert result.ok
         dump = "\n".join(database.connection.iterdump()).lower()
         database.close()
     for value in erased.personal_values():

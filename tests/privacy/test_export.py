@@ -7,27 +7,18 @@ from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from privacy_world import T0, Link, Person, example_person, populate, worlds
+from privacy_world import T0, Link, Person, example_person, populate, privacy_at, worlds
 
-from selfcare import Decision
 from selfcare.adapters.memory import MemoryDatabase
-from selfcare.adapters.memory.privacy import MemoryPrivacyUnitOfWork
-from selfcare.privacy import (
-    REDACTED,
-    SCHEMA_VERSION,
-    PersonalDataExport,
-    collect_personal_data,
-    export_personal_data,
-)
+from selfcare.core.ids import AccountId
+from selfcare.privacy import REDACTED, SCHEMA_VERSION, PersonalDataExport, PersonalDataExported
 from selfcare.serialization import structure
 
 NOW = T0 + timedelta(hours=1)
 
 
 def collect(db: MemoryDatabase, person: Person) -> PersonalDataExport:
-    result = collect_personal_data(MemoryPrivacyUnitOfWork(db), person.account_id, now=NOW)
-    assert isinstance(result, PersonalDataExport), result
-    return result
+    return privacy_at(db, NOW).collect_personal_data(AccountId(person.account_id)).unwrap()
 
 
 def test_the_export_holds_every_kind_of_record_of_the_person() -> None:
@@ -80,8 +71,11 @@ def test_the_document_is_json_and_reads_back_into_the_export(
     persons, links, pending = world
     db = populate(persons, links, pending)
     person = data.draw(st.sampled_from(persons))
-    document = export_personal_data(MemoryPrivacyUnitOfWork(db), person.account_id, now=NOW)
-    assert isinstance(document, dict)
+    outcome = privacy_at(db, NOW).export_personal_data(AccountId(person.account_id))
+    document = outcome.unwrap()
+    assert outcome.events == (
+        PersonalDataExported(occurred_at=NOW, account_id=AccountId(person.account_id)),
+    )
     assert document["schema_version"] == SCHEMA_VERSION
     text = json.dumps(document)
     assert structure(json.loads(text), PersonalDataExport) == collect(db, person)
@@ -98,7 +92,6 @@ def test_the_document_is_json_and_reads_back_into_the_export(
 
 
 def test_an_unknown_account_has_nothing_to_export() -> None:
-    result = export_personal_data(MemoryPrivacyUnitOfWork(MemoryDatabase()), "acc-nobody", now=NOW)
-    assert isinstance(result, Decision)
+    result = privacy_at(MemoryDatabase(), NOW).export_personal_data(AccountId("acc-nobody"))
     assert result.codes == ("privacy.account_not_found",)
-    assert result.violations[0].message("fi") == "Tunnuksella ei löydy käyttäjätiliä."
+    assert result.decision.violations[0].message("fi") == "Tunnuksella ei löydy käyttäjätiliä."

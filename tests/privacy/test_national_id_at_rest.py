@@ -31,7 +31,7 @@ from selfcare.authz.model import USER
 from selfcare.core.ids import AccountId
 from selfcare.identity.national_id import NationalId
 from selfcare.identity.national_id_at_rest import NationalIdKey
-from selfcare.privacy import erase_account, export_personal_data, purge_expired
+from selfcare.privacy import PrivacyService
 from selfcare.testing.strategies import ENTITIES
 
 
@@ -109,10 +109,10 @@ def _journey(caplog: pytest.LogCaptureFixture) -> tuple[NationalId, ...]:
         ).unwrap()
         services.authz.accept(issued.token, AccountId(pekka.id)).unwrap()
         services.authz.link_customer_relationships(AccountId(anna.id), ANNA).unwrap()
-        privacy = MemoryPrivacyUnitOfWork(services.db)
-        export_personal_data(privacy, anna.id, now=services.clock.now())
-        erase_account(privacy, anna.id, now=services.clock.now())
-        purge_expired(privacy, now=services.clock.now())
+        privacy = PrivacyService(uow=MemoryPrivacyUnitOfWork(services.db), clock=services.clock)
+        privacy.export_personal_data(AccountId(anna.id)).unwrap()
+        privacy.erase_account(AccountId(anna.id)).unwrap()
+        privacy.purge_expired().unwrap()
     return ANNA, PEKKA
 
 

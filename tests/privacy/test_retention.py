@@ -10,15 +10,22 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from privacy_world import T0, challenge, example_person, invitation, registration_of
+from privacy_world import T0, challenge, example_person, invitation, privacy_at, registration_of
 
 from selfcare.adapters.memory import MemoryDatabase
 from selfcare.adapters.memory.privacy import MemoryPrivacyUnitOfWork
 from selfcare.authz.invitation import InvitationId, InvitationStatus
+from selfcare.bootstrap import Policies, bootstrap
 from selfcare.core.errors import SelfcareError
 from selfcare.identity.otp import ChallengeState
 from selfcare.identity.registration import RegistrationState
-from selfcare.privacy import DEFAULT_RETENTION, PurgeCounts, RetentionPolicy, purge_expired
+from selfcare.privacy import (
+    DEFAULT_RETENTION,
+    ExpiredRecordsPurged,
+    PurgeCounts,
+    RetentionPolicy,
+)
+from selfcare.privacy.ports import PrivacyUnitOfWork
 from selfcare.privacy.rules import (
     challenge_is_purgeable,
     invitation_is_purgeable,
@@ -92,9 +99,18 @@ def _ids(db: MemoryDatabase, table: str) -> set[str]:
     return {row.id for row in _scan(db, table)}
 
 
+def purge(
+    target: MemoryDatabase | PrivacyUnitOfWork,
+    *,
+    now: datetime,
+    policy: RetentionPolicy = DEFAULT_RETENTION,
+) -> PurgeCounts:
+    return privacy_at(target, now, policy).purge_expired().unwrap()
+
+
 def test_nothing_is_purged_before_the_period_has_passed() -> None:
     db = _world()
-    counts = purge_expired(MemoryPrivacyUnitOfWork(db), now=T0 + timedelta(hours=1))
+    counts = purge(db, now=T0 + timedelta(hours=1))
     assert counts == PurgeCounts()
     assert counts.total == 0
 
@@ -103,25 +119,25 @@ def test_the_defaults_purge_each_kind_after_its_own_period() -> None:
     db = _world()
     uow = MemoryPrivacyUnitOfWork(db)
     # A verified code counts from its verification, nine minutes before T0.
-    assert purge_expired(uow, now=T0 + DAY - timedelta(minutes=8)) == PurgeCounts(one_time_codes=1)
+    assert purge(uow, now=T0 + DAY - timedelta(minutes=8)) == PurgeCounts(one_time_codes=1)
     assert _ids(db, "otp_challenges") == {"otp-expired", "otp-locked"}
     # One day and a second after T0: only one-time codes (1 day) have gone - all three
     # were spent by T0 (verified, locked, or dead at their expiry).
-    assert purge_expired(uow, now=T0 + DAY + timedelta(seconds=1)) == PurgeCounts(one_time_codes=2)
+    assert purge(uow, now=T0 + DAY + timedelta(seconds=1)) == PurgeCounts(one_time_codes=2)
     assert _ids(db, "otp_challenges") == set()
     # Thirty days on: expired and abandoned registrations, expired and declined invitations.
-    counts = purge_expired(uow, now=T0 + 30 * DAY + timedelta(seconds=1))
+    counts = purge(uow, now=T0 + 30 * DAY + timedelta(seconds=1))
     assert counts == PurgeCounts(registrations=2, invitations=2)
     assert counts.total == 4
     assert _ids(db, "registrations") == {"completed"}
     assert _ids(db, "authz_invitations") == {"inv-accepted", "inv-revoked"}
     # Running it again removes nothing more.
-    assert purge_expired(uow, now=T0 + 30 * DAY + timedelta(seconds=1)) == PurgeCounts()
+    assert purge(uow, now=T0 + 30 * DAY + timedelta(seconds=1)) == PurgeCounts()
 
 
 def test_a_record_ended_exactly_one_period_ago_is_kept() -> None:
     db = _world()
-    counts = purge_expired(MemoryPrivacyUnitOfWork(db), now=T0 + 30 * DAY)
+    counts = purge(db, now=T0 + 30 * DAY)
     assert counts.registrations == 0
     assert counts.invitations == 0
 
@@ -129,7 +145,7 @@ def test_a_record_ended_exactly_one_period_ago_is_kept() -> None:
 def test_the_periods_are_configurable() -> None:
     db = _world()
     policy = RetentionPolicy(registrations=timedelta(0), invitations=DAY, one_time_codes=30 * DAY)
-    counts = purge_expired(MemoryPrivacyUnitOfWork(db), policy=policy, now=T0 + 2 * DAY)
+    counts = purge(db, policy=policy, now=T0 + 2 * DAY)
     assert counts == PurgeCounts(registrations=2, invitations=2, one_time_codes=0)
 
 
@@ -151,15 +167,21 @@ def test_a_negative_period_is_refused() -> None:
     assert caught.value.violations[0].params == {"setting": "invitations"}
 
 
-def test_purge_rejects_a_naive_now() -> None:
-    with pytest.raises(SelfcareError) as caught:
-        purge_expired(MemoryPrivacyUnitOfWork(MemoryDatabase()), now=datetime(2026, 1, 1))  # noqa: DTZ001
-    assert caught.value.codes == ("time.naive_datetime",)
+def test_a_purge_returns_what_it_removed_as_one_event_and_nothing_when_nothing_was() -> None:
+    db = _world()
+    later = T0 + 60 * DAY
+    outcome = privacy_at(db, later).purge_expired()
+    assert outcome.events == (
+        ExpiredRecordsPurged(occurred_at=later, registrations=2, invitations=2, one_time_codes=3),
+    )
+    again = privacy_at(db, later).purge_expired()
+    assert again.unwrap() == PurgeCounts()
+    assert again.events == ()
 
 
 def test_purge_logs_counts_only(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="selfcare.privacy"):
-        purge_expired(MemoryPrivacyUnitOfWork(_world()), now=T0 + 60 * DAY)
+        purge(_world(), now=T0 + 60 * DAY)
     assert [r.getMessage() for r in caplog.records] == [
         "retention purge: 2 registrations, 2 invitations, 3 one-time codes"
     ]
@@ -195,5 +217,12 @@ def test_purge_removes_exactly_what_the_rules_call_purgeable(
         ),
     )
     uow = MemoryPrivacyUnitOfWork(db)
-    assert purge_expired(uow, policy=policy, now=now) == expected
-    assert purge_expired(uow, policy=policy, now=now) == PurgeCounts()
+    assert purge(uow, policy=policy, now=now) == expected
+    assert purge(uow, policy=policy, now=now) == PurgeCounts()
+
+
+def test_bootstrap_gives_the_privacy_service_the_operators_retention() -> None:
+    policy = RetentionPolicy(one_time_codes=timedelta(hours=2))
+    app = bootstrap(policies=Policies(retention=policy))
+    assert app.privacy.retention == policy
+    assert bootstrap().privacy.retention == DEFAULT_RETENTION

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from selfcare import Decision, Money
 from selfcare.authz import Grant, check_permission
-from selfcare.billing import create_fi_reference, validate_fi_reference
+from selfcare.billing import BillingPeriod, BillingService, ChargeableService, fi_reference
 from selfcare.catalog import (
     Catalog,
     CatalogService,
@@ -31,6 +31,7 @@ from selfcare.identity import (
     check_password,
     parse_national_id,
 )
+from selfcare.privacy import PrivacyService
 
 
 def register_form_errors(password: str, name: str, email: str, lang: str) -> list[str]:
@@ -79,7 +80,32 @@ def confirm_order(
 
 
 def reference_for(invoice_number: int) -> str:
-    return validate_fi_reference(create_fi_reference(invoice_number))
+    return fi_reference.validate(fi_reference.create(invoice_number))
+
+
+def invoice_due(
+    billing: BillingService, number: str, services: list[ChargeableService]
+) -> date | tuple[str, ...]:
+    outcome = billing.issue_invoice(
+        invoice_number=number,
+        payer="C-1",
+        period=BillingPeriod(2026, 4),
+        services=services,
+        country="FI",
+        currency="EUR",
+    )
+    match outcome:
+        case Done(value=invoice):
+            return invoice.due_on
+        case Refused(decision=decision):
+            return decision.codes
+
+
+def erased_registrations(privacy: PrivacyService, account: AccountId) -> int:
+    outcome = privacy.erase_account(account)
+    if outcome.ok:
+        return outcome.value.registrations_deleted
+    return 0
 
 
 def total(prices: Iterable[Money]) -> Money:

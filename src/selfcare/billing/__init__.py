@@ -1,52 +1,58 @@
 """selfcare.billing: VAT, the charges of a month, billing agreements, reference numbers,
 invoices and the employer's mobile policy (salary deduction).
 
+One module per topic, each holding its values and pure rules:
+
+- :mod:`~selfcare.billing.agreements` - billing agreements and whether one is in force;
+- :mod:`~selfcare.billing.periods` - the billing month;
+- :mod:`~selfcare.billing.vat` - VAT rates and net/VAT/gross;
+- :mod:`~selfcare.billing.charges` - chargeable services, plan changes, pro-rating and
+  the invoice lines of a month;
+- :mod:`~selfcare.billing.charges_from_catalog` - the catalog's products as charges;
+- :mod:`~selfcare.billing.invoices` - invoices, their lines and payment reference;
+- :mod:`~selfcare.billing.references` - one module per payment reference scheme;
+- :mod:`~selfcare.billing.salary_deduction` - the employer's mobile policy and the
+  payer split;
+- :mod:`~selfcare.billing.events`, :mod:`~selfcare.billing.ports` and
+  :mod:`~selfcare.billing.service` (:class:`BillingService`, the use cases).
+
 :class:`~selfcare.core.money.Money` and :class:`~selfcare.core.money.Currency` live in the
 core (the catalog prices with them) and are re-exported here.
 """
 
-from selfcare.billing.inventory import chargeable_services, plan_changes, quoted_charges
-from selfcare.billing.model import (
+from selfcare.billing.agreements import (
     BillingAgreement,
     BillingMethod,
-    BillingPeriod,
-    ChargeableService,
+    check_billing_agreement,
+    has_valid_billing_agreement,
+    valid_billing_agreement,
+)
+from selfcare.billing.charges import ChargeableService, PlanChange, charges_for_period, prorate
+from selfcare.billing.charges_from_catalog import chargeable_services, plan_changes
+from selfcare.billing.events import BillingAgreementAdded, BillingAgreementEnded, InvoiceIssued
+from selfcare.billing.invoices import (
     ChargeKind,
-    DeductionEntry,
-    DeductionStatement,
     Invoice,
     InvoiceLine,
+    VatBreakdownRow,
+    payment_reference,
+)
+from selfcare.billing.periods import BillingPeriod
+from selfcare.billing.ports import BillingAgreementRepository, BillingUnitOfWork, InvoiceRepository
+from selfcare.billing.references import KidMethod, fi_reference, kid, ocr_reference, rf_reference
+from selfcare.billing.salary_deduction import (
+    DeductionEntry,
+    DeductionStatement,
     MobilePolicy,
     PayerSplit,
-    PlanChange,
     QuotedCharge,
     SplitLine,
-    VatBreakdownRow,
-)
-from selfcare.billing.ports import BillingAgreementRepository, BillingUnitOfWork, InvoiceRepository
-from selfcare.billing.references import (
-    KidMethod,
-    create_fi_reference,
-    create_kid,
-    create_ocr_reference,
-    create_rf_reference,
-    format_fi_reference,
-    format_rf_reference,
-    validate_fi_reference,
-    validate_kid,
-    validate_ocr_reference,
-    validate_rf_reference,
-)
-from selfcare.billing.rules import (
-    charges_for_period,
-    check_billing_agreement,
     deduction_statement,
     deductions_of,
-    has_valid_billing_agreement,
     payer_split,
-    prorate,
+    quoted_charges,
 )
-from selfcare.billing.service import end_billing_agreement, issue_invoice, payment_reference
+from selfcare.billing.service import BillingService
 from selfcare.billing.vat import (
     NORDIC_VAT,
     PriceBasis,
@@ -61,9 +67,12 @@ from selfcare.core.money import Currency, Money
 __all__ = [
     "NORDIC_VAT",
     "BillingAgreement",
+    "BillingAgreementAdded",
+    "BillingAgreementEnded",
     "BillingAgreementRepository",
     "BillingMethod",
     "BillingPeriod",
+    "BillingService",
     "BillingUnitOfWork",
     "ChargeKind",
     "ChargeableService",
@@ -71,6 +80,7 @@ __all__ = [
     "DeductionEntry",
     "DeductionStatement",
     "Invoice",
+    "InvoiceIssued",
     "InvoiceLine",
     "InvoiceRepository",
     "KidMethod",
@@ -89,25 +99,18 @@ __all__ = [
     "chargeable_services",
     "charges_for_period",
     "check_billing_agreement",
-    "create_fi_reference",
-    "create_kid",
-    "create_ocr_reference",
-    "create_rf_reference",
     "deduction_statement",
     "deductions_of",
-    "end_billing_agreement",
-    "format_fi_reference",
-    "format_rf_reference",
+    "fi_reference",
     "has_valid_billing_agreement",
-    "issue_invoice",
+    "kid",
+    "ocr_reference",
     "payer_split",
     "payment_reference",
     "plan_changes",
     "prorate",
     "quoted_charges",
+    "rf_reference",
     "split_vat",
-    "validate_fi_reference",
-    "validate_kid",
-    "validate_ocr_reference",
-    "validate_rf_reference",
+    "valid_billing_agreement",
 ]

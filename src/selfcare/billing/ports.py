@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from selfcare.billing.model import BillingAgreement, BillingPeriod, Invoice
+from selfcare.billing.agreements import BillingAgreement
+from selfcare.billing.invoices import Invoice
+from selfcare.billing.periods import BillingPeriod
 from selfcare.core.ports import UnitOfWork
 
 __all__ = ["BillingAgreementRepository", "BillingUnitOfWork", "InvoiceRepository"]

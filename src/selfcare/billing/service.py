@@ -1,132 +1,296 @@
-"""Use cases of billing: issue a month's invoice, manage billing agreements.
+"""The use cases of billing: :class:`BillingService`.
 
-They load through a :class:`~selfcare.billing.ports.BillingUnitOfWork`, apply the rules
-and commit once.
+Billing agreements (record one, end one, ask whether one is in force) and the invoice of
+a month (charge the services, save the invoice). Every method returns an
+:class:`~selfcare.core.outcome.Outcome`; a refusal (no agreement in force, no VAT rate
+for a day of supply, an invoice number that no reference scheme takes) is a
+:class:`~selfcare.core.outcome.Refused`, never an exception. Storage outcomes
+(:class:`~selfcare.core.errors.AlreadyExists` for a taken invoice number,
+:class:`~selfcare.core.errors.ConcurrencyConflict`) are raised.
+
+>>> from datetime import UTC, date, datetime
+>>> from selfcare import Money
+>>> from selfcare.adapters.memory.billing import MemoryBillingUnitOfWork
+>>> from selfcare.billing.charges import ChargeableService
+>>> from selfcare.testing.fakes import SequentialIds, SteppableClock
+>>> billing = BillingService(uow=MemoryBillingUnitOfWork(),
+...     clock=SteppableClock(datetime(2026, 5, 1, 6, tzinfo=UTC)), ids=SequentialIds("ba"))
+>>> tv = ChargeableService(service_id="tv", description="TV Mix",
+...     monthly_price=Money("19.90", "EUR"), start=date(2026, 4, 16))
+>>> def april_invoice(number: str) -> Outcome[Invoice]:
+...     return billing.issue_invoice(invoice_number=number, payer="C-1",
+...         period=BillingPeriod(2026, 4), services=[tv], country="FI", currency="EUR")
+>>> april_invoice("2026050001").codes
+('billing.no_valid_agreement',)
+>>> billing.add_billing_agreement(payer="C-1", method="e_invoice",
+...     valid_from=date(2026, 1, 1)).unwrap().agreement_id
+'ba-1'
+>>> issued = april_invoice("2026050002")
+>>> str(issued.unwrap().gross_total), [event.name for event in issued.events]
+('9.95 EUR', ['InvoiceIssued'])
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, timedelta, tzinfo
 
-from selfcare.billing.model import (
+from selfcare.billing.agreements import (
     BillingAgreement,
-    BillingPeriod,
-    ChargeableService,
-    Invoice,
-    PlanChange,
+    BillingMethod,
+    valid_billing_agreement,
 )
+from selfcare.billing.charges import ChargeableService, PlanChange, charges_for_period
+from selfcare.billing.events import BillingAgreementAdded, BillingAgreementEnded, InvoiceIssued
+from selfcare.billing.invoices import Invoice, payment_reference
+from selfcare.billing.periods import BillingPeriod
 from selfcare.billing.ports import BillingUnitOfWork
-from selfcare.billing.references import (
-    KidMethod,
-    create_fi_reference,
-    create_kid,
-    create_ocr_reference,
-    create_rf_reference,
-)
-from selfcare.billing.rules import charges_for_period, check_billing_agreement
 from selfcare.billing.vat import NORDIC_VAT, VatTable
-from selfcare.core.clock import local_date, operator_zone, require_aware
-from selfcare.core.decision import Violation
-from selfcare.core.errors import NotFound
-from selfcare.core.ids import CustomerNumber
+from selfcare.core.clock import Clock, local_date, operator_zone
+from selfcare.core.decision import Decision, Violation
+from selfcare.core.errors import SelfcareError
+from selfcare.core.ids import CustomerNumber, IdSource, UuidIds
 from selfcare.core.money import Currency
+from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.core.ports import bump
 
-__all__ = ["end_billing_agreement", "issue_invoice", "payment_reference"]
+__all__ = ["BillingService"]
 
 
-def payment_reference(country: str, invoice_number: str | int) -> str:
-    """The payment reference an invoice carries in ``country``: a Finnish reference (FI),
-    an OCR reference with a length digit (SE), a mod 10 KID (NO), an RF creditor
-    reference elsewhere.
+def _refused(error: SelfcareError) -> Refused:
+    return Refused(Decision.deny(*error.violations))
 
-    >>> payment_reference("FI", 12345), payment_reference("NO", 123456)
-    ('123453', '1234566')
 
-    Raises:
-        SelfcareError: the ``reference.*`` codes of the scheme's ``create_*`` function.
-        TypeError: ``country`` is not a string.
+class BillingService:
+    """The use cases of billing over one :class:`~selfcare.billing.ports.BillingUnitOfWork`.
+
+    Args:
+        uow: the billing repositories.
+        clock: today's date, in ``zone``, dates invoices and decides which agreements
+            are in force.
+        ids: ids of new billing agreements (random UUIDs by default).
+        vat_table: the VAT rates charged (:data:`~selfcare.billing.vat.NORDIC_VAT`).
+        payment_days: days from an invoice's date to its due date.
+        zone: the operator's time zone (``Europe/Helsinki`` by default).
     """
-    if not isinstance(country, str):  # the annotation says str; callers may not obey
-        msg = f"a country must be str, not {type(country).__name__}"  # type: ignore[unreachable]
-        raise TypeError(msg)
-    code = country.strip().upper()
-    if code == "FI":
-        return create_fi_reference(invoice_number)
-    if code == "SE":
-        return create_ocr_reference(invoice_number, length_digit=True)
-    if code == "NO":
-        return create_kid(invoice_number, KidMethod.MOD10)
-    return create_rf_reference(invoice_number)
 
+    def __init__(
+        self,
+        *,
+        uow: BillingUnitOfWork,
+        clock: Clock,
+        ids: IdSource | None = None,
+        vat_table: VatTable = NORDIC_VAT,
+        payment_days: int = 14,
+        zone: tzinfo | None = None,
+    ) -> None:
+        self.uow = uow
+        self.clock = clock
+        self.ids = ids if ids is not None else UuidIds()
+        self.vat_table = vat_table
+        self.payment_days = payment_days
+        self.zone = zone if zone is not None else operator_zone()
 
-def issue_invoice(
-    uow: BillingUnitOfWork,
-    *,
-    invoice_number: str,
-    payer: CustomerNumber,
-    period: BillingPeriod,
-    services: Iterable[ChargeableService],
-    country: str,
-    currency: Currency | str,
-    now: datetime,
-    plan_changes: Iterable[PlanChange] = (),
-    vat_table: VatTable = NORDIC_VAT,
-    payment_days: int = 14,
-    zone: tzinfo | None = None,
-) -> Invoice:
-    """Charge ``services`` for ``period`` on a new invoice of ``payer`` and save it.
+    def _today(self) -> date:
+        return local_date(self.clock.now(), self.zone)
 
-    The payer must have a billing agreement in force (seed 002); the invoice is dated
-    today in the operator's zone and due ``payment_days`` later; its payment reference
-    comes from :func:`payment_reference`.
+    # -- billing agreements -----------------------------------------------------------
 
-    Raises:
-        SelfcareError: ``billing.no_valid_agreement``, ``time.naive_datetime``, the codes
-            of :func:`~selfcare.billing.rules.charges_for_period` and of
-            :func:`payment_reference`; :class:`~selfcare.core.errors.AlreadyExists` when
-            the invoice number or reference is taken.
-    """
-    moment = require_aware(now, "now")
-    operator = zone or operator_zone()
-    with uow:
-        agreements = uow.agreements.for_payer(payer)
-        check_billing_agreement(agreements, payer, now=moment, zone=operator).raise_for_denial()
-        lines = charges_for_period(
-            services, period, country=country, vat_table=vat_table, plan_changes=plan_changes
+    def add_billing_agreement(
+        self,
+        *,
+        payer: CustomerNumber | str,
+        method: BillingMethod | str,
+        valid_from: date,
+        valid_to: date | None = None,
+        agreement_id: str | None = None,
+    ) -> Outcome[BillingAgreement]:
+        """Record a billing agreement of ``payer`` (made with the bank or in the
+        operator's customer system).
+
+        Args:
+            payer: the customer number that pays.
+            method: how invoices are delivered.
+            valid_from: the first day in force.
+            valid_to: the last day in force, or ``None`` until further notice.
+            agreement_id: the operator's id of the agreement; a new id by default.
+
+        Returns:
+            The agreement and :class:`~selfcare.billing.events.BillingAgreementAdded`, or
+            a refusal with ``billing.invalid_text``, ``billing.invalid_choice`` or
+            ``billing.invalid_agreement_dates``.
+
+        Raises:
+            AlreadyExists: ``agreement_id`` is taken.
+        """
+        try:
+            agreement = BillingAgreement(
+                agreement_id=agreement_id if agreement_id is not None else self.ids.new_id(),
+                payer=CustomerNumber(payer),
+                method=method,
+                valid_from=valid_from,
+                valid_to=valid_to,
+            )
+        except SelfcareError as error:
+            return _refused(error)
+        with self.uow as uow:
+            uow.agreements.add(agreement)
+            uow.commit()
+        added = BillingAgreementAdded(
+            occurred_at=self.clock.now(),
+            agreement_id=agreement.agreement_id,
+            payer=agreement.payer,
+            method=agreement.method,
+            valid_from=agreement.valid_from,
+            valid_to=agreement.valid_to,
         )
-        issued = local_date(moment, operator)
-        invoice = Invoice(
+        return Done(agreement, [added])
+
+    def end_billing_agreement(
+        self, agreement_id: str, *, last_day: date
+    ) -> Outcome[BillingAgreement]:
+        """End an agreement on ``last_day`` (inclusive).
+
+        Returns:
+            The ended agreement and :class:`~selfcare.billing.events.BillingAgreementEnded`,
+            or a refusal with ``billing.unknown_agreement`` or
+            ``billing.invalid_agreement_dates`` (``last_day`` before the agreement
+            starts).
+
+        Raises:
+            ConcurrencyConflict: the agreement changed meanwhile.
+        """
+        with self.uow as uow:
+            agreement = uow.agreements.get(agreement_id)
+            if agreement is None:
+                return Refused.because(
+                    Violation("billing.unknown_agreement", {"agreement_id": agreement_id[:64]})
+                )
+            try:
+                ended = bump(agreement, valid_to=last_day)
+            except SelfcareError as error:
+                return _refused(error)
+            uow.agreements.update(ended)
+            uow.commit()
+        event = BillingAgreementEnded(
+            occurred_at=self.clock.now(),
+            agreement_id=ended.agreement_id,
+            payer=ended.payer,
+            last_day=last_day,
+        )
+        return Done(ended, [event])
+
+    def billing_agreements_of(
+        self, payer: CustomerNumber | str
+    ) -> Outcome[tuple[BillingAgreement, ...]]:
+        """Every agreement of ``payer``, in force or not, oldest ``valid_from`` first.
+
+        Returns:
+            The agreements (never refused).
+        """
+        with self.uow as uow:
+            return Done(tuple(uow.agreements.for_payer(payer)))
+
+    def check_billing_agreement(self, payer: CustomerNumber | str) -> Outcome[BillingAgreement]:
+        """The agreement of ``payer`` in force today (seed 002: ordering needs one; the
+        catalog's eligibility asks ``check_billing_agreement(payer).ok``).
+
+        Returns:
+            The agreement, or a refusal with ``billing.no_valid_agreement``.
+        """
+        with self.uow as uow:
+            agreements = uow.agreements.for_payer(payer)
+        agreement = valid_billing_agreement(agreements, payer, today=self._today())
+        if agreement is None:
+            return Refused.because(Violation("billing.no_valid_agreement", {}))
+        return Done(agreement)
+
+    # -- invoices ---------------------------------------------------------------------
+
+    def issue_invoice(
+        self,
+        *,
+        invoice_number: str,
+        payer: CustomerNumber | str,
+        period: BillingPeriod,
+        services: Iterable[ChargeableService],
+        country: str,
+        currency: Currency | str,
+        plan_changes: Iterable[PlanChange] = (),
+    ) -> Outcome[Invoice]:
+        """Charge ``services`` for ``period`` on a new invoice of ``payer`` and save it.
+
+        The payer must have a billing agreement in force (seed 002); the invoice is dated
+        today in the operator's zone and due ``payment_days`` later; its payment
+        reference comes from :func:`~selfcare.billing.invoices.payment_reference`.
+
+        Returns:
+            The invoice and :class:`~selfcare.billing.events.InvoiceIssued`, or a refusal
+            with ``billing.no_valid_agreement``; the codes of
+            :func:`~selfcare.billing.charges.charges_for_period` (``vat.no_rate``,
+            ``vat.invalid_country``, ``billing.unknown_plan_change``,
+            ``money.currency_mismatch``); the ``reference.*`` codes of the country's
+            scheme for an invoice number it cannot take; ``billing.invalid_text``,
+            ``billing.invalid_invoice_dates``, ``money.unsupported_currency``.
+
+        Raises:
+            AlreadyExists: the invoice number or its reference is taken.
+        """
+        today = self._today()
+        customer = CustomerNumber(payer)
+        with self.uow as uow:
+            agreements = uow.agreements.for_payer(customer)
+            if valid_billing_agreement(agreements, customer, today=today) is None:
+                return Refused.because(Violation("billing.no_valid_agreement", {}))
+            try:
+                invoice = self._compose_invoice(
+                    invoice_number=invoice_number,
+                    payer=customer,
+                    period=period,
+                    services=services,
+                    country=country,
+                    currency=currency,
+                    plan_changes=plan_changes,
+                    today=today,
+                )
+            except SelfcareError as error:
+                return _refused(error)
+            uow.invoices.add(invoice)
+            uow.commit()
+        issued = InvoiceIssued(
+            occurred_at=self.clock.now(),
+            invoice_id=invoice.invoice_id,
+            payer=invoice.payer,
+            period=invoice.period,
+            reference=invoice.reference,
+            issued_on=invoice.issued_on,
+            due_on=invoice.due_on,
+            gross_total=invoice.gross_total,
+        )
+        return Done(invoice, [issued])
+
+    def _compose_invoice(
+        self,
+        *,
+        invoice_number: str,
+        payer: CustomerNumber,
+        period: BillingPeriod,
+        services: Iterable[ChargeableService],
+        country: str,
+        currency: Currency | str,
+        plan_changes: Iterable[PlanChange],
+        today: date,
+    ) -> Invoice:
+        lines = charges_for_period(
+            services, period, country=country, vat_table=self.vat_table, plan_changes=plan_changes
+        )
+        return Invoice(
             invoice_id=invoice_number,
             payer=payer,
             period=period,
             currency=currency,
-            issued_on=issued,
-            due_on=issued + timedelta(days=payment_days),
+            issued_on=today,
+            due_on=today + timedelta(days=self.payment_days),
             reference=payment_reference(country, invoice_number),
             lines=lines,
         )
-        uow.invoices.add(invoice)
-        uow.commit()
-    return invoice
-
-
-def end_billing_agreement(
-    uow: BillingUnitOfWork, agreement_id: str, *, last_day: date
-) -> BillingAgreement:
-    """End an agreement on ``last_day`` (inclusive) and save it.
-
-    Raises:
-        NotFound: ``store.not_found`` for an unknown agreement.
-        SelfcareError: ``billing.invalid_agreement_dates`` when ``last_day`` is before
-            the agreement starts.
-    """
-    with uow:
-        agreement = uow.agreements.get(agreement_id)
-        if agreement is None:
-            raise NotFound(Violation("store.not_found", {"entity": "billing_agreements"}))
-        ended = bump(agreement, valid_to=last_day)
-        uow.agreements.update(ended)
-        uow.commit()
-    return ended

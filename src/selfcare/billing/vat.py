@@ -25,15 +25,15 @@ unit; the other figure is the difference, so ``net + vat == gross`` always holds
 from __future__ import annotations
 
 import enum
-import functools
 import itertools
 from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Final, TypeVar, final
+from typing import Final, final
 
 import attrs
 
+from selfcare.billing._fields import enum_member
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.money import Money
@@ -72,22 +72,8 @@ class VatCategory(enum.StrEnum):
     FOOD = "food"
 
 
-E = TypeVar("E", bound=enum.Enum)
-
-
-def choice(cls: type[E], value: object, name: str) -> E:
-    """``value`` as a member of ``cls``; ``billing.invalid_choice`` when it is none."""
-    try:
-        return cls(value)
-    except ValueError:
-        allowed = tuple(str(member.value) for member in cls)
-        raise SelfcareError(
-            Violation("billing.invalid_choice", {"field": name, "allowed": allowed})
-        ) from None
-
-
 def _to_category(value: object) -> VatCategory:
-    return choice(VatCategory, value, "category")
+    return enum_member(VatCategory, value, "category")
 
 
 def _to_percent(value: object) -> Decimal:
@@ -279,12 +265,6 @@ def split_vat(amount: Money, percent: Decimal, basis: PriceBasis) -> VatAmounts:
     if basis is PriceBasis.GROSS:
         return VatAmounts(net=rounded - vat, vat=vat, gross=rounded, percent=percent)
     return VatAmounts(net=rounded, vat=vat, gross=rounded + vat, percent=percent)
-
-
-@functools.lru_cache(maxsize=4096)
-def split_vat_cached(amount: Money, percent: Decimal, basis: PriceBasis) -> VatAmounts:
-    """:func:`split_vat`, memoised: invoices repeat the same few prices many times."""
-    return split_vat(amount, percent, basis)
 
 
 def _rate(country: str, category: str, percent: str, start: date, end: date | None) -> VatRate:

@@ -5,6 +5,7 @@ officer in :doc:`/guides/privacy`. Importing this package imports the domain mod
 reads (identity, authz, catalog), nothing heavy.
 """
 
+from selfcare.privacy.events import AccountErased, ExpiredRecordsPurged, PersonalDataExported
 from selfcare.privacy.model import (
     DEFAULT_RETENTION,
     REDACTED,
@@ -22,30 +23,25 @@ from selfcare.privacy.ports import (
     PrivacyUnitOfWork,
 )
 from selfcare.privacy.rules import ERASED_EMAIL, anonymise_invitation
-from selfcare.privacy.service import (
-    collect_personal_data,
-    erase_account,
-    export_personal_data,
-    purge_expired,
-)
+from selfcare.privacy.service import PrivacyService
 
 __all__ = [
     "DEFAULT_RETENTION",
     "ERASED_EMAIL",
     "REDACTED",
     "SCHEMA_VERSION",
+    "AccountErased",
     "ErasedAccount",
     "ErasureLog",
     "ErasureReport",
+    "ExpiredRecordsPurged",
     "FeedbackArchive",
     "PersonalDataExport",
+    "PersonalDataExported",
     "PersonalDataIndex",
+    "PrivacyService",
     "PrivacyUnitOfWork",
     "PurgeCounts",
     "RetentionPolicy",
     "anonymise_invitation",
-    "collect_personal_data",
-    "erase_account",
-    "export_personal_data",
-    "purge_expired",
 ]

@@ -6,7 +6,7 @@
   when it was erased, so that the ids other records still hold lead somewhere.
 - :class:`ErasureReport` - what an erasure changed, by kind of record.
 - :class:`RetentionPolicy` - how long ended records are kept before
-  :func:`~selfcare.privacy.service.purge_expired` removes them;
+  :meth:`~selfcare.privacy.service.PrivacyService.purge_expired` removes them;
   :class:`PurgeCounts` - how many it removed.
 """
 
@@ -20,9 +20,10 @@ import attrs
 from selfcare.authz.invitation import Invitation
 from selfcare.authz.model import Grant
 from selfcare.catalog.orders import ProductOrder
-from selfcare.core.clock import require_aware
+from selfcare.core.clock import utc_field
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
+from selfcare.core.ids import AccountId
 from selfcare.identity.account import Account, Feedback
 from selfcare.identity.otp import OneTimeCodeChallenge
 from selfcare.identity.registration import Registration
@@ -45,10 +46,6 @@ SCHEMA_VERSION: Final = "1"
 #: token and one-time code hashes): the person gets to know that one exists, not the
 #: value, which would help only someone who intercepts the export.
 REDACTED: Final = "<redacted>"
-
-
-def _aware(_instance: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
-    require_aware(value, attribute.name)
 
 
 def _retention(_instance: object, attribute: attrs.Attribute[timedelta], value: timedelta) -> None:
@@ -88,7 +85,8 @@ DEFAULT_RETENTION: Final = RetentionPolicy()
 @final
 @attrs.frozen(kw_only=True)
 class PurgeCounts:
-    """How many records :func:`~selfcare.privacy.service.purge_expired` removed."""
+    """How many records
+    :meth:`~selfcare.privacy.service.PrivacyService.purge_expired` removed."""
 
     registrations: int = 0
     invitations: int = 0
@@ -111,14 +109,15 @@ class ErasedAccount:
         erased_at: when it was erased.
     """
 
-    account_id: str
-    erased_at: datetime = attrs.field(validator=_aware)
+    account_id: AccountId
+    erased_at: datetime = utc_field()
 
 
 @final
 @attrs.frozen(kw_only=True)
 class ErasureReport:
-    """What :func:`~selfcare.privacy.service.erase_account` did, by kind of record.
+    """What :meth:`~selfcare.privacy.service.PrivacyService.erase_account` did, by kind of
+    record.
 
     Attributes:
         tombstone: the record left in place of the account.
@@ -146,9 +145,9 @@ class PersonalDataExport:
     """Everything the library holds about one person (GDPR Art. 15 and 20).
 
     Turn it into the JSON-ready document with :func:`selfcare.serialization.unstructure`
-    (or call :func:`~selfcare.privacy.service.export_personal_data`, which does). Hashes
-    of secrets are replaced by :data:`REDACTED`; the national identity code appears in
-    full - it is the person's own.
+    (or call :meth:`~selfcare.privacy.service.PrivacyService.export_personal_data`,
+    which does). Hashes of secrets are replaced by :data:`REDACTED`; the national
+    identity code appears in full - it is the person's own.
 
     Attributes:
         schema_version: :data:`SCHEMA_VERSION`.
@@ -166,7 +165,7 @@ class PersonalDataExport:
     """
 
     schema_version: str = SCHEMA_VERSION
-    exported_at: datetime = attrs.field(validator=_aware)
+    exported_at: datetime = utc_field()
     account: Account
     registrations: tuple[Registration, ...] = ()
     grants_received: tuple[Grant, ...] = ()

@@ -1,7 +1,9 @@
-"""Use cases of selfcare.privacy: export (Art. 15, 20), erasure (Art. 17), retention.
+"""The use cases of privacy: :class:`PrivacyService` - export (GDPR Art. 15, 20),
+erasure (Art. 17) and retention.
 
-Each function runs in one :class:`~selfcare.privacy.ports.PrivacyUnitOfWork` and takes
-``now`` explicitly, like every rule of the library. The library logs to the
+Each method runs in one :class:`~selfcare.privacy.ports.PrivacyUnitOfWork`, takes the
+time from the service's clock and returns an :class:`~selfcare.core.outcome.Outcome`
+with the :mod:`~selfcare.privacy.events` of what it did. The library logs to the
 ``selfcare.privacy`` logger only what an operator needs for an audit trail: account
 ids and counts, never a name, an address or an identity code.
 """
@@ -9,16 +11,19 @@ ids and counts, never a name, an address or an identity code.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from selfcare.core.clock import require_aware
-from selfcare.core.decision import Decision, Violation
+from selfcare.authz.invitation import Invitation
+from selfcare.core.clock import Clock
+from selfcare.core.decision import Violation
 from selfcare.core.ids import AccountId
+from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.identity.account import Account, Feedback
 from selfcare.identity.otp import OneTimeCodeChallenge
 from selfcare.identity.registration import Registration
+from selfcare.privacy.events import AccountErased, ExpiredRecordsPurged, PersonalDataExported
 from selfcare.privacy.model import (
     DEFAULT_RETENTION,
     ErasedAccount,
@@ -41,24 +46,24 @@ from selfcare.privacy.rules import (
     revoke_for_erasure,
 )
 
-__all__ = ["collect_personal_data", "erase_account", "export_personal_data", "purge_expired"]
+__all__ = ["PrivacyService"]
 
 logger = logging.getLogger("selfcare.privacy")
 
 T = TypeVar("T")
 
 
-def _unique(items: Iterable[T], key: Any) -> tuple[T, ...]:
-    seen: dict[object, T] = {}
+def _unique(items: Iterable[T], key: Callable[[T], Hashable]) -> tuple[T, ...]:
+    seen: dict[Hashable, T] = {}
     for item in items:
         seen.setdefault(key(item), item)
     return tuple(seen.values())
 
 
-def _missing(uow: PrivacyUnitOfWork, account_id: str) -> Decision:
+def _missing(uow: PrivacyUnitOfWork, account_id: str) -> Refused:
     if uow.erasures.get(account_id) is not None:
-        return Decision.deny(Violation("privacy.account_erased"))
-    return Decision.deny(Violation("privacy.account_not_found"))
+        return Refused.because(Violation("privacy.account_erased"))
+    return Refused.because(Violation("privacy.account_not_found"))
 
 
 def _registrations(uow: PrivacyUnitOfWork, account: Account) -> tuple[Registration, ...]:
@@ -86,206 +91,254 @@ def _feedback(uow: PrivacyUnitOfWork, account: Account) -> tuple[Feedback, ...]:
     )
 
 
-def _received(uow: PrivacyUnitOfWork, account: Account) -> list[Any]:
+def _received(uow: PrivacyUnitOfWork, account: Account) -> tuple[Invitation, ...]:
     addresses = [account.email]
     if account.pending_email is not None:
         addresses.append(account.pending_email.email)
-    found: list[Any] = []
+    found: list[Invitation] = []
     for address in addresses:
         found.extend(uow.invitations.for_email(address))
     found.extend(uow.index.invitations_accepted_by(AccountId(account.id)))
-    return found
+    return _unique(found, lambda i: i.id)
 
 
-def collect_personal_data(
-    uow: PrivacyUnitOfWork, account_id: str, *, now: datetime
-) -> PersonalDataExport | Decision:
-    """Everything the library holds about the person of ``account_id`` (GDPR Art. 15,
-    20), as a :class:`~selfcare.privacy.model.PersonalDataExport`.
-
-    Returns:
-        The export, or a refusal with ``privacy.account_not_found`` or
-        ``privacy.account_erased``.
-
-    Raises:
-        SelfcareError: ``time.naive_datetime`` for a naive ``now``.
-    """
-    moment = require_aware(now, "now")
-    with uow:
-        account = uow.accounts.get(account_id)
-        if account is None:
-            return _missing(uow, account_id)
-        user = AccountId(account.id)
-        export = PersonalDataExport(
-            exported_at=moment,
-            account=redact_account(account),
-            registrations=tuple(redact_registration(r) for r in _registrations(uow, account)),
-            grants_received=tuple(uow.grants.for_user(user)),
-            grants_given=tuple(g for g in uow.index.grants_given_by(user) if g.user != user),
-            invitations_sent=tuple(
-                redact_invitation(i) for i in uow.index.invitations_sent_by(user)
-            ),
-            invitations_received=tuple(
-                redact_invitation(i) for i in _unique(_received(uow, account), lambda i: i.id)
-            ),
-            orders=tuple(uow.index.orders_placed_by(user)),
-            one_time_codes=tuple(redact_challenge(c) for c in _challenges(uow, account)),
-            feedback=_feedback(uow, account),
-        )
-    logger.info("personal data exported for account %s", account.id)
-    return export
-
-
-def export_personal_data(
-    uow: PrivacyUnitOfWork, account_id: str, *, now: datetime
-) -> dict[str, Any] | Decision:
-    """The JSON-ready export document of ``account_id`` (schema
-    :data:`~selfcare.privacy.model.SCHEMA_VERSION`; see :doc:`/guides/privacy`).
-
-    ``json.dumps`` takes the result as it is; the converter of
-    :mod:`selfcare.serialization` reads it back into a
-    :class:`~selfcare.privacy.model.PersonalDataExport`.
-
-    Returns:
-        The document, or a refusal with ``privacy.account_not_found`` or
-        ``privacy.account_erased``.
-
-    Raises:
-        SelfcareError: ``time.naive_datetime`` for a naive ``now``.
-    """
-    collected = collect_personal_data(uow, account_id, now=now)
-    if isinstance(collected, Decision):
-        return collected
-    return collected.document()
-
-
-def erase_account(
-    uow: PrivacyUnitOfWork, account_id: str, *, now: datetime
-) -> ErasureReport | Decision:
-    """Erase the person of ``account_id`` (GDPR Art. 17).
-
-    The account is closed for good: it is removed and an
-    :class:`~selfcare.privacy.model.ErasedAccount` tombstone keeps its id, so that its
-    address and identity code can register again and a login answers as for any
-    unknown address. Their registrations, one-time codes and feedback are deleted;
-    their grants are revoked and kept (they name only the account id); invitations
-    they sent or received are anonymised and kept countable
-    (:func:`~selfcare.privacy.rules.anonymise_invitation`); grants they gave stay valid
-    for the receiver; orders they placed stay with the customer relationship (they name
-    only the account id). Nothing else changes.
-
-    Returns:
-        The :class:`~selfcare.privacy.model.ErasureReport`, or a refusal with
-        ``privacy.account_not_found`` or ``privacy.account_erased``.
-
-    Raises:
-        SelfcareError: ``time.naive_datetime`` for a naive ``now``;
-            :class:`~selfcare.core.errors.ConcurrencyConflict` when a record changed
-            meanwhile (nothing is saved then; retry).
-    """
-    moment = require_aware(now, "now")
-    with uow:
-        account = uow.accounts.get(account_id)
-        if account is None:
-            return _missing(uow, account_id)
-        user = AccountId(account.id)
-        registrations = _registrations(uow, account)
-        for registration in registrations:
-            uow.index.delete_registration(registration.id)
-        revoked = 0
-        for grant in uow.grants.for_user(user):
-            ended = revoke_for_erasure(grant, now=moment)
-            if ended is not None:
-                uow.grants.update(ended)
-                revoked += 1
-        invitations = _unique(
-            [*uow.index.invitations_sent_by(user), *_received(uow, account)], lambda i: i.id
-        )
-        revoked_invitations = 0
-        for invitation in invitations:
-            tombstone = anonymise_invitation(invitation, now=moment)
-            revoked_invitations += tombstone.status is not invitation.status
-            uow.invitations.update(tombstone)
-        challenges = _challenges(uow, account)
-        for challenge in challenges:
-            uow.one_time_codes.delete(challenge.id)
-        feedback = _feedback(uow, account)
-        for item in feedback:
-            uow.feedback.delete(item.id)
-        uow.index.delete_account(account.id)
-        grave = ErasedAccount(account_id=account.id, erased_at=moment)
-        uow.erasures.add(grave)
-        uow.commit()
-    report = ErasureReport(
-        tombstone=grave,
-        registrations_deleted=len(registrations),
-        grants_revoked=revoked,
-        invitations_anonymised=len(invitations),
-        invitations_revoked=revoked_invitations,
-        one_time_codes_deleted=len(challenges),
-        feedback_deleted=len(feedback),
+def _export_of(uow: PrivacyUnitOfWork, account: Account, *, now: datetime) -> PersonalDataExport:
+    user = AccountId(account.id)
+    return PersonalDataExport(
+        exported_at=now,
+        account=redact_account(account),
+        registrations=tuple(redact_registration(r) for r in _registrations(uow, account)),
+        grants_received=tuple(uow.grants.for_user(user)),
+        grants_given=tuple(g for g in uow.index.grants_given_by(user) if g.user != user),
+        invitations_sent=tuple(redact_invitation(i) for i in uow.index.invitations_sent_by(user)),
+        invitations_received=tuple(redact_invitation(i) for i in _received(uow, account)),
+        orders=tuple(uow.index.orders_placed_by(user)),
+        one_time_codes=tuple(redact_challenge(c) for c in _challenges(uow, account)),
+        feedback=_feedback(uow, account),
     )
-    logger.info(
-        "account %s erased: %d registrations, %d grants, %d invitations, %d codes, %d feedback",
-        account.id,
-        report.registrations_deleted,
-        report.grants_revoked,
-        report.invitations_anonymised,
-        report.one_time_codes_deleted,
-        report.feedback_deleted,
+
+
+# -- the steps of an erasure: each removes one kind of record and counts it ------------
+
+
+def _delete_each(records: Sequence[T], delete: Callable[[T], object]) -> int:
+    """Delete every one of ``records``; how many there were."""
+    for record in records:
+        delete(record)
+    return len(records)
+
+
+def _revoke_grants(uow: PrivacyUnitOfWork, user: AccountId, *, now: datetime) -> int:
+    revoked = 0
+    for grant in uow.grants.for_user(user):
+        ended = revoke_for_erasure(grant, now=now)
+        if ended is not None:
+            uow.grants.update(ended)
+            revoked += 1
+    return revoked
+
+
+def _anonymise_invitations(
+    uow: PrivacyUnitOfWork, account: Account, *, now: datetime
+) -> tuple[int, int]:
+    """How many invitations were anonymised, and how many of them revoked."""
+    user = AccountId(account.id)
+    invitations = _unique(
+        [*uow.index.invitations_sent_by(user), *_received(uow, account)], lambda i: i.id
     )
-    return report
+    revoked = 0
+    for invitation in invitations:
+        tombstone = anonymise_invitation(invitation, now=now)
+        revoked += tombstone.status is not invitation.status
+        uow.invitations.update(tombstone)
+    return len(invitations), revoked
 
 
-def purge_expired(
-    uow: PrivacyUnitOfWork, *, policy: RetentionPolicy = DEFAULT_RETENTION, now: datetime
-) -> PurgeCounts:
-    """Remove what retention no longer allows to keep; schedule it (e.g. nightly).
+def _erase(uow: PrivacyUnitOfWork, account: Account, *, now: datetime) -> ErasureReport:
+    user = AccountId(account.id)
+    registrations = _delete_each(
+        _registrations(uow, account), lambda r: uow.index.delete_registration(r.id)
+    )
+    grants = _revoke_grants(uow, user, now=now)
+    anonymised, revoked = _anonymise_invitations(uow, account, now=now)
+    challenges = _delete_each(_challenges(uow, account), lambda c: uow.one_time_codes.delete(c.id))
+    feedback = _delete_each(_feedback(uow, account), lambda f: uow.feedback.delete(f.id))
+    uow.index.delete_account(account.id)
+    tombstone = ErasedAccount(account_id=user, erased_at=now)
+    uow.erasures.add(tombstone)
+    return ErasureReport(
+        tombstone=tombstone,
+        registrations_deleted=registrations,
+        grants_revoked=grants,
+        invitations_anonymised=anonymised,
+        invitations_revoked=revoked,
+        one_time_codes_deleted=challenges,
+        feedback_deleted=feedback,
+    )
 
-    Removes registrations expired or abandoned, invitations expired or declined, and
-    one-time codes spent, each more than its period of ``policy`` ago (see
-    :class:`~selfcare.privacy.model.RetentionPolicy` for the defaults). Running it
-    again at the same ``now`` removes nothing more.
 
-    Returns:
-        How many records of each kind were removed.
-
-    Raises:
-        SelfcareError: ``time.naive_datetime`` for a naive ``now``.
-    """
-    moment = require_aware(now, "now")
-    with uow:
-        registrations = [
-            r.id
-            for r in uow.index.registrations_changed_before(
-                retention_cutoff(policy.registrations, now=moment)
-            )
-            if registration_is_purgeable(r, policy=policy, now=moment)
-        ]
-        invitations = [
-            i.id
-            for i in uow.index.invitations_created_before(
-                retention_cutoff(policy.invitations, now=moment)
-            )
-            if invitation_is_purgeable(i, policy=policy, now=moment)
-        ]
-        challenges = [
-            c.id
-            for c in uow.one_time_codes.issued_before(
-                retention_cutoff(policy.one_time_codes, now=moment)
-            )
-            if challenge_is_purgeable(c, policy=policy, now=moment)
-        ]
-        counts = PurgeCounts(
-            registrations=sum(uow.index.delete_registration(r) for r in registrations),
-            invitations=sum(uow.index.delete_invitation(i) for i in invitations),
-            one_time_codes=sum(uow.one_time_codes.delete(c) for c in challenges),
+def _purge(uow: PrivacyUnitOfWork, policy: RetentionPolicy, *, now: datetime) -> PurgeCounts:
+    registrations = [
+        r.id
+        for r in uow.index.registrations_changed_before(
+            retention_cutoff(policy.registrations, now=now)
         )
-        uow.commit()
-    logger.info(
-        "retention purge: %d registrations, %d invitations, %d one-time codes",
-        counts.registrations,
-        counts.invitations,
-        counts.one_time_codes,
+        if registration_is_purgeable(r, policy=policy, now=now)
+    ]
+    invitations = [
+        i.id
+        for i in uow.index.invitations_created_before(retention_cutoff(policy.invitations, now=now))
+        if invitation_is_purgeable(i, policy=policy, now=now)
+    ]
+    challenges = [
+        c.id
+        for c in uow.one_time_codes.issued_before(retention_cutoff(policy.one_time_codes, now=now))
+        if challenge_is_purgeable(c, policy=policy, now=now)
+    ]
+    return PurgeCounts(
+        registrations=sum(uow.index.delete_registration(r) for r in registrations),
+        invitations=sum(uow.index.delete_invitation(i) for i in invitations),
+        one_time_codes=sum(uow.one_time_codes.delete(c) for c in challenges),
     )
-    return counts
+
+
+class PrivacyService:
+    """Export, erasure and retention over one
+    :class:`~selfcare.privacy.ports.PrivacyUnitOfWork`.
+
+    Args:
+        uow: the repositories export, erasure and retention read and remove.
+        clock: the time of an export, an erasure or a purge.
+        retention: how long ended records are kept
+            (:data:`~selfcare.privacy.model.DEFAULT_RETENTION`).
+    """
+
+    def __init__(
+        self,
+        *,
+        uow: PrivacyUnitOfWork,
+        clock: Clock,
+        retention: RetentionPolicy = DEFAULT_RETENTION,
+    ) -> None:
+        self.uow = uow
+        self.clock = clock
+        self.retention = retention
+
+    def collect_personal_data(self, account_id: AccountId) -> Outcome[PersonalDataExport]:
+        """Everything the library holds about the person of ``account_id`` (GDPR Art. 15,
+        20), as a :class:`~selfcare.privacy.model.PersonalDataExport`.
+
+        Returns:
+            The export and :class:`~selfcare.privacy.events.PersonalDataExported`, or a
+            refusal with ``privacy.account_not_found`` or ``privacy.account_erased``.
+        """
+        now = self.clock.now()
+        with self.uow as uow:
+            account = uow.accounts.get(account_id)
+            if account is None:
+                return _missing(uow, account_id)
+            export = _export_of(uow, account, now=now)
+        logger.info("personal data exported for account %s", account.id)
+        exported = PersonalDataExported(occurred_at=now, account_id=AccountId(account.id))
+        return Done(export, [exported])
+
+    def export_personal_data(self, account_id: AccountId) -> Outcome[dict[str, Any]]:
+        """The JSON-ready export document of ``account_id`` (schema
+        :data:`~selfcare.privacy.model.SCHEMA_VERSION`; see :doc:`/guides/privacy`).
+
+        ``json.dumps`` takes the value as it is; the converter of
+        :mod:`selfcare.serialization` reads it back into a
+        :class:`~selfcare.privacy.model.PersonalDataExport`.
+
+        Returns:
+            The document and :class:`~selfcare.privacy.events.PersonalDataExported`, or a
+            refusal with ``privacy.account_not_found`` or ``privacy.account_erased``.
+        """
+        match self.collect_personal_data(account_id):
+            case Done(value=export, events=events):
+                return Done(export.document(), events)
+            case refused:
+                return refused
+
+    def erase_account(self, account_id: AccountId) -> Outcome[ErasureReport]:
+        """Erase the person of ``account_id`` (GDPR Art. 17).
+
+        The account is closed for good: it is removed and an
+        :class:`~selfcare.privacy.model.ErasedAccount` tombstone keeps its id, so that
+        its address and identity code can register again and a login answers as for any
+        unknown address. Their registrations, one-time codes and feedback are deleted;
+        their grants are revoked and kept (they name only the account id); invitations
+        they sent or received are anonymised and kept countable
+        (:func:`~selfcare.privacy.rules.anonymise_invitation`); grants they gave stay
+        valid for the receiver; orders they placed stay with the customer relationship
+        (they name only the account id). Nothing else changes.
+
+        Returns:
+            The :class:`~selfcare.privacy.model.ErasureReport` and
+            :class:`~selfcare.privacy.events.AccountErased`, or a refusal with
+            ``privacy.account_not_found`` or ``privacy.account_erased``.
+
+        Raises:
+            ConcurrencyConflict: a record changed meanwhile (nothing is saved then;
+                retry).
+        """
+        now = self.clock.now()
+        with self.uow as uow:
+            account = uow.accounts.get(account_id)
+            if account is None:
+                return _missing(uow, account_id)
+            report = _erase(uow, account, now=now)
+            uow.commit()
+        logger.info(
+            "account %s erased: %d registrations, %d grants, %d invitations, %d codes, %d feedback",
+            account.id,
+            report.registrations_deleted,
+            report.grants_revoked,
+            report.invitations_anonymised,
+            report.one_time_codes_deleted,
+            report.feedback_deleted,
+        )
+        erased = AccountErased(
+            occurred_at=now,
+            account_id=report.tombstone.account_id,
+            registrations_deleted=report.registrations_deleted,
+            grants_revoked=report.grants_revoked,
+            invitations_anonymised=report.invitations_anonymised,
+            invitations_revoked=report.invitations_revoked,
+            one_time_codes_deleted=report.one_time_codes_deleted,
+            feedback_deleted=report.feedback_deleted,
+        )
+        return Done(report, [erased])
+
+    def purge_expired(self) -> Outcome[PurgeCounts]:
+        """Remove what retention no longer allows to keep; schedule it (e.g. nightly).
+
+        Removes registrations expired or abandoned, invitations expired or declined, and
+        one-time codes spent, each more than its period of the service's
+        :class:`~selfcare.privacy.model.RetentionPolicy` ago. Running it again at the
+        same time removes nothing more.
+
+        Returns:
+            How many records of each kind were removed, and
+            :class:`~selfcare.privacy.events.ExpiredRecordsPurged` when any was (never
+            refused).
+        """
+        now = self.clock.now()
+        with self.uow as uow:
+            counts = _purge(uow, self.retention, now=now)
+            uow.commit()
+        logger.info(
+            "retention purge: %d registrations, %d invitations, %d one-time codes",
+            counts.registrations,
+            counts.invitations,
+            counts.one_time_codes,
+        )
+        if not counts.total:
+            return Done(counts)
+        purged = ExpiredRecordsPurged(
+            occurred_at=now,
+            registrations=counts.registrations,
+            invitations=counts.invitations,
+            one_time_codes=counts.one_time_codes,
+        )
+        return Done(counts, [purged])

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import cast
 
 from selfcare.adapters.memory._store import MemoryDatabase, MemoryTable, MemoryUnitOfWork
-from selfcare.billing.model import BillingAgreement, BillingPeriod, Invoice
+from selfcare.billing.agreements import BillingAgreement
+from selfcare.billing.invoices import Invoice
+from selfcare.billing.periods import BillingPeriod
 from selfcare.billing.ports import BillingAgreementRepository, InvoiceRepository
 from selfcare.core.decision import Violation
 from selfcare.core.errors import AlreadyExists

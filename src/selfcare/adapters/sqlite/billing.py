@@ -10,7 +10,9 @@ True
 from __future__ import annotations
 
 from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteTable, SqliteUnitOfWork
-from selfcare.billing.model import BillingAgreement, BillingPeriod, Invoice
+from selfcare.billing.agreements import BillingAgreement
+from selfcare.billing.invoices import Invoice
+from selfcare.billing.periods import BillingPeriod
 from selfcare.billing.ports import BillingAgreementRepository, InvoiceRepository
 
 __all__ = [

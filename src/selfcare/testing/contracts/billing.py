@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import pytest
 
-from selfcare.billing.model import (
+from selfcare.billing import (
     BillingAgreement,
     BillingMethod,
     BillingPeriod,

@@ -329,7 +329,7 @@ class PrivacyUnitOfWorkContract(Contract):
 
     def test_tombstones_are_unique_by_account(self) -> None:
         uow = self.make_unit_of_work()
-        tombstone = ErasedAccount(account_id="account-1", erased_at=T0)
+        tombstone = ErasedAccount(account_id=AccountId("account-1"), erased_at=T0)
         with uow:
             uow.erasures.add(tombstone)
             uow.commit()
@@ -337,4 +337,4 @@ class PrivacyUnitOfWorkContract(Contract):
             assert uow.erasures.get("account-1") == tombstone
             assert uow.erasures.get("account-2") is None
             with pytest.raises(AlreadyExists):
-                uow.erasures.add(ErasedAccount(account_id="account-1", erased_at=T0))
+                uow.erasures.add(ErasedAccount(account_id=AccountId("account-1"), erased_at=T0))

@@ -8,8 +8,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from selfcare.billing.model import (
+from selfcare.billing import (
     BillingAgreement,
+    BillingAgreementAdded,
+    BillingAgreementEnded,
     BillingMethod,
     BillingPeriod,
     ChargeableService,
@@ -17,6 +19,7 @@ from selfcare.billing.model import (
     DeductionEntry,
     DeductionStatement,
     Invoice,
+    InvoiceIssued,
     InvoiceLine,
     MobilePolicy,
     PayerSplit,
@@ -28,7 +31,7 @@ from selfcare.billing.model import (
 from selfcare.billing.vat import PriceBasis, VatAmounts, VatCategory, VatRate, VatTable, split_vat
 from selfcare.core.ids import CustomerNumber
 from selfcare.core.money import Currency, Money
-from selfcare.testing.strategies._core import currencies
+from selfcare.testing.strategies._core import aware_datetimes, currencies
 
 __all__ = [
     "ENTITIES",
@@ -243,6 +246,44 @@ def _plan_changes(draw: st.DrawFn) -> PlanChange:
     )
 
 
+@st.composite
+def _agreements_added(draw: st.DrawFn) -> BillingAgreementAdded:
+    agreement = draw(billing_agreements())
+    return BillingAgreementAdded(
+        occurred_at=draw(aware_datetimes()),
+        agreement_id=agreement.agreement_id,
+        payer=agreement.payer,
+        method=agreement.method,
+        valid_from=agreement.valid_from,
+        valid_to=agreement.valid_to,
+    )
+
+
+@st.composite
+def _agreements_ended(draw: st.DrawFn) -> BillingAgreementEnded:
+    return BillingAgreementEnded(
+        occurred_at=draw(aware_datetimes()),
+        agreement_id=draw(_IDS),
+        payer=CustomerNumber(draw(_IDS)),
+        last_day=draw(_DAYS),
+    )
+
+
+@st.composite
+def _invoices_issued(draw: st.DrawFn) -> InvoiceIssued:
+    invoice = draw(invoices())
+    return InvoiceIssued(
+        occurred_at=draw(aware_datetimes()),
+        invoice_id=invoice.invoice_id,
+        payer=invoice.payer,
+        period=invoice.period,
+        reference=invoice.reference,
+        issued_on=invoice.issued_on,
+        due_on=invoice.due_on,
+        gross_total=invoice.gross_total,
+    )
+
+
 ENTITIES: dict[type, st.SearchStrategy[Any]] = {
     BillingAgreement: billing_agreements(),
     BillingPeriod: billing_periods(),
@@ -260,4 +301,7 @@ ENTITIES: dict[type, st.SearchStrategy[Any]] = {
     PayerSplit: _payer_splits(),
     DeductionEntry: _deduction_entries(),
     DeductionStatement: _deduction_statements(),
+    BillingAgreementAdded: _agreements_added(),
+    BillingAgreementEnded: _agreements_ended(),
+    InvoiceIssued: _invoices_issued(),
 }

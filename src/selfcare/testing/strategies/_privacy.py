@@ -7,6 +7,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from selfcare.core.ids import AccountId
+from selfcare.privacy.events import AccountErased, ExpiredRecordsPurged, PersonalDataExported
 from selfcare.privacy.model import (
     SCHEMA_VERSION,
     ErasedAccount,
@@ -31,6 +33,7 @@ __all__ = [
 ]
 
 _COUNTS = st.integers(min_value=0, max_value=10_000)
+_ACCOUNT_IDS = st.from_regex(r"acc-[0-9]{1,6}", fullmatch=True).map(AccountId)
 _PERIODS = st.integers(min_value=0, max_value=10 * 365 * 86_400).map(
     lambda seconds: timedelta(seconds=seconds)
 )
@@ -54,7 +57,7 @@ def erased_accounts() -> st.SearchStrategy[ErasedAccount]:
     """Tombstones of erased accounts."""
     return st.builds(
         ErasedAccount,
-        account_id=st.from_regex(r"acc-[0-9]{1,6}", fullmatch=True),
+        account_id=_ACCOUNT_IDS,
         erased_at=aware_datetimes(),
     )
 
@@ -95,10 +98,41 @@ def personal_data_exports() -> st.SearchStrategy[PersonalDataExport]:
     )
 
 
+def _personal_data_exported() -> st.SearchStrategy[PersonalDataExported]:
+    return st.builds(PersonalDataExported, occurred_at=aware_datetimes(), account_id=_ACCOUNT_IDS)
+
+
+def _accounts_erased() -> st.SearchStrategy[AccountErased]:
+    return st.builds(
+        AccountErased,
+        occurred_at=aware_datetimes(),
+        account_id=_ACCOUNT_IDS,
+        registrations_deleted=_COUNTS,
+        grants_revoked=_COUNTS,
+        invitations_anonymised=_COUNTS,
+        invitations_revoked=_COUNTS,
+        one_time_codes_deleted=_COUNTS,
+        feedback_deleted=_COUNTS,
+    )
+
+
+def _expired_records_purged() -> st.SearchStrategy[ExpiredRecordsPurged]:
+    return st.builds(
+        ExpiredRecordsPurged,
+        occurred_at=aware_datetimes(),
+        registrations=_COUNTS,
+        invitations=_COUNTS,
+        one_time_codes=_COUNTS,
+    )
+
+
 ENTITIES: dict[type, st.SearchStrategy[Any]] = {
     RetentionPolicy: retention_policies(),
     PurgeCounts: purge_counts(),
     ErasedAccount: erased_accounts(),
     ErasureReport: erasure_reports(),
     PersonalDataExport: personal_data_exports(),
+    PersonalDataExported: _personal_data_exported(),
+    AccountErased: _accounts_erased(),
+    ExpiredRecordsPurged: _expired_records_purged(),
 }

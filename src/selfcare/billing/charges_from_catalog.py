@@ -1,9 +1,12 @@
-"""From the catalog's product inventory and quotes to what billing charges.
+"""Charges from the catalog: the customer's products, as the services and plan changes
+billing charges.
 
-The catalog (the layer below) knows products, offerings and quotes; billing charges
-:class:`~selfcare.billing.model.ChargeableService` values and splits
-:class:`~selfcare.billing.model.QuotedCharge` values. These functions build one from the
-other, converting instants to calendar days in the operator's time zone.
+The catalog (the layer below) knows products, offerings and scheduled changes; billing
+charges :class:`~selfcare.billing.charges.ChargeableService` and
+:class:`~selfcare.billing.charges.PlanChange` values. These functions build them from
+the product inventory, converting instants to calendar days in the operator's time
+zone. (An order quote becomes :class:`~selfcare.billing.salary_deduction.QuotedCharge`
+values through :func:`~selfcare.billing.salary_deduction.quoted_charges`.)
 """
 
 from __future__ import annotations
@@ -11,16 +14,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta, tzinfo
 
-from selfcare.billing.model import ChargeableService, PlanChange, QuotedCharge
+from selfcare.billing.charges import ChargeableService, PlanChange
 from selfcare.billing.vat import PriceBasis, VatCategory
 from selfcare.catalog.inventory import ProductInstance, ScheduledChangeKind
 from selfcare.catalog.offerings import AssetKind, Catalog, Offering
-from selfcare.catalog.orders import OrderQuote
 from selfcare.catalog.pricing import product_monthly_price
 from selfcare.core.clock import local_date
 from selfcare.core.money import Money
 
-__all__ = ["chargeable_services", "plan_changes", "quoted_charges"]
+__all__ = ["chargeable_services", "plan_changes"]
 
 _INSTANT = timedelta(microseconds=1)
 
@@ -119,31 +121,6 @@ def plan_changes(
                 on=local_date(change.effective_at, zone),
                 description=offering.names.get(lang),
                 monthly_price=offering.monthly_price * product.quantity,
-            )
-        )
-    return tuple(found)
-
-
-def quoted_charges(quote: OrderQuote, *, lang: str = "nb") -> tuple[QuotedCharge, ...]:
-    """What each line of ``quote`` costs in the month it is ordered: its one-time charge
-    plus a monthly increase (a decrease costs nothing now). Free lines are left out."""
-    found = []
-    for line in quote.lines:
-        parts = [m for m in (line.one_time, line.monthly_change) if m is not None and m.amount > 0]
-        if not parts:
-            continue
-        amount = parts[0] if len(parts) == 1 else parts[0] + parts[1]
-        msisdn = (
-            line.asset.value
-            if line.asset is not None and line.asset.kind is AssetKind.MSISDN
-            else None
-        )
-        found.append(
-            QuotedCharge(
-                offering_id=line.offering_id,
-                description=line.product_name.get(lang),
-                msisdn=msisdn,
-                amount=amount,
             )
         )
     return tuple(found)

@@ -1,0 +1,74 @@
+"""Field validators and converters the values of billing share.
+
+Each raises the ``billing.*`` (or ``vat.*``) code of the field it checks; they are
+attrs validators, so a value that breaks them cannot be built at all.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+from selfcare.core.decision import Violation
+from selfcare.core.errors import SelfcareError
+from selfcare.core.money import Money
+
+__all__ = ["check_not_before", "enum_member", "non_negative", "require_text"]
+
+Validator = Callable[[Any, Any, Any], None]
+E = TypeVar("E", bound=enum.Enum)
+
+
+def enum_member(cls: type[E], value: object, field: str) -> E:
+    """``value`` as a member of the enumeration ``cls``.
+
+    Raises:
+        SelfcareError: ``billing.invalid_choice`` naming ``field`` and the allowed values.
+    """
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = tuple(str(member.value) for member in cls)
+        raise SelfcareError(
+            Violation("billing.invalid_choice", {"field": field, "allowed": allowed})
+        ) from None
+
+
+def require_text(name: str, limit: int = 200) -> Validator:
+    """A validator: ``str`` (else ``TypeError``), not blank, at most ``limit`` characters
+    (else ``billing.invalid_text``)."""
+
+    def check(_instance: object, _attribute: object, value: object) -> None:
+        if not isinstance(value, str):
+            msg = f"{name} must be str, not {type(value).__name__}"
+            raise TypeError(msg)
+        if not value.strip() or len(value) > limit:
+            raise SelfcareError(Violation("billing.invalid_text", {"field": name}))
+
+    return check
+
+
+def check_not_before(start_field: str, code: str) -> Validator:
+    """A validator: the day is ``None`` or not before the day in ``start_field``; else
+    ``code`` (one of the ``billing.invalid_*_dates`` codes, passed literally)."""
+
+    def check(instance: object, _attribute: object, value: date | None) -> None:
+        start: date = getattr(instance, start_field)
+        if value is not None and value < start:
+            raise SelfcareError(
+                Violation(code, {"start": start.isoformat(), "end": value.isoformat()})
+            )
+
+    return check
+
+
+def non_negative(name: str) -> Validator:
+    """A validator: the amount is ``None`` or not negative (else ``billing.negative_price``)."""
+
+    def check(_instance: object, _attribute: object, value: Money | None) -> None:
+        if value is not None and value.amount < 0:
+            raise SelfcareError(Violation("billing.negative_price", {"field": name}))
+
+    return check
