@@ -86,5 +86,5 @@ SAMPLE_SECRETS: Final[Mapping[str, str]] = {
     "registration.verify_email": "tok-verify-Zx8q",
     "account.verify_new_email": "tok-newmail-Yw7p",
     "authz.invitation": "tok-invite-Qr5t",
-    "otp.confirm_phone": "123456",
+    "otp.confirm_phone": "804217",
 }
