@@ -97,7 +97,8 @@ def test_the_secret_appears_only_in_its_link_or_code_line(name: str, lang: str) 
         for line in lines:
             assert re.fullmatch(rf"https://portal\.example\.fi/\S+\?token={secret}", line), line
         assert message.html is not None
-        links = re.findall(rf'href="https://portal\.example\.fi/[^"\s]*token={secret}"', message.html)
+        link = rf'href="https://portal\.example\.fi/[^"\s]*token={secret}"'
+        links = re.findall(link, message.html)
         assert message.html.count(secret) == len(links) > 0
 
 
@@ -140,7 +141,9 @@ def test_html_escapes_a_hostile_cover_message_and_names(lang: str) -> None:
 def test_a_subject_is_one_line_whatever_the_names_hold() -> None:
     params = {**SAMPLE_PARAMS["authz.invitation"], "inviter_name": "Eve\r\nBcc: all@example.fi"}
     message = _render("authz.invitation", "en", params)
-    assert message.subject == "Eve Bcc: all@example.fi invited you to manage their customer relationship"
+    assert message.subject == (
+        "Eve Bcc: all@example.fi invited you to manage their customer relationship"
+    )
 
 
 @pytest.mark.parametrize(
@@ -205,16 +208,15 @@ def test_the_order_confirmation_lists_prices_dates_and_the_activation_links() ->
     assert "  Lataa: https://download.f-secure.example/safe" in text
     assert "voimassa 31. toukokuuta 2018 asti" in text
     assert message.html is not None
-    assert '<a href="https://my.f-secure.example/activate/ord-1042">Ota käyttöön</a>' in message.html
+    activation = '<a href="https://my.f-secure.example/activate/ord-1042">Ota käyttöön</a>'
+    assert activation in message.html
 
 
 def test_a_one_off_price_is_not_per_month() -> None:
     line = OrderLine(
         name="SIM card", price=Money("15", "EUR"), starts_on=date(2026, 4, 1), monthly=False
     )
-    text = _render(
-        "catalog.order_confirmation", "en", {"order_id": "o-1", "items": [line]}
-    ).text
+    text = _render("catalog.order_confirmation", "en", {"order_id": "o-1", "items": [line]}).text
     assert "- SIM card: €15.00, from 1 April 2026, valid until further notice" in text
     assert text.startswith("Hello,")
 
