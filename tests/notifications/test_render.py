@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from selfcare import Money, Violation
+from selfcare import Money, SelfcareError, Violation
 from selfcare.identity.ports import Channel, OutgoingMessage
 from selfcare.identity.profile import Language
 from selfcare.notifications import (
@@ -18,10 +18,10 @@ from selfcare.notifications import (
     DeductionLine,
     NotificationSettings,
     OrderLine,
-    ParamValue,
     RenderedMessage,
     Renderer,
     SmsEncoding,
+    TemplateParam,
     TemplateParamsError,
 )
 from selfcare.notifications.samples import SAMPLE_PARAMS, SAMPLE_SECRETS
@@ -37,7 +37,7 @@ RENDERER = Renderer()
 def _render(
     name: str,
     lang: str,
-    params: Mapping[str, ParamValue] | None = None,
+    params: Mapping[str, TemplateParam] | None = None,
     renderer: Renderer = RENDERER,
 ) -> RenderedMessage:
     return renderer.render_template(
@@ -159,6 +159,12 @@ def test_the_invitation_shows_its_expiry_date_in_the_operators_zone(lang: str, s
     late_evening = datetime(2026, 3, 9, 22, 30, tzinfo=UTC)  # 00:30 on 10 March in Helsinki
     params = {**SAMPLE_PARAMS["authz.invitation"], "valid_until": late_evening}
     assert shown in _render("authz.invitation", lang, params).text
+
+
+def test_an_unknown_zone_is_refused_when_the_settings_are_made() -> None:
+    with pytest.raises(SelfcareError) as raised:
+        NotificationSettings(zone="Europe/Turku")
+    assert raised.value.codes == ("time.unknown_timezone",)
 
 
 def test_the_operators_zone_decides_the_date() -> None:
@@ -323,7 +329,7 @@ def test_the_sms_message_channel_must_match() -> None:
     ],
 )
 def test_a_message_that_does_not_fit_its_template_is_a_programming_error(
-    template: str, params: dict[str, ParamValue], secret: str | None, match: str
+    template: str, params: dict[str, TemplateParam], secret: str | None, match: str
 ) -> None:
     with pytest.raises(TemplateParamsError, match=match):
         RENDERER.render_template(template, language="fi", params=params, secret=secret)
@@ -337,7 +343,7 @@ def test_a_message_that_does_not_fit_its_template_is_a_programming_error(
         (Money("1", "EUR"), "date parameter"),
     ],
 )
-def test_dates_must_be_dates(value: ParamValue, match: str) -> None:
+def test_dates_must_be_dates(value: TemplateParam, match: str) -> None:
     params = {**SAMPLE_PARAMS["authz.invitation"], "valid_until": value}
     with pytest.raises(TemplateParamsError, match=match):
         _render("authz.invitation", "fi", params)

@@ -23,7 +23,7 @@ from selfcare.notifications.content import (
     ParamKind,
     TemplateSpec,
 )
-from selfcare.notifications.params import ParamValue, TemplateParamsError
+from selfcare.notifications.params import TemplateParam, TemplateParamsError
 from selfcare.notifications.render import (
     DEFAULT_LINKS,
     NotificationSettings,
@@ -49,13 +49,13 @@ __all__ = [
     "OrderLine",
     "Outbox",
     "ParamKind",
-    "ParamValue",
     "RenderedMessage",
     "Renderer",
     "RenderingNotifier",
     "SmsEncoding",
     "SmsSize",
     "TemplateOverrides",
+    "TemplateParam",
     "TemplateParamsError",
     "TemplateSpec",
     "Transport",

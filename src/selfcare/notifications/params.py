@@ -25,7 +25,7 @@ from selfcare.core.money import Money
 from selfcare.notifications.content import DeductionLine, OrderLine, ParamKind
 
 __all__ = [
-    "ParamValue",
+    "TemplateParam",
     "TemplateParamsError",
     "show_date",
     "show_month",
@@ -34,7 +34,7 @@ __all__ = [
 
 #: What a parameter may be; which one a template expects is its
 #: :class:`~selfcare.notifications.content.ParamKind`.
-ParamValue: TypeAlias = (
+TemplateParam: TypeAlias = (
     str | int | date | Money | Sequence[Violation] | Sequence[OrderLine] | Sequence[DeductionLine]
 )
 

@@ -31,12 +31,12 @@ from urllib.parse import quote
 
 import attrs
 
-from selfcare.core.clock import DEFAULT_TIMEZONE
+from selfcare.core.clock import DEFAULT_TIMEZONE, operator_zone
 from selfcare.core.messages import LANGUAGES, normalize_language
 from selfcare.identity.ports import Channel, OutgoingMessage
 from selfcare.identity.profile import Language
 from selfcare.notifications.content import TEMPLATES, TemplateSpec
-from selfcare.notifications.params import ParamValue, Shown, TemplateParamsError, shown_params
+from selfcare.notifications.params import Shown, TemplateParam, TemplateParamsError, shown_params
 from selfcare.notifications.sms import SmsSize, origin_bound_line, sms_size
 
 if TYPE_CHECKING:
@@ -82,6 +82,9 @@ class NotificationSettings:
         sender_name: who signs the messages (the operator's name).
         zone: the operator's IANA time zone; dates are shown as dates there.
         links: link paths that replace :data:`DEFAULT_LINKS` entries, by name.
+
+    Raises:
+        SelfcareError: ``time.unknown_timezone`` when ``zone`` is not an IANA zone.
     """
 
     portal_url: str = "https://portal.example.fi"
@@ -89,6 +92,9 @@ class NotificationSettings:
     sender_name: str = "Portal"
     zone: str = DEFAULT_TIMEZONE
     links: Mapping[str, str] = attrs.field(factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        operator_zone(self.zone)  # an unknown zone fails here, not in the first message
 
     def link(self, name: str, token: str | None = None) -> str:
         """The absolute URL of link ``name``, with ``token`` URL-quoted into it.
@@ -230,7 +236,7 @@ class Renderer:
         template: str,
         *,
         language: Language | str,
-        params: Mapping[str, ParamValue] | None = None,
+        params: Mapping[str, TemplateParam] | None = None,
         secret: str | None = None,
     ) -> RenderedMessage:
         """Render ``template`` in ``language`` (a tag such as ``sv-FI`` will do).

@@ -16,14 +16,14 @@ from typing import Final
 
 from selfcare.core.money import Money
 from selfcare.notifications.content import DeductionLine, OrderLine
-from selfcare.notifications.params import ParamValue
+from selfcare.notifications.params import TemplateParam
 
 __all__ = ["SAMPLE_PARAMS", "SAMPLE_SECRETS"]
 
-_NAMES: Final[Mapping[str, ParamValue]] = {"given_names": "Maija"}
+_NAMES: Final[Mapping[str, TemplateParam]] = {"given_names": "Maija"}
 
 #: Parameters of every template, by template name.
-SAMPLE_PARAMS: Final[Mapping[str, Mapping[str, ParamValue]]] = {
+SAMPLE_PARAMS: Final[Mapping[str, Mapping[str, TemplateParam]]] = {
     "registration.verify_email": _NAMES,
     "registration.email_in_use_notice": {},
     "registration.completed": {
