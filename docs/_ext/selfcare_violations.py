@@ -43,8 +43,10 @@ class ViolationsDirective(SphinxDirective):
                     f"``{entry.code}``",
                     "~" * (len(entry.code) + 4),
                     "",
-                    f"Kind: ``{entry.kind.value}`` (HTTP {HTTP_STATUS[entry.kind]}) -"
-                    f" parameters: {params}",
+                    (
+                        f"Kind: ``{entry.kind.value}`` (HTTP {HTTP_STATUS[entry.kind]}) -"
+                        f" parameters: {params}"
+                    ),
                     "",
                     ".. list-table::",
                     "   :widths: 15 85",
