@@ -207,9 +207,12 @@ class PwnedPasswordsRange:
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310
                 body = cast("IO[bytes]", answer).read(_MAX_ANSWER + 1)
+        except urllib.error.HTTPError as error:
+            error.close()  # it holds the connection open
+            raise _unavailable() from error
         except (OSError, http.client.HTTPException, ValueError) as error:
-            # URLError, HTTPError, timeouts and resets are OSErrors; a malformed
-            # answer is an HTTPException or a ValueError.
+            # URLError, timeouts and resets are OSErrors; a malformed answer is an
+            # HTTPException or a ValueError.
             raise _unavailable() from error
         if len(body) > _MAX_ANSWER:
             raise _unavailable()
