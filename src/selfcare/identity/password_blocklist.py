@@ -217,14 +217,20 @@ def blocklist_violation(
 
 
 def zxcvbn_dictionaries() -> Mapping[str, Mapping[str, int]]:
-    """Ranked dictionaries to add to zxcvbn's own (its ``RANKED_DICTIONARIES`` shape).
+    """Ranked dictionaries that replace two of zxcvbn's own in a private copy.
 
-    ``nordic_frequency``: wordfreq's Finnish, Swedish, Norwegian and Danish words by
-    frequency; ``nordic_classes``: the hand-written classes (ranked first, they are
-    what people pick). Built with zxcvbn's own ``matching.build_ranked_dict``, once.
-    The caller adds them to its private copy of zxcvbn's dictionaries rather than
-    calling ``matching.add_frequency_lists``, which would change them for every user
-    of zxcvbn in the process.
+    - ``passwords``: zxcvbn's common passwords, plus the words of the Nordic classes
+      (as written, zxcvbn lower-cases the password but keeps its marks, and folded),
+      ranked after zxcvbn's first hundred: ``kesä`` is judged as a common password;
+    - ``english_wikipedia``: zxcvbn's English word frequencies, plus wordfreq's
+      Finnish, Swedish, Norwegian and Danish words at their own frequency rank.
+
+    Merging into zxcvbn's dictionaries, rather than adding new ones, keeps its
+    feedback ("a word by itself is easy to guess") and costs no extra matching pass
+    (each dictionary is one pass over every substring). Built once, with zxcvbn's own
+    ``matching.RANKED_DICTIONARIES`` and ``build_ranked_dict``; the caller adds them to
+    its private copy rather than calling ``matching.add_frequency_lists``, which would
+    change zxcvbn for every user in the process.
     """
     with _LOCK:
         found = _loaded.get("zxcvbn")
@@ -232,18 +238,20 @@ def zxcvbn_dictionaries() -> Mapping[str, Mapping[str, int]]:
         return found  # type: ignore[return-value]
     from zxcvbn import matching  # noqa: PLC0415 - heavy, loaded on first use
 
-    # As written (zxcvbn lower-cases the password, marks stay) and folded, letters only.
     class_words: dict[str, None] = {}
     for words in _nordic_words().values():
         for word in words:
             for form in (word.lower(), *entry_forms([word])):
                 if form.isalpha():
                     class_words.setdefault(form, None)
-    class_list = list(class_words)
-    built = {
-        "nordic_classes": matching.build_ranked_dict(class_list),
-        "nordic_frequency": matching.build_ranked_dict(_gzip_lines("nordic_frequency.txt.gz")),
-    }
+    passwords = dict(matching.RANKED_DICTIONARIES["passwords"])
+    for rank, word in enumerate(class_words, 101):
+        passwords[word] = min(rank, passwords.get(word, rank))
+    words = dict(matching.RANKED_DICTIONARIES["english_wikipedia"])
+    nordic = matching.build_ranked_dict(_gzip_lines("nordic_frequency.txt.gz"))
+    for word, rank in nordic.items():
+        words[word] = min(rank, words.get(word, rank))
+    built = {"passwords": passwords, "english_wikipedia": words}
     with _LOCK:
         _loaded.setdefault("zxcvbn", built)
         return _loaded["zxcvbn"]  # type: ignore[return-value]
