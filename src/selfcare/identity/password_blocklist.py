@@ -247,11 +247,11 @@ def zxcvbn_dictionaries() -> Mapping[str, Mapping[str, int]]:
     passwords = dict(matching.RANKED_DICTIONARIES["passwords"])
     for rank, word in enumerate(class_words, 101):
         passwords[word] = min(rank, passwords.get(word, rank))
-    words = dict(matching.RANKED_DICTIONARIES["english_wikipedia"])
+    frequencies = dict(matching.RANKED_DICTIONARIES["english_wikipedia"])
     nordic = matching.build_ranked_dict(_gzip_lines("nordic_frequency.txt.gz"))
     for word, rank in nordic.items():
-        words[word] = min(rank, words.get(word, rank))
-    built = {"passwords": passwords, "english_wikipedia": words}
+        frequencies[word] = min(rank, frequencies.get(word, rank))
+    built = {"passwords": passwords, "english_wikipedia": frequencies}
     with _LOCK:
         _loaded.setdefault("zxcvbn", built)
         return _loaded["zxcvbn"]  # type: ignore[return-value]
