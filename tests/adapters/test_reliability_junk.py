@@ -165,6 +165,8 @@ def strategy_for(annotation: Any, *, top: bool = False) -> st.SearchStrategy[Arg
         return st.one_of(*(strategy_for(arg, top=top) for arg in args))
     if annotation is type(None):
         return st.just(Arg(None))
+    if origin is typing.Literal:  # a mode: one of its values, or text it must refuse
+        return st.one_of(st.sampled_from(args).map(Arg), JUNK_TEXT.map(Arg))
     if annotation is str:
         junk = JUNK_TEXT.map(Arg)
         return st.one_of(junk, WRONG_FOR_STR.map(lambda v: Arg(v, wrong=True))) if top else junk

@@ -104,7 +104,7 @@ def test_the_password_is_never_an_argument() -> None:
 def test_check_password_as_a_program_reads_a_pipe() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "selfcare", "check-password", "--min-strength", "0"],
-        input="Abcdefghi1\n",
+        input="Tuulimylly7x\n",
         check=False,
         capture_output=True,
         text=True,

@@ -73,6 +73,16 @@ def test_swedish_short_and_long_forms_are_one_person() -> None:
     assert short.compact == "198112189876"
 
 
+@pytest.mark.parametrize(
+    "written", ["8803-20-0016", "880320-0016", "1988-03-20-0016", "19880320-0016", "8803200016"]
+)
+def test_swedish_hyphens_inside_the_date_parse_as_stdnum_does(written: str) -> None:
+    from stdnum.se import personnummer  # noqa: PLC0415 - the reference we follow
+
+    assert personnummer.is_valid(written)
+    assert parse_national_id(written, "SE", today=TODAY).compact == "198803200016"
+
+
 def test_swedish_plus_sign_means_a_hundred_years_more() -> None:
     assert parse_national_id("121212+1212", "SE", today=TODAY).birth_date == date(1912, 12, 12)
     # In 2012 a plain 12 means 2012; on 2011-12-31 it must mean 1912.

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -118,9 +121,11 @@ def test_requirements_list_the_rules_of_the_policy() -> None:
         "password.missing_upper",
         "password.missing_lower",
         "password.contains_personal",
+        "password.blocklisted",
         "password.too_weak",
     ]
     relaxed = PasswordPolicy(
+        blocklist=False,
         require_digit=False,
         require_upper=False,
         require_lower=False,
@@ -186,8 +191,30 @@ def test_the_strength_estimate_matches_zxcvbn_when_nothing_is_bounded(password: 
 
     from selfcare.identity.password import _strength  # noqa: PLC0415
 
-    expected = zxcvbn.zxcvbn(password, ["matti"])["score"] if password else 0
+    with _zxcvbn_with_our_extensions():
+        expected = zxcvbn.zxcvbn(password, ["matti"])["score"] if password else 0
     assert _strength(password, ["matti"])[0] == expected
+
+
+@contextmanager
+def _zxcvbn_with_our_extensions() -> Iterator[None]:
+    """zxcvbn itself, given our dictionaries and year pattern through its module state
+    (which check_password never touches), restored afterwards."""
+    from zxcvbn import matching  # noqa: PLC0415
+
+    from selfcare.identity.password import _REGEXEN  # noqa: PLC0415
+    from selfcare.identity.password_blocklist import zxcvbn_dictionaries  # noqa: PLC0415
+
+    dictionaries, regexen = dict(matching.RANKED_DICTIONARIES), dict(matching.REGEXEN)
+    matching.RANKED_DICTIONARIES.update(zxcvbn_dictionaries())
+    matching.REGEXEN.update(_REGEXEN)
+    try:
+        yield
+    finally:
+        matching.RANKED_DICTIONARIES.clear()
+        matching.RANKED_DICTIONARIES.update(dictionaries)
+        matching.REGEXEN.clear()
+        matching.REGEXEN.update(regexen)
 
 
 def test_repeated_l33t_runs_are_estimated_with_the_bounded_search() -> None:

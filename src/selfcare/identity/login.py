@@ -6,7 +6,11 @@ first time"); afterwards users log in with their e-mail address and password.
 Throttling (defaults of :class:`LoginPolicy`, all operator-configurable): after
 ``max_failures`` (5) consecutive failed logins the account is locked for
 ``first_lock`` (1 minute); every further failure after the lock ends doubles the lock,
-up to ``max_lock`` (1 hour). A successful login resets the count.
+up to ``max_lock`` (1 hour). A successful login resets the count. With
+``disable_password_after`` (off by default; NIST SP 800-63B-4 section 3.2.2: at most
+100) that many consecutive failures disable password login altogether: further
+attempts are refused without verifying the password, until the count is reset (a new
+password chosen after strong identification).
 
 Privacy: the answer for an unknown e-mail address, for a wrong password and - unless
 the operator opts in with ``reveal_lock=True`` - for a temporarily locked account is
@@ -49,6 +53,11 @@ def _positive(_instance: object, attribute: attrs.Attribute[timedelta], value: t
         raise SelfcareError(Violation("config.invalid_setting", {"setting": attribute.name}))
 
 
+def _not_negative(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if value < 0:
+        raise SelfcareError(Violation("config.invalid_setting", {"setting": attribute.name}))
+
+
 def _at_least_one(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if value < 1:
         raise SelfcareError(Violation("config.invalid_setting", {"setting": attribute.name}))
@@ -67,14 +76,18 @@ class LoginPolicy:
         first_lock: length of the first lock.
         max_lock: the longest lock; each further failure doubles the lock up to it.
         reveal_lock: answer ``login.temporarily_locked`` (with the seconds to wait)
-            instead of ``login.invalid_credentials`` during a lock. It tells anyone
-            who tries an address that it is registered: opt in knowingly.
+            or ``login.password_login_disabled`` instead of
+            ``login.invalid_credentials`` during a lock. It tells anyone who tries an
+            address that it is registered: opt in knowingly.
+        disable_password_after: consecutive failures after which password login is
+            disabled (0: never).
     """
 
     max_failures: int = attrs.field(default=5, validator=_at_least_one)
     first_lock: timedelta = attrs.field(default=timedelta(minutes=1), validator=_positive)
     max_lock: timedelta = attrs.field(default=timedelta(hours=1), validator=_positive)
     reveal_lock: bool = False
+    disable_password_after: int = attrs.field(default=0, validator=_not_negative)
 
 
 def lock_duration(failures: int, policy: LoginPolicy) -> timedelta | None:
@@ -168,9 +181,11 @@ def authenticate(
     Returns:
         A :class:`LoginResult` whose outcome is the account, or a refusal with
         ``login.invalid_credentials`` (unknown address, wrong password, temporarily
-        locked), ``login.temporarily_locked`` (``retry_after_seconds``; only with
-        ``policy.reveal_lock``), ``login.account_locked`` or ``login.account_closed``
-        (only after the right password).
+        locked, password login disabled), ``login.temporarily_locked``
+        (``retry_after_seconds``; only with ``policy.reveal_lock``),
+        ``login.password_login_disabled`` (only with ``policy.reveal_lock``),
+        ``login.account_locked`` or ``login.account_closed`` (only after the right
+        password).
 
     Raises:
         SelfcareError: ``time.naive_datetime`` for a naive ``now``.
@@ -178,6 +193,11 @@ def authenticate(
     moment = require_aware(now, "now")
     if account is None:
         hasher.verify(password, dummy_hash)
+        return LoginResult(decision=Decision.deny(Violation("login.invalid_credentials")))
+    if 0 < policy.disable_password_after <= account.failed_logins:
+        hasher.verify(password, dummy_hash)
+        if policy.reveal_lock:
+            return LoginResult(decision=Decision.deny(Violation("login.password_login_disabled")))
         return LoginResult(decision=Decision.deny(Violation("login.invalid_credentials")))
     if account.locked_until is not None and moment < account.locked_until:
         hasher.verify(password, dummy_hash)

@@ -19,7 +19,8 @@ Formats and sources
     ``SE`` personnummer and samordningsnummer (Skatteverket, SKV 704 and 707;
     Folkbokföringslagen 1991:481 section 18): ``YYMMDD-NNNC`` (``+`` from the year the
     person turns 100) or ``YYYYMMDDNNNC``; coordination numbers add 60 to the day; the
-    check digit is Luhn over the ten short digits. Canonical form: the twelve digits
+    check digit is Luhn over the ten short digits. Hyphens inside the date are
+    ignored, as python-stdnum does (``8803-20-0016``). Canonical form: the twelve digits
     ``YYYYMMDDNNNC``. Coordination numbers with an unknown birth date (day ``60``) are
     refused as ``national_id.invalid_date``: they carry no birth date to check.
 
@@ -112,6 +113,8 @@ def _clean(text: str, country: Country) -> str:
     cleaned = "".join(text.split()).translate(_DASHES).upper()
     if country in (Country.NO, Country.DK):
         cleaned = cleaned.replace("-", "")
+    elif country is Country.SE:  # "8803-20-0016": hyphens inside the date, as stdnum
+        cleaned = cleaned[:-5].replace("-", "") + cleaned[-5:]
     return cleaned
 
 

@@ -14,7 +14,9 @@
   count too); a *lower-case letter* is any character that upper-casing changes (``a``,
   ``ä``, ``ß``, ``ω``). Letters of scripts without case (Arabic, CJK) count as neither.
 - ``password.contains_personal``: the personal rule of seed 001, "no three consecutive
-  characters from the user's name or e-mail address", defined as follows. The password
+  characters from the user's name or e-mail address", defined as follows (the other
+  mode, Microsoft's whole tokens, and the reversed-name check are described in
+  :mod:`selfcare.identity.password_personal`). The password
   and each personal input are NFKC-normalised and case-folded, and the Nordic letters
   are folded to their base letters (``ä``->``a``, ``å``->``a``, ``ö``->``o``,
   ``ø``->``o``, ``æ``->``ae``, ``ü``->``u``), so that a letter matches itself with or
@@ -26,11 +28,19 @@
   is refused (``mei``); for "anna.li@example.fi" the tokens are ``anna`` and
   ``example`` (``li`` and ``fi`` are too short) and "Ann4-Passw0rd-long" is refused
   (``ann``) while "Li1234567Zx" is not.
+- the blocklist (:attr:`PasswordPolicy.blocklist`, on by default): a password that is,
+  once folded and stripped of digits, years and symbols at its ends, a common password,
+  a Nordic word of an attacker's first guesses (the word for "password", a season,
+  month, weekday, first name, city or football club) or one of
+  :attr:`PasswordPolicy.operator_words`, with a code per class
+  (:mod:`selfcare.identity.password_blocklist`).
 - ``password.too_weak``: the zxcvbn score (0-4) is below
   :attr:`PasswordPolicy.min_strength` (3; 0 turns the estimate off). zxcvbn's advice
   comes as stable hint codes in the ``hints`` parameter (see :data:`HINTS` and
   :func:`hint_message`), never as English text. The personal tokens are given to
-  zxcvbn as a dictionary too.
+  zxcvbn as a dictionary too, and so are the operator's words, Finnish, Swedish,
+  Norwegian and Danish frequency lists, and the blocklist's Nordic classes; years up to
+  2099 count as recent years (zxcvbn 4.5's pattern stops at 2019).
 
 Bounded time: zxcvbn's matching grows quickly with the length of the password (it
 refuses more than 72 characters) and its l33t-substitution search exponentially with
@@ -62,19 +72,22 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable, Mapping
-from typing import Any, Final, cast, final
+from typing import Any, Final, Literal, TypeAlias, cast, final
 
 import attrs
 
 from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
+from selfcare.identity.password_blocklist import blocklist_violation, zxcvbn_dictionaries
+from selfcare.identity.password_normalize import HashNormalization, fold
+from selfcare.identity.password_personal import PersonalMode, personal_tokens, personal_violation
 
 __all__ = [
     "HINTS",
     "MAX_L33T_CHARACTERS",
     "STRENGTH_PREFIX",
+    "BreachedCheck",
     "PasswordPolicy",
     "check_password",
     "hint_message",
@@ -86,13 +99,14 @@ __all__ = [
 STRENGTH_PREFIX: Final = 32
 #: How many distinct l33t characters (``4``, ``@``, ``$``...) zxcvbn may substitute.
 MAX_L33T_CHARACTERS: Final = 3
-# Personal inputs are names and addresses; anything longer is cut (bounded time).
-_MAX_PERSONAL_INPUT: Final = 1024
-
-# Nordic letters compared with and without their marks; applied after case-folding.
-_NORDIC_FOLDS: Final = (("ä", "a"), ("å", "a"), ("ö", "o"), ("ø", "o"), ("æ", "ae"), ("ü", "u"))
 _DIGIT: Final = re.compile(r"\d")  # Unicode decimal digits (category Nd) for str patterns
-_TOKEN_SPLIT: Final = re.compile(r"[\W_]+")  # anything but letters and digits
+# zxcvbn 4.5's "recent_year" stops at 2019; ours runs to 2099 (passed to its regex_match).
+_REGEXEN: Final = {"recent_year": re.compile(r"19\d\d|20\d\d")}
+
+#: When the breached-password check runs, and what an outage means: ``"off"``;
+#: ``"required"`` (unreachable: refuse with ``password.breach_check_unavailable``);
+#: ``"best_effort"`` (unreachable: accept). See :mod:`selfcare.identity.breached`.
+BreachedCheck: TypeAlias = Literal["off", "required", "best_effort"]
 
 #: zxcvbn's warnings and suggestions (its English texts) and our stable hint codes, each
 #: a message code of its own (``hint_message`` renders it).
@@ -144,6 +158,20 @@ def _non_negative(_instance: object, attribute: attrs.Attribute[int], value: int
         raise SelfcareError(Violation("password.invalid_policy", {"setting": attribute.name}))
 
 
+def _one_of(*allowed: str) -> Any:
+    def check(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+        if value not in allowed:
+            raise SelfcareError(Violation("password.invalid_policy", {"setting": attribute.name}))
+
+    return check
+
+
+def _words(words: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(words, str):  # one word, not its characters
+        return (words,)
+    return tuple(w for w in words if isinstance(cast("object", w), str) and w.strip())
+
+
 def _check_policy(policy: PasswordPolicy) -> None:
     if policy.max_length < max(policy.min_length, 1):
         raise SelfcareError(Violation("password.invalid_policy", {"setting": "max_length"}))
@@ -165,10 +193,28 @@ class PasswordPolicy:
         personal_run: how many consecutive characters of the user's name or e-mail
             address the password must not contain (3); 0 turns the rule off.
         min_strength: the lowest zxcvbn score accepted, 0-4 (3); 0 turns it off.
+        blocklist: refuse common passwords and the Nordic word classes, whole, even
+            with digits or symbols added (on).
+        operator_words: the operator's own words (brand, service and product names),
+            refused like the blocklist (also when ``blocklist`` is off) and given to
+            zxcvbn as a dictionary.
+        personal_mode: ``"windows"`` (seed 001: ``personal_run`` consecutive
+            characters) or ``"tokens"`` (Microsoft: whole tokens of at least
+            ``personal_run`` characters).
+        ignore_public_mail_domains: the domain of an address at a public mail
+            service (``gmail.com``...) is not personal (off).
+        hash_normalization: the Unicode form a password takes before it is hashed
+            (``"NFC"``; NIST SP 800-63B asks for ``"NFKC"``); see
+            :func:`~selfcare.identity.password_normalize.normalize_for_hashing`.
+        breached_check: whether new passwords are looked up in breach corpora and
+            what an outage of the lookup means (:data:`BreachedCheck`; ``"off"``).
+
+    Presets: :mod:`selfcare.identity.password_presets`.
 
     Raises:
         SelfcareError: ``password.invalid_policy`` for a negative number, a
-            ``max_length`` below ``min_length`` or a ``min_strength`` above 4.
+            ``max_length`` below ``min_length``, a ``min_strength`` above 4 or an
+            unknown mode.
     """
 
     min_length: int = attrs.field(default=10, validator=_non_negative)
@@ -178,6 +224,18 @@ class PasswordPolicy:
     require_lower: bool = True
     personal_run: int = attrs.field(default=3, validator=_non_negative)
     min_strength: int = attrs.field(default=3, validator=_non_negative)
+    blocklist: bool = True
+    operator_words: tuple[str, ...] = attrs.field(default=(), converter=_words)
+    personal_mode: PersonalMode = attrs.field(
+        default="windows", validator=_one_of("windows", "tokens")
+    )
+    ignore_public_mail_domains: bool = False
+    hash_normalization: HashNormalization = attrs.field(
+        default="NFC", validator=_one_of("NFC", "NFKC")
+    )
+    breached_check: BreachedCheck = attrs.field(
+        default="off", validator=_one_of("off", "required", "best_effort")
+    )
 
     def __attrs_post_init__(self) -> None:
         _check_policy(self)
@@ -201,12 +259,15 @@ def password_requirements(policy: PasswordPolicy | None = None) -> tuple[Violati
     Returns:
         In order, those of ``password.too_short``, ``password.too_long``,
         ``password.missing_digit``, ``password.missing_upper``,
-        ``password.missing_lower``, ``password.contains_personal`` and
+        ``password.missing_lower``, ``password.contains_personal`` (or
+        ``password.contains_personal_word`` in the ``"tokens"`` mode),
+        ``password.blocklisted``, ``password.operator_word`` and
         ``password.too_weak`` that the policy enforces.
 
     >>> [v.code for v in password_requirements(PasswordPolicy(require_upper=False))]
     ['password.too_short', 'password.too_long', 'password.missing_digit', \
-'password.missing_lower', 'password.contains_personal', 'password.too_weak']
+'password.missing_lower', 'password.contains_personal', 'password.blocklisted', \
+'password.too_weak']
     """
     rules = policy if policy is not None else PasswordPolicy()
     found = [
@@ -219,8 +280,14 @@ def password_requirements(policy: PasswordPolicy | None = None) -> tuple[Violati
         found.append(Violation("password.missing_upper"))
     if rules.require_lower:
         found.append(Violation("password.missing_lower"))
-    if rules.personal_run:
+    if rules.personal_run and rules.personal_mode == "tokens":
+        found.append(Violation("password.contains_personal_word"))
+    elif rules.personal_run:
         found.append(Violation("password.contains_personal", {"run": rules.personal_run}))
+    if rules.blocklist:
+        found.append(Violation("password.blocklisted"))
+    if rules.operator_words:
+        found.append(Violation("password.operator_word"))
     if rules.min_strength:
         found.append(
             Violation(
@@ -229,38 +296,6 @@ def password_requirements(policy: PasswordPolicy | None = None) -> tuple[Violati
             )
         )
     return tuple(found)
-
-
-def _fold(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    for marked, plain in _NORDIC_FOLDS:
-        if marked in folded:
-            folded = folded.replace(marked, plain)
-    return folded
-
-
-def personal_tokens(personal: Iterable[str], run: int = 3) -> tuple[str, ...]:
-    """The folded tokens of the personal inputs that the personal rule compares.
-
-    >>> personal_tokens(["Matti Meikäläinen", "anna.li@example.fi"])
-    ('matti', 'meikalainen', 'anna', 'example')
-    """
-    tokens: dict[str, None] = {}
-    for item in personal:
-        if not isinstance(cast("object", item), str):
-            continue
-        for token in _TOKEN_SPLIT.split(_fold(item[:_MAX_PERSONAL_INPUT])):
-            if token and len(token) >= max(run, 1):
-                tokens.setdefault(token, None)
-    return tuple(tokens)
-
-
-def _contains_personal(folded_password: str, tokens: Iterable[str], run: int) -> bool:
-    for token in tokens:
-        for start in range(len(token) - run + 1):
-            if token[start : start + run] in folded_password:
-                return True
-    return False
 
 
 def _bounded_l33t_table(password: str, table: Mapping[str, list[str]]) -> dict[str, list[str]]:
@@ -290,10 +325,12 @@ def _omnimatch(password: str, dictionaries: dict[str, Any]) -> list[dict[str, An
         matching.reverse_dictionary_match,
         matching.spatial_match,
         matching.sequence_match,
-        matching.regex_match,
         matching.date_match,
     ):
         matches.extend(matcher(password, _ranked_dictionaries=dictionaries))
+    matches.extend(
+        matching.regex_match(password, _regexen=_REGEXEN, _ranked_dictionaries=dictionaries)
+    )
     matches.extend(_repeat_match(password, dictionaries))
     matches.extend(
         matching.l33t_match(
@@ -356,6 +393,7 @@ def _strength(password: str, user_inputs: Iterable[str]) -> tuple[int, tuple[str
     # threads read; we build our own copy and run its matchers ourselves, with the
     # l33t search bounded (see the module documentation), also inside repeats.
     dictionaries: dict[str, Any] = dict(matching.RANKED_DICTIONARIES)
+    dictionaries.update(zxcvbn_dictionaries())
     dictionaries["user_inputs"] = matching.build_ranked_dict([t.lower() for t in user_inputs])
     matches = _omnimatch(password, dictionaries)
     result = scoring.most_guessable_match_sequence(password, matches)
@@ -364,6 +402,38 @@ def _strength(password: str, user_inputs: Iterable[str]) -> tuple[int, tuple[str
     texts = [advice.get("warning") or "", *advice.get("suggestions", ())]
     hints = tuple(dict.fromkeys(_ZXCVBN_HINTS[t] for t in texts if t in _ZXCVBN_HINTS))
     return score, hints
+
+
+def _length_and_classes(password: str, rules: PasswordPolicy) -> list[Violation]:
+    found: list[Violation] = []
+    length = len(password)
+    if length < rules.min_length:
+        found.append(Violation("password.too_short", {"min_length": rules.min_length}))
+    if length > rules.max_length:
+        found.append(Violation("password.too_long", {"max_length": rules.max_length}))
+        # Refused anyway; the other rules look at what fits (bounded time, see above).
+        password = password[: rules.max_length]
+    if rules.require_digit and _DIGIT.search(password) is None:
+        found.append(Violation("password.missing_digit"))
+    if rules.require_upper and password.lower() == password:
+        found.append(Violation("password.missing_upper"))
+    if rules.require_lower and password.upper() == password:
+        found.append(Violation("password.missing_lower"))
+    return found
+
+
+def _strength_rule(password: str, rules: PasswordPolicy, words: Iterable[str]) -> list[Violation]:
+    if not rules.min_strength:
+        return []
+    score, hints = _strength(password[:STRENGTH_PREFIX], words)
+    if score >= rules.min_strength:
+        return []
+    return [
+        Violation(
+            "password.too_weak",
+            {"score": score, "min_score": rules.min_strength, "hints": hints},
+        )
+    ]
 
 
 def check_password(
@@ -384,8 +454,13 @@ def check_password(
     Returns:
         An allowed decision, or a refusal listing every one that applies of
         ``password.too_short``, ``password.too_long``, ``password.missing_digit``,
-        ``password.missing_upper``, ``password.missing_lower``,
-        ``password.contains_personal`` and ``password.too_weak`` (params ``score``,
+        ``password.missing_upper``, ``password.missing_lower``, one of the personal
+        rule (``password.contains_personal``, ``password.contains_personal_word``,
+        ``password.contains_personal_reversed``), one of the blocklist
+        (``password.operator_word``, ``password.word_for_password``,
+        ``password.season``, ``password.month``, ``password.weekday``,
+        ``password.first_name``, ``password.city``, ``password.football_club``,
+        ``password.common_password``) and ``password.too_weak`` (params ``score``,
         ``min_score`` and ``hints``, a tuple of :data:`HINTS` codes).
 
     Raises:
@@ -393,39 +468,37 @@ def check_password(
 
     >>> check_password("Ann4-Passw0rd-long", personal=["anna.li@example.fi"]).codes
     ('password.contains_personal',)
+    >>> check_password("Salasana2025!").codes
+    ('password.word_for_password', 'password.too_weak')
     """
     if not isinstance(cast("object", password), str):
         msg = f"the password must be a str, not {type(password).__name__}"
         raise TypeError(msg)
     rules = policy if policy is not None else PasswordPolicy()
-    found: list[Violation] = []
-    length = len(password)
-    if length < rules.min_length:
-        found.append(Violation("password.too_short", {"min_length": rules.min_length}))
-    if length > rules.max_length:
-        found.append(Violation("password.too_long", {"max_length": rules.max_length}))
-        # Refused anyway; the other rules look at what fits (bounded time, see above).
-        password = password[: rules.max_length]
-    if rules.require_digit and _DIGIT.search(password) is None:
-        found.append(Violation("password.missing_digit"))
-    if rules.require_upper and password.lower() == password:
-        found.append(Violation("password.missing_upper"))
-    if rules.require_lower and password.upper() == password:
-        found.append(Violation("password.missing_lower"))
-    if isinstance(personal, str):  # one name given as a string, not a tuple of them
-        personal = (personal,)
-    tokens = personal_tokens(personal, rules.personal_run or 3)
-    if rules.personal_run and _contains_personal(_fold(password), tokens, rules.personal_run):
-        found.append(Violation("password.contains_personal", {"run": rules.personal_run}))
-    if rules.min_strength:
-        score, hints = _strength(password[:STRENGTH_PREFIX], tokens)
-        if score < rules.min_strength:
-            found.append(
-                Violation(
-                    "password.too_weak",
-                    {"score": score, "min_score": rules.min_strength, "hints": hints},
-                )
-            )
+    found = _length_and_classes(password, rules)
+    password = password[: rules.max_length]  # what the other rules look at (see above)
+    personal_rule = personal_violation(
+        password,
+        personal,
+        mode=rules.personal_mode,
+        run=rules.personal_run,
+        ignore_public_mail_domains=rules.ignore_public_mail_domains,
+    )
+    if personal_rule is not None:
+        found.append(personal_rule)
+    blocked = blocklist_violation(
+        password, operator_words=rules.operator_words, bundled=rules.blocklist
+    )
+    if blocked is not None:
+        found.append(blocked)
+    words = personal_tokens(
+        personal,
+        rules.personal_run or 3,
+        mode=rules.personal_mode,
+        ignore_public_mail_domains=rules.ignore_public_mail_domains,
+    )
+    words += tuple(fold(word) for word in rules.operator_words)
+    found.extend(_strength_rule(password, rules, words))
     return Decision.from_violations(found)
 
 

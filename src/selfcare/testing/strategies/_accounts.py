@@ -160,6 +160,7 @@ def login_policies() -> st.SearchStrategy[LoginPolicy]:
         first_lock=st.integers(1, 600).map(lambda s: timedelta(seconds=s)),
         max_lock=st.integers(600, 86400).map(lambda s: timedelta(seconds=s)),
         reveal_lock=st.booleans(),
+        disable_password_after=st.sampled_from((0, 100)) | st.integers(0, 1000),
     )
 
 

@@ -155,22 +155,34 @@ def phone_numbers() -> st.SearchStrategy[PhoneNumber]:
 def password_policies() -> st.SearchStrategy[PasswordPolicy]:
     """Consistent password policies."""
     return st.builds(
-        lambda low, extra, digit, upper, lower, run, strength: PasswordPolicy(
+        lambda low, extra, classes, run, strength, blocklist, words, modes: PasswordPolicy(
             min_length=low,
             max_length=max(low, 1) + extra,
-            require_digit=digit,
-            require_upper=upper,
-            require_lower=lower,
+            require_digit=classes[0],
+            require_upper=classes[1],
+            require_lower=classes[2],
             personal_run=run,
             min_strength=strength,
+            blocklist=blocklist,
+            operator_words=words,
+            personal_mode=modes[0],
+            ignore_public_mail_domains=modes[1],
+            hash_normalization=modes[2],
+            breached_check=modes[3],
         ),
         st.integers(min_value=0, max_value=64),
         st.integers(min_value=0, max_value=1000),
-        st.booleans(),
-        st.booleans(),
-        st.booleans(),
+        st.tuples(st.booleans(), st.booleans(), st.booleans()),
         st.integers(min_value=0, max_value=8),
         st.integers(min_value=0, max_value=4),
+        st.booleans(),
+        st.lists(st.sampled_from(("Elisa", "Telia", "DNA", "Saunalahti")), unique=True).map(tuple),
+        st.tuples(
+            st.sampled_from(("windows", "tokens")),
+            st.booleans(),
+            st.sampled_from(("NFC", "NFKC")),
+            st.sampled_from(("off", "required", "best_effort")),
+        ),
     )
 
 
