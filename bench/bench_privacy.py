@@ -95,7 +95,7 @@ class Accounts:
 
     def verified_email(self, account: AccountId) -> EmailAddress | None:
         with self._uow as uow:
-            found = uow.accounts.get(account)
+            found = uow.accounts.find(account)
         return None if found is None else found.email
 
     def find_by_email(self, email: EmailAddress) -> RegisteredAccount | None:

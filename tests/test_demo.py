@@ -140,7 +140,7 @@ def test_the_database_is_kept_and_can_be_reopened(tmp_path: Path) -> None:
         assert str(invoice.gross_total) == "728.30 NOK"
         with SqliteAuthzUnitOfWork(database) as authz:
             number = CustomerNumber("6001234")
-            relationship = authz.relationships.get_by_customer_number(number)
+            relationship = authz.relationships.find_by_customer_number(number)
             assert relationship is not None
             assert len(authz.invitations.for_relationship(relationship.id)) == 2
     finally:

@@ -840,7 +840,7 @@ class _Demo:
         linked = self.authz.link_customer_relationships(account, self.people[person]).unwrap()
         with self.stores.authz as uow:
             for grant in linked:
-                relationship = uow.relationships.get(grant.relationship_id)
+                relationship = uow.relationships.find(grant.relationship_id)
                 if relationship is None:  # pragma: no cover - just linked
                     continue
                 self.relationships[relationship.customer_number] = relationship.id
@@ -979,8 +979,8 @@ class _Demo:
         channels = frozenset({"mix_history", "mix_music", "mix_travel"})
         mix_order = order(OrderItem.add("mix_package", bundle_items=channels), "form-3")
         with uow:
-            (package,) = uow.inventory.by_order(mix_order)
-            (sport,) = uow.inventory.by_order(sport_order)
+            (package,) = uow.inventory.for_order(mix_order)
+            (sport,) = uow.inventory.for_order(sport_order)
         five = channels | {"mix_food", "mix_crime"}
         quote = service.quote_order(OrderItem.edit_bundle(package.id, five), context(card)).unwrap()
         line = quote.lines[0]
@@ -1022,7 +1022,7 @@ class _Demo:
         request = receipt.unwrap().request
         if request is None:  # pragma: no cover - seed 002's services are written-only
             raise AssertionError("expected a written request")
-        name = sample_catalog().get("tv_sport_12m")
+        name = sample_catalog().find("tv_sport_12m")
         shown = name.names.get(out.lang) if name is not None else "tv_sport_12m"
         out.say(
             "cancellation",
@@ -1032,7 +1032,7 @@ class _Demo:
             email=request.contact_email,
         )
         with uow:
-            still = uow.inventory.get(sport.id)
+            still = uow.inventory.find(sport.id)
         out.say("still_active", name=shown, status=out.state(still.status.value) if still else "-")
 
     # -- journey 4 ----------------------------------------------------------------------
@@ -1206,7 +1206,7 @@ class _Demo:
         ).unwrap()
 
         phone = Asset.msisdn("412 34 567", region="NO")
-        plan = catalog.get("bedrift_total_c_10gb")
+        plan = catalog.find("bedrift_total_c_10gb")
         with uow:
             uow.inventory.add(
                 ProductInstance(
@@ -1292,7 +1292,7 @@ class _Demo:
         target = "bedrift_total_e_50gb"
         up = orders.quote_order(OrderItem.change_plan("sub-kari", target), context(True)).unwrap()
         change_line = up.lines[0]
-        target_offering = catalog.get(target)
+        target_offering = catalog.find(target)
         target_name = target_offering.names.get(out.lang) if target_offering else target
         effective = change_line.effective_at or now
         out.say(

@@ -57,7 +57,7 @@ def test_unit_of_work_rolls_back_everything_it_did_not_commit() -> None:
     with pytest.raises(RuntimeError):
         use_case()
     assert {t.id for t in table} == {"new", "p"}
-    assert table.get("late") is None
+    assert table.find("late") is None
 
 
 def test_explicit_rollback_and_nested_units_join_the_outer_one() -> None:
@@ -76,7 +76,7 @@ def test_explicit_rollback_and_nested_units_join_the_outer_one() -> None:
         table.insert("d", Thing("d"))
         inner.commit()
         # the outer unit never commits
-    assert table.get("d") is None
+    assert table.find("d") is None
     assert len(table) == 2
     assert table.scan(lambda t: t.id == "b") == [Thing("b")]
     assert not table.delete("zzz")

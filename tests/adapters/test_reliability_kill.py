@@ -151,7 +151,7 @@ def _check_all_or_nothing(db: SqliteDatabase, ids: list[InvitationId]) -> int:
     accepted = 0
     with SqliteAuthzUnitOfWork(db) as uow:
         for n, invitation_id in enumerate(ids):
-            invitation = uow.invitations.get(invitation_id)
+            invitation = uow.invitations.find(invitation_id)
             assert invitation is not None
             grants = uow.grants.for_user(AccountId(f"invitee-{n}"))
             if invitation.status is InvitationStatus.ACCEPTED:

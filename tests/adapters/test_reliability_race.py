@@ -144,7 +144,7 @@ def test_accept_and_revoke_race_and_exactly_one_wins(tmp_path: Path) -> None:
     # What is stored agrees with who won, and no grant lacks an accepted invitation.
     with SqliteAuthzUnitOfWork(setup_db) as uow:
         for n, invitation_id in enumerate(invitations):
-            invitation = uow.invitations.get(invitation_id)
+            invitation = uow.invitations.find(invitation_id)
             assert invitation is not None
             grants = uow.grants.for_user(invitee(n))
             if outcome["accept"][n] == "won":

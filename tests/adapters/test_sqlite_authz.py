@@ -64,13 +64,13 @@ def test_unit_of_work_is_all_or_nothing(new_database: NewDatabase) -> None:
         uow.relationships.add(relationship)
         uow.grants.add(grant)
     with SqliteAuthzUnitOfWork(db) as uow:
-        assert uow.relationships.get(relationship.id) is None
+        assert uow.relationships.find(relationship.id) is None
         assert uow.grants.for_user(AccountId("anna")) == []
         uow.relationships.add(relationship)
         uow.grants.add(grant)
         uow.commit()
     with SqliteAuthzUnitOfWork(db) as uow:
-        assert uow.relationships.get_by_customer_number(CustomerNumber("100234")) == relationship
+        assert uow.relationships.find_by_customer_number(CustomerNumber("100234")) == relationship
         assert uow.grants.for_relationship(relationship.id) == [grant]
 
 
@@ -80,11 +80,11 @@ def test_text_sqlite_cannot_store_finds_nothing(new_database: NewDatabase) -> No
     grants = SqliteGrantRepository(db)
     invitations = SqliteInvitationRepository(db)
     relationships = SqliteRelationshipRepository(db)
-    assert grants.get(GrantId(lone)) is None
+    assert grants.find(GrantId(lone)) is None
     assert grants.for_user(AccountId(lone)) == []
     assert grants.for_relationship(RelationshipId(lone)) == []
-    assert invitations.get(InvitationId(lone)) is None
-    assert invitations.get_by_token_hash(lone) is None
+    assert invitations.find(InvitationId(lone)) is None
+    assert invitations.find_by_token_hash(lone) is None
     assert invitations.for_relationship(RelationshipId(lone)) == []
-    assert relationships.get(RelationshipId(lone)) is None
-    assert relationships.get_by_customer_number(CustomerNumber(lone)) is None
+    assert relationships.find(RelationshipId(lone)) is None
+    assert relationships.find_by_customer_number(CustomerNumber(lone)) is None

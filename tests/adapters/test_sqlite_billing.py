@@ -54,7 +54,7 @@ def test_unit_of_work_is_all_or_nothing(new_database: NewDatabase) -> None:
     with SqliteBillingUnitOfWork(db) as uow:
         uow.agreements.add(AGREEMENT)
     with SqliteBillingUnitOfWork(db) as uow:
-        assert uow.agreements.get("a") is None
+        assert uow.agreements.find("a") is None
         uow.agreements.add(AGREEMENT)
         uow.commit()
     with SqliteBillingUnitOfWork(db) as uow:
@@ -68,9 +68,9 @@ def test_a_second_connection_sees_only_committed_work(new_database: NewDatabase)
     try:
         with SqliteBillingUnitOfWork(db) as uow:
             uow.agreements.add(AGREEMENT)
-            assert SqliteBillingAgreementRepository(other).get("a") is None
+            assert SqliteBillingAgreementRepository(other).find("a") is None
             uow.commit()
-        assert SqliteBillingAgreementRepository(other).get("a") == AGREEMENT
+        assert SqliteBillingAgreementRepository(other).find("a") == AGREEMENT
     finally:
         other.close()
 
@@ -80,9 +80,9 @@ def test_text_sqlite_cannot_store_finds_nothing(new_database: NewDatabase) -> No
     agreements = SqliteBillingAgreementRepository(db)
     invoices = SqliteInvoiceRepository(db)
     lone = "\ud800"
-    assert agreements.get(lone) is None
+    assert agreements.find(lone) is None
     assert agreements.for_payer(lone) == []
-    assert invoices.get(lone) is None
-    assert invoices.by_reference(lone) is None
+    assert invoices.find(lone) is None
+    assert invoices.find_by_reference(lone) is None
     assert invoices.for_payer(lone) == []
     assert invoices.for_payer(lone, BillingPeriod(2026, 1)) == []

@@ -80,7 +80,7 @@ def test_an_update_may_not_move_an_order_to_another_key(new_database: NewDatabas
     orders.add(order)
     with pytest.raises(NotFound):
         orders.update(bump(order, idempotency_key="k2"))
-    assert orders.by_idempotency_key(RelationshipId("rel-1"), "k2") is None
+    assert orders.find_by_idempotency_key(RelationshipId("rel-1"), "k2") is None
 
 
 def test_text_sqlite_cannot_store_finds_nothing(new_database: NewDatabase) -> None:
@@ -89,11 +89,11 @@ def test_text_sqlite_cannot_store_finds_nothing(new_database: NewDatabase) -> No
     catalog = SqliteCatalogRepository(db)
     inventory = SqliteInventoryRepository(db)
     orders = SqliteOrderRepository(db)
-    assert catalog.get(lone) is None
+    assert catalog.find(lone) is None
     assert catalog.in_group(lone) == ()
-    assert inventory.get(lone) is None
+    assert inventory.find(lone) is None
     assert inventory.for_relationship(RelationshipId(lone)) == ()
-    assert inventory.by_order(lone) == ()
-    assert orders.get(lone) is None
-    assert orders.by_idempotency_key(RelationshipId("rel-1"), lone) is None
+    assert inventory.for_order(lone) == ()
+    assert orders.find(lone) is None
+    assert orders.find_by_idempotency_key(RelationshipId("rel-1"), lone) is None
     assert orders.for_relationship(RelationshipId(lone)) == ()

@@ -60,7 +60,7 @@ def test_a_dump_shows_no_national_identity_code(
         uow.accounts.add(account)
         uow.registrations.add(registration)
         uow.commit()
-        assert uow.registrations.get(registration.id) == registration
+        assert uow.registrations.find(registration.id) == registration
     dump = _dump(db.connection)
     assert account.id in dump
     for national_id in (account.national_id, registration.national_id, example_hetu(555)):
@@ -77,11 +77,11 @@ def test_another_key_cannot_read_or_find_the_codes(
     account = example_account(1)
     owner = SqliteAccountRepository(db, national_id_key)
     owner.add(account)
-    assert owner.get(account.id) == account  # read (and remembered) under the right key
+    assert owner.find(account.id) == account  # read (and remembered) under the right key
     stranger = SqliteAccountRepository(db, NationalIdKey(b"another-key-of-32-bytes-or-longer"))
     assert stranger.find_by_national_id(account.national_id) is None
     with pytest.raises(SelfcareError) as refused:
-        stranger.get(account.id)
+        stranger.find(account.id)
     assert refused.value.codes == ("national_id.sealed_invalid",)
 
 
@@ -93,8 +93,8 @@ def test_unit_of_work_is_all_or_nothing(
         uow.accounts.add(example_account(1))
         uow.registrations.add(example_registration(1))
     with SqliteIdentityUnitOfWork(db, national_id_key) as uow:
-        assert uow.accounts.get("account-1") is None
-        assert uow.registrations.get("registration-1") is None
+        assert uow.accounts.find("account-1") is None
+        assert uow.registrations.find("registration-1") is None
 
 
 def test_text_sqlite_cannot_store_finds_nothing(
@@ -102,6 +102,6 @@ def test_text_sqlite_cannot_store_finds_nothing(
 ) -> None:
     db = new_database()
     accounts = SqliteAccountRepository(db, national_id_key)
-    assert accounts.get("\ud800") is None
+    assert accounts.find("\ud800") is None
     assert accounts.find_by_email(EmailAddress.parse("anna@example.fi")) is None
-    assert SqliteRegistrationRepository(db, national_id_key).get("\ud800") is None
+    assert SqliteRegistrationRepository(db, national_id_key).find("\ud800") is None

@@ -51,11 +51,11 @@ def test_cutoffs_must_be_aware_and_junk_keys_find_nothing(
         assert not uow.index.delete_account(lone)
         assert not uow.index.delete_registration(lone)
         assert not uow.index.delete_invitation(lone)  # type: ignore[arg-type]
-        assert uow.one_time_codes.get(lone) is None
+        assert uow.one_time_codes.find(lone) is None
         assert not uow.one_time_codes.delete(lone)
         assert uow.one_time_codes.for_phone(PhoneNumber.parse("040 123 4567")) == []
-        assert uow.feedback.get(lone) is None
+        assert uow.feedback.find(lone) is None
         assert uow.feedback.for_account(lone) == []
         assert uow.feedback.for_contact(None, None) == []
         assert not uow.feedback.delete(lone)
-        assert uow.erasures.get(lone) is None
+        assert uow.erasures.find(lone) is None

@@ -66,13 +66,13 @@ def test_documents_round_trip_and_finders_use_columns(tmp_path: Path) -> None:
     table.insert(Thing("a", owner="ann"))
     table.insert(Thing("b", owner="bo"))
     table.insert(Thing("c", owner="ann", value=3))
-    assert table.get("a") == Thing("a", owner="ann")
-    assert [t.id for t in table.find(owner="ann")] == ["a", "c"]
+    assert table.find("a") == Thing("a", owner="ann")
+    assert [t.id for t in table.find_where(owner="ann")] == ["a", "c"]
     assert table.count(owner="ann") == 2
     assert table.count() == 3
-    assert len(table.find()) == 3
+    assert len(table.find_where()) == 3
     with pytest.raises(ValueError, match="not a column"):
-        table.find(nope=1)
+        table.find_where(nope=1)
     with pytest.raises(AlreadyExists):
         table.insert(Thing("a"))
     assert table.delete("b")
@@ -106,7 +106,7 @@ def test_unit_of_work_is_all_or_nothing(tmp_path: Path) -> None:
 
     with pytest.raises(RuntimeError):
         failing_use_case()
-    assert table.get("a") is None
+    assert table.find("a") is None
     with SqliteUnitOfWork(db) as uow:
         table.insert(Thing("a"))
         with SqliteUnitOfWork(db) as inner:
@@ -116,7 +116,7 @@ def test_unit_of_work_is_all_or_nothing(tmp_path: Path) -> None:
         table.insert(Thing("c"))
         uow.commit()
         table.insert(Thing("d"))  # after the commit, never committed
-    assert sorted(t.id for t in table.find()) == ["c"]
+    assert sorted(t.id for t in table.find_where()) == ["c"]
 
 
 def test_two_connections_racing_compare_and_set_let_one_win(tmp_path: Path) -> None:
@@ -178,6 +178,6 @@ def test_a_killed_process_loses_only_its_uncommitted_unit_of_work(tmp_path: Path
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
     db, table = open_db(path)
-    assert table.get("committed") == Thing("committed")
-    assert table.get("half-written") is None
+    assert table.find("committed") == Thing("committed")
+    assert table.find("half-written") is None
     db.close()

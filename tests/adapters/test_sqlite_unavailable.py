@@ -89,7 +89,7 @@ def test_a_database_opened_read_only_refuses_writes_as_unavailable(path: Path) -
     with pytest.raises(StorageUnavailable) as refused:
         things.insert(Thing("new"))
     assert _reason(refused) == "read_only"
-    assert things.get("kept") == Thing("kept")
+    assert things.find("kept") == Thing("kept")
     db.close()
     assert _stored(path) == ["kept"]
 
@@ -106,7 +106,7 @@ def test_a_database_locked_past_the_busy_timeout_is_unavailable(path: Path) -> N
         with pytest.raises(StorageUnavailable) as refused:
             things.insert(Thing("new"))  # outside a unit of work too
         assert _reason(refused) == "locked"
-        assert things.get("kept") == Thing("kept")  # readers never wait in WAL mode
+        assert things.find("kept") == Thing("kept")  # readers never wait in WAL mode
         assert db.depth == 0
     finally:
         holder.execute("ROLLBACK")
@@ -153,7 +153,7 @@ def test_repositories_meet_the_same_errors(tmp_path: Path) -> None:
         holder.execute("ROLLBACK")
         holder.close()
     with SqliteAuthzUnitOfWork(db) as uow:
-        assert uow.relationships.get(RelationshipId("r1")) is None
+        assert uow.relationships.find(RelationshipId("r1")) is None
     db.close()
 
 
@@ -163,10 +163,10 @@ def test_text_sqlite_cannot_hold_is_refused_on_write_and_found_nowhere(path: Pat
     with pytest.raises(SelfcareError) as refused:
         things.insert(Thing("\ud800"))
     assert refused.value.codes == ("serialization.invalid_value",)
-    assert things.get("\ud800") is None
+    assert things.find("\ud800") is None
     assert not things.delete("\ud800")
     assert things.select("key = ? OR key = ?", ["\ud800", "kept"]) == [Thing("kept")]
     with pytest.raises(TypeError):
-        things.get(5)  # type: ignore[arg-type]
+        things.find(5)  # type: ignore[arg-type]
     db.close()
     assert _stored(path) == ["kept"]

@@ -104,7 +104,7 @@ def anna_with_contracts(
     service, uow, clock, _ = make_service(policy, customers)
     service.link_customer_relationships(ANNA, ANNA_ID).unwrap()
     with uow:
-        rel = uow.relationships.get_by_customer_number(CustomerNumber("100234"))
+        rel = uow.relationships.find_by_customer_number(CustomerNumber("100234"))
     assert rel is not None
     return service, uow, clock, rel.id
 
@@ -122,7 +122,7 @@ def test_fetching_other_contracts_links_holder_grants_idempotently() -> None:
     )
     assert [g.role for g in linked.unwrap()] == [HOLDER] * 3
     with uow:
-        heating = uow.relationships.get_by_customer_number(CustomerNumber("100235"))
+        heating = uow.relationships.find_by_customer_number(CustomerNumber("100235"))
     assert heating is not None
     assert heating.kind == RelationshipKind.DISTRICT_HEATING
     assert len(service.relationships_of(ANNA).unwrap()) == 3
@@ -303,7 +303,7 @@ def _race_once() -> str:
     winners = [name for name, value in results.items() if isinstance(value, Done)]
     assert len(winners) == 1, results
     with uow:
-        stored = uow.invitations.get(issued.invitation.id)
+        stored = uow.invitations.find(issued.invitation.id)
         grants = uow.grants.for_relationship(rel)
     assert stored is not None
     assert stored.version == 2
@@ -361,7 +361,7 @@ def test_relationships_can_be_added_directly() -> None:
         )
         uow.commit()
     with uow:
-        assert uow.relationships.get(RelationshipId("r")) is not None
+        assert uow.relationships.find(RelationshipId("r")) is not None
 
 
 def test_a_registered_invitee_approves_under_process_without_the_link() -> None:

@@ -37,7 +37,7 @@ def test_unit_of_work_rolls_back_without_commit() -> None:
     with MemoryBillingUnitOfWork(db) as uow:
         uow.agreements.add(agreement)
     with MemoryBillingUnitOfWork(db) as uow:
-        assert uow.agreements.get("a") is None
+        assert uow.agreements.find("a") is None
         uow.agreements.add(agreement)
         uow.commit()
     with MemoryBillingUnitOfWork(db) as uow:
@@ -47,4 +47,4 @@ def test_unit_of_work_rolls_back_without_commit() -> None:
 
 def test_a_fresh_unit_of_work_has_its_own_database() -> None:
     with MemoryBillingUnitOfWork() as uow:
-        assert uow.invoices.get("x") is None
+        assert uow.invoices.find("x") is None

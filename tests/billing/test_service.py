@@ -92,7 +92,7 @@ def test_issue_invoice_charges_the_month_and_saves_it() -> None:
         ),
     )
     with billing.uow as uow:
-        assert uow.invoices.by_reference(invoice.reference) == invoice
+        assert uow.invoices.find_by_reference(invoice.reference) == invoice
     with pytest.raises(AlreadyExists):
         april_invoice(billing, "2026050001")
 
@@ -146,7 +146,7 @@ def test_a_plan_change_for_a_service_not_charged_is_refused() -> None:
     )
     assert outcome.codes == ("billing.unknown_plan_change",)
     with billing.uow as uow:
-        assert uow.invoices.get("2026050001") is None
+        assert uow.invoices.find("2026050001") is None
 
 
 def test_payment_reference_per_country() -> None:

@@ -330,7 +330,7 @@ def test_a_naive_now_is_refused(make_context: MakeContext) -> None:
 def test_a_retired_offering_already_held_does_not_block_other_orders(
     make_context: MakeContext, make_product: MakeProduct
 ) -> None:
-    legacy = CATALOG.get("security_legacy")
+    legacy = CATALOG.find("security_legacy")
     assert legacy is not None
     assert legacy.lifecycle is LifecycleStatus.RETIRED
     ctx = make_context([make_product("security_legacy")])

@@ -70,7 +70,7 @@ MakeContext = Callable[..., EligibilityContext]
 
 
 def offering(offering_id: str) -> Offering:
-    found = CATALOG.get(offering_id)
+    found = CATALOG.find(offering_id)
     assert found is not None
     return found
 

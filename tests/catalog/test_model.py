@@ -290,8 +290,8 @@ def test_the_sample_catalog_holds_what_the_seeds_sell() -> None:
     assert plans[2].names.get("nb") == "Bedrift Total C (10 GB)"
     assert plans[-1].names.get("nb") == "Bedrift Total E (50 GB)"
     assert all(str(p.currency) == "NOK" for p in plans)
-    assert str(catalog.get("district_heating").currency) == "SEK"  # type: ignore[union-attr]
-    assert str(catalog.get("electricity_spot").currency) == "EUR"  # type: ignore[union-attr]
+    assert str(catalog.find("district_heating").currency) == "SEK"  # type: ignore[union-attr]
+    assert str(catalog.find("electricity_spot").currency) == "EUR"  # type: ignore[union-attr]
 
 
 def test_the_sample_catalog_round_trips_and_loads_from_json() -> None:

@@ -44,7 +44,7 @@ MakeContext = Callable[..., EligibilityContext]
 
 
 def offering(offering_id: str):  # type: ignore[no-untyped-def]
-    found = CATALOG.get(offering_id)
+    found = CATALOG.find(offering_id)
     assert found is not None
     return found
 

@@ -164,7 +164,7 @@ def test_an_employee_orders_extra_data_and_nothing_is_placed_before_the_ok(
     order = placed.unwrap()
     assert order.state is OrderState.ACKNOWLEDGED
     assert order.lines == quote.lines
-    (added,) = uow.inventory.by_order(order.id)
+    (added,) = uow.inventory.for_order(order.id)
     assert added.status is ProductStatus.PENDING_ACTIVE
     assert added.asset == PHONE
     assert added.start == NOW
@@ -210,7 +210,7 @@ def test_an_outdated_quote_places_nothing(
         OrderItem.add("net_protection", asset=PHONE), make_context()
     ).unwrap()
     with uow:
-        old = uow.catalog.get("net_protection")
+        old = uow.catalog.find("net_protection")
         assert old is not None
         uow.catalog.replace(
             attrs.evolve(old, prices=(Price(PriceType.RECURRING, Money("59.00", "NOK")),))
@@ -260,7 +260,7 @@ def test_completing_an_order_activates_its_products_and_failing_terminates_them(
     done = completed.unwrap()
     assert done.state is OrderState.COMPLETED
     assert done.completed_at == NOW
-    (product,) = uow.inventory.by_order(order.id)
+    (product,) = uow.inventory.for_order(order.id)
     assert product.status is ProductStatus.ACTIVE
     assert completed.events[1] == ProductActivated(
         occurred_at=NOW, relationship_id=REL, order_id=order.id, product_id=product.id
@@ -271,7 +271,7 @@ def test_completing_an_order_activates_its_products_and_failing_terminates_them(
     )
     order2 = place(service, OrderItem.add("twin_sim", asset=PHONE), make_context(), "k2").value
     failed = service.advance_order(order2.id, OrderState.FAILED)
-    (twin,) = uow.inventory.by_order(order2.id)
+    (twin,) = uow.inventory.for_order(order2.id)
     assert twin.status is ProductStatus.TERMINATED
     assert twin.end == NOW
     assert isinstance(failed.events[-1], ProductTerminated)
@@ -288,7 +288,7 @@ def test_change_plan_upgrades_at_once_and_downgrades_at_the_end_of_the_period(
     plan: ProductInstance,
 ) -> None:
     up = service.change_plan("plan-1", "bedrift_total_e_50gb", make_context(), idempotency_key="u")
-    upgraded = uow.inventory.get("plan-1")
+    upgraded = uow.inventory.find("plan-1")
     assert upgraded is not None
     assert upgraded.offering_id == "bedrift_total_e_50gb"
     assert up.events[1] == PlanChanged(
@@ -301,7 +301,7 @@ def test_change_plan_upgrades_at_once_and_downgrades_at_the_end_of_the_period(
     )
     down = service.change_plan("plan-1", "bedrift_total_a_1gb", make_context(), idempotency_key="d")
     assert isinstance(down.events[1], PlanChangeScheduled)
-    pending = uow.inventory.get("plan-1")
+    pending = uow.inventory.find("plan-1")
     assert pending is not None
     assert pending.offering_id == "bedrift_total_e_50gb"
     assert pending.scheduled is not None
@@ -327,7 +327,7 @@ def test_a_fixed_term_product_gets_its_commitment_end_in_local_calendar_months(
     service: CatalogService, uow: CatalogUnitOfWork, make_context: MakeContext
 ) -> None:
     order = place(service, OrderItem.add("tv_sport_12m"), make_context(), "k").value
-    (product,) = uow.inventory.by_order(order.id)
+    (product,) = uow.inventory.for_order(order.id)
     # 10 March 2026 in Helsinki + 12 months = 10 March 2027 at local midnight (EET, UTC+2)
     assert product.commitment_end == datetime(2027, 3, 9, 22, 0, tzinfo=UTC)
     (row,) = ordered_services(
@@ -357,14 +357,14 @@ def test_edit_bundle_takes_effect_from_the_next_billing_period(
         bundle_items=five,
         effective_at=APRIL,
     )
-    mix = uow.inventory.get("mix-1")
+    mix = uow.inventory.find("mix-1")
     assert mix is not None
     assert mix.bundle_items == MIX
     assert mix.scheduled is not None
     assert mix.scheduled.bundle_items == five
     clock.set(APRIL)
     service.apply_due_changes(REL).unwrap()
-    applied = uow.inventory.get("mix-1")
+    applied = uow.inventory.find("mix-1")
     assert applied is not None
     assert applied.bundle_items == five
 
@@ -377,11 +377,11 @@ def test_a_new_sim_is_activated_on_the_subscription(
 ) -> None:
     sim = Asset.iccid("8947080000000000007")
     placed = place(service, OrderItem.modify("plan-1", asset=sim), make_context(), "s")
-    updated = uow.inventory.get("plan-1")
+    updated = uow.inventory.find("plan-1")
     assert updated is not None
     assert updated.sim == sim
     assert updated.asset == PHONE
-    assert uow.inventory.by_asset(sim) == (updated,)
+    assert uow.inventory.for_asset(sim) == (updated,)
     assert isinstance(placed.events[1], SimActivated)
 
 
@@ -437,7 +437,7 @@ def test_a_written_only_cancellation_produces_a_request_and_terminates_nothing(
     assert receipt.request.product_id == "tv-1"
     assert receipt.request.contact_email == "maija@example.fi"
     assert receipt.request.contact_phone == "+358401234567"
-    assert uow.inventory.get("tv-1") == tv
+    assert uow.inventory.find("tv-1") == tv
     assert requested.events == (
         CancellationRequested(
             occurred_at=NOW,
@@ -488,7 +488,7 @@ def test_a_removal_in_an_order_is_scheduled_for_the_end_of_the_period(
 ) -> None:
     seed(uow, make_product("net_protection", "net-1", asset=PHONE))
     placed = place(service, OrderItem.remove("net-1"), make_context(), "r")
-    removed = uow.inventory.get("net-1")
+    removed = uow.inventory.find("net-1")
     assert removed is not None
     assert removed.status is ProductStatus.PENDING_TERMINATE
     assert removed.end == APRIL
@@ -516,13 +516,13 @@ def test_immediate_bundle_edits_and_number_changes_apply_at_once(
     five = MIX | {"mix_food", "mix_crime"}
     edited = service.edit_bundle("mix-1", five, make_context(), idempotency_key="e")
     assert isinstance(edited.events[1], BundleEdited)
-    mix = uow.inventory.get("mix-1")
+    mix = uow.inventory.find("mix-1")
     assert mix is not None
     assert mix.bundle_items == five
     assert mix.scheduled is None
     new_number = Asset.msisdn("+4791234567")
     placed = place(service, OrderItem.modify("plan-1", asset=new_number), make_context(), "n")
-    moved = uow.inventory.get("plan-1")
+    moved = uow.inventory.find("plan-1")
     assert moved is not None
     assert moved.asset == new_number
     assert isinstance(placed.events[1], ProductModified)
@@ -535,12 +535,12 @@ def test_only_pending_products_of_a_failed_order_are_terminated(
     plan: ProductInstance,
 ) -> None:
     order = place(service, OrderItem.add("net_protection", asset=PHONE), make_context(), "k").value
-    (product,) = uow.inventory.by_order(order.id)
+    (product,) = uow.inventory.for_order(order.id)
     with uow:
         uow.inventory.update(bump(product, status=ProductStatus.ACTIVE))
         uow.commit()
     cancelled = service.advance_order(order.id, OrderState.CANCELLED)
-    (kept,) = uow.inventory.by_order(order.id)
+    (kept,) = uow.inventory.for_order(order.id)
     assert kept.status is ProductStatus.ACTIVE
     assert len(cancelled.events) == 1  # the state change; no product ended
 
@@ -608,7 +608,7 @@ def test_a_sim_card_in_use_on_another_subscription_cannot_be_activated(
         "plan-2", "8947080000000000007", make_context(), idempotency_key="b"
     )
     assert in_use.decision.codes == ("asset.sim_in_use",)
-    assert uow.orders.by_idempotency_key(REL, "b") is None
+    assert uow.orders.find_by_idempotency_key(REL, "b") is None
     bad = service.activate_sim("plan-2", "8947080000000000008", make_context(), idempotency_key="c")
     assert bad.decision.codes == ("asset.invalid_iccid",)
 

@@ -172,8 +172,8 @@ def test_seed_001_registration_links_the_customer_and_sends_a_confirmation() -> 
     links = [e for e in done.events if isinstance(e, CustomerRelationshipLinked)]
     assert [(e.customer_number, e.kind) for e in links] == [("100234", "electricity")]
     with world.uow as uow:
-        assert uow.accounts.get(account.id) == account
-        stored = uow.registrations.get(done.value.registration.id)
+        assert uow.accounts.find(account.id) == account
+        stored = uow.registrations.find(done.value.registration.id)
     assert stored is not None
     assert stored.state is RegistrationState.COMPLETED
     sent = world.notifier.last()
@@ -333,7 +333,7 @@ def test_refused_steps_save_nothing() -> None:
     assert refused.codes == ("registration.step_out_of_order",)
     assert world.service.confirm_registration(reg.id).codes == ("registration.step_out_of_order",)  # type: ignore[union-attr]
     with world.uow as uow:
-        assert uow.registrations.get(reg.id) == reg
+        assert uow.registrations.find(reg.id) == reg
 
 
 def test_resume_and_abandon() -> None:
@@ -651,7 +651,7 @@ def test_losing_the_race_to_store_the_account_is_refused_not_raised() -> None:
     assert isinstance(refused, Refused)
     assert refused.codes == ("registration.email_in_use",)
     with world.uow as uow:
-        stored = uow.registrations.get(second.id)
+        stored = uow.registrations.find(second.id)
     assert stored is not None
     assert stored.state is RegistrationState.CONFIRMED
 

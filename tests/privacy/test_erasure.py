@@ -118,7 +118,7 @@ def test_erased_account_is_gone_its_address_and_code_are_free_and_a_second_erase
     assert report.feedback_deleted == 2
     uow = MemoryPrivacyUnitOfWork(db)
     with uow:
-        assert uow.accounts.get(person.account_id) is None
+        assert uow.accounts.find(person.account_id) is None
         assert uow.accounts.find_by_email(person.email) is None
         assert uow.accounts.find_by_national_id(person.national_id) is None
     privacy = privacy_at(uow, NOW)
@@ -164,7 +164,7 @@ def test_a_pending_invitation_the_person_received_is_revoked_with_its_tombstone(
     report = erase(db, person)
     assert report.invitations_revoked == 2  # the one they sent to an outsider, and this one
     with uow:
-        kept = uow.invitations.get("inv-77")  # type: ignore[arg-type]
+        kept = uow.invitations.find("inv-77")  # type: ignore[arg-type]
     assert kept is not None
     assert kept.status is InvitationStatus.REVOKED
     assert kept.closed_at == NOW
@@ -230,5 +230,5 @@ def test_grants_already_revoked_or_expired_are_left_as_they_are() -> None:
     report = erase(db, person)
     assert report.grants_revoked == 1  # only the holder grant was still active
     with uow:
-        assert uow.grants.get(revoked.id) == revoked
-        assert uow.grants.get(expired.id) == expired
+        assert uow.grants.find(revoked.id) == revoked
+        assert uow.grants.find(expired.id) == expired

@@ -135,7 +135,7 @@ def test_a_sqlite_dump_after_registration_shows_no_identity_code(tmp_path: Path)
     ok(services.identity.accept_terms(half.id, terms_version="1", national_id=PEKKA))
     with services.identity_uow as uow:
         assert uow.accounts.find_by_national_id(ANNA) is not None
-        assert uow.registrations.get(half.id) is not None
+        assert uow.registrations.find(half.id) is not None
     database.close()
     with sqlite3.connect(tmp_path / "selfcare.db") as connection:
         dump = "\n".join(connection.iterdump())

@@ -32,7 +32,7 @@ class IdentityAccountDirectory:
     def verified_email(self, account: AccountId) -> EmailAddress | None:
         """The verified address of ``account``, or ``None`` for an unknown account."""
         with self._uow as uow:
-            found = uow.accounts.get(account)
+            found = uow.accounts.find(account)
         return None if found is None else found.email
 
     def find_by_email(self, email: EmailAddress) -> RegisteredAccount | None:

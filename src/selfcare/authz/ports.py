@@ -4,7 +4,7 @@ Repositories follow the library's conventions (:mod:`selfcare.core.ports`): ``ad
 raises :class:`~selfcare.core.errors.AlreadyExists` for a taken id, ``update`` is a
 compare-and-set on ``entity.version - 1`` raising
 :class:`~selfcare.core.errors.ConcurrencyConflict` (or
-:class:`~selfcare.core.errors.NotFound`), ``get`` returns ``None`` when absent. The
+:class:`~selfcare.core.errors.NotFound`), ``find`` returns ``None`` when absent. The
 contract suites in :mod:`selfcare.testing.contracts.authz` check an implementation.
 
 "Fetch other contracts" reads the operator's customer system through the identity
@@ -43,7 +43,7 @@ class GrantRepository(Protocol):
         """Compare-and-set on ``grant.version - 1``; ``ConcurrencyConflict``/``NotFound``."""
         ...
 
-    def get(self, grant_id: GrantId) -> Grant | None:
+    def find(self, grant_id: GrantId) -> Grant | None:
         """The grant or ``None``."""
         ...
 
@@ -67,11 +67,11 @@ class InvitationRepository(Protocol):
         """Compare-and-set on ``invitation.version - 1``."""
         ...
 
-    def get(self, invitation_id: InvitationId) -> Invitation | None:
+    def find(self, invitation_id: InvitationId) -> Invitation | None:
         """The invitation or ``None``."""
         ...
 
-    def get_by_token_hash(self, token_hash: str) -> Invitation | None:
+    def find_by_token_hash(self, token_hash: str) -> Invitation | None:
         """The invitation whose current token has this hash, or ``None``."""
         ...
 
@@ -92,11 +92,11 @@ class RelationshipRepository(Protocol):
         is taken."""
         ...
 
-    def get(self, relationship_id: RelationshipId) -> CustomerRelationship | None:
+    def find(self, relationship_id: RelationshipId) -> CustomerRelationship | None:
         """The relationship or ``None``."""
         ...
 
-    def get_by_customer_number(self, number: CustomerNumber) -> CustomerRelationship | None:
+    def find_by_customer_number(self, number: CustomerNumber) -> CustomerRelationship | None:
         """The relationship of ``number`` or ``None``."""
         ...
 

@@ -194,7 +194,7 @@ class AuthzService:
     ) -> CustomerRelationship:
         """The stored relationship of ``record``'s customer number, added if new."""
         number = CustomerNumber(str(record.customer_number).strip())
-        relationship = uow.relationships.get_by_customer_number(number)
+        relationship = uow.relationships.find_by_customer_number(number)
         if relationship is None:
             relationship = CustomerRelationship(
                 id=RelationshipId(self.ids.new_id()),
@@ -261,7 +261,7 @@ class AuthzService:
         """
         now = self.clock.now()
         with self.uow as uow:
-            if uow.relationships.get(relationship) is None:
+            if uow.relationships.find(relationship) is None:
                 return Refused.because(Violation("authz.unknown_relationship"))
             outcome = invite(
                 relationship,
@@ -351,7 +351,7 @@ class AuthzService:
         now = self.clock.now()
         verified = self.accounts.verified_email(account)
         with self.uow as uow:
-            invitation = uow.invitations.get(invitation_id)
+            invitation = uow.invitations.find(invitation_id)
             if invitation is None:
                 return _not_found()
             outcome = accept_listed_invitation(
@@ -424,7 +424,7 @@ class AuthzService:
         now = self.clock.now()
         verified = self.accounts.verified_email(account)
         with self.uow as uow:
-            current = uow.invitations.get(invitation_id)
+            current = uow.invitations.find(invitation_id)
             if current is None:
                 return _not_found()
             outcome = decline_listed_invitation(current, account, verified, now=now)
@@ -446,7 +446,7 @@ class AuthzService:
         """
         now = self.clock.now()
         with self.uow as uow:
-            current = uow.invitations.get(invitation_id)
+            current = uow.invitations.find(invitation_id)
             if current is None:
                 return _not_found()
             outcome = revoke_invitation(
@@ -489,7 +489,7 @@ class AuthzService:
         """
         now = self.clock.now()
         with self.uow as uow:
-            current = uow.invitations.get(invitation_id)
+            current = uow.invitations.find(invitation_id)
             if current is None:
                 return _not_found()
             outcome = resend_invitation(
@@ -559,7 +559,7 @@ class AuthzService:
     def _find_by_token(uow: AuthzUnitOfWork, token: object) -> Invitation | None:
         if not isinstance(token, str) or not looks_like_token(token):
             return None
-        return uow.invitations.get_by_token_hash(hash_token(token))
+        return uow.invitations.find_by_token_hash(hash_token(token))
 
 
 def _not_found() -> Refused:

@@ -52,7 +52,7 @@ def chargeable_services(
     """
     found = []
     for product in products:
-        offering = catalog.get(product.offering_id)
+        offering = catalog.find(product.offering_id)
         if offering is None or product.start is None:
             continue
         start = local_date(product.start, zone)
@@ -112,7 +112,7 @@ def plan_changes(
         change = product.scheduled
         if change is None or change.kind is not ScheduledChangeKind.CHANGE_PLAN:
             continue
-        offering = catalog.get(change.offering_id or "")
+        offering = catalog.find(change.offering_id or "")
         if offering is None or offering.monthly_price is None:
             continue
         found.append(

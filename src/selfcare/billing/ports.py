@@ -4,7 +4,7 @@
 Both repositories follow :mod:`selfcare.core.ports`: ``add`` raises
 :class:`~selfcare.core.errors.AlreadyExists` for a taken id, ``update`` is a
 compare-and-set on ``entity.version - 1`` (:class:`~selfcare.core.errors.ConcurrencyConflict`,
-or :class:`~selfcare.core.errors.NotFound` when nothing is stored), ``get`` returns
+or :class:`~selfcare.core.errors.NotFound` when nothing is stored), ``find`` returns
 ``None`` for an unknown id. Finders return entities in a stable, documented order.
 """
 
@@ -31,7 +31,7 @@ class BillingAgreementRepository(Protocol):
         """Replace the stored agreement if its version is ``agreement.version - 1``."""
         ...
 
-    def get(self, agreement_id: str) -> BillingAgreement | None:
+    def find(self, agreement_id: str) -> BillingAgreement | None:
         """The agreement ``agreement_id`` or ``None``."""
         ...
 
@@ -51,11 +51,11 @@ class InvoiceRepository(Protocol):
         """Replace the stored invoice if its version is ``invoice.version - 1``."""
         ...
 
-    def get(self, invoice_id: str) -> Invoice | None:
+    def find(self, invoice_id: str) -> Invoice | None:
         """The invoice ``invoice_id`` or ``None``."""
         ...
 
-    def by_reference(self, reference: str) -> Invoice | None:
+    def find_by_reference(self, reference: str) -> Invoice | None:
         """The invoice with the payment reference ``reference`` (compact form) or ``None``."""
         ...
 

@@ -161,7 +161,7 @@ class BillingService:
             ConcurrencyConflict: the agreement changed meanwhile.
         """
         with self.uow as uow:
-            agreement = uow.agreements.get(agreement_id)
+            agreement = uow.agreements.find(agreement_id)
             if agreement is None:
                 return Refused.because(
                     Violation("billing.unknown_agreement", {"agreement_id": agreement_id[:64]})

@@ -115,7 +115,7 @@ def foreign_pick_violations(
     the spec's option group."""
     found = []
     for pick in sorted(picks):
-        option = catalog.get(pick)
+        option = catalog.find(pick)
         if option is None or option.group != spec.option_group or not option.is_orderable(now):
             found.append(Violation("bundle.item_not_in_group", {"item": pick[:64]}))
     return tuple(found)

@@ -160,7 +160,7 @@ def missing_target_violations(item: OrderItem) -> Violations:
 def availability_violations(offering_id: str, *, catalog: Catalog, now: datetime) -> Violations:
     """``order.unknown_offering`` for an offering not in the catalog,
     ``order.offering_not_available`` for one retired or outside its validity window."""
-    offering = catalog.get(offering_id)
+    offering = catalog.find(offering_id)
     if offering is None:
         return (Violation("order.unknown_offering", {"offering": offering_id[:64]}),)
     if not offering.is_orderable(now):
@@ -229,7 +229,7 @@ class _Facts:
     def target(self, item: OrderItem) -> tuple[ProductInstance, Offering]:
         # Only called once unknown_product_violations found nothing.
         product = self.live[item.product_id or ""]
-        offering = self.catalog.get(product.offering_id)
+        offering = self.catalog.find(product.offering_id)
         assert offering is not None  # noqa: S101 - unknown_product_violations checked it
         return product, offering
 
@@ -245,7 +245,7 @@ class _Facts:
 def _add_violations(item: OrderItem, facts: _Facts) -> Violations:
     offering_id = item.offering_id or ""
     found = availability_violations(offering_id, catalog=facts.catalog, now=facts.now)
-    offering = facts.catalog.get(offering_id)
+    offering = facts.catalog.find(offering_id)
     if offering is None:
         return found
     found += positive_quantity_violations(offering, item.quantity)
@@ -269,7 +269,7 @@ def _change_plan_violations(item: OrderItem, facts: _Facts) -> Violations:
     target_id = item.offering_id or ""
     unknown = facts.unknown_product(item)
     availability = availability_violations(target_id, catalog=facts.catalog, now=facts.now)
-    target = facts.catalog.get(target_id)
+    target = facts.catalog.find(target_id)
     if unknown or target is None:
         return unknown + availability
     product, current = facts.target(item)
@@ -346,7 +346,7 @@ def holdings_for(
     order adds in that scope, ``changed_to`` the plans it changes to."""
     held = tuple(products)
     ids = {p.offering_id for p in held} | set(ordered) | set(changed_to)
-    groups = {offering.group for offering in map(catalog.get, ids) if offering}
+    groups = {offering.group for offering in map(catalog.find, ids) if offering}
     return Holdings(products=held, offering_ids=ids, groups=groups)
 
 
@@ -390,7 +390,7 @@ def missing_prerequisite_violations(
 
 
 def _excludes(offering: Offering, other_id: str, catalog: Catalog) -> bool:
-    other = catalog.get(other_id)
+    other = catalog.find(other_id)
     return other_id in offering.excludes or (other is not None and offering.id in other.excludes)
 
 
@@ -414,7 +414,7 @@ def second_plan_violations(
     (change the plan instead); ``on_asset`` are the products on the item's asset."""
     if offering.kind is not OfferingKind.PLAN or item.asset is None:
         return ()
-    plans = [p for p in on_asset if _is_plan(catalog.get(p.offering_id))]
+    plans = [p for p in on_asset if _is_plan(catalog.find(p.offering_id))]
     if plans and all(p.offering_id != offering.id for p in plans):
         current = plans[0].offering_id
         return (
@@ -494,7 +494,7 @@ def _order_violations(order: Sequence[OrderItem], facts: _Facts) -> Violations:
         (item, offering)
         for item in order
         if item.action is OrderAction.ADD
-        and (offering := facts.catalog.get(item.offering_id or "")) is not None
+        and (offering := facts.catalog.find(item.offering_id or "")) is not None
     ]
     by_asset = _by_asset((p.asset, p) for p in kept)
     added_ids = [offering.id for _, offering in added]

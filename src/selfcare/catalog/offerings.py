@@ -354,7 +354,7 @@ class Catalog:
                     )
                 seen.add(offering.id)
 
-    def get(self, offering_id: str) -> Offering | None:
+    def find(self, offering_id: str) -> Offering | None:
         """The offering ``offering_id`` or ``None``."""
         return self._by_id.get(offering_id)
 

@@ -8,7 +8,7 @@ commitment runs.
 
 >>> from selfcare.catalog.sample import sample_catalog
 >>> catalog = sample_catalog()
->>> c10, e50 = catalog.get("bedrift_total_c_10gb"), catalog.get("bedrift_total_e_50gb")
+>>> c10, e50 = catalog.find("bedrift_total_c_10gb"), catalog.find("bedrift_total_e_50gb")
 >>> change_direction(c10, e50), change_direction(e50, c10)
 (<ChangeDirection.UPGRADE: 'upgrade'>, <ChangeDirection.DOWNGRADE: 'downgrade'>)
 """

@@ -3,7 +3,7 @@
 Repositories follow the house rules (see :mod:`selfcare.core.ports`): ``add`` raises
 :class:`~selfcare.core.errors.AlreadyExists` for a taken key, ``update`` is a
 compare-and-set on ``entity.version - 1`` (:class:`~selfcare.core.errors.ConcurrencyConflict`,
-or :class:`~selfcare.core.errors.NotFound` when nothing is stored), ``get`` returns
+or :class:`~selfcare.core.errors.NotFound` when nothing is stored), ``find`` returns
 ``None`` for an unknown id. The contract suites in :mod:`selfcare.testing.contracts.catalog`
 pin the semantics down.
 """
@@ -33,7 +33,7 @@ class CatalogRepository(Protocol):
         """Replace the offering with the same id; ``NotFound`` if there is none."""
         ...
 
-    def get(self, offering_id: str) -> Offering | None:
+    def find(self, offering_id: str) -> Offering | None:
         """The offering ``offering_id`` or ``None``."""
         ...
 
@@ -57,7 +57,7 @@ class InventoryRepository(Protocol):
         """Compare-and-set save of a changed product (``version`` bumped by one)."""
         ...
 
-    def get(self, product_id: str) -> ProductInstance | None:
+    def find(self, product_id: str) -> ProductInstance | None:
         """The product ``product_id`` or ``None``."""
         ...
 
@@ -65,11 +65,11 @@ class InventoryRepository(Protocol):
         """Every product of the relationship (terminated ones too), oldest first."""
         ...
 
-    def by_asset(self, asset: Asset) -> tuple[ProductInstance, ...]:
+    def for_asset(self, asset: Asset) -> tuple[ProductInstance, ...]:
         """Every product attached to ``asset`` (as its asset or its SIM), oldest first."""
         ...
 
-    def by_order(self, order_id: str) -> tuple[ProductInstance, ...]:
+    def for_order(self, order_id: str) -> tuple[ProductInstance, ...]:
         """Every product created by the order ``order_id``, oldest first."""
         ...
 
@@ -86,11 +86,11 @@ class OrderRepository(Protocol):
         """Compare-and-set save of a changed order (``version`` bumped by one)."""
         ...
 
-    def get(self, order_id: str) -> ProductOrder | None:
+    def find(self, order_id: str) -> ProductOrder | None:
         """The order ``order_id`` or ``None``."""
         ...
 
-    def by_idempotency_key(self, relationship_id: RelationshipId, key: str) -> ProductOrder | None:
+    def find_by_idempotency_key(self, relationship_id: RelationshipId, key: str) -> ProductOrder | None:
         """The order placed for the relationship with ``key``, or ``None``."""
         ...
 

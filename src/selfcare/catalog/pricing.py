@@ -66,7 +66,7 @@ class _Pricing:
     policy: OrderPolicy
 
     def offering(self, offering_id: str | None) -> Offering:
-        offering = self.catalog.get(offering_id or "")
+        offering = self.catalog.find(offering_id or "")
         assert offering is not None  # noqa: S101 - check_order refused unknown offerings
         return offering
 

@@ -9,7 +9,7 @@ loads their own catalog the same way with :func:`load_catalog`.
 >>> catalog = sample_catalog()
 >>> [o.id for o in catalog.family("bedrift_total")][2:]
 ['bedrift_total_c_10gb', 'bedrift_total_d_20gb', 'bedrift_total_e_50gb']
->>> catalog.get("extra_data_5gb").usage_note.get("nb")
+>>> catalog.find("extra_data_5gb").usage_note.get("nb")
 'Gjelder databruk i Norge.'
 """
 

@@ -178,7 +178,7 @@ class CatalogService:
             return Refused.because(Violation("order.relationship_mismatch", {}))
         now = self._clock.now()
         with self._uow as uow:
-            placed = uow.orders.by_idempotency_key(quote.relationship_id, idempotency_key)
+            placed = uow.orders.find_by_idempotency_key(quote.relationship_id, idempotency_key)
             if placed is not None:
                 conflict = idempotency_conflict_violations(placed, quote.items)
                 return Refused.because(*conflict) if conflict else Done(placed)
@@ -233,7 +233,7 @@ class CatalogService:
                 or sim.kind is not AssetKind.ICCID
             ):
                 continue
-            users = self._uow.inventory.by_asset(sim)
+            users = self._uow.inventory.for_asset(sim)
             if any(p.id != line.product_id and p.is_live_at(now) for p in users):
                 return (Violation("asset.sim_in_use", {}),)
         return ()
@@ -242,7 +242,7 @@ class CatalogService:
         self, catalog: Catalog, placement: Placement, item: OrderItem, line: QuoteLine
     ) -> Event:
         inventory = self._uow.inventory
-        offering = catalog.get(line.offering_id)
+        offering = catalog.find(line.offering_id)
         assert offering is not None  # noqa: S101 - the fresh quote vouches for it
         if item.action is OrderAction.ADD:
             added, event = new_product(
@@ -250,7 +250,7 @@ class CatalogService:
             )
             inventory.add(added)
             return event
-        product = inventory.get(line.product_id or "")
+        product = inventory.find(line.product_id or "")
         assert product is not None  # noqa: S101 - the fresh quote vouches for it
         updated, event = changed_product(placement, item, line, product, offering)
         inventory.update(updated)
@@ -348,7 +348,7 @@ class CatalogService:
         """
         now = self._clock.now()
         with self._uow as uow:
-            order = uow.orders.get(order_id)
+            order = uow.orders.find(order_id)
             if order is None:
                 return Refused.because(Violation("order.unknown_order", {"order": order_id[:64]}))
             transition = check_order_transition(order.state, target)
@@ -375,7 +375,7 @@ class CatalogService:
     ) -> list[Event]:
         completed = target is OrderState.COMPLETED
         events: list[Event] = []
-        for product in self._uow.inventory.by_order(order.id):
+        for product in self._uow.inventory.for_order(order.id):
             if product.status is not ProductStatus.PENDING_ACTIVE:
                 continue
             rel = order.relationship_id
@@ -431,7 +431,7 @@ class CatalogService:
         """
         now = self._clock.now()
         with self._uow as uow:
-            product = uow.inventory.get(product_id)
+            product = uow.inventory.find(product_id)
             found = [*inactive_relationship_violations(context), *permission_violations(context)]
             if (
                 product is None
@@ -441,7 +441,7 @@ class CatalogService:
                 found.append(Violation("order.unknown_product", {"product": product_id[:64]}))
                 return Refused.because(*found)
             found += already_ending_violations(product)
-            if needs_written_request(uow.catalog.get(product.offering_id)):
+            if needs_written_request(uow.catalog.find(product.offering_id)):
                 contact = contact_for_written_request(contact_phone, contact_email, region=region)
                 if found or not contact.ok:
                     return Refused.because(*found, *contact.decision.violations)

@@ -137,7 +137,7 @@ def ordered_services(
     for product in products:
         if not product.is_live_at(moment):
             continue
-        offering = catalog.get(product.offering_id)
+        offering = catalog.find(product.offering_id)
         end = product.end or product.commitment_end
         rows.append(
             OrderedService(

@@ -101,7 +101,7 @@ class AccountRepository(Protocol):
         """Replace the stored account whose version is ``account.version - 1``."""
         ...
 
-    def get(self, account_id: str) -> Account | None:
+    def find(self, account_id: str) -> Account | None:
         """The account with ``account_id``, or ``None``."""
         ...
 
@@ -125,7 +125,7 @@ class RegistrationRepository(Protocol):
         """Compare-and-set on ``registration.version - 1``."""
         ...
 
-    def get(self, registration_id: str) -> Registration | None:
+    def find(self, registration_id: str) -> Registration | None:
         """The registration with ``registration_id``, or ``None``."""
         ...
 
@@ -141,7 +141,7 @@ class OneTimeCodeRepository(Protocol):
         """Compare-and-set on ``challenge.version - 1``."""
         ...
 
-    def get(self, challenge_id: str) -> OneTimeCodeChallenge | None:
+    def find(self, challenge_id: str) -> OneTimeCodeChallenge | None:
         """The challenge or ``None``."""
         ...
 

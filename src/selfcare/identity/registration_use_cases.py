@@ -99,7 +99,7 @@ class RegistrationUseCases:
         **kwargs: object,
     ) -> Outcome[Registration]:
         with self._uow as uow:
-            current = uow.registrations.get(registration_id)
+            current = uow.registrations.find(registration_id)
             if current is None:
                 return _registration_not_found()
             return self._save_step(uow, step(current, *args, now=self._clock.now(), **kwargs))
@@ -146,7 +146,7 @@ class RegistrationUseCases:
             ``registration.expired``.
         """
         with self._uow as uow:
-            current = uow.registrations.get(registration_id)
+            current = uow.registrations.find(registration_id)
         if current is None:
             return _registration_not_found()
         checked = check_in_progress(current, now=self._clock.now())
@@ -195,7 +195,7 @@ class RegistrationUseCases:
             :func:`~selfcare.identity.registration_identification.identify`.
         """
         with self._uow as uow:
-            current = uow.registrations.get(registration_id)
+            current = uow.registrations.find(registration_id)
             if current is None:
                 return _registration_not_found()
             has_account = (
@@ -221,7 +221,7 @@ class RegistrationUseCases:
             :func:`~selfcare.identity.registration_identification.match_customers`.
         """
         with self._uow as uow:
-            current = uow.registrations.get(registration_id)
+            current = uow.registrations.find(registration_id)
             if current is None:
                 return _registration_not_found()
             records = (
@@ -255,7 +255,7 @@ class RegistrationUseCases:
             :func:`~selfcare.identity.registration_account.confirm_profile`.
         """
         with self._uow as uow:
-            current = uow.registrations.get(registration_id)
+            current = uow.registrations.find(registration_id)
             if current is None:
                 return _registration_not_found()
             outcome = confirm_profile(
@@ -301,7 +301,7 @@ class RegistrationUseCases:
         """
         token = self._secrets.token(TOKEN_BYTES)
         with self._uow as uow:
-            current = uow.registrations.get(registration_id)
+            current = uow.registrations.find(registration_id)
             if current is None:
                 return _registration_not_found()
             outcome = confirm_registration(
@@ -344,7 +344,7 @@ class RegistrationUseCases:
             :func:`~selfcare.identity.registration_account.complete_registration`.
         """
         with self._uow as uow:
-            current = uow.registrations.get(registration_id)
+            current = uow.registrations.find(registration_id)
             if current is None:
                 return _registration_not_found()
             profile, national_id = current.profile, current.national_id

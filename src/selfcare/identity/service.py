@@ -162,7 +162,7 @@ class IdentityService(RegistrationUseCases):
             :func:`~selfcare.identity.account.change_password`.
         """
         with self._uow as uow:
-            account = uow.accounts.get(account_id)
+            account = uow.accounts.find(account_id)
             if account is None:
                 return _account_not_found()
             outcome = change_password(
@@ -199,7 +199,7 @@ class IdentityService(RegistrationUseCases):
             return Refused.because(*error.violations)
         token = self._secrets.token(TOKEN_BYTES)
         with self._uow as uow:
-            account = uow.accounts.get(account_id)
+            account = uow.accounts.find(account_id)
             if account is None:
                 return _account_not_found()
             holder = uow.accounts.find_by_email(address)
@@ -238,7 +238,7 @@ class IdentityService(RegistrationUseCases):
             the token holder reads that mailbox, so this reveals nothing).
         """
         with self._uow as uow:
-            account = uow.accounts.get(account_id)
+            account = uow.accounts.find(account_id)
             if account is None:
                 return _account_not_found()
             outcome = confirm_email_change(account, token, now=self._clock.now())
@@ -265,7 +265,7 @@ class IdentityService(RegistrationUseCases):
             ``profile.field_requires_customer_service``).
         """
         with self._uow as uow:
-            account = uow.accounts.get(account_id)
+            account = uow.accounts.find(account_id)
             if account is None:
                 return _account_not_found()
             checked = check_self_service_change(

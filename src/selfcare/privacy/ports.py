@@ -109,7 +109,7 @@ class FeedbackArchive(Protocol):
         """Keep ``feedback``; ``AlreadyExists`` when its id is taken."""
         ...
 
-    def get(self, feedback_id: str) -> Feedback | None:
+    def find(self, feedback_id: str) -> Feedback | None:
         """The feedback or ``None``."""
         ...
 
@@ -136,7 +136,7 @@ class ErasureLog(Protocol):
         """Store a tombstone; ``AlreadyExists`` when the account has one."""
         ...
 
-    def get(self, account_id: str) -> ErasedAccount | None:
+    def find(self, account_id: str) -> ErasedAccount | None:
         """The tombstone of ``account_id`` or ``None``."""
         ...
 

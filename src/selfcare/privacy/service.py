@@ -61,7 +61,7 @@ def _unique(items: Iterable[T], key: Callable[[T], Hashable]) -> tuple[T, ...]:
 
 
 def _missing(uow: PrivacyUnitOfWork, account_id: str) -> Refused:
-    if uow.erasures.get(account_id) is not None:
+    if uow.erasures.find(account_id) is not None:
         return Refused.because(Violation("privacy.account_erased"))
     return Refused.because(Violation("privacy.account_not_found"))
 
@@ -234,7 +234,7 @@ class PrivacyService:
         """
         now = self.clock.now()
         with self.uow as uow:
-            account = uow.accounts.get(account_id)
+            account = uow.accounts.find(account_id)
             if account is None:
                 return _missing(uow, account_id)
             export = _export_of(uow, account, now=now)
@@ -284,7 +284,7 @@ class PrivacyService:
         """
         now = self.clock.now()
         with self.uow as uow:
-            account = uow.accounts.get(account_id)
+            account = uow.accounts.find(account_id)
             if account is None:
                 return _missing(uow, account_id)
             report = _erase(uow, account, now=now)

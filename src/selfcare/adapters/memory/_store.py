@@ -73,7 +73,7 @@ class MemoryTable(Generic[K, E]):
         self.name = name
         self._rows: dict[K, E] = {}
 
-    def get(self, key: K) -> E | None:
+    def find(self, key: K) -> E | None:
         """The entity under ``key`` or ``None``."""
         with self._db.lock:
             return self._rows.get(key)
@@ -154,12 +154,12 @@ class MemoryUnitOfWork(NestingUnitOfWork):
     >>> with MemoryUnitOfWork(db) as uow:
     ...     table.insert("a", 1)
     ...     # no commit: rolled back on exit
-    >>> table.get("a") is None
+    >>> table.find("a") is None
     True
     >>> with MemoryUnitOfWork(db) as uow:
     ...     table.insert("a", 1)
     ...     uow.commit()
-    >>> table.get("a")
+    >>> table.find("a")
     1
     """
 

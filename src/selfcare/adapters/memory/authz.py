@@ -3,7 +3,7 @@
 >>> from selfcare.adapters.memory import MemoryDatabase
 >>> uow = MemoryAuthzUnitOfWork(MemoryDatabase())
 >>> with uow:
-...     uow.relationships.get(RelationshipId("nope")) is None
+...     uow.relationships.find(RelationshipId("nope")) is None
 True
 """
 
@@ -47,9 +47,9 @@ class MemoryGrantRepository:
         """Compare-and-set on ``grant.version - 1``."""
         self._table.compare_and_set(grant.id, grant, grant.version - 1)
 
-    def get(self, grant_id: GrantId) -> Grant | None:
+    def find(self, grant_id: GrantId) -> Grant | None:
         """The grant or ``None``."""
-        return self._table.get(grant_id)
+        return self._table.find(grant_id)
 
     def for_user(self, user: AccountId) -> Sequence[Grant]:
         """Every grant of ``user``, oldest first."""
@@ -74,11 +74,11 @@ class MemoryInvitationRepository:
         """Compare-and-set on ``invitation.version - 1``."""
         self._table.compare_and_set(invitation.id, invitation, invitation.version - 1)
 
-    def get(self, invitation_id: InvitationId) -> Invitation | None:
+    def find(self, invitation_id: InvitationId) -> Invitation | None:
         """The invitation or ``None``."""
-        return self._table.get(invitation_id)
+        return self._table.find(invitation_id)
 
-    def get_by_token_hash(self, token_hash: str) -> Invitation | None:
+    def find_by_token_hash(self, token_hash: str) -> Invitation | None:
         """The invitation whose current token hashes to ``token_hash``."""
         found = self._table.scan(lambda i: i.token_hash == token_hash)
         return found[0] if found else None
@@ -104,17 +104,17 @@ class MemoryRelationshipRepository:
     def add(self, relationship: CustomerRelationship) -> None:
         """Store a new relationship; ``AlreadyExists`` for a taken id or customer number."""
         with self._db.lock:
-            if self.get_by_customer_number(relationship.customer_number) is not None:
+            if self.find_by_customer_number(relationship.customer_number) is not None:
                 raise AlreadyExists(
                     Violation("store.already_exists", {"entity": "authz_relationships"})
                 )
             self._table.insert(relationship.id, relationship)
 
-    def get(self, relationship_id: RelationshipId) -> CustomerRelationship | None:
+    def find(self, relationship_id: RelationshipId) -> CustomerRelationship | None:
         """The relationship or ``None``."""
-        return self._table.get(relationship_id)
+        return self._table.find(relationship_id)
 
-    def get_by_customer_number(self, number: CustomerNumber) -> CustomerRelationship | None:
+    def find_by_customer_number(self, number: CustomerNumber) -> CustomerRelationship | None:
         """The relationship of customer number ``number`` or ``None``."""
         found = self._table.scan(lambda r: r.customer_number == number)
         return found[0] if found else None

@@ -35,9 +35,9 @@ class MemoryBillingAgreementRepository:
         """Compare-and-set on ``agreement.version - 1``."""
         self._table.compare_and_set(agreement.agreement_id, agreement, agreement.version - 1)
 
-    def get(self, agreement_id: str) -> BillingAgreement | None:
+    def find(self, agreement_id: str) -> BillingAgreement | None:
         """The agreement ``agreement_id`` or ``None``."""
-        return self._table.get(agreement_id)
+        return self._table.find(agreement_id)
 
     def for_payer(self, payer: str) -> list[BillingAgreement]:
         """Every agreement of ``payer``, oldest ``valid_from`` first (then by id)."""
@@ -56,7 +56,7 @@ class MemoryInvoiceRepository:
     def add(self, invoice: Invoice) -> None:
         """Store a new invoice (``AlreadyExists`` if its id or reference is taken)."""
         with self._db.lock:
-            if self._table.get(invoice.invoice_id) is not None:
+            if self._table.find(invoice.invoice_id) is not None:
                 raise AlreadyExists(Violation("store.already_exists", {"entity": "invoices"}))
             self._references.insert(invoice.reference, invoice.invoice_id)
             self._table.insert(invoice.invoice_id, invoice)
@@ -66,7 +66,7 @@ class MemoryInvoiceRepository:
         with self._db.lock:
             current = self._table.require(invoice.invoice_id)
             if current.reference != invoice.reference:
-                owner = self._references.get(invoice.reference)
+                owner = self._references.find(invoice.reference)
                 if owner is not None and owner != invoice.invoice_id:
                     raise AlreadyExists(
                         Violation("store.already_exists", {"entity": "invoice_references"})
@@ -76,15 +76,15 @@ class MemoryInvoiceRepository:
                 self._references.delete(current.reference)
                 self._references.put(invoice.reference, invoice.invoice_id)
 
-    def get(self, invoice_id: str) -> Invoice | None:
+    def find(self, invoice_id: str) -> Invoice | None:
         """The invoice ``invoice_id`` or ``None``."""
-        return self._table.get(invoice_id)
+        return self._table.find(invoice_id)
 
-    def by_reference(self, reference: str) -> Invoice | None:
+    def find_by_reference(self, reference: str) -> Invoice | None:
         """The invoice with the payment reference ``reference`` or ``None``."""
         with self._db.lock:
-            invoice_id = self._references.get(reference)
-            return None if invoice_id is None else self._table.get(invoice_id)
+            invoice_id = self._references.find(reference)
+            return None if invoice_id is None else self._table.find(invoice_id)
 
     def for_payer(self, payer: str, period: BillingPeriod | None = None) -> list[Invoice]:
         """The invoices of ``payer`` (of ``period`` only, if given), oldest period first."""

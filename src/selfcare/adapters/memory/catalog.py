@@ -49,9 +49,9 @@ class MemoryCatalogRepository:
             self._table.require(offering.id)
             self._table.put(offering.id, offering)
 
-    def get(self, offering_id: str) -> Offering | None:
+    def find(self, offering_id: str) -> Offering | None:
         """The offering ``offering_id`` or ``None``."""
-        return self._table.get(offering_id)
+        return self._table.find(offering_id)
 
     def in_group(self, group: str) -> tuple[Offering, ...]:
         """The offerings of ``group``, in the order they were added."""
@@ -76,19 +76,19 @@ class MemoryInventoryRepository:
         """Compare-and-set save (``ConcurrencyConflict`` / ``NotFound``)."""
         self._table.compare_and_set(product.id, product, product.version - 1)
 
-    def get(self, product_id: str) -> ProductInstance | None:
+    def find(self, product_id: str) -> ProductInstance | None:
         """The product ``product_id`` or ``None``."""
-        return self._table.get(product_id)
+        return self._table.find(product_id)
 
     def for_relationship(self, relationship_id: RelationshipId) -> tuple[ProductInstance, ...]:
         """Every product of the relationship, oldest first."""
         return tuple(self._table.scan(lambda p: p.relationship_id == relationship_id))
 
-    def by_asset(self, asset: Asset) -> tuple[ProductInstance, ...]:
+    def for_asset(self, asset: Asset) -> tuple[ProductInstance, ...]:
         """Every product attached to ``asset`` (as its asset or its SIM), oldest first."""
         return tuple(self._table.scan(lambda p: asset in (p.asset, p.sim)))
 
-    def by_order(self, order_id: str) -> tuple[ProductInstance, ...]:
+    def for_order(self, order_id: str) -> tuple[ProductInstance, ...]:
         """Every product created by the order, oldest first."""
         return tuple(self._table.scan(lambda p: p.order_id == order_id))
 
@@ -107,7 +107,7 @@ class MemoryOrderRepository:
         the relationship) is taken."""
         key = (str(order.relationship_id), order.idempotency_key)
         with self._db.lock:
-            if self._keys.get(key) is not None:
+            if self._keys.find(key) is not None:
                 raise AlreadyExists(Violation("store.already_exists", {"entity": "product_order"}))
             self._table.insert(order.id, order)
             self._keys.insert(key, order.id)
@@ -116,7 +116,7 @@ class MemoryOrderRepository:
         """Compare-and-set save (``ConcurrencyConflict`` / ``NotFound``). The
         idempotency key and relationship of an order never change."""
         with self._db.lock:
-            stored = self._table.get(order.id)
+            stored = self._table.find(order.id)
             if stored is not None and (
                 stored.idempotency_key != order.idempotency_key
                 or stored.relationship_id != order.relationship_id
@@ -124,15 +124,15 @@ class MemoryOrderRepository:
                 raise NotFound(Violation("store.not_found", {"entity": "product_order"}))
             self._table.compare_and_set(order.id, order, order.version - 1)
 
-    def get(self, order_id: str) -> ProductOrder | None:
+    def find(self, order_id: str) -> ProductOrder | None:
         """The order ``order_id`` or ``None``."""
-        return self._table.get(order_id)
+        return self._table.find(order_id)
 
-    def by_idempotency_key(self, relationship_id: RelationshipId, key: str) -> ProductOrder | None:
+    def find_by_idempotency_key(self, relationship_id: RelationshipId, key: str) -> ProductOrder | None:
         """The order placed for the relationship with ``key``, or ``None``."""
         with self._db.lock:
-            order_id = self._keys.get((str(relationship_id), key))
-            return None if order_id is None else self._table.get(order_id)
+            order_id = self._keys.find((str(relationship_id), key))
+            return None if order_id is None else self._table.find(order_id)
 
     def for_relationship(self, relationship_id: RelationshipId) -> tuple[ProductOrder, ...]:
         """Every order of the relationship, oldest first."""

@@ -3,7 +3,7 @@
 >>> from selfcare.adapters.memory import MemoryDatabase
 >>> uow = MemoryIdentityUnitOfWork(MemoryDatabase())
 >>> with uow:
-...     uow.registrations.get("nope") is None
+...     uow.registrations.find("nope") is None
 True
 """
 
@@ -71,9 +71,9 @@ class MemoryAccountRepository:
                 raise AlreadyExists(Violation("store.already_exists", {"entity": "accounts"}))
             self._table.compare_and_set(account.id, account, account.version - 1)
 
-    def get(self, account_id: str) -> Account | None:
+    def find(self, account_id: str) -> Account | None:
         """The account with ``account_id``, or ``None``."""
-        return self._table.get(account_id)
+        return self._table.find(account_id)
 
     def find_by_email(self, email: EmailAddress) -> Account | None:
         """The account whose username is ``email`` (case-insensitively), or ``None``."""
@@ -100,9 +100,9 @@ class MemoryRegistrationRepository:
         """Compare-and-set on ``registration.version - 1``."""
         self._table.compare_and_set(registration.id, registration, registration.version - 1)
 
-    def get(self, registration_id: str) -> Registration | None:
+    def find(self, registration_id: str) -> Registration | None:
         """The registration with ``registration_id``, or ``None``."""
-        return self._table.get(registration_id)
+        return self._table.find(registration_id)
 
 
 class MemoryIdentityUnitOfWork(MemoryUnitOfWork):

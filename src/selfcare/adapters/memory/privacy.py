@@ -2,7 +2,7 @@
 :class:`~selfcare.adapters.memory.MemoryDatabase` tables as the domain repositories.
 
 >>> from selfcare.adapters.memory import MemoryDatabase
->>> MemoryPrivacyUnitOfWork(MemoryDatabase()).erasures.get("nobody") is None
+>>> MemoryPrivacyUnitOfWork(MemoryDatabase()).erasures.find("nobody") is None
 True
 """
 
@@ -130,9 +130,9 @@ class MemoryOneTimeCodeRepository:
         """Compare-and-set on ``challenge.version - 1``."""
         self._table.compare_and_set(challenge.id, challenge, challenge.version - 1)
 
-    def get(self, challenge_id: str) -> OneTimeCodeChallenge | None:
+    def find(self, challenge_id: str) -> OneTimeCodeChallenge | None:
         """The challenge or ``None``."""
-        return self._table.get(challenge_id)
+        return self._table.find(challenge_id)
 
     def for_phone(self, phone: PhoneNumber) -> Sequence[OneTimeCodeChallenge]:
         """Every challenge sent to ``phone``, oldest first."""
@@ -158,9 +158,9 @@ class MemoryFeedbackArchive:
         """Keep ``feedback`` (``AlreadyExists`` for a taken id)."""
         self._table.insert(feedback.id, feedback)
 
-    def get(self, feedback_id: str) -> Feedback | None:
+    def find(self, feedback_id: str) -> Feedback | None:
         """The feedback or ``None``."""
-        return self._table.get(feedback_id)
+        return self._table.find(feedback_id)
 
     def for_account(self, account_id: str) -> Sequence[Feedback]:
         """The feedback sent as ``account_id``."""
@@ -196,9 +196,9 @@ class MemoryErasureLog:
         """Store a tombstone (``AlreadyExists`` when the account has one)."""
         self._table.insert(tombstone.account_id, tombstone)
 
-    def get(self, account_id: str) -> ErasedAccount | None:
+    def find(self, account_id: str) -> ErasedAccount | None:
         """The tombstone of ``account_id`` or ``None``."""
-        return self._table.get(account_id)
+        return self._table.find(account_id)
 
 
 class MemoryPrivacyUnitOfWork(MemoryIdentityUnitOfWork):

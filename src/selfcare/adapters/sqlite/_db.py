@@ -365,7 +365,7 @@ class SqliteTable(Generic[E]):
         key, version, data, *columns = self._row(entity)
         cursor = self.db.execute(self._update_sql, [version, data, *columns, key, expected_version])
         if cursor.rowcount == 0:
-            if self.get(cast("str", key)) is None:
+            if self.find(cast("str", key)) is None:
                 raise NotFound(Violation("store.not_found", {"entity": self.name}))
             raise ConcurrencyConflict(Violation("store.conflict", {"entity": self.name}))
 
@@ -411,14 +411,14 @@ class SqliteTable(Generic[E]):
         found = self.select(where, keys, limit=1)
         return found[0] if found else None
 
-    def get(self, key: str) -> E | None:
+    def find(self, key: str) -> E | None:
         """The entity under ``key`` or ``None`` (see :meth:`select` for odd keys)."""
         rows = self.db.fetch(self._get_sql, lookup_keys((key,)))
         return self.load(rows[0][0]) if rows else None
 
     def require(self, key: str) -> E:
         """The entity under ``key``; :class:`NotFound` when absent."""
-        found = self.get(key)
+        found = self.find(key)
         if found is None:
             raise NotFound(Violation("store.not_found", {"entity": self.name}))
         return found
@@ -433,7 +433,7 @@ class SqliteTable(Generic[E]):
             msg = f"{column!r} is not a column of {self.name}"
             raise ValueError(msg)
 
-    def find(self, order_by: str = "rowid", **where: object) -> list[E]:
+    def find_where(self, order_by: str = "rowid", **where: object) -> list[E]:
         """Entities whose columns equal the given values (all when none), in ``order_by``."""
         self._check_column(order_by)
         rows = self.db.fetch(

@@ -4,7 +4,7 @@
 >>> from selfcare.core.ids import RelationshipId
 >>> uow = SqliteAuthzUnitOfWork(open_database(":memory:"))
 >>> with uow:
-...     uow.relationships.get(RelationshipId("nope")) is None
+...     uow.relationships.find(RelationshipId("nope")) is None
 True
 """
 
@@ -126,9 +126,9 @@ class SqliteGrantRepository:
         ``NotFound``)."""
         self._table.compare_and_set(grant, grant.version - 1)
 
-    def get(self, grant_id: GrantId) -> Grant | None:
+    def find(self, grant_id: GrantId) -> Grant | None:
         """The grant or ``None``."""
-        return self._table.get(grant_id)
+        return self._table.find(grant_id)
 
     def for_user(self, user: AccountId) -> Sequence[Grant]:
         """Every grant (active or not) of ``user``, oldest first."""
@@ -155,11 +155,11 @@ class SqliteInvitationRepository:
         ``NotFound``)."""
         self._table.compare_and_set(invitation, invitation.version - 1)
 
-    def get(self, invitation_id: InvitationId) -> Invitation | None:
+    def find(self, invitation_id: InvitationId) -> Invitation | None:
         """The invitation or ``None``."""
-        return self._table.get(invitation_id)
+        return self._table.find(invitation_id)
 
-    def get_by_token_hash(self, token_hash: str) -> Invitation | None:
+    def find_by_token_hash(self, token_hash: str) -> Invitation | None:
         """The invitation whose current token has this hash, or ``None``."""
         return self._table.first("token_hash = ?", [token_hash])
 
@@ -190,11 +190,11 @@ class SqliteRelationshipRepository:
         """Store a new relationship; ``AlreadyExists`` for a taken id or customer number."""
         self._table.insert(relationship)
 
-    def get(self, relationship_id: RelationshipId) -> CustomerRelationship | None:
+    def find(self, relationship_id: RelationshipId) -> CustomerRelationship | None:
         """The relationship or ``None``."""
-        return self._table.get(relationship_id)
+        return self._table.find(relationship_id)
 
-    def get_by_customer_number(self, number: CustomerNumber) -> CustomerRelationship | None:
+    def find_by_customer_number(self, number: CustomerNumber) -> CustomerRelationship | None:
         """The relationship of customer number ``number`` or ``None``."""
         return self._table.first("customer_number = ?", [number])
 

@@ -3,7 +3,7 @@
 >>> from selfcare.adapters.sqlite.schema import open_database
 >>> uow = SqliteBillingUnitOfWork(open_database(":memory:"))
 >>> with uow:
-...     uow.invoices.by_reference("1232") is None
+...     uow.invoices.find_by_reference("1232") is None
 True
 """
 
@@ -74,9 +74,9 @@ class SqliteBillingAgreementRepository:
         ``NotFound``)."""
         self._table.compare_and_set(agreement, agreement.version - 1)
 
-    def get(self, agreement_id: str) -> BillingAgreement | None:
+    def find(self, agreement_id: str) -> BillingAgreement | None:
         """The agreement ``agreement_id`` or ``None``."""
-        return self._table.get(agreement_id)
+        return self._table.find(agreement_id)
 
     def for_payer(self, payer: str) -> list[BillingAgreement]:
         """Every agreement of ``payer``, oldest ``valid_from`` first (then by id)."""
@@ -109,11 +109,11 @@ class SqliteInvoiceRepository:
         ``NotFound``); ``AlreadyExists`` if the new reference is another invoice's."""
         self._table.compare_and_set(invoice, invoice.version - 1)
 
-    def get(self, invoice_id: str) -> Invoice | None:
+    def find(self, invoice_id: str) -> Invoice | None:
         """The invoice ``invoice_id`` or ``None``."""
-        return self._table.get(invoice_id)
+        return self._table.find(invoice_id)
 
-    def by_reference(self, reference: str) -> Invoice | None:
+    def find_by_reference(self, reference: str) -> Invoice | None:
         """The invoice with the payment reference ``reference`` or ``None``."""
         return self._table.first("reference = ?", [reference])
 

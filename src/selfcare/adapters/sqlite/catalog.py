@@ -100,9 +100,9 @@ class SqliteCatalogRepository:
         # Offerings carry no version: the stored one is always at version 0.
         self._table.compare_and_set(offering, 0)
 
-    def get(self, offering_id: str) -> Offering | None:
+    def find(self, offering_id: str) -> Offering | None:
         """The offering ``offering_id`` or ``None``."""
-        return self._table.get(offering_id)
+        return self._table.find(offering_id)
 
     def in_group(self, group: str) -> tuple[Offering, ...]:
         """The offerings of ``group``, in the order they were added."""
@@ -139,20 +139,20 @@ class SqliteInventoryRepository:
         ``NotFound``)."""
         self._table.compare_and_set(product, product.version - 1)
 
-    def get(self, product_id: str) -> ProductInstance | None:
+    def find(self, product_id: str) -> ProductInstance | None:
         """The product ``product_id`` or ``None``."""
-        return self._table.get(product_id)
+        return self._table.find(product_id)
 
     def for_relationship(self, relationship_id: RelationshipId) -> tuple[ProductInstance, ...]:
         """Every product of the relationship (terminated ones too), oldest first."""
         return tuple(self._table.select("relationship_id = ?", [relationship_id]))
 
-    def by_asset(self, asset: Asset) -> tuple[ProductInstance, ...]:
+    def for_asset(self, asset: Asset) -> tuple[ProductInstance, ...]:
         """Every product attached to ``asset`` (as its asset or its SIM), oldest first."""
         key = _asset_key(asset)
         return tuple(self._table.select("asset = ? OR sim = ?", [key, key]))
 
-    def by_order(self, order_id: str) -> tuple[ProductInstance, ...]:
+    def for_order(self, order_id: str) -> tuple[ProductInstance, ...]:
         """Every product created by the order ``order_id``, oldest first."""
         return tuple(self._table.select("order_id = ?", [order_id]))
 
@@ -188,7 +188,7 @@ class SqliteOrderRepository:
         """Compare-and-set on ``order.version - 1`` (``ConcurrencyConflict`` /
         ``NotFound``). The idempotency key and relationship of an order never change:
         an order that changes them is not the stored one (``NotFound``)."""
-        stored = self.get(order.id)
+        stored = self.find(order.id)
         if stored is not None and (
             stored.idempotency_key != order.idempotency_key
             or stored.relationship_id != order.relationship_id
@@ -196,11 +196,11 @@ class SqliteOrderRepository:
             raise NotFound(Violation("store.not_found", {"entity": "product_order"}))
         self._table.compare_and_set(order, order.version - 1)
 
-    def get(self, order_id: str) -> ProductOrder | None:
+    def find(self, order_id: str) -> ProductOrder | None:
         """The order ``order_id`` or ``None``."""
-        return self._table.get(order_id)
+        return self._table.find(order_id)
 
-    def by_idempotency_key(self, relationship_id: RelationshipId, key: str) -> ProductOrder | None:
+    def find_by_idempotency_key(self, relationship_id: RelationshipId, key: str) -> ProductOrder | None:
         """The order placed for the relationship with ``key``, or ``None``."""
         return self._table.first(
             "relationship_id = ? AND idempotency_key = ?", [relationship_id, key]

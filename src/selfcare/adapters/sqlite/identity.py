@@ -116,9 +116,9 @@ class SqliteAccountRepository:
         account's."""
         self._table.compare_and_set(account, account.version - 1)
 
-    def get(self, account_id: str) -> Account | None:
+    def find(self, account_id: str) -> Account | None:
         """The account with ``account_id``, or ``None``."""
-        return self._table.get(account_id)
+        return self._table.find(account_id)
 
     def find_by_email(self, email: EmailAddress) -> Account | None:
         """The account whose username is ``email`` (case-insensitively), or ``None``."""
@@ -186,9 +186,9 @@ class SqliteRegistrationRepository:
         ``NotFound``)."""
         self._table.compare_and_set(registration, registration.version - 1)
 
-    def get(self, registration_id: str) -> Registration | None:
+    def find(self, registration_id: str) -> Registration | None:
         """The registration with ``registration_id``, or ``None``."""
-        return self._table.get(registration_id)
+        return self._table.find(registration_id)
 
 
 class SqliteIdentityUnitOfWork(SqliteUnitOfWork):

@@ -10,7 +10,7 @@ tables of their own.
 >>> from selfcare.identity.national_id_at_rest import NationalIdKey
 >>> uow = SqlitePrivacyUnitOfWork(open_database(":memory:"), NationalIdKey(os.urandom(32)))
 >>> with uow:
-...     uow.erasures.get("nobody") is None
+...     uow.erasures.find("nobody") is None
 True
 """
 
@@ -196,9 +196,9 @@ class SqliteOneTimeCodeRepository:
         ``NotFound``)."""
         self._table.compare_and_set(challenge, challenge.version - 1)
 
-    def get(self, challenge_id: str) -> OneTimeCodeChallenge | None:
+    def find(self, challenge_id: str) -> OneTimeCodeChallenge | None:
         """The challenge or ``None``."""
-        return self._table.get(challenge_id)
+        return self._table.find(challenge_id)
 
     def for_phone(self, phone: PhoneNumber) -> Sequence[OneTimeCodeChallenge]:
         """Every challenge sent to ``phone`` (in E.164 form), oldest first."""
@@ -238,9 +238,9 @@ class SqliteFeedbackArchive:
         """Keep ``feedback``; ``AlreadyExists`` when its id is taken."""
         self._table.insert(feedback)
 
-    def get(self, feedback_id: str) -> Feedback | None:
+    def find(self, feedback_id: str) -> Feedback | None:
         """The feedback or ``None``."""
-        return self._table.get(feedback_id)
+        return self._table.find(feedback_id)
 
     def for_account(self, account_id: str) -> Sequence[Feedback]:
         """The feedback sent while logged in as ``account_id``, oldest first."""
@@ -273,9 +273,9 @@ class SqliteErasureLog:
         """Store a tombstone; ``AlreadyExists`` when the account has one."""
         self._table.insert(tombstone)
 
-    def get(self, account_id: str) -> ErasedAccount | None:
+    def find(self, account_id: str) -> ErasedAccount | None:
         """The tombstone of ``account_id`` or ``None``."""
-        return self._table.get(account_id)
+        return self._table.find(account_id)
 
 
 class SqlitePrivacyUnitOfWork(SqliteIdentityUnitOfWork):

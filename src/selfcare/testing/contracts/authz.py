@@ -99,17 +99,17 @@ class GrantRepositoryContract(Contract, abc.ABC):
             "g-1", PEKKA, REL_A, valid_until=T0 + timedelta(days=30), role=HOLDER, granted_by=None
         )
         repo.add(grant)
-        assert repo.get(GrantId("g-1")) == grant
+        assert repo.find(GrantId("g-1")) == grant
 
     def test_get_of_an_unknown_id_is_none(self) -> None:
-        assert self.make_repository().get(GrantId("missing")) is None
+        assert self.make_repository().find(GrantId("missing")) is None
 
     def test_adding_a_taken_id_raises_already_exists(self) -> None:
         repo = self.make_repository()
         repo.add(_grant("g-1", PEKKA, REL_A))
         with pytest.raises(AlreadyExists):
             repo.add(_grant("g-1", ANNA, REL_B))
-        assert repo.get(GrantId("g-1")) == _grant("g-1", PEKKA, REL_A)
+        assert repo.find(GrantId("g-1")) == _grant("g-1", PEKKA, REL_A)
 
     def test_update_is_compare_and_set_on_the_version(self) -> None:
         repo = self.make_repository()
@@ -117,12 +117,12 @@ class GrantRepositoryContract(Contract, abc.ABC):
         repo.add(first)
         revoked = bump(first, revoked_at=T0 + timedelta(days=1), revoked_by=ANNA)
         repo.update(revoked)
-        assert repo.get(GrantId("g-1")) == revoked
+        assert repo.find(GrantId("g-1")) == revoked
         with pytest.raises(ConcurrencyConflict):
             repo.update(bump(first, valid_until=T0 + timedelta(days=2)))
         with pytest.raises(ConcurrencyConflict):
             repo.update(revoked)
-        assert repo.get(GrantId("g-1")) == revoked
+        assert repo.find(GrantId("g-1")) == revoked
 
     def test_update_of_an_unknown_grant_raises_not_found(self) -> None:
         repo = self.make_repository()
@@ -165,14 +165,14 @@ class InvitationRepositoryContract(Contract, abc.ABC):
         repo = self.make_repository()
         invitation = _invitation("i-1", "pekka@example.fi")
         repo.add(invitation)
-        stored = repo.get(InvitationId("i-1"))
+        stored = repo.find(InvitationId("i-1"))
         assert stored == invitation
         assert stored is not None
         assert stored.token_hash == invitation.token_hash
         assert stored.email.value == "pekka@example.fi"
 
     def test_get_of_an_unknown_id_is_none(self) -> None:
-        assert self.make_repository().get(InvitationId("missing")) is None
+        assert self.make_repository().find(InvitationId("missing")) is None
 
     def test_adding_a_taken_id_raises_already_exists(self) -> None:
         repo = self.make_repository()
@@ -188,7 +188,7 @@ class InvitationRepositoryContract(Contract, abc.ABC):
         repo.update(accepted)
         with pytest.raises(ConcurrencyConflict):
             repo.update(bump(first, status=InvitationStatus.REVOKED, closed_at=T0))
-        assert repo.get(InvitationId("i-1")) == accepted
+        assert repo.find(InvitationId("i-1")) == accepted
         with pytest.raises(NotFound):
             repo.update(bump(_invitation("i-9", "x@example.fi")))
 
@@ -197,12 +197,12 @@ class InvitationRepositoryContract(Contract, abc.ABC):
         first = _invitation("i-1", "pekka@example.fi")
         repo.add(first)
         repo.add(_invitation("i-2", "liisa@example.fi"))
-        assert repo.get_by_token_hash(first.token_hash) == first
+        assert repo.find_by_token_hash(first.token_hash) == first
         resent = bump(first, token_hash=hash_token("new"), sent_count=2)
         repo.update(resent)
-        assert repo.get_by_token_hash(first.token_hash) is None
-        assert repo.get_by_token_hash(hash_token("new")) == resent
-        assert repo.get_by_token_hash(hash_token("unknown")) is None
+        assert repo.find_by_token_hash(first.token_hash) is None
+        assert repo.find_by_token_hash(hash_token("new")) == resent
+        assert repo.find_by_token_hash(hash_token("unknown")) is None
 
     def test_for_relationship_returns_its_invitations_oldest_first(self) -> None:
         repo = self.make_repository()
@@ -243,14 +243,14 @@ class RelationshipRepositoryContract(Contract, abc.ABC):
         rel = self._relationship("rel-1", "100234", RelationshipKind.DISTRICT_HEATING)
         repo.add(rel)
         repo.add(self._relationship("rel-2", "100235"))
-        assert repo.get(RelationshipId("rel-1")) == rel
-        assert repo.get_by_customer_number(CustomerNumber("100234")) == rel
+        assert repo.find(RelationshipId("rel-1")) == rel
+        assert repo.find_by_customer_number(CustomerNumber("100234")) == rel
 
     def test_unknown_keys_give_none(self) -> None:
         repo = self.make_repository()
         repo.add(self._relationship("rel-1", "100234"))
-        assert repo.get(RelationshipId("rel-9")) is None
-        assert repo.get_by_customer_number(CustomerNumber("999")) is None
+        assert repo.find(RelationshipId("rel-9")) is None
+        assert repo.find_by_customer_number(CustomerNumber("999")) is None
 
     def test_a_taken_id_or_customer_number_raises_already_exists(self) -> None:
         repo = self.make_repository()
@@ -259,7 +259,7 @@ class RelationshipRepositoryContract(Contract, abc.ABC):
             repo.add(self._relationship("rel-1", "555"))
         with pytest.raises(AlreadyExists):
             repo.add(self._relationship("rel-2", "100234"))
-        assert repo.get(RelationshipId("rel-2")) is None
+        assert repo.find(RelationshipId("rel-2")) is None
 
 
 #: (account, e-mail, verified, first name, last name) rows for the directory factory.

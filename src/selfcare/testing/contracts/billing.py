@@ -55,24 +55,24 @@ class BillingAgreementRepositoryContract(Contract):
         repo = self.make_repository()
         agreement = _agreement()
         repo.add(agreement)
-        assert repo.get("ba-1") == agreement
+        assert repo.find("ba-1") == agreement
 
     def test_unknown_id_gives_none(self) -> None:
-        assert self.make_repository().get("nope") is None
+        assert self.make_repository().find("nope") is None
 
     def test_adding_a_taken_id_raises_already_exists(self) -> None:
         repo = self.make_repository()
         repo.add(_agreement())
         with pytest.raises(AlreadyExists):
             repo.add(_agreement(payer="C-2"))
-        assert repo.get("ba-1") == _agreement()
+        assert repo.find("ba-1") == _agreement()
 
     def test_update_replaces_the_next_version(self) -> None:
         repo = self.make_repository()
         repo.add(_agreement())
         ended = bump(_agreement(), valid_to=date(2026, 6, 30))
         repo.update(ended)
-        assert repo.get("ba-1") == ended
+        assert repo.find("ba-1") == ended
 
     def test_update_of_a_stale_version_raises_conflict(self) -> None:
         repo = self.make_repository()
@@ -80,7 +80,7 @@ class BillingAgreementRepositoryContract(Contract):
         repo.update(bump(_agreement(), method=BillingMethod.PAPER))
         with pytest.raises(ConcurrencyConflict):
             repo.update(bump(_agreement(), method=BillingMethod.EMAIL))
-        stored = repo.get("ba-1")
+        stored = repo.find("ba-1")
         assert stored is not None
         assert stored.method is BillingMethod.PAPER
 
@@ -133,37 +133,37 @@ class InvoiceRepositoryContract(Contract):
         repo = self.make_repository()
         invoice = _invoice()
         repo.add(invoice)
-        assert repo.get("inv-1") == invoice
-        assert repo.by_reference("123453") == invoice
+        assert repo.find("inv-1") == invoice
+        assert repo.find_by_reference("123453") == invoice
 
     def test_unknown_id_and_reference_give_none(self) -> None:
         repo = self.make_repository()
-        assert repo.get("nope") is None
-        assert repo.by_reference("1232") is None
+        assert repo.find("nope") is None
+        assert repo.find_by_reference("1232") is None
 
     def test_adding_a_taken_id_raises_already_exists(self) -> None:
         repo = self.make_repository()
         repo.add(_invoice())
         with pytest.raises(AlreadyExists):
             repo.add(_invoice(reference="1232"))
-        assert repo.by_reference("1232") is None
+        assert repo.find_by_reference("1232") is None
 
     def test_adding_a_taken_reference_raises_already_exists(self) -> None:
         repo = self.make_repository()
         repo.add(_invoice())
         with pytest.raises(AlreadyExists):
             repo.add(_invoice("inv-2"))
-        assert repo.get("inv-2") is None
-        assert repo.by_reference("123453") == _invoice()
+        assert repo.find("inv-2") is None
+        assert repo.find_by_reference("123453") == _invoice()
 
     def test_update_replaces_the_next_version_and_moves_the_reference(self) -> None:
         repo = self.make_repository()
         repo.add(_invoice())
         changed = bump(_invoice(), reference="1232", due_on=date(2026, 1, 31))
         repo.update(changed)
-        assert repo.get("inv-1") == changed
-        assert repo.by_reference("1232") == changed
-        assert repo.by_reference("123453") is None
+        assert repo.find("inv-1") == changed
+        assert repo.find_by_reference("1232") == changed
+        assert repo.find_by_reference("123453") is None
 
     def test_update_to_a_reference_of_another_invoice_raises_already_exists(self) -> None:
         repo = self.make_repository()
@@ -171,8 +171,8 @@ class InvoiceRepositoryContract(Contract):
         repo.add(_invoice("inv-2", reference="1232"))
         with pytest.raises(AlreadyExists):
             repo.update(bump(_invoice(), reference="1232"))
-        assert repo.get("inv-1") == _invoice()
-        assert repo.by_reference("1232") == _invoice("inv-2", reference="1232")
+        assert repo.find("inv-1") == _invoice()
+        assert repo.find_by_reference("1232") == _invoice("inv-2", reference="1232")
 
     def test_update_of_a_stale_version_raises_conflict(self) -> None:
         repo = self.make_repository()
@@ -180,7 +180,7 @@ class InvoiceRepositoryContract(Contract):
         repo.update(bump(_invoice(), due_on=date(2026, 1, 20)))
         with pytest.raises(ConcurrencyConflict):
             repo.update(bump(_invoice(), due_on=date(2026, 1, 25)))
-        stored = repo.get("inv-1")
+        stored = repo.find("inv-1")
         assert stored is not None
         assert stored.due_on == date(2026, 1, 20)
 

@@ -107,21 +107,21 @@ class CatalogRepositoryContract(Contract, abc.ABC):
         repo = self.make_repository()
         offering = _offering("security_total")
         repo.add(offering)
-        assert repo.get("security_total") == offering
-        assert repo.get("missing") is None
+        assert repo.find("security_total") == offering
+        assert repo.find("missing") is None
 
     def test_adding_an_id_twice_is_refused(self) -> None:
         repo = self.make_repository()
         repo.add(_offering("security_total"))
         with pytest.raises(AlreadyExists):
             repo.add(_offering("security_total", amount="1.00"))
-        assert repo.get("security_total") == _offering("security_total")
+        assert repo.find("security_total") == _offering("security_total")
 
     def test_replace_changes_a_stored_offering_only(self) -> None:
         repo = self.make_repository()
         repo.add(_offering("security_total"))
         repo.replace(_offering("security_total", amount="12.90"))
-        stored = repo.get("security_total")
+        stored = repo.find("security_total")
         assert stored is not None
         assert stored.monthly_price == Money("12.90", "EUR")
         with pytest.raises(NotFound):
@@ -135,7 +135,7 @@ class CatalogRepositoryContract(Contract, abc.ABC):
         assert repo.in_group("none") == ()
         catalog = repo.catalog()
         assert [o.id for o in catalog.offerings] == ["b", "a", "c"]
-        assert catalog.get("a") == _offering("a", "security")
+        assert catalog.find("a") == _offering("a", "security")
 
 
 class InventoryRepositoryContract(Contract, abc.ABC):
@@ -149,15 +149,15 @@ class InventoryRepositoryContract(Contract, abc.ABC):
         repo = self.make_repository()
         product = _product("p1", asset=Asset.msisdn("+358401234567"))
         repo.add(product)
-        assert repo.get("p1") == product
-        assert repo.get("p2") is None
+        assert repo.find("p1") == product
+        assert repo.find("p2") is None
 
     def test_adding_an_id_twice_is_refused(self) -> None:
         repo = self.make_repository()
         repo.add(_product("p1"))
         with pytest.raises(AlreadyExists):
             repo.add(_product("p1", _OTHER_REL))
-        stored = repo.get("p1")
+        stored = repo.find("p1")
         assert stored is not None
         assert stored.relationship_id == _REL
 
@@ -167,12 +167,12 @@ class InventoryRepositoryContract(Contract, abc.ABC):
         repo.add(first)
         second = bump(first, status=ProductStatus.SUSPENDED)
         repo.update(second)
-        assert repo.get("p1") == second
+        assert repo.find("p1") == second
         with pytest.raises(ConcurrencyConflict):
             repo.update(bump(first, status=ProductStatus.TERMINATED))
         with pytest.raises(ConcurrencyConflict):
             repo.update(second)
-        assert repo.get("p1") == second
+        assert repo.find("p1") == second
 
     def test_updating_an_unknown_product_is_not_found(self) -> None:
         repo = self.make_repository()
@@ -189,11 +189,11 @@ class InventoryRepositoryContract(Contract, abc.ABC):
         repo.add(_product("p4"))
         assert [p.id for p in repo.for_relationship(_REL)] == ["p1", "p3", "p4"]
         assert repo.for_relationship(RelationshipId("none")) == ()
-        assert [p.id for p in repo.by_asset(phone)] == ["p1", "p3"]
-        assert [p.id for p in repo.by_asset(sim)] == ["p3"]
-        assert repo.by_asset(Asset.msisdn("+4791234567")) == ()
-        assert [p.id for p in repo.by_order("o1")] == ["p1", "p2"]
-        assert repo.by_order("o2") == ()
+        assert [p.id for p in repo.for_asset(phone)] == ["p1", "p3"]
+        assert [p.id for p in repo.for_asset(sim)] == ["p3"]
+        assert repo.for_asset(Asset.msisdn("+4791234567")) == ()
+        assert [p.id for p in repo.for_order("o1")] == ["p1", "p2"]
+        assert repo.for_order("o2") == ()
 
 
 class OrderRepositoryContract(Contract, abc.ABC):
@@ -207,11 +207,11 @@ class OrderRepositoryContract(Contract, abc.ABC):
         repo = self.make_repository()
         order = _order("o1", "key-1")
         repo.add(order)
-        assert repo.get("o1") == order
-        assert repo.by_idempotency_key(_REL, "key-1") == order
-        assert repo.by_idempotency_key(_REL, "key-2") is None
-        assert repo.by_idempotency_key(_OTHER_REL, "key-1") is None
-        assert repo.get("o2") is None
+        assert repo.find("o1") == order
+        assert repo.find_by_idempotency_key(_REL, "key-1") == order
+        assert repo.find_by_idempotency_key(_REL, "key-2") is None
+        assert repo.find_by_idempotency_key(_OTHER_REL, "key-1") is None
+        assert repo.find("o2") is None
 
     def test_a_taken_id_or_idempotency_key_is_refused(self) -> None:
         repo = self.make_repository()
@@ -220,10 +220,10 @@ class OrderRepositoryContract(Contract, abc.ABC):
             repo.add(_order("o1", "key-2"))
         with pytest.raises(AlreadyExists):
             repo.add(_order("o2", "key-1"))
-        assert repo.get("o2") is None
-        assert repo.by_idempotency_key(_REL, "key-2") is None
+        assert repo.find("o2") is None
+        assert repo.find_by_idempotency_key(_REL, "key-2") is None
         repo.add(_order("o3", "key-1", _OTHER_REL))  # keys are per relationship
-        assert repo.by_idempotency_key(_OTHER_REL, "key-1") == _order("o3", "key-1", _OTHER_REL)
+        assert repo.find_by_idempotency_key(_OTHER_REL, "key-1") == _order("o3", "key-1", _OTHER_REL)
 
     def test_update_is_compare_and_set_on_the_version(self) -> None:
         from selfcare.catalog import OrderState  # noqa: PLC0415
@@ -233,13 +233,13 @@ class OrderRepositoryContract(Contract, abc.ABC):
         repo.add(first)
         second = bump(first, state=OrderState.IN_PROGRESS)
         repo.update(second)
-        assert repo.get("o1") == second
-        assert repo.by_idempotency_key(_REL, "key-1") == second
+        assert repo.find("o1") == second
+        assert repo.find_by_idempotency_key(_REL, "key-1") == second
         with pytest.raises(ConcurrencyConflict):
             repo.update(bump(first, state=OrderState.CANCELLED))
         with pytest.raises(NotFound):
             repo.update(bump(_order("o9", "key-9")))
-        assert repo.get("o1") == second
+        assert repo.find("o1") == second
 
     def test_for_relationship_lists_oldest_first(self) -> None:
         repo = self.make_repository()
@@ -265,18 +265,18 @@ class CatalogUnitOfWorkContract(Contract, abc.ABC):
             uow.inventory.add(_product("p1"))
             uow.orders.add(_order("o1", "k1"))
         with uow:
-            assert uow.catalog.get("security_total") is None
-            assert uow.inventory.get("p1") is None
-            assert uow.orders.get("o1") is None
-            assert uow.orders.by_idempotency_key(_REL, "k1") is None
+            assert uow.catalog.find("security_total") is None
+            assert uow.inventory.find("p1") is None
+            assert uow.orders.find("o1") is None
+            assert uow.orders.find_by_idempotency_key(_REL, "k1") is None
             uow.catalog.add(_offering("security_total"))
             uow.inventory.add(_product("p1"))
             uow.orders.add(_order("o1", "k1"))
             uow.commit()
         with uow:
-            assert uow.catalog.get("security_total") is not None
-            assert uow.inventory.get("p1") is not None
-            assert uow.orders.by_idempotency_key(_REL, "k1") is not None
+            assert uow.catalog.find("security_total") is not None
+            assert uow.inventory.find("p1") is not None
+            assert uow.orders.find_by_idempotency_key(_REL, "k1") is not None
 
     def test_an_exception_rolls_back(self) -> None:
         uow = self.make_unit_of_work()
@@ -289,4 +289,4 @@ class CatalogUnitOfWorkContract(Contract, abc.ABC):
         with pytest.raises(RuntimeError):
             fail()
         with uow:
-            assert uow.inventory.get("p1") is None
+            assert uow.inventory.find("p1") is None

@@ -107,10 +107,10 @@ class AccountRepositoryContract(Contract):
         repo = self.make_repository()
         account = example_account(1)
         repo.add(account)
-        assert repo.get(account.id) == account
+        assert repo.find(account.id) == account
 
     def test_unknown_id_gives_none(self) -> None:
-        assert self.make_repository().get("missing") is None
+        assert self.make_repository().find("missing") is None
 
     def test_adding_the_same_id_twice_is_refused(self) -> None:
         repo = self.make_repository()
@@ -152,7 +152,7 @@ class AccountRepositoryContract(Contract):
         repo.add(account)
         changed = bump(account, failed_logins=3)
         repo.update(changed)
-        stored = repo.get(account.id)
+        stored = repo.find(account.id)
         assert stored == changed
         assert stored is not None
         assert stored.version == 2
@@ -164,7 +164,7 @@ class AccountRepositoryContract(Contract):
         repo.update(bump(account, failed_logins=1))
         with pytest.raises(ConcurrencyConflict):
             repo.update(bump(account, failed_logins=2))
-        stored = repo.get(account.id)
+        stored = repo.find(account.id)
         assert stored is not None
         assert stored.failed_logins == 1
 
@@ -181,7 +181,7 @@ class AccountRepositoryContract(Contract):
         moved = bump(second, profile=attrs.evolve(second.profile, email=first.email))
         with pytest.raises(AlreadyExists):
             repo.update(moved)
-        assert repo.get(second.id) == second
+        assert repo.find(second.id) == second
 
     def test_changed_email_is_found_under_the_new_address_only(self) -> None:
         repo = self.make_repository()
@@ -210,7 +210,7 @@ class AccountRepositoryContract(Contract):
             ),
         )
         repo.add(account)
-        assert repo.get(account.id) == account
+        assert repo.find(account.id) == account
 
 
 class RegistrationRepositoryContract(Contract):
@@ -226,10 +226,10 @@ class RegistrationRepositoryContract(Contract):
         repo = self.make_repository()
         registration = example_registration(1)
         repo.add(registration)
-        assert repo.get(registration.id) == registration
+        assert repo.find(registration.id) == registration
 
     def test_unknown_id_gives_none(self) -> None:
-        assert self.make_repository().get("missing") is None
+        assert self.make_repository().find("missing") is None
 
     def test_adding_the_same_id_twice_is_refused(self) -> None:
         repo = self.make_repository()
@@ -243,7 +243,7 @@ class RegistrationRepositoryContract(Contract):
         repo.add(registration)
         changed = bump(registration, state=RegistrationState.ABANDONED)
         repo.update(changed)
-        assert repo.get(registration.id) == changed
+        assert repo.find(registration.id) == changed
 
     def test_update_from_a_stale_version_is_a_conflict(self) -> None:
         repo = self.make_repository()
@@ -252,7 +252,7 @@ class RegistrationRepositoryContract(Contract):
         repo.update(bump(registration, state=RegistrationState.ABANDONED))
         with pytest.raises(ConcurrencyConflict):
             repo.update(bump(registration, asserted_surname="Li"))
-        stored = repo.get(registration.id)
+        stored = repo.find(registration.id)
         assert stored is not None
         assert stored.state is RegistrationState.ABANDONED
 
@@ -266,4 +266,4 @@ class RegistrationRepositoryContract(Contract):
         repo.add(first)
         repo.add(second)
         repo.update(bump(first, state=RegistrationState.ABANDONED))
-        assert repo.get(second.id) == second
+        assert repo.find(second.id) == second

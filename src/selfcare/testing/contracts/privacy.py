@@ -176,8 +176,8 @@ class PrivacyUnitOfWorkContract(Contract):
             assert uow.index.delete_account(account.id) is False
             uow.commit()
         with uow:
-            assert uow.registrations.get("registration-1") is None
-            assert uow.accounts.get(account.id) is None
+            assert uow.registrations.find("registration-1") is None
+            assert uow.accounts.find(account.id) is None
             assert uow.accounts.find_by_email(account.email) is None
             assert uow.accounts.find_by_national_id(account.national_id) is None
             # The address and the person are free again.
@@ -192,7 +192,7 @@ class PrivacyUnitOfWorkContract(Contract):
         with uow:
             uow.index.delete_registration("registration-1")
         with uow:
-            assert uow.registrations.get("registration-1") is not None
+            assert uow.registrations.find("registration-1") is not None
 
     # -- the index: grants, invitations, orders --------------------------------------
 
@@ -228,8 +228,8 @@ class PrivacyUnitOfWorkContract(Contract):
             assert uow.index.delete_invitation(sent.id) is False
             uow.commit()
         with uow:
-            assert uow.invitations.get(sent.id) is None
-            assert uow.invitations.get_by_token_hash(sent.token_hash) is None
+            assert uow.invitations.find(sent.id) is None
+            assert uow.invitations.find_by_token_hash(sent.token_hash) is None
             assert list(uow.invitations.for_relationship(REL)) == [accepted]
 
     def test_orders_placed_by_an_account(self) -> None:
@@ -252,8 +252,8 @@ class PrivacyUnitOfWorkContract(Contract):
             uow.one_time_codes.add(challenge)
             uow.commit()
         with uow:
-            assert uow.one_time_codes.get("otp-1") == challenge
-            assert uow.one_time_codes.get("otp-9") is None
+            assert uow.one_time_codes.find("otp-1") == challenge
+            assert uow.one_time_codes.find("otp-9") is None
             with pytest.raises(AlreadyExists):
                 uow.one_time_codes.add(challenge)
 
@@ -268,7 +268,7 @@ class PrivacyUnitOfWorkContract(Contract):
             uow.one_time_codes.update(verified)
             uow.commit()
         with uow:
-            assert uow.one_time_codes.get("otp-1") == verified
+            assert uow.one_time_codes.find("otp-1") == verified
             with pytest.raises(ConcurrencyConflict):
                 uow.one_time_codes.update(bump(challenge, attempts=1))
             with pytest.raises(NotFound):
@@ -293,7 +293,7 @@ class PrivacyUnitOfWorkContract(Contract):
             assert uow.one_time_codes.delete("otp-1") is False
             uow.commit()
         with uow:
-            assert uow.one_time_codes.get("otp-1") is None
+            assert uow.one_time_codes.find("otp-1") is None
 
     # -- feedback --------------------------------------------------------------------
 
@@ -308,8 +308,8 @@ class PrivacyUnitOfWorkContract(Contract):
                 uow.feedback.submit(item)
             uow.commit()
         with uow:
-            assert uow.feedback.get("fb-1") == logged_in
-            assert uow.feedback.get("fb-9") is None
+            assert uow.feedback.find("fb-1") == logged_in
+            assert uow.feedback.find("fb-9") is None
             assert list(uow.feedback.for_account("account-1")) == [logged_in]
             assert list(
                 uow.feedback.for_contact(
@@ -323,7 +323,7 @@ class PrivacyUnitOfWorkContract(Contract):
             assert uow.feedback.delete("fb-1") is False
             uow.commit()
         with uow:
-            assert uow.feedback.get("fb-1") is None
+            assert uow.feedback.find("fb-1") is None
 
     # -- tombstones ------------------------------------------------------------------
 
@@ -334,7 +334,7 @@ class PrivacyUnitOfWorkContract(Contract):
             uow.erasures.add(tombstone)
             uow.commit()
         with uow:
-            assert uow.erasures.get("account-1") == tombstone
-            assert uow.erasures.get("account-2") is None
+            assert uow.erasures.find("account-1") == tombstone
+            assert uow.erasures.find("account-2") is None
             with pytest.raises(AlreadyExists):
                 uow.erasures.add(ErasedAccount(account_id=AccountId("account-1"), erased_at=T0))
