@@ -90,7 +90,9 @@ class OrderRepository(Protocol):
         """The order ``order_id`` or ``None``."""
         ...
 
-    def find_by_idempotency_key(self, relationship_id: RelationshipId, key: str) -> ProductOrder | None:
+    def find_by_idempotency_key(
+        self, relationship_id: RelationshipId, key: str
+    ) -> ProductOrder | None:
         """The order placed for the relationship with ``key``, or ``None``."""
         ...
 

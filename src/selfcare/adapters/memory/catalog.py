@@ -128,7 +128,9 @@ class MemoryOrderRepository:
         """The order ``order_id`` or ``None``."""
         return self._table.find(order_id)
 
-    def find_by_idempotency_key(self, relationship_id: RelationshipId, key: str) -> ProductOrder | None:
+    def find_by_idempotency_key(
+        self, relationship_id: RelationshipId, key: str
+    ) -> ProductOrder | None:
         """The order placed for the relationship with ``key``, or ``None``."""
         with self._db.lock:
             order_id = self._keys.find((str(relationship_id), key))

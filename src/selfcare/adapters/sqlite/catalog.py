@@ -200,7 +200,9 @@ class SqliteOrderRepository:
         """The order ``order_id`` or ``None``."""
         return self._table.find(order_id)
 
-    def find_by_idempotency_key(self, relationship_id: RelationshipId, key: str) -> ProductOrder | None:
+    def find_by_idempotency_key(
+        self, relationship_id: RelationshipId, key: str
+    ) -> ProductOrder | None:
         """The order placed for the relationship with ``key``, or ``None``."""
         return self._table.first(
             "relationship_id = ? AND idempotency_key = ?", [relationship_id, key]

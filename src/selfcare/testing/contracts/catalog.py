@@ -223,7 +223,9 @@ class OrderRepositoryContract(Contract, abc.ABC):
         assert repo.find("o2") is None
         assert repo.find_by_idempotency_key(_REL, "key-2") is None
         repo.add(_order("o3", "key-1", _OTHER_REL))  # keys are per relationship
-        assert repo.find_by_idempotency_key(_OTHER_REL, "key-1") == _order("o3", "key-1", _OTHER_REL)
+        assert repo.find_by_idempotency_key(_OTHER_REL, "key-1") == _order(
+            "o3", "key-1", _OTHER_REL
+        )
 
     def test_update_is_compare_and_set_on_the_version(self) -> None:
         from selfcare.catalog import OrderState  # noqa: PLC0415
