@@ -1,21 +1,21 @@
 """Two connections race an invitation's accept against its revoke, through the authz
-use cases on SQLite: exactly one wins each time, and no grant exists without an
-accepted invitation."""
+use cases on SQLite and on PostgreSQL: exactly one wins each time, and no grant exists
+without an accepted invitation."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
+from engines import Engine
 
 from selfcare import FixedClock, SelfcareError
 from selfcare.adapters.memory.authz import MemoryAccountDirectory
 from selfcare.adapters.memory.identity import MemoryCustomerDirectory
-from selfcare.adapters.sqlite import SqliteAuthzUnitOfWork, SqliteDatabase, open_database
 from selfcare.authz import USER, AuthzService, InvitationId, InvitationStatus
+from selfcare.authz.ports import AuthzUnitOfWork
 from selfcare.core.ids import AccountId, RelationshipId, SequentialIds, SystemSecrets
 from selfcare.identity.customers import CustomerRecord
 from selfcare.identity.national_id import Country, parse_national_id
@@ -27,9 +27,9 @@ ROUNDS = 1000
 RELATIONSHIPS = 40  # spread the invitations so that no list grows long
 
 
-def service(db: SqliteDatabase, accounts: MemoryAccountDirectory, prefix: str) -> AuthzService:
+def service(uow: AuthzUnitOfWork, accounts: MemoryAccountDirectory, prefix: str) -> AuthzService:
     return AuthzService(
-        SqliteAuthzUnitOfWork(db),
+        uow,
         accounts=accounts,
         clock=FixedClock(NOW),
         ids=SequentialIds(prefix),
@@ -42,14 +42,13 @@ def invitee(n: int) -> AccountId:
 
 
 @pytest.mark.slow
-def test_accept_and_revoke_race_and_exactly_one_wins(tmp_path: Path) -> None:
-    path = tmp_path / "race.sqlite3"
+def test_accept_and_revoke_race_and_exactly_one_wins(engine: Engine) -> None:
     accounts = MemoryAccountDirectory()
     accounts.register(ANNA, "anna@example.fi")
     for n in range(ROUNDS):
         accounts.register(invitee(n), f"user{n}@example.fi")
-    setup_db = open_database(path)
-    setup = service(setup_db, accounts, "setup")
+    setup_db = engine.new()
+    setup = service(engine.authz(setup_db), accounts, "setup")
     records = [
         CustomerRecord(
             customer_number=f"{100000 + r}", kind="electricity", national_ids_on_file=(ANNA_ID,)
@@ -66,8 +65,8 @@ def test_accept_and_revoke_race_and_exactly_one_wins(tmp_path: Path) -> None:
     failures: list[BaseException] = []
 
     def racer(name: str, act: Callable[[AuthzService, int], object]) -> None:
-        db = SqliteDatabase(path)  # its own connection to the same file
-        mine = service(db, accounts, name)
+        db = engine.again(setup_db)  # its own connections to the same database
+        mine = service(engine.authz(db), accounts, name)
         try:
             for n in range(ROUNDS):
                 start.wait()
@@ -131,7 +130,7 @@ def test_accept_and_revoke_race_and_exactly_one_wins(tmp_path: Path) -> None:
     assert 0 < accepted < ROUNDS  # both sides won some rounds: it was a real race
 
     # What is stored agrees with who won, and no grant lacks an accepted invitation.
-    with SqliteAuthzUnitOfWork(setup_db) as uow:
+    with engine.authz(setup_db) as uow:
         for n, invitation_id in enumerate(invitations):
             invitation = uow.invitations.get(invitation_id)
             assert invitation is not None
@@ -154,4 +153,3 @@ def test_accept_and_revoke_race_and_exactly_one_wins(tmp_path: Path) -> None:
             for grant in uow.grants.for_relationship(RelationshipId(relationship)):
                 if grant.user != ANNA:
                     assert (grant.user, grant.relationship_id) in accepted_by
-    setup_db.close()

@@ -16,7 +16,7 @@ from typing import Any, Generic, Protocol, TypeVar, cast
 import attrs
 
 from selfcare.core.decision import Violation
-from selfcare.core.errors import ConcurrencyConflict, NotFound
+from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
 from selfcare.serialization import converter
 
 __all__ = ["DocumentHook", "Migration", "SqlEngine", "SqlTable"]
@@ -56,6 +56,11 @@ class SqlEngine(Protocol):
         Raises:
             TypeError: a key is neither a string nor ``None``.
         """
+        ...
+
+    def insert_sql(self, table: str, columns: Sequence[str]) -> str:
+        """An insert of ``columns`` that changes no row (or raises
+        :class:`~selfcare.core.errors.AlreadyExists`) when a unique column is taken."""
         ...
 
     def upsert_sql(self, table: str, columns: Sequence[str]) -> str:
@@ -116,10 +121,7 @@ class SqlTable(Generic[E]):
         self._on_read = on_read
         names = ["key", "version", "data", *self._columns]
         table = quoted(name)
-        self._insert_sql = (
-            f"INSERT INTO {table} ({', '.join(map(quoted, names))})"  # noqa: S608 - names are ours
-            f" VALUES ({', '.join('?' * len(names))})"
-        )
+        self._insert_sql = database.insert_sql(table, [quoted(n) for n in names])
         self._upsert_sql = database.upsert_sql(table, [quoted(n) for n in names])
         sets = ", ".join(f"{quoted(c)} = ?" for c in ["version", "data", *self._columns])
         self._update_sql = f"UPDATE {table} SET {sets} WHERE key = ? AND version = ?"  # noqa: S608
@@ -146,7 +148,8 @@ class SqlTable(Generic[E]):
     def insert(self, entity: E) -> None:
         """Store a new entity; :class:`AlreadyExists` when its key (or another unique
         column) is taken."""
-        self.db.write(self._insert_sql, self._row(entity))
+        if self.db.write(self._insert_sql, self._row(entity)) == 0:
+            raise AlreadyExists(Violation("store.already_exists", {"entity": self.name}))
 
     def compare_and_set(self, entity: E, expected_version: int) -> None:
         """Replace the stored entity if its version is ``expected_version``.

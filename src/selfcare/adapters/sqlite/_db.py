@@ -319,10 +319,14 @@ class SqliteDatabase:
         """See :func:`lookup_keys`."""
         return lookup_keys(keys)
 
+    def insert_sql(self, table: str, columns: Sequence[str]) -> str:
+        """A plain ``INSERT`` (a taken unique column fails it: ``AlreadyExists``)."""
+        marks = ", ".join("?" * len(columns))
+        return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+
     def upsert_sql(self, table: str, columns: Sequence[str]) -> str:
         """``INSERT OR REPLACE`` of ``columns`` into ``table``."""
-        marks = ", ".join("?" * len(columns))
-        return f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+        return self.insert_sql(table, columns).replace("INSERT", "INSERT OR REPLACE", 1)
 
 
 def _statements(sql: str) -> Iterator[str]:
