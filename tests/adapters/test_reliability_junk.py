@@ -296,10 +296,11 @@ def _dump(database: Database) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def sqlite_junk_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+def sqlite_junk_database(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Engine, Database]]:
     engine = SqliteEngine(Path(tmp_path_factory.mktemp("junk")))
-    DATABASE.engine = engine
-    yield engine.new()
+    yield engine, engine.new()
     engine.close()
 
 
@@ -320,10 +321,10 @@ _JUNK_SETTINGS = settings(
 @_JUNK_SETTINGS
 @given(data=st.data())
 def test_junk_gives_only_selfcare_error(
-    name: str, data: st.DataObject, sqlite_junk_database: Database
+    name: str, data: st.DataObject, sqlite_junk_database: tuple[Engine, Database]
 ) -> None:
-    DATABASE.current = sqlite_junk_database
-    _drive_with_junk(name, data, sqlite_junk_database)
+    DATABASE.engine, DATABASE.current = sqlite_junk_database
+    _drive_with_junk(name, data, DATABASE.current)
 
 
 @pytest.mark.slow
