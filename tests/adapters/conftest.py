@@ -45,10 +45,33 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     config.stash[_NOT_RUN] = len(left_out)
 
 
+_SKIPPED = pytest.StashKey[list[str]]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
+    """With ``SELFCARE_REQUIRE_POSTGRES`` (CI), note every PostgreSQL test skipped, for
+    whatever reason: the run fails at the end (see pytest_sessionfinish)."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.skipped and postgres_required() and needs_postgres(item):
+        item.config.stash.setdefault(_SKIPPED, []).append(item.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if session.config.stash.get(_SKIPPED, []) and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     left_out = terminalreporter.config.stash.get(_NOT_RUN, 0)
     if left_out:
         terminalreporter.write_line(f"{left_out} PostgreSQL tests not run. {HOW_TO_RUN}")
+    skipped = terminalreporter.config.stash.get(_SKIPPED, [])
+    if skipped:
+        terminalreporter.write_line(
+            f"FAILED: {len(skipped)} PostgreSQL tests skipped while required, e.g. {skipped[0]}"
+        )
 
 
 @pytest.fixture
