@@ -286,9 +286,10 @@ class PostgresDatabase:
                 self._local.in_transaction = False
                 conn.execute(how)
         except _DRIVER_ERRORS as error:
-            if not again:
-                self._give_back(conn)
-            raise _library_error(error)  # noqa: B904 - its cause is set when useful
+            if again:
+                raise _library_error(error)  # noqa: B904 - its cause is set when useful
+            # Leaving the unit of work: a connection that broke cannot keep anything (the
+            # server rolls back what it had), and the error that made us leave matters.
         if not again:
             self._give_back(conn)
 
