@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from types import TracebackType
 from typing import Protocol, Self
 
-__all__ = ["NestingUnitOfWork"]
+__all__ = ["NestingUnitOfWork", "TransactionUnitOfWork"]
 
 
 class _Nestable(Protocol):
@@ -104,3 +104,34 @@ class NestingUnitOfWork(ABC):
         finally:
             if outermost:
                 self._set_read_only(False)
+
+
+class _Transactional(_Nestable, Protocol):
+    def begin(self) -> None: ...
+
+    def end(self, how: str, *, again: bool) -> None: ...
+
+    def set_read_only(self, read_only: bool) -> None: ...
+
+
+class TransactionUnitOfWork(NestingUnitOfWork):
+    """A unit of work over a SQL engine that runs this thread's transaction itself
+    (``begin``, ``end("COMMIT" | "ROLLBACK", again=...)``, ``set_read_only``)."""
+
+    database: _Transactional
+
+    def _set_read_only(self, read_only: bool) -> None:
+        self.database.set_read_only(read_only)
+
+    def _begin(self) -> None:
+        self.database.begin()
+
+    def _discard(self) -> None:
+        self.database.end("ROLLBACK", again=False)
+
+    def _commit(self) -> None:
+        """Commit and keep a transaction open for further work."""
+        self.database.end("COMMIT", again=True)
+
+    def _rollback(self) -> None:
+        self.database.end("ROLLBACK", again=True)

@@ -59,7 +59,7 @@ import psycopg_pool
 from psycopg import errors as pg_errors
 from psycopg import sql as pg_sql
 
-from selfcare.adapters._nesting import NestingUnitOfWork
+from selfcare.adapters._nesting import TransactionUnitOfWork
 from selfcare.adapters._sql._table import Migration, SqlTable
 from selfcare.core.decision import Violation
 from selfcare.core.errors import (
@@ -427,7 +427,7 @@ class PostgresTable(SqlTable[E]):
     order)."""
 
 
-class PostgresUnitOfWork(NestingUnitOfWork):
+class PostgresUnitOfWork(TransactionUnitOfWork):
     """One ``READ COMMITTED`` transaction on a connection this thread borrows from the
     pool until the unit of work ends.
 
@@ -447,18 +447,3 @@ class PostgresUnitOfWork(NestingUnitOfWork):
 
     def __init__(self, database: PostgresDatabase) -> None:
         self.database: PostgresDatabase = database
-
-    def _set_read_only(self, read_only: bool) -> None:
-        self.database.set_read_only(read_only)
-
-    def _begin(self) -> None:
-        self.database.begin()
-
-    def _discard(self) -> None:
-        self.database.end("ROLLBACK", again=False)
-
-    def _commit(self) -> None:
-        self.database.end("COMMIT", again=True)
-
-    def _rollback(self) -> None:
-        self.database.end("ROLLBACK", again=True)

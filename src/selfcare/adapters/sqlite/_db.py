@@ -41,7 +41,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Self, TypeVar
 
-from selfcare.adapters._nesting import NestingUnitOfWork
+from selfcare.adapters._nesting import TransactionUnitOfWork
 from selfcare.adapters._sql._table import Migration, SqlTable
 from selfcare.core.decision import Violation
 from selfcare.core.errors import AlreadyExists, SelfcareError, StorageUnavailable
@@ -340,7 +340,7 @@ class SqliteTable(SqlTable[E]):
     (see :class:`~selfcare.adapters._sql.SqlTable`; rows come in ``rowid`` order)."""
 
 
-class SqliteUnitOfWork(NestingUnitOfWork):
+class SqliteUnitOfWork(TransactionUnitOfWork):
     """One transaction on this thread's connection.
 
     It begins deferred: finders read a consistent snapshot without taking any lock, so
@@ -365,19 +365,3 @@ class SqliteUnitOfWork(NestingUnitOfWork):
 
     def __init__(self, database: SqliteDatabase) -> None:
         self.database: SqliteDatabase = database
-
-    def _set_read_only(self, read_only: bool) -> None:
-        self.database.set_read_only(read_only)
-
-    def _begin(self) -> None:
-        self.database.begin()
-
-    def _discard(self) -> None:
-        self.database.end("ROLLBACK", again=False)
-
-    def _commit(self) -> None:
-        """Commit and keep a (deferred) transaction open for further work."""
-        self.database.end("COMMIT", again=True)
-
-    def _rollback(self) -> None:
-        self.database.end("ROLLBACK", again=True)
