@@ -24,6 +24,12 @@ operator's key for national identity codes::
 
     app = bootstrap(sqlite_storage("/var/lib/portal/selfcare.sqlite3",
                                    national_id_key=key_from_your_vault))
+
+or, for many service processes on one database server, PostgreSQL (the ``postgres``
+extra)::
+
+    app = bootstrap(postgres_storage("host=db dbname=portal user=selfcare",
+                                     national_id_key=key_from_your_vault, pool_size=10))
 """
 
 from __future__ import annotations
@@ -63,7 +69,15 @@ if TYPE_CHECKING:
     )
     from selfcare.privacy.ports import PrivacyUnitOfWork
 
-__all__ = ["App", "Policies", "Storage", "bootstrap", "memory_storage", "sqlite_storage"]
+__all__ = [
+    "App",
+    "Policies",
+    "Storage",
+    "bootstrap",
+    "memory_storage",
+    "postgres_storage",
+    "sqlite_storage",
+]
 
 
 @attrs.frozen
@@ -71,7 +85,8 @@ class Storage:
     """Where every domain keeps its entities: one unit of work per domain, over one
     database, plus the function that closes it.
 
-    Build one with :func:`memory_storage` or :func:`sqlite_storage`, or fill it with
+    Build one with :func:`memory_storage`, :func:`sqlite_storage` or
+    :func:`postgres_storage`, or fill it with
     your own adapters' units of work (each must pass the contract suites of
     :mod:`selfcare.testing.contracts`).
     """
@@ -137,6 +152,56 @@ def sqlite_storage(
     )
 
 
+def postgres_storage(
+    dsn: str,
+    *,
+    national_id_key: bytes,
+    pool_size: int = 10,
+    schema: str | None = None,
+    timeout: float = 30.0,
+) -> Storage:
+    """Storage in the PostgreSQL database ``dsn`` (migrated when opened); needs the
+    ``postgres`` extra (``pip install 'selfcare[postgres]'``).
+
+    Build one per process: its pool's connections are not shared across ``fork``.
+
+    Args:
+        dsn: a libpq connection string or URI (``host=db dbname=portal user=selfcare``);
+            keep the password in ``PGPASSWORD`` or ``~/.pgpass``, not in code.
+        national_id_key: the operator key (at least 32 random bytes) that seals and
+            hashes national identity codes at rest - the same key as on SQLite, so a
+            database can move between the two; keep it outside the database.
+        pool_size: the most connections this process opens (one per thread inside a
+            unit of work at the same moment).
+        schema: the schema for the tables (created when missing); ``public`` when
+            ``None``.
+        timeout: seconds to wait to connect, and for a free connection.
+
+    Raises:
+        StorageUnavailable: the server cannot be reached (``cannot_connect``).
+    """
+    from selfcare.adapters.postgres import (  # noqa: PLC0415 - only when PostgreSQL is chosen
+        PostgresAuthzUnitOfWork,
+        PostgresBillingUnitOfWork,
+        PostgresCatalogUnitOfWork,
+        PostgresIdentityUnitOfWork,
+        PostgresPrivacyUnitOfWork,
+        open_database,
+    )
+    from selfcare.identity.national_id_at_rest import NationalIdKey  # noqa: PLC0415
+
+    key = NationalIdKey(national_id_key)
+    database = open_database(dsn, pool_size=pool_size, schema=schema, timeout=timeout)
+    return Storage(
+        identity=PostgresIdentityUnitOfWork(database, key),
+        authz=PostgresAuthzUnitOfWork(database),
+        catalog=PostgresCatalogUnitOfWork(database),
+        billing=PostgresBillingUnitOfWork(database),
+        privacy=PostgresPrivacyUnitOfWork(database, key),
+        close=database.close,
+    )
+
+
 @attrs.frozen
 class Policies:
     """The operator's rules, one policy per topic; every field has the documented
@@ -196,7 +261,8 @@ def bootstrap(
     """Build every service over ``storage``.
 
     Args:
-        storage: :func:`memory_storage` (the default) or :func:`sqlite_storage`.
+        storage: :func:`memory_storage` (the default), :func:`sqlite_storage` or
+            :func:`postgres_storage`.
         clock: the current time; the system clock by default.
         ids: new entity ids; random UUIDs by default.
         secrets: tokens and one-time codes; the operating system's CSPRNG by default.

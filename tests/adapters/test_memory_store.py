@@ -104,3 +104,42 @@ def test_concurrent_compare_and_set_lets_exactly_one_writer_win() -> None:
         thread.join()
     assert len(wins) == 1
     assert table.require("a").value == wins[0]
+
+
+def test_indexed_finders_follow_updates_deletes_and_rollbacks() -> None:
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    from selfcare.adapters.memory.authz import MemoryAuthzUnitOfWork  # noqa: PLC0415
+    from selfcare.authz.model import USER, Grant, GrantId  # noqa: PLC0415
+    from selfcare.core.ids import AccountId, RelationshipId  # noqa: PLC0415
+
+    def grant(n: int, user: str) -> Grant:
+        return Grant(
+            id=GrantId(f"g-{n}"),
+            user=AccountId(user),
+            relationship_id=RelationshipId("rel-1"),
+            role=USER,
+            granted_by=None,
+            granted_at=datetime(2026, 3, 2, tzinfo=UTC),
+        )
+
+    uow = MemoryAuthzUnitOfWork(MemoryDatabase())
+    with uow:
+        for n in range(3):
+            uow.grants.add(grant(n, "anna" if n != 1 else "pekka"))
+        uow.commit()
+    anna = AccountId("anna")
+    assert [g.id for g in uow.grants.for_user(anna)] == ["g-0", "g-2"]
+    with uow:  # moved to another user, then rolled back
+        uow.grants.update(bump(grant(0, "pekka")))
+        assert [g.id for g in uow.grants.for_user(AccountId("pekka"))] == ["g-0", "g-1"]
+        assert [g.id for g in uow.grants.for_user(anna)] == ["g-2"]
+    assert [g.id for g in uow.grants.for_user(anna)] == ["g-0", "g-2"]
+    assert [g.id for g in uow.grants.for_user(AccountId("pekka"))] == ["g-1"]
+    # A repository opened again over the same table shares its index.
+    again = MemoryAuthzUnitOfWork(uow.database)
+    assert [g.id for g in again.grants.for_relationship(RelationshipId("rel-1"))] == [
+        "g-0",
+        "g-1",
+        "g-2",
+    ]

@@ -9,8 +9,8 @@ user could type: huge strings, NUL, lone surrogates, odd Unicode, naive datetime
 huge numbers, NaN. A parameter annotated ``str`` also gets values of the wrong type;
 only then may ``TypeError`` come out (the library documents it for wrong types).
 
-Use cases that take a unit of work run on SQLite; a refused one must leave the file
-exactly as it was (its ``iterdump`` is compared before and after).
+Use cases that take a unit of work run on SQLite and on PostgreSQL; a refused one must
+leave the database exactly as it was (its content is compared before and after).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
+from engines import Database, Engine, SqliteEngine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -38,15 +39,6 @@ from selfcare.adapters.memory.identity import (
     MemoryCustomerDirectory,
     MemoryFeedbackInbox,
     RecordingNotifier,
-)
-from selfcare.adapters.sqlite import (
-    SqliteAuthzUnitOfWork,
-    SqliteBillingUnitOfWork,
-    SqliteCatalogUnitOfWork,
-    SqliteDatabase,
-    SqliteIdentityUnitOfWork,
-    SqlitePrivacyUnitOfWork,
-    open_database,
 )
 from selfcare.authz.ports import AccountDirectory, AuthzUnitOfWork
 from selfcare.authz.roles import DEFAULT_ROLE_MODEL, RoleModel
@@ -137,17 +129,22 @@ def _context() -> dict[type, Callable[[], object]]:
         PasswordHasher: lambda: ScryptHasher(n=2**4),
         RoleModel: lambda: DEFAULT_ROLE_MODEL,
         tzinfo: lambda: ZoneInfo("Europe/Helsinki"),
-        AuthzUnitOfWork: lambda: SqliteAuthzUnitOfWork(DATABASE.current),
-        IdentityUnitOfWork: lambda: SqliteIdentityUnitOfWork(DATABASE.current, KEY),
-        BillingUnitOfWork: lambda: SqliteBillingUnitOfWork(DATABASE.current),
-        CatalogUnitOfWork: lambda: SqliteCatalogUnitOfWork(DATABASE.current),
+        AuthzUnitOfWork: lambda: DATABASE.engine.authz(DATABASE.current),
+        IdentityUnitOfWork: lambda: DATABASE.engine.identity(DATABASE.current, KEY),
+        BillingUnitOfWork: lambda: DATABASE.engine.billing(DATABASE.current),
+        CatalogUnitOfWork: lambda: DATABASE.engine.catalog(DATABASE.current),
     }
 
 
-class _Database:
-    """The SQLite file the units of work of the current test run on."""
+#: The ports whose arguments are units of work on the engine under test.
+STORAGE = (AuthzUnitOfWork, IdentityUnitOfWork, BillingUnitOfWork)
 
-    current: SqliteDatabase
+
+class _Database:
+    """The database (and its engine) the units of work of the current test run on."""
+
+    engine: Engine
+    current: Database
 
 
 DATABASE = _Database()
@@ -283,6 +280,15 @@ def _resolvable() -> tuple[list[str], list[str]]:
 
 DRIVEN, NOT_DRIVEN = _resolvable()
 
+
+def _uses_storage(name: str) -> bool:
+    return any(annotation in STORAGE for _, annotation in _parameters(ENTRY_POINTS[name]))
+
+
+#: The entry points that take a unit of work run on every engine; the others once.
+DRIVEN_WITH_STORAGE = [name for name in DRIVEN if _uses_storage(name)]
+DRIVEN_PURE = [name for name in DRIVEN if not _uses_storage(name)]
+
 #: Entry points whose parameters no strategy can build (a public entity without a
 #: strategy); kept short and explicit so that a new one is noticed.
 EXPECTED_NOT_DRIVEN: frozenset[str] = frozenset()
@@ -296,38 +302,64 @@ CONFIGURATION_VALUE_ERRORS: Mapping[str, str] = {}
 def test_every_entry_point_is_driven() -> None:
     assert len(ENTRY_POINTS) > 140
     assert set(NOT_DRIVEN) == EXPECTED_NOT_DRIVEN
+    assert DRIVEN_WITH_STORAGE  # the services' constructors
 
 
-def _dump(database: SqliteDatabase) -> list[str]:
-    return list(database.connection.iterdump())
+def _dump(database: Database) -> list[str]:
+    return DATABASE.engine.dump(database)
 
 
 @pytest.fixture(scope="module")
-def junk_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqliteDatabase]:
-    database = open_database(Path(tmp_path_factory.mktemp("junk")) / "junk.sqlite3")
-    DATABASE.current = database
-    yield database
-    database.close()
+def sqlite_junk_database(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Engine, Database]]:
+    engine = SqliteEngine(Path(tmp_path_factory.mktemp("junk")))
+    yield engine, engine.new()
+    engine.close()
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("name", DRIVEN)
-@settings(
+@pytest.fixture(scope="module")
+def junk_database(engine: Engine) -> Database:
+    return engine.new()
+
+
+_JUNK_SETTINGS = settings(
     max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", DRIVEN_PURE)
+@_JUNK_SETTINGS
 @given(data=st.data())
 def test_junk_gives_only_selfcare_error(
-    name: str, data: st.DataObject, junk_database: SqliteDatabase
+    name: str, data: st.DataObject, sqlite_junk_database: tuple[Engine, Database]
 ) -> None:
+    DATABASE.engine, DATABASE.current = sqlite_junk_database
+    _drive_with_junk(name, data, DATABASE.current)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", DRIVEN_WITH_STORAGE)
+@_JUNK_SETTINGS
+@given(data=st.data())
+def test_junk_into_storage_gives_only_selfcare_error(
+    name: str, data: st.DataObject, junk_database: Database, engine: Engine
+) -> None:
+    DATABASE.engine, DATABASE.current = engine, junk_database
+    _drive_with_junk(name, data, junk_database)
+
+
+def _drive_with_junk(name: str, data: st.DataObject, database: Database) -> None:
     obj = ENTRY_POINTS[name]
     positional, keywords, wrong_type = data.draw(_call_strategy(obj), label="call")
-    before = _dump(junk_database)
+    before = _dump(database)
     try:
         obj(*positional, **keywords)
     except SelfcareError:
-        assert _dump(junk_database) == before, "a refusal changed the database"
+        assert _dump(database) == before, "a refusal changed the database"
     except TypeError:
         if not wrong_type:
             raise
@@ -341,7 +373,7 @@ def test_junk_gives_only_selfcare_error(
 ANNA = "anna"
 
 
-def _services(database: SqliteDatabase) -> dict[str, object]:
+def _services(engine: Engine, database: Database) -> dict[str, object]:
     """The authz and identity services over ``database``, which gets a relationship,
     a holder, a pending invitation and an account to refuse things about."""
     from selfcare.adapters.memory.identity import MemoryCustomerDirectory  # noqa: PLC0415
@@ -360,7 +392,7 @@ def _services(database: SqliteDatabase) -> dict[str, object]:
         customer_number="100234", kind="electricity", national_ids_on_file=(anna_id,)
     )
     authz = AuthzService(
-        uow=SqliteAuthzUnitOfWork(database),
+        uow=engine.authz(database),
         accounts=accounts,
         customers=MemoryCustomerDirectory([record]),
         clock=FixedClock(NOW),
@@ -378,7 +410,7 @@ def _services(database: SqliteDatabase) -> dict[str, object]:
         roles=[USER],
         inviter=ANNA,  # type: ignore[arg-type]
     ).unwrap()
-    identity_uow = SqliteIdentityUnitOfWork(database, KEY)
+    identity_uow = engine.identity(database, KEY)
     with identity_uow:
         identity_uow.accounts.add(example_account(1))
         identity_uow.commit()
@@ -393,12 +425,12 @@ def _services(database: SqliteDatabase) -> dict[str, object]:
         secrets=SystemSecrets(),
     )
     billing = BillingService(
-        uow=SqliteBillingUnitOfWork(database), clock=FixedClock(NOW), ids=SequentialIds("ba")
+        uow=engine.billing(database), clock=FixedClock(NOW), ids=SequentialIds("ba")
     )
     billing.add_billing_agreement(
         payer="100234", method="e_invoice", valid_from=NOW.date()
     ).unwrap()
-    privacy = PrivacyService(uow=SqlitePrivacyUnitOfWork(database, KEY), clock=FixedClock(NOW))
+    privacy = PrivacyService(uow=engine.privacy(database, KEY), clock=FixedClock(NOW))
     return {
         "AuthzService": authz,
         "IdentityService": identity,
@@ -422,12 +454,9 @@ def _use_cases() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def populated(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[SqliteDatabase, dict[str, object]]]:
-    database = open_database(Path(tmp_path_factory.mktemp("populated")) / "use_cases.sqlite3")
-    yield database, _services(database)
-    database.close()
+def populated(engine: Engine) -> tuple[Database, dict[str, object]]:
+    database = engine.new()
+    return database, _services(engine, database)
 
 
 @pytest.mark.slow
@@ -439,9 +468,13 @@ def populated(
 )
 @given(data=st.data())
 def test_a_refused_use_case_leaves_the_database_unchanged(
-    use_case: str, data: st.DataObject, populated: tuple[SqliteDatabase, dict[str, object]]
+    use_case: str,
+    data: st.DataObject,
+    populated: tuple[Database, dict[str, object]],
+    engine: Engine,
 ) -> None:
     database, services = populated
+    DATABASE.engine = engine
     service_name, method_name = use_case.split(".")
     method = getattr(services[service_name], method_name)
     try:

@@ -1,6 +1,6 @@
-"""A process killed (SIGKILL) in the middle of accepting invitations on SQLite leaves
-nothing half-written: each invitation is either accepted with its grants, or still
-pending with none."""
+"""A process killed (SIGKILL) in the middle of accepting invitations, on SQLite and on
+PostgreSQL, leaves nothing half-written: each invitation is either accepted with its
+grants, or still pending with none."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from engines import OPEN_LOCATED, Database, Engine
 
 from selfcare.adapters.memory.authz import MemoryAccountDirectory
 from selfcare.adapters.memory.identity import MemoryCustomerDirectory
-from selfcare.adapters.sqlite import SqliteAuthzUnitOfWork, SqliteDatabase, open_database
 from selfcare.authz import ORDERER, USER, AuthzService, InvitationId, InvitationStatus
+from selfcare.authz.ports import AuthzUnitOfWork
 from selfcare.core.ids import AccountId, SystemSecrets
 from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.national_id import Country, parse_national_id
@@ -37,20 +38,20 @@ INVITATIONS = 300
 # The child process: accepts every invitation of the job file, one use case each.
 # With PAUSE set, the first acceptance stops inside its unit of work, after every save
 # and before the commit, and says so.
-CHILD = textwrap.dedent(
+CHILD = OPEN_LOCATED + textwrap.dedent(
     """
     import json, sys, time
     from datetime import UTC, datetime
     from selfcare import FixedClock
     from selfcare.adapters.memory.authz import MemoryAccountDirectory
     from selfcare.adapters.memory.identity import MemoryCustomerDirectory
-    from selfcare.adapters.sqlite import SqliteAuthzUnitOfWork, open_database
     from selfcare.authz import AuthzService
     from selfcare.core.ids import AccountId, SequentialIds, SystemSecrets
 
     job = json.loads(open(sys.argv[1]).read())
+    database, UnitOfWork = open_located(job["db"])
 
-    class PausingUnitOfWork(SqliteAuthzUnitOfWork):
+    class PausingUnitOfWork(UnitOfWork):
         def commit(self):
             if job["pause"]:
                 print("saved, not committed", flush=True)
@@ -61,7 +62,7 @@ CHILD = textwrap.dedent(
     for user, email, _ in job["invitees"]:
         accounts.register(AccountId(user), email)
     service = AuthzService(
-        uow=PausingUnitOfWork(open_database(job["db"])),
+        uow=PausingUnitOfWork(database),
         accounts=accounts,
         customers=MemoryCustomerDirectory(),
         clock=FixedClock(datetime.fromisoformat(job["now"])),
@@ -78,14 +79,14 @@ CHILD = textwrap.dedent(
 
 
 def _service(
-    db: SqliteDatabase,
+    uow: AuthzUnitOfWork,
     accounts: MemoryAccountDirectory,
     prefix: str,
     customers: MemoryCustomerDirectory | None = None,
 ) -> AuthzService:
     # Built by hand, not with bootstrap: the test owns the connection it kills around.
     return AuthzService(
-        uow=SqliteAuthzUnitOfWork(db),
+        uow=uow,
         accounts=accounts,
         customers=customers or MemoryCustomerDirectory(),
         clock=SteppableClock(NOW),
@@ -94,9 +95,10 @@ def _service(
     )
 
 
-def _prepare(tmp_path: Path, *, pause: bool) -> tuple[Path, SqliteDatabase, list[InvitationId]]:
-    path = tmp_path / "killed.sqlite3"
-    db = open_database(path)
+def _prepare(
+    tmp_path: Path, engine: Engine, *, pause: bool
+) -> tuple[Path, Database, list[InvitationId]]:
+    db = engine.new()
     accounts = MemoryAccountDirectory()
     accounts.register(ANNA, "anna@example.fi")
     records = [
@@ -105,7 +107,7 @@ def _prepare(tmp_path: Path, *, pause: bool) -> tuple[Path, SqliteDatabase, list
         )
         for n in range(10)
     ]
-    service = _service(db, accounts, "parent", MemoryCustomerDirectory(records))
+    service = _service(engine.authz(db), accounts, "parent", MemoryCustomerDirectory(records))
     service.link_customer_relationships(ANNA, ANNA_ID).unwrap()
     relationships = sorted(service.relationships_of(ANNA).unwrap())
     invitees, ids = [], []
@@ -124,7 +126,9 @@ def _prepare(tmp_path: Path, *, pause: bool) -> tuple[Path, SqliteDatabase, list
         ids.append(issued.invitation.id)
     job = tmp_path / "job.json"
     job.write_text(
-        json.dumps({"db": str(path), "now": NOW.isoformat(), "pause": pause, "invitees": invitees})
+        json.dumps(
+            {"db": engine.locator(db), "now": NOW.isoformat(), "pause": pause, "invitees": invitees}
+        )
     )
     return job, db, ids
 
@@ -145,11 +149,11 @@ def _run_and_kill(job: Path, *, after_lines: int) -> list[str]:
     return lines
 
 
-def _check_all_or_nothing(db: SqliteDatabase, ids: list[InvitationId]) -> int:
+def _check_all_or_nothing(engine: Engine, db: Database, ids: list[InvitationId]) -> int:
     """Every invitation is accepted with exactly its grants, or pending with none;
     return how many were accepted."""
     accepted = 0
-    with SqliteAuthzUnitOfWork(db) as uow:
+    with engine.authz(db) as uow:
         for n, invitation_id in enumerate(ids):
             invitation = uow.invitations.find(invitation_id)
             assert invitation is not None
@@ -165,28 +169,28 @@ def _check_all_or_nothing(db: SqliteDatabase, ids: list[InvitationId]) -> int:
     return accepted
 
 
-def test_killed_between_the_saves_and_the_commit_nothing_is_kept(tmp_path: Path) -> None:
-    job, db, ids = _prepare(tmp_path, pause=True)
+def test_killed_between_the_saves_and_the_commit_nothing_is_kept(
+    tmp_path: Path, engine: Engine
+) -> None:
+    job, db, ids = _prepare(tmp_path, engine, pause=True)
     lines = _run_and_kill(job, after_lines=2)
     assert lines == ["started", "saved, not committed"]
-    assert _check_all_or_nothing(db, ids) == 0
+    assert _check_all_or_nothing(engine, db, ids) == 0
     # The database is usable, and the invitation can still be accepted.
     invitee = json.loads(job.read_text())["invitees"][0]
     accounts = MemoryAccountDirectory()
     accounts.register(AccountId(invitee[0]), invitee[1])
-    service = _service(db, accounts, "again")
+    service = _service(engine.authz(db), accounts, "again")
     service.accept(invitee[2], AccountId(invitee[0])).unwrap()
-    assert _check_all_or_nothing(db, ids) == 1
-    db.close()
+    assert _check_all_or_nothing(engine, db, ids) == 1
 
 
 def test_killed_at_any_moment_of_many_acceptances_each_is_all_or_nothing(
-    tmp_path: Path,
+    tmp_path: Path, engine: Engine
 ) -> None:
-    job, db, ids = _prepare(tmp_path, pause=False)
+    job, db, ids = _prepare(tmp_path, engine, pause=False)
     # Kill once the child is well into the loop (it keeps accepting while we read).
     lines = _run_and_kill(job, after_lines=1 + INVITATIONS // 3)
     assert lines[0] == "started"
-    accepted = _check_all_or_nothing(db, ids)
+    accepted = _check_all_or_nothing(engine, db, ids)
     assert INVITATIONS // 3 <= accepted < INVITATIONS
-    db.close()

@@ -1,22 +1,22 @@
 """Two connections race an invitation's accept against its revoke, through the authz
-use cases on SQLite: exactly one wins each time, and no grant exists without an
-accepted invitation."""
+use cases on SQLite and on PostgreSQL: exactly one wins each time, and no grant exists
+without an accepted invitation."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
+from engines import Engine
 
 from selfcare import ConcurrencyConflict, Done, Outcome
 from selfcare.adapters.memory.authz import MemoryAccountDirectory
 from selfcare.adapters.memory.identity import MemoryCustomerDirectory
-from selfcare.adapters.sqlite import SqliteAuthzUnitOfWork, SqliteDatabase, open_database
 from selfcare.authz import USER, AuthzService, InvitationId, InvitationStatus
+from selfcare.authz.ports import AuthzUnitOfWork
 from selfcare.core.ids import AccountId, RelationshipId, SystemSecrets
 from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.national_id import Country, parse_national_id
@@ -30,14 +30,14 @@ RELATIONSHIPS = 40  # spread the invitations so that no list grows long
 
 
 def service(
-    db: SqliteDatabase,
+    uow: AuthzUnitOfWork,
     accounts: MemoryAccountDirectory,
     prefix: str,
     customers: MemoryCustomerDirectory | None = None,
 ) -> AuthzService:
-    # Built by hand, not with bootstrap: each racer needs its own connection to the file.
+    # Built by hand, not with bootstrap: each racer needs its own connection.
     return AuthzService(
-        uow=SqliteAuthzUnitOfWork(db),
+        uow=uow,
         accounts=accounts,
         customers=customers or MemoryCustomerDirectory(),
         clock=SteppableClock(NOW),
@@ -51,20 +51,19 @@ def invitee(n: int) -> AccountId:
 
 
 @pytest.mark.slow
-def test_accept_and_revoke_race_and_exactly_one_wins(tmp_path: Path) -> None:
-    path = tmp_path / "race.sqlite3"
+def test_accept_and_revoke_race_and_exactly_one_wins(engine: Engine) -> None:
     accounts = MemoryAccountDirectory()
     accounts.register(ANNA, "anna@example.fi")
     for n in range(ROUNDS):
         accounts.register(invitee(n), f"user{n}@example.fi")
-    setup_db = open_database(path)
+    setup_db = engine.new()
     records = [
         CustomerRecord(
             customer_number=f"{100000 + r}", kind="electricity", national_ids_on_file=(ANNA_ID,)
         )
         for r in range(RELATIONSHIPS)
     ]
-    setup = service(setup_db, accounts, "setup", MemoryCustomerDirectory(records))
+    setup = service(engine.authz(setup_db), accounts, "setup", MemoryCustomerDirectory(records))
     setup.link_customer_relationships(ANNA, ANNA_ID).unwrap()
     relationships = sorted(setup.relationships_of(ANNA).unwrap())
     assert len(relationships) == RELATIONSHIPS
@@ -75,8 +74,8 @@ def test_accept_and_revoke_race_and_exactly_one_wins(tmp_path: Path) -> None:
     failures: list[BaseException] = []
 
     def racer(name: str, act: Callable[[AuthzService, int], Outcome[Any]]) -> None:
-        db = SqliteDatabase(path)  # its own connection to the same file
-        mine = service(db, accounts, name)
+        db = engine.again(setup_db)  # its own connections to the same database
+        mine = service(engine.authz(db), accounts, name)
         try:
             for n in range(ROUNDS):
                 start.wait()
@@ -142,7 +141,7 @@ def test_accept_and_revoke_race_and_exactly_one_wins(tmp_path: Path) -> None:
     assert 0 < accepted < ROUNDS  # both sides won some rounds: it was a real race
 
     # What is stored agrees with who won, and no grant lacks an accepted invitation.
-    with SqliteAuthzUnitOfWork(setup_db) as uow:
+    with engine.authz(setup_db) as uow:
         for n, invitation_id in enumerate(invitations):
             invitation = uow.invitations.find(invitation_id)
             assert invitation is not None
@@ -165,4 +164,3 @@ def test_accept_and_revoke_race_and_exactly_one_wins(tmp_path: Path) -> None:
             for grant in uow.grants.for_relationship(RelationshipId(relationship)):
                 if grant.user != ANNA:
                     assert (grant.user, grant.relationship_id) in accepted_by
-    setup_db.close()

@@ -8,11 +8,13 @@ what it did. The engines (:mod:`selfcare.adapters.memory`,
 
 from __future__ import annotations
 
+import contextlib
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from types import TracebackType
 from typing import Protocol, Self
 
-__all__ = ["NestingUnitOfWork"]
+__all__ = ["NestingUnitOfWork", "TransactionUnitOfWork"]
 
 
 class _Nestable(Protocol):
@@ -30,6 +32,10 @@ class NestingUnitOfWork(ABC):
 
     def _release(self) -> None:  # noqa: B027 - optional hook, empty by default
         """Called last on leaving (the pair of :meth:`_hold`)."""
+
+    def _set_read_only(self, read_only: bool) -> None:  # noqa: B027 - optional hook
+        """Called around an outermost :meth:`reading` unit, for an engine that has a
+        read-only transaction."""
 
     @abstractmethod
     def _begin(self) -> None:
@@ -81,3 +87,51 @@ class NestingUnitOfWork(ABC):
         """Undo the changes made since the last commit (of the outermost unit only)."""
         if self.database.depth == 1:
             self._rollback()
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Self]:
+        """This unit of work, opened for reading only: on SQL engines a transaction that
+        takes no write lock (SQLite: a deferred ``BEGIN``; PostgreSQL: ``READ ONLY``),
+        in which a write is a bug (:class:`RuntimeError` on SQLite, ``StorageError`` on
+        PostgreSQL). Inside another unit of work it joins that one.
+        """
+        outermost = self.database.depth == 0
+        if outermost:
+            self._set_read_only(True)
+        try:
+            with self:
+                yield self
+        finally:
+            if outermost:
+                self._set_read_only(False)
+
+
+class _Transactional(_Nestable, Protocol):
+    def begin(self) -> None: ...
+
+    def end(self, how: str, *, again: bool) -> None: ...
+
+    def set_read_only(self, read_only: bool) -> None: ...
+
+
+class TransactionUnitOfWork(NestingUnitOfWork):
+    """A unit of work over a SQL engine that runs this thread's transaction itself
+    (``begin``, ``end("COMMIT" | "ROLLBACK", again=...)``, ``set_read_only``)."""
+
+    database: _Transactional
+
+    def _set_read_only(self, read_only: bool) -> None:
+        self.database.set_read_only(read_only)
+
+    def _begin(self) -> None:
+        self.database.begin()
+
+    def _discard(self) -> None:
+        self.database.end("ROLLBACK", again=False)
+
+    def _commit(self) -> None:
+        """Commit and keep a transaction open for further work."""
+        self.database.end("COMMIT", again=True)
+
+    def _rollback(self) -> None:
+        self.database.end("ROLLBACK", again=True)

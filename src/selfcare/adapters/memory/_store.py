@@ -4,12 +4,16 @@ A :class:`MemoryDatabase` holds named tables of immutable entities and one re-en
 lock. A :class:`MemoryUnitOfWork` holds that lock from ``__enter__`` to ``__exit__``, so
 units of work are serialised, and keeps an undo log so that a rollback restores exactly
 what it changed (O(changes), not O(table)).
+
+Finders look entities up in dict indexes (:meth:`MemoryTable.index`), kept up to date by
+every insert, update, delete and undo, so that their cost depends on what they find,
+not on how many entities the table holds.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from typing import Generic, TypeVar
 
 from selfcare.adapters._nesting import NestingUnitOfWork
@@ -65,13 +69,75 @@ class MemoryDatabase:
         self._undo = None
 
 
+#: The values an entity is found by in one index (``None`` values are left out).
+IndexValues = Callable[[E], tuple[Hashable | None, ...]]
+
+
 class MemoryTable(Generic[K, E]):
-    """A dict of immutable entities with insert, compare-and-set update and scans."""
+    """A dict of immutable entities with insert, compare-and-set update, indexed finders
+    and scans."""
 
     def __init__(self, database: MemoryDatabase, name: str) -> None:
         self._db = database
         self.name = name
         self._rows: dict[K, E] = {}
+        #: When each key was first inserted: finders return the oldest first.
+        self._order: dict[K, int] = {}
+        self._indexes: dict[str, tuple[IndexValues[E], dict[Hashable, set[K]]]] = {}
+
+    # -- indexes -----------------------------------------------------------------
+    def index(self, name: str, values: IndexValues[E]) -> None:
+        """Keep the index ``name``: each entity under every value ``values`` gives it
+        (once per name: repositories opened again over the same table share it)."""
+        with self._db.lock:
+            if name in self._indexes:
+                return
+            buckets: dict[Hashable, set[K]] = {}
+            self._indexes[name] = (values, buckets)
+            for key, entity in self._rows.items():
+                self._index_one(values, buckets, key, entity)
+
+    def lookup(self, index: str, value: Hashable) -> list[E]:
+        """The entities the index ``index`` holds under ``value``, oldest first."""
+        with self._db.lock:
+            keys = self._indexes[index][1].get(value)
+            if not keys:
+                return []
+            order = self._order
+            return [self._rows[key] for key in sorted(keys, key=order.__getitem__)]
+
+    @staticmethod
+    def _index_one(
+        values: IndexValues[E], buckets: dict[Hashable, set[K]], key: K, entity: E
+    ) -> None:
+        for value in values(entity):
+            if value is not None:
+                buckets.setdefault(value, set()).add(key)
+
+    def _set(self, key: K, entity: E) -> None:
+        """Store ``entity`` under ``key`` and update every index."""
+        previous = self._rows.get(key)
+        if previous is not None:
+            self._unindex(key, previous)
+        elif key not in self._order:
+            self._order[key] = len(self._order)
+        self._rows[key] = entity
+        for values, buckets in self._indexes.values():
+            self._index_one(values, buckets, key, entity)
+
+    def _remove(self, key: K) -> None:
+        entity = self._rows.pop(key, None)
+        if entity is not None:
+            self._unindex(key, entity)
+
+    def _unindex(self, key: K, entity: E) -> None:
+        for values, buckets in self._indexes.values():
+            for value in values(entity):
+                bucket = buckets.get(value)
+                if bucket is not None:
+                    bucket.discard(key)
+                    if not bucket:
+                        del buckets[value]
 
     def find(self, key: K) -> E | None:
         """The entity under ``key`` or ``None``."""
@@ -92,7 +158,7 @@ class MemoryTable(Generic[K, E]):
             if key in self._rows:
                 raise AlreadyExists(Violation("store.already_exists", {"entity": self.name}))
             self._db._record(self, key, _MISSING)  # type: ignore[arg-type]
-            self._rows[key] = entity
+            self._set(key, entity)
 
     def compare_and_set(self, key: K, entity: E, expected_version: int) -> None:
         """Replace the entity if the stored one has ``expected_version``.
@@ -106,13 +172,13 @@ class MemoryTable(Generic[K, E]):
             if getattr(current, "version", None) != expected_version:
                 raise ConcurrencyConflict(Violation("store.conflict", {"entity": self.name}))
             self._db._record(self, key, current)  # type: ignore[arg-type]
-            self._rows[key] = entity
+            self._set(key, entity)
 
     def put(self, key: K, entity: E) -> None:
         """Insert or replace without a version check (for entities that have none)."""
         with self._db.lock:
             self._db._record(self, key, self._rows.get(key, _MISSING))  # type: ignore[arg-type]
-            self._rows[key] = entity
+            self._set(key, entity)
 
     def delete(self, key: K) -> bool:
         """Remove ``key``; whether it was there."""
@@ -120,7 +186,7 @@ class MemoryTable(Generic[K, E]):
             if key not in self._rows:
                 return False
             self._db._record(self, key, self._rows[key])  # type: ignore[arg-type]
-            del self._rows[key]
+            self._remove(key)
             return True
 
     def scan(self, where: Callable[[E], bool] | None = None) -> list[E]:
@@ -138,9 +204,9 @@ class MemoryTable(Generic[K, E]):
 
     def _restore(self, key: K, previous: object) -> None:
         if previous is _MISSING:
-            self._rows.pop(key, None)
+            self._remove(key)
         else:
-            self._rows[key] = previous  # type: ignore[assignment]
+            self._set(key, previous)  # type: ignore[arg-type]
 
 
 class MemoryUnitOfWork(NestingUnitOfWork):

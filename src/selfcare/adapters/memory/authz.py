@@ -38,6 +38,8 @@ class MemoryGrantRepository:
 
     def __init__(self, database: MemoryDatabase) -> None:
         self._table = cast("MemoryTable[str, Grant]", database.table("authz_grants"))
+        self._table.index("user", lambda g: (g.user,))
+        self._table.index("relationship", lambda g: (g.relationship_id,))
 
     def add(self, grant: Grant) -> None:
         """Store a new grant (``AlreadyExists`` for a taken id)."""
@@ -53,11 +55,11 @@ class MemoryGrantRepository:
 
     def for_user(self, user: AccountId) -> Sequence[Grant]:
         """Every grant of ``user``, oldest first."""
-        return self._table.scan(lambda g: g.user == user)
+        return self._table.lookup("user", user)
 
     def for_relationship(self, relationship: RelationshipId) -> Sequence[Grant]:
         """Every grant on ``relationship``, oldest first."""
-        return self._table.scan(lambda g: g.relationship_id == relationship)
+        return self._table.lookup("relationship", relationship)
 
 
 class MemoryInvitationRepository:
@@ -65,6 +67,9 @@ class MemoryInvitationRepository:
 
     def __init__(self, database: MemoryDatabase) -> None:
         self._table = cast("MemoryTable[str, Invitation]", database.table("authz_invitations"))
+        self._table.index("token", lambda i: (i.token_hash,))
+        self._table.index("relationship", lambda i: (i.relationship_id,))
+        self._table.index("email", lambda i: (i.email.canonical,))
 
     def add(self, invitation: Invitation) -> None:
         """Store a new invitation (``AlreadyExists`` for a taken id)."""
@@ -80,16 +85,16 @@ class MemoryInvitationRepository:
 
     def find_by_token_hash(self, token_hash: str) -> Invitation | None:
         """The invitation whose current token hashes to ``token_hash``."""
-        found = self._table.scan(lambda i: i.token_hash == token_hash)
+        found = self._table.lookup("token", token_hash)
         return found[0] if found else None
 
     def for_relationship(self, relationship: RelationshipId) -> Sequence[Invitation]:
         """Every invitation of ``relationship``, oldest first."""
-        return self._table.scan(lambda i: i.relationship_id == relationship)
+        return self._table.lookup("relationship", relationship)
 
     def for_email(self, email: EmailAddress) -> Sequence[Invitation]:
         """Every invitation sent to ``email``, compared case-insensitively."""
-        return self._table.scan(lambda i: i.email == email)
+        return self._table.lookup("email", email.canonical)
 
 
 class MemoryRelationshipRepository:
@@ -100,6 +105,7 @@ class MemoryRelationshipRepository:
         self._table = cast(
             "MemoryTable[str, CustomerRelationship]", database.table("authz_relationships")
         )
+        self._table.index("customer_number", lambda r: (r.customer_number,))
 
     def add(self, relationship: CustomerRelationship) -> None:
         """Store a new relationship; ``AlreadyExists`` for a taken id or customer number."""
@@ -116,7 +122,7 @@ class MemoryRelationshipRepository:
 
     def find_by_customer_number(self, number: CustomerNumber) -> CustomerRelationship | None:
         """The relationship of customer number ``number`` or ``None``."""
-        found = self._table.scan(lambda r: r.customer_number == number)
+        found = self._table.lookup("customer_number", number)
         return found[0] if found else None
 
 

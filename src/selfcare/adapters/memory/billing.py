@@ -26,6 +26,7 @@ class MemoryBillingAgreementRepository:
         self._table = cast(
             "MemoryTable[str, BillingAgreement]", database.table("billing_agreements")
         )
+        self._table.index("payer", lambda a: (a.payer,))
 
     def add(self, agreement: BillingAgreement) -> None:
         """Store a new agreement (``AlreadyExists`` if its id is taken)."""
@@ -41,7 +42,7 @@ class MemoryBillingAgreementRepository:
 
     def for_payer(self, payer: str) -> list[BillingAgreement]:
         """Every agreement of ``payer``, oldest ``valid_from`` first (then by id)."""
-        found = self._table.scan(lambda a: a.payer == payer)
+        found = self._table.lookup("payer", payer)
         return sorted(found, key=lambda a: (a.valid_from, a.agreement_id))
 
 
@@ -51,6 +52,7 @@ class MemoryInvoiceRepository:
     def __init__(self, database: MemoryDatabase) -> None:
         self._db = database
         self._table = cast("MemoryTable[str, Invoice]", database.table("invoices"))
+        self._table.index("payer", lambda i: (i.payer,))
         self._references = cast("MemoryTable[str, str]", database.table("invoice_references"))
 
     def add(self, invoice: Invoice) -> None:
@@ -88,9 +90,9 @@ class MemoryInvoiceRepository:
 
     def for_payer(self, payer: str, period: BillingPeriod | None = None) -> list[Invoice]:
         """The invoices of ``payer`` (of ``period`` only, if given), oldest period first."""
-        found = self._table.scan(
-            lambda i: i.payer == payer and (period is None or i.period == period)
-        )
+        found = [
+            i for i in self._table.lookup("payer", payer) if period is None or i.period == period
+        ]
         return sorted(found, key=lambda i: (i.period, i.invoice_id))
 
 

@@ -38,6 +38,7 @@ class MemoryCatalogRepository:
     def __init__(self, database: MemoryDatabase) -> None:
         self._db = database
         self._table = cast("MemoryTable[str, Offering]", database.table("catalog_offerings"))
+        self._table.index("group", lambda o: (o.group,))
 
     def add(self, offering: Offering) -> None:
         """Store a new offering; ``AlreadyExists`` if its id is taken."""
@@ -55,7 +56,7 @@ class MemoryCatalogRepository:
 
     def in_group(self, group: str) -> tuple[Offering, ...]:
         """The offerings of ``group``, in the order they were added."""
-        return tuple(self._table.scan(lambda o: o.group == group))
+        return tuple(self._table.lookup("group", group))
 
     def catalog(self) -> Catalog:
         """Every offering, in the order they were added."""
@@ -67,6 +68,9 @@ class MemoryInventoryRepository:
 
     def __init__(self, database: MemoryDatabase) -> None:
         self._table = cast("MemoryTable[str, ProductInstance]", database.table("catalog_products"))
+        self._table.index("relationship", lambda p: (p.relationship_id,))
+        self._table.index("asset", lambda p: (p.asset, p.sim))
+        self._table.index("order", lambda p: (p.order_id,))
 
     def add(self, product: ProductInstance) -> None:
         """Store a new product; ``AlreadyExists`` if its id is taken."""
@@ -82,15 +86,15 @@ class MemoryInventoryRepository:
 
     def for_relationship(self, relationship_id: RelationshipId) -> tuple[ProductInstance, ...]:
         """Every product of the relationship, oldest first."""
-        return tuple(self._table.scan(lambda p: p.relationship_id == relationship_id))
+        return tuple(self._table.lookup("relationship", relationship_id))
 
     def for_asset(self, asset: Asset) -> tuple[ProductInstance, ...]:
         """Every product attached to ``asset`` (as its asset or its SIM), oldest first."""
-        return tuple(self._table.scan(lambda p: asset in (p.asset, p.sim)))
+        return tuple(self._table.lookup("asset", asset))
 
     def for_order(self, order_id: str) -> tuple[ProductInstance, ...]:
         """Every product created by the order, oldest first."""
-        return tuple(self._table.scan(lambda p: p.order_id == order_id))
+        return tuple(self._table.lookup("order", order_id))
 
 
 class MemoryOrderRepository:
@@ -100,6 +104,7 @@ class MemoryOrderRepository:
     def __init__(self, database: MemoryDatabase) -> None:
         self._db = database
         self._table = cast("MemoryTable[str, ProductOrder]", database.table("catalog_orders"))
+        self._table.index("relationship", lambda o: (o.relationship_id,))
         self._keys = cast("MemoryTable[tuple[str, str], str]", database.table("catalog_order_keys"))
 
     def add(self, order: ProductOrder) -> None:
@@ -138,7 +143,7 @@ class MemoryOrderRepository:
 
     def for_relationship(self, relationship_id: RelationshipId) -> tuple[ProductOrder, ...]:
         """Every order of the relationship, oldest first."""
-        return tuple(self._table.scan(lambda o: o.relationship_id == relationship_id))
+        return tuple(self._table.lookup("relationship", relationship_id))
 
 
 class MemoryCatalogUnitOfWork(MemoryUnitOfWork):

@@ -31,8 +31,9 @@ __all__ = [
 ]
 
 
-def _same_person(left: NationalId, right: NationalId) -> bool:
-    return left.country == right.country and left.compact == right.compact
+def _person(national_id: NationalId | None) -> tuple[str, str] | None:
+    """What makes two national ids the same person's (the index key)."""
+    return None if national_id is None else (str(national_id.country), national_id.compact)
 
 
 class MemoryAccountRepository:
@@ -42,19 +43,15 @@ class MemoryAccountRepository:
     def __init__(self, database: MemoryDatabase) -> None:
         self._db = database
         self._table: MemoryTable[str, Account] = database.table("accounts")  # type: ignore[assignment]
+        self._table.index("email", lambda a: (a.email.canonical,))
+        self._table.index("person", lambda a: (_person(a.national_id),))
 
     def _taken(self, account: Account) -> bool:
-        return bool(
-            self._table.scan(
-                lambda other: (
-                    other.id != account.id
-                    and (
-                        other.email.canonical == account.email.canonical
-                        or _same_person(other.national_id, account.national_id)
-                    )
-                )
-            )
-        )
+        same = [
+            *self._table.lookup("email", account.email.canonical),
+            *self._table.lookup("person", _person(account.national_id)),
+        ]
+        return any(other.id != account.id for other in same)
 
     def add(self, account: Account) -> None:
         """Store a new account (``AlreadyExists`` for a taken id, e-mail or national id)."""
@@ -77,12 +74,12 @@ class MemoryAccountRepository:
 
     def find_by_email(self, email: EmailAddress) -> Account | None:
         """The account whose username is ``email`` (case-insensitively), or ``None``."""
-        found = self._table.scan(lambda account: account.email.canonical == email.canonical)
+        found = self._table.lookup("email", email.canonical)
         return found[0] if found else None
 
     def find_by_national_id(self, national_id: NationalId) -> Account | None:
         """The account of ``national_id``, or ``None``."""
-        found = self._table.scan(lambda account: _same_person(account.national_id, national_id))
+        found = self._table.lookup("person", _person(national_id))
         return found[0] if found else None
 
 

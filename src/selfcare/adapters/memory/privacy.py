@@ -63,10 +63,15 @@ class MemoryPersonalDataIndex:
             "MemoryTable[str, Invitation]", database.table("authz_invitations")
         )
         self._orders = cast("MemoryTable[str, ProductOrder]", database.table("catalog_orders"))
+        self._registrations.index("account", lambda r: (r.account_id,))
+        self._grants.index("given_by", lambda g: (g.granted_by, g.revoked_by))
+        self._invitations.index("invited_by", lambda i: (i.invited_by,))
+        self._invitations.index("accepted_by", lambda i: (i.accepted_by,))
+        self._orders.index("placed_by", lambda o: (o.placed_by,))
 
     def registrations_of_account(self, account_id: str) -> Sequence[Registration]:
         """The registrations that created ``account_id``."""
-        return self._registrations.scan(lambda r: r.account_id == account_id)
+        return self._registrations.lookup("account", account_id)
 
     def registrations_of_person(self, national_id: NationalId) -> Sequence[Registration]:
         """The registrations identified as, or claiming to be, ``national_id``."""
@@ -91,15 +96,15 @@ class MemoryPersonalDataIndex:
 
     def grants_given_by(self, account: AccountId) -> Sequence[Grant]:
         """The grants ``account`` gave or revoked."""
-        return self._grants.scan(lambda g: account in (g.granted_by, g.revoked_by))
+        return self._grants.lookup("given_by", account)
 
     def invitations_sent_by(self, account: AccountId) -> Sequence[Invitation]:
         """The invitations ``account`` sent."""
-        return self._invitations.scan(lambda i: i.invited_by == account)
+        return self._invitations.lookup("invited_by", account)
 
     def invitations_accepted_by(self, account: AccountId) -> Sequence[Invitation]:
         """The invitations ``account`` accepted."""
-        return self._invitations.scan(lambda i: i.accepted_by == account)
+        return self._invitations.lookup("accepted_by", account)
 
     def invitations_created_before(self, cutoff: datetime) -> Sequence[Invitation]:
         """The invitations created before ``cutoff``."""
@@ -111,7 +116,7 @@ class MemoryPersonalDataIndex:
 
     def orders_placed_by(self, account: AccountId) -> Sequence[ProductOrder]:
         """The orders ``account`` placed."""
-        return self._orders.scan(lambda o: o.placed_by == account)
+        return self._orders.lookup("placed_by", account)
 
 
 class MemoryOneTimeCodeRepository:
@@ -153,6 +158,7 @@ class MemoryFeedbackArchive:
 
     def __init__(self, database: MemoryDatabase) -> None:
         self._table = cast("MemoryTable[str, Feedback]", database.table("feedback"))
+        self._table.index("account", lambda f: (f.account_id,))
 
     def submit(self, feedback: Feedback) -> None:
         """Keep ``feedback`` (``AlreadyExists`` for a taken id)."""
@@ -164,7 +170,7 @@ class MemoryFeedbackArchive:
 
     def for_account(self, account_id: str) -> Sequence[Feedback]:
         """The feedback sent as ``account_id``."""
-        return self._table.scan(lambda f: f.account_id == account_id)
+        return self._table.lookup("account", account_id)
 
     def for_contact(
         self, email: EmailAddress | None, phone: PhoneNumber | None

@@ -11,8 +11,10 @@ are applied when it is opened), then give each use case a unit of work of its do
 []
 >>> identity = SqliteIdentityUnitOfWork(db, NationalIdKey(os.urandom(32)))
 
-One unit of work is one ``BEGIN IMMEDIATE`` transaction: what a use case saves is
-committed together or not at all, also when the process dies in the middle. Entities
+One unit of work is one transaction: what a use case saves is committed together or
+not at all, also when the process dies in the middle. It reads without a lock and takes
+the write lock at its first write (see
+:class:`~selfcare.adapters.sqlite.SqliteUnitOfWork`). Entities
 are saved with compare-and-set on their ``version``, so two processes (or threads)
 changing the same entity cannot both win.
 """

@@ -6,9 +6,12 @@
   ``schema_migrations`` records which ran.
 - Entities are stored as JSON documents written by the library's cattrs converter, beside
   the columns the finders need (indexed) and the ``version`` used for compare-and-set.
-- A :class:`SqliteUnitOfWork` is one ``BEGIN IMMEDIATE`` transaction: everything a use
-  case saves is committed together or not at all, and a process killed in the middle
-  leaves the last committed state.
+- A :class:`SqliteUnitOfWork` is one transaction: everything a use case saves is
+  committed together or not at all, and a process killed in the middle leaves the last
+  committed state. It starts as a deferred (read) transaction, so finders never wait
+  for a writer nor hold one up, and takes the write lock (``BEGIN IMMEDIATE``) at its
+  first write; what it read before was checked by then with compare-and-set on the
+  ``version`` of every entity it saves (see :class:`SqliteUnitOfWork`).
 
 Every statement runs through :meth:`SqliteDatabase.execute` (or
 :meth:`~SqliteDatabase.fetch`), the one place where the driver's errors become the
@@ -24,41 +27,28 @@ library's (as eventsourcing's SQLite datastore does in its transaction):
   :class:`~selfcare.core.errors.SelfcareError` ``serialization.invalid_value``; a value
   of a type it cannot hold at all: :class:`TypeError`.
 
-Finders check their keys once, in :func:`lookup_keys` (used by :meth:`SqliteTable.select`
-and :meth:`SqliteTable.delete`): a key SQLite cannot hold was never stored, so it finds
+Finders check their keys once, in :func:`lookup_keys` (used by ``SqliteTable.select``
+and ``SqliteTable.delete``): a key SQLite cannot hold was never stored, so it finds
 nothing (like the in-memory adapter), and a key that is not a string is a
 :class:`TypeError`.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Generic, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
-import attrs
-
-from selfcare.adapters._nesting import NestingUnitOfWork
+from selfcare.adapters._nesting import TransactionUnitOfWork
+from selfcare.adapters._sql._table import Migration, SqlTable
 from selfcare.core.decision import Violation
-from selfcare.core.errors import (
-    AlreadyExists,
-    ConcurrencyConflict,
-    NotFound,
-    SelfcareError,
-    StorageUnavailable,
-)
-from selfcare.serialization import converter
+from selfcare.core.errors import AlreadyExists, SelfcareError, StorageUnavailable
 
 __all__ = ["Migration", "SqliteDatabase", "SqliteTable", "SqliteUnitOfWork", "lookup_keys"]
 
 E = TypeVar("E")
-
-#: Rewrites the fields of an unstructured document in place (sealing or unsealing).
-DocumentHook = Callable[[dict[str, Any]], None]
 
 #: Why the storage is unavailable, by SQLite's primary result code. Other codes
 #: (``SQLITE_ERROR``: a mistake in our SQL, ``SQLITE_MISUSE``) are bugs and stay as
@@ -136,14 +126,6 @@ def _lookup_key(key: str | None) -> str | None:
     return key
 
 
-@attrs.frozen
-class Migration:
-    """One schema change: a unique ``name`` (e.g. ``authz_0001_grants``) and its SQL."""
-
-    name: str
-    sql: str
-
-
 class SqliteDatabase:
     """A SQLite file (or ``":memory:"``-like shared cache) with migrations applied on open.
 
@@ -152,6 +134,9 @@ class SqliteDatabase:
         migrations: applied in order, each once; names already recorded are skipped.
         busy_timeout: seconds a writer waits for another writer's transaction.
     """
+
+    #: Rows come back in the order they were inserted.
+    insertion_order = "rowid"
 
     def __init__(
         self,
@@ -183,6 +168,8 @@ class SqliteDatabase:
                 raise _library_error(error)  # noqa: B904 - its cause is set when useful
             self._local.conn = conn
             self._local.depth = 0
+            self._local.writing = False
+            self._local.read_only = False
             with self._all_lock:
                 self._all.append(conn)
         return conn
@@ -225,7 +212,12 @@ class SqliteDatabase:
 
     # -- migrations --------------------------------------------------------------
     def migrate(self, migrations: Iterable[Migration]) -> list[str]:
-        """Apply the migrations not yet recorded, in order; return their names."""
+        """Apply the migrations not yet recorded, in order; return their names.
+
+        Each runs in its own write transaction, taken before it looks at
+        ``schema_migrations``, so that processes opening the file together apply each
+        migration once.
+        """
         self.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations"
             " (name TEXT PRIMARY KEY, applied_order INTEGER NOT NULL)"
@@ -233,12 +225,13 @@ class SqliteDatabase:
         applied: list[str] = []
         for migration in migrations:
             with SqliteUnitOfWork(self) as uow:
+                self.lock_for_writing()
                 if not self.fetch(
                     "SELECT 1 FROM schema_migrations WHERE name = ?", (migration.name,)
                 ):
                     for statement in _statements(migration.sql):
-                        self.execute(statement)
-                    self.execute(
+                        self.write(statement)
+                    self.write(
                         "INSERT INTO schema_migrations (name, applied_order)"
                         " SELECT ?, COALESCE(MAX(applied_order), 0) + 1 FROM schema_migrations",
                         (migration.name,),
@@ -271,6 +264,70 @@ class SqliteDatabase:
         except _DRIVER_ERRORS as error:
             raise _library_error(error)  # noqa: B904 - its cause is set when useful
 
+    def write(self, sql: str, params: Sequence[object] = ()) -> int:
+        """Run one changing statement (within the same error translation); how many rows
+        it changed. Inside a unit of work, the first write takes the write lock.
+
+        Raises:
+            RuntimeError: the unit of work was opened with ``reading()``.
+        """
+        self.lock_for_writing()
+        return self.execute(sql, params).rowcount
+
+    def lock_for_writing(self) -> None:
+        """Make this thread's unit of work (if one is open) a write transaction.
+
+        A unit of work begins as a deferred transaction. Its first write ends that read
+        transaction (it wrote nothing) and begins ``BEGIN IMMEDIATE``, which waits for
+        other writers up to the busy timeout. Upgrading the deferred transaction in place
+        instead would fail at once (``SQLITE_BUSY_SNAPSHOT``) whenever another writer
+        committed since it first read.
+
+        Raises:
+            RuntimeError: the unit of work was opened with ``reading()``.
+            StorageUnavailable: ``locked`` past the busy timeout.
+        """
+        if self.depth == 0 or self._local.writing:
+            return
+        if self._local.read_only:
+            msg = "a unit of work opened with reading() cannot write"
+            raise RuntimeError(msg)
+        self.execute("ROLLBACK")
+        self.execute("BEGIN IMMEDIATE")
+        self._local.writing = True
+
+    # -- transactions (driven by SqliteUnitOfWork) --------------------------------
+    def begin(self) -> None:
+        """Begin a deferred transaction on this thread's connection."""
+        self.execute("BEGIN")
+        self._local.writing = False
+
+    def end(self, how: str, *, again: bool) -> None:
+        """``COMMIT`` or ``ROLLBACK`` this thread's transaction; begin another if ``again``."""
+        if self.connection.in_transaction:
+            self.execute(how)
+        self._local.writing = False
+        if again:
+            self.begin()
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Whether this thread's units of work may write (see ``reading()``)."""
+        self.connection  # noqa: B018 - opens the connection and its flags
+        self._local.read_only = read_only
+
+    def lookup_keys(self, keys: Iterable[str | None]) -> list[str | None]:
+        """See :func:`lookup_keys`."""
+        return lookup_keys(keys)
+
+    def insert_sql(self, table: str, columns: Sequence[str]) -> str:
+        """A plain ``INSERT`` (a taken unique column fails it: ``AlreadyExists``)."""
+        marks = ", ".join("?" * len(columns))
+        return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+
+    def upsert_sql(self, table: str, columns: Sequence[str]) -> str:
+        """``INSERT OR REPLACE`` of ``columns`` into ``table``."""
+        return self.insert_sql(table, columns).replace("INSERT", "INSERT OR REPLACE", 1)
+
 
 def _statements(sql: str) -> Iterator[str]:
     for part in sql.split(";"):
@@ -278,205 +335,33 @@ def _statements(sql: str) -> Iterator[str]:
             yield part
 
 
-@functools.lru_cache(maxsize=8192)
-def _structured(cls: Any, on_read: DocumentHook | None, data: str) -> Any:
-    """The entity of class ``cls`` stored as the JSON text ``data``.
-
-    Entities are immutable and ``data`` is their whole content, so the result can be
-    shared: finders read the same documents again and again (a relationship's grants on
-    every permission check), and building an entity costs far more than looking the
-    text up. The hook is part of the key, so documents read under another operator key
-    are never confused.
-    """
-    document = json.loads(data)
-    if on_read is not None:
-        on_read(document)
-    return converter.structure(document, cls)
+class SqliteTable(SqlTable[E]):
+    """A table of JSON documents of one (immutable) entity class in a SQLite database
+    (see :class:`~selfcare.adapters._sql.SqlTable`; rows come in ``rowid`` order)."""
 
 
-class SqliteTable(Generic[E]):
-    """A table of JSON documents of one (immutable) entity class.
+class SqliteUnitOfWork(TransactionUnitOfWork):
+    """One transaction on this thread's connection.
 
-    The table has the columns ``key`` (primary key), ``version``, ``data`` (the JSON
-    document) and one column per entry of ``columns``, each computed from the entity
-    and meant for the finders (create indexes for them in the migration).
+    It begins deferred: finders read a consistent snapshot without taking any lock, so
+    read-only use cases (permission checks, lists) never queue behind a writer, and a
+    slow step between reads (hashing a password) blocks no one. The first write takes
+    the write lock (``BEGIN IMMEDIATE``), and everything written from then on is
+    committed together or not at all. What was read before the first write may have
+    changed since; every save is a compare-and-set on the entity's ``version`` (and
+    every unique column is a constraint), so a decision taken on a stale read fails
+    with :class:`~selfcare.core.errors.ConcurrencyConflict` (or
+    :class:`~selfcare.core.errors.AlreadyExists`) instead of overwriting.
 
-    ``on_write`` gets the unstructured entity before it is serialised (e.g. to replace
-    a national identity code by its sealed form); ``on_read`` gets the parsed document
-    before it is structured (to undo it).
-    """
-
-    def __init__(
-        self,
-        database: SqliteDatabase,
-        name: str,
-        cls: type[E],
-        *,
-        key: Callable[[E], str],
-        columns: Mapping[str, Callable[[E], object]] | None = None,
-        on_write: DocumentHook | None = None,
-        on_read: DocumentHook | None = None,
-    ) -> None:
-        self.db = database
-        self.name = name
-        self.cls = cls
-        self._key = key
-        self._columns = dict(columns or {})
-        self._on_write = on_write
-        self._on_read = on_read
-        names = ["key", "version", "data", *self._columns]
-        self._insert_sql = (
-            f"INSERT INTO {name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"  # noqa: S608 - names are ours
-        )
-        sets = ", ".join(f"{column} = ?" for column in ["version", "data", *self._columns])
-        self._update_sql = f"UPDATE {name} SET {sets} WHERE key = ? AND version = ?"  # noqa: S608
-        self._get_sql = f"SELECT data FROM {name} WHERE key = ?"  # noqa: S608
-
-    def _row(self, entity: E) -> list[object]:
-        document = converter.unstructure(entity)
-        if self._on_write is not None:
-            self._on_write(document)
-        return [
-            self._key(entity),
-            getattr(entity, "version", 0),
-            json.dumps(document, ensure_ascii=False, sort_keys=True),
-            *(fn(entity) for fn in self._columns.values()),
-        ]
-
-    def load(self, data: str) -> E:
-        """The entity stored as the document ``data``."""
-        cls: Any = self.cls
-        return cast("E", _structured(cls, self._on_read, data))
-
-    # -- writes ------------------------------------------------------------------
-    def insert(self, entity: E) -> None:
-        """Store a new entity; :class:`AlreadyExists` when its key (or another unique
-        column) is taken."""
-        self.db.execute(self._insert_sql, self._row(entity))
-
-    def compare_and_set(self, entity: E, expected_version: int) -> None:
-        """Replace the stored entity if its version is ``expected_version``.
-
-        Raises:
-            NotFound: nothing is stored under the entity's key.
-            ConcurrencyConflict: the stored version is another.
-            AlreadyExists: the new values take another entity's unique column.
-        """
-        key, version, data, *columns = self._row(entity)
-        cursor = self.db.execute(self._update_sql, [version, data, *columns, key, expected_version])
-        if cursor.rowcount == 0:
-            if self.find(cast("str", key)) is None:
-                raise NotFound(Violation("store.not_found", {"entity": self.name}))
-            raise ConcurrencyConflict(Violation("store.conflict", {"entity": self.name}))
-
-    def put(self, entity: E) -> None:
-        """Insert or replace without a version check."""
-        self.db.execute(
-            self._insert_sql.replace("INSERT", "INSERT OR REPLACE", 1), self._row(entity)
-        )
-
-    def delete(self, key: str) -> bool:
-        """Remove ``key``; whether it was there."""
-        sql = f"DELETE FROM {self.name} WHERE key = ?"  # noqa: S608 - our SQL
-        return self.db.execute(sql, lookup_keys([key])).rowcount > 0
-
-    # -- finders -----------------------------------------------------------------
-    def select(
-        self,
-        where: str,
-        keys: Sequence[str | None] = (),
-        values: Sequence[int] = (),
-        *,
-        order_by: str = "rowid",
-        limit: int = -1,
-    ) -> list[E]:
-        """The entities matching the SQL condition ``where`` (written by us), in
-        ``order_by`` (at most ``limit``).
-
-        Its ``?`` placeholders take the caller's ``keys`` (text, checked by
-        :func:`lookup_keys`: one SQLite cannot hold matches nothing), then ``values``
-        (numbers the adapter computed).
-
-        Raises:
-            TypeError: a key is not a string.
-        """
-        rows = self.db.fetch(
-            f"SELECT data FROM {self.name} WHERE {where} ORDER BY {order_by} LIMIT ?",  # noqa: S608 - our SQL
-            [*lookup_keys(keys), *values, limit],
-        )
-        return [self.load(row[0]) for row in rows]
-
-    def first(self, where: str, keys: Sequence[str | None]) -> E | None:
-        """The oldest entity matching ``where`` (see :meth:`select`), or ``None``."""
-        found = self.select(where, keys, limit=1)
-        return found[0] if found else None
-
-    def find(self, key: str) -> E | None:
-        """The entity under ``key`` or ``None`` (see :meth:`select` for odd keys)."""
-        rows = self.db.fetch(self._get_sql, lookup_keys((key,)))
-        return self.load(rows[0][0]) if rows else None
-
-    def require(self, key: str) -> E:
-        """The entity under ``key``; :class:`NotFound` when absent."""
-        found = self.find(key)
-        if found is None:
-            raise NotFound(Violation("store.not_found", {"entity": self.name}))
-        return found
-
-    def _where(self, where: Mapping[str, object]) -> str:
-        for column in where:
-            self._check_column(column)
-        return " AND ".join(f"{column} = ?" for column in where) or "1 = 1"
-
-    def _check_column(self, column: str) -> None:
-        if column not in self._columns and column not in ("key", "version", "rowid"):
-            msg = f"{column!r} is not a column of {self.name}"
-            raise ValueError(msg)
-
-    def find_where(self, order_by: str = "rowid", **where: object) -> list[E]:
-        """Entities whose columns equal the given values (all when none), in ``order_by``."""
-        self._check_column(order_by)
-        rows = self.db.fetch(
-            f"SELECT data FROM {self.name} WHERE {self._where(where)} ORDER BY {order_by}",  # noqa: S608
-            list(where.values()),
-        )
-        return [self.load(row[0]) for row in rows]
-
-    def count(self, **where: object) -> int:
-        """How many entities match."""
-        (row,) = self.db.fetch(
-            f"SELECT COUNT(*) FROM {self.name} WHERE {self._where(where)}",  # noqa: S608
-            list(where.values()),
-        )
-        return int(row[0])
-
-
-class SqliteUnitOfWork(NestingUnitOfWork):
-    """One ``BEGIN IMMEDIATE`` transaction on this thread's connection.
+    :meth:`reading` opens a unit of work that must not write.
 
     Nested units of work join the outer one: only the outermost commit counts. Leaving
     the block without a commit rolls back.
 
     Raises:
         StorageUnavailable: ``store.unavailable`` (``locked``) when another writer holds
-            the database past the busy timeout, on entering or committing.
+            the database past the busy timeout, at the first write or on committing.
     """
 
     def __init__(self, database: SqliteDatabase) -> None:
         self.database: SqliteDatabase = database
-
-    def _begin(self) -> None:
-        self.database.execute("BEGIN IMMEDIATE")
-
-    def _discard(self) -> None:
-        if self.database.connection.in_transaction:
-            self.database.execute("ROLLBACK")
-
-    def _commit(self) -> None:
-        """Commit and keep a transaction open for further work."""
-        self.database.execute("COMMIT")
-        self.database.execute("BEGIN IMMEDIATE")
-
-    def _rollback(self) -> None:
-        self.database.execute("ROLLBACK")
-        self.database.execute("BEGIN IMMEDIATE")

@@ -1,10 +1,10 @@
 """SQLite repositories of the identity use cases (accounts, registrations).
 
 National identity codes never reach the file in clear (see
-:mod:`selfcare.identity.national_id_at_rest`): every document holds the code sealed
-under the operator's :class:`~selfcare.identity.national_id_at_rest.NationalIdKey`, and
-the only index on it is the keyed hash
-:meth:`~selfcare.identity.national_id_at_rest.NationalIdKey.lookup_hash`. The key is
+:mod:`selfcare.identity.national_id_at_rest`): every document holds the code sealed under the
+operator's :class:`~selfcare.identity.national_id_at_rest.NationalIdKey`, and the only index
+on it is
+the keyed hash :meth:`~selfcare.identity.national_id_at_rest.NationalIdKey.lookup_hash`. The key is
 therefore a required argument; keep it outside the database.
 
 >>> import os
@@ -26,17 +26,13 @@ False
 
 from __future__ import annotations
 
-from typing import Any
-
-from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteTable, SqliteUnitOfWork
-from selfcare.adapters.sqlite._queries import micros
-from selfcare.identity.account import Account
-from selfcare.identity.contact import EmailAddress
-from selfcare.identity.national_id import NationalId
+from selfcare.adapters._sql.identity import (
+    IdentityRepositories,
+    SqlAccountRepository,
+    SqlRegistrationRepository,
+)
+from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteUnitOfWork
 from selfcare.identity.national_id_at_rest import NationalIdKey
-from selfcare.identity.ports import AccountRepository, RegistrationRepository
-from selfcare.identity.registration import Registration
-from selfcare.serialization import converter
 
 __all__ = [
     "MIGRATIONS",
@@ -79,119 +75,17 @@ MIGRATIONS = (
 )
 
 
-class _Sealer:
-    """Replaces the national identity codes of a document by their sealed form."""
-
-    def __init__(self, key: NationalIdKey, fields: tuple[str, ...]) -> None:
-        self._key = key
-        self._fields = fields
-
-    def seal(self, document: dict[str, Any]) -> None:
-        for field in self._fields:
-            if document.get(field) is not None:
-                national_id = converter.structure(document[field], NationalId)
-                document[field] = self._key.seal(national_id)
-
-    def unseal(self, document: dict[str, Any]) -> None:
-        for field in self._fields:
-            if document.get(field) is not None:
-                document[field] = converter.unstructure(self._key.unseal(document[field]))
-
-
-class SqliteAccountRepository:
+class SqliteAccountRepository(SqlAccountRepository):
     """Accounts in the ``identity_accounts`` table, unique by id, by case-folded e-mail
     address and by person (the keyed hash of the national identity code)."""
 
-    def __init__(self, database: SqliteDatabase, key: NationalIdKey) -> None:
-        self._key = key
-        self._table = accounts_table(database, key)
 
-    def add(self, account: Account) -> None:
-        """Store a new account (``AlreadyExists`` for a taken id, e-mail or national id)."""
-        self._table.insert(account)
-
-    def update(self, account: Account) -> None:
-        """Compare-and-set on ``account.version - 1`` (``ConcurrencyConflict``,
-        ``NotFound``); ``AlreadyExists`` when the new e-mail address is another
-        account's."""
-        self._table.compare_and_set(account, account.version - 1)
-
-    def find(self, account_id: str) -> Account | None:
-        """The account with ``account_id``, or ``None``."""
-        return self._table.find(account_id)
-
-    def find_by_email(self, email: EmailAddress) -> Account | None:
-        """The account whose username is ``email`` (case-insensitively), or ``None``."""
-        canonical = email.canonical
-        return self._table.first("email = ?", [canonical])
-
-    def find_by_national_id(self, national_id: NationalId) -> Account | None:
-        """The account of ``national_id`` (looked up by its keyed hash), or ``None``."""
-        return self._table.first("national_id_hash = ?", [self._key.lookup_hash(national_id)])
-
-
-def _hash(key: NationalIdKey, national_id: NationalId | None) -> str | None:
-    return None if national_id is None else key.lookup_hash(national_id)
-
-
-def registrations_table(database: SqliteDatabase, key: NationalIdKey) -> SqliteTable[Registration]:
-    """The ``identity_registrations`` table (shared with the privacy index)."""
-    sealer = _Sealer(key, ("claimed_national_id", "national_id"))
-    return SqliteTable(
-        database,
-        "identity_registrations",
-        Registration,
-        key=lambda r: r.id,
-        columns={
-            "national_id_hash": lambda r: _hash(key, r.national_id),
-            "claimed_national_id_hash": lambda r: _hash(key, r.claimed_national_id),
-            "account_id": lambda r: r.account_id,
-            "updated_at_us": lambda r: micros(r.updated_at),
-        },
-        on_write=sealer.seal,
-        on_read=sealer.unseal,
-    )
-
-
-def accounts_table(database: SqliteDatabase, key: NationalIdKey) -> SqliteTable[Account]:
-    """The ``identity_accounts`` table (shared with the privacy index)."""
-    sealer = _Sealer(key, ("national_id",))
-    return SqliteTable(
-        database,
-        "identity_accounts",
-        Account,
-        key=lambda a: a.id,
-        columns={
-            "email": lambda a: a.email.canonical,
-            "national_id_hash": lambda a: key.lookup_hash(a.national_id),
-        },
-        on_write=sealer.seal,
-        on_read=sealer.unseal,
-    )
-
-
-class SqliteRegistrationRepository:
+class SqliteRegistrationRepository(SqlRegistrationRepository):
     """Registrations in the ``identity_registrations`` table (national identity codes
     sealed, indexed by keyed hash)."""
 
-    def __init__(self, database: SqliteDatabase, key: NationalIdKey) -> None:
-        self._table = registrations_table(database, key)
 
-    def add(self, registration: Registration) -> None:
-        """Store a new registration (``AlreadyExists`` for a taken id)."""
-        self._table.insert(registration)
-
-    def update(self, registration: Registration) -> None:
-        """Compare-and-set on ``registration.version - 1`` (``ConcurrencyConflict``,
-        ``NotFound``)."""
-        self._table.compare_and_set(registration, registration.version - 1)
-
-    def find(self, registration_id: str) -> Registration | None:
-        """The registration with ``registration_id``, or ``None``."""
-        return self._table.find(registration_id)
-
-
-class SqliteIdentityUnitOfWork(SqliteUnitOfWork):
+class SqliteIdentityUnitOfWork(IdentityRepositories, SqliteUnitOfWork):
     """A unit of work (one transaction) over the identity repositories of a database.
 
     Args:
@@ -201,5 +95,4 @@ class SqliteIdentityUnitOfWork(SqliteUnitOfWork):
 
     def __init__(self, database: SqliteDatabase, key: NationalIdKey) -> None:
         super().__init__(database)
-        self.accounts: AccountRepository = SqliteAccountRepository(database, key)
-        self.registrations: RegistrationRepository = SqliteRegistrationRepository(database, key)
+        self._open_identity(database, key)

@@ -16,44 +16,15 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
-
-from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteTable
-from selfcare.adapters.sqlite._queries import micros
-from selfcare.adapters.sqlite.authz import (
-    SqliteGrantRepository,
-    SqliteInvitationRepository,
-    grants_table,
-    invitations_table,
+from selfcare.adapters._sql.privacy import (
+    PrivacyRepositories,
+    SqlErasureLog,
+    SqlFeedbackArchive,
+    SqlOneTimeCodeRepository,
+    SqlPersonalDataIndex,
 )
-from selfcare.adapters.sqlite.catalog import SqliteOrderRepository, orders_table
-from selfcare.adapters.sqlite.identity import (
-    SqliteIdentityUnitOfWork,
-    accounts_table,
-    registrations_table,
-)
-from selfcare.authz.invitation import Invitation, InvitationId
-from selfcare.authz.model import Grant
-from selfcare.authz.ports import GrantRepository, InvitationRepository
-from selfcare.catalog.orders import ProductOrder
-from selfcare.catalog.ports import OrderRepository
-from selfcare.core.ids import AccountId
-from selfcare.identity.account import Feedback
-from selfcare.identity.contact import EmailAddress, PhoneNumber
-from selfcare.identity.national_id import NationalId
+from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteUnitOfWork
 from selfcare.identity.national_id_at_rest import NationalIdKey
-from selfcare.identity.otp import OneTimeCodeChallenge
-from selfcare.identity.ports import (
-    OneTimeCodeRepository,
-)
-from selfcare.identity.registration import Registration
-from selfcare.privacy.model import ErasedAccount
-from selfcare.privacy.ports import (
-    ErasureLog,
-    FeedbackArchive,
-    PersonalDataIndex,
-)
 
 __all__ = [
     "MIGRATIONS",
@@ -102,194 +73,30 @@ MIGRATIONS = (
 )
 
 
-class SqlitePersonalDataIndex:
+class SqlitePersonalDataIndex(SqlPersonalDataIndex):
     """The finders and deletes of export, erasure and retention, over the domains'
     tables."""
 
-    def __init__(self, database: SqliteDatabase, key: NationalIdKey) -> None:
-        self._key = key
-        self._accounts = accounts_table(database, key)
-        self._registrations = registrations_table(database, key)
-        self._grants = grants_table(database)
-        self._invitations = invitations_table(database)
-        self._orders = orders_table(database)
 
-    def registrations_of_account(self, account_id: str) -> Sequence[Registration]:
-        """The registrations that created ``account_id``, oldest first."""
-        return self._registrations.select("account_id = ?", [account_id])
-
-    def registrations_of_person(self, national_id: NationalId) -> Sequence[Registration]:
-        """The registrations identified as, or claiming to be, ``national_id`` (by keyed
-        hash), oldest first."""
-        digest = self._key.lookup_hash(national_id)
-        return self._registrations.select(
-            "national_id_hash = ? OR claimed_national_id_hash = ?",
-            [digest, digest],
-        )
-
-    def registrations_changed_before(self, cutoff: datetime) -> Sequence[Registration]:
-        """The registrations whose ``updated_at`` is before ``cutoff``, oldest first.
-
-        Raises:
-            SelfcareError: ``time.naive_datetime`` for a naive ``cutoff``.
-        """
-        return self._registrations.select("updated_at_us < ?", values=[micros(cutoff, "cutoff")])
-
-    def delete_registration(self, registration_id: str) -> bool:
-        """Remove a registration; whether it was there."""
-        return self._registrations.delete(registration_id)
-
-    def delete_account(self, account_id: str) -> bool:
-        """Remove an account (its e-mail address and national id become free)."""
-        return self._accounts.delete(account_id)
-
-    def grants_given_by(self, account: AccountId) -> Sequence[Grant]:
-        """The grants ``account`` gave or revoked, oldest first."""
-        return self._grants.select("granted_by = ? OR revoked_by = ?", [account, account])
-
-    def invitations_sent_by(self, account: AccountId) -> Sequence[Invitation]:
-        """The invitations ``account`` sent, oldest first."""
-        return self._invitations.select("invited_by = ?", [account])
-
-    def invitations_accepted_by(self, account: AccountId) -> Sequence[Invitation]:
-        """The invitations ``account`` accepted, oldest first."""
-        return self._invitations.select("accepted_by = ?", [account])
-
-    def invitations_created_before(self, cutoff: datetime) -> Sequence[Invitation]:
-        """The invitations created before ``cutoff``, oldest first.
-
-        Raises:
-            SelfcareError: ``time.naive_datetime`` for a naive ``cutoff``.
-        """
-        return self._invitations.select("created_at_us < ?", values=[micros(cutoff, "cutoff")])
-
-    def delete_invitation(self, invitation_id: InvitationId) -> bool:
-        """Remove an invitation; whether it was there."""
-        return self._invitations.delete(invitation_id)
-
-    def orders_placed_by(self, account: AccountId) -> Sequence[ProductOrder]:
-        """The orders ``account`` placed, oldest first."""
-        return self._orders.select("placed_by = ?", [account])
-
-
-class SqliteOneTimeCodeRepository:
+class SqliteOneTimeCodeRepository(SqlOneTimeCodeRepository):
     """One-time code challenges in the ``privacy_one_time_codes`` table."""
 
-    def __init__(self, database: SqliteDatabase) -> None:
-        self._table = SqliteTable(
-            database,
-            "privacy_one_time_codes",
-            OneTimeCodeChallenge,
-            key=lambda c: c.id,
-            columns={
-                "phone": lambda c: c.phone.e164,
-                "issued_at_us": lambda c: micros(c.issued_at),
-            },
-        )
 
-    def add(self, challenge: OneTimeCodeChallenge) -> None:
-        """Store a new challenge; ``AlreadyExists`` when its id is taken."""
-        self._table.insert(challenge)
-
-    def update(self, challenge: OneTimeCodeChallenge) -> None:
-        """Compare-and-set on ``challenge.version - 1`` (``ConcurrencyConflict``,
-        ``NotFound``)."""
-        self._table.compare_and_set(challenge, challenge.version - 1)
-
-    def find(self, challenge_id: str) -> OneTimeCodeChallenge | None:
-        """The challenge or ``None``."""
-        return self._table.find(challenge_id)
-
-    def for_phone(self, phone: PhoneNumber) -> Sequence[OneTimeCodeChallenge]:
-        """Every challenge sent to ``phone`` (in E.164 form), oldest first."""
-        return self._table.select("phone = ?", [phone.e164])
-
-    def issued_before(self, cutoff: datetime) -> Sequence[OneTimeCodeChallenge]:
-        """The challenges started before ``cutoff``, oldest first.
-
-        Raises:
-            SelfcareError: ``time.naive_datetime`` for a naive ``cutoff``.
-        """
-        return self._table.select("issued_at_us < ?", values=[micros(cutoff, "cutoff")])
-
-    def delete(self, challenge_id: str) -> bool:
-        """Remove a challenge; whether it was there."""
-        return self._table.delete(challenge_id)
-
-
-class SqliteFeedbackArchive:
+class SqliteFeedbackArchive(SqlFeedbackArchive):
     """Feedback in the ``privacy_feedback`` table (also a
     :class:`~selfcare.identity.ports.FeedbackInbox`)."""
 
-    def __init__(self, database: SqliteDatabase) -> None:
-        self._table = SqliteTable(
-            database,
-            "privacy_feedback",
-            Feedback,
-            key=lambda f: f.id,
-            columns={
-                "account_id": lambda f: f.account_id,
-                "reply_email": lambda f: None if f.reply_email is None else f.reply_email.canonical,
-                "reply_phone": lambda f: None if f.reply_phone is None else f.reply_phone.e164,
-            },
-        )
 
-    def submit(self, feedback: Feedback) -> None:
-        """Keep ``feedback``; ``AlreadyExists`` when its id is taken."""
-        self._table.insert(feedback)
-
-    def find(self, feedback_id: str) -> Feedback | None:
-        """The feedback or ``None``."""
-        return self._table.find(feedback_id)
-
-    def for_account(self, account_id: str) -> Sequence[Feedback]:
-        """The feedback sent while logged in as ``account_id``, oldest first."""
-        return self._table.select("account_id = ?", [account_id])
-
-    def for_contact(
-        self, email: EmailAddress | None, phone: PhoneNumber | None
-    ) -> Sequence[Feedback]:
-        """The feedback whose reply address is ``email`` (case-insensitively) or whose
-        reply phone is ``phone``, oldest first."""
-        canonical = None if email is None else email.canonical
-        e164 = None if phone is None else phone.e164
-        # "= NULL" is never true in SQL, so an absent contact matches nothing.
-        return self._table.select("reply_email = ? OR reply_phone = ?", [canonical, e164])
-
-    def delete(self, feedback_id: str) -> bool:
-        """Remove feedback; whether it was there."""
-        return self._table.delete(feedback_id)
-
-
-class SqliteErasureLog:
+class SqliteErasureLog(SqlErasureLog):
     """Tombstones of erased accounts in the ``privacy_erasures`` table."""
 
-    def __init__(self, database: SqliteDatabase) -> None:
-        self._table = SqliteTable(
-            database, "privacy_erasures", ErasedAccount, key=lambda t: t.account_id
-        )
 
-    def add(self, tombstone: ErasedAccount) -> None:
-        """Store a tombstone; ``AlreadyExists`` when the account has one."""
-        self._table.insert(tombstone)
-
-    def find(self, account_id: str) -> ErasedAccount | None:
-        """The tombstone of ``account_id`` or ``None``."""
-        return self._table.find(account_id)
-
-
-class SqlitePrivacyUnitOfWork(SqliteIdentityUnitOfWork):
+class SqlitePrivacyUnitOfWork(PrivacyRepositories, SqliteUnitOfWork):
     """A unit of work (one transaction) over every store that holds personal data: the
     identity repositories (it takes the arguments of
     :class:`~selfcare.adapters.sqlite.SqliteIdentityUnitOfWork`), grants, invitations,
     orders, one-time codes, feedback, tombstones and the index over them."""
 
     def __init__(self, database: SqliteDatabase, key: NationalIdKey) -> None:
-        super().__init__(database, key)
-        self.grants: GrantRepository = SqliteGrantRepository(database)
-        self.invitations: InvitationRepository = SqliteInvitationRepository(database)
-        self.orders: OrderRepository = SqliteOrderRepository(database)
-        self.one_time_codes: OneTimeCodeRepository = SqliteOneTimeCodeRepository(database)
-        self.feedback: FeedbackArchive = SqliteFeedbackArchive(database)
-        self.erasures: ErasureLog = SqliteErasureLog(database)
-        self.index: PersonalDataIndex = SqlitePersonalDataIndex(database, key)
+        super().__init__(database)
+        self._open_privacy(database, key)

@@ -1,4 +1,4 @@
-"""Values the SQLite repositories compute for their finder columns.
+"""Values the SQL repositories compute for their finder columns.
 
 Times are stored as integer microseconds since 1970 UTC, a column that sorts and
 compares like the time itself whatever its offset.

@@ -1,0 +1,253 @@
+"""Tables of JSON documents on a SQL engine (SQLite or PostgreSQL).
+
+A :class:`SqlTable` writes its statements once, with ``?`` placeholders, and runs them
+through its :class:`SqlEngine`, which owns what differs between the engines: the
+placeholder style, the keys a finder may bind, the upsert statement, the translation
+of the driver's errors, and when a write transaction starts.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Generic, Protocol, TypeVar, cast
+
+import attrs
+
+from selfcare.core.decision import Violation
+from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
+from selfcare.serialization import converter
+
+__all__ = ["DocumentHook", "Migration", "SqlEngine", "SqlTable"]
+
+E = TypeVar("E")
+
+#: Rewrites the fields of an unstructured document in place (sealing or unsealing).
+DocumentHook = Callable[[dict[str, Any]], None]
+
+
+@attrs.frozen
+class Migration:
+    """One schema change: a unique ``name`` (e.g. ``authz_0001_grants``) and its SQL."""
+
+    name: str
+    sql: str
+
+
+class SqlEngine(Protocol):
+    """What a :class:`SqlTable` needs of its database."""
+
+    #: The column that orders rows as they were inserted (``rowid``, ``seq``).
+    insertion_order: str
+
+    def write(self, sql: str, params: Sequence[object] = ()) -> int:
+        """Run one changing statement; how many rows it changed."""
+        ...
+
+    def fetch(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        """Every row of one query."""
+        ...
+
+    def lookup_keys(self, keys: Iterable[str | None]) -> list[str | None]:
+        """The caller's finder ``keys`` ready to bind: a key the engine cannot hold was
+        never stored and becomes ``None`` (which equals nothing in SQL).
+
+        Raises:
+            TypeError: a key is neither a string nor ``None``.
+        """
+        ...
+
+    def insert_sql(self, table: str, columns: Sequence[str]) -> str:
+        """An insert of ``columns`` that changes no row (or raises
+        :class:`~selfcare.core.errors.AlreadyExists`) when a unique column is taken."""
+        ...
+
+    def upsert_sql(self, table: str, columns: Sequence[str]) -> str:
+        """An insert of ``columns`` (``key`` first) that replaces the row with the same key."""
+        ...
+
+
+def quoted(name: str) -> str:
+    """``name`` as a quoted SQL identifier (``user`` is a keyword in PostgreSQL)."""
+    return f'"{name}"'
+
+
+@functools.lru_cache(maxsize=8192)
+def _structured(cls: Any, on_read: DocumentHook | None, data: str) -> Any:
+    """The entity of class ``cls`` stored as the JSON text ``data``.
+
+    Entities are immutable and ``data`` is their whole content, so the result can be
+    shared: finders read the same documents again and again (a relationship's grants on
+    every permission check), and building an entity costs far more than looking the
+    text up. The hook is part of the key, so documents read under another operator key
+    are never confused.
+    """
+    document = json.loads(data)
+    if on_read is not None:
+        on_read(document)
+    return converter.structure(document, cls)
+
+
+class SqlTable(Generic[E]):
+    """A table of JSON documents of one (immutable) entity class.
+
+    The table has the columns ``key`` (unique), ``version``, ``data`` (the JSON
+    document) and one column per entry of ``columns``, each computed from the entity
+    and meant for the finders (create indexes for them in the migration).
+
+    ``on_write`` gets the unstructured entity before it is serialised (e.g. to replace
+    a national identity code by its sealed form); ``on_read`` gets the parsed document
+    before it is structured (to undo it).
+    """
+
+    def __init__(
+        self,
+        database: SqlEngine,
+        name: str,
+        cls: type[E],
+        *,
+        key: Callable[[E], str],
+        columns: Mapping[str, Callable[[E], object]] | None = None,
+        on_write: DocumentHook | None = None,
+        on_read: DocumentHook | None = None,
+    ) -> None:
+        self.db = database
+        self.name = name
+        self.cls = cls
+        self._key = key
+        self._columns = dict(columns or {})
+        self._on_write = on_write
+        self._on_read = on_read
+        names = ["key", "version", "data", *self._columns]
+        table = quoted(name)
+        self._insert_sql = database.insert_sql(table, [quoted(n) for n in names])
+        self._upsert_sql = database.upsert_sql(table, [quoted(n) for n in names])
+        sets = ", ".join(f"{quoted(c)} = ?" for c in ["version", "data", *self._columns])
+        self._update_sql = f"UPDATE {table} SET {sets} WHERE key = ? AND version = ?"  # noqa: S608
+        self._get_sql = f"SELECT data FROM {table} WHERE key = ?"  # noqa: S608
+        self._delete_sql = f"DELETE FROM {table} WHERE key = ?"  # noqa: S608
+
+    def _row(self, entity: E) -> list[object]:
+        document = converter.unstructure(entity)
+        if self._on_write is not None:
+            self._on_write(document)
+        return [
+            self._key(entity),
+            getattr(entity, "version", 0),
+            json.dumps(document, ensure_ascii=False, sort_keys=True),
+            *(fn(entity) for fn in self._columns.values()),
+        ]
+
+    def load(self, data: str) -> E:
+        """The entity stored as the document ``data``."""
+        cls: Any = self.cls
+        return cast("E", _structured(cls, self._on_read, data))
+
+    # -- writes ------------------------------------------------------------------
+    def insert(self, entity: E) -> None:
+        """Store a new entity; :class:`AlreadyExists` when its key (or another unique
+        column) is taken."""
+        if self.db.write(self._insert_sql, self._row(entity)) == 0:
+            raise AlreadyExists(Violation("store.already_exists", {"entity": self.name}))
+
+    def compare_and_set(self, entity: E, expected_version: int) -> None:
+        """Replace the stored entity if its version is ``expected_version``.
+
+        Raises:
+            NotFound: nothing is stored under the entity's key.
+            ConcurrencyConflict: the stored version is another.
+            AlreadyExists: the new values take another entity's unique column.
+        """
+        key, version, data, *columns = self._row(entity)
+        changed = self.db.write(self._update_sql, [version, data, *columns, key, expected_version])
+        if changed == 0:
+            if self.find(cast("str", key)) is None:
+                raise NotFound(Violation("store.not_found", {"entity": self.name}))
+            raise ConcurrencyConflict(Violation("store.conflict", {"entity": self.name}))
+
+    def put(self, entity: E) -> None:
+        """Insert or replace without a version check."""
+        self.db.write(self._upsert_sql, self._row(entity))
+
+    def delete(self, key: str) -> bool:
+        """Remove ``key``; whether it was there."""
+        return self.db.write(self._delete_sql, self.db.lookup_keys([key])) > 0
+
+    # -- finders -----------------------------------------------------------------
+    def select(
+        self,
+        where: str,
+        keys: Sequence[str | None] = (),
+        values: Sequence[int] = (),
+        *,
+        order_by: str | None = None,
+        limit: int | None = None,
+    ) -> list[E]:
+        """The entities matching the SQL condition ``where`` (written by us), in
+        ``order_by`` (insertion order by default; at most ``limit``).
+
+        Its ``?`` placeholders take the caller's ``keys`` (text, checked by the
+        engine's ``lookup_keys``: one it cannot hold matches nothing), then ``values``
+        (numbers the adapter computed).
+
+        Raises:
+            TypeError: a key is not a string.
+        """
+        order = order_by or self.db.insertion_order
+        sql = f"SELECT data FROM {quoted(self.name)} WHERE {where} ORDER BY {order}"  # noqa: S608 - our SQL
+        params: list[object] = [*self.db.lookup_keys(keys), *values]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [self.load(row[0]) for row in self.db.fetch(sql, params)]
+
+    def first(self, where: str, keys: Sequence[str | None]) -> E | None:
+        """The oldest entity matching ``where`` (see :meth:`select`), or ``None``."""
+        found = self.select(where, keys, limit=1)
+        return found[0] if found else None
+
+    def find(self, key: str) -> E | None:
+        """The entity under ``key`` or ``None`` (see :meth:`select` for odd keys)."""
+        rows = self.db.fetch(self._get_sql, self.db.lookup_keys((key,)))
+        return self.load(rows[0][0]) if rows else None
+
+    def require(self, key: str) -> E:
+        """The entity under ``key``; :class:`NotFound` when absent."""
+        found = self.find(key)
+        if found is None:
+            raise NotFound(Violation("store.not_found", {"entity": self.name}))
+        return found
+
+    def _where(self, where: Mapping[str, object]) -> str:
+        for column in where:
+            self._check_column(column)
+        return " AND ".join(f"{quoted(column)} = ?" for column in where) or "1 = 1"
+
+    def _check_column(self, column: str) -> None:
+        if column not in self._columns and column not in (
+            "key",
+            "version",
+            self.db.insertion_order,
+        ):
+            msg = f"{column!r} is not a column of {self.name}"
+            raise ValueError(msg)
+
+    def find_where(self, order_by: str | None = None, **where: object) -> list[E]:
+        """Entities whose columns equal the given values (all when none), in ``order_by``
+        (insertion order by default)."""
+        order = order_by or self.db.insertion_order
+        self._check_column(order)
+        rows = self.db.fetch(
+            f"SELECT data FROM {quoted(self.name)} WHERE {self._where(where)} ORDER BY {order}",  # noqa: S608
+            list(where.values()),
+        )
+        return [self.load(row[0]) for row in rows]
+
+    def count(self, **where: object) -> int:
+        """How many entities match."""
+        (row,) = self.db.fetch(
+            f"SELECT COUNT(*) FROM {quoted(self.name)} WHERE {self._where(where)}",  # noqa: S608
+            list(where.values()),
+        )
+        return int(row[0])

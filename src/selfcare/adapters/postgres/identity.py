@@ -1,0 +1,83 @@
+"""PostgreSQL repositories of the identity use cases (accounts, registrations).
+
+National identity codes never reach the database in clear (see
+:mod:`selfcare.identity.national_id_at_rest`): every document holds the code sealed under the
+operator's :class:`~selfcare.identity.national_id_at_rest.NationalIdKey`, and the only index
+on it is
+the keyed hash :meth:`~selfcare.identity.national_id_at_rest.NationalIdKey.lookup_hash` - exactly as
+on SQLite, with the same key. The key is therefore a required argument; keep it outside
+the database (and outside its backups).
+"""
+
+from __future__ import annotations
+
+from selfcare.adapters._sql.identity import (
+    IdentityRepositories,
+    SqlAccountRepository,
+    SqlRegistrationRepository,
+)
+from selfcare.adapters.postgres._db import Migration, PostgresDatabase, PostgresUnitOfWork
+from selfcare.identity.national_id_at_rest import NationalIdKey
+
+__all__ = [
+    "MIGRATIONS",
+    "PostgresAccountRepository",
+    "PostgresIdentityUnitOfWork",
+    "PostgresRegistrationRepository",
+]
+
+#: The identity schema, in order.
+MIGRATIONS = (
+    Migration(
+        "identity_0001_accounts_and_registrations",
+        """
+        CREATE TABLE identity_accounts (
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            version BIGINT NOT NULL,
+            data TEXT NOT NULL,
+            email TEXT NOT NULL UNIQUE,
+            national_id_hash TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE identity_registrations (
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            version BIGINT NOT NULL,
+            data TEXT NOT NULL,
+            national_id_hash TEXT,
+            claimed_national_id_hash TEXT,
+            account_id TEXT,
+            updated_at_us BIGINT NOT NULL
+        );
+        CREATE INDEX identity_registrations_person
+            ON identity_registrations (national_id_hash, seq);
+        CREATE INDEX identity_registrations_claimed
+            ON identity_registrations (claimed_national_id_hash, seq);
+        CREATE INDEX identity_registrations_account ON identity_registrations (account_id, seq);
+        CREATE INDEX identity_registrations_updated ON identity_registrations (updated_at_us)
+        """,
+    ),
+)
+
+
+class PostgresAccountRepository(SqlAccountRepository):
+    """Accounts in the ``identity_accounts`` table, unique by id, by case-folded e-mail
+    address and by person (the keyed hash of the national identity code)."""
+
+
+class PostgresRegistrationRepository(SqlRegistrationRepository):
+    """Registrations in the ``identity_registrations`` table (national identity codes
+    sealed, indexed by keyed hash)."""
+
+
+class PostgresIdentityUnitOfWork(IdentityRepositories, PostgresUnitOfWork):
+    """A unit of work (one transaction) over the identity repositories of a database.
+
+    Args:
+        database: the opened database (:func:`~selfcare.adapters.postgres.open_database`).
+        key: the operator key that seals and hashes national identity codes.
+    """
+
+    def __init__(self, database: PostgresDatabase, key: NationalIdKey) -> None:
+        super().__init__(database)
+        self._open_identity(database, key)
