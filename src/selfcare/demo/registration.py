@@ -11,7 +11,7 @@ which the other journeys reuse for Matti and Pekka.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 __all__ = ["masked", "register", "run", "show_match", "start_identified"]
 
 #: The password that every registration ends with, unless told otherwise.
-GOOD_PASSWORD = "Kuusi7Sorsaa!"  # noqa: S105 - a demo password, printed on purpose
+GOOD_PASSWORD: Final = "Kuusi7Sorsaa!"  # noqa: S105 - a demo password, printed on purpose
 
 
 def masked(national_id: NationalId | None) -> str:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Final, TextIO
 
 from selfcare.bootstrap import Storage, sqlite_storage
 from selfcare.core.errors import StorageUnavailable
@@ -23,12 +24,12 @@ from selfcare.demo import (
     tv_order,
 )
 from selfcare.demo.printer import Printer
-from selfcare.demo.world import DEMO_KEY, open_world
+from selfcare.demo.world import DEMO_KEY, World, open_world
 
 __all__ = ["run_demo"]
 
 #: The journeys, in the order they run (each builds on the ones before).
-JOURNEYS = (
+JOURNEYS: Final[tuple[Callable[[World], None], ...]] = (
     registration.run,
     identity_not_on_file.run,
     tv_order.run,

@@ -9,7 +9,7 @@ portal proposes because he is a registered user, expires unanswered. (Seed 003.)
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 __all__ = ["run"]
 
 #: The customer number of Anna's electricity contract.
-NUMBER = "6001234"
+NUMBER: Final = "6001234"
 
 
 @attrs.frozen(kw_only=True)

@@ -10,7 +10,7 @@ dates, and learns that cancelling the channel is done in writing. (Seed 002.)
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from selfcare.billing.agreements import BillingMethod
 from selfcare.catalog.eligibility import EligibilityContext
@@ -28,13 +28,13 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 __all__ = ["run"]
 
 #: The customer number of Anna's broadband and TV contract.
-NUMBER = "8100777"
+NUMBER: Final = "8100777"
 
 #: What the pay-TV card check adds to the eligibility context.
-PAY_TV_CARD = frozenset({"pay_tv_card"})
+PAY_TV_CARD: Final[frozenset[str]] = frozenset({"pay_tv_card"})
 
 #: The three MIX channels first ordered.
-CHANNELS = frozenset({"mix_history", "mix_music", "mix_travel"})
+CHANNELS: Final[frozenset[str]] = frozenset({"mix_history", "mix_music", "mix_travel"})
 
 
 class _TvOrder:
