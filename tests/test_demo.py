@@ -19,16 +19,24 @@ from selfcare.cli import main
 from selfcare.core.decision import Violation
 from selfcare.core.ids import AccountId, CustomerNumber
 from selfcare.core.money import Money
-from selfcare.demo import (
-    DEMO_KEY,
-    NARRATION,
-    SeededSecrets,
-    run_demo,
-)
+from selfcare.demo import DEMO_KEY, run_demo
+from selfcare.demo.narration import narration
 from selfcare.identity.contact import EmailAddress
 from selfcare.identity.national_id_at_rest import NationalIdKey
+from selfcare.testing.fakes import SeededSecrets
 
 LANGS = ("en", "fi", "sv", "nb")
+HEADINGS = (
+    "heading.registration",
+    "heading.identity_not_on_file",
+    "heading.tv_order",
+    "heading.spouse_access",
+    "heading.company_phone",
+)
+
+
+def _text(key: str, lang: str) -> str:
+    return narration()[key][lang]
 
 
 def _run(*args: str) -> tuple[int, str]:
@@ -52,9 +60,32 @@ def test_every_heading_is_printed_in_the_chosen_language(
     outputs: dict[str, str], lang: str
 ) -> None:
     text = outputs[lang]
-    for key in ("title", "j1", "j2", "j3", "j4", "j5"):
-        assert NARRATION[key][lang] in text
-    assert NARRATION["done_temporary"][lang] in text
+    for key in ("title", *HEADINGS):
+        assert _text(key, lang) in text
+    assert _text("done_temporary", lang) in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_line_speaks_of_internal_documents(outputs: dict[str, str], lang: str) -> None:
+    for line in outputs[lang].splitlines():
+        assert "seed" not in line.casefold(), line
+
+
+def test_the_command_help_speaks_of_journeys_not_documents() -> None:
+    from selfcare.cli import build_parser  # noqa: PLC0415
+
+    parser = build_parser()
+    assert "seed" not in parser.format_help().casefold()
+    result = subprocess.run(
+        [sys.executable, "-m", "selfcare", "demo", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert "journeys" in result.stdout
+    assert "seed" not in result.stdout.casefold()
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -94,16 +125,16 @@ def test_the_deduction_is_shown_before_the_order_and_the_invoice_adds_up(
 ) -> None:
     text = outputs[lang]
     deduction = Money("129", "NOK").format(lang).replace("\xa0", " ")
-    split_at = text.index(NARRATION["split"][lang].split("{")[0].rstrip())
-    ordered_at = text.index(NARRATION["ordered"][lang].split("{order}")[0] + "o5-1")
+    split_at = text.index(_text("split", lang).split("{")[0].rstrip())
+    ordered_at = text.index(_text("ordered", lang).split("{order}")[0] + "demo-26")
     assert split_at < ordered_at
     assert deduction in text[split_at:ordered_at]
     total = Money("728.30", "NOK").format(lang).replace("\xa0", " ")
     vat = Money("145.66", "NOK").format(lang).replace("\xa0", " ")
-    assert NARRATION["total"][lang].format(gross=total, vat=vat) in text
+    assert _text("total", lang).format(gross=total, vat=vat) in text
 
 
-def test_the_story_is_the_seeds_in_english(outputs: dict[str, str]) -> None:
+def test_the_story_is_the_portal_journeys_in_english(outputs: dict[str, str]) -> None:
     text = outputs["en"]
     assert "Identified with Nordea: 131052-****" in text
     assert "131052-308T" not in text  # national ids are masked
@@ -132,7 +163,7 @@ def test_the_database_is_kept_and_can_be_reopened(tmp_path: Path) -> None:
     path = tmp_path / "demo.sqlite3"
     code, text = _run("--db", str(path), "--lang", "sv")
     assert code == 0
-    assert NARRATION["done"]["sv"].format(path=path) in text
+    assert _text("done", "sv").format(path=path) in text
     database = open_database(path)
     try:
         with SqliteBillingUnitOfWork(database) as billing:
@@ -172,7 +203,7 @@ def test_a_database_with_a_demo_run_is_not_overwritten(tmp_path: Path) -> None:
     before = path.read_bytes()
     code, text = _run("--db", str(path), "--lang", "fi")
     assert code == 2
-    assert NARRATION["db_in_use"]["fi"].format(path=path) in text
+    assert _text("db_in_use", "fi").format(path=path) in text
     assert path.read_bytes() == before
 
 
@@ -213,7 +244,7 @@ def test_the_demo_runs_as_a_command() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert NARRATION["j5"]["nb"] in result.stdout
+    assert _text("heading.company_phone", "nb") in result.stdout
     assert result.stderr == ""
 
 
@@ -221,7 +252,7 @@ def test_an_unknown_language_is_a_usage_error() -> None:
     assert main(["demo", "--lang", "de"], out=io.StringIO()) == 2
 
 
-def test_seeded_secrets_repeat_and_differ_by_seed() -> None:
+def test_the_seeded_secrets_of_the_demo_repeat_and_differ_by_seed() -> None:
     one, two, other = SeededSecrets(1), SeededSecrets(1), SeededSecrets(2)
     assert [one.digits(6), one.token(16)] == [two.digits(6), two.token(16)]
     assert SeededSecrets(1).token(32) != other.token(32)

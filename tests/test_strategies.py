@@ -25,13 +25,14 @@ _NOT_ENTITIES = (
     "selfcare.__main__",
     "selfcare.cli",
     "selfcare.bootstrap",
+    "selfcare.demo",
 )
 
 
 def _public_attrs_classes() -> set[type]:
     found: set[type] = set()
     for info in pkgutil.walk_packages(selfcare.__path__, "selfcare."):
-        if info.name.startswith(_NOT_ENTITIES) or info.name == "selfcare.demo":
+        if info.name.startswith(_NOT_ENTITIES):
             continue
         module = importlib.import_module(info.name)
         for name in getattr(module, "__all__", ()):

@@ -155,7 +155,15 @@ def build_parser() -> argparse.ArgumentParser:
     password.set_defaults(handler=_check_password)
 
     demo = commands.add_parser(
-        "demo", help="run the five journeys of the portal guides end to end on SQLite"
+        "demo",
+        help="run the five journeys of the portal guides end to end on SQLite",
+        description=(
+            "Run the five journeys of the portal guides end to end on SQLite: "
+            "registering with a bank identification; no identity code on file and two "
+            "names on an invoice; ordering a TV channel and editing the MIX package; "
+            "giving a spouse access and taking it away; an employee's company phone "
+            "(one-time code, extra data, salary deduction, plan change, invoice)."
+        ),
     )
     demo.add_argument("--lang", choices=LANGUAGES, default="en")
     demo.add_argument(

@@ -41,7 +41,7 @@ from selfcare.catalog.eligibility import (
     unknown_product_violations,
 )
 from selfcare.catalog.inventory import picks_in_effect
-from selfcare.catalog.offerings import Offering
+from selfcare.catalog.offerings import Offering, Price, PriceType
 from selfcare.catalog.orders import (
     OrderAction,
     ProductOrder,
@@ -52,12 +52,14 @@ from selfcare.catalog.plan_changes import (
     ChangeDirection,
     downgrade_in_commitment_violations,
     not_a_plan_violations,
+    plan_change_violations,
     same_plan_violations,
 )
 from selfcare.catalog.pricing import build_quote
 from selfcare.catalog.sample import sample_catalog
 from selfcare.core.decision import Decision, Violation
 from selfcare.core.ids import RelationshipId
+from selfcare.core.money import Money
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 CATALOG = sample_catalog()
@@ -225,6 +227,21 @@ def test_an_edit_must_change_the_picks_in_effect(make_product: MakeProduct) -> N
 def test_a_plan_changes_only_to_another_plan() -> None:
     assert not_a_plan_violations(offering("bedrift_total_e_50gb")) == ()
     assert codes(not_a_plan_violations(offering("extra_data_5gb"))) == ("plan_change.not_a_plan",)
+
+
+def test_only_a_plan_changes_plan_and_only_within_its_currency(make_product: MakeProduct) -> None:
+    # Found by the refusal property test: a MIX package (EUR) "changed" to a Norwegian
+    # plan (NOK) crashed the quote while subtracting NOK from EUR.
+    mix = make_product("mix_package")
+    nok_plan = offering("bedrift_total_a_1gb")
+    refused = plan_change_violations(mix, offering("mix_package"), nok_plan, now=NOW)
+    assert codes(refused) == ("plan_change.not_a_plan",)
+    assert refused[0].params == {"offering": "mix_package"}
+    eur = Price(PriceType.RECURRING, Money("9.90", "EUR"))
+    eur_plan = attrs.evolve(nok_plan, id="eur_plan", family=None, prices=(eur,))
+    current = make_product("bedrift_total_c_10gb")
+    across = plan_change_violations(current, offering("bedrift_total_c_10gb"), eur_plan, now=NOW)
+    assert codes(across) == ("plan_change.other_currency",)
 
 
 def test_a_plan_change_must_change_the_size() -> None:

@@ -558,7 +558,7 @@ def check_order(
           cancelled in writing;
         - ``bundle.not_a_bundle``, ``bundle.too_few_items``, ``bundle.too_many_items``,
           ``bundle.item_not_in_group``, ``bundle.unchanged``;
-        - ``plan_change.same_plan``, ``plan_change.not_a_plan``,
+        - ``plan_change.same_plan``, ``plan_change.not_a_plan``, ``plan_change.other_currency``,
           ``plan_change.downgrade_in_commitment``.
 
     Raises:

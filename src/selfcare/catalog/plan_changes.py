@@ -79,6 +79,16 @@ def not_a_plan_violations(target: Offering) -> tuple[Violation, ...]:
     return ()
 
 
+def other_currency_violations(current: Offering, target: Offering) -> tuple[Violation, ...]:
+    """``plan_change.other_currency`` when the target plan is priced in another currency
+    than the current one (a plan of another operator or country: a new subscription,
+    not a change)."""
+    old, new = current.monthly_price, target.monthly_price
+    if old is not None and new is not None and old.currency is not new.currency:
+        return (Violation("plan_change.other_currency", {"offering": target.id}),)
+    return ()
+
+
 def same_plan_violations(direction: ChangeDirection, target: Offering) -> tuple[Violation, ...]:
     """``plan_change.same_plan`` when the change would change nothing."""
     if direction is ChangeDirection.SAME:
@@ -103,10 +113,14 @@ def plan_change_violations(
     product: ProductInstance, current: Offering, target: Offering, *, now: datetime
 ) -> tuple[Violation, ...]:
     """Every reason to refuse moving ``product`` from ``current`` to ``target`` at
-    ``now``; a target that is not a plan is refused for that alone."""
-    not_a_plan = not_a_plan_violations(target)
+    ``now``. A product that is not a plan, or a target that is not one, is refused for
+    that alone; so is a target priced in another currency."""
+    not_a_plan = not_a_plan_violations(current) + not_a_plan_violations(target)
     if not_a_plan:
         return not_a_plan
+    other_currency = other_currency_violations(current, target)
+    if other_currency:
+        return other_currency
     direction = change_direction(current, target)
     return same_plan_violations(direction, target) + downgrade_in_commitment_violations(
         product, direction, now=now

@@ -298,7 +298,8 @@ class CatalogService:
             ``Done`` with the order and :class:`~selfcare.catalog.events.PlanChanged` or
             :class:`~selfcare.catalog.events.PlanChangeScheduled`, or ``Refused`` with
             the codes of :meth:`place_order`, among them ``plan_change.same_plan``,
-            ``plan_change.not_a_plan`` and ``plan_change.downgrade_in_commitment``.
+            ``plan_change.not_a_plan``, ``plan_change.other_currency`` and
+            ``plan_change.downgrade_in_commitment``.
         """
         return self._quote_and_place(
             OrderItem.change_plan(product_id, offering_id), context, idempotency_key=idempotency_key
