@@ -104,7 +104,7 @@ class AuthzService:
         self.clock = clock
         self.ids = ids
         self.secrets = secrets
-        self.invitation_policy = invitation_policy or InvitationPolicy()
+        self.invitation_policy: InvitationPolicy = invitation_policy or InvitationPolicy()
         self.role_model = role_model
 
     # -- checks -----------------------------------------------------------------------

@@ -98,8 +98,8 @@ class IdentityService(RegistrationUseCases):
         self._clock = clock
         self._ids = ids
         self._secrets = secrets
-        self.registration_policy = registration_policy or RegistrationPolicy()
-        self.login_policy = login_policy or LoginPolicy()
+        self.registration_policy: RegistrationPolicy = registration_policy or RegistrationPolicy()
+        self.login_policy: LoginPolicy = login_policy or LoginPolicy()
         self._dummy_hash: str | None = None
 
     # -- login and account ----------------------------------------------------
