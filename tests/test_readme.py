@@ -18,7 +18,9 @@ def test_readme_example_runs_and_prints_what_its_comments_say(source: str) -> No
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         exec(compile(source, str(README), "exec"), {})  # noqa: S102 - our own README
-    expected = [m.group(1) for m in re.finditer(r"print\(.*\)\s+# (.+)$", source, flags=re.MULTILINE)]
+    expected = [
+        m.group(1) for m in re.finditer(r"print\(.*\)\s+# (.+)$", source, flags=re.MULTILINE)
+    ]
     # CLDR puts a no-break space before the currency sign; the README shows a space.
     lines = printed.getvalue().replace("\xa0", " ").splitlines()
     assert len(lines) >= len(expected)
