@@ -1,0 +1,148 @@
+"""What a client or a caller hands in is re-derived or verified before it changes anything.
+
+Each test reproduces one finding of issue 15 (an adversarial review) and fails on the
+code from before the fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import attrs
+
+from selfcare import Refused
+from selfcare.adapters.memory.authz import MemoryAccountDirectory
+from selfcare.authz import (
+    HOLDER,
+    ORDERER,
+    USER,
+    USER_ADMIN,
+    AuthzService,
+    AuthzUnitOfWork,
+    RemovalRequest,
+)
+from selfcare.bootstrap import bootstrap, memory_storage
+from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId, SystemSecrets
+from selfcare.identity.customer_records import CustomerRecord
+from selfcare.identity.national_id import Country, NationalId, parse_national_id
+from selfcare.serialization import structure, unstructure
+from selfcare.testing.fakes import SequentialIds, SteppableClock
+
+NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+ANNA, PEKKA, LIISA = AccountId("anna"), AccountId("pekka"), AccountId("liisa")
+ANNA_ID = parse_national_id("131052-308T", Country.FI, today=date(2026, 3, 2))
+
+
+class Customers:
+    def __init__(self, records: list[CustomerRecord]) -> None:
+        self.records = records
+
+    def find_by_national_id(self, national_id: NationalId) -> Sequence[CustomerRecord]:
+        return [r for r in self.records if r.is_on_file(national_id)]
+
+
+@attrs.define
+class World:
+    authz: AuthzService
+    uow: AuthzUnitOfWork
+    accounts: MemoryAccountDirectory
+    clock: SteppableClock
+    rel: RelationshipId
+
+
+def a_house() -> World:
+    """Anna holds the contract; Liisa is its user admin; Pekka a plain user."""
+    accounts = MemoryAccountDirectory()
+    accounts.register(ANNA, "anna@example.fi")
+    accounts.register(PEKKA, "pekka@example.fi")
+    accounts.register(LIISA, "liisa@example.fi")
+    clock = SteppableClock(NOW)
+    app = bootstrap(
+        memory_storage(),
+        clock=clock,
+        ids=SequentialIds("id"),
+        secrets=SystemSecrets(),
+        customers=Customers(
+            [CustomerRecord(customer_number="100234", kind="electricity",
+                            national_ids_on_file=(ANNA_ID,))]
+        ),
+        accounts=accounts,
+    )
+    service, uow = app.authz, app.storage.authz
+    service.link_customer_relationships(ANNA, ANNA_ID).unwrap()
+    with uow:
+        found = uow.relationships.find_by_customer_number(CustomerNumber("100234"))
+    assert found is not None
+    for who, roles in ((LIISA, [USER_ADMIN]), (PEKKA, [USER, ORDERER])):
+        issued = service.invite(
+            found.id, f"{who}@example.fi", first_name=who.title(), last_name="V",
+            message="Hei", roles=roles, inviter=ANNA,
+        ).unwrap()
+        service.accept(issued.token, who).unwrap()
+    return World(service, uow, accounts, clock, found.id)
+
+
+def _fresh_assertion(clock: SteppableClock) -> Any:
+    return None
+
+
+def _round_trip(request: RemovalRequest, **changes: Any) -> RemovalRequest:
+    """What comes back from the client: serialized, perhaps edited, read back."""
+    data = unstructure(request)
+    data.update(changes)
+    return structure(data, RemovalRequest)
+
+
+def _active_grants(world: World) -> list[tuple[str, str]]:
+    with world.uow:
+        grants = world.uow.grants.for_relationship(world.rel)
+    return sorted((g.user, g.role) for g in grants if g.is_active(world.clock.now()))
+
+
+def test_a_removal_request_listing_every_grant_revokes_nothing() -> None:
+    world = a_house()
+    before = _active_grants(world)
+    request = world.authz.request_removal(PEKKA, world.rel, [USER], by=PEKKA).unwrap()
+    with world.uow:
+        everything = world.uow.grants.for_relationship(world.rel)
+    tampered = _round_trip(request, grants=[unstructure(g) for g in everything])
+    outcome = world.authz.confirm_removal(tampered, by=PEKKA)
+    assert isinstance(outcome, Refused)
+    assert outcome.codes == ("authz.removal_mismatch",)
+    assert _active_grants(world) == before
+    # The untampered request still works: Pekka gives up his own role.
+    assert world.authz.confirm_removal(_round_trip(request), by=PEKKA).ok
+    assert (PEKKA, USER) not in _active_grants(world)
+    assert (ANNA, HOLDER) in _active_grants(world)
+
+
+def test_a_removal_request_with_an_edited_grant_revokes_nothing() -> None:
+    world = a_house()
+    before = _active_grants(world)
+    request = world.authz.request_removal(PEKKA, world.rel, [USER], by=PEKKA).unwrap()
+    with world.uow:
+        holder = next(g for g in world.uow.grants.for_user(ANNA) if g.role == HOLDER)
+    # Anna's holder grant, relabelled as Pekka's user grant.
+    disguised = attrs.evolve(holder, user=PEKKA, role=USER)
+    tampered = _round_trip(request, grants=[unstructure(disguised)])
+    assert world.authz.confirm_removal(tampered, by=PEKKA).codes == (  # type: ignore[union-attr]
+        "authz.removal_mismatch",
+    )
+    assert _active_grants(world) == before
+
+
+def test_a_removal_request_for_another_user_is_checked_for_the_confirmer() -> None:
+    world = a_house()
+    before = _active_grants(world)
+    request = world.authz.request_removal(PEKKA, world.rel, [USER], by=PEKKA).unwrap()
+    with world.uow:
+        anna = [g for g in world.uow.grants.for_user(ANNA) if g.relationship_id == world.rel]
+    tampered = _round_trip(
+        request, user=ANNA, roles=[HOLDER], grants=[unstructure(g) for g in anna]
+    )
+    assert world.authz.confirm_removal(tampered, by=PEKKA).codes == (  # type: ignore[union-attr]
+        "authz.cannot_manage_users",
+    )
+    assert _active_grants(world) == before
