@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
 
 from selfcare import Refused
 from selfcare.adapters.memory.authz import MemoryAccountDirectory
@@ -23,16 +25,19 @@ from selfcare.authz import (
     AuthzUnitOfWork,
     RemovalRequest,
 )
-from selfcare.bootstrap import bootstrap, memory_storage
+from selfcare.authz.accounts import IdentityAccountDirectory
+from selfcare.bootstrap import bootstrap, memory_storage, sqlite_storage
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId, SystemSecrets
 from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.national_id import Country, NationalId, parse_national_id
 from selfcare.serialization import structure, unstructure
-from selfcare.testing.fakes import SequentialIds, SteppableClock
+from selfcare.testing.contracts.identity import example_account
+from selfcare.testing.fakes import SequentialIds, SteppableClock, bank_identification
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 ANNA, PEKKA, LIISA = AccountId("anna"), AccountId("pekka"), AccountId("liisa")
 ANNA_ID = parse_national_id("131052-308T", Country.FI, today=date(2026, 3, 2))
+PEKKA_ID = parse_national_id("010101-123N", Country.FI, today=date(2026, 3, 2))
 
 
 class Customers:
@@ -55,8 +60,8 @@ class World:
 def a_house() -> World:
     """Anna holds the contract; Liisa is its user admin; Pekka a plain user."""
     accounts = MemoryAccountDirectory()
-    accounts.register(ANNA, "anna@example.fi")
-    accounts.register(PEKKA, "pekka@example.fi")
+    accounts.register(ANNA, "anna@example.fi", national_id=ANNA_ID)
+    accounts.register(PEKKA, "pekka@example.fi", national_id=PEKKA_ID)
     accounts.register(LIISA, "liisa@example.fi")
     clock = SteppableClock(NOW)
     app = bootstrap(
@@ -65,27 +70,31 @@ def a_house() -> World:
         ids=SequentialIds("id"),
         secrets=SystemSecrets(),
         customers=Customers(
-            [CustomerRecord(customer_number="100234", kind="electricity",
-                            national_ids_on_file=(ANNA_ID,))]
+            [
+                CustomerRecord(
+                    customer_number="100234", kind="electricity", national_ids_on_file=(ANNA_ID,)
+                )
+            ]
         ),
         accounts=accounts,
     )
     service, uow = app.authz, app.storage.authz
-    service.link_customer_relationships(ANNA, ANNA_ID).unwrap()
+    service.link_customer_relationships(ANNA, bank_identification(ANNA_ID, at=NOW)).unwrap()
     with uow:
         found = uow.relationships.find_by_customer_number(CustomerNumber("100234"))
     assert found is not None
     for who, roles in ((LIISA, [USER_ADMIN]), (PEKKA, [USER, ORDERER])):
         issued = service.invite(
-            found.id, f"{who}@example.fi", first_name=who.title(), last_name="V",
-            message="Hei", roles=roles, inviter=ANNA,
+            found.id,
+            f"{who}@example.fi",
+            first_name=who.title(),
+            last_name="V",
+            message="Hei",
+            roles=roles,
+            inviter=ANNA,
         ).unwrap()
         service.accept(issued.token, who).unwrap()
     return World(service, uow, accounts, clock, found.id)
-
-
-def _fresh_assertion(clock: SteppableClock) -> Any:
-    return None
 
 
 def _round_trip(request: RemovalRequest, **changes: Any) -> RemovalRequest:
@@ -146,3 +155,82 @@ def test_a_removal_request_for_another_user_is_checked_for_the_confirmer() -> No
         "authz.cannot_manage_users",
     )
     assert _active_grants(world) == before
+
+
+# -- fetching other contracts takes the account's own identity code --------------------
+
+
+def _holders(world: World) -> list[str]:
+    return [user for user, role in _active_grants(world) if role == HOLDER]
+
+
+def test_another_persons_identity_code_links_nothing() -> None:
+    world = a_house()
+    # Pekka identifies with Anna's code (a stolen or borrowed identification).
+    outcome = world.authz.link_customer_relationships(
+        PEKKA, bank_identification(ANNA_ID, at=world.clock.now())
+    )
+    assert isinstance(outcome, Refused)
+    assert outcome.codes == ("assertion.national_id_mismatch",)
+    assert _holders(world) == [ANNA]
+
+
+def test_linking_needs_a_fresh_identification_at_the_registration_level() -> None:
+    world = a_house()
+    stale = bank_identification(ANNA_ID, at=world.clock.now() - timedelta(hours=1))
+    assert world.authz.link_customer_relationships(ANNA, stale).codes == (  # type: ignore[union-attr]
+        "assertion.expired",
+    )
+    weak = attrs.evolve(bank_identification(ANNA_ID, at=world.clock.now()), level="low")
+    assert world.authz.link_customer_relationships(ANNA, weak).codes == (  # type: ignore[union-attr]
+        "assertion.level_too_low",
+    )
+
+
+def test_an_account_without_an_identity_code_links_nothing() -> None:
+    world = a_house()
+    outcome = world.authz.link_customer_relationships(
+        LIISA, bank_identification(ANNA_ID, at=world.clock.now())
+    )
+    assert outcome.codes == ("authz.identity_not_on_file",)  # type: ignore[union-attr]
+    assert _holders(world) == [ANNA]
+
+
+@pytest.mark.parametrize("storage_kind", ["memory", "sqlite"])
+def test_identitys_directory_gives_the_registered_code_and_only_that(
+    storage_kind: str, tmp_path: Path
+) -> None:
+    storage = (
+        memory_storage()
+        if storage_kind == "memory"
+        else sqlite_storage(tmp_path / "db.sqlite", national_id_key=b"k" * 32)
+    )
+    anna_account, other = example_account(1, national_id=ANNA_ID), example_account(2)
+    with storage.identity as uow:
+        uow.accounts.add(anna_account)
+        uow.accounts.add(other)
+        uow.commit()
+    app = bootstrap(
+        storage,
+        clock=SteppableClock(NOW),
+        ids=SequentialIds("id"),
+        secrets=SystemSecrets(),
+        customers=Customers(
+            [
+                CustomerRecord(
+                    customer_number="100234", kind="electricity", national_ids_on_file=(ANNA_ID,)
+                )
+            ]
+        ),
+    )
+    try:
+        directory = IdentityAccountDirectory(storage.identity)
+        assert directory.verified_national_id(anna_account.id) == ANNA_ID
+        assert directory.verified_national_id(AccountId("nobody")) is None
+        anna_identified = bank_identification(ANNA_ID, at=NOW)
+        refused = app.authz.link_customer_relationships(other.id, anna_identified)
+        assert refused.codes == ("assertion.national_id_mismatch",)  # type: ignore[union-attr]
+        linked = app.authz.link_customer_relationships(anna_account.id, anna_identified)
+        assert [g.user for g in linked.unwrap()] == [anna_account.id]
+    finally:
+        app.close()
