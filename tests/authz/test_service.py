@@ -249,7 +249,7 @@ def test_decline_revoke_and_resend_through_the_service() -> None:
     missing = service.resend_invitation(InvitationId("missing"), by=ANNA)
     assert codes(missing) == ("invitation.not_found",)
     for token in ("", "x" * 600):
-        assert codes(service.decline(token)) == ("invitation.invalid_token",)
+        assert codes(service.decline(token, PEKKA)) == ("invitation.invalid_token",)
 
 
 def test_an_unverified_account_must_verify_before_accepting() -> None:

@@ -234,3 +234,53 @@ def test_identitys_directory_gives_the_registered_code_and_only_that(
         assert [g.user for g in linked.unwrap()] == [anna_account.id]
     finally:
         app.close()
+
+
+# -- invitations: the reply needs the invitee's account; a resend the inviter's right -----
+
+
+def _invite(world: World, email: str, roles: list[str], inviter: AccountId = ANNA) -> Any:
+    return world.authz.invite(
+        world.rel,
+        email,
+        first_name="Matti",
+        last_name="M",
+        message="Hei",
+        roles=roles,
+        inviter=inviter,
+    ).unwrap()
+
+
+def test_declining_with_the_link_needs_the_invited_account() -> None:
+    world = a_house()
+    world.accounts.register(AccountId("matti"), "matti@example.fi")
+    issued = _invite(world, "matti@example.fi", [USER])
+    # Liisa is logged in when the link (forwarded, or opened on a shared computer) is used.
+    wrong = world.authz.decline(issued.token, LIISA)
+    assert isinstance(wrong, Refused)
+    assert wrong.codes == ("invitation.email_mismatch",)
+    with world.uow:
+        still = world.uow.invitations.find(issued.invitation.id)
+    assert still is not None
+    assert still.is_pending(world.clock.now())
+    declined = world.authz.decline(issued.token, AccountId("matti")).unwrap()
+    assert declined.closed_by == AccountId("matti")
+
+
+def test_a_demoted_inviter_cannot_resend() -> None:
+    world = a_house()
+    issued = _invite(world, "matti@example.fi", [USER], inviter=LIISA)
+    # Anna takes the user admin role away from Liisa.
+    request = world.authz.request_removal(LIISA, world.rel, [USER_ADMIN], by=ANNA).unwrap()
+    world.authz.confirm_removal(request, by=ANNA).unwrap()
+    resent = world.authz.resend_invitation(issued.invitation.id, by=LIISA)
+    assert isinstance(resent, Refused)
+    assert resent.codes == ("invitation.not_allowed",)
+    # Nor may Anna give the invitation a new life: it grants in Liisa's name, which
+    # accepting would refuse. She revokes it and invites again.
+    by_holder = world.authz.resend_invitation(issued.invitation.id, by=ANNA)
+    assert by_holder.codes == ("invitation.inviter_not_allowed",)  # type: ignore[union-attr]
+    with world.uow:
+        stored = world.uow.invitations.find(issued.invitation.id)
+    assert stored == issued.invitation  # the old token still the one, nothing changed
+    assert world.authz.revoke_invitation(issued.invitation.id, by=LIISA).ok

@@ -327,7 +327,10 @@ class AuthzService:
         return Done(tuple(i for i in found if i.is_pending(now)))
 
     def accept(self, token: str, account: AccountId) -> Outcome[Acceptance]:
-        """Accept the invitation of ``token`` for ``account``.
+        """Accept the invitation of ``token`` for the logged-in ``account``.
+
+        Call it only from the POST of an explicit confirm on the page the link opens,
+        never from the GET of the link itself (a mail gateway's scanner fetches links).
 
         Returns:
             ``Done`` with the :class:`~selfcare.authz.invitation_reply.Acceptance`, an
@@ -410,25 +413,32 @@ class AuthzService:
         created = grant_events(GrantCreated, acceptance.grants, actor=account, now=now)
         return Done(acceptance, [accepted, *created])
 
-    def decline(self, token: str, account: AccountId | None = None) -> Outcome[Invitation]:
-        """The invitee declines; see
+    def decline(self, token: str, account: AccountId) -> Outcome[Invitation]:
+        """The logged-in invitee declines with the link; see
         :func:`~selfcare.authz.invitation_reply.decline_invitation`.
+
+        Call it only from the POST of an explicit confirm on the page the link opens,
+        never from the GET of the link itself (a mail gateway's scanner fetches links).
 
         Returns:
             ``Done`` with the declined invitation and an
             :class:`~selfcare.authz.events.InvitationDeclined` event; ``Refused`` with
-            ``invitation.invalid_token``, ``invitation.not_pending`` or
+            ``invitation.invalid_token``, ``invitation.email_not_verified``,
+            ``invitation.email_mismatch``, ``invitation.not_pending`` or
             ``invitation.expired``.
 
         Raises:
             ConcurrencyConflict: the invitation changed meanwhile.
         """
         now = self.clock.now()
+        verified = self.accounts.verified_email(account)
         with self.uow as uow:
             invitation = self._find_by_token(uow, token)
             if invitation is None:
                 return Refused.because(Violation("invitation.invalid_token"))
-            outcome = decline_invitation(invitation, token, account, now=now)
+            outcome = decline_invitation(
+                invitation, token, account, verified, now=now, policy=self.invitation_policy
+            )
             return self._save_closed(uow, outcome, InvitationDeclined, account, now)
 
     def decline_listed(
@@ -504,8 +514,10 @@ class AuthzService:
         Returns:
             ``Done`` with the invitation and its new token and an
             :class:`~selfcare.authz.events.InvitationResent` event; ``Refused`` with
-            ``invitation.not_found``, ``invitation.not_allowed`` or
-            ``invitation.not_pending``.
+            ``invitation.not_found``, ``invitation.not_allowed`` (``by`` may not manage
+            the users now), ``invitation.not_pending`` or
+            ``invitation.inviter_not_allowed`` (the inviter may no longer give the
+            roles).
 
         Raises:
             ConcurrencyConflict: the invitation changed meanwhile.
