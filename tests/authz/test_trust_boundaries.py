@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 import pytest
 
-from selfcare import Refused
+from selfcare import Refused, SelfcareError
 from selfcare.adapters.memory.authz import MemoryAccountDirectory
 from selfcare.authz import (
     HOLDER,
@@ -28,6 +28,7 @@ from selfcare.authz import (
 from selfcare.authz.accounts import IdentityAccountDirectory
 from selfcare.bootstrap import bootstrap, memory_storage, sqlite_storage
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId, SystemSecrets
+from selfcare.identity.contact import EmailAddress
 from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.national_id import Country, NationalId, parse_national_id
 from selfcare.serialization import structure, unstructure
@@ -284,3 +285,22 @@ def test_a_demoted_inviter_cannot_resend() -> None:
         stored = world.uow.invitations.find(issued.invitation.id)
     assert stored == issued.invitation  # the old token still the one, nothing changed
     assert world.authz.revoke_invitation(issued.invitation.id, by=LIISA).ok
+
+
+def test_a_ligature_address_can_neither_be_invited_nor_answer_for_another() -> None:
+    world = a_house()
+    refused = world.authz.invite(
+        world.rel,
+        "o\ufb00ice@example.fi",
+        first_name="O",
+        last_name="F",
+        message="Hei",
+        roles=[USER],
+        inviter=ANNA,
+    )
+    assert refused.codes == ("email.compatibility_character",)  # type: ignore[union-attr]
+    with pytest.raises(SelfcareError) as caught:
+        world.accounts.register(AccountId("office"), "o\ufb00ice@example.fi")
+    assert caught.value.codes == ("email.compatibility_character",)
+    with pytest.raises(SelfcareError):
+        structure("o\ufb00ice@example.fi", EmailAddress)  # nor read back from a session
