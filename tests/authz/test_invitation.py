@@ -496,3 +496,10 @@ def test_any_token_but_the_right_one_is_refused(token: str) -> None:
     if token == issued.token:
         return
     assert codes(accept(issued, token=token)) == ("invitation.invalid_token",)
+
+
+def test_a_huge_cover_message_is_refused_for_its_length_before_it_is_scanned() -> None:
+    # On the old code the megabyte was copied and scanned character by character, and
+    # the refusal listed the bad characters too.
+    assert check_cover_message("\x00" * 1_000_000).codes == ("invitation.message_too_long",)
+    assert check_cover_message(" " * 1500 + "x" * 1000).allowed  # blanks around are trimmed
