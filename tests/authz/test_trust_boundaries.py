@@ -6,6 +6,7 @@ code from before the fix.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -28,6 +29,7 @@ from selfcare.authz import (
 from selfcare.authz.accounts import IdentityAccountDirectory
 from selfcare.bootstrap import bootstrap, memory_storage, sqlite_storage
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId, SystemSecrets
+from selfcare.identity import IdentityService
 from selfcare.identity.contact import EmailAddress
 from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.national_id import Country, NationalId, parse_national_id
@@ -304,3 +306,30 @@ def test_a_ligature_address_can_neither_be_invited_nor_answer_for_another() -> N
     assert caught.value.codes == ("email.compatibility_character",)
     with pytest.raises(SelfcareError):
         structure("o\ufb00ice@example.fi", EmailAddress)  # nor read back from a session
+
+
+# -- token links act only for the logged-in account ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "parameter"),
+    [
+        (AuthzService.accept, "account"),
+        (AuthzService.decline, "account"),
+        (IdentityService.confirm_email, "account_id"),
+    ],
+)
+def test_a_token_link_needs_the_logged_in_account(method: Any, parameter: str) -> None:
+    # A mail gateway's link scanner has the token but not the invitee's session.
+    found = inspect.signature(method).parameters[parameter]
+    assert found.default is inspect.Parameter.empty
+    assert found.annotation in ("AccountId", AccountId)
+
+
+def test_a_link_scanner_without_the_session_cannot_decline() -> None:
+    world = a_house()
+    world.accounts.register(AccountId("matti"), "matti@example.fi")
+    issued = _invite(world, "matti@example.fi", [USER])
+    with pytest.raises(TypeError):
+        world.authz.decline(issued.token)  # type: ignore[call-arg]
+    assert world.authz.accept(issued.token, AccountId("matti")).ok
