@@ -150,18 +150,15 @@ class AuthzService:
     ) -> Outcome[tuple[Grant, ...]]:
         """Re-run customer matching for ``account`` and link what is new as holder grants.
 
-        ``assertion`` is a fresh strong identification of the logged-in account's
-        owner (seed 003: "check that the personal identity code is correct"), checked
-        as registration checks one, under the registration policy (see
-        :func:`~selfcare.identity.registration_identification.check_identification`).
-        Its identity code must be the one the account was registered with
-        (:meth:`~selfcare.authz.ports.AccountDirectory.verified_national_id`): no caller
-        can name whose contracts to link. Only the records that have that
-        code *on file* count - checked here again, so a directory that also returns
-        records found by a name on the invoice cannot link the wrong person (seed 000).
-        Each such record becomes (or is found as) a
-        :class:`~selfcare.authz.model.CustomerRelationship`; the account gets a holder
-        grant on each where it has no active one. Running it again changes nothing.
+        ``assertion`` is a fresh strong identification of the logged-in account's owner
+        (seed 003 re-checks the identity code), checked as registration checks one
+        (:func:`~selfcare.identity.registration_identification.check_identification`);
+        its code must be the account's own
+        (:meth:`~selfcare.authz.ports.AccountDirectory.verified_national_id`), so no
+        caller names whose contracts to link. Only records with that code *on file*
+        count (seed 000). Each becomes (or is found as) a
+        :class:`~selfcare.authz.model.CustomerRelationship` with a holder grant for the
+        account unless it has one. Running it again changes nothing.
 
         Returns:
             ``Done`` with the new holder grants and a
@@ -329,8 +326,7 @@ class AuthzService:
     def accept(self, token: str, account: AccountId) -> Outcome[Acceptance]:
         """Accept the invitation of ``token`` for the logged-in ``account``.
 
-        Call it only from the POST of an explicit confirm on the page the link opens,
-        never from the GET of the link itself (a mail gateway's scanner fetches links).
+        Call it from the POST of an explicit confirm, never from the link's GET.
 
         Returns:
             ``Done`` with the :class:`~selfcare.authz.invitation_reply.Acceptance`, an
@@ -417,8 +413,7 @@ class AuthzService:
         """The logged-in invitee declines with the link; see
         :func:`~selfcare.authz.invitation_reply.decline_invitation`.
 
-        Call it only from the POST of an explicit confirm on the page the link opens,
-        never from the GET of the link itself (a mail gateway's scanner fetches links).
+        Call it from the POST of an explicit confirm, never from the link's GET.
 
         Returns:
             ``Done`` with the declined invitation and an
