@@ -335,7 +335,15 @@ def _resender_violations(
         return (Violation("invitation.not_allowed"),)
     if invitation.status is not InvitationStatus.PENDING:
         return (Violation("invitation.not_pending", {"status": str(invitation.status)}),)
-    if not check_can_grant(
+    return inviter_violations(invitation, grants, moment, model)
+
+
+def inviter_violations(
+    invitation: Invitation, grants: tuple[Grant, ...], moment: datetime, model: RoleModel
+) -> tuple[Violation, ...]:
+    """``invitation.inviter_not_allowed`` when the inviter may no longer give the roles
+    (checked again on accepting and on resending)."""
+    if check_can_grant(
         invitation.invited_by,
         invitation.roles,
         invitation.relationship_id,
@@ -343,8 +351,8 @@ def _resender_violations(
         now=moment,
         model=model,
     ):
-        return (Violation("invitation.inviter_not_allowed"),)
-    return ()
+        return ()
+    return (Violation("invitation.inviter_not_allowed"),)
 
 
 def revoke_invitation(

@@ -48,8 +48,14 @@ from datetime import datetime
 
 import attrs
 
-from selfcare.authz.grants import check_can_grant, new_grants
-from selfcare.authz.invitation import Invitation, InvitationStatus, hash_token, looks_like_token
+from selfcare.authz.grants import new_grants
+from selfcare.authz.invitation import (
+    Invitation,
+    InvitationStatus,
+    hash_token,
+    inviter_violations,
+    looks_like_token,
+)
 from selfcare.authz.invitation_policy import EmailMatch, InvitationPolicy
 from selfcare.authz.model import Grant
 from selfcare.authz.permissions import active_roles
@@ -205,22 +211,6 @@ def _email_violations(
     return ()
 
 
-def _inviter_violations(
-    invitation: Invitation, grants: tuple[Grant, ...], moment: datetime, model: RoleModel
-) -> tuple[Violation, ...]:
-    """``invitation.inviter_not_allowed`` when the inviter may no longer give the roles."""
-    if check_can_grant(
-        invitation.invited_by,
-        invitation.roles,
-        invitation.relationship_id,
-        grants,
-        now=moment,
-        model=model,
-    ):
-        return ()
-    return (Violation("invitation.inviter_not_allowed"),)
-
-
 def _accept(
     invitation: Invitation,
     account: AccountId,
@@ -241,7 +231,7 @@ def _accept(
     found = [
         *_expiry_violations(status),
         *_email_violations(invitation, verified_email, email_match),
-        *_inviter_violations(invitation, relevant, moment, model),
+        *inviter_violations(invitation, relevant, moment, model),
     ]
     if found:
         return Refused.because(*found)

@@ -22,14 +22,19 @@ from selfcare.catalog.sample import sample_catalog
 from selfcare.core.decision import Decision
 from selfcare.core.ids import CustomerNumber, RelationshipId
 from selfcare.core.outcome import Done, Refused
-from selfcare.identity.assertion import AuthMethod, IdentityAssertion, LevelOfAssurance
+from selfcare.identity.assertion import IdentityAssertion
 from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.hashing import ScryptHasher
 from selfcare.identity.national_id import NationalId, parse_national_id
 from selfcare.identity.password import PasswordPolicy
 from selfcare.identity.profile import ProfileDraft
 from selfcare.identity.registration import RegistrationPolicy
-from selfcare.testing.fakes import SeededSecrets, SequentialIds, SteppableClock
+from selfcare.testing.fakes import (
+    SeededSecrets,
+    SequentialIds,
+    SteppableClock,
+    bank_identification,
+)
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from selfcare.core.ids import AccountId
@@ -147,14 +152,12 @@ class World:
 
     def assertion(self, person: str, given: str, surname: str, provider: str) -> IdentityAssertion:
         """What the bank ``provider`` asserts about ``person`` now."""
-        return IdentityAssertion(
-            method=AuthMethod.BANK,
-            level=LevelOfAssurance.SUBSTANTIAL,
-            national_id=self.people[person],
+        return bank_identification(
+            self.people[person],
+            at=self.clock.now(),
             given_names=given,
             surname=surname,
             provider=provider,
-            issued_at=self.clock.now(),
         )
 
     def link(self, account: AccountId, person: str, name: tuple[str, str]) -> None:
