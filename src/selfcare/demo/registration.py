@@ -170,4 +170,4 @@ def run(world: World) -> None:
     world.accounts["anna"] = anna
     account = world.app.identity.login("Anna.Private@example.fi", GOOD_PASSWORD).unwrap()
     world.out.say("login", email=account.email.value)
-    world.link(anna, "anna")
+    world.link(anna, "anna", ("Anna", "Virtanen"))

@@ -228,7 +228,13 @@ class IdentityService(RegistrationUseCases):
         return outcome
 
     def confirm_email(self, account_id: AccountId, token: str) -> Outcome[Account]:
-        """Make the verified new address the username.
+        """Make the verified new address the username of the logged-in ``account_id``.
+
+        ``account_id`` is the account of the session, never an id from the link: the
+        token proves the new mailbox was read, the session that the account's owner
+        asked. Call it only from the POST of an explicit confirm on the page the
+        e-mail's link opens, never from the GET of the link (mail gateways and link
+        scanners fetch every link of an e-mail).
 
         Returns:
             The account with :class:`~selfcare.identity.events.EmailChanged`, or a
