@@ -202,8 +202,10 @@ def test_naive_times_are_refused() -> None:
 
 def test_the_challenge_round_trips_and_needs_a_send() -> None:
     challenge, _, _ = _issue()
-    assert structure(unstructure(challenge), OneTimeCodeChallenge) == challenge
-    data = unstructure(challenge)
+    stored = unstructure(challenge, include_secrets=True)
+    assert structure(stored, OneTimeCodeChallenge) == challenge
+    assert {"salt", "code_hash"}.isdisjoint(unstructure(challenge))
+    data = dict(stored)
     data["sends"] = []
     with pytest.raises(SelfcareError):
         structure(data, OneTimeCodeChallenge)

@@ -60,6 +60,7 @@ from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import SecretSource
 from selfcare.core.ports import bump
+from selfcare.core.secrets import secret_field
 from selfcare.identity.contact import PhoneNumber, require_mobile
 
 __all__ = [
@@ -153,8 +154,8 @@ class OneTimeCodeChallenge:
     id: str
     phone: PhoneNumber
     state: ChallengeState = ChallengeState.PENDING
-    salt: str = attrs.field(repr=False)
-    code_hash: str = attrs.field(repr=False)
+    salt: str = secret_field()
+    code_hash: str = secret_field()
     issued_at: datetime = utc_field()
     expires_at: datetime = utc_field()
     sends: tuple[datetime, ...] = attrs.field(converter=_utc_sends, validator=_not_empty)

@@ -17,7 +17,7 @@ import attrs
 
 from selfcare.core.decision import Violation
 from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
-from selfcare.serialization import converter
+from selfcare.serialization import storage_converter as converter
 
 __all__ = ["DocumentHook", "Migration", "SqlEngine", "SqlTable"]
 

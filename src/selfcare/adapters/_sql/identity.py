@@ -19,7 +19,7 @@ from selfcare.identity.national_id import NationalId
 from selfcare.identity.national_id_at_rest import NationalIdKey
 from selfcare.identity.ports import AccountRepository, RegistrationRepository
 from selfcare.identity.registration import Registration
-from selfcare.serialization import converter
+from selfcare.serialization import storage_converter as converter
 
 __all__ = [
     "IdentityRepositories",
