@@ -33,7 +33,7 @@ Wire-format choices, all in :func:`make_converter`:
 >>> unstructure(Login("anna@example.fi", "scrypt$..."), include_secrets=True)
 {'email': 'anna@example.fi', 'password_hash': 'scrypt$...'}
 >>> structure({'email': 'anna@example.fi'}, Login).password_hash
-Login(email='anna@example.fi', password_hash='')
+''
 
 Errors come out as :class:`~selfcare.core.errors.SelfcareError` whose violations name
 the place in the document, e.g. ``$.items[0].price``; violations raised by an entity's
