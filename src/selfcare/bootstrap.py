@@ -34,6 +34,7 @@ extra)::
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,6 +52,7 @@ from selfcare.catalog.timing import OrderPolicy
 from selfcare.core.clock import Clock, SystemClock
 from selfcare.core.ids import IdSource, SecretSource, SystemSecrets, UuidIds
 from selfcare.identity.login import LoginPolicy
+from selfcare.identity.otp import OneTimeCodeKey
 from selfcare.identity.registration import RegistrationPolicy
 from selfcare.identity.service import IdentityService
 from selfcare.privacy.model import DEFAULT_RETENTION, RetentionPolicy
@@ -239,6 +241,8 @@ class App:
     notifier: Notifier
     customers: CustomerDirectory
     feedback_inbox: FeedbackInbox
+    #: The key of one-time code verifiers (:mod:`selfcare.identity.otp`).
+    one_time_code_key: OneTimeCodeKey = attrs.field(repr=False)
 
     def close(self) -> None:
         """Close the storage (the SQLite connections)."""
@@ -257,6 +261,7 @@ def bootstrap(
     feedback_inbox: FeedbackInbox | None = None,
     hasher: PasswordHasher | None = None,
     accounts: AccountDirectory | None = None,
+    one_time_code_key: bytes | None = None,
 ) -> App:
     """Build every service over ``storage``.
 
@@ -278,6 +283,11 @@ def bootstrap(
             default identity's own accounts
             (:class:`~selfcare.authz.accounts.IdentityAccountDirectory`) - pass your own
             when the users live in another system.
+        one_time_code_key: at least 32 random bytes that key the verifiers of one-time
+            codes (:class:`~selfcare.identity.otp.OneTimeCodeKey`), kept outside the
+            database like the national identity code key; every process that verifies
+            codes needs the same one. By default a random key of this process: enough
+            for one process, not for several behind a load balancer.
     """
     from selfcare.adapters.memory.identity import (  # noqa: PLC0415
         MemoryCustomerDirectory,
@@ -325,6 +335,9 @@ def bootstrap(
         payment_days=rules.payment_days,
     )
     privacy = PrivacyService(uow=store.privacy, clock=now, retention=rules.retention)
+    code_key = OneTimeCodeKey(
+        one_time_code_key if one_time_code_key is not None else os.urandom(32)
+    )
     return App(
         identity=identity,
         authz=authz,
@@ -337,4 +350,5 @@ def bootstrap(
         notifier=outbox,
         customers=directory,
         feedback_inbox=inbox,
+        one_time_code_key=code_key,
     )
