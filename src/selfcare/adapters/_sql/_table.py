@@ -19,7 +19,7 @@ from selfcare.core.decision import Violation
 from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
 from selfcare.serialization import storage_converter as converter
 
-__all__ = ["DocumentHook", "Migration", "SqlEngine", "SqlTable"]
+__all__ = ["DocumentHook", "Migration", "SqlEngine", "SqlTable", "forget_cached_documents"]
 
 E = TypeVar("E")
 
@@ -87,6 +87,16 @@ def _structured(cls: Any, on_read: DocumentHook | None, data: str) -> Any:
     if on_read is not None:
         on_read(document)
     return converter.structure(document, cls)
+
+
+def forget_cached_documents() -> None:
+    """Empty the cache of read entities (of every table and database of this process).
+
+    Called after an erasure: the cache would otherwise keep the erased person's
+    entities - an account with the national identity code in clear - until other
+    documents pushed them out.
+    """
+    _structured.cache_clear()
 
 
 class SqlTable(Generic[E]):

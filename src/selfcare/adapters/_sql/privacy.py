@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from selfcare.adapters._sql._queries import micros
-from selfcare.adapters._sql._table import SqlEngine, SqlTable
+from selfcare.adapters._sql._table import SqlEngine, SqlTable, forget_cached_documents
 from selfcare.adapters._sql.authz import (
     SqlGrantRepository,
     SqlInvitationRepository,
@@ -253,3 +253,9 @@ class PrivacyRepositories(IdentityRepositories):
         self.feedback = SqlFeedbackArchive(database)
         self.erasures = SqlErasureLog(database)
         self.index = SqlPersonalDataIndex(database, key)
+
+    def after_erasure(self) -> None:
+        """Drop the cached entities (see
+        :meth:`~selfcare.privacy.ports.PrivacyUnitOfWork.after_erasure`); an engine adds
+        what its files need."""
+        forget_cached_documents()

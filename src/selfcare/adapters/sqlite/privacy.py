@@ -100,3 +100,15 @@ class SqlitePrivacyUnitOfWork(PrivacyRepositories, SqliteUnitOfWork):
     def __init__(self, database: SqliteDatabase, key: NationalIdKeys) -> None:
         super().__init__(database)
         self._open_privacy(database, key)
+
+    def after_erasure(self) -> None:
+        """Drop the cached entities and copy the write-ahead log into the database file,
+        then empty it (``wal_checkpoint(TRUNCATE)``): deleted rows were overwritten
+        with zeros (``secure_delete``), and the log's older page images go with it.
+
+        A connection of another thread (or process) in the middle of a read keeps the
+        log from being emptied now; the next checkpoint after it finishes does it.
+        """
+        super().after_erasure()
+        if self.database.depth == 0:
+            self.database.checkpoint()
