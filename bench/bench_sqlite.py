@@ -122,7 +122,9 @@ def _raw_sqlite(
     with service.uow as uow:
         sample_invitation = uow.invitations.for_relationship(relationship)[0]
         sample_grants = list(uow.grants.for_user(AccountId("user-0")))
-    invitation_doc = json.dumps(unstructure(sample_invitation), ensure_ascii=False)
+    invitation_doc = json.dumps(
+        unstructure(sample_invitation, include_secrets=True), ensure_ascii=False
+    )
     grant_doc = json.dumps(unstructure(sample_grants[0]), ensure_ascii=False)
     start = time.perf_counter()
     for n in range(INVITATIONS):

@@ -34,6 +34,7 @@ extra)::
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,6 +52,8 @@ from selfcare.catalog.timing import OrderPolicy
 from selfcare.core.clock import Clock, SystemClock
 from selfcare.core.ids import IdSource, SecretSource, SystemSecrets, UuidIds
 from selfcare.identity.login import LoginPolicy
+from selfcare.identity.national_id_at_rest import NationalIdKey, NationalIdKeyRing
+from selfcare.identity.otp import OneTimeCodeKey
 from selfcare.identity.registration import RegistrationPolicy
 from selfcare.identity.service import IdentityService
 from selfcare.privacy.model import DEFAULT_RETENTION, RetentionPolicy
@@ -119,7 +122,10 @@ def memory_storage() -> Storage:
 
 
 def sqlite_storage(
-    path: str | Path, *, national_id_key: bytes, busy_timeout: float = 30.0
+    path: str | Path,
+    *,
+    national_id_key: bytes | NationalIdKey | NationalIdKeyRing,
+    busy_timeout: float = 30.0,
 ) -> Storage:
     """Storage in the SQLite file ``path`` (created, and migrated, when opened).
 
@@ -127,7 +133,9 @@ def sqlite_storage(
         path: the database file; ``":memory:"`` for a private in-memory database.
         national_id_key: the operator key (at least 32 random bytes) that seals and
             hashes national identity codes at rest; keep it like a database
-            encryption key, outside the database.
+            encryption key, outside the database Pass a
+            :class:`~selfcare.identity.national_id_at_rest.NationalIdKeyRing` to
+            rotate keys (:mod:`selfcare.identity.national_id_at_rest`).
         busy_timeout: seconds a writer waits for another writer.
     """
     from selfcare.adapters.sqlite import (  # noqa: PLC0415 - only when SQLite is chosen
@@ -138,9 +146,8 @@ def sqlite_storage(
         SqlitePrivacyUnitOfWork,
         open_database,
     )
-    from selfcare.identity.national_id_at_rest import NationalIdKey  # noqa: PLC0415
 
-    key = NationalIdKey(national_id_key)
+    key = _national_id_keys(national_id_key)
     database = open_database(path, busy_timeout=busy_timeout)
     return Storage(
         identity=SqliteIdentityUnitOfWork(database, key),
@@ -155,7 +162,7 @@ def sqlite_storage(
 def postgres_storage(
     dsn: str,
     *,
-    national_id_key: bytes,
+    national_id_key: bytes | NationalIdKey | NationalIdKeyRing,
     pool_size: int = 10,
     schema: str | None = None,
     timeout: float = 30.0,
@@ -170,7 +177,9 @@ def postgres_storage(
             keep the password in ``PGPASSWORD`` or ``~/.pgpass``, not in code.
         national_id_key: the operator key (at least 32 random bytes) that seals and
             hashes national identity codes at rest - the same key as on SQLite, so a
-            database can move between the two; keep it outside the database.
+            database can move between the two; keep it outside the database Pass a
+            :class:`~selfcare.identity.national_id_at_rest.NationalIdKeyRing` to
+            rotate keys (:mod:`selfcare.identity.national_id_at_rest`).
         pool_size: the most connections this process opens (one per thread inside a
             unit of work at the same moment).
         schema: the schema for the tables (created when missing); ``public`` when
@@ -188,9 +197,8 @@ def postgres_storage(
         PostgresPrivacyUnitOfWork,
         open_database,
     )
-    from selfcare.identity.national_id_at_rest import NationalIdKey  # noqa: PLC0415
 
-    key = NationalIdKey(national_id_key)
+    key = _national_id_keys(national_id_key)
     database = open_database(dsn, pool_size=pool_size, schema=schema, timeout=timeout)
     return Storage(
         identity=PostgresIdentityUnitOfWork(database, key),
@@ -200,6 +208,12 @@ def postgres_storage(
         privacy=PostgresPrivacyUnitOfWork(database, key),
         close=database.close,
     )
+
+
+def _national_id_keys(
+    key: bytes | NationalIdKey | NationalIdKeyRing,
+) -> NationalIdKey | NationalIdKeyRing:
+    return key if isinstance(key, NationalIdKey | NationalIdKeyRing) else NationalIdKey(key)
 
 
 @attrs.frozen
@@ -239,6 +253,8 @@ class App:
     notifier: Notifier
     customers: CustomerDirectory
     feedback_inbox: FeedbackInbox
+    #: The key of one-time code verifiers (:mod:`selfcare.identity.otp`).
+    one_time_code_key: OneTimeCodeKey = attrs.field(repr=False)
 
     def close(self) -> None:
         """Close the storage (the SQLite connections)."""
@@ -257,6 +273,7 @@ def bootstrap(
     feedback_inbox: FeedbackInbox | None = None,
     hasher: PasswordHasher | None = None,
     accounts: AccountDirectory | None = None,
+    one_time_code_key: bytes | None = None,
 ) -> App:
     """Build every service over ``storage``.
 
@@ -278,6 +295,11 @@ def bootstrap(
             default identity's own accounts
             (:class:`~selfcare.authz.accounts.IdentityAccountDirectory`) - pass your own
             when the users live in another system.
+        one_time_code_key: at least 32 random bytes that key the verifiers of one-time
+            codes (:class:`~selfcare.identity.otp.OneTimeCodeKey`), kept outside the
+            database like the national identity code key; every process that verifies
+            codes needs the same one. By default a random key of this process: enough
+            for one process, not for several behind a load balancer.
     """
     from selfcare.adapters.memory.identity import (  # noqa: PLC0415
         MemoryCustomerDirectory,
@@ -326,6 +348,9 @@ def bootstrap(
         payment_days=rules.payment_days,
     )
     privacy = PrivacyService(uow=store.privacy, clock=now, retention=rules.retention)
+    code_key = OneTimeCodeKey(
+        one_time_code_key if one_time_code_key is not None else os.urandom(32)
+    )
     return App(
         identity=identity,
         authz=authz,
@@ -338,4 +363,5 @@ def bootstrap(
         notifier=outbox,
         customers=directory,
         feedback_inbox=inbox,
+        one_time_code_key=code_key,
     )

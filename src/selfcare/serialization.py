@@ -12,7 +12,28 @@ Wire-format choices, all in :func:`make_converter`:
 - an :class:`~selfcare.core.events.Event` with its type name first,
   ``{"type": "InvitationAccepted", "occurred_at": ..., ...}``, so that a list of mixed
   events (``tuple[Event, ...]``) reads back into the right classes;
-- unknown keys are refused (``forbid_extra_keys``).
+- unknown keys are refused (``forbid_extra_keys``);
+- secret fields (:func:`~selfcare.core.secrets.secret_field`: a national identity
+  code, a password hash, a token or its digest, a one-time code's salt and hash) are
+  left out of the default form, so that logging, caching or sending an entity cannot
+  leak them; storage asks for them explicitly with :data:`storage_converter` (or
+  ``unstructure(value, include_secrets=True)``). Reading a document back takes either
+  form: a secret field left out gets its default, and an entity whose secret has no
+  default (:class:`~selfcare.identity.account.Account`,
+  :class:`~selfcare.authz.invitation.Invitation`) reads back only from the storage form.
+
+>>> import attrs
+>>> from selfcare.core.secrets import secret_field
+>>> @attrs.frozen
+... class Login:
+...     email: str
+...     password_hash: str = secret_field(default="")
+>>> unstructure(Login("anna@example.fi", "scrypt$..."))
+{'email': 'anna@example.fi'}
+>>> unstructure(Login("anna@example.fi", "scrypt$..."), include_secrets=True)
+{'email': 'anna@example.fi', 'password_hash': 'scrypt$...'}
+>>> structure({'email': 'anna@example.fi'}, Login).password_hash
+''
 
 Errors come out as :class:`~selfcare.core.errors.SelfcareError` whose violations name
 the place in the document, e.g. ``$.items[0].price``; violations raised by an entity's
@@ -39,7 +60,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
+import cattrs.gen
 from cattrs.errors import (
     ClassValidationError,
     ForbiddenExtraKeysError,
@@ -51,8 +74,16 @@ from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.events import Event, event_types
 from selfcare.core.outcome import Done
+from selfcare.core.secrets import is_secret
 
-__all__ = ["converter", "make_converter", "structure", "unstructure"]
+__all__ = [
+    "converter",
+    "make_converter",
+    "storage_converter",
+    "structure",
+    "unstructure",
+]
+
 
 T = TypeVar("T")
 
@@ -153,8 +184,29 @@ def _is_enum(tp: object) -> bool:
     return isinstance(tp, type) and issubclass(tp, enum.Enum)
 
 
-def make_converter() -> cattrs.Converter:
-    """A new converter with every wire-format choice of the library (see the module)."""
+def _secret_fields(tp: object) -> tuple[str, ...]:
+    if not (isinstance(tp, type) and attrs.has(tp)) or issubclass(tp, Event):
+        return ()
+    return tuple(field.name for field in attrs.fields(tp) if is_secret(field))
+
+
+def _omit_secrets(conv: cattrs.Converter) -> None:
+    """Unstructure the classes that have secret fields without them."""
+
+    def factory(cls: type) -> Callable[[Any], dict[str, Any]]:
+        omitted = {name: cattrs.gen.override(omit=True) for name in _secret_fields(cls)}
+        return cattrs.gen.make_dict_unstructure_fn(cls, conv, **omitted)  # type: ignore[arg-type]
+
+    conv.register_unstructure_hook_factory(lambda tp: bool(_secret_fields(tp)), factory)
+
+
+def make_converter(*, include_secrets: bool = False) -> cattrs.Converter:
+    """A new converter with every wire-format choice of the library (see the module).
+
+    Args:
+        include_secrets: whether secret fields are written (storage
+            only); both kinds of converter read both forms.
+    """
     conv = cattrs.Converter(forbid_extra_keys=True)
     conv.register_unstructure_hook(datetime, lambda value: require_aware(value).isoformat())
     conv.register_structure_hook(datetime, _structure_datetime)
@@ -174,6 +226,8 @@ def make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(enum.StrEnum, _enum_value)
     conv.register_unstructure_hook_factory(_is_enum, lambda _tp: _enum_value)
     _register_events(conv)
+    if not include_secrets:
+        _omit_secrets(conv)
     conv.register_structure_hook(Done, lambda data, _: _structure_bare_done(conv, data))
     return conv
 
@@ -221,13 +275,24 @@ def _structure_bare_done(conv: cattrs.Converter, data: object) -> Done[Any]:
     return Done(data["value"], conv.structure(data["events"], tuple[Event, ...]))
 
 
-#: The library's converter. Use :func:`structure` to get our errors instead of cattrs'.
+#: The library's converter (secrets left out). Use :func:`structure` to get our errors
+#: instead of cattrs'.
 converter: cattrs.Converter = make_converter()
+#: The converter of the storage adapters: the same wire format, secrets included.
+storage_converter: cattrs.Converter = make_converter(include_secrets=True)
 
 
-def unstructure(value: object) -> Any:
-    """``value`` as JSON-ready data (dicts, lists, strings, numbers, booleans, None)."""
-    return converter.unstructure(value)
+def unstructure(value: object, *, include_secrets: bool = False) -> Any:
+    """``value`` as JSON-ready data (dicts, lists, strings, numbers, booleans, None).
+
+    Args:
+        value: any value the converter knows.
+        include_secrets: write the secret fields too - only for storage
+            (a database, a cache the application keeps like one) or for a document
+            meant for their owner (the GDPR export).
+    """
+    chosen = storage_converter if include_secrets else converter
+    return chosen.unstructure(value)
 
 
 def structure(data: object, cls: type[T]) -> T:

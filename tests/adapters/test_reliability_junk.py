@@ -48,6 +48,7 @@ from selfcare.core.clock import Clock
 from selfcare.core.ids import IdSource, SecretSource, SequentialIds, SystemSecrets
 from selfcare.identity.hashing import ScryptHasher
 from selfcare.identity.national_id_at_rest import NationalIdKey
+from selfcare.identity.otp import OneTimeCodeKey
 from selfcare.identity.ports import (
     CustomerDirectory,
     FeedbackInbox,
@@ -128,6 +129,7 @@ def _context() -> dict[type, Callable[[], object]]:
         Notifier: RecordingNotifier,
         PasswordHasher: lambda: ScryptHasher(n=2**4),
         RoleModel: lambda: DEFAULT_ROLE_MODEL,
+        OneTimeCodeKey: lambda: OneTimeCodeKey(b"junk-one-time-code-key-0123456789ab"),
         tzinfo: lambda: ZoneInfo("Europe/Helsinki"),
         AuthzUnitOfWork: lambda: DATABASE.engine.authz(DATABASE.current),
         IdentityUnitOfWork: lambda: DATABASE.engine.identity(DATABASE.current, KEY),
@@ -167,6 +169,11 @@ def strategy_for(annotation: Any, *, top: bool = False) -> st.SearchStrategy[Arg
     if annotation is str:
         junk = JUNK_TEXT.map(Arg)
         return st.one_of(junk, WRONG_FOR_STR.map(lambda v: Arg(v, wrong=True))) if top else junk
+    if annotation is bytes:  # an operator key: shorter than 32 bytes is a TypeError
+        return st.one_of(
+            st.binary(min_size=32, max_size=64).map(Arg),
+            st.binary(max_size=31).map(lambda v: Arg(v, wrong=True)),
+        )
     if annotation is bool:
         return st.booleans().map(Arg)
     if annotation is int:

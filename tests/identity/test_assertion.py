@@ -124,8 +124,10 @@ def test_naive_now_and_unknown_min_level_are_refused() -> None:
 def test_names_are_tidied_and_the_assertion_round_trips() -> None:
     assertion = _assertion()
     assert assertion.given_names == "Matti Juhani"
-    assert structure(unstructure(assertion), IdentityAssertion) == assertion
+    stored = unstructure(assertion, include_secrets=True)
+    assert structure(stored, IdentityAssertion) == assertion
     assert "308T" not in repr(assertion)
+    assert "308T" not in str(unstructure(assertion))
 
 
 def test_levels_do_not_compare_with_other_things() -> None:

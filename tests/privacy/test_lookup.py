@@ -3,27 +3,90 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
+from datetime import date
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from selfcare.core.errors import SelfcareError
-from selfcare.identity.national_id import NationalId
-from selfcare.identity.national_id_at_rest import SEALED_PREFIX, NationalIdKey
+from selfcare.identity.national_id import NationalId, parse_national_id
+from selfcare.identity.national_id_at_rest import (
+    SEALED_PREFIX,
+    NationalIdKey,
+    NationalIdKeyRing,
+    SealedAt,
+)
 from selfcare.testing.strategies import _identity as sid
 
 KEY = NationalIdKey(b"k" * 32)
 OTHER = NationalIdKey(b"o" * 32)
+HERE = SealedAt("identity_accounts", "account-1", "national_id")
+TODAY = date(2026, 1, 1)
 
 
 @given(sid.national_ids())
 def test_sealed_code_comes_back_and_shows_no_digit_run(national_id: NationalId) -> None:
-    sealed = KEY.seal(national_id)
-    assert KEY.unseal(sealed) == national_id
+    sealed = KEY.seal(national_id, HERE)
+    assert KEY.unseal(sealed, HERE) == national_id
     assert national_id.compact not in sealed
     assert national_id.compact[:6] not in sealed
-    assert KEY.seal(national_id) == sealed  # deterministic
+    assert KEY.seal(national_id, HERE) == sealed  # deterministic
+
+
+@given(sid.national_ids(), st.sampled_from(["table", "row", "field"]))
+def test_a_seal_copied_to_another_row_table_or_field_does_not_unseal(
+    national_id: NationalId, moved: str
+) -> None:
+    elsewhere = {
+        "table": SealedAt("identity_registrations", "account-1", "national_id"),
+        "row": SealedAt("identity_accounts", "account-2", "national_id"),
+        "field": SealedAt("identity_accounts", "account-1", "claimed_national_id"),
+    }[moved]
+    with pytest.raises(SelfcareError) as caught:
+        KEY.unseal(KEY.seal(national_id, HERE), elsewhere)
+    assert caught.value.codes == ("national_id.sealed_invalid",)
+
+
+def test_sealed_lengths_do_not_tell_the_country() -> None:
+    codes = [
+        parse_national_id("131052-308T", "FI", today=TODAY),
+        parse_national_id("811228-9874", "SE", today=TODAY),
+        parse_national_id("15108695088", "NO", today=TODAY),
+        parse_national_id("211062-5629", "DK", today=TODAY),
+    ]
+    assert len({len(c.compact) for c in codes}) > 1
+    assert len({len(KEY.seal(c, HERE)) for c in codes}) == 1
+
+
+def test_a_seal_names_its_key_and_the_ring_unseals_with_that_key() -> None:
+    old = NationalIdKey(b"k" * 32, key_id="2025")
+    new = NationalIdKey(b"n" * 32, key_id="2026")
+    national_id = parse_national_id("131052-308T", "FI", today=TODAY)
+    sealed_before = old.seal(national_id, HERE)
+    ring = NationalIdKeyRing(new, retired=[old], lookup=old)
+    assert sealed_before.startswith(SEALED_PREFIX + "2025:")
+    assert ring.unseal(sealed_before, HERE) == national_id
+    assert not ring.is_current(sealed_before)
+    sealed_now = ring.seal(national_id, HERE)
+    assert sealed_now.startswith(SEALED_PREFIX + "2026:")
+    assert ring.is_current(sealed_now)
+    # the lookup hash stays with its own key, so stored hashes keep matching
+    assert ring.lookup_hash(national_id) == old.lookup_hash(national_id)
+    with pytest.raises(SelfcareError):
+        NationalIdKeyRing(new).unseal(sealed_before, HERE)
+    with pytest.raises(TypeError):
+        NationalIdKeyRing(new, retired=[NationalIdKey(b"x" * 32, key_id="2026")])
+
+
+def test_the_lookup_hash_is_the_one_of_0_1() -> None:
+    # Hashes stored by 0.1 (the unique index of accounts) still match.
+    national_id = parse_national_id("131052-308T", "FI", today=TODAY)
+    lookup = hmac.new(b"k" * 32, b"selfcare/national-id/lookup", hashlib.sha256).digest()
+    expected = hmac.new(lookup, b"FI:131052-308T", hashlib.sha256).hexdigest()
+    assert KEY.lookup_hash(national_id) == expected
 
 
 @given(sid.national_ids(), sid.national_ids())
@@ -36,42 +99,77 @@ def test_lookup_hash_is_equal_exactly_for_the_same_person(a: NationalId, b: Nati
 def test_another_key_gives_another_hash_and_cannot_unseal(national_id: NationalId) -> None:
     assert KEY.lookup_hash(national_id) != OTHER.lookup_hash(national_id)
     with pytest.raises(SelfcareError) as caught:
-        OTHER.unseal(KEY.seal(national_id))
+        OTHER.unseal(KEY.seal(national_id, HERE), HERE)
     assert caught.value.codes == ("national_id.sealed_invalid",)
+
+
+def _body(sealed: str) -> str:
+    return sealed.rpartition(":")[2]
 
 
 @given(sid.national_ids(), st.integers(min_value=0, max_value=200))
 def test_an_altered_seal_is_refused(national_id: NationalId, position: int) -> None:
-    sealed = KEY.seal(national_id)
-    raw = bytearray(base64.urlsafe_b64decode(sealed[len(SEALED_PREFIX) :]))
+    sealed = KEY.seal(national_id, HERE)
+    raw = bytearray(base64.urlsafe_b64decode(_body(sealed) + "=="))
     raw[position % len(raw)] ^= 1
-    altered = SEALED_PREFIX + base64.urlsafe_b64encode(bytes(raw)).decode()
+    altered = sealed[: -len(_body(sealed))] + base64.urlsafe_b64encode(raw).decode().rstrip("=")
     with pytest.raises(SelfcareError):
-        KEY.unseal(altered)
+        KEY.unseal(altered, HERE)
+
+
+def test_a_seal_has_one_spelling_only() -> None:
+    national_id = parse_national_id("131052-308T", "FI", today=TODAY)
+    sealed = KEY.seal(national_id, HERE)
+    body = _body(sealed)
+    head = sealed[: -len(body)]
+    raw = base64.urlsafe_b64decode(body + "==")
+    spellings = [
+        head + body + "==",  # padded
+        head + base64.b64encode(raw).decode().rstrip("="),  # the standard alphabet
+        head + " " + body,
+        head + body + "\n",
+        sealed.upper(),
+    ]
+    for spelling in spellings:
+        if spelling == sealed:
+            continue
+        with pytest.raises(SelfcareError):
+            KEY.unseal(spelling, HERE)
 
 
 @given(st.text(max_size=300))
 def test_junk_gives_only_the_typed_refusal(junk: str) -> None:
     with pytest.raises(SelfcareError) as caught:
-        KEY.unseal(junk)
+        KEY.unseal(junk, HERE)
     assert caught.value.codes == ("national_id.sealed_invalid",)
 
 
 @pytest.mark.parametrize(
-    "junk", [SEALED_PREFIX, SEALED_PREFIX + "!!!", SEALED_PREFIX + "AAAA", SEALED_PREFIX + "ä"]
+    "junk",
+    [
+        SEALED_PREFIX,
+        SEALED_PREFIX + "1:!!!",
+        SEALED_PREFIX + "1:AAAA",
+        SEALED_PREFIX + "1:ä",
+        SEALED_PREFIX + "unknown:" + "A" * 64,
+        "nid1:" + "A" * 64,  # the hand-made form of 0.1 development builds
+    ],
 )
 def test_malformed_seals_are_refused(junk: str) -> None:
     with pytest.raises(SelfcareError):
-        KEY.unseal(junk)
+        KEY.unseal(junk, HERE)
 
 
-def test_a_short_key_is_a_deployment_error() -> None:
+def test_a_short_key_or_a_bad_key_id_is_a_deployment_error() -> None:
     with pytest.raises(TypeError):
         NationalIdKey(b"short")
     with pytest.raises(TypeError):
         NationalIdKey("k" * 32)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        NationalIdKey(b"k" * 32, key_id="a:b")
 
 
 def test_the_key_never_shows() -> None:
     key = NationalIdKey(b"secret-key-material-0123456789ab")
     assert "key-material" not in repr(key)
+    assert "key-material" not in repr(NationalIdKeyRing(key))

@@ -57,6 +57,7 @@ from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import AccountId, IdSource, RelationshipId, SecretSource
 from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.core.ports import bump
+from selfcare.core.secrets import secret_field
 from selfcare.identity.account import token_digest
 from selfcare.identity.contact import EmailAddress
 
@@ -108,7 +109,7 @@ class Invitation:
     invited_by: AccountId
     created_at: datetime = utc_field()
     expires_at: datetime = utc_field()
-    token_hash: str = attrs.field(repr=False)
+    token_hash: str = secret_field()
     status: InvitationStatus = InvitationStatus.PENDING
     accepted_by: AccountId | None = None
     closed_at: datetime | None = utc_field(optional=True, default=None)
@@ -138,7 +139,7 @@ class IssuedInvitation:
     left out of the ``repr``)."""
 
     invitation: Invitation
-    token: str = attrs.field(repr=False)
+    token: str = secret_field()
 
 
 def hash_token(token: str) -> str:

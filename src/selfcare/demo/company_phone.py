@@ -136,7 +136,10 @@ class _CompanyPhone:
         mobile = PhoneNumber.parse(self.phone.value)
         require_mobile(mobile).raise_for_denial()
         secrets = self.world.secrets
-        challenge, code = issue_code(mobile, challenge_id="otp-1", now=now, secrets=secrets)
+        key = self.world.app.one_time_code_key
+        challenge, code = issue_code(
+            mobile, challenge_id="otp-1", now=now, secrets=secrets, key=key
+        )
         sms = OutgoingMessage(
             template="otp.confirm_phone",
             channel=Channel.SMS,
@@ -148,10 +151,12 @@ class _CompanyPhone:
         out.message(sms)
         wrong = "000000" if code != "000000" else "111111"
         out.say("enter_code", code=wrong)
-        challenge, decision = verify_code(challenge, wrong, now=now + timedelta(seconds=30))
+        challenge, decision = verify_code(
+            challenge, wrong, now=now + timedelta(seconds=30), key=key
+        )
         out.refusal(decision.violations)
         out.say("enter_sms_code")
-        challenge, decision = verify_code(challenge, code, now=now + timedelta(seconds=50))
+        challenge, decision = verify_code(challenge, code, now=now + timedelta(seconds=50), key=key)
         if not decision:  # pragma: no cover - the right code
             raise SelfcareError(*decision.violations)
         out.say("phone_confirmed")

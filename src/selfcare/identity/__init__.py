@@ -16,6 +16,7 @@ from selfcare.identity.national_id import Country, NationalId, parse_national_id
 from selfcare.identity.otp import (
     ChallengeState,
     OneTimeCodeChallenge,
+    OneTimeCodeKey,
     OneTimeCodePolicy,
     can_resend,
     issue_code,
@@ -38,6 +39,7 @@ __all__ = [
     "LevelOfAssurance",
     "NationalId",
     "OneTimeCodeChallenge",
+    "OneTimeCodeKey",
     "OneTimeCodePolicy",
     "PasswordPolicy",
     "PhoneNumber",

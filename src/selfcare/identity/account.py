@@ -31,6 +31,7 @@ from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import AccountId
 from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.core.ports import bump
+from selfcare.core.secrets import secret_field
 from selfcare.core.text import has_unsafe_characters
 from selfcare.identity.contact import EmailAddress, PhoneNumber
 from selfcare.identity.events import EmailChanged, EmailChangeRequested, PasswordChanged
@@ -107,7 +108,7 @@ class PendingEmailChange:
     """
 
     email: EmailAddress
-    token_digest: str = attrs.field(repr=False)
+    token_digest: str = secret_field()
     requested_at: datetime = utc_field()
     expires_at: datetime = utc_field()
 
@@ -135,9 +136,9 @@ class Account:
     """
 
     id: AccountId
-    national_id: NationalId
+    national_id: NationalId = secret_field()
     profile: Profile
-    password_hash: str = attrs.field(repr=False)
+    password_hash: str = secret_field()
     created_at: datetime = utc_field()
     state: AccountState = AccountState.ACTIVE
     failed_logins: int = 0

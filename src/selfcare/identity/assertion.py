@@ -37,6 +37,7 @@ import attrs
 from selfcare.core.clock import require_aware, utc_field
 from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
+from selfcare.core.secrets import secret_field
 from selfcare.identity.national_id import NationalId
 
 __all__ = [
@@ -162,7 +163,7 @@ class IdentityAssertion:
 
     method: AuthMethod = attrs.field(converter=_method)
     level: LevelOfAssurance = attrs.field(converter=_level)
-    national_id: NationalId | None
+    national_id: NationalId | None = secret_field()
     given_names: str = attrs.field(converter=_name)
     surname: str = attrs.field(converter=_name)
     provider: str = attrs.field(converter=_name)

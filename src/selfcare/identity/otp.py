@@ -5,8 +5,9 @@ takes ``now`` and returns the next value, which the caller saves (compare-and-se
 ``version``):
 
 - :func:`issue_code` starts a challenge and returns it with the plain code, once, for
-  sending. Only an HMAC-SHA256 of the code under a fresh per-code random salt is
-  stored; the code and the hash never appear in a ``repr``.
+  sending. Only a verifier is stored: HMAC-SHA256, under the operator's
+  :class:`OneTimeCodeKey`, of a fresh per-code random salt and the code. The code, the
+  salt and the verifier never appear in a ``repr`` nor in the default JSON form.
 - :func:`verify_code` compares in constant time (:func:`hmac.compare_digest`) and moves
   ``pending`` to ``verified``, or counts a wrong attempt; the last allowed wrong attempt
   moves it to ``locked``; a code entered after its validity moves it to ``expired``.
@@ -20,10 +21,12 @@ sends in any 60 minutes per number. A new challenge for the same number passes t
 old one as ``previous`` so that the send limit cannot be dodged by starting over.
 
 The digits come from an injected :class:`~selfcare.core.ids.SecretSource`
-(``SystemSecrets`` uses :mod:`secrets`). A six-digit code has only a million values,
-so the hash protects a stored code from being read, not from being brute-forced by
-someone who has the database row: the protection against guessing is the attempt
-limit and the short validity.
+(``SystemSecrets`` uses :mod:`secrets`). A six-digit code has only a million values:
+a salted hash alone is searched in a fraction of a second by whoever has a database
+dump. The verifier is therefore keyed with a secret that is not in the database (the
+:class:`OneTimeCodeKey`, which :func:`~selfcare.bootstrap.bootstrap` takes as
+``one_time_code_key``); without it a stored challenge does not tell its code. The
+protection against guessing online is the attempt limit and the short validity.
 
 >>> from datetime import UTC, datetime, timedelta
 >>> from selfcare.identity.contact import PhoneNumber, require_mobile
@@ -31,14 +34,16 @@ limit and the short validity.
 ...     def digits(self, count): return "123456"[:count]
 ...     def token(self, nbytes): return "salt"
 >>> now = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+>>> key = OneTimeCodeKey(bytes(32))  # production: random bytes from the secret store
 >>> challenge, code = issue_code(PhoneNumber.parse("040 123 4567"), challenge_id="c-1",
-...                              now=now, secrets=Dice())
+...                              now=now, secrets=Dice(), key=key)
 >>> code, challenge.state
 ('123456', <ChallengeState.PENDING: 'pending'>)
->>> challenge, decision = verify_code(challenge, "000000", now=now)
+>>> challenge, decision = verify_code(challenge, "000000", now=now, key=key)
 >>> decision.codes, challenge.attempts
 (('otp.wrong_code',), 1)
->>> challenge, decision = verify_code(challenge, "123 456", now=now + timedelta(minutes=1))
+>>> challenge, decision = verify_code(challenge, "123 456", now=now + timedelta(minutes=1),
+...                                   key=key)
 >>> bool(decision), challenge.state
 (True, <ChallengeState.VERIFIED: 'verified'>)
 """
@@ -60,11 +65,13 @@ from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import SecretSource
 from selfcare.core.ports import bump
+from selfcare.core.secrets import secret_field
 from selfcare.identity.contact import PhoneNumber, require_mobile
 
 __all__ = [
     "ChallengeState",
     "OneTimeCodeChallenge",
+    "OneTimeCodeKey",
     "OneTimeCodePolicy",
     "can_resend",
     "issue_code",
@@ -73,6 +80,8 @@ __all__ = [
 ]
 
 _HOUR: Final = timedelta(hours=1)
+#: The shortest one-time code key accepted (256 bits).
+MIN_KEY_BYTES: Final = 32
 # An entered code longer than this cannot be right; it is not even hashed.
 _MAX_ENTERED: Final = 64
 
@@ -120,6 +129,40 @@ class OneTimeCodePolicy:
 _DEFAULT_POLICY: Final = OneTimeCodePolicy()
 
 
+@final
+class OneTimeCodeKey:
+    """The operator key of one-time code verifiers (never in ``repr``).
+
+    Keep it outside the database, like the national identity code key: with it, a
+    stored challenge's code can be found by trying every code; without it, it cannot.
+    Every process that verifies codes needs the same key; changing it makes the codes
+    pending at that moment unverifiable (they are valid minutes anyway).
+
+    Args:
+        key: at least 32 random bytes.
+
+    Raises:
+        TypeError: ``key`` is not ``bytes``, or shorter than 32 bytes (a deployment
+            error, not user input).
+    """
+
+    __slots__ = ("_key",)
+
+    def __init__(self, key: bytes) -> None:
+        if not isinstance(key, bytes | bytearray) or len(key) < MIN_KEY_BYTES:
+            msg = f"the one-time code key must be at least {MIN_KEY_BYTES} bytes"
+            raise TypeError(msg)
+        self._key = hmac.new(bytes(key), b"selfcare/one-time-code", hashlib.sha256).digest()
+
+    def __repr__(self) -> str:
+        return "OneTimeCodeKey(<secret>)"
+
+    def verifier(self, salt: str, code: str) -> str:
+        """HMAC-SHA256 of ``salt`` and ``code`` under this key, hex."""
+        message = salt.encode() + b"\x00" + code.encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+
 def _utc_sends(values: Iterable[datetime]) -> tuple[datetime, ...]:
     # utc_field converts one time; this field holds several.
     return tuple(require_aware(value, "sends") for value in values)
@@ -139,8 +182,10 @@ class OneTimeCodeChallenge:
         id: the challenge id (the caller's key).
         phone: where the code was sent.
         state: ``pending``, ``verified``, ``expired`` or ``locked``.
-        salt: the random salt of the current code (not shown in ``repr``).
-        code_hash: HMAC-SHA256 of the current code under ``salt``, hex (not shown).
+        salt: the random salt of the current code (secret: not shown in ``repr``
+            nor in the default JSON form).
+        code_hash: the verifier of the current code (:meth:`OneTimeCodeKey.verifier`
+            of ``salt`` and the code, hex; secret).
         issued_at: when the challenge was started.
         expires_at: when the current code stops being valid.
         sends: when codes were sent to this number within the last hour, oldest first
@@ -153,8 +198,8 @@ class OneTimeCodeChallenge:
     id: str
     phone: PhoneNumber
     state: ChallengeState = ChallengeState.PENDING
-    salt: str = attrs.field(repr=False)
-    code_hash: str = attrs.field(repr=False)
+    salt: str = secret_field()
+    code_hash: str = secret_field()
     issued_at: datetime = utc_field()
     expires_at: datetime = utc_field()
     sends: tuple[datetime, ...] = attrs.field(converter=_utc_sends, validator=_not_empty)
@@ -168,17 +213,15 @@ class OneTimeCodeChallenge:
         return self.sends[-1]
 
 
-def _hash(salt: str, code: str) -> str:
-    return hmac.new(salt.encode(), code.encode(), hashlib.sha256).hexdigest()
-
-
-def _new_code(secrets: SecretSource, policy: OneTimeCodePolicy) -> tuple[str, str, str]:
+def _new_code(
+    secrets: SecretSource, policy: OneTimeCodePolicy, key: OneTimeCodeKey
+) -> tuple[str, str, str]:
     code = secrets.digits(policy.code_length)
     if len(code) != policy.code_length or not code.isascii() or not code.isdigit():
         msg = "the SecretSource gave something else than the digits asked for"
         raise ValueError(msg)
     salt = secrets.token(16)
-    return code, salt, _hash(salt, code)
+    return code, salt, key.verifier(salt, code)
 
 
 def _send_refusals(
@@ -206,6 +249,7 @@ def issue_code(
     challenge_id: str,
     now: datetime,
     secrets: SecretSource,
+    key: OneTimeCodeKey,
     policy: OneTimeCodePolicy = _DEFAULT_POLICY,
     previous: OneTimeCodeChallenge | None = None,
 ) -> tuple[OneTimeCodeChallenge, str]:
@@ -216,6 +260,7 @@ def issue_code(
         challenge_id: the id of the new challenge.
         now: the current time (aware).
         secrets: where the digits and the salt come from.
+        key: the operator key of the verifier.
         policy: the limits.
         previous: the last challenge of the same number, if any: its sends count
             towards the limits (a previous challenge of another number is ignored).
@@ -233,7 +278,7 @@ def issue_code(
     refusals = _send_refusals(earlier, moment, policy)
     if refusals:
         raise SelfcareError(*refusals)
-    code, salt, code_hash = _new_code(secrets, policy)
+    code, salt, code_hash = _new_code(secrets, policy, key)
     challenge = OneTimeCodeChallenge(
         id=challenge_id,
         phone=phone,
@@ -273,6 +318,7 @@ def resend_code(
     *,
     now: datetime,
     secrets: SecretSource,
+    key: OneTimeCodeKey,
     policy: OneTimeCodePolicy = _DEFAULT_POLICY,
 ) -> tuple[OneTimeCodeChallenge, str]:
     """A new code for a pending challenge: the old code stops working, the validity
@@ -285,7 +331,7 @@ def resend_code(
     """
     moment = require_aware(now, "now")
     can_resend(challenge, now=moment, policy=policy).raise_for_denial()
-    code, salt, code_hash = _new_code(secrets, policy)
+    code, salt, code_hash = _new_code(secrets, policy, key)
     renewed = bump(
         challenge,
         salt=salt,
@@ -309,12 +355,14 @@ def verify_code(
     code: str,
     *,
     now: datetime,
+    key: OneTimeCodeKey,
     policy: OneTimeCodePolicy = _DEFAULT_POLICY,
 ) -> tuple[OneTimeCodeChallenge, Decision]:
     """Check the code the user entered; returns the next challenge and the answer.
 
     Spaces and hyphens in the entered code are ignored (``123 456``). Anything else
-    that is not the code - other characters, another length - is a wrong attempt.
+    that is not the code - other characters, another length - is a wrong attempt, and
+    so is the right code checked under another ``key`` than the one it was issued under.
 
     Returns:
         The challenge to save (unchanged only when it was already final) and an
@@ -338,7 +386,7 @@ def verify_code(
         return expired, Decision.deny(Violation("otp.expired"))
     entered = _normalise_entered(cast("object", code))
     # Always compute a digest so that a malformed entry takes as long as a wrong one.
-    candidate = _hash(challenge.salt, entered if entered is not None else "")
+    candidate = key.verifier(challenge.salt, entered if entered is not None else "")
     if entered is not None and hmac.compare_digest(candidate, challenge.code_hash):
         verified = bump(challenge, state=ChallengeState.VERIFIED, verified_at=moment)
         return verified, Decision.allow(reason=f"otp:{challenge.id}")

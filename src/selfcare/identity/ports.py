@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Protocol, final, runtime_checkable
 import attrs
 
 from selfcare.core.ports import UnitOfWork
+from selfcare.core.secrets import secret_field
 from selfcare.identity.profile import Language
 
 if TYPE_CHECKING:
@@ -193,7 +194,7 @@ class OutgoingMessage:
     recipient: str
     language: Language
     params: Mapping[str, str] = attrs.field(factory=dict)
-    secret: str | None = attrs.field(default=None, repr=False)
+    secret: str | None = secret_field(default=None)
 
 
 class Notifier(Protocol):

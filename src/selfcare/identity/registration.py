@@ -65,6 +65,7 @@ from selfcare.core.decision import Decision, Violation
 from selfcare.core.ids import AccountId, CustomerNumber
 from selfcare.core.outcome import Refused
 from selfcare.core.ports import bump
+from selfcare.core.secrets import secret_field
 from selfcare.identity.ids import RegistrationId
 from selfcare.identity.national_id import NationalId
 from selfcare.identity.password import PasswordPolicy
@@ -173,8 +174,8 @@ class Registration:
     expires_at: datetime = utc_field()
     terms_version: str | None = None
     terms_accepted_at: datetime | None = utc_field(optional=True, default=None)
-    claimed_national_id: NationalId | None = None
-    national_id: NationalId | None = None
+    claimed_national_id: NationalId | None = secret_field(default=None)
+    national_id: NationalId | None = secret_field(default=None)
     identified_by: str | None = None
     identified_at: datetime | None = utc_field(optional=True, default=None)
     asserted_given_names: str = ""
@@ -183,8 +184,8 @@ class Registration:
     advisories: tuple[Violation, ...] = ()
     prefill: ProfileDraft | None = None
     profile: Profile | None = None
-    password_hash: str | None = attrs.field(default=None, repr=False)
-    email_token_digest: str | None = attrs.field(default=None, repr=False)
+    password_hash: str | None = secret_field(default=None)
+    email_token_digest: str | None = secret_field(default=None)
     confirmed_at: datetime | None = utc_field(optional=True, default=None)
     completed_at: datetime | None = utc_field(optional=True, default=None)
     account_id: AccountId | None = None

@@ -180,5 +180,7 @@ class PersonalDataExport:
         """The JSON-ready document (through :mod:`selfcare.serialization`)."""
         from selfcare.serialization import unstructure  # noqa: PLC0415 - keeps import light
 
-        result: dict[str, Any] = unstructure(self)
+        # The export is for the person it is about: their national identity code in
+        # full, the hashes already redacted (REDACTED) - the storage form.
+        result: dict[str, Any] = unstructure(self, include_secrets=True)
         return result

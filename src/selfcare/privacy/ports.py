@@ -153,3 +153,15 @@ class PrivacyUnitOfWork(UnitOfWork, Protocol):
     feedback: FeedbackArchive
     erasures: ErasureLog
     index: PersonalDataIndex
+
+    def after_erasure(self) -> None:
+        """Remove what the storage still keeps of the records an erasure deleted,
+        beyond the tables: copies in caches, in a write-ahead log, in free pages.
+
+        :meth:`~selfcare.privacy.service.PrivacyService.erase_account` calls it after
+        the erasure's unit of work has ended (committed). Storage that keeps nothing
+        beyond its tables does nothing; what an engine cannot remove itself (backups,
+        PostgreSQL's dead row versions until ``VACUUM``) is the operator's to do
+        (:doc:`/guides/privacy`).
+        """
+        ...

@@ -271,7 +271,10 @@ class PrivacyService:
         they sent or received are anonymised and kept countable
         (:func:`~selfcare.privacy.rules.anonymise_invitation`); grants they gave stay
         valid for the receiver; orders they placed stay with the customer relationship
-        (they name only the account id). Nothing else changes.
+        (they name only the account id). Nothing else changes. Once committed, the
+        storage is asked to remove what it still keeps of the deleted records beyond
+        its tables (:meth:`~selfcare.privacy.ports.PrivacyUnitOfWork.after_erasure`:
+        cached entities, SQLite's write-ahead log).
 
         Returns:
             The :class:`~selfcare.privacy.model.ErasureReport` and
@@ -289,6 +292,7 @@ class PrivacyService:
                 return _missing(uow, account_id)
             report = _erase(uow, account, now=now)
             uow.commit()
+        self.uow.after_erasure()
         logger.info(
             "account %s erased: %d registrations, %d grants, %d invitations, %d codes, %d feedback",
             account.id,

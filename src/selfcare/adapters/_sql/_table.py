@@ -17,9 +17,9 @@ import attrs
 
 from selfcare.core.decision import Violation
 from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
-from selfcare.serialization import converter
+from selfcare.serialization import storage_converter as converter
 
-__all__ = ["DocumentHook", "Migration", "SqlEngine", "SqlTable"]
+__all__ = ["DocumentHook", "Migration", "SqlEngine", "SqlTable", "forget_cached_documents"]
 
 E = TypeVar("E")
 
@@ -89,6 +89,16 @@ def _structured(cls: Any, on_read: DocumentHook | None, data: str) -> Any:
     return converter.structure(document, cls)
 
 
+def forget_cached_documents() -> None:
+    """Empty the cache of read entities (of every table and database of this process).
+
+    Called after an erasure: the cache would otherwise keep the erased person's
+    entities - an account with the national identity code in clear - until other
+    documents pushed them out.
+    """
+    _structured.cache_clear()
+
+
 class SqlTable(Generic[E]):
     """A table of JSON documents of one (immutable) entity class.
 
@@ -127,6 +137,8 @@ class SqlTable(Generic[E]):
         self._update_sql = f"UPDATE {table} SET {sets} WHERE key = ? AND version = ?"  # noqa: S608
         self._get_sql = f"SELECT data FROM {table} WHERE key = ?"  # noqa: S608
         self._delete_sql = f"DELETE FROM {table} WHERE key = ?"  # noqa: S608
+        self._rewrite_sql = f"UPDATE {table} SET {sets} WHERE key = ?"  # noqa: S608
+        self._documents_sql = f"SELECT data FROM {table} ORDER BY {database.insertion_order}"  # noqa: S608
 
     def _row(self, entity: E) -> list[object]:
         document = converter.unstructure(entity)
@@ -169,6 +181,16 @@ class SqlTable(Generic[E]):
     def put(self, entity: E) -> None:
         """Insert or replace without a version check."""
         self.db.write(self._upsert_sql, self._row(entity))
+
+    def rewrite(self, entity: E) -> None:
+        """Write ``entity`` again under its key and version, without a version check
+        (maintenance: re-sealing what a retired key sealed)."""
+        key, version, data, *columns = self._row(entity)
+        self.db.write(self._rewrite_sql, [version, data, *columns, key])
+
+    def documents(self) -> list[str]:
+        """The stored document of every row, in insertion order (maintenance)."""
+        return [row[0] for row in self.db.fetch(self._documents_sql)]
 
     def delete(self, key: str) -> bool:
         """Remove ``key``; whether it was there."""

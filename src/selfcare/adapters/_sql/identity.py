@@ -2,58 +2,103 @@
 
 National identity codes never reach the database in clear (see
 :mod:`selfcare.identity.national_id_at_rest`): every document holds the code sealed under the
-operator's :class:`~selfcare.identity.national_id_at_rest.NationalIdKey`, and the only index
-on it is
-the keyed hash :meth:`~selfcare.identity.national_id_at_rest.NationalIdKey.lookup_hash`.
+operator's :class:`~selfcare.identity.national_id_at_rest.NationalIdKeyRing`, bound to its
+table, row and field, and the only index on it is the keyed hash
+:meth:`~selfcare.identity.national_id_at_rest.NationalIdKeyRing.lookup_hash`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, Generic, TypeVar
 
 from selfcare.adapters._sql._queries import micros
 from selfcare.adapters._sql._table import SqlEngine, SqlTable
 from selfcare.identity.account import Account
 from selfcare.identity.contact import EmailAddress
 from selfcare.identity.national_id import NationalId
-from selfcare.identity.national_id_at_rest import NationalIdKey
+from selfcare.identity.national_id_at_rest import NationalIdKey, NationalIdKeyRing, SealedAt
 from selfcare.identity.ports import AccountRepository, RegistrationRepository
 from selfcare.identity.registration import Registration
-from selfcare.serialization import converter
+from selfcare.serialization import storage_converter as converter
 
 __all__ = [
     "IdentityRepositories",
+    "NationalIdKeys",
     "SqlAccountRepository",
     "SqlRegistrationRepository",
 ]
 
 
-class _Sealer:
-    """Replaces the national identity codes of a document by their sealed form."""
+#: What the SQL identity adapters take: one key, or a ring of them.
+NationalIdKeys = NationalIdKey | NationalIdKeyRing
 
-    def __init__(self, key: NationalIdKey, fields: tuple[str, ...]) -> None:
-        self._key = key
+E = TypeVar("E")
+
+
+class _Sealer:
+    """Replaces the national identity codes of a document by their sealed form, bound
+    to the table, the row (the document's ``id``) and the field."""
+
+    def __init__(self, keys: NationalIdKeyRing, table: str, fields: tuple[str, ...]) -> None:
+        self._keys = keys
+        self._table = table
         self._fields = fields
+
+    def _where(self, document: dict[str, Any], field: str) -> SealedAt:
+        return SealedAt(self._table, str(document["id"]), field)
 
     def seal(self, document: dict[str, Any]) -> None:
         for field in self._fields:
             if document.get(field) is not None:
                 national_id = converter.structure(document[field], NationalId)
-                document[field] = self._key.seal(national_id)
+                document[field] = self._keys.seal(national_id, self._where(document, field))
 
     def unseal(self, document: dict[str, Any]) -> None:
         for field in self._fields:
             if document.get(field) is not None:
-                document[field] = converter.unstructure(self._key.unseal(document[field]))
+                national_id = self._keys.unseal(document[field], self._where(document, field))
+                document[field] = converter.unstructure(national_id)
+
+    def is_current(self, document: dict[str, Any]) -> bool:
+        """Whether every sealed field of ``document`` is sealed under the current key."""
+        return all(
+            self._keys.is_current(document[field])
+            for field in self._fields
+            if document.get(field) is not None
+        )
+
+
+class _SealedTable(Generic[E]):
+    """A table whose documents hold sealed national identity codes."""
+
+    def __init__(self, table: SqlTable[E], sealer: _Sealer) -> None:
+        self.table = table
+        self.sealer = sealer
+
+    def reseal(self, *, rehash: bool) -> int:
+        """Rewrite the rows sealed under a retired key (every row when ``rehash``);
+        how many were rewritten."""
+        rewritten = 0
+        for data in self.table.documents():
+            if rehash or not self.sealer.is_current(json.loads(data)):
+                self.table.rewrite(self.table.load(data))
+                rewritten += 1
+        return rewritten
 
 
 class SqlAccountRepository:
     """Accounts in the ``identity_accounts`` table, unique by id, by case-folded e-mail
     address and by person (the keyed hash of the national identity code)."""
 
-    def __init__(self, database: SqlEngine, key: NationalIdKey) -> None:
-        self._key = key
-        self._table = accounts_table(database, key)
+    def __init__(self, database: SqlEngine, key: NationalIdKeys) -> None:
+        self._key = NationalIdKeyRing.of(key)
+        self._sealed = accounts_table(database, self._key)
+        self._table = self._sealed.table
+
+    def reseal_national_ids(self, *, rehash: bool = False) -> int:
+        """See :meth:`IdentityRepositories.reseal_national_ids`."""
+        return self._sealed.reseal(rehash=rehash)
 
     def add(self, account: Account) -> None:
         """Store a new account (``AlreadyExists`` for a taken id, e-mail or national id)."""
@@ -79,14 +124,14 @@ class SqlAccountRepository:
         return self._table.first("national_id_hash = ?", [self._key.lookup_hash(national_id)])
 
 
-def _hash(key: NationalIdKey, national_id: NationalId | None) -> str | None:
+def _hash(key: NationalIdKeyRing, national_id: NationalId | None) -> str | None:
     return None if national_id is None else key.lookup_hash(national_id)
 
 
-def registrations_table(database: SqlEngine, key: NationalIdKey) -> SqlTable[Registration]:
+def registrations_table(database: SqlEngine, key: NationalIdKeyRing) -> _SealedTable[Registration]:
     """The ``identity_registrations`` table (shared with the privacy index)."""
-    sealer = _Sealer(key, ("claimed_national_id", "national_id"))
-    return SqlTable(
+    sealer = _Sealer(key, "identity_registrations", ("claimed_national_id", "national_id"))
+    table = SqlTable(
         database,
         "identity_registrations",
         Registration,
@@ -100,12 +145,13 @@ def registrations_table(database: SqlEngine, key: NationalIdKey) -> SqlTable[Reg
         on_write=sealer.seal,
         on_read=sealer.unseal,
     )
+    return _SealedTable(table, sealer)
 
 
-def accounts_table(database: SqlEngine, key: NationalIdKey) -> SqlTable[Account]:
+def accounts_table(database: SqlEngine, key: NationalIdKeyRing) -> _SealedTable[Account]:
     """The ``identity_accounts`` table (shared with the privacy index)."""
-    sealer = _Sealer(key, ("national_id",))
-    return SqlTable(
+    sealer = _Sealer(key, "identity_accounts", ("national_id",))
+    table = SqlTable(
         database,
         "identity_accounts",
         Account,
@@ -117,14 +163,20 @@ def accounts_table(database: SqlEngine, key: NationalIdKey) -> SqlTable[Account]
         on_write=sealer.seal,
         on_read=sealer.unseal,
     )
+    return _SealedTable(table, sealer)
 
 
 class SqlRegistrationRepository:
     """Registrations in the ``identity_registrations`` table (national identity codes
     sealed, indexed by keyed hash)."""
 
-    def __init__(self, database: SqlEngine, key: NationalIdKey) -> None:
-        self._table = registrations_table(database, key)
+    def __init__(self, database: SqlEngine, key: NationalIdKeys) -> None:
+        self._sealed = registrations_table(database, NationalIdKeyRing.of(key))
+        self._table = self._sealed.table
+
+    def reseal_national_ids(self, *, rehash: bool = False) -> int:
+        """See :meth:`IdentityRepositories.reseal_national_ids`."""
+        return self._sealed.reseal(rehash=rehash)
 
     def add(self, registration: Registration) -> None:
         """Store a new registration (``AlreadyExists`` for a taken id)."""
@@ -146,6 +198,25 @@ class IdentityRepositories:
     accounts: AccountRepository
     registrations: RegistrationRepository
 
-    def _open_identity(self, database: SqlEngine, key: NationalIdKey) -> None:
-        self.accounts = SqlAccountRepository(database, key)
-        self.registrations = SqlRegistrationRepository(database, key)
+    def _open_identity(self, database: SqlEngine, key: NationalIdKeys) -> None:
+        accounts = SqlAccountRepository(database, key)
+        registrations = SqlRegistrationRepository(database, key)
+        self._sealing = (accounts, registrations)
+        self.accounts = accounts
+        self.registrations = registrations
+
+    def reseal_national_ids(self, *, rehash: bool = False) -> int:
+        """Re-seal, under the current key of the ring, every national identity code
+        sealed under a retired key; how many rows were rewritten.
+
+        Run it inside this unit of work and commit, after giving the storage a ring
+        whose current key is new and whose retired keys hold the old ones; once it
+        returns 0, the old keys can go. Versions do not change (nothing the user sees
+        changes), so it can run beside the service.
+
+        Args:
+            rehash: rewrite every row, also recomputing the lookup hashes - for a new
+                lookup key, in a maintenance window (until it is done, finders by
+                national identity code miss the rows not yet rewritten).
+        """
+        return sum(repository.reseal_national_ids(rehash=rehash) for repository in self._sealing)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from selfcare.adapters._sql._queries import micros
-from selfcare.adapters._sql._table import SqlEngine, SqlTable
+from selfcare.adapters._sql._table import SqlEngine, SqlTable, forget_cached_documents
 from selfcare.adapters._sql.authz import (
     SqlGrantRepository,
     SqlInvitationRepository,
@@ -22,6 +22,7 @@ from selfcare.adapters._sql.authz import (
 from selfcare.adapters._sql.catalog import SqlOrderRepository, orders_table
 from selfcare.adapters._sql.identity import (
     IdentityRepositories,
+    NationalIdKeys,
     accounts_table,
     registrations_table,
 )
@@ -34,7 +35,7 @@ from selfcare.core.ids import AccountId
 from selfcare.identity.account import Feedback
 from selfcare.identity.contact import EmailAddress, PhoneNumber
 from selfcare.identity.national_id import NationalId
-from selfcare.identity.national_id_at_rest import NationalIdKey
+from selfcare.identity.national_id_at_rest import NationalIdKeyRing
 from selfcare.identity.otp import OneTimeCodeChallenge
 from selfcare.identity.ports import OneTimeCodeRepository
 from selfcare.identity.registration import Registration
@@ -58,10 +59,10 @@ class SqlPersonalDataIndex:
     """The finders and deletes of export, erasure and retention, over the domains'
     tables."""
 
-    def __init__(self, database: SqlEngine, key: NationalIdKey) -> None:
-        self._key = key
-        self._accounts = accounts_table(database, key)
-        self._registrations = registrations_table(database, key)
+    def __init__(self, database: SqlEngine, key: NationalIdKeys) -> None:
+        self._key = NationalIdKeyRing.of(key)
+        self._accounts = accounts_table(database, self._key).table
+        self._registrations = registrations_table(database, self._key).table
         self._grants = grants_table(database)
         self._invitations = invitations_table(database)
         self._orders = orders_table(database)
@@ -243,7 +244,7 @@ class PrivacyRepositories(IdentityRepositories):
     erasures: ErasureLog
     index: PersonalDataIndex
 
-    def _open_privacy(self, database: SqlEngine, key: NationalIdKey) -> None:
+    def _open_privacy(self, database: SqlEngine, key: NationalIdKeys) -> None:
         self._open_identity(database, key)
         self.grants = SqlGrantRepository(database)
         self.invitations = SqlInvitationRepository(database)
@@ -252,3 +253,9 @@ class PrivacyRepositories(IdentityRepositories):
         self.feedback = SqlFeedbackArchive(database)
         self.erasures = SqlErasureLog(database)
         self.index = SqlPersonalDataIndex(database, key)
+
+    def after_erasure(self) -> None:
+        """Drop the cached entities (see
+        :meth:`~selfcare.privacy.ports.PrivacyUnitOfWork.after_erasure`); an engine adds
+        what its files need."""
+        forget_cached_documents()

@@ -223,3 +223,7 @@ class MemoryPrivacyUnitOfWork(MemoryIdentityUnitOfWork):
         self.feedback: FeedbackArchive = MemoryFeedbackArchive(database)
         self.erasures: ErasureLog = MemoryErasureLog(database)
         self.index: PersonalDataIndex = MemoryPersonalDataIndex(database)
+
+    def after_erasure(self) -> None:
+        """Nothing to do: the tables hold the entities themselves, and a deleted one is
+        gone from them (no cache, no log)."""

@@ -2,10 +2,10 @@
 
 National identity codes never reach the database in clear (see
 :mod:`selfcare.identity.national_id_at_rest`): every document holds the code sealed under the
-operator's :class:`~selfcare.identity.national_id_at_rest.NationalIdKey`, and the only index
-on it is
-the keyed hash :meth:`~selfcare.identity.national_id_at_rest.NationalIdKey.lookup_hash` - exactly as
-on SQLite, with the same key. The key is therefore a required argument; keep it outside
+operator's :class:`~selfcare.identity.national_id_at_rest.NationalIdKeyRing`, bound to
+its table, row and field, and the only index on it is the keyed hash
+:meth:`~selfcare.identity.national_id_at_rest.NationalIdKeyRing.lookup_hash` -
+exactly as on SQLite, with the same keys. The key is therefore a required argument; keep it outside
 the database (and outside its backups).
 """
 
@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from selfcare.adapters._sql.identity import (
     IdentityRepositories,
+    NationalIdKeys,
     SqlAccountRepository,
     SqlRegistrationRepository,
 )
 from selfcare.adapters.postgres._db import Migration, PostgresDatabase, PostgresUnitOfWork
-from selfcare.identity.national_id_at_rest import NationalIdKey
 
 __all__ = [
     "MIGRATIONS",
@@ -78,6 +78,6 @@ class PostgresIdentityUnitOfWork(IdentityRepositories, PostgresUnitOfWork):
         key: the operator key that seals and hashes national identity codes.
     """
 
-    def __init__(self, database: PostgresDatabase, key: NationalIdKey) -> None:
+    def __init__(self, database: PostgresDatabase, key: NationalIdKeys) -> None:
         super().__init__(database)
         self._open_identity(database, key)

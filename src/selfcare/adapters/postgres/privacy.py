@@ -9,6 +9,7 @@ the documentation for what erasure needs on the server.
 
 from __future__ import annotations
 
+from selfcare.adapters._sql.identity import NationalIdKeys
 from selfcare.adapters._sql.privacy import (
     PrivacyRepositories,
     SqlErasureLog,
@@ -17,7 +18,6 @@ from selfcare.adapters._sql.privacy import (
     SqlPersonalDataIndex,
 )
 from selfcare.adapters.postgres._db import Migration, PostgresDatabase, PostgresUnitOfWork
-from selfcare.identity.national_id_at_rest import NationalIdKey
 
 __all__ = [
     "MIGRATIONS",
@@ -90,6 +90,6 @@ class PostgresPrivacyUnitOfWork(PrivacyRepositories, PostgresUnitOfWork):
     :class:`~selfcare.adapters.postgres.PostgresIdentityUnitOfWork`), grants, invitations,
     orders, one-time codes, feedback, tombstones and the index over them."""
 
-    def __init__(self, database: PostgresDatabase, key: NationalIdKey) -> None:
+    def __init__(self, database: PostgresDatabase, key: NationalIdKeys) -> None:
         super().__init__(database)
         self._open_privacy(database, key)

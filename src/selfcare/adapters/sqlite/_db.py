@@ -2,6 +2,12 @@
 
 - One file, WAL journal mode, a connection per thread, a busy timeout so that writers
   queue instead of failing.
+- The file is created readable and writable by its owner only (``0600``, whatever the
+  umask); SQLite gives its ``-wal`` and ``-shm`` files the same mode. An existing file
+  keeps the mode it has.
+- ``secure_delete`` is on: a deleted or changed row is overwritten with zeros, so that
+  an erased person's data does not stay in free pages; :meth:`SqliteDatabase.checkpoint`
+  empties the write-ahead log after an erasure.
 - Named, versioned migrations applied in order when the database is opened; the table
   ``schema_migrations`` records which ran.
 - Entities are stored as JSON documents written by the library's cattrs converter, beside
@@ -35,6 +41,7 @@ nothing (like the in-memory adapter), and a key that is not a string is a
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -150,6 +157,7 @@ class SqliteDatabase:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
+        _create_private(self.path)
         self.migrate(migrations)
 
     # -- connections -------------------------------------------------------------
@@ -183,7 +191,20 @@ class SqliteDatabase:
         # lose the last transactions); FULL would fsync on every commit.
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
+        # Deleted content is overwritten with zeros, not left in free pages (erasure).
+        conn.execute("PRAGMA secure_delete=ON")
         return conn
+
+    def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the database file and empty it
+        (``wal_checkpoint(TRUNCATE)``); whether it was emptied (a reader of another
+        connection can hold it back). Call it outside a unit of work.
+
+        Raises:
+            StorageUnavailable: the file cannot be written.
+        """
+        rows = self.fetch("PRAGMA wal_checkpoint(TRUNCATE)")
+        return bool(rows) and rows[0][0] == 0
 
     @property
     def depth(self) -> int:
@@ -327,6 +348,21 @@ class SqliteDatabase:
     def upsert_sql(self, table: str, columns: Sequence[str]) -> str:
         """``INSERT OR REPLACE`` of ``columns`` into ``table``."""
         return self.insert_sql(table, columns).replace("INSERT", "INSERT OR REPLACE", 1)
+
+
+def _create_private(path: str) -> None:
+    """Create the database file ``path`` with mode 0600 before SQLite opens it (SQLite
+    would create it 0644 under the usual umask 022); an existing file and an in-memory
+    or temporary database are left alone."""
+    if path in ("", ":memory:"):
+        return
+    try:
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    except OSError:
+        return  # SQLite reports it, translated, when it opens the file
+    os.close(descriptor)
 
 
 def _statements(sql: str) -> Iterator[str]:

@@ -2,10 +2,10 @@
 
 National identity codes never reach the file in clear (see
 :mod:`selfcare.identity.national_id_at_rest`): every document holds the code sealed under the
-operator's :class:`~selfcare.identity.national_id_at_rest.NationalIdKey`, and the only index
-on it is
-the keyed hash :meth:`~selfcare.identity.national_id_at_rest.NationalIdKey.lookup_hash`. The key is
-therefore a required argument; keep it outside the database.
+operator's :class:`~selfcare.identity.national_id_at_rest.NationalIdKeyRing`, bound to
+its table, row and field, and the only index on it is the keyed hash
+:meth:`~selfcare.identity.national_id_at_rest.NationalIdKeyRing.lookup_hash`.
+The keys are therefore a required argument; keep it outside the database.
 
 >>> import os
 >>> from selfcare.adapters.sqlite.schema import open_database
@@ -28,11 +28,11 @@ from __future__ import annotations
 
 from selfcare.adapters._sql.identity import (
     IdentityRepositories,
+    NationalIdKeys,
     SqlAccountRepository,
     SqlRegistrationRepository,
 )
 from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteUnitOfWork
-from selfcare.identity.national_id_at_rest import NationalIdKey
 
 __all__ = [
     "MIGRATIONS",
@@ -93,6 +93,6 @@ class SqliteIdentityUnitOfWork(IdentityRepositories, SqliteUnitOfWork):
         key: the operator key that seals and hashes national identity codes.
     """
 
-    def __init__(self, database: SqliteDatabase, key: NationalIdKey) -> None:
+    def __init__(self, database: SqliteDatabase, key: NationalIdKeys) -> None:
         super().__init__(database)
         self._open_identity(database, key)

@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+from selfcare.adapters._sql.identity import NationalIdKeys
 from selfcare.adapters._sql.privacy import (
     PrivacyRepositories,
     SqlErasureLog,
@@ -24,7 +25,6 @@ from selfcare.adapters._sql.privacy import (
     SqlPersonalDataIndex,
 )
 from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteUnitOfWork
-from selfcare.identity.national_id_at_rest import NationalIdKey
 
 __all__ = [
     "MIGRATIONS",
@@ -97,6 +97,18 @@ class SqlitePrivacyUnitOfWork(PrivacyRepositories, SqliteUnitOfWork):
     :class:`~selfcare.adapters.sqlite.SqliteIdentityUnitOfWork`), grants, invitations,
     orders, one-time codes, feedback, tombstones and the index over them."""
 
-    def __init__(self, database: SqliteDatabase, key: NationalIdKey) -> None:
+    def __init__(self, database: SqliteDatabase, key: NationalIdKeys) -> None:
         super().__init__(database)
         self._open_privacy(database, key)
+
+    def after_erasure(self) -> None:
+        """Drop the cached entities and copy the write-ahead log into the database file,
+        then empty it (``wal_checkpoint(TRUNCATE)``): deleted rows were overwritten
+        with zeros (``secure_delete``), and the log's older page images go with it.
+
+        A connection of another thread (or process) in the middle of a read keeps the
+        log from being emptied now; the next checkpoint after it finishes does it.
+        """
+        super().after_erasure()
+        if self.database.depth == 0:
+            self.database.checkpoint()

@@ -184,6 +184,22 @@ class PrivacyUnitOfWorkContract(Contract):
             uow.accounts.add(attrs.evolve(account, id=AccountId("account-9")))
             uow.commit()
 
+    def test_after_erasure_removes_nothing_that_is_stored(self) -> None:
+        uow = self.make_unit_of_work()
+        account = example_account(1)
+        with uow:
+            uow.accounts.add(account)
+            uow.registrations.add(example_registration(1))
+            uow.commit()
+        with uow:
+            assert uow.index.delete_registration("registration-1") is True
+            uow.commit()
+        uow.after_erasure()
+        uow.after_erasure()  # twice is harmless
+        with uow:
+            assert uow.accounts.find(account.id) == account
+            assert uow.registrations.find("registration-1") is None
+
     def test_a_delete_without_commit_is_rolled_back(self) -> None:
         uow = self.make_unit_of_work()
         with uow:

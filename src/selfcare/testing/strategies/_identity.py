@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from selfcare.identity.assertion import AuthMethod, IdentityAssertion, LevelOfAssurance
 from selfcare.identity.contact import EmailAddress, PhoneNumber
 from selfcare.identity.national_id import Country, NationalId, parse_national_id
+from selfcare.identity.national_id_at_rest import SealedAt
 from selfcare.identity.otp import (
     ChallengeState,
     OneTimeCodeChallenge,
@@ -28,6 +29,7 @@ __all__ = [
     "one_time_code_challenges",
     "password_policies",
     "phone_numbers",
+    "sealed_at",
 ]
 
 _FI_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
@@ -246,6 +248,12 @@ def identity_assertions(draw: st.DrawFn) -> IdentityAssertion:
     )
 
 
+def sealed_at() -> st.SearchStrategy[SealedAt]:
+    """Places a national identity code is sealed for (table, row, field)."""
+    names = st.text(min_size=1, max_size=40)
+    return st.builds(SealedAt, table=names, row=names, field=names)
+
+
 ENTITIES: dict[type, st.SearchStrategy[Any]] = {
     NationalId: national_ids(),
     EmailAddress: email_addresses(),
@@ -254,4 +262,5 @@ ENTITIES: dict[type, st.SearchStrategy[Any]] = {
     OneTimeCodePolicy: one_time_code_policies(),
     OneTimeCodeChallenge: one_time_code_challenges(),
     IdentityAssertion: identity_assertions(),
+    SealedAt: sealed_at(),
 }
