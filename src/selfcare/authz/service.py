@@ -13,7 +13,7 @@ Build it with :func:`selfcare.bootstrap.bootstrap` (``app.authz``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from selfcare.authz.events import (
@@ -121,8 +121,8 @@ class AuthzService:
             ``authz.role_lacks_permission`` (see
             :func:`~selfcare.authz.permissions.check_permission`).
         """
-        with self.uow as uow:
-            grants = uow.grants.for_user(user)
+        with self.uow.reading() as uow:
+            grants = uow.grants.for_user_and_relationship(user, relationship)
         return allowing_grant(
             user, permission, relationship, grants, now=self.clock.now(), model=self.role_model
         )
@@ -271,8 +271,8 @@ class AuthzService:
                 message=message,
                 roles=roles,
                 inviter=inviter,
-                grants=uow.grants.for_relationship(relationship),
-                existing=uow.invitations.for_relationship(relationship),
+                grants=uow.grants.for_user_and_relationship(inviter, relationship),
+                existing=_same_address(uow, relationship, email),
                 ids=self.ids,
                 secrets=self.secrets,
                 now=now,
@@ -328,7 +328,7 @@ class AuthzService:
                 token,
                 account,
                 verified,
-                uow.grants.for_relationship(invitation.relationship_id),
+                _inviter_and_invitee_grants(uow, invitation, account),
                 ids=self.ids,
                 now=now,
                 policy=self.invitation_policy,
@@ -358,7 +358,7 @@ class AuthzService:
                 invitation,
                 account,
                 verified,
-                uow.grants.for_relationship(invitation.relationship_id),
+                _inviter_and_invitee_grants(uow, invitation, account),
                 ids=self.ids,
                 now=now,
                 model=self.role_model,
@@ -560,6 +560,37 @@ class AuthzService:
         if not isinstance(token, str) or not looks_like_token(token):
             return None
         return uow.invitations.find_by_token_hash(hash_token(token))
+
+
+def _same_address(
+    uow: AuthzUnitOfWork, relationship: RelationshipId, email: str | EmailAddress
+) -> Sequence[Invitation]:
+    """The invitations of ``relationship`` to ``email``: all that
+    :func:`~selfcare.authz.invitation.invite` looks at for a pending duplicate (none
+    when ``email`` is not an address: the rule refuses it for that)."""
+    raw: object = email
+    if isinstance(raw, EmailAddress):
+        return uow.invitations.for_relationship_and_email(relationship, raw)
+    if not isinstance(raw, str):
+        return ()
+    try:
+        address = EmailAddress.parse(raw)
+    except SelfcareError:
+        return ()
+    return uow.invitations.for_relationship_and_email(relationship, address)
+
+
+def _inviter_and_invitee_grants(
+    uow: AuthzUnitOfWork, invitation: Invitation, account: AccountId
+) -> Sequence[Grant]:
+    """The grants an acceptance looks at: the inviter's on the invitation's relationship
+    (may they still give the roles?) and the accepting account's (which roles does it
+    hold already?)."""
+    relationship = invitation.relationship_id
+    grants = uow.grants.for_user_and_relationship(invitation.invited_by, relationship)
+    if account == invitation.invited_by:
+        return grants
+    return [*grants, *uow.grants.for_user_and_relationship(account, relationship)]
 
 
 def _not_found() -> Refused:

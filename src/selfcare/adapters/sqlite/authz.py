@@ -72,6 +72,15 @@ MIGRATIONS = (
         CREATE INDEX authz_invitations_email ON authz_invitations (email, seq)
         """,
     ),
+    Migration(
+        "authz_0002_user_relationship_and_relationship_email_indexes",
+        """
+        CREATE INDEX authz_grants_user_relationship
+            ON authz_grants (user, relationship_id, seq);
+        CREATE INDEX authz_invitations_relationship_email
+            ON authz_invitations (relationship_id, email, seq)
+        """,
+    ),
 )
 
 
