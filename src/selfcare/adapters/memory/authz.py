@@ -77,9 +77,7 @@ class MemoryInvitationRepository:
         self._table.index("token", lambda i: (i.token_hash,))
         self._table.index("relationship", lambda i: (i.relationship_id,))
         self._table.index("email", lambda i: (i.email.canonical,))
-        self._table.index(
-            "relationship_email", lambda i: ((i.relationship_id, i.email.canonical),)
-        )
+        self._table.index("relationship_email", lambda i: ((i.relationship_id, i.email.canonical),))
 
     def add(self, invitation: Invitation) -> None:
         """Store a new invitation (``AlreadyExists`` for a taken id)."""

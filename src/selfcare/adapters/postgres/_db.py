@@ -199,6 +199,8 @@ class PostgresDatabase:
 
     #: Rows come back in the order they were inserted.
     insertion_order = "seq"
+    #: An update that changes no indexed value writes no index (a HOT update).
+    rewrites_indexes_it_sets = False
 
     def __init__(
         self,

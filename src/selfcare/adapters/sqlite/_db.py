@@ -137,6 +137,8 @@ class SqliteDatabase:
 
     #: Rows come back in the order they were inserted.
     insertion_order = "rowid"
+    #: An update rewrites the index entries of every column it sets (see SqlTable).
+    rewrites_indexes_it_sets = True
 
     def __init__(
         self,
