@@ -260,19 +260,24 @@ class AuthzService:
             :func:`~selfcare.authz.invitation.invite`.
         """
         now = self.clock.now()
+        address = _address_or_text(email)
         with self.uow as uow:
             if uow.relationships.find(relationship) is None:
                 return Refused.because(Violation("authz.unknown_relationship"))
             outcome = invite(
                 relationship,
-                email,
+                address,
                 first_name=first_name,
                 last_name=last_name,
                 message=message,
                 roles=roles,
                 inviter=inviter,
                 grants=uow.grants.for_user_and_relationship(inviter, relationship),
-                existing=_same_address(uow, relationship, email),
+                existing=(
+                    uow.invitations.for_relationship_and_email(relationship, address)
+                    if isinstance(address, EmailAddress)
+                    else ()
+                ),
                 ids=self.ids,
                 secrets=self.secrets,
                 now=now,
@@ -562,22 +567,17 @@ class AuthzService:
         return uow.invitations.find_by_token_hash(hash_token(token))
 
 
-def _same_address(
-    uow: AuthzUnitOfWork, relationship: RelationshipId, email: str | EmailAddress
-) -> Sequence[Invitation]:
-    """The invitations of ``relationship`` to ``email``: all that
-    :func:`~selfcare.authz.invitation.invite` looks at for a pending duplicate (none
-    when ``email`` is not an address: the rule refuses it for that)."""
+def _address_or_text(email: str | EmailAddress) -> str | EmailAddress:
+    """``email`` parsed, or as it came when it is not an address (the rule
+    :func:`~selfcare.authz.invitation.invite` then says why): parsed once, it also finds
+    the invitations to look at for a pending duplicate."""
     raw: object = email
-    if isinstance(raw, EmailAddress):
-        return uow.invitations.for_relationship_and_email(relationship, raw)
     if not isinstance(raw, str):
-        return ()
+        return email
     try:
-        address = EmailAddress.parse(raw)
+        return EmailAddress.parse(raw)
     except SelfcareError:
-        return ()
-    return uow.invitations.for_relationship_and_email(relationship, address)
+        return email
 
 
 def _inviter_and_invitee_grants(

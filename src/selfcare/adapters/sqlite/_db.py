@@ -172,6 +172,7 @@ class SqliteDatabase:
             self._local.depth = 0
             self._local.writing = False
             self._local.read_only = False
+            self._local.begin_pending = False
             with self._all_lock:
                 self._all.append(conn)
         return conn
@@ -252,9 +253,14 @@ class SqliteDatabase:
         self, sql: str, params: Sequence[object] | Mapping[str, object] = ()
     ) -> sqlite3.Cursor:
         """Run one statement on this thread's connection (see the module docstring for
-        the errors it raises instead of the driver's)."""
+        the errors it raises instead of the driver's); the first of a unit of work
+        begins its transaction."""
         try:
-            return self.connection.execute(sql, params)
+            conn = self.connection
+            if self._local.begin_pending:
+                self._local.begin_pending = False
+                conn.execute("BEGIN")
+            return conn.execute(sql, params)
         except _DRIVER_ERRORS as error:
             raise _library_error(error)  # noqa: B904 - its cause is set when useful
 
@@ -280,10 +286,10 @@ class SqliteDatabase:
         """Make this thread's unit of work (if one is open) a write transaction.
 
         A unit of work begins as a deferred transaction. Its first write ends that read
-        transaction (it wrote nothing) and begins ``BEGIN IMMEDIATE``, which waits for
-        other writers up to the busy timeout. Upgrading the deferred transaction in place
-        instead would fail at once (``SQLITE_BUSY_SNAPSHOT``) whenever another writer
-        committed since it first read.
+        transaction (it wrote nothing; when it read nothing, there is none yet) and
+        begins ``BEGIN IMMEDIATE``, which waits for other writers up to the busy timeout.
+        Upgrading the deferred transaction in place instead would fail at once
+        (``SQLITE_BUSY_SNAPSHOT``) whenever another writer committed since it first read.
 
         Raises:
             RuntimeError: the unit of work was opened with ``reading()``.
@@ -294,18 +300,25 @@ class SqliteDatabase:
         if self._local.read_only:
             msg = "a unit of work opened with reading() cannot write"
             raise RuntimeError(msg)
-        self.execute("ROLLBACK")
+        if self._local.begin_pending:
+            self._local.begin_pending = False  # nothing read yet: nothing to end
+        else:
+            self.execute("ROLLBACK")
         self.execute("BEGIN IMMEDIATE")
         self._local.writing = True
 
     # -- transactions (driven by SqliteUnitOfWork) --------------------------------
     def begin(self) -> None:
-        """Begin a deferred transaction on this thread's connection."""
-        self.execute("BEGIN")
+        """Begin a deferred transaction on this thread's connection: ``BEGIN`` is sent
+        with the first statement (a deferred transaction takes its snapshot at its first
+        read anyway), so a unit of work that ends without one costs no statement."""
+        self.connection  # noqa: B018 - opens the connection and its flags
+        self._local.begin_pending = True
         self._local.writing = False
 
     def end(self, how: str, *, again: bool) -> None:
         """``COMMIT`` or ``ROLLBACK`` this thread's transaction; begin another if ``again``."""
+        self._local.begin_pending = False
         if self.connection.in_transaction:
             self.execute(how)
         self._local.writing = False
