@@ -134,6 +134,9 @@ class SqlTable(Generic[E]):
         finders = ", ".join(quoted(c) for c in ["version", *self._columns])
         self._columns_sql = f"SELECT {finders} FROM {table} WHERE key = ?"  # noqa: S608
         self._get_sql = f"SELECT data FROM {table} WHERE key = ?"  # noqa: S608
+        #: The statements of select(), by (where, order_by, limited): a finder's SQL is
+        #: written once.
+        self._selects: dict[tuple[str, str | None, bool], str] = {}
         self._delete_sql = f"DELETE FROM {table} WHERE key = ?"  # noqa: S608
 
     def _row(self, entity: E) -> list[object]:
@@ -233,13 +236,20 @@ class SqlTable(Generic[E]):
         Raises:
             TypeError: a key is not a string.
         """
-        order = order_by or self.db.insertion_order
-        sql = f"SELECT data FROM {quoted(self.name)} WHERE {where} ORDER BY {order}"  # noqa: S608 - our SQL
+        shape = (where, order_by, limit is not None)
+        sql = self._selects.get(shape)
+        if sql is None:
+            order = order_by or self.db.insertion_order
+            sql = f"SELECT data FROM {quoted(self.name)} WHERE {where} ORDER BY {order}"  # noqa: S608 - our SQL
+            if limit is not None:
+                sql += " LIMIT ?"
+            self._selects[shape] = sql
         params: list[object] = [*self.db.lookup_keys(keys), *values]
         if limit is not None:
-            sql += " LIMIT ?"
             params.append(limit)
-        return [self.load(row[0]) for row in self.db.fetch(sql, params)]
+        cls: Any = self.cls
+        hook = self._on_read
+        return [_structured(cls, hook, row[0]) for row in self.db.fetch(sql, params)]
 
     def first(self, where: str, keys: Sequence[str | None]) -> E | None:
         """The oldest entity matching ``where`` (see :meth:`select`), or ``None``."""

@@ -126,6 +126,21 @@ def _lookup_key(key: str | None) -> str | None:
     return key
 
 
+class _ThreadState(threading.local):
+    """One thread's connection and the state of its unit of work (class attributes are
+    each thread's defaults)."""
+
+    conn: sqlite3.Connection | None = None
+    #: How many units of work are open.
+    depth = 0
+    #: Whether the transaction holds the write lock (``BEGIN IMMEDIATE``).
+    writing = False
+    #: Whether the unit was opened with ``reading()``.
+    read_only = False
+    #: Whether ``BEGIN`` is to be sent before the next statement.
+    begin_pending = False
+
+
 class SqliteDatabase:
     """A SQLite file (or ``":memory:"``-like shared cache) with migrations applied on open.
 
@@ -149,7 +164,7 @@ class SqliteDatabase:
     ) -> None:
         self.path: str = str(path)
         self.busy_timeout = busy_timeout
-        self._local = threading.local()
+        self._local = _ThreadState()
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
         self.migrate(migrations)
@@ -162,17 +177,13 @@ class SqliteDatabase:
         Raises:
             StorageUnavailable: the file cannot be opened or set up.
         """
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        conn = self._local.conn
         if conn is None:
             try:
                 conn = self._connect()
             except _DRIVER_ERRORS as error:
                 raise _library_error(error)  # noqa: B904 - its cause is set when useful
             self._local.conn = conn
-            self._local.depth = 0
-            self._local.writing = False
-            self._local.read_only = False
-            self._local.begin_pending = False
             with self._all_lock:
                 self._all.append(conn)
         return conn
@@ -191,7 +202,6 @@ class SqliteDatabase:
     @property
     def depth(self) -> int:
         """How many units of work are open on this thread."""
-        self.connection  # noqa: B018 - opens the connection and its depth counter
         depth: int = self._local.depth
         return depth
 
@@ -205,7 +215,7 @@ class SqliteDatabase:
             for conn in self._all:
                 conn.close()
             self._all.clear()
-        self._local = threading.local()
+        self._local = _ThreadState()
 
     def __enter__(self) -> Self:
         return self
@@ -313,7 +323,8 @@ class SqliteDatabase:
         with the first statement (a deferred transaction takes its snapshot at its first
         read anyway), so a unit of work that ends without one costs no statement."""
         self.connection  # noqa: B018 - opens the connection and its flags
-        self._local.begin_pending = True
+        # A unit opened with reading() runs each statement in autocommit (see there).
+        self._local.begin_pending = not self._local.read_only
         self._local.writing = False
 
     def end(self, how: str, *, again: bool) -> None:
@@ -327,7 +338,6 @@ class SqliteDatabase:
 
     def set_read_only(self, read_only: bool) -> None:
         """Whether this thread's units of work may write (see ``reading()``)."""
-        self.connection  # noqa: B018 - opens the connection and its flags
         self._local.read_only = read_only
 
     def lookup_keys(self, keys: Iterable[str | None]) -> list[str | None]:
