@@ -14,6 +14,7 @@ from harness import Report
 from selfcare import FixedClock
 from selfcare.adapters.memory import MemoryDatabase
 from selfcare.adapters.memory.authz import MemoryAccountDirectory, MemoryAuthzUnitOfWork
+from selfcare.adapters.memory.identity import MemoryCustomerDirectory
 from selfcare.authz import USER, VIEW_INVOICES, AuthzService, GrantIndex
 from selfcare.authz.model import Grant, GrantId
 from selfcare.core.ids import AccountId, RelationshipId, SequentialIds, SystemSecrets
@@ -57,8 +58,9 @@ def run(report: Report) -> None:
                 uow.grants.add(grant)
             uow.commit()
         service = AuthzService(
-            uow,
+            uow=uow,
             accounts=MemoryAccountDirectory(),
+            customers=MemoryCustomerDirectory([]),
             clock=FixedClock(NOW),
             ids=SequentialIds("m"),
             secrets=SystemSecrets(),

@@ -78,9 +78,11 @@ def test_what_was_read_before_the_first_write_is_checked_by_compare_and_set(
 
 
 def test_a_reading_unit_of_work_may_not_write(new_database: NewDatabase) -> None:
-    uow = SqliteAuthzUnitOfWork(new_database())
+    db = new_database()
+    uow = SqliteAuthzUnitOfWork(db)
     with uow.reading():
         assert uow.grants.for_user(AccountId("pekka")) == []
+        assert not db.connection.in_transaction  # each statement on its own: no BEGIN
         with pytest.raises(RuntimeError, match="reading"):
             uow.grants.add(_grant(1))
     with uow:  # the next unit of work may write again

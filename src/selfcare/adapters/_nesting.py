@@ -8,11 +8,9 @@ what it did. The engines (:mod:`selfcare.adapters.memory`,
 
 from __future__ import annotations
 
-import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Generic, Protocol, Self, TypeVar
 
 __all__ = ["NestingUnitOfWork", "TransactionUnitOfWork"]
 
@@ -88,22 +86,56 @@ class NestingUnitOfWork(ABC):
         if self.database.depth == 1:
             self._rollback()
 
-    @contextlib.contextmanager
-    def reading(self) -> Iterator[Self]:
-        """This unit of work, opened for reading only: on SQL engines a transaction that
-        takes no write lock (SQLite: a deferred ``BEGIN``; PostgreSQL: ``READ ONLY``),
-        in which a write is a bug (:class:`RuntimeError` on SQLite, ``StorageError`` on
-        PostgreSQL). Inside another unit of work it joins that one.
+    def reading(self) -> _Reading[Self]:
+        """This unit of work, opened for reading only; inside another unit of work it
+        joins that one.
+
+        On the SQL engines it runs each statement on its own, in autocommit: a statement
+        sees what was committed when it began - what PostgreSQL's ``READ COMMITTED``
+        gives each statement of a transaction anyway, and what the use cases are
+        written for - and the unit holds no transaction open, takes no lock and costs
+        no ``BEGIN``/``ROLLBACK`` (on PostgreSQL: no round trip but the statement's). A
+        write in it is a bug: :class:`RuntimeError`, before anything is sent.
         """
-        outermost = self.database.depth == 0
-        if outermost:
-            self._set_read_only(True)
+        return _Reading(self)
+
+
+U = TypeVar("U", bound=NestingUnitOfWork)
+
+
+class _Reading(Generic[U]):
+    """The context manager of :meth:`NestingUnitOfWork.reading` (a class, not a
+    generator: a permission check opens one per call)."""
+
+    __slots__ = ("_outermost", "_uow")
+
+    def __init__(self, uow: U) -> None:
+        self._uow = uow
+        self._outermost = False
+
+    def __enter__(self) -> U:
+        uow = self._uow
+        self._outermost = uow.database.depth == 0
+        if self._outermost:
+            uow._set_read_only(True)
         try:
-            with self:
-                yield self
+            return uow.__enter__()
+        except BaseException:
+            if self._outermost:
+                uow._set_read_only(False)
+            raise
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self._uow.__exit__(exc_type, exc, tb)
         finally:
-            if outermost:
-                self._set_read_only(False)
+            if self._outermost:
+                self._uow._set_read_only(False)
 
 
 class _Transactional(_Nestable, Protocol):

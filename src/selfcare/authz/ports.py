@@ -14,7 +14,8 @@ layer's :class:`~selfcare.identity.ports.CustomerDirectory`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from contextlib import AbstractContextManager
+from typing import Protocol, Self
 
 from selfcare.authz.invitation import Invitation, InvitationId
 from selfcare.authz.invitee import RegisteredAccount
@@ -56,6 +57,13 @@ class GrantRepository(Protocol):
         """Every grant (active or not) on ``relationship``, oldest first."""
         ...
 
+    def for_user_and_relationship(
+        self, user: AccountId, relationship: RelationshipId
+    ) -> Sequence[Grant]:
+        """Every grant (active or not) of ``user`` on ``relationship``, oldest first: what
+        a permission check reads, found through an index whatever the table holds."""
+        ...
+
 
 class InvitationRepository(Protocol):
     """Invitations, by id, by token hash, by relationship and by invited address."""
@@ -82,6 +90,13 @@ class InvitationRepository(Protocol):
 
     def for_email(self, email: EmailAddress) -> Sequence[Invitation]:
         """Every invitation sent to ``email`` (compared case-insensitively), oldest first."""
+        ...
+
+    def for_relationship_and_email(
+        self, relationship: RelationshipId, email: EmailAddress
+    ) -> Sequence[Invitation]:
+        """Every invitation of ``relationship`` sent to ``email`` (compared
+        case-insensitively), oldest first: what the check for a pending duplicate reads."""
         ...
 
 
@@ -131,8 +146,17 @@ class AccountDirectory(Protocol):
 
 
 class AuthzUnitOfWork(UnitOfWork, Protocol):
-    """A unit of work over the authz repositories."""
+    """A unit of work over the authz repositories.
+
+    :meth:`reading` opens it for a use case that only reads (a permission check): the
+    shipped adapters then take no write lock and, on PostgreSQL, need no ``BEGIN``.
+    """
 
     grants: GrantRepository
     invitations: InvitationRepository
     relationships: RelationshipRepository
+
+    def reading(self) -> AbstractContextManager[Self]:
+        """This unit of work, opened for reading only (a write in it is a bug); inside
+        another unit of work it joins that one."""
+        ...

@@ -13,7 +13,7 @@ Build it with :func:`selfcare.bootstrap.bootstrap` (``app.authz``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from selfcare.authz.events import (
@@ -127,8 +127,8 @@ class AuthzService:
             ``authz.role_lacks_permission`` (see
             :func:`~selfcare.authz.permissions.check_permission`).
         """
-        with self.uow as uow:
-            grants = uow.grants.for_user(user)
+        with self.uow.reading() as uow:
+            grants = uow.grants.for_user_and_relationship(user, relationship)
         return allowing_grant(
             user, permission, relationship, grants, now=self.clock.now(), model=self.role_model
         )
@@ -280,19 +280,24 @@ class AuthzService:
             :func:`~selfcare.authz.invitation.invite`.
         """
         now = self.clock.now()
+        address = _address_or_text(email)
         with self.uow as uow:
             if uow.relationships.find(relationship) is None:
                 return Refused.because(Violation("authz.unknown_relationship"))
             outcome = invite(
                 relationship,
-                email,
+                address,
                 first_name=first_name,
                 last_name=last_name,
                 message=message,
                 roles=roles,
                 inviter=inviter,
-                grants=uow.grants.for_relationship(relationship),
-                existing=uow.invitations.for_relationship(relationship),
+                grants=uow.grants.for_user_and_relationship(inviter, relationship),
+                existing=(
+                    uow.invitations.for_relationship_and_email(relationship, address)
+                    if isinstance(address, EmailAddress)
+                    else ()
+                ),
                 ids=self.ids,
                 secrets=self.secrets,
                 now=now,
@@ -350,7 +355,7 @@ class AuthzService:
                 token,
                 account,
                 verified,
-                uow.grants.for_relationship(invitation.relationship_id),
+                _inviter_and_invitee_grants(uow, invitation, account),
                 ids=self.ids,
                 now=now,
                 policy=self.invitation_policy,
@@ -380,7 +385,7 @@ class AuthzService:
                 invitation,
                 account,
                 verified,
-                uow.grants.for_relationship(invitation.relationship_id),
+                _inviter_and_invitee_grants(uow, invitation, account),
                 ids=self.ids,
                 now=now,
                 model=self.role_model,
@@ -590,6 +595,32 @@ class AuthzService:
         if not isinstance(token, str) or not looks_like_token(token):
             return None
         return uow.invitations.find_by_token_hash(hash_token(token))
+
+
+def _address_or_text(email: str | EmailAddress) -> str | EmailAddress:
+    """``email`` parsed, or as it came when it is not an address (the rule
+    :func:`~selfcare.authz.invitation.invite` then says why): parsed once, it also finds
+    the invitations to look at for a pending duplicate."""
+    raw: object = email
+    if not isinstance(raw, str):
+        return email
+    try:
+        return EmailAddress.parse(raw)
+    except SelfcareError:
+        return email
+
+
+def _inviter_and_invitee_grants(
+    uow: AuthzUnitOfWork, invitation: Invitation, account: AccountId
+) -> Sequence[Grant]:
+    """The grants an acceptance looks at: the inviter's on the invitation's relationship
+    (may they still give the roles?) and the accepting account's (which roles does it
+    hold already?)."""
+    relationship = invitation.relationship_id
+    grants = uow.grants.for_user_and_relationship(invitation.invited_by, relationship)
+    if account == invitation.invited_by:
+        return grants
+    return [*grants, *uow.grants.for_user_and_relationship(account, relationship)]
 
 
 def _not_found() -> Refused:

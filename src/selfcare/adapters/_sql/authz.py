@@ -81,6 +81,12 @@ class SqlGrantRepository:
         """Every grant (active or not) on ``relationship``, oldest first."""
         return self._table.select("relationship_id = ?", [relationship])
 
+    def for_user_and_relationship(
+        self, user: AccountId, relationship: RelationshipId
+    ) -> Sequence[Grant]:
+        """Every grant (active or not) of ``user`` on ``relationship``, oldest first."""
+        return self._table.select('"user" = ? AND relationship_id = ?', [user, relationship])
+
 
 class SqlInvitationRepository:
     """Invitations in the ``authz_invitations`` table, indexed by token hash,
@@ -114,6 +120,15 @@ class SqlInvitationRepository:
         """Every invitation sent to ``email`` (compared case-insensitively), oldest first."""
         canonical = email.canonical
         return self._table.select("email = ?", [canonical])
+
+    def for_relationship_and_email(
+        self, relationship: RelationshipId, email: EmailAddress
+    ) -> Sequence[Invitation]:
+        """Every invitation of ``relationship`` sent to ``email`` (compared
+        case-insensitively), oldest first."""
+        return self._table.select(
+            "relationship_id = ? AND email = ?", [relationship, email.canonical]
+        )
 
 
 class SqlRelationshipRepository:

@@ -41,6 +41,7 @@ class MemoryGrantRepository:
         self._table = cast("MemoryTable[str, Grant]", database.table("authz_grants"))
         self._table.index("user", lambda g: (g.user,))
         self._table.index("relationship", lambda g: (g.relationship_id,))
+        self._table.index("user_relationship", lambda g: ((g.user, g.relationship_id),))
 
     def add(self, grant: Grant) -> None:
         """Store a new grant (``AlreadyExists`` for a taken id)."""
@@ -62,6 +63,12 @@ class MemoryGrantRepository:
         """Every grant on ``relationship``, oldest first."""
         return self._table.lookup("relationship", relationship)
 
+    def for_user_and_relationship(
+        self, user: AccountId, relationship: RelationshipId
+    ) -> Sequence[Grant]:
+        """Every grant of ``user`` on ``relationship``, oldest first."""
+        return self._table.lookup("user_relationship", (user, relationship))
+
 
 class MemoryInvitationRepository:
     """Invitations in the ``authz_invitations`` table."""
@@ -71,6 +78,7 @@ class MemoryInvitationRepository:
         self._table.index("token", lambda i: (i.token_hash,))
         self._table.index("relationship", lambda i: (i.relationship_id,))
         self._table.index("email", lambda i: (i.email.canonical,))
+        self._table.index("relationship_email", lambda i: ((i.relationship_id, i.email.canonical),))
 
     def add(self, invitation: Invitation) -> None:
         """Store a new invitation (``AlreadyExists`` for a taken id)."""
@@ -96,6 +104,12 @@ class MemoryInvitationRepository:
     def for_email(self, email: EmailAddress) -> Sequence[Invitation]:
         """Every invitation sent to ``email``, compared case-insensitively."""
         return self._table.lookup("email", email.canonical)
+
+    def for_relationship_and_email(
+        self, relationship: RelationshipId, email: EmailAddress
+    ) -> Sequence[Invitation]:
+        """Every invitation of ``relationship`` sent to ``email``, oldest first."""
+        return self._table.lookup("relationship_email", (relationship, email.canonical))
 
 
 class MemoryRelationshipRepository:

@@ -199,6 +199,8 @@ class PostgresDatabase:
 
     #: Rows come back in the order they were inserted.
     insertion_order = "seq"
+    #: An update that changes no indexed value writes no index (a HOT update).
+    rewrites_indexes_it_sets = False
 
     def __init__(
         self,
@@ -300,7 +302,8 @@ class PostgresDatabase:
         self._pool.putconn(conn)
 
     def set_read_only(self, read_only: bool) -> None:
-        """Whether this thread's next transactions are ``READ ONLY``."""
+        """Whether this thread's next unit of work only reads: its statements then run
+        in autocommit, and one that may write is refused (see ``reading()``)."""
         self._local.read_only = read_only
 
     # -- migrations --------------------------------------------------------------
@@ -336,16 +339,29 @@ class PostgresDatabase:
         return [row[0] for row in rows]
 
     # -- statements --------------------------------------------------------------
-    def _run(self, sql: str, params: Sequence[object]) -> tuple[list[Any], int]:
-        """Run one statement; its rows (none for a statement without) and row count."""
+    def _run(
+        self, sql: str, params: Sequence[object], *, reads: bool = False
+    ) -> tuple[list[Any], int]:
+        """Run one statement; its rows (none for a statement without) and row count.
+
+        Raises:
+            RuntimeError: a statement that may write (not a ``reads`` one) in a unit of
+                work opened with ``reading()``.
+        """
         query = _placeholders(sql) if params else sql
         conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
         try:
             if conn is None:  # outside a unit of work: one autocommit statement
                 with self._pool.connection() as borrowed:
                     return _result(borrowed.execute(query, params))
+            if getattr(self._local, "read_only", False):
+                # reading(): each statement on its own, in autocommit (see there).
+                if not reads:
+                    msg = "a unit of work opened with reading() cannot write"
+                    raise RuntimeError(msg)
+                return _result(conn.execute(query, params))
             if not self._local.in_transaction:
-                conn.execute(_BEGIN[bool(getattr(self._local, "read_only", False))])
+                conn.execute(_BEGIN)
                 self._local.in_transaction = True
             if sql.startswith("UPDATE"):
                 return _guarded(conn, query, params)
@@ -359,7 +375,7 @@ class PostgresDatabase:
 
     def fetch(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
         """Every row of one query, read within the same error translation."""
-        return self._run(sql, params)[0]
+        return self._run(sql, params, reads=True)[0]
 
     def write(self, sql: str, params: Sequence[object] = ()) -> int:
         """Run one changing statement; how many rows it changed."""
@@ -394,11 +410,8 @@ class PostgresDatabase:
         )
 
 
-#: How a unit of work's transaction begins, by whether it is read-only.
-_BEGIN = {
-    False: "BEGIN ISOLATION LEVEL READ COMMITTED",
-    True: "BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY",
-}
+#: How a unit of work's transaction begins (one opened with ``reading()`` has none).
+_BEGIN = "BEGIN ISOLATION LEVEL READ COMMITTED"
 
 
 def _guarded(
@@ -435,7 +448,10 @@ class PostgresUnitOfWork(TransactionUnitOfWork):
     compare-and-set on the entity's ``version``, so a decision taken on a read that
     another transaction has changed since fails with
     :class:`~selfcare.core.errors.ConcurrencyConflict` instead of overwriting.
-    :meth:`reading` opens a ``READ ONLY`` transaction.
+    :meth:`reading` opens a unit that runs each statement on its own, in autocommit
+    (one round trip per finder, no ``BEGIN``/``ROLLBACK``): at ``READ COMMITTED``
+    every statement of a transaction has its own snapshot anyway, so a reader sees
+    nothing different.
 
     Nested units of work join the outer one: only the outermost commit counts. Leaving
     the block without a commit rolls back.

@@ -64,6 +64,30 @@ MIGRATIONS = (
         CREATE INDEX authz_invitations_email ON authz_invitations (email, seq)
         """,
     ),
+    Migration(
+        "authz_0002_indexes_of_the_targeted_finders",
+        """
+        CREATE INDEX authz_grants_user_relationship
+            ON authz_grants ("user", relationship_id, seq);
+        CREATE INDEX authz_invitations_relationship_email
+            ON authz_invitations (relationship_id, email, seq);
+        -- The new indexes begin with the columns of these two: every index costs a
+        -- page write per change.
+        DROP INDEX authz_grants_user;
+        DROP INDEX authz_invitations_relationship;
+        -- Found only by an account (never by NULL): a new grant or invitation, which
+        -- has none yet, then writes no entry in these.
+        DROP INDEX authz_grants_revoked_by;
+        CREATE INDEX authz_grants_revoked_by ON authz_grants (revoked_by, seq)
+            WHERE revoked_by IS NOT NULL;
+        DROP INDEX authz_grants_granted_by;
+        CREATE INDEX authz_grants_granted_by ON authz_grants (granted_by, seq)
+            WHERE granted_by IS NOT NULL;
+        DROP INDEX authz_invitations_accepted_by;
+        CREATE INDEX authz_invitations_accepted_by ON authz_invitations (accepted_by, seq)
+            WHERE accepted_by IS NOT NULL
+        """,
+    ),
 )
 
 

@@ -133,6 +133,21 @@ def _lookup_key(key: str | None) -> str | None:
     return key
 
 
+class _ThreadState(threading.local):
+    """One thread's connection and the state of its unit of work (class attributes are
+    each thread's defaults)."""
+
+    conn: sqlite3.Connection | None = None
+    #: How many units of work are open.
+    depth = 0
+    #: Whether the transaction holds the write lock (``BEGIN IMMEDIATE``).
+    writing = False
+    #: Whether the unit was opened with ``reading()``.
+    read_only = False
+    #: Whether ``BEGIN`` is to be sent before the next statement.
+    begin_pending = False
+
+
 class SqliteDatabase:
     """A SQLite file (or ``":memory:"``-like shared cache) with migrations applied on open.
 
@@ -144,6 +159,8 @@ class SqliteDatabase:
 
     #: Rows come back in the order they were inserted.
     insertion_order = "rowid"
+    #: An update rewrites the index entries of every column it sets (see SqlTable).
+    rewrites_indexes_it_sets = True
 
     def __init__(
         self,
@@ -154,7 +171,7 @@ class SqliteDatabase:
     ) -> None:
         self.path: str = str(path)
         self.busy_timeout = busy_timeout
-        self._local = threading.local()
+        self._local = _ThreadState()
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
         _create_private(self.path)
@@ -168,16 +185,13 @@ class SqliteDatabase:
         Raises:
             StorageUnavailable: the file cannot be opened or set up.
         """
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        conn = self._local.conn
         if conn is None:
             try:
                 conn = self._connect()
             except _DRIVER_ERRORS as error:
                 raise _library_error(error)  # noqa: B904 - its cause is set when useful
             self._local.conn = conn
-            self._local.depth = 0
-            self._local.writing = False
-            self._local.read_only = False
             with self._all_lock:
                 self._all.append(conn)
         return conn
@@ -209,7 +223,6 @@ class SqliteDatabase:
     @property
     def depth(self) -> int:
         """How many units of work are open on this thread."""
-        self.connection  # noqa: B018 - opens the connection and its depth counter
         depth: int = self._local.depth
         return depth
 
@@ -223,7 +236,7 @@ class SqliteDatabase:
             for conn in self._all:
                 conn.close()
             self._all.clear()
-        self._local = threading.local()
+        self._local = _ThreadState()
 
     def __enter__(self) -> Self:
         return self
@@ -271,9 +284,14 @@ class SqliteDatabase:
         self, sql: str, params: Sequence[object] | Mapping[str, object] = ()
     ) -> sqlite3.Cursor:
         """Run one statement on this thread's connection (see the module docstring for
-        the errors it raises instead of the driver's)."""
+        the errors it raises instead of the driver's); the first of a unit of work
+        begins its transaction."""
         try:
-            return self.connection.execute(sql, params)
+            conn = self.connection
+            if self._local.begin_pending:
+                self._local.begin_pending = False
+                conn.execute("BEGIN")
+            return conn.execute(sql, params)
         except _DRIVER_ERRORS as error:
             raise _library_error(error)  # noqa: B904 - its cause is set when useful
 
@@ -299,10 +317,10 @@ class SqliteDatabase:
         """Make this thread's unit of work (if one is open) a write transaction.
 
         A unit of work begins as a deferred transaction. Its first write ends that read
-        transaction (it wrote nothing) and begins ``BEGIN IMMEDIATE``, which waits for
-        other writers up to the busy timeout. Upgrading the deferred transaction in place
-        instead would fail at once (``SQLITE_BUSY_SNAPSHOT``) whenever another writer
-        committed since it first read.
+        transaction (it wrote nothing; when it read nothing, there is none yet) and
+        begins ``BEGIN IMMEDIATE``, which waits for other writers up to the busy timeout.
+        Upgrading the deferred transaction in place instead would fail at once
+        (``SQLITE_BUSY_SNAPSHOT``) whenever another writer committed since it first read.
 
         Raises:
             RuntimeError: the unit of work was opened with ``reading()``.
@@ -313,18 +331,26 @@ class SqliteDatabase:
         if self._local.read_only:
             msg = "a unit of work opened with reading() cannot write"
             raise RuntimeError(msg)
-        self.execute("ROLLBACK")
+        if self._local.begin_pending:
+            self._local.begin_pending = False  # nothing read yet: nothing to end
+        else:
+            self.execute("ROLLBACK")
         self.execute("BEGIN IMMEDIATE")
         self._local.writing = True
 
     # -- transactions (driven by SqliteUnitOfWork) --------------------------------
     def begin(self) -> None:
-        """Begin a deferred transaction on this thread's connection."""
-        self.execute("BEGIN")
+        """Begin a deferred transaction on this thread's connection: ``BEGIN`` is sent
+        with the first statement (a deferred transaction takes its snapshot at its first
+        read anyway), so a unit of work that ends without one costs no statement."""
+        self.connection  # noqa: B018 - opens the connection and its flags
+        # A unit opened with reading() runs each statement in autocommit (see there).
+        self._local.begin_pending = not self._local.read_only
         self._local.writing = False
 
     def end(self, how: str, *, again: bool) -> None:
         """``COMMIT`` or ``ROLLBACK`` this thread's transaction; begin another if ``again``."""
+        self._local.begin_pending = False
         if self.connection.in_transaction:
             self.execute(how)
         self._local.writing = False
@@ -333,7 +359,6 @@ class SqliteDatabase:
 
     def set_read_only(self, read_only: bool) -> None:
         """Whether this thread's units of work may write (see ``reading()``)."""
-        self.connection  # noqa: B018 - opens the connection and its flags
         self._local.read_only = read_only
 
     def lookup_keys(self, keys: Iterable[str | None]) -> list[str | None]:

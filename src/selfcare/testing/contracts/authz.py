@@ -154,6 +154,22 @@ class GrantRepositoryContract(Contract, abc.ABC):
         assert list(repo.for_relationship(REL_A)) == [grants[0], grants[2]]
         assert list(repo.for_relationship(RelationshipId("rel-none"))) == []
 
+    def test_for_user_and_relationship_returns_only_that_pair_oldest_first(self) -> None:
+        repo = self.make_repository()
+        grants = [
+            _grant("g-1", PEKKA, REL_A),
+            _grant("g-2", ANNA, REL_A, role=HOLDER),
+            _grant("g-3", PEKKA, REL_B),
+            _grant("g-4", PEKKA, REL_A, role=ORDERER, revoked_at=T0 + timedelta(hours=1)),
+        ]
+        for grant in grants:
+            repo.add(grant)
+        assert list(repo.for_user_and_relationship(PEKKA, REL_A)) == [grants[0], grants[3]]
+        assert list(repo.for_user_and_relationship(ANNA, REL_B)) == []
+        revoked = bump(grants[0], revoked_at=T0 + timedelta(days=1), revoked_by=ANNA)
+        repo.update(revoked)  # an update keeps the grant's place and is seen at once
+        assert list(repo.for_user_and_relationship(PEKKA, REL_A)) == [revoked, grants[3]]
+
 
 class InvitationRepositoryContract(Contract, abc.ABC):
     """What every :class:`~selfcare.authz.ports.InvitationRepository` must do."""
@@ -224,6 +240,23 @@ class InvitationRepositoryContract(Contract, abc.ABC):
             repo.add(item)
         assert list(repo.for_email(EmailAddress.parse("PEKKA.VIRTANEN@example.FI"))) == [a1, a2]
         assert list(repo.for_email(EmailAddress.parse("nobody@example.fi"))) == []
+
+    def test_for_relationship_and_email_returns_only_that_pair_oldest_first(self) -> None:
+        repo = self.make_repository()
+        a1 = _invitation("i-1", "Pekka.Virtanen@Example.fi", REL_A)
+        b1 = _invitation("i-2", "pekka.virtanen@example.fi", REL_B)
+        a2 = _invitation("i-3", "liisa@example.fi", REL_A)
+        a3 = _invitation("i-4", "pekka.virtanen@example.fi", REL_A)
+        for item in (a1, b1, a2, a3):
+            repo.add(item)
+        pekka = EmailAddress.parse("PEKKA.VIRTANEN@example.FI")
+        assert list(repo.for_relationship_and_email(REL_A, pekka)) == [a1, a3]
+        assert list(repo.for_relationship_and_email(REL_B, pekka)) == [b1]
+        nobody = EmailAddress.parse("nobody@example.fi")
+        assert list(repo.for_relationship_and_email(REL_A, nobody)) == []
+        revoked = bump(a1, status=InvitationStatus.REVOKED, closed_at=T0)
+        repo.update(revoked)
+        assert list(repo.for_relationship_and_email(REL_A, pekka)) == [revoked, a3]
 
 
 class RelationshipRepositoryContract(Contract, abc.ABC):
