@@ -151,6 +151,7 @@ class SqlTable(Generic[E]):
         #: written once.
         self._selects: dict[tuple[str, str | None, bool], str] = {}
         self._delete_sql = f"DELETE FROM {table} WHERE key = ?"  # noqa: S608
+        sets = ", ".join(f"{quoted(c)} = ?" for c in ["version", "data", *self._columns])
         self._rewrite_sql = f"UPDATE {table} SET {sets} WHERE key = ?"  # noqa: S608
         self._documents_sql = f"SELECT data FROM {table} ORDER BY {database.insertion_order}"  # noqa: S608
 
