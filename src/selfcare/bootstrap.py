@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from selfcare.authz.ports import AccountDirectory, AuthzUnitOfWork
     from selfcare.billing.ports import BillingUnitOfWork
     from selfcare.catalog.ports import CatalogUnitOfWork
+    from selfcare.identity.breached import BreachedPasswords
     from selfcare.identity.ports import (
         CustomerDirectory,
         FeedbackInbox,
@@ -256,6 +257,7 @@ def bootstrap(
     notifier: Notifier | None = None,
     feedback_inbox: FeedbackInbox | None = None,
     hasher: PasswordHasher | None = None,
+    breached_passwords: BreachedPasswords | None = None,
     accounts: AccountDirectory | None = None,
 ) -> App:
     """Build every service over ``storage``.
@@ -274,6 +276,11 @@ def bootstrap(
         feedback_inbox: where customer feedback goes; by default kept in memory.
         hasher: the password hasher; :class:`~selfcare.identity.hashing.ScryptHasher`
             with OWASP's parameters by default.
+        breached_passwords: where new passwords are looked up in breach corpora
+            (:class:`~selfcare.identity.breached.PwnedPasswordsRange`,
+            :class:`~selfcare.identity.breached.Sha1FileBreachedPasswords`); none by
+            default, and then no lookup is made. What an unreachable service means is
+            the password policy's ``breached_check``.
         accounts: what authz asks about accounts (verified addresses, names); by
             default identity's own accounts
             (:class:`~selfcare.authz.accounts.IdentityAccountDirectory`) - pass your own
@@ -305,6 +312,7 @@ def bootstrap(
         secrets=randomness,
         registration_policy=rules.registration,
         login_policy=rules.login,
+        breached_passwords=breached_passwords,
     )
     authz = AuthzService(
         uow=store.authz,

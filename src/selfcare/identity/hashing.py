@@ -46,8 +46,10 @@ from typing import Final
 
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
+from selfcare.identity.password_normalize import HashNormalization, verification_candidates
+from selfcare.identity.ports import PasswordHasher
 
-__all__ = ["MAX_SCRYPT_MEMORY", "ScryptHasher"]
+__all__ = ["MAX_SCRYPT_MEMORY", "ScryptHasher", "matching_candidate"]
 
 _PREFIX: Final = "scrypt"
 #: The most memory scrypt may use for one hash (``128 * r * n`` bytes), whatever a
@@ -212,3 +214,27 @@ def _parse(encoded: object) -> tuple[int, int, int, bytes, bytes] | None:
     if len(salt) < 8 or not 16 <= len(key) <= 128:
         return None
     return n, r, p, salt, key
+
+
+def matching_candidate(
+    hasher: PasswordHasher, password: str, encoded: str, form: HashNormalization
+) -> str | None:
+    """The form of ``password`` that verifies against ``encoded`` - normalised to
+    ``form`` first, then as typed (a hash made before normalisation was switched on) -
+    or ``None`` when neither does. Every candidate is verified, so the time taken
+    depends only on ``password``, never on which one matched.
+
+    >>> hasher = ScryptHasher(n=2**4)
+    >>> legacy = hasher.hash("kesa\u0308")  # stored as typed, in NFD
+    >>> matching_candidate(hasher, "kesa\u0308", legacy, "NFC") == "kesa\u0308"
+    True
+    >>> matching_candidate(hasher, "kes\u00e4", hasher.hash("kes\u00e4"), "NFC") == "kes\u00e4"
+    True
+    >>> matching_candidate(hasher, "wrong", legacy, "NFC") is None
+    True
+    """
+    found: str | None = None
+    for candidate in verification_candidates(password, form):
+        if hasher.verify(candidate, encoded) and found is None:
+            found = candidate
+    return found

@@ -1,4 +1,5 @@
-"""PostgreSQL repositories of the identity use cases (accounts, registrations).
+"""PostgreSQL repositories of the identity use cases (accounts, registrations, login
+throttles).
 
 National identity codes never reach the database in clear (see
 :mod:`selfcare.identity.national_id_at_rest`): every document holds the code sealed under the
@@ -55,6 +56,22 @@ MIGRATIONS = (
             ON identity_registrations (claimed_national_id_hash, seq);
         CREATE INDEX identity_registrations_account ON identity_registrations (account_id, seq);
         CREATE INDEX identity_registrations_updated ON identity_registrations (updated_at_us)
+        """,
+    ),
+    Migration(
+        "identity_0002_login_throttles_and_unlock_links",
+        """
+        CREATE TABLE identity_login_throttles (
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            version BIGINT NOT NULL,
+            data TEXT NOT NULL,
+            account_id TEXT
+        );
+        CREATE INDEX identity_login_throttles_account
+            ON identity_login_throttles (account_id, seq);
+        ALTER TABLE identity_accounts ADD COLUMN unlock_token_digest TEXT;
+        CREATE UNIQUE INDEX identity_accounts_unlock ON identity_accounts (unlock_token_digest)
         """,
     ),
 )
