@@ -15,6 +15,7 @@ from __future__ import annotations
 from selfcare.adapters._sql.identity import (
     IdentityRepositories,
     SqlAccountRepository,
+    SqlLoginThrottleRepository,
     SqlRegistrationRepository,
 )
 from selfcare.adapters.postgres._db import Migration, PostgresDatabase, PostgresUnitOfWork
@@ -24,6 +25,7 @@ __all__ = [
     "MIGRATIONS",
     "PostgresAccountRepository",
     "PostgresIdentityUnitOfWork",
+    "PostgresLoginThrottleRepository",
     "PostgresRegistrationRepository",
 ]
 
@@ -85,6 +87,10 @@ class PostgresAccountRepository(SqlAccountRepository):
 class PostgresRegistrationRepository(SqlRegistrationRepository):
     """Registrations in the ``identity_registrations`` table (national identity codes
     sealed, indexed by keyed hash)."""
+
+
+class PostgresLoginThrottleRepository(SqlLoginThrottleRepository):
+    """Throttle records of failed logins in the ``identity_login_throttles`` table."""
 
 
 class PostgresIdentityUnitOfWork(IdentityRepositories, PostgresUnitOfWork):

@@ -30,6 +30,7 @@ from __future__ import annotations
 from selfcare.adapters._sql.identity import (
     IdentityRepositories,
     SqlAccountRepository,
+    SqlLoginThrottleRepository,
     SqlRegistrationRepository,
 )
 from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteUnitOfWork
@@ -39,6 +40,7 @@ __all__ = [
     "MIGRATIONS",
     "SqliteAccountRepository",
     "SqliteIdentityUnitOfWork",
+    "SqliteLoginThrottleRepository",
     "SqliteRegistrationRepository",
 ]
 
@@ -100,6 +102,10 @@ class SqliteAccountRepository(SqlAccountRepository):
 class SqliteRegistrationRepository(SqlRegistrationRepository):
     """Registrations in the ``identity_registrations`` table (national identity codes
     sealed, indexed by keyed hash)."""
+
+
+class SqliteLoginThrottleRepository(SqlLoginThrottleRepository):
+    """Throttle records of failed logins in the ``identity_login_throttles`` table."""
 
 
 class SqliteIdentityUnitOfWork(IdentityRepositories, SqliteUnitOfWork):

@@ -19,7 +19,10 @@ from selfcare.identity.events import (
     FeedbackSent,
     LoginFailed,
     LoginSucceeded,
+    LoginUnlocked,
+    LoginUnlockRequested,
     PasswordChanged,
+    PasswordLoginDisabled,
     PersonIdentified,
     ProfileConfirmed,
     ProfileUpdated,
@@ -112,6 +115,19 @@ ENTITIES: dict[type, st.SearchStrategy[Any]] = {
         locked_until=aware_datetimes(),
         occurred_at=aware_datetimes(),
     ),
+    PasswordLoginDisabled: st.builds(
+        PasswordLoginDisabled,
+        account_id=_ACCOUNT_IDS,
+        failed_logins=st.integers(1, 1000),
+        occurred_at=aware_datetimes(),
+    ),
+    LoginUnlockRequested: st.builds(
+        LoginUnlockRequested,
+        account_id=_ACCOUNT_IDS,
+        expires_at=aware_datetimes(),
+        occurred_at=aware_datetimes(),
+    ),
+    LoginUnlocked: _about_account(LoginUnlocked),
     PasswordChanged: _about_account(PasswordChanged),
     EmailChangeRequested: st.builds(
         EmailChangeRequested,
@@ -146,7 +162,14 @@ _REGISTRATION_EVENTS = (
     CustomerRelationshipLinked,
     RegistrationAbandoned,
 )
-_LOGIN_EVENTS = (LoginSucceeded, LoginFailed, AccountLocked)
+_LOGIN_EVENTS = (
+    LoginSucceeded,
+    LoginFailed,
+    AccountLocked,
+    PasswordLoginDisabled,
+    LoginUnlockRequested,
+    LoginUnlocked,
+)
 
 
 def registration_events() -> st.SearchStrategy[Any]:
