@@ -34,7 +34,7 @@ extra)::
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,6 +51,7 @@ from selfcare.catalog.timing import OrderPolicy
 from selfcare.core.clock import Clock, SystemClock
 from selfcare.core.ids import IdSource, SecretSource, SystemSecrets, UuidIds
 from selfcare.identity.login import LoginPolicy
+from selfcare.identity.password_presets import nist_800_63b_4, nist_login_policy
 from selfcare.identity.registration import RegistrationPolicy
 from selfcare.identity.service import IdentityService
 from selfcare.privacy.model import DEFAULT_RETENTION, RetentionPolicy
@@ -219,6 +220,21 @@ class Policies:
     payment_days: int = 14
     #: How long ended records are kept before the retention purge removes them.
     retention: RetentionPolicy = DEFAULT_RETENTION
+
+    @classmethod
+    def nist_800_63b_4(
+        cls, *, second_factor: bool = False, operator_words: Iterable[str] = ()
+    ) -> Policies:
+        """The defaults, with NIST SP 800-63B-4's password rules
+        (:func:`~selfcare.identity.password_presets.nist_800_63b_4`) and its ceiling of
+        100 consecutive failed logins
+        (:func:`~selfcare.identity.password_presets.nist_login_policy`)."""
+        return cls(
+            registration=RegistrationPolicy(
+                password=nist_800_63b_4(second_factor=second_factor, operator_words=operator_words)
+            ),
+            login=nist_login_policy(),
+        )
 
 
 @attrs.frozen

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import attrs
 from hypothesis import strategies as st
 
 from selfcare.core.decision import Violation
@@ -190,17 +189,19 @@ def pending_unlocks() -> st.SearchStrategy[PendingUnlock]:
 def login_throttles() -> st.SearchStrategy[LoginThrottle]:
     """Throttle records of failed logins, of pairs and of sources."""
     digests = st.from_regex(r"[0-9a-f]{32}", fullmatch=True)
-    pair = st.builds(
-        lambda digest, account: LoginThrottle(
-            key=LoginThrottleKey(f"pair:{digest}:{account}"), account_id=account
-        ),
-        digests,
-        st.from_regex(r"acc-[0-9]{1,6}", fullmatch=True),
+    account_ids = st.from_regex(r"acc-[0-9]{1,6}", fullmatch=True).map(AccountId)
+    pair = st.tuples(digests, account_ids).map(
+        lambda found: (LoginThrottleKey(f"pair:{found[0]}:{found[1]}"), found[1])
     )
-    source = digests.map(lambda digest: LoginThrottle(key=LoginThrottleKey(f"source:{digest}")))
+    source = digests.map(lambda digest: (LoginThrottleKey(f"source:{digest}"), None))
     return st.builds(
-        lambda base, failures, at, locked, version: attrs.evolve(
-            base, failures=failures, decayed_at=at, locked_until=locked, version=version
+        lambda keyed, failures, at, locked, version: LoginThrottle(
+            key=keyed[0],
+            account_id=keyed[1],
+            failures=failures,
+            decayed_at=at,
+            locked_until=locked,
+            version=version,
         ),
         pair | source,
         st.integers(0, 1000),
