@@ -261,7 +261,9 @@ class DownBreachedPasswords:
         from selfcare.core.decision import Violation  # noqa: PLC0415
         from selfcare.core.errors import StorageUnavailable  # noqa: PLC0415
 
-        raise StorageUnavailable(Violation("store.unavailable", {"reason": f"no answer for {sha1_hex[:5]}"}))
+        raise StorageUnavailable(
+            Violation("store.unavailable", {"reason": f"no answer for {sha1_hex[:5]}"})
+        )
 
 
 def _policies(mode: str) -> Policies:
