@@ -386,7 +386,9 @@ def test_unknown_email_and_wrong_password_get_the_same_answer() -> None:
     assert unknown.decision == wrong.decision == malformed.decision
     assert unknown.codes == ("login.invalid_credentials",)
     # The integrator's audit trail sees the counted failure; the user's answer does not.
-    assert unknown.events == malformed.events == ()
+    # Only the source's count changed for an unknown or malformed address.
+    assert [e.name for e in unknown.events] == ["LoginFailedForUnknownAddress"]
+    assert [e.source_failures for e in malformed.events] == [3]  # type: ignore[attr-defined]
     assert [type(e) for e in wrong.events] == [LoginFailed]
 
 

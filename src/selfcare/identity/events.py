@@ -46,6 +46,7 @@ __all__ = [
     "EmailChanged",
     "FeedbackSent",
     "LoginFailed",
+    "LoginFailedForUnknownAddress",
     "LoginSucceeded",
     "LoginUnlockRequested",
     "LoginUnlocked",
@@ -182,10 +183,21 @@ class LoginSucceeded(Event):
 class LoginFailed(Event):
     """A wrong password for an existing account was counted (at login, or as the
     current password of a password change); ``failed_logins`` is the account's
-    consecutive failures from every source (an unknown address has no event)."""
+    consecutive failures from every source (an unknown address has
+    :class:`LoginFailedForUnknownAddress` instead)."""
 
     account_id: AccountId
     failed_logins: int
+
+
+@final
+@attrs.frozen(kw_only=True)
+class LoginFailedForUnknownAddress(Event):
+    """A login for an address that is no account's was counted against its source
+    (password spraying); ``source_failures`` is the source's count of recent failures.
+    Neither the address nor the source is named."""
+
+    source_failures: int
 
 
 @final

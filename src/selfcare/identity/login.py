@@ -63,6 +63,7 @@ from selfcare.identity.account import Account, AccountState
 from selfcare.identity.events import (
     AccountLocked,
     LoginFailed,
+    LoginFailedForUnknownAddress,
     LoginSucceeded,
     PasswordLoginDisabled,
 )
@@ -173,7 +174,9 @@ class LoginResult:
         throttles: the throttle records to save (added when their version is 1).
         forget: throttle keys to delete (a pair forgotten after a success).
         events: :class:`~selfcare.identity.events.LoginSucceeded`, or - when a wrong
-            password was counted - :class:`~selfcare.identity.events.LoginFailed` (and
+            password was counted - :class:`~selfcare.identity.events.LoginFailed`
+            (:class:`~selfcare.identity.events.LoginFailedForUnknownAddress` for an
+            unknown address) (and
             :class:`~selfcare.identity.events.AccountLocked` when it locked the pair,
             :class:`~selfcare.identity.events.PasswordLoginDisabled` when it reached
             the ceiling).
@@ -286,7 +289,10 @@ def login_failed(
     denied = Decision.deny(refusal or Violation("login.invalid_credentials"))
     counted_source = _counted_source(source, digest, policy, moment)
     if account is None:
-        return LoginResult(decision=denied, throttles=(counted_source,))
+        counted = LoginFailedForUnknownAddress(
+            source_failures=counted_source.failures, occurred_at=moment
+        )
+        return LoginResult(decision=denied, throttles=(counted_source,), events=(counted,))
     counted_pair = _counted_pair(account, pair, digest, policy, moment)
     failures = account.failed_logins + 1
     events: list[Event] = [

@@ -18,6 +18,7 @@ from selfcare.identity.events import (
     EmailChangeRequested,
     FeedbackSent,
     LoginFailed,
+    LoginFailedForUnknownAddress,
     LoginSucceeded,
     LoginUnlocked,
     LoginUnlockRequested,
@@ -115,6 +116,11 @@ ENTITIES: dict[type, st.SearchStrategy[Any]] = {
         locked_until=aware_datetimes(),
         occurred_at=aware_datetimes(),
     ),
+    LoginFailedForUnknownAddress: st.builds(
+        LoginFailedForUnknownAddress,
+        source_failures=st.integers(1, 1000),
+        occurred_at=aware_datetimes(),
+    ),
     PasswordLoginDisabled: st.builds(
         PasswordLoginDisabled,
         account_id=_ACCOUNT_IDS,
@@ -165,6 +171,7 @@ _REGISTRATION_EVENTS = (
 _LOGIN_EVENTS = (
     LoginSucceeded,
     LoginFailed,
+    LoginFailedForUnknownAddress,
     AccountLocked,
     PasswordLoginDisabled,
     LoginUnlockRequested,
