@@ -19,6 +19,7 @@ Strong identification is the other way back (the NIST reset path); it arrives wi
 forgotten-password flow.
 
 >>> from datetime import UTC, datetime
+>>> import attrs
 >>> from selfcare.identity.account import token_digest
 >>> from selfcare.testing.contracts.identity import example_account
 >>> t0 = datetime(2026, 3, 2, 8, tzinfo=UTC)

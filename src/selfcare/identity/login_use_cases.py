@@ -135,7 +135,6 @@ class LoginUseCases(RegistrationUseCases):
     ) -> Outcome[Account] | None:
         """Phase 3: apply a verification's result to the stored state; ``None`` when
         the account's password hash changed since ``seen`` was read."""
-        token = self._secrets.token(TOKEN_BYTES)
         with self._uow as uow:
             account = uow.accounts.find(seen.id) if seen is not None else None
             if seen is not None and (
@@ -143,31 +142,33 @@ class LoginUseCases(RegistrationUseCases):
             ):
                 return None
             pair, source = self._throttles(uow, account, digest)
-            result = apply(account, pair, source)
-            result = self._with_unlock_link(result, token)
+            result, token = self._with_unlock_link(apply(account, pair, source))
             self._save(uow, result)
             uow.commit()
         self._tell(result, token)
         return result.outcome
 
-    def _with_unlock_link(self, result: LoginResult, token: str) -> LoginResult:
-        """When password login was just disabled, the account gets an unlock link."""
+    def _with_unlock_link(self, result: LoginResult) -> tuple[LoginResult, str | None]:
+        """When password login was just disabled, the account gets an unlock link
+        (and the token to mail)."""
         disabled = any(isinstance(event, PasswordLoginDisabled) for event in result.events)
         if not disabled or result.account is None:
-            return result
+            return result, None
+        token = self._secrets.token(TOKEN_BYTES)
         requested = request_unlock(
             result.account,
             token_digest=token_digest(token),
             now=self._clock.now(),
             valid_for=self.login_policy.unlock_valid_for,
         )
-        return attrs.evolve(
+        with_link = attrs.evolve(
             result,
             account=attrs.evolve(requested.value, version=result.account.version),
             events=(*result.events, *requested.events),
         )
+        return with_link, token
 
-    def _tell(self, result: LoginResult, token: str) -> None:
+    def _tell(self, result: LoginResult, token: str | None) -> None:
         """Mail the owner: the first lock of a source, an unlock link."""
         account = result.account
         if account is None:
@@ -179,7 +180,7 @@ class LoginUseCases(RegistrationUseCases):
                 self._send(
                     "login.locked_notice", account.email, account.language, {"minutes": minutes}
                 )
-            if isinstance(event, LoginUnlockRequested):
+            if isinstance(event, LoginUnlockRequested) and token is not None:
                 self._send_unlock_link(account, token)
 
     def _first_lock(self, result: LoginResult) -> bool:
