@@ -31,6 +31,7 @@ from selfcare.core.ids import AccountId, RelationshipId, SequentialIds, SystemSe
 from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.national_id import Country, parse_national_id
 from selfcare.serialization import unstructure
+from selfcare.testing.fakes import bank_identification
 
 INVITATIONS = 10_000
 CHECKS = 100_000
@@ -42,7 +43,7 @@ ANNA_ID = parse_national_id("131052-308T", Country.FI, today=date(2026, 3, 2))
 
 def _accounts() -> MemoryAccountDirectory:
     accounts = MemoryAccountDirectory()
-    accounts.register(ANNA, "anna@example.fi")
+    accounts.register(ANNA, "anna@example.fi", national_id=ANNA_ID)
     for n in range(INVITATIONS):
         accounts.register(AccountId(f"user-{n}"), f"user{n}@example.fi")
     return accounts
@@ -66,7 +67,7 @@ def _service(uow: AuthzUnitOfWork, accounts: MemoryAccountDirectory) -> AuthzSer
 
 
 def _link(service: AuthzService) -> list[RelationshipId]:
-    service.link_customer_relationships(ANNA, ANNA_ID).unwrap()
+    service.link_customer_relationships(ANNA, bank_identification(ANNA_ID, at=NOW)).unwrap()
     return sorted(service.relationships_of(ANNA).unwrap())
 
 

@@ -339,6 +339,7 @@ def bootstrap(
         secrets=randomness,
         invitation_policy=rules.invitation,
         role_model=rules.roles,
+        registration_policy=rules.registration,
     )
     catalog = CatalogService(uow=store.catalog, clock=now, ids=new_ids, policy=rules.order)
     billing = BillingService(

@@ -222,7 +222,7 @@ def _structure_bare_done(conv: cattrs.Converter, data: object) -> Done[Any]:
 
 
 #: The library's converter. Use :func:`structure` to get our errors instead of cattrs'.
-converter = make_converter()
+converter: cattrs.Converter = make_converter()
 
 
 def unstructure(value: object) -> Any:

@@ -386,10 +386,11 @@ def _services(engine: Engine, database: Database) -> dict[str, object]:
     from selfcare.identity.national_id import Country, parse_national_id  # noqa: PLC0415
     from selfcare.privacy import PrivacyService  # noqa: PLC0415
     from selfcare.testing.contracts.identity import example_account  # noqa: PLC0415
+    from selfcare.testing.fakes import bank_identification  # noqa: PLC0415
 
     accounts = MemoryAccountDirectory()
-    accounts.register(ANNA, "anna@example.fi")  # type: ignore[arg-type]
     anna_id = parse_national_id("131052-308T", Country.FI, today=NOW.date())
+    accounts.register(ANNA, "anna@example.fi", national_id=anna_id)  # type: ignore[arg-type]
     record = CustomerRecord(
         customer_number="100234", kind="electricity", national_ids_on_file=(anna_id,)
     )
@@ -401,7 +402,9 @@ def _services(engine: Engine, database: Database) -> dict[str, object]:
         ids=SequentialIds("authz"),
         secrets=SystemSecrets(),
     )
-    authz.link_customer_relationships(ANNA, anna_id).unwrap()  # type: ignore[arg-type]
+    authz.link_customer_relationships(  # type: ignore[arg-type]
+        ANNA, bank_identification(anna_id, at=NOW)
+    ).unwrap()
     (relationship,) = authz.relationships_of(ANNA).unwrap()  # type: ignore[arg-type]
     authz.invite(
         relationship,

@@ -23,7 +23,7 @@ from selfcare.authz.ports import AuthzUnitOfWork
 from selfcare.core.ids import AccountId, SystemSecrets
 from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.national_id import Country, parse_national_id
-from selfcare.testing.fakes import SequentialIds, SteppableClock
+from selfcare.testing.fakes import SequentialIds, SteppableClock, bank_identification
 
 pytestmark = [
     pytest.mark.slow,
@@ -100,7 +100,7 @@ def _prepare(
 ) -> tuple[Path, Database, list[InvitationId]]:
     db = engine.new()
     accounts = MemoryAccountDirectory()
-    accounts.register(ANNA, "anna@example.fi")
+    accounts.register(ANNA, "anna@example.fi", national_id=ANNA_ID)
     records = [
         CustomerRecord(
             customer_number=f"{200000 + n}", kind="broadband", national_ids_on_file=(ANNA_ID,)
@@ -108,7 +108,7 @@ def _prepare(
         for n in range(10)
     ]
     service = _service(engine.authz(db), accounts, "parent", MemoryCustomerDirectory(records))
-    service.link_customer_relationships(ANNA, ANNA_ID).unwrap()
+    service.link_customer_relationships(ANNA, bank_identification(ANNA_ID, at=NOW)).unwrap()
     relationships = sorted(service.relationships_of(ANNA).unwrap())
     invitees, ids = [], []
     for n in range(INVITATIONS if not pause else 1):

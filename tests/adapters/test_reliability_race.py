@@ -20,7 +20,7 @@ from selfcare.authz.ports import AuthzUnitOfWork
 from selfcare.core.ids import AccountId, RelationshipId, SystemSecrets
 from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.national_id import Country, parse_national_id
-from selfcare.testing.fakes import SequentialIds, SteppableClock
+from selfcare.testing.fakes import SequentialIds, SteppableClock, bank_identification
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 ANNA = AccountId("anna")
@@ -53,7 +53,7 @@ def invitee(n: int) -> AccountId:
 @pytest.mark.slow
 def test_accept_and_revoke_race_and_exactly_one_wins(engine: Engine) -> None:
     accounts = MemoryAccountDirectory()
-    accounts.register(ANNA, "anna@example.fi")
+    accounts.register(ANNA, "anna@example.fi", national_id=ANNA_ID)
     for n in range(ROUNDS):
         accounts.register(invitee(n), f"user{n}@example.fi")
     setup_db = engine.new()
@@ -64,7 +64,7 @@ def test_accept_and_revoke_race_and_exactly_one_wins(engine: Engine) -> None:
         for r in range(RELATIONSHIPS)
     ]
     setup = service(engine.authz(setup_db), accounts, "setup", MemoryCustomerDirectory(records))
-    setup.link_customer_relationships(ANNA, ANNA_ID).unwrap()
+    setup.link_customer_relationships(ANNA, bank_identification(ANNA_ID, at=NOW)).unwrap()
     relationships = sorted(setup.relationships_of(ANNA).unwrap())
     assert len(relationships) == RELATIONSHIPS
 

@@ -346,21 +346,39 @@ def test_closed_invitations_cannot_be_accepted() -> None:
 
 def test_the_invitee_can_decline_once() -> None:
     issued = issue()
-    declined = decline_invitation(issued.invitation, issued.token, PEKKA, now=NOW).unwrap()
+    declined = decline_invitation(
+        issued.invitation, issued.token, PEKKA, PEKKA_EMAIL, now=NOW
+    ).unwrap()
     assert (declined.status, declined.closed_by, declined.version) == (
         InvitationStatus.DECLINED,
         PEKKA,
         2,
     )
-    assert codes(decline_invitation(declined, issued.token, PEKKA, now=NOW)) == (
+    assert codes(decline_invitation(declined, issued.token, PEKKA, PEKKA_EMAIL, now=NOW)) == (
         "invitation.not_pending",
     )
-    assert codes(decline_invitation(issued.invitation, "nope", None, now=NOW)) == (
+    assert codes(decline_invitation(issued.invitation, "nope", PEKKA, PEKKA_EMAIL, now=NOW)) == (
         "invitation.invalid_token",
     )
+    later = NOW + timedelta(days=8)
     assert codes(
-        decline_invitation(issued.invitation, issued.token, None, now=NOW + timedelta(days=8))
+        decline_invitation(issued.invitation, issued.token, PEKKA, PEKKA_EMAIL, now=later)
     ) == ("invitation.expired",)
+
+
+def test_declining_with_the_link_needs_the_invited_verified_address() -> None:
+    issued = issue()
+    other = EmailAddress.parse("liisa@example.fi")
+    assert codes(decline_invitation(issued.invitation, issued.token, LIISA, other, now=NOW)) == (
+        "invitation.email_mismatch",
+    )
+    assert codes(decline_invitation(issued.invitation, issued.token, LIISA, None, now=NOW)) == (
+        "invitation.email_not_verified",
+    )
+    lenient = InvitationPolicy(email_match=EmailMatch.ANY_VERIFIED)
+    assert decline_invitation(
+        issued.invitation, issued.token, PEKKA, other, now=NOW, policy=lenient
+    ).ok
 
 
 def test_the_inviter_or_a_user_admin_can_revoke() -> None:
@@ -478,3 +496,10 @@ def test_any_token_but_the_right_one_is_refused(token: str) -> None:
     if token == issued.token:
         return
     assert codes(accept(issued, token=token)) == ("invitation.invalid_token",)
+
+
+def test_a_huge_cover_message_is_refused_for_its_length_before_it_is_scanned() -> None:
+    # On the old code the megabyte was copied and scanned character by character, and
+    # the refusal listed the bad characters too.
+    assert check_cover_message("\x00" * 1_000_000).codes == ("invitation.message_too_long",)
+    assert check_cover_message(" " * 1500 + "x" * 1000).allowed  # blanks around are trimmed

@@ -44,8 +44,15 @@ class TestMemoryRelationshipRepository(RelationshipRepositoryContract):
 class TestMemoryAccountDirectory(AccountDirectoryContract):
     def make_directory(self, accounts: Sequence[AccountRow]) -> AccountDirectory:
         directory = MemoryAccountDirectory()
-        for account, email, verified, first, last in accounts:
-            directory.register(account, email, verified=verified, first_name=first, last_name=last)
+        for account, email, verified, first, last, national_id in accounts:
+            directory.register(
+                account,
+                email,
+                verified=verified,
+                first_name=first,
+                last_name=last,
+                national_id=national_id,
+            )
         return directory
 
 

@@ -35,10 +35,11 @@ from selfcare.authz import (
 )
 from selfcare.bootstrap import Policies, bootstrap, memory_storage
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId, SystemSecrets
+from selfcare.identity.assertion import IdentityAssertion
 from selfcare.identity.contact import EmailAddress
 from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.national_id import Country, NationalId, parse_national_id
-from selfcare.testing.fakes import SequentialIds, SteppableClock
+from selfcare.testing.fakes import SequentialIds, SteppableClock, bank_identification
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 ANNA = AccountId("anna")
@@ -77,12 +78,25 @@ def contracts() -> Customers:
     )
 
 
+def identified(national_id: NationalId, clock: SteppableClock) -> IdentityAssertion:
+    """A bank identification of ``national_id`` just now."""
+    return bank_identification(national_id, at=clock.now())
+
+
 def make_service(
     policy: InvitationPolicy | None = None, customers: Customers | None = None
 ) -> tuple[AuthzService, AuthzUnitOfWork, SteppableClock, Customers]:
     accounts = MemoryAccountDirectory()
-    accounts.register(ANNA, "anna@example.fi", first_name="Anna", last_name="Virtanen")
-    accounts.register(PEKKA, "Pekka.Virtanen@example.fi", first_name="Pekka", last_name="Virtanen")
+    accounts.register(
+        ANNA, "anna@example.fi", first_name="Anna", last_name="Virtanen", national_id=ANNA_ID
+    )
+    accounts.register(
+        PEKKA,
+        "Pekka.Virtanen@example.fi",
+        first_name="Pekka",
+        last_name="Virtanen",
+        national_id=PEKKA_ID,
+    )
     accounts.register(LIISA, "liisa@example.fi", verified=False)
     clock = SteppableClock(NOW)
     directory = customers if customers is not None else contracts()
@@ -102,7 +116,7 @@ def anna_with_contracts(
     policy: InvitationPolicy | None = None, customers: Customers | None = None
 ) -> tuple[AuthzService, AuthzUnitOfWork, SteppableClock, RelationshipId]:
     service, uow, clock, _ = make_service(policy, customers)
-    service.link_customer_relationships(ANNA, ANNA_ID).unwrap()
+    service.link_customer_relationships(ANNA, bank_identification(ANNA_ID, at=NOW)).unwrap()
     with uow:
         rel = uow.relationships.find_by_customer_number(CustomerNumber("100234"))
     assert rel is not None
@@ -111,7 +125,7 @@ def anna_with_contracts(
 
 def test_fetching_other_contracts_links_holder_grants_idempotently() -> None:
     service, uow, clock, customers = make_service()
-    linked = service.link_customer_relationships(ANNA, ANNA_ID)
+    linked = service.link_customer_relationships(ANNA, bank_identification(ANNA_ID, at=NOW))
     assert [type(e) for e in linked.events] == [RelationshipLinked] * 3
     assert all(
         isinstance(e, RelationshipLinked)
@@ -128,21 +142,21 @@ def test_fetching_other_contracts_links_holder_grants_idempotently() -> None:
     assert len(service.relationships_of(ANNA).unwrap()) == 3
     # Running it again links nothing new.
     clock.advance(timedelta(days=1))
-    assert service.link_customer_relationships(ANNA, ANNA_ID) == Done(())
+    assert service.link_customer_relationships(ANNA, identified(ANNA_ID, clock)) == Done(())
     with uow:
         assert len(uow.grants.for_user(ANNA)) == 3
     # A new contract (a newly bought property) is linked on the next run.
     customers.records.append(record("200001", "electricity", ANNA_ID))
-    again = service.link_customer_relationships(ANNA, ANNA_ID)
+    again = service.link_customer_relationships(ANNA, identified(ANNA_ID, clock))
     assert len(again.events) == 1
     # Pekka's code is on none of the records: nothing is linked for him.
-    assert service.link_customer_relationships(PEKKA, PEKKA_ID) == Done(())
+    assert service.link_customer_relationships(PEKKA, identified(PEKKA_ID, clock)) == Done(())
 
 
 def test_an_existing_relationship_is_reused_for_a_second_holder() -> None:
     shared = Customers([record("100234", "electricity", ANNA_ID, PEKKA_ID)])
-    service, _, _, rel = anna_with_contracts(customers=shared)
-    linked = service.link_customer_relationships(PEKKA, PEKKA_ID)
+    service, _, clock, rel = anna_with_contracts(customers=shared)
+    linked = service.link_customer_relationships(PEKKA, identified(PEKKA_ID, clock))
     assert [e.relationship_id for e in linked.events] == [rel]
     assert service.check(PEKKA, ORDER_SERVICES, rel).ok
 
@@ -235,7 +249,7 @@ def test_decline_revoke_and_resend_through_the_service() -> None:
     missing = service.resend_invitation(InvitationId("missing"), by=ANNA)
     assert codes(missing) == ("invitation.not_found",)
     for token in ("", "x" * 600):
-        assert codes(service.decline(token)) == ("invitation.invalid_token",)
+        assert codes(service.decline(token, PEKKA)) == ("invitation.invalid_token",)
 
 
 def test_an_unverified_account_must_verify_before_accepting() -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+from types import ModuleType
 
 import pytest
 from hypothesis import given
@@ -295,3 +296,19 @@ def test_compact_removes_white_space_only() -> None:
     assert rf_reference.compact("rf18 5390") == "RF185390"
     assert kid.compact(1234566) == "1234566"
     assert ocr_reference.compact("12-344") == "12-344"
+
+
+@pytest.mark.parametrize("module", [fi_reference, rf_reference, ocr_reference, kid])
+@pytest.mark.parametrize(
+    "number", [10**5000, -(10**5000), 10**65], ids=["5001 digits", "negative", "66 digits"]
+)
+def test_a_huge_integer_is_refused_for_its_length(module: ModuleType, number: int) -> None:
+    # Python refuses to turn an int of over 4300 digits into a str (ValueError); the
+    # length is checked before converting.
+    with pytest.raises(SelfcareError) as caught:
+        module.validate(number)
+    assert "reference.invalid_length" in caught.value.codes
+    assert module.is_valid(number) is False
+    with pytest.raises(SelfcareError) as caught:
+        module.create(number)
+    assert "reference.invalid_length" in caught.value.codes

@@ -219,3 +219,29 @@ def test_stored_times_are_kept_in_utc_whatever_offset_they_came_with() -> None:
     account = attrs.evolve(example_account(), last_login_at=seen)
     assert account.last_login_at is not None
     assert account.last_login_at.tzinfo is UTC
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hei \ud800 kiitos",  # a lone surrogate: not encodable as UTF-8
+        "Hei\x00kiitos",  # NUL
+        "Hei \u202ekiitos",  # RIGHT-TO-LEFT OVERRIDE
+        "Hei \u2066kiitos\u2069",  # LEFT-TO-RIGHT ISOLATE ... POP
+        "Hei\x1b[31m kiitos",  # a terminal escape
+    ],
+)
+def test_feedback_with_unsafe_characters_is_refused(text: str) -> None:
+    refused = compose_feedback(feedback_id="f", account_id=None, text=text, now=T0)
+    assert refused.codes == ("feedback.text_invalid_characters",)  # type: ignore[union-attr]
+
+
+def test_feedback_keeps_line_breaks_and_tabs() -> None:
+    text = "Rivi 1\r\nRivi 2\n\tsisennetty"
+    assert compose_feedback(feedback_id="f", account_id=None, text=text, now=T0).ok
+
+
+def test_feedback_too_long_is_refused_before_it_is_scanned() -> None:
+    huge = "\x00" * 1_000_000
+    refused = compose_feedback(feedback_id="f", account_id=None, text=huge, now=T0)
+    assert refused.codes == ("feedback.text_too_long",)  # type: ignore[union-attr]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -183,3 +185,48 @@ def test_huge_inputs_are_refused_quickly() -> None:
 
 def test_decomposed_letters_are_composed() -> None:
     assert EmailAddress.parse("jose\u0301@example.fi").value == "jos\u00e9@example.fi"
+
+
+# -- issue 15: no address matches another mailbox's -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "o\ufb00ice@example.fi",  # LATIN SMALL LIGATURE FF
+        "\uff41nna@example.fi",  # FULLWIDTH LATIN SMALL LETTER A
+        "anna\u00b2@example.fi",  # SUPERSCRIPT TWO
+        "anna@ex\ufb00.fi",  # a ligature in the domain, which IDNA 2003 would map to ff
+        "\u2460anna@example.fi",  # CIRCLED DIGIT ONE
+    ],
+)
+def test_compatibility_characters_are_refused(text: str) -> None:
+    with pytest.raises(SelfcareError) as caught:
+        EmailAddress.parse(text)
+    assert caught.value.codes == ("email.compatibility_character",)
+    with pytest.raises(SelfcareError):
+        EmailAddress(text)  # nor read back from storage
+
+
+def test_case_folding_never_joins_two_mailboxes() -> None:
+    # Full case folding would make these equal; they are different mailboxes.
+    assert EmailAddress.parse("stra\u00dfe@example.fi") != EmailAddress.parse("strasse@example.fi")
+    assert EmailAddress.parse("\u03c3\u03b1\u03c2@example.gr") != EmailAddress.parse(
+        "\u03c3\u03b1\u03c3@example.gr"
+    )
+    # A Cyrillic a is not a Latin a.
+    assert EmailAddress.parse("\u0430nna@example.fi") != EmailAddress.parse("anna@example.fi")
+    # Case still does not matter.
+    assert EmailAddress.parse("\u00c4NNI@example.fi") == EmailAddress.parse("\u00e4nni@example.fi")
+
+
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_equal_addresses_differ_only_by_case(left: str, right: str) -> None:
+    try:
+        a, b = EmailAddress.parse(f"{left}@example.fi"), EmailAddress.parse(f"{right}@example.fi")
+    except SelfcareError:
+        return
+    assert unicodedata.normalize("NFKC", a.value) == a.value
+    if a == b:
+        assert a.value.lower() == b.value.lower()
+        assert a.value.casefold() == b.value.casefold()

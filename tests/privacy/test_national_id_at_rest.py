@@ -18,6 +18,7 @@ from privacy_services import (
     PASSWORD,
     PEKKA,
     REL,
+    bank,
     make_holder,
     make_services,
     ok,
@@ -111,7 +112,9 @@ def _journey(caplog: pytest.LogCaptureFixture) -> tuple[NationalId, ...]:
             inviter=AccountId(anna.id),
         ).unwrap()
         services.authz.accept(issued.token, AccountId(pekka.id)).unwrap()
-        services.authz.link_customer_relationships(AccountId(anna.id), ANNA).unwrap()
+        services.authz.link_customer_relationships(
+            AccountId(anna.id), bank(ANNA, services.clock.now())
+        ).unwrap()
         privacy = PrivacyService(uow=MemoryPrivacyUnitOfWork(services.db), clock=services.clock)
         privacy.export_personal_data(AccountId(anna.id)).unwrap()
         privacy.erase_account(AccountId(anna.id)).unwrap()

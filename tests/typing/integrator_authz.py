@@ -13,6 +13,7 @@ from selfcare.authz import (
 from selfcare.core.ids import AccountId, RelationshipId
 from selfcare.core.kinds import HTTP_STATUS
 from selfcare.core.outcome import Done, Refused, is_done, is_refused
+from selfcare.identity.assertion import IdentityAssertion
 
 
 def may_order(service: AuthzService, user: AccountId, relationship: RelationshipId) -> str:
@@ -47,3 +48,13 @@ def remove(service: AuthzService, request: RemovalRequest, by: AccountId) -> lis
     revoked = service.confirm_removal(request, by=by)
     audit: list[AuthzEvent] = [e for e in revoked.events if isinstance(e, AuthzEvent)]
     return [f"{e.user} lost {sorted(e.roles)}" for e in audit if isinstance(e, GrantRevoked)]
+
+
+def fetch_other_contracts(
+    service: AuthzService, account: AccountId, identified: IdentityAssertion
+) -> tuple[int, list[RelationshipId]]:
+    match service.link_customer_relationships(account, identified):
+        case Done(value=grants):
+            return 200, [g.relationship_id for g in grants]
+        case Refused() as refused:
+            return HTTP_STATUS[refused.kind], []

@@ -38,3 +38,8 @@ def check(v: Violation) -> str:
     match v:
         case Violation(code, params):
             return f"{code}:{len(params)}"
+
+
+def float_amounts_are_caught() -> Money:
+    # Both checkers must refuse a float amount; an unneeded ignore fails the check.
+    return Money(1.5, "EUR")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]

@@ -28,12 +28,12 @@ def assertion_from_a_careless_provider(person: NationalId) -> IdentityAssertion:
     # A level is a LevelOfAssurance (or its name), a time an aware datetime: mypy says so.
     return IdentityAssertion(
         method="bank",
-        level=3,  # type: ignore[arg-type]
+        level=3,  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
         national_id=person,
         given_names="Anna",
         surname="Virtanen",
         provider="Example Bank",
-        issued_at="yesterday",  # type: ignore[arg-type]
+        issued_at="yesterday",  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     )
 
 

@@ -1,9 +1,11 @@
 """The authz :class:`~selfcare.authz.ports.AccountDirectory` over identity's accounts.
 
-Authz asks two things of the accounts: the verified address of an account (to accept
-an invitation) and who, if anyone, registered an address (to propose an invitee's
-name). :class:`IdentityAccountDirectory` answers both from identity's own repositories,
-so it works with every storage adapter; :func:`selfcare.bootstrap.bootstrap` wires it.
+Authz asks three things of the accounts: the verified address of an account (to
+accept an invitation), the identity code its owner proved when registering (to check a
+fresh identification before linking contracts) and who, if anyone, registered an
+address (to propose an invitee's name). :class:`IdentityAccountDirectory` answers them
+from identity's own repositories, so it works with every storage adapter;
+:func:`selfcare.bootstrap.bootstrap` wires it.
 
 An account's address is verified: registration completes only with the token sent to
 it, and an address change only with the token sent to the new address.
@@ -14,6 +16,7 @@ from __future__ import annotations
 from selfcare.authz.invitee import RegisteredAccount
 from selfcare.core.ids import AccountId
 from selfcare.identity.contact import EmailAddress
+from selfcare.identity.national_id import NationalId
 from selfcare.identity.ports import IdentityUnitOfWork
 
 __all__ = ["IdentityAccountDirectory"]
@@ -34,6 +37,13 @@ class IdentityAccountDirectory:
         with self._uow as uow:
             found = uow.accounts.find(account)
         return None if found is None else found.email
+
+    def verified_national_id(self, account: AccountId) -> NationalId | None:
+        """The identity code of ``account`` (from the strong identification of its
+        registration; unsealed by the storage), or ``None`` for an unknown account."""
+        with self._uow as uow:
+            found = uow.accounts.find(account)
+        return None if found is None else found.national_id
 
     def find_by_email(self, email: EmailAddress) -> RegisteredAccount | None:
         """The account registered with ``email`` and its owner's names, if any."""

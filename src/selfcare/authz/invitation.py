@@ -321,6 +321,40 @@ def _manager_violations(
     return ()
 
 
+def _resender_violations(
+    invitation: Invitation,
+    by: AccountId,
+    grants: tuple[Grant, ...],
+    moment: datetime,
+    model: RoleModel,
+) -> tuple[Violation, ...]:
+    """``invitation.not_allowed`` unless ``by`` may manage the users now, then
+    ``invitation.not_pending``, then ``invitation.inviter_not_allowed`` when the
+    inviter may no longer give the invited roles."""
+    if not can_manage_users(by, invitation.relationship_id, grants, now=moment, model=model):
+        return (Violation("invitation.not_allowed"),)
+    if invitation.status is not InvitationStatus.PENDING:
+        return (Violation("invitation.not_pending", {"status": str(invitation.status)}),)
+    return inviter_violations(invitation, grants, moment, model)
+
+
+def inviter_violations(
+    invitation: Invitation, grants: tuple[Grant, ...], moment: datetime, model: RoleModel
+) -> tuple[Violation, ...]:
+    """``invitation.inviter_not_allowed`` when the inviter may no longer give the roles
+    (checked again on accepting and on resending)."""
+    if check_can_grant(
+        invitation.invited_by,
+        invitation.roles,
+        invitation.relationship_id,
+        grants,
+        now=moment,
+        model=model,
+    ):
+        return ()
+    return (Violation("invitation.inviter_not_allowed"),)
+
+
 def revoke_invitation(
     invitation: Invitation,
     *,
@@ -359,16 +393,24 @@ def resend_invitation(
     """Send a pending (or expired) invitation again: a new token - the old one stops
     working - and the validity period starts again from ``now``.
 
+    Resending hands out a new token, so it needs today's rights, not yesterday's:
+    ``by`` must be allowed to manage the relationship's users now (having sent the
+    invitation is not enough once demoted), and the inviter must still be allowed to
+    give the invited roles - accepting checks that too, so a resend that could never
+    be accepted is refused; revoke it and invite again instead.
+
     Returns:
         The resent invitation and its new token, or a refusal with
-        ``invitation.not_allowed`` or ``invitation.not_pending``.
+        ``invitation.not_allowed``, ``invitation.not_pending`` or
+        ``invitation.inviter_not_allowed``.
 
     Raises:
         SelfcareError: ``time.naive_datetime``.
     """
     rules = policy or InvitationPolicy()
     moment = require_aware(now, "now")
-    refusal = _manager_violations(invitation, by, grants, moment, model)
+    grants = tuple(g for g in grants if g.relationship_id == invitation.relationship_id)
+    refusal = _resender_violations(invitation, by, grants, moment, model)
     if refusal:
         return Refused.because(*refusal)
     token = _new_token(secrets, rules)

@@ -1,10 +1,20 @@
 """The invitee's reply: accepting or declining an invitation (seed 003, "Process").
 
-With the link of the e-mail, the token proves who answers (:func:`accept_invitation`,
-:func:`decline_invitation`); from the list of a logged-in user's invitations, the
-account's verified address must be the invited one (:func:`accept_listed_invitation`,
-:func:`decline_listed_invitation`). Accepting creates exactly the grants the invitee
-lacks, and accepting twice changes nothing the second time.
+With the link of the e-mail, the token proves that the invited mailbox was read and
+the logged-in account answers (:func:`accept_invitation`, :func:`decline_invitation`);
+from the list of a logged-in user's invitations, the account's verified address must
+be the invited one (:func:`accept_listed_invitation`,
+:func:`decline_listed_invitation`).
+
+A link must never act when it is merely fetched: mail gateways and link scanners open
+every link of an e-mail. The page behind the link (a GET) only shows the invitation and
+a form; the form POSTs the confirm, from the invitee's logged-in session, and only that
+calls :meth:`~selfcare.authz.service.AuthzService.accept` or
+:meth:`~selfcare.authz.service.AuthzService.decline`. Both take the logged-in account,
+so a scanner without the invitee's session cannot answer.
+
+Accepting creates exactly the grants the invitee lacks, and accepting twice changes
+nothing the second time.
 
 >>> from datetime import datetime, timedelta, UTC
 >>> from selfcare.core.ids import SequentialIds, SystemSecrets
@@ -38,8 +48,14 @@ from datetime import datetime
 
 import attrs
 
-from selfcare.authz.grants import check_can_grant, new_grants
-from selfcare.authz.invitation import Invitation, InvitationStatus, hash_token, looks_like_token
+from selfcare.authz.grants import new_grants
+from selfcare.authz.invitation import (
+    Invitation,
+    InvitationStatus,
+    hash_token,
+    inviter_violations,
+    looks_like_token,
+)
 from selfcare.authz.invitation_policy import EmailMatch, InvitationPolicy
 from selfcare.authz.model import Grant
 from selfcare.authz.permissions import active_roles
@@ -195,22 +211,6 @@ def _email_violations(
     return ()
 
 
-def _inviter_violations(
-    invitation: Invitation, grants: tuple[Grant, ...], moment: datetime, model: RoleModel
-) -> tuple[Violation, ...]:
-    """``invitation.inviter_not_allowed`` when the inviter may no longer give the roles."""
-    if check_can_grant(
-        invitation.invited_by,
-        invitation.roles,
-        invitation.relationship_id,
-        grants,
-        now=moment,
-        model=model,
-    ):
-        return ()
-    return (Violation("invitation.inviter_not_allowed"),)
-
-
 def _accept(
     invitation: Invitation,
     account: AccountId,
@@ -231,7 +231,7 @@ def _accept(
     found = [
         *_expiry_violations(status),
         *_email_violations(invitation, verified_email, email_match),
-        *_inviter_violations(invitation, relevant, moment, model),
+        *inviter_violations(invitation, relevant, moment, model),
     ]
     if found:
         return Refused.because(*found)
@@ -270,9 +270,7 @@ def _pending_violation(invitation: Invitation, moment: datetime) -> Violation | 
     return None
 
 
-def _declined(
-    invitation: Invitation, account: AccountId | None, moment: datetime
-) -> Outcome[Invitation]:
+def _declined(invitation: Invitation, account: AccountId, moment: datetime) -> Outcome[Invitation]:
     violation = _pending_violation(invitation, moment)
     if violation is not None:
         return Refused.because(violation)
@@ -282,21 +280,37 @@ def _declined(
 
 
 def decline_invitation(
-    invitation: Invitation, token: str, account: AccountId | None, *, now: datetime
+    invitation: Invitation,
+    token: str,
+    account: AccountId,
+    verified_email: EmailAddress | None,
+    *,
+    now: datetime,
+    policy: InvitationPolicy | None = None,
 ) -> Outcome[Invitation]:
-    """The invitee says no. The token from the e-mail proves who declines; ``account``
-    is recorded if the invitee is logged in.
+    """The invitee says no with the link of the e-mail, logged in as ``account``.
+
+    As for :func:`accept_invitation`, the token proves the link was read and the
+    account's verified address must be the invited one (under the policy's
+    :class:`~selfcare.authz.invitation_policy.EmailMatch`): someone else logged in on
+    the same browser cannot decline for the invitee, and ``account`` is recorded as
+    who declined.
 
     Returns:
         The declined invitation, or a refusal with ``invitation.invalid_token`` alone,
+        ``invitation.email_not_verified`` or ``invitation.email_mismatch`` alone, then
         ``invitation.not_pending`` or ``invitation.expired``.
 
     Raises:
         SelfcareError: ``time.naive_datetime``.
     """
+    rules = policy or InvitationPolicy()
     moment = require_aware(now, "now")
     if not _token_matches(invitation, token):
         return _invalid_token()
+    mailbox = _email_violations(invitation, verified_email, rules.email_match)
+    if mailbox:
+        return Refused.because(*mailbox)
     return _declined(invitation, account, moment)
 
 

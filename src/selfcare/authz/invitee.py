@@ -13,7 +13,6 @@ bidirectional controls (which can make a text read differently from what it says
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Final
@@ -27,6 +26,7 @@ from selfcare.authz.roles import DEFAULT_ROLE_MODEL, RoleModel
 from selfcare.core.clock import require_aware
 from selfcare.core.decision import Decision, Violation
 from selfcare.core.ids import AccountId, RelationshipId
+from selfcare.core.text import has_unsafe_characters
 
 __all__ = [
     "RegisteredAccount",
@@ -35,9 +35,8 @@ __all__ = [
     "may_propose_name",
 ]
 
-# Bidirectional embeddings, overrides and isolates: invisible, and they can make a
-# message read differently from what it says ("Trojan Source", CVE-2021-42574).
-_BIDI_CONTROLS: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Blanks a form may add around a message beyond doubling it (see check_cover_message).
+_BLANK_ALLOWANCE: Final = 1000
 
 
 @attrs.frozen(kw_only=True)
@@ -50,23 +49,20 @@ class RegisteredAccount:
 
 
 def _has_bad_characters(text: str, *, allow_newlines: bool) -> bool:
-    for char in text:
-        if char == "\n" and allow_newlines:
-            continue
-        if char in _BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Cs"):
-            return True
-    return False
+    return has_unsafe_characters(text, allowed="\n" if allow_newlines else "")
 
 
 def check_cover_message(text: str, *, policy: InvitationPolicy | None = None) -> Decision:
     """Check the cover message of phase 3: mandatory, 1-1000 characters once trimmed.
 
     Line breaks are allowed (``\\r\\n`` and ``\\r`` count as one ``\\n``); other control
-    characters, unpaired surrogates and invisible bidirectional controls are not.
+    characters, unpaired surrogates and invisible bidirectional controls are not
+    (:func:`~selfcare.core.text.has_unsafe_characters`). The length is checked first,
+    so an over-long message is refused without being scanned.
     The allowed decision's ``reason`` is the trimmed message to store.
 
     Returns:
-        ``invitation.message_required``, ``invitation.message_too_long`` or
+        One of ``invitation.message_required``, ``invitation.message_too_long`` or
         ``invitation.message_invalid_characters``.
 
     >>> check_cover_message("   ").codes
@@ -76,17 +72,21 @@ def check_cover_message(text: str, *, policy: InvitationPolicy | None = None) ->
     raw: object = text  # callers may pass None from a form library
     if not isinstance(raw, str):
         return Decision.deny(Violation("invitation.message_required"))
+    too_long = Decision.deny(
+        Violation("invitation.message_too_long", {"max_length": rules.message_max_length})
+    )
+    # The length first, on the raw text: a megabyte is refused before it is copied or
+    # scanned. Surrounding blanks and CRLFs may at most double a message's length.
+    if len(raw) > 2 * rules.message_max_length + _BLANK_ALLOWANCE:
+        return too_long
     trimmed = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
-    found: list[Violation] = []
     if not trimmed:
-        found.append(Violation("invitation.message_required"))
-    elif len(trimmed) > rules.message_max_length:
-        found.append(
-            Violation("invitation.message_too_long", {"max_length": rules.message_max_length})
-        )
+        return Decision.deny(Violation("invitation.message_required"))
+    if len(trimmed) > rules.message_max_length:
+        return too_long
     if _has_bad_characters(trimmed, allow_newlines=True):
-        found.append(Violation("invitation.message_invalid_characters"))
-    return Decision.from_violations(found, reason=trimmed)
+        return Decision.deny(Violation("invitation.message_invalid_characters"))
+    return Decision.allow(reason=trimmed)
 
 
 def _clean_name(raw: object) -> str:

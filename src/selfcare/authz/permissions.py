@@ -213,7 +213,7 @@ class GrantIndex:
     __slots__ = ("_by_key", "_by_user", "model")
 
     def __init__(self, grants: Iterable[Grant], *, model: RoleModel = DEFAULT_ROLE_MODEL) -> None:
-        self.model = model
+        self.model: RoleModel = model
         self._by_key: dict[tuple[str, str], list[Grant]] = {}
         self._by_user: dict[str, list[Grant]] = {}
         for grant in grants:

@@ -22,6 +22,7 @@ from selfcare.authz.model import CustomerRelationship, Grant, GrantId
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
 from selfcare.core.ports import UnitOfWork
 from selfcare.identity.contact import EmailAddress
+from selfcare.identity.national_id import NationalId
 
 __all__ = [
     "AccountDirectory",
@@ -107,6 +108,17 @@ class AccountDirectory(Protocol):
 
     def verified_email(self, account: AccountId) -> EmailAddress | None:
         """The account's e-mail address if it has been verified, else ``None``."""
+        ...
+
+    def verified_national_id(self, account: AccountId) -> NationalId | None:
+        """The identity code the account's owner proved with strong identification when
+        registering, or ``None`` (an unknown account, or one without a code, such as a
+        work account).
+
+        Only :meth:`~selfcare.authz.service.AuthzService.link_customer_relationships`
+        calls it, to compare with a fresh identification; never pass it a code a
+        caller typed.
+        """
         ...
 
     def find_by_email(self, email: EmailAddress) -> RegisteredAccount | None:

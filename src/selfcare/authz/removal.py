@@ -6,6 +6,17 @@ loses its last holder. Removing happens in two phases: :func:`request_removal` n
 the exact grants that would be revoked (nothing changes yet); :func:`confirm_removal`
 revokes them, after checking everything again on the grants as they are then.
 
+A :class:`RemovalRequest` travels through the client between the two phases (a
+hidden form field, a session the client can write), so nothing in it is trusted:
+:func:`confirm_removal` derives the grants to revoke again from the confirmer, the
+user, the relationship and the roles, on the grants as stored, and revokes those -
+never the grants the request lists. The listed grants only say what the remover saw:
+a list that names anything else (another person's grant, another role, another
+relationship, a grant that does not exist) is refused as ``authz.removal_mismatch``,
+and one that differs from the derived grants only by what happened since (a version,
+a grant added or revoked meanwhile) as ``authz.removal_outdated``. This makes a
+signature on the request unnecessary: a tampered request can at worst be refused.
+
 >>> from datetime import datetime, UTC
 >>> from selfcare.authz.model import GrantId, HOLDER, USER
 >>> anna, pekka, rel = AccountId("anna"), AccountId("pekka"), RelationshipId("rel-1")
@@ -231,10 +242,17 @@ def confirm_removal(
     The checks run again on the current ``grants``, so a confirmation cannot remove
     the last holder even if another holder left in between.
 
+    The grants revoked are derived here from ``by``, ``request.user``,
+    ``request.relationship_id`` and ``request.roles`` on the current ``grants``; the
+    grants listed in the request are only compared with them (see the module).
+
     Returns:
         The revoked grants, or a refusal with ``authz.removal_not_yours`` when ``by`` is
-        not who asked, ``authz.removal_outdated`` when a grant of the request has
-        changed since, or the codes of :func:`check_can_remove`.
+        not who asked, ``authz.removal_mismatch`` when the request lists a grant that
+        is not one of the user's grants with a chosen role on the relationship (it was
+        altered on its way through the client), ``authz.removal_outdated`` when the
+        user's grants with those roles have changed since, or the codes of
+        :func:`check_can_remove`.
 
     Raises:
         SelfcareError: ``time.naive_datetime``.
@@ -242,18 +260,41 @@ def confirm_removal(
     moment = require_aware(now, "now")
     if by != request.requested_by:
         return Refused.because(Violation("authz.removal_not_yours"))
-    current = {g.id: g for g in grants}
-    if any(current.get(grant.id) != grant for grant in request.grants):
+    current = tuple(g for g in grants if g.relationship_id == request.relationship_id)
+    chosen = to_roles(request.roles)
+    derived = _affected(request.user, request.relationship_id, chosen, current, moment)
+    mismatch = _listed_mismatch(request, chosen, current)
+    if mismatch is not None:
+        return Refused.because(mismatch)
+    if _versions(request.grants) != _versions(derived):
         return Refused.because(Violation("authz.removal_outdated"))
     decision = check_can_remove(
-        by,
-        request.user,
-        request.relationship_id,
-        request.roles,
-        current.values(),
-        now=moment,
-        model=model,
+        by, request.user, request.relationship_id, chosen, current, now=moment, model=model
     )
     if not decision:
         return Refused(decision)
-    return Done(tuple(bump(g, revoked_at=moment, revoked_by=by) for g in request.grants))
+    return Done(tuple(bump(g, revoked_at=moment, revoked_by=by) for g in derived))
+
+
+def _listed_mismatch(
+    request: RemovalRequest, roles: frozenset[Role], current: tuple[Grant, ...]
+) -> Violation | None:
+    """``authz.removal_mismatch`` when a listed grant is not, as stored, one of the
+    user's grants on the relationship with one of the chosen roles (a tampered list)."""
+    stored = {g.id: g for g in current}
+    for listed in request.grants:
+        found = stored.get(listed.id)
+        if (
+            found is None
+            or found.user != request.user
+            or found.role not in roles
+            or listed.user != found.user
+            or listed.relationship_id != found.relationship_id
+            or listed.role != found.role
+        ):
+            return Violation("authz.removal_mismatch")
+    return None
+
+
+def _versions(grants: Iterable[Grant]) -> frozenset[tuple[GrantId, int]]:
+    return frozenset((g.id, g.version) for g in grants)

@@ -59,10 +59,12 @@ from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import AccountId, CustomerNumber, IdSource, RelationshipId, SecretSource
 from selfcare.core.outcome import Done, Outcome, Refused
+from selfcare.identity.assertion import IdentityAssertion
 from selfcare.identity.contact import EmailAddress
 from selfcare.identity.customer_records import CustomerRecord
-from selfcare.identity.national_id import NationalId
 from selfcare.identity.ports import CustomerDirectory
+from selfcare.identity.registration import RegistrationPolicy
+from selfcare.identity.registration_identification import check_identification
 
 __all__ = ["AuthzService"]
 
@@ -84,6 +86,8 @@ class AuthzService:
         secrets: where invitation tokens come from.
         invitation_policy: the operator's invitation policy.
         role_model: the operator's role model.
+        registration_policy: the operator's registration policy, whose identification
+            rules (level, age, providers, methods) a fresh identification must meet.
     """
 
     def __init__(
@@ -97,6 +101,7 @@ class AuthzService:
         secrets: SecretSource,
         invitation_policy: InvitationPolicy | None = None,
         role_model: RoleModel = DEFAULT_ROLE_MODEL,
+        registration_policy: RegistrationPolicy | None = None,
     ) -> None:
         self.uow = uow
         self.accounts = accounts
@@ -104,8 +109,9 @@ class AuthzService:
         self.clock = clock
         self.ids = ids
         self.secrets = secrets
-        self.invitation_policy = invitation_policy or InvitationPolicy()
+        self.invitation_policy: InvitationPolicy = invitation_policy or InvitationPolicy()
         self.role_model = role_model
+        self.registration_policy = registration_policy or RegistrationPolicy()
 
     # -- checks -----------------------------------------------------------------------
 
@@ -140,28 +146,42 @@ class AuthzService:
     # -- fetch other contracts (seed 003, part 1) ------------------------------------
 
     def link_customer_relationships(
-        self, account: AccountId, national_id: NationalId
+        self, account: AccountId, assertion: IdentityAssertion
     ) -> Outcome[tuple[Grant, ...]]:
         """Re-run customer matching for ``account`` and link what is new as holder grants.
 
-        ``national_id`` must come from a fresh strong identification of the account's
-        owner (seed 003: "check that the personal identity code is correct"). Only the
-        records that have that code *on file* count - checked here again, so a directory
-        that also returns records found by a name on the invoice cannot link the wrong
-        person (seed 000). Each such record becomes (or is found as) a
-        :class:`~selfcare.authz.model.CustomerRelationship`; the account gets a holder
-        grant on each where it has no active one. Running it again changes nothing.
+        ``assertion`` is a fresh strong identification of the logged-in account's owner
+        (seed 003 re-checks the identity code), checked as registration checks one
+        (:func:`~selfcare.identity.registration_identification.check_identification`);
+        its code must be the account's own
+        (:meth:`~selfcare.authz.ports.AccountDirectory.verified_national_id`), so no
+        caller names whose contracts to link. Only records with that code *on file*
+        count (seed 000). Each becomes (or is found as) a
+        :class:`~selfcare.authz.model.CustomerRelationship` with a holder grant for the
+        account unless it has one. Running it again changes nothing.
 
         Returns:
             ``Done`` with the new holder grants and a
-            :class:`~selfcare.authz.events.RelationshipLinked` event for each; never
-            refused.
+            :class:`~selfcare.authz.events.RelationshipLinked` event for each;
+            ``Refused`` with ``authz.identity_not_on_file`` (the account has no
+            identity code to compare with, e.g. a work account) or the codes of
+            :func:`~selfcare.identity.registration_identification.check_identification`
+            - among them ``assertion.national_id_mismatch`` when the identified person
+            is not the account's owner.
 
         Raises:
             SelfcareError: ``authz.invalid_id`` or ``authz.invalid_name`` for a customer
                 record with an unusable customer number or kind.
         """
         now = self.clock.now()
+        national_id = self.accounts.verified_national_id(account)
+        if national_id is None:
+            return Refused.because(Violation("authz.identity_not_on_file"))
+        identified = check_identification(
+            assertion, policy=self.registration_policy, now=now, expected_national_id=national_id
+        )
+        if not identified:
+            return Refused(identified)
         records = [
             record
             for record in self.customers.find_by_national_id(national_id)
@@ -304,7 +324,9 @@ class AuthzService:
         return Done(tuple(i for i in found if i.is_pending(now)))
 
     def accept(self, token: str, account: AccountId) -> Outcome[Acceptance]:
-        """Accept the invitation of ``token`` for ``account``.
+        """Accept the invitation of ``token`` for the logged-in ``account``.
+
+        Call it from the POST of an explicit confirm, never from the link's GET.
 
         Returns:
             ``Done`` with the :class:`~selfcare.authz.invitation_reply.Acceptance`, an
@@ -387,25 +409,31 @@ class AuthzService:
         created = grant_events(GrantCreated, acceptance.grants, actor=account, now=now)
         return Done(acceptance, [accepted, *created])
 
-    def decline(self, token: str, account: AccountId | None = None) -> Outcome[Invitation]:
-        """The invitee declines; see
+    def decline(self, token: str, account: AccountId) -> Outcome[Invitation]:
+        """The logged-in invitee declines with the link; see
         :func:`~selfcare.authz.invitation_reply.decline_invitation`.
+
+        Call it from the POST of an explicit confirm, never from the link's GET.
 
         Returns:
             ``Done`` with the declined invitation and an
             :class:`~selfcare.authz.events.InvitationDeclined` event; ``Refused`` with
-            ``invitation.invalid_token``, ``invitation.not_pending`` or
+            ``invitation.invalid_token``, ``invitation.email_not_verified``,
+            ``invitation.email_mismatch``, ``invitation.not_pending`` or
             ``invitation.expired``.
 
         Raises:
             ConcurrencyConflict: the invitation changed meanwhile.
         """
         now = self.clock.now()
+        verified = self.accounts.verified_email(account)
         with self.uow as uow:
             invitation = self._find_by_token(uow, token)
             if invitation is None:
                 return Refused.because(Violation("invitation.invalid_token"))
-            outcome = decline_invitation(invitation, token, account, now=now)
+            outcome = decline_invitation(
+                invitation, token, account, verified, now=now, policy=self.invitation_policy
+            )
             return self._save_closed(uow, outcome, InvitationDeclined, account, now)
 
     def decline_listed(
@@ -481,8 +509,10 @@ class AuthzService:
         Returns:
             ``Done`` with the invitation and its new token and an
             :class:`~selfcare.authz.events.InvitationResent` event; ``Refused`` with
-            ``invitation.not_found``, ``invitation.not_allowed`` or
-            ``invitation.not_pending``.
+            ``invitation.not_found``, ``invitation.not_allowed`` (``by`` may not manage
+            the users now), ``invitation.not_pending`` or
+            ``invitation.inviter_not_allowed`` (the inviter may no longer give the
+            roles).
 
         Raises:
             ConcurrencyConflict: the invitation changed meanwhile.

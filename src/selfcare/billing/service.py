@@ -86,10 +86,10 @@ class BillingService:
     ) -> None:
         self.uow = uow
         self.clock = clock
-        self.ids = ids if ids is not None else UuidIds()
+        self.ids: IdSource = ids if ids is not None else UuidIds()
         self.vat_table = vat_table
         self.payment_days = payment_days
-        self.zone = zone if zone is not None else operator_zone()
+        self.zone: tzinfo = zone if zone is not None else operator_zone()
 
     def _today(self) -> date:
         return local_date(self.clock.now(), self.zone)

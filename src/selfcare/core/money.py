@@ -80,7 +80,7 @@ _FORMAT_LOCALES: Final = {"en": "en_IE", "fi": "fi_FI", "sv": "sv_SE", "nb": "nb
 _MAX_DIGITS: Final = 18
 
 
-def _to_amount(value: object) -> Decimal:
+def _to_amount(value: Decimal | int | str) -> Decimal:
     if isinstance(value, bool | float):
         msg = f"Money amounts must be Decimal, int or str, not {type(value).__name__}"
         raise TypeError(msg)
@@ -95,15 +95,15 @@ def _to_amount(value: object) -> Decimal:
             amount = Decimal(value.strip())
         except InvalidOperation:
             raise SelfcareError(Violation("money.invalid_amount", {"amount": value[:32]})) from None
-    else:
-        msg = f"Money amounts must be Decimal, int or str, not {type(value).__name__}"
+    else:  # the annotation says otherwise; callers may not obey it
+        msg = f"Money amounts must be Decimal, int or str, not {type(value).__name__}"  # type: ignore[unreachable]
         raise TypeError(msg)
     if not amount.is_finite() or amount.adjusted() >= _MAX_DIGITS:
         raise SelfcareError(Violation("money.invalid_amount", {"amount": str(amount)[:32]}))
     return amount
 
 
-def _to_currency(value: object) -> Currency:
+def _to_currency(value: Currency | str) -> Currency:
     return Currency.parse(value)
 
 

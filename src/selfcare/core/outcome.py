@@ -7,7 +7,8 @@ reason (and the events of what a refusal still changed, such as a counted failed
 login). A business "no" is never an exception.
 
 ``Outcome[T]`` is the union ``Done[T] | Refused``; ``match`` narrows it, and so do
-:func:`is_done` and :func:`is_refused` under mypy and pyright:
+:func:`is_done` and :func:`is_refused` under mypy and pyright (``if outcome.ok:`` narrows
+under mypy; pyright narrows ``if outcome.ok is True:`` but not the bare truth test):
 
 >>> from selfcare import Decision, Violation
 >>> def describe(outcome: Outcome[int]) -> str:

@@ -243,7 +243,7 @@ def run(world: World) -> None:
     world.out.heading("heading.company_phone")
     world.clock.set(datetime(2026, 4, 10, 7, 0, tzinfo=UTC))
     kari = AccountId("kari.nordmann")  # signs in with the work account (SSO)
-    world.link(kari, "kari")
+    world.provision(kari, "kari")
     permission = world.check("Kari", kari, "order_services", NUMBER)
     journey = _CompanyPhone(world, permission)
     journey.subscription_exists()

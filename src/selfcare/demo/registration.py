@@ -173,4 +173,4 @@ def run(world: World) -> None:
         "Anna.Private@example.fi", GOOD_PASSWORD, source=LoginSource("192.0.2.10")
     ).unwrap()
     world.out.say("login", email=account.email.value)
-    world.link(anna, "anna")
+    world.link(anna, "anna", ("Anna", "Virtanen"))

@@ -7,28 +7,37 @@ sequential (one sequence for every domain) and secrets come from a seeded genera
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Final
 
 import attrs
 
 from selfcare.adapters.memory.identity import MemoryCustomerDirectory, RecordingNotifier
+from selfcare.authz.grants import new_grants
 from selfcare.authz.invitation_policy import InvitationPolicy
+from selfcare.authz.model import HOLDER, CustomerRelationship, Grant
 from selfcare.bootstrap import App, Policies, Storage, bootstrap
 from selfcare.catalog.sample import sample_catalog
 from selfcare.core.decision import Decision
+from selfcare.core.ids import CustomerNumber, RelationshipId
 from selfcare.core.outcome import Done, Refused
-from selfcare.identity.assertion import AuthMethod, IdentityAssertion, LevelOfAssurance
+from selfcare.identity.assertion import IdentityAssertion
 from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.hashing import ScryptHasher
 from selfcare.identity.national_id import NationalId, parse_national_id
 from selfcare.identity.password import PasswordPolicy
 from selfcare.identity.profile import ProfileDraft
 from selfcare.identity.registration import RegistrationPolicy
-from selfcare.testing.fakes import SeededSecrets, SequentialIds, SteppableClock
+from selfcare.testing.fakes import (
+    SeededSecrets,
+    SequentialIds,
+    SteppableClock,
+    bank_identification,
+)
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from selfcare.core.ids import AccountId, RelationshipId
+    from selfcare.core.ids import AccountId
     from selfcare.demo.printer import Printer
 
 __all__ = ["DEMO_KEY", "START", "TERMS_VERSION", "World", "open_world"]
@@ -143,23 +152,54 @@ class World:
 
     def assertion(self, person: str, given: str, surname: str, provider: str) -> IdentityAssertion:
         """What the bank ``provider`` asserts about ``person`` now."""
-        return IdentityAssertion(
-            method=AuthMethod.BANK,
-            level=LevelOfAssurance.SUBSTANTIAL,
-            national_id=self.people[person],
+        return bank_identification(
+            self.people[person],
+            at=self.clock.now(),
             given_names=given,
             surname=surname,
             provider=provider,
-            issued_at=self.clock.now(),
         )
 
-    def link(self, account: AccountId, person: str) -> None:
-        """Link ``person``'s customer relationships to ``account`` as holder, printed."""
-        linked = self.app.authz.link_customer_relationships(account, self.people[person])
+    def link(self, account: AccountId, person: str, name: tuple[str, str]) -> None:
+        """Link ``person``'s customer relationships to ``account`` as holder, printed.
+
+        The person identifies again with the bank (seed 003 re-checks the identity
+        code); authz compares that code with the account's own.
+        """
+        assertion = self.assertion(person, *name, "nordea")
+        linked = self.app.authz.link_customer_relationships(account, assertion)
+        self._say_linked(account, linked.unwrap())
+
+    def provision(self, account: AccountId, person: str) -> None:
+        """Give the work account ``account`` holder access to the employer's
+        relationships that name ``person`` - what the operator's corporate
+        provisioning does, since a work account has no identity code to link with."""
+        now, ids = self.clock.now(), self.app.authz.ids
+        records = self.app.authz.customers.find_by_national_id(self.people[person])
+        with self.app.storage.authz as uow:
+            created: list[Grant] = []
+            for record in records:
+                relationship = CustomerRelationship(
+                    id=RelationshipId(ids.new_id()),
+                    customer_number=CustomerNumber(record.customer_number),
+                    kind=str(record.kind),
+                )
+                uow.relationships.add(relationship)
+                created.extend(
+                    new_grants(
+                        account, relationship.id, {HOLDER}, granted_by=None, ids=ids, now=now
+                    )
+                )
+            for grant in created:
+                uow.grants.add(grant)
+            uow.commit()
+        self._say_linked(account, created)
+
+    def _say_linked(self, account: AccountId, grants: Iterable[Grant]) -> None:
         # No authz query returns a relationship's customer number and kind: read them
         # through the storage.
         with self.app.storage.authz as uow:
-            for grant in linked.unwrap():
+            for grant in grants:
                 relationship = uow.relationships.find(grant.relationship_id)
                 if relationship is None:  # pragma: no cover - just linked
                     continue

@@ -33,6 +33,7 @@ from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import AccountId
 from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.core.ports import bump
+from selfcare.core.text import has_unsafe_characters
 from selfcare.identity.contact import EmailAddress, PhoneNumber
 from selfcare.identity.events import EmailChanged, EmailChangeRequested, PasswordChanged
 from selfcare.identity.hashing import matching_candidate
@@ -354,6 +355,19 @@ class Feedback:
     sent_at: datetime = utc_field()
 
 
+def _feedback_text_violations(body: str) -> list[Violation]:
+    """Required, at most :data:`MAX_FEEDBACK_LENGTH` characters (checked before the
+    characters are looked at), and nothing a database, an e-mail or a screen could
+    choke on or misread (:func:`~selfcare.core.text.has_unsafe_characters`)."""
+    if not body:
+        return [Violation("feedback.text_required")]
+    if len(body) > MAX_FEEDBACK_LENGTH:
+        return [Violation("feedback.text_too_long", {"max_length": MAX_FEEDBACK_LENGTH})]
+    if has_unsafe_characters(body, allowed="\r\n\t"):
+        return [Violation("feedback.text_invalid_characters")]
+    return []
+
+
 def compose_feedback(
     *,
     feedback_id: FeedbackId,
@@ -371,6 +385,8 @@ def compose_feedback(
     Returns:
         The :class:`Feedback` (not sent yet: no event), or a refusal with
         ``feedback.text_required``, ``feedback.text_too_long`` (``max_length``),
+        ``feedback.text_invalid_characters`` (control characters other than line
+        breaks and tabs, unpaired surrogates, bidirectional controls),
         ``feedback.contact_missing`` (a call back was asked for without an e-mail
         address or phone number) and the ``email.*`` / ``phone.*`` parser codes.
 
@@ -383,12 +399,8 @@ def compose_feedback(
             msg = f"{name} must be str, not {type(value).__name__}"  # type: ignore[unreachable]
             raise TypeError(msg)
     moment = require_aware(now, "now")
-    found: list[Violation] = []
     body = text.strip()
-    if not body:
-        found.append(Violation("feedback.text_required"))
-    elif len(body) > MAX_FEEDBACK_LENGTH:
-        found.append(Violation("feedback.text_too_long", {"max_length": MAX_FEEDBACK_LENGTH}))
+    found = _feedback_text_violations(body)
     reply_email: EmailAddress | None = None
     reply_phone: PhoneNumber | None = None
     if email.strip():

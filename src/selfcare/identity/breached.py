@@ -185,7 +185,8 @@ class PwnedPasswordsRange:
             raise SelfcareError(Violation("config.invalid_setting", {"setting": "base_url"}))
         if not timeout > 0:
             raise SelfcareError(Violation("config.invalid_setting", {"setting": "timeout"}))
-        self.base_url, self.timeout = base_url, timeout
+        self.base_url: str = base_url
+        self.timeout: float = timeout
         self._headers = {"User-Agent": user_agent}
         if padding:
             self._headers["Add-Padding"] = "true"
@@ -244,7 +245,7 @@ class Sha1FileBreachedPasswords:
     """
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+        self.path: Path = Path(path)
         if not self.path.is_file():
             raise SelfcareError(Violation("config.invalid_setting", {"setting": "path"}))
 

@@ -9,8 +9,18 @@ E-mail addresses
     the domain and 254 for the whole address (the 256-octet path minus its angle
     brackets). Internationalised local parts (RFC 6531) are accepted; their length is
     counted in UTF-8 octets after NFC normalisation (RFC 6532). Two addresses are
-    equal when their case-folded forms are (:attr:`EmailAddress.canonical`): portals
+    equal when their lower-cased forms are (:attr:`EmailAddress.canonical`): portals
     treat ``Anna.Li@example.fi`` and ``anna.li@example.fi`` as the same username.
+
+    No address may stand for another mailbox. An address with a Unicode
+    *compatibility* character - one that NFKC normalisation would change, such as the
+    ligature ``ﬀ``, fullwidth ``ａ``, superscript ``²`` or circled ``①`` - is refused
+    (``email.compatibility_character``) rather than normalised: mail servers deliver
+    ``oﬀice@`` and ``office@`` to different mailboxes (or not at all), so mapping one
+    onto the other would let an account verified for one mailbox answer for the other.
+    Comparison lower-cases and nothing more (full case folding would join ``straße``
+    and ``strasse``); look-alikes from other scripts (a Cyrillic ``а``) stay different
+    addresses, so a confusable never matches another address.
 
 Phone numbers
     :meth:`PhoneNumber.parse` turns a national or international number into E.164
@@ -112,6 +122,8 @@ def _normalise_email(text: str) -> str:
         raise SelfcareError(_too_long("address", MAX_ADDRESS_LENGTH))
     if not stripped.isascii():  # RFC 6532: internationalised addresses in NFC
         stripped = unicodedata.normalize("NFC", stripped)
+        if unicodedata.normalize("NFKC", stripped) != stripped:
+            raise SelfcareError(Violation("email.compatibility_character"))
     local, at, domain = stripped.rpartition("@")
     if not at or not _local_part_ok(local):
         raise SelfcareError(Violation("email.invalid_format"))
@@ -166,8 +178,8 @@ class EmailAddress:
         Raises:
             SelfcareError: ``email.empty``, ``email.too_long`` (params ``part``:
                 ``"local_part"`` over 64 octets, ``"domain"`` over 255 or ``"address"``
-                over 254; ``max_length``: that limit), ``email.invalid_format`` or
-                ``email.invalid_domain``.
+                over 254; ``max_length``: that limit), ``email.invalid_format``,
+                ``email.compatibility_character`` or ``email.invalid_domain``.
             TypeError: ``text`` is not a ``str``.
 
         >>> EmailAddress.parse("anna@Äänekoski.FI").value
@@ -186,8 +198,12 @@ class EmailAddress:
 
     @property
     def canonical(self) -> str:
-        """The case-folded form, used for comparison and as a lookup key."""
-        return self.value.casefold()
+        """The lower-cased form, used for comparison and as a lookup key.
+
+        Lower-casing, not full case folding: ``str.casefold`` turns ``ß`` into ``ss``
+        and ``ς`` into ``σ``, which would make two different mailboxes one username.
+        """
+        return self.value.lower()
 
     @property
     def local_part(self) -> str:

@@ -129,8 +129,11 @@ class ScryptHasher:
             raise SelfcareError(
                 *(Violation("config.invalid_setting", {"setting": name}) for name in bad)
             )
-        self.n, self.r, self.p = n, r, p
-        self.salt_bytes, self.key_bytes = salt_bytes, key_bytes
+        self.n: int = n
+        self.r: int = r
+        self.p: int = p
+        self.salt_bytes: int = salt_bytes
+        self.key_bytes: int = key_bytes
 
     def __repr__(self) -> str:
         return f"ScryptHasher(n={self.n}, r={self.r}, p={self.p})"

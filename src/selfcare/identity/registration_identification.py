@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from selfcare.core.clock import require_aware
-from selfcare.core.decision import Violation
+from selfcare.core.decision import Decision, Violation
 from selfcare.core.ids import CustomerNumber
 from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.identity.assertion import IdentityAssertion, accept_assertion
@@ -45,7 +45,13 @@ from selfcare.identity.registration import (
     step_refusal,
 )
 
-__all__ = ["accept_terms", "identify", "match_customers", "start_registration"]
+__all__ = [
+    "accept_terms",
+    "check_identification",
+    "identify",
+    "match_customers",
+    "start_registration",
+]
 
 
 def start_registration(
@@ -143,6 +149,48 @@ def _names_a_person(assertion: IdentityAssertion) -> list[Violation]:
     return []
 
 
+def check_identification(
+    assertion: IdentityAssertion,
+    *,
+    policy: RegistrationPolicy,
+    now: datetime,
+    expected_national_id: NationalId | None = None,
+) -> Decision:
+    """Whether the library may rely on ``assertion`` as registration does: a listed
+    provider and method, fresh, at the policy's level, naming a person (and, when
+    ``expected_national_id`` is given, that person).
+
+    Registration uses it in :func:`identify`; "fetch other contracts"
+    (:meth:`~selfcare.authz.service.AuthzService.link_customer_relationships`) uses it
+    again on a fresh identification of a logged-in user.
+
+    Returns:
+        Allowed, or every one that applies of ``registration.provider_not_accepted``
+        (``provider``), ``registration.method_not_accepted`` (``method``), the codes
+        of :func:`~selfcare.identity.assertion.accept_assertion` and
+        ``registration.national_id_missing``.
+
+    Raises:
+        SelfcareError: ``time.naive_datetime`` for a naive ``now``.
+    """
+    accepted = accept_assertion(
+        assertion,
+        now=now,
+        min_level=policy.min_level,
+        max_age=policy.max_assertion_age,
+        expected_national_id=expected_national_id,
+    )
+    return Decision.from_violations(
+        [
+            *_listed_provider(assertion, policy),
+            *_listed_method(assertion, policy),
+            *accepted.violations,
+            *_names_a_person(assertion),
+        ],
+        reason=accepted.reason,
+    )
+
+
 def identify(
     registration: Registration,
     assertion: IdentityAssertion,
@@ -170,19 +218,14 @@ def identify(
     refused = step_refusal(registration, (RegistrationState.TERMS_ACCEPTED,), moment)
     if refused is not None:
         return refused
-    accepted = accept_assertion(
-        assertion,
-        now=moment,
-        min_level=policy.min_level,
-        max_age=policy.max_assertion_age,
-        expected_national_id=registration.claimed_national_id,
+    found = list(
+        check_identification(
+            assertion,
+            policy=policy,
+            now=moment,
+            expected_national_id=registration.claimed_national_id,
+        ).violations
     )
-    found = [
-        *_listed_provider(assertion, policy),
-        *_listed_method(assertion, policy),
-        *accepted.violations,
-        *_names_a_person(assertion),
-    ]
     if not found and has_account:
         found.append(Violation("registration.national_id_has_account"))
     if found:

@@ -389,6 +389,13 @@ class RegistrationUseCases:
     ) -> Outcome[CompletedRegistration]:
         """Create the account with the token from the e-mail; send the confirmation.
 
+        Call it only from the POST of an explicit confirm ("Activate my account") on
+        the page the e-mail's link opens, never from the GET of the link: mail
+        gateways and link scanners fetch every link of an e-mail, and a GET that
+        acted would complete the registration for whoever scanned it. There is no
+        account to log in with yet; take ``registration_id`` from the registering
+        browser's session where you have it rather than from the link.
+
         Returns:
             The :class:`~selfcare.identity.registration_account.CompletedRegistration`
             with :class:`~selfcare.identity.events.RegistrationCompleted` and one

@@ -109,8 +109,8 @@ class IdentityService(LoginUseCases):
         self._clock = clock
         self._ids = ids
         self._secrets = secrets
-        self.registration_policy = registration_policy or RegistrationPolicy()
-        self.login_policy = login_policy or LoginPolicy()
+        self.registration_policy: RegistrationPolicy = registration_policy or RegistrationPolicy()
+        self.login_policy: LoginPolicy = login_policy or LoginPolicy()
         self._breached = breached_passwords
         self._dummy_hash: str | None = None
         if (
@@ -169,7 +169,13 @@ class IdentityService(LoginUseCases):
         return outcome
 
     def confirm_email(self, account_id: AccountId, token: str) -> Outcome[Account]:
-        """Make the verified new address the username.
+        """Make the verified new address the username of the logged-in ``account_id``.
+
+        ``account_id`` is the account of the session, never an id from the link: the
+        token proves the new mailbox was read, the session that the account's owner
+        asked. Call it only from the POST of an explicit confirm on the page the
+        e-mail's link opens, never from the GET of the link (mail gateways and link
+        scanners fetch every link of an e-mail).
 
         Returns:
             The account with :class:`~selfcare.identity.events.EmailChanged`, or a

@@ -206,7 +206,7 @@ class Renderer:
         settings: NotificationSettings | None = None,
         overrides: TemplateOverrides | None = None,
     ) -> None:
-        self.settings = settings or NotificationSettings()
+        self.settings: NotificationSettings = settings or NotificationSettings()
         self._overrides = overrides
         self._env: jinja2.Environment | None = None
 

@@ -48,7 +48,7 @@ from selfcare.privacy.rules import (
 
 __all__ = ["PrivacyService"]
 
-logger = logging.getLogger("selfcare.privacy")
+logger: logging.Logger = logging.getLogger("selfcare.privacy")
 
 T = TypeVar("T")
 

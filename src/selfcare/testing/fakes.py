@@ -27,11 +27,20 @@ from __future__ import annotations
 
 import base64
 import random
+from datetime import datetime
 
 from selfcare.core.clock import FixedClock
 from selfcare.core.ids import SequentialIds
+from selfcare.identity.assertion import AuthMethod, IdentityAssertion, LevelOfAssurance
+from selfcare.identity.national_id import NationalId
 
-__all__ = ["CountingSecrets", "SeededSecrets", "SequentialIds", "SteppableClock"]
+__all__ = [
+    "CountingSecrets",
+    "SeededSecrets",
+    "SequentialIds",
+    "SteppableClock",
+    "bank_identification",
+]
 
 #: A clock that stands still until a test moves it (``set``, ``advance``).
 SteppableClock = FixedClock
@@ -89,3 +98,32 @@ class SeededSecrets:
     def digits(self, count: int) -> str:
         """``count`` pseudo-random decimal digits."""
         return "".join(str(self._random.randrange(10)) for _ in range(count))
+
+
+def bank_identification(
+    national_id: NationalId,
+    *,
+    at: datetime,
+    given_names: str = "Test",
+    surname: str = "Person",
+    provider: str = "Example Bank",
+) -> IdentityAssertion:
+    """A strong identification of ``national_id`` issued at ``at`` by a bank, at level
+    *substantial*: what an integrator builds after verifying the provider's answer.
+
+    >>> from datetime import UTC, datetime
+    >>> from selfcare.identity.national_id import parse_national_id
+    >>> from selfcare.testing.fakes import bank_identification
+    >>> hetu = parse_national_id("131052-308T", "FI", today=datetime(2026, 3, 2).date())
+    >>> bank_identification(hetu, at=datetime(2026, 3, 2, tzinfo=UTC)).level
+    <LevelOfAssurance.SUBSTANTIAL: 'substantial'>
+    """
+    return IdentityAssertion(
+        method=AuthMethod.BANK,
+        level=LevelOfAssurance.SUBSTANTIAL,
+        national_id=national_id,
+        given_names=given_names,
+        surname=surname,
+        provider=provider,
+        issued_at=at,
+    )

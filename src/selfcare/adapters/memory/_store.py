@@ -32,7 +32,7 @@ class MemoryDatabase:
     """Named tables sharing one lock and one undo log."""
 
     def __init__(self) -> None:
-        self.lock = threading.RLock()
+        self.lock: threading.RLock = threading.RLock()
         self._tables: dict[str, MemoryTable[object, object]] = {}
         self._undo: list[tuple[MemoryTable[object, object], object, object]] | None = None
         #: How many units of work are open on this thread (the lock is re-entrant).

@@ -23,6 +23,7 @@ from selfcare.core.decision import Violation
 from selfcare.core.errors import AlreadyExists
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
 from selfcare.identity.contact import EmailAddress
+from selfcare.identity.national_id import NationalId
 
 __all__ = [
     "MemoryAccountDirectory",
@@ -132,6 +133,7 @@ class _Account:
     verified: bool
     first_name: str
     last_name: str
+    national_id: NationalId | None
 
 
 class MemoryAccountDirectory:
@@ -155,15 +157,21 @@ class MemoryAccountDirectory:
         verified: bool = True,
         first_name: str = "",
         last_name: str = "",
+        national_id: NationalId | None = None,
     ) -> None:
-        """Add or replace an account."""
+        """Add or replace an account; ``national_id`` is the code its owner proved."""
         address = EmailAddress.parse(email)
-        self._accounts[account] = _Account(address, verified, first_name, last_name)
+        self._accounts[account] = _Account(address, verified, first_name, last_name, national_id)
 
     def verified_email(self, account: AccountId) -> EmailAddress | None:
         """The account's verified address, or ``None``."""
         found = self._accounts.get(account)
         return found.email if found is not None and found.verified else None
+
+    def verified_national_id(self, account: AccountId) -> NationalId | None:
+        """The identity code registered for ``account``, or ``None``."""
+        found = self._accounts.get(account)
+        return None if found is None else found.national_id
 
     def find_by_email(self, email: EmailAddress) -> RegisteredAccount | None:
         """The account registered with ``email`` (case-insensitively), or ``None``."""

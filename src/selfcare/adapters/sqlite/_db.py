@@ -145,7 +145,7 @@ class SqliteDatabase:
         *,
         busy_timeout: float = 30.0,
     ) -> None:
-        self.path = str(path)
+        self.path: str = str(path)
         self.busy_timeout = busy_timeout
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []

@@ -23,6 +23,8 @@ DIGITS: Final = frozenset("0123456789")
 ALPHANUMERIC: Final = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 # Anything longer than this is refused before it is looked at character by character.
 _MAX_INPUT: Final = 64
+# The smallest integer with more digits than that.
+_TOO_MANY_DIGITS: Final = 10**_MAX_INPUT
 
 
 def clean(value: str | int) -> str:
@@ -35,6 +37,11 @@ def clean(value: str | int) -> str:
     if not isinstance(value, str | int) or isinstance(value, bool):
         msg = f"a reference must be str or int, not {type(value).__name__}"
         raise TypeError(msg)
+    if isinstance(value, int) and abs(value) >= _TOO_MANY_DIGITS:
+        # Python refuses to print an int of over 4300 digits (ValueError), and printing
+        # a long one is slow: cut it by arithmetic, keeping its sign, before converting.
+        text = str(value % _TOO_MANY_DIGITS).rjust(_MAX_INPUT + 1, "0")
+        return ("-" if value < 0 else "") + text
     text = str(value)
     if len(text) > _MAX_INPUT:
         return text[: _MAX_INPUT + 1]

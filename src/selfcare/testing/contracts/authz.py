@@ -39,6 +39,7 @@ from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
 from selfcare.core.ports import bump
 from selfcare.identity.contact import EmailAddress
+from selfcare.identity.national_id import Country, NationalId
 from selfcare.testing.contracts._base import Contract
 
 __all__ = [
@@ -262,8 +263,11 @@ class RelationshipRepositoryContract(Contract, abc.ABC):
         assert repo.find(RelationshipId("rel-2")) is None
 
 
-#: (account, e-mail, verified, first name, last name) rows for the directory factory.
-AccountRow = tuple[AccountId, str, bool, str, str]
+#: (account, e-mail, verified, first name, last name, national id proved at
+#: registration or ``None``) rows for the directory factory.
+AccountRow = tuple[AccountId, str, bool, str, str, NationalId | None]
+
+_PEKKA_HETU = NationalId(Country.FI, "010101-123N")
 
 
 class AccountDirectoryContract(Contract, abc.ABC):
@@ -274,9 +278,15 @@ class AccountDirectoryContract(Contract, abc.ABC):
         """A directory holding exactly ``accounts``."""
 
     ROWS: Sequence[AccountRow] = (
-        (PEKKA, "Pekka.Virtanen@example.fi", True, "Pekka", "Virtanen"),
-        (AccountId("liisa"), "liisa@example.fi", False, "Liisa", "Laine"),
+        (PEKKA, "Pekka.Virtanen@example.fi", True, "Pekka", "Virtanen", _PEKKA_HETU),
+        (AccountId("liisa"), "liisa@example.fi", False, "Liisa", "Laine", None),
     )
+
+    def test_verified_national_id_is_the_one_registered(self) -> None:
+        directory = self.make_directory(self.ROWS)
+        assert directory.verified_national_id(PEKKA) == _PEKKA_HETU
+        assert directory.verified_national_id(AccountId("liisa")) is None
+        assert directory.verified_national_id(AccountId("nobody")) is None
 
     def test_verified_email_only_when_verified(self) -> None:
         directory = self.make_directory(self.ROWS)
