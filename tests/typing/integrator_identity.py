@@ -44,6 +44,6 @@ def log_in_from(client_ip: str) -> bool:
     app = bootstrap()
     outcome = app.identity.login("anna@example.fi", "Kuusi7Sorsaa", source=LoginSource(client_ip))
     # The source is required: nothing could tell the attacker from the owner without it.
-    app.identity.login("anna@example.fi", "Kuusi7Sorsaa")  # type: ignore[call-arg]
+    app.identity.login("anna@example.fi", "Kuusi7Sorsaa")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
     app.identity.confirm_login_unlock("token", source=LoginSource(client_ip))
     return outcome.ok
