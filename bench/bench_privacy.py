@@ -61,9 +61,12 @@ from selfcare.identity import (
     parse_national_id,
 )
 from selfcare.identity.contact import EmailAddress
+from selfcare.identity.ids import LoginSource
 from selfcare.identity.national_id_at_rest import NationalIdKey
 from selfcare.privacy import PrivacyService
 from selfcare.testing.fakes import SteppableClock
+
+SOURCE = LoginSource("192.0.2.1")
 
 PASSWORD = "Kuusi7Sorsaa!"  # noqa: S105 - a demo password
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -200,8 +203,8 @@ def _login(report: Report, world: World, label: str) -> None:
     _pair(
         report,
         f"{label} login: known address, wrong password",
-        lambda: world.identity.login("taken@example.fi", PASSWORD + "x"),
-        lambda: world.identity.login("nobody@example.fi", PASSWORD + "x"),
+        lambda: world.identity.login("taken@example.fi", PASSWORD + "x", source=SOURCE),
+        lambda: world.identity.login("nobody@example.fi", PASSWORD + "x", source=SOURCE),
         3,
     )
 
@@ -275,7 +278,9 @@ def _privacy_use_cases(report: Report, world: World, account: str) -> None:
     privacy = PrivacyService(uow=MemoryPrivacyUnitOfWork(world.db), clock=SteppableClock(T0))
     person = AccountId(account)
     login = median_of(
-        lambda: world.identity.login("nobody@example.fi", PASSWORD), repeat=5, number=3
+        lambda: world.identity.login("nobody@example.fi", PASSWORD, source=SOURCE),
+        repeat=5,
+        number=3,
     )
     export = median_of(lambda: privacy.export_personal_data(person), repeat=5, number=20)
     report.ratio("export of one person (memory, 300 accounts)", export, login, "a cheap login")

@@ -35,7 +35,7 @@ extra)::
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,6 +54,7 @@ from selfcare.core.ids import IdSource, SecretSource, SystemSecrets, UuidIds
 from selfcare.identity.login import LoginPolicy
 from selfcare.identity.national_id_at_rest import NationalIdKey, NationalIdKeyRing
 from selfcare.identity.otp import OneTimeCodeKey
+from selfcare.identity.password_presets import nist_800_63b_4, nist_login_policy
 from selfcare.identity.registration import RegistrationPolicy
 from selfcare.identity.service import IdentityService
 from selfcare.privacy.model import DEFAULT_RETENTION, RetentionPolicy
@@ -63,6 +64,7 @@ if TYPE_CHECKING:
     from selfcare.authz.ports import AccountDirectory, AuthzUnitOfWork
     from selfcare.billing.ports import BillingUnitOfWork
     from selfcare.catalog.ports import CatalogUnitOfWork
+    from selfcare.identity.breached import BreachedPasswords
     from selfcare.identity.ports import (
         CustomerDirectory,
         FeedbackInbox,
@@ -233,6 +235,21 @@ class Policies:
     #: How long ended records are kept before the retention purge removes them.
     retention: RetentionPolicy = DEFAULT_RETENTION
 
+    @classmethod
+    def nist_800_63b_4(
+        cls, *, second_factor: bool = False, operator_words: Iterable[str] = ()
+    ) -> Policies:
+        """The defaults, with NIST SP 800-63B-4's password rules
+        (:func:`~selfcare.identity.password_presets.nist_800_63b_4`) and its ceiling of
+        100 consecutive failed logins
+        (:func:`~selfcare.identity.password_presets.nist_login_policy`)."""
+        return cls(
+            registration=RegistrationPolicy(
+                password=nist_800_63b_4(second_factor=second_factor, operator_words=operator_words)
+            ),
+            login=nist_login_policy(),
+        )
+
 
 @attrs.frozen
 class App:
@@ -272,6 +289,7 @@ def bootstrap(
     notifier: Notifier | None = None,
     feedback_inbox: FeedbackInbox | None = None,
     hasher: PasswordHasher | None = None,
+    breached_passwords: BreachedPasswords | None = None,
     accounts: AccountDirectory | None = None,
     one_time_code_key: bytes | None = None,
 ) -> App:
@@ -291,6 +309,11 @@ def bootstrap(
         feedback_inbox: where customer feedback goes; by default kept in memory.
         hasher: the password hasher; :class:`~selfcare.identity.hashing.ScryptHasher`
             with OWASP's parameters by default.
+        breached_passwords: where new passwords are looked up in breach corpora
+            (:class:`~selfcare.identity.breached.PwnedPasswordsRange`,
+            :class:`~selfcare.identity.breached.Sha1FileBreachedPasswords`); none by
+            default, and then no lookup is made. What an unreachable service means is
+            the password policy's ``breached_check``.
         accounts: what authz asks about accounts (verified addresses, names); by
             default identity's own accounts
             (:class:`~selfcare.authz.accounts.IdentityAccountDirectory`) - pass your own
@@ -327,6 +350,7 @@ def bootstrap(
         secrets=randomness,
         registration_policy=rules.registration,
         login_policy=rules.login,
+        breached_passwords=breached_passwords,
     )
     authz = AuthzService(
         uow=store.authz,

@@ -17,6 +17,7 @@ from selfcare.adapters.postgres import (
     PostgresInventoryRepository,
     PostgresInvitationRepository,
     PostgresInvoiceRepository,
+    PostgresLoginThrottleRepository,
     PostgresOrderRepository,
     PostgresPrivacyUnitOfWork,
     PostgresRegistrationRepository,
@@ -41,6 +42,7 @@ from selfcare.testing.contracts.catalog import (
 )
 from selfcare.testing.contracts.identity import (
     AccountRepositoryContract,
+    LoginThrottleRepositoryContract,
     RegistrationRepositoryContract,
 )
 from selfcare.testing.contracts.privacy import PrivacyUnitOfWorkContract
@@ -65,6 +67,11 @@ class TestPostgresAccountRepository(_Databases, AccountRepositoryContract):
 class TestPostgresRegistrationRepository(_Databases, RegistrationRepositoryContract):
     def make_repository(self) -> PostgresRegistrationRepository:
         return PostgresRegistrationRepository(self.new_database(), self.key)
+
+
+class TestPostgresLoginThrottleRepository(_Databases, LoginThrottleRepositoryContract):
+    def make_repository(self) -> PostgresLoginThrottleRepository:
+        return PostgresLoginThrottleRepository(self.new_database())
 
 
 class TestPostgresGrantRepository(_Databases, GrantRepositoryContract):

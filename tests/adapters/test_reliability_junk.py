@@ -46,6 +46,7 @@ from selfcare.billing.ports import BillingUnitOfWork
 from selfcare.catalog.ports import CatalogUnitOfWork
 from selfcare.core.clock import Clock
 from selfcare.core.ids import IdSource, SecretSource, SequentialIds, SystemSecrets
+from selfcare.identity.breached import BreachedPasswords, InMemoryBreachedPasswords
 from selfcare.identity.hashing import ScryptHasher
 from selfcare.identity.national_id_at_rest import NationalIdKey
 from selfcare.identity.otp import OneTimeCodeKey
@@ -128,6 +129,7 @@ def _context() -> dict[type, Callable[[], object]]:
         FeedbackInbox: MemoryFeedbackInbox,
         Notifier: RecordingNotifier,
         PasswordHasher: lambda: ScryptHasher(n=2**4),
+        BreachedPasswords: InMemoryBreachedPasswords,
         RoleModel: lambda: DEFAULT_ROLE_MODEL,
         OneTimeCodeKey: lambda: OneTimeCodeKey(b"junk-one-time-code-key-0123456789ab"),
         tzinfo: lambda: ZoneInfo("Europe/Helsinki"),
@@ -455,11 +457,12 @@ def _use_cases() -> list[str]:
     from selfcare.identity import IdentityService  # noqa: PLC0415
     from selfcare.privacy import PrivacyService  # noqa: PLC0415
 
+    # Inherited methods too: IdentityService's are written in its use-case bases.
     return [
         f"{cls.__name__}.{name}"
         for cls in (AuthzService, IdentityService, BillingService, PrivacyService)
-        for name, member in vars(cls).items()
-        if inspect.isfunction(member) and not name.startswith("_")
+        for name, member in inspect.getmembers(cls, inspect.isfunction)
+        if not name.startswith("_")
     ]
 
 

@@ -13,6 +13,7 @@ from selfcare.adapters.sqlite import (
     SqliteAccountRepository,
     SqliteDatabase,
     SqliteIdentityUnitOfWork,
+    SqliteLoginThrottleRepository,
     SqliteRegistrationRepository,
 )
 from selfcare.core.errors import SelfcareError
@@ -20,6 +21,7 @@ from selfcare.identity.contact import EmailAddress
 from selfcare.identity.national_id_at_rest import NationalIdKey
 from selfcare.testing.contracts.identity import (
     AccountRepositoryContract,
+    LoginThrottleRepositoryContract,
     RegistrationRepositoryContract,
     example_account,
     example_hetu,
@@ -44,6 +46,11 @@ class TestSqliteAccountRepository(_Databases, AccountRepositoryContract):
 class TestSqliteRegistrationRepository(_Databases, RegistrationRepositoryContract):
     def make_repository(self) -> SqliteRegistrationRepository:
         return SqliteRegistrationRepository(self.new_database(), self.key)
+
+
+class TestSqliteLoginThrottleRepository(_Databases, LoginThrottleRepositoryContract):
+    def make_repository(self) -> SqliteLoginThrottleRepository:
+        return SqliteLoginThrottleRepository(self.new_database())
 
 
 def _dump(connection: sqlite3.Connection) -> str:

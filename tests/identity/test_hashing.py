@@ -59,14 +59,48 @@ def test_a_hash_made_with_other_parameters_still_verifies() -> None:
     "other",
     [
         ScryptHasher(n=2**5),
-        ScryptHasher(n=2**4, r=4),
+        ScryptHasher(n=2**4, r=16),
         ScryptHasher(n=2**4, p=2),
         ScryptHasher(n=2**4, salt_bytes=32),
         ScryptHasher(n=2**4, key_bytes=64),
     ],
 )
-def test_any_parameter_change_needs_a_rehash(other: ScryptHasher) -> None:
+def test_any_stronger_parameter_needs_a_rehash(other: ScryptHasher) -> None:
     assert other.needs_rehash(CHEAP.hash("x"))
+    assert not other.exceeds_current(CHEAP.hash("x"))
+
+
+@pytest.mark.parametrize(
+    "weaker",
+    [
+        ScryptHasher(n=2**3),
+        ScryptHasher(n=2**4, r=4),
+        ScryptHasher(n=2**4, salt_bytes=16, key_bytes=16),
+    ],
+)
+def test_a_stronger_stored_hash_is_never_downgraded(weaker: ScryptHasher) -> None:
+    stored = ScryptHasher(n=2**4, key_bytes=32).hash("x")
+    assert not weaker.needs_rehash(stored)
+    assert weaker.exceeds_current(stored)
+    assert not CHEAP.exceeds_current(CHEAP.hash("x"))
+    assert not CHEAP.exceeds_current("garbage")
+
+
+@pytest.mark.parametrize(
+    "params",
+    ["n=1048576,r=32,p=1", "n=1048576,r=8,p=1", "n=524288,r=8,p=1", "n=16,r=8,p=17"],
+)
+def test_hash_strings_naming_more_than_the_memory_cap_never_verify(params: str) -> None:
+    crafted = f"scrypt${params}$c2FsdHNhbHRzYWx0c2FsdA${'A' * 43}"
+    assert CHEAP.verify("x", crafted) is False
+    assert CHEAP.needs_rehash(crafted)
+
+
+def test_the_cap_admits_twice_owasps_memory_and_no_more() -> None:
+    assert ScryptHasher(n=2**18, r=8).n == 2**18
+    with pytest.raises(SelfcareError) as info:
+        ScryptHasher(n=2**20, r=8)
+    assert info.value.violations == (Violation("config.invalid_setting", {"setting": "memory"}),)
 
 
 @pytest.mark.parametrize(

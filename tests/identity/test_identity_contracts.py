@@ -5,10 +5,12 @@ from __future__ import annotations
 from selfcare.adapters.memory import MemoryDatabase
 from selfcare.adapters.memory.identity import (
     MemoryAccountRepository,
+    MemoryLoginThrottleRepository,
     MemoryRegistrationRepository,
 )
 from selfcare.testing.contracts.identity import (
     AccountRepositoryContract,
+    LoginThrottleRepositoryContract,
     RegistrationRepositoryContract,
 )
 
@@ -21,3 +23,8 @@ class TestMemoryAccountRepository(AccountRepositoryContract):
 class TestMemoryRegistrationRepository(RegistrationRepositoryContract):
     def make_repository(self) -> MemoryRegistrationRepository:
         return MemoryRegistrationRepository(MemoryDatabase())
+
+
+class TestMemoryLoginThrottleRepository(LoginThrottleRepositoryContract):
+    def make_repository(self) -> MemoryLoginThrottleRepository:
+        return MemoryLoginThrottleRepository(MemoryDatabase())

@@ -31,6 +31,7 @@ from selfcare.identity.events import (
     RegistrationCompleted,
 )
 from selfcare.identity.hashing import ScryptHasher
+from selfcare.identity.ids import LoginSource
 from selfcare.identity.login import LoginPolicy
 from selfcare.identity.national_id import NationalId
 from selfcare.identity.profile import Language, ProfileDraft, ProfileField
@@ -39,6 +40,8 @@ from selfcare.identity.registration_account import CompletedRegistration
 from selfcare.identity.service import IdentityService
 from selfcare.testing.contracts.identity import example_hetu
 from selfcare.testing.fakes import CountingSecrets, SteppableClock
+
+SOURCE = LoginSource("192.0.2.1")
 
 T = TypeVar("T")
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -188,7 +191,7 @@ def test_seed_001_registration_links_the_customer_and_sends_a_confirmation() -> 
 def test_afterwards_the_user_logs_in_with_email_and_password() -> None:
     world = make_world()
     account = register_completely(world).value.account
-    logged_in = ok(world.service.login("Anna.Virtanen@EXAMPLE.fi", PASSWORD))
+    logged_in = ok(world.service.login("Anna.Virtanen@EXAMPLE.fi", PASSWORD, source=SOURCE))
     assert logged_in.id == account.id
     assert logged_in.last_login_at == T0
 
@@ -356,7 +359,11 @@ def test_resume_and_abandon() -> None:
 def test_no_message_ever_carries_the_password() -> None:
     world = make_world()
     account = register_completely(world).value.account
-    ok(world.service.change_password(account.id, current=PASSWORD, new="Uusi9Sorsaa!"))
+    ok(
+        world.service.change_password(
+            account.id, current=PASSWORD, new="Uusi9Sorsaa!", source=SOURCE
+        )
+    )
     assert any(message.secret for message in world.notifier.sent)
     for message in world.notifier.sent:
         assert PASSWORD not in repr(message)
@@ -371,15 +378,17 @@ def test_no_message_ever_carries_the_password() -> None:
 def test_unknown_email_and_wrong_password_get_the_same_answer() -> None:
     world = make_world()
     register_completely(world)
-    unknown = world.service.login("nobody@example.fi", PASSWORD)
-    wrong = world.service.login("anna.virtanen@example.fi", "Wrong7Password")
-    malformed = world.service.login("not an address", PASSWORD)
+    unknown = world.service.login("nobody@example.fi", PASSWORD, source=SOURCE)
+    wrong = world.service.login("anna.virtanen@example.fi", "Wrong7Password", source=SOURCE)
+    malformed = world.service.login("not an address", PASSWORD, source=SOURCE)
     assert isinstance(unknown, Refused)
     assert isinstance(wrong, Refused)
     assert unknown.decision == wrong.decision == malformed.decision
     assert unknown.codes == ("login.invalid_credentials",)
     # The integrator's audit trail sees the counted failure; the user's answer does not.
-    assert unknown.events == malformed.events == ()
+    # Only the source's count changed for an unknown or malformed address.
+    assert [e.name for e in unknown.events] == ["LoginFailedForUnknownAddress"]
+    assert [e.source_failures for e in malformed.events] == [3]  # type: ignore[attr-defined]
     assert [type(e) for e in wrong.events] == [LoginFailed]
 
 
@@ -398,8 +407,8 @@ def test_an_unknown_email_costs_a_password_verification_too() -> None:
     register_completely(world)
     hasher = CountingHasher()
     world.service._hasher = hasher
-    world.service.login("nobody@example.fi", PASSWORD)
-    world.service.login("anna.virtanen@example.fi", "Wrong7Password")
+    world.service.login("nobody@example.fi", PASSWORD, source=SOURCE)
+    world.service.login("anna.virtanen@example.fi", "Wrong7Password", source=SOURCE)
     assert hasher.verifications == 2
 
 
@@ -407,7 +416,9 @@ def test_five_failures_lock_the_account_for_a_growing_time() -> None:
     world = make_world()
     register_completely(world)
     service = world.service
-    answers = [service.login("anna.virtanen@example.fi", "Wrong7Password") for _ in range(5)]
+    answers = [
+        service.login("anna.virtanen@example.fi", "Wrong7Password", source=SOURCE) for _ in range(5)
+    ]
     assert [e.failed_logins for e in answers[3].events if isinstance(e, LoginFailed)] == [4]
     fifth = answers[4]
     assert isinstance(fifth, Refused)
@@ -416,15 +427,17 @@ def test_five_failures_lock_the_account_for_a_growing_time() -> None:
     assert notice.template == "login.locked_notice"
     assert notice.params == {"minutes": "1"}
     # Locked: even the right password is refused, with the same answer as ever.
-    locked = service.login("anna.virtanen@example.fi", PASSWORD)
+    locked = service.login("anna.virtanen@example.fi", PASSWORD, source=SOURCE)
     assert isinstance(locked, Refused)
     assert locked.codes == ("login.invalid_credentials",)
     world.clock.advance(timedelta(minutes=1))
-    service.login("anna.virtanen@example.fi", "Wrong7Password")  # sixth failure: 2 min
+    service.login(
+        "anna.virtanen@example.fi", "Wrong7Password", source=SOURCE
+    )  # sixth failure: 2 min
     world.clock.advance(timedelta(minutes=1, seconds=59))
-    assert isinstance(service.login("anna.virtanen@example.fi", PASSWORD), Refused)
+    assert isinstance(service.login("anna.virtanen@example.fi", PASSWORD, source=SOURCE), Refused)
     world.clock.advance(timedelta(seconds=1))
-    account = ok(service.login("anna.virtanen@example.fi", PASSWORD))
+    account = ok(service.login("anna.virtanen@example.fi", PASSWORD, source=SOURCE))
     assert account.failed_logins == 0
     assert account.locked_until is None
 
@@ -432,10 +445,10 @@ def test_five_failures_lock_the_account_for_a_growing_time() -> None:
 def test_the_lock_can_be_revealed_with_the_opt_in() -> None:
     world = make_world(login_policy=LoginPolicy(reveal_lock=True, max_failures=2))
     register_completely(world)
-    world.service.login("anna.virtanen@example.fi", "x")
-    world.service.login("anna.virtanen@example.fi", "x")
+    world.service.login("anna.virtanen@example.fi", "x", source=SOURCE)
+    world.service.login("anna.virtanen@example.fi", "x", source=SOURCE)
     world.clock.advance(timedelta(seconds=20))
-    told = world.service.login("anna.virtanen@example.fi", PASSWORD)
+    told = world.service.login("anna.virtanen@example.fi", PASSWORD, source=SOURCE)
     assert isinstance(told, Refused)
     assert told.codes == ("login.temporarily_locked",)
     assert told.decision.violations[0].params == {"retry_after_seconds": 40}
@@ -453,10 +466,10 @@ def test_locked_or_closed_accounts_are_told_only_with_the_right_password(
     with world.uow as uow:
         uow.accounts.update(bump(account, state=state))
         uow.commit()
-    wrong = world.service.login("anna.virtanen@example.fi", "Wrong7Password")
+    wrong = world.service.login("anna.virtanen@example.fi", "Wrong7Password", source=SOURCE)
     assert isinstance(wrong, Refused)
     assert wrong.codes == ("login.invalid_credentials",)
-    right = world.service.login("anna.virtanen@example.fi", PASSWORD)
+    right = world.service.login("anna.virtanen@example.fi", PASSWORD, source=SOURCE)
     assert isinstance(right, Refused)
     assert right.codes == (code,)
 
@@ -465,11 +478,11 @@ def test_an_old_hash_is_upgraded_at_login() -> None:
     world = make_world()
     account = register_completely(world).value.account
     world.service._hasher = ScryptHasher(n=2**5)
-    upgraded = ok(world.service.login("anna.virtanen@example.fi", PASSWORD))
+    upgraded = ok(world.service.login("anna.virtanen@example.fi", PASSWORD, source=SOURCE))
     assert upgraded.password_hash != account.password_hash
     assert upgraded.password_hash.startswith("scrypt$n=32,")
     assert (
-        ok(world.service.login("anna.virtanen@example.fi", PASSWORD)).password_hash
+        ok(world.service.login("anna.virtanen@example.fi", PASSWORD, source=SOURCE)).password_hash
         == upgraded.password_hash
     )
 
@@ -485,24 +498,31 @@ def logged_in_world() -> tuple[World, Account]:
 def test_change_password_needs_the_current_one_and_a_new_valid_one() -> None:
     world, account = logged_in_world()
     service = world.service
-    wrong = service.change_password(account.id, current="nope", new="Uusi9Sorsaa!")
+    wrong = service.change_password(account.id, current="nope", new="Uusi9Sorsaa!", source=SOURCE)
     assert isinstance(wrong, Refused)
     assert wrong.codes == ("account.current_password_wrong",)
-    same = service.change_password(account.id, current=PASSWORD, new=PASSWORD)
+    same = service.change_password(account.id, current=PASSWORD, new=PASSWORD, source=SOURCE)
     assert isinstance(same, Refused)
     assert same.codes == ("account.password_unchanged",)
-    weak = service.change_password(account.id, current=PASSWORD, new="short")
+    weak = service.change_password(account.id, current=PASSWORD, new="short", source=SOURCE)
     assert isinstance(weak, Refused)
     assert "password.too_short" in weak.codes
-    personal = service.change_password(account.id, current=PASSWORD, new="Virtanen99Kala")
+    personal = service.change_password(
+        account.id, current=PASSWORD, new="Virtanen99Kala", source=SOURCE
+    )
     assert isinstance(personal, Refused)
     assert "password.contains_personal" in personal.codes
-    changed = ok(service.change_password(account.id, current=PASSWORD, new="Uusi9Sorsaa!"))
+    changed = ok(
+        service.change_password(account.id, current=PASSWORD, new="Uusi9Sorsaa!", source=SOURCE)
+    )
     assert changed.password_changed_at == T0
     assert world.notifier.last().template == "account.password_changed"
-    assert isinstance(service.login("anna.virtanen@example.fi", PASSWORD), Refused)
-    assert ok(service.login("anna.virtanen@example.fi", "Uusi9Sorsaa!")).id == account.id
-    missing = service.change_password("nope", current=PASSWORD, new="Uusi9Sorsaa!")
+    assert isinstance(service.login("anna.virtanen@example.fi", PASSWORD, source=SOURCE), Refused)
+    assert (
+        ok(service.login("anna.virtanen@example.fi", "Uusi9Sorsaa!", source=SOURCE)).id
+        == account.id
+    )
+    missing = service.change_password("nope", current=PASSWORD, new="Uusi9Sorsaa!", source=SOURCE)
     assert missing.codes == ("account.not_found",)  # type: ignore[union-attr]
 
 
@@ -518,14 +538,14 @@ def test_seed_002_the_new_email_becomes_the_username_only_after_verification() -
     assert verify.secret is not None
     assert verify.secret not in repr(pending)
     # Until then the old address is still the username.
-    assert ok(service.login("anna.virtanen@example.fi", PASSWORD)).id == account.id
+    assert ok(service.login("anna.virtanen@example.fi", PASSWORD, source=SOURCE)).id == account.id
     wrong = service.confirm_email(account.id, "not-the-token")
     assert wrong.codes == ("account.email_token_invalid",)  # type: ignore[union-attr]
     changed = ok(service.confirm_email(account.id, verify.secret))
     assert changed.email.value == "anna.new@example.fi"
     assert changed.pending_email is None
     assert world.notifier.last().template == "account.email_changed"
-    assert ok(service.login("anna.new@example.fi", PASSWORD)).id == account.id
+    assert ok(service.login("anna.new@example.fi", PASSWORD, source=SOURCE)).id == account.id
     again = service.confirm_email(account.id, verify.secret)
     assert again.codes == ("account.no_pending_email_change",)  # type: ignore[union-attr]
 
@@ -667,7 +687,7 @@ def test_recording_notifier_says_when_nothing_was_sent() -> None:
 @given(email=st.text(max_size=60), password=st.text(max_size=30))
 @settings(max_examples=30)
 def test_any_login_input_gives_a_decision_or_the_account(email: str, password: str) -> None:
-    result = LOGIN_WORLD.service.login(email, password)
+    result = LOGIN_WORLD.service.login(email, password, source=SOURCE)
     assert isinstance(result, Refused)
     assert result.codes == ("login.invalid_credentials",)
 
@@ -718,7 +738,9 @@ def test_an_unsupported_language_is_refused_not_raised() -> None:
 def test_account_changes_return_their_events() -> None:
     world, anna = logged_in_world()
     service = world.service
-    changed = service.change_password(anna.id, current=PASSWORD, new="Uusi8Salasana!x")
+    changed = service.change_password(
+        anna.id, current=PASSWORD, new="Uusi8Salasana!x", source=SOURCE
+    )
     requested = service.change_email(anna.id, "anna.new@example.fi")
     token = world.notifier.last("account.verify_new_email").secret
     assert token is not None

@@ -10,9 +10,11 @@ import attrs
 import pytest
 
 from selfcare import SelfcareError
+from selfcare.bootstrap import Policies
 from selfcare.identity.account import Account
 from selfcare.identity.hashing import ScryptHasher
-from selfcare.identity.login import LoginPolicy, authenticate
+from selfcare.identity.ids import LoginSource
+from selfcare.identity.login import LoginPolicy, account_refusal, login_failed
 from selfcare.identity.password import PasswordPolicy, check_password
 from selfcare.identity.password_normalize import normalize_for_hashing, verification_candidates
 from selfcare.identity.password_presets import (
@@ -21,6 +23,7 @@ from selfcare.identity.password_presets import (
     nist_login_policy,
     seed_001,
 )
+from selfcare.identity.throttle import source_digest
 from selfcare.testing.strategies._accounts import accounts
 
 NIST = nist_800_63b_4()
@@ -100,33 +103,33 @@ def _account(failures: int) -> Account:
     )  # fmt: skip
 
 
+DIGEST = source_digest(LoginSource("192.0.2.1"))
+
+
 def test_password_login_is_disabled_after_100_consecutive_failures() -> None:
     policy = nist_login_policy()
     assert policy.disable_password_after == NIST_MAX_CONSECUTIVE_FAILURES == 100
-    at_99 = authenticate(
-        _account(99), "wrong", hasher=HASHER, dummy_hash=HASHER.hash("x"), policy=policy, now=NOW
+    at_99 = login_failed(
+        _account(99), pair=None, source=None, digest=DIGEST, policy=policy, now=NOW
     )
     assert at_99.account is not None
     assert at_99.account.failed_logins == 100
-    blocked = authenticate(
-        at_99.account, "right password", hasher=HASHER, dummy_hash=HASHER.hash("x"),
-        policy=policy, now=NOW,
-    )  # fmt: skip
-    assert blocked.decision.codes == ("login.invalid_credentials",)
-    assert blocked.account is None
-    revealing = authenticate(
-        at_99.account, "right password", hasher=HASHER, dummy_hash=HASHER.hash("x"),
-        policy=attrs.evolve(policy, reveal_lock=True), now=NOW,
-    )  # fmt: skip
-    assert revealing.decision.codes == ("login.password_login_disabled",)
+    blocked = account_refusal(at_99.account, None, policy, NOW)
+    assert blocked is not None
+    assert blocked.codes == ("login.invalid_credentials",)
+    revealing = account_refusal(at_99.account, None, attrs.evolve(policy, reveal_lock=True), NOW)
+    assert revealing is not None
+    assert revealing.codes == ("login.password_login_disabled",)
+    assert revealing.kind == "forbidden"
 
 
 def test_without_the_ceiling_the_throttling_of_seed_001_applies() -> None:
     assert LoginPolicy().disable_password_after == 0
-    result = authenticate(
-        _account(500), "right password", hasher=HASHER, dummy_hash=HASHER.hash("x"),
-        policy=LoginPolicy(), now=NOW,
-    )  # fmt: skip
-    assert result.decision
-    with pytest.raises(SelfcareError):
-        LoginPolicy(disable_password_after=-1)
+    assert account_refusal(_account(500), None, LoginPolicy(), NOW) is None
+
+
+def test_the_nist_policies_combine_the_password_rules_and_the_login_ceiling() -> None:
+    policies = Policies.nist_800_63b_4(operator_words=["Elisa"])
+    assert policies.registration.password == nist_800_63b_4(operator_words=["Elisa"])
+    assert policies.login.disable_password_after == 100
+    assert Policies.nist_800_63b_4(second_factor=True).registration.password.min_length == 8

@@ -30,10 +30,13 @@ from selfcare.adapters.sqlite.identity import SqliteIdentityUnitOfWork
 from selfcare.adapters.sqlite.schema import open_database
 from selfcare.authz.model import USER
 from selfcare.core.ids import AccountId
+from selfcare.identity.ids import LoginSource
 from selfcare.identity.national_id import NationalId
 from selfcare.identity.national_id_at_rest import NationalIdKey
 from selfcare.privacy import PrivacyService
 from selfcare.testing.strategies import ENTITIES
+
+SOURCE = LoginSource("192.0.2.1")
 
 
 def _national_ids(value: object, depth: int = 0) -> list[NationalId]:
@@ -94,9 +97,9 @@ def _journey(caplog: pytest.LogCaptureFixture) -> tuple[NationalId, ...]:
     with caplog.at_level(logging.DEBUG):
         anna = register(services, ANNA, "anna@example.fi").account
         pekka = register(services, PEKKA, "pekka@example.fi").account
-        services.identity.login("anna@example.fi", PASSWORD + "x")
-        services.identity.login(ANNA.compact, PASSWORD)
-        ok(services.identity.login("anna@example.fi", PASSWORD))
+        services.identity.login("anna@example.fi", PASSWORD + "x", source=SOURCE)
+        services.identity.login(ANNA.compact, PASSWORD, source=SOURCE)
+        ok(services.identity.login("anna@example.fi", PASSWORD, source=SOURCE))
         ok(services.identity.change_email(anna.id, "anna.v@example.fi"))
         make_holder(services, anna.id)
         issued = services.authz.invite(

@@ -26,8 +26,11 @@ from selfcare.authz.invitation_policy import InvitationPolicy
 from selfcare.authz.model import USER
 from selfcare.core.ids import AccountId
 from selfcare.core.outcome import Done, Refused
+from selfcare.identity.ids import LoginSource
 from selfcare.identity.registration import RegistrationPolicy
 from selfcare.testing.contracts.identity import example_hetu
+
+SOURCE = LoginSource("192.0.2.1")
 
 TAKEN = "taken@example.fi"
 STRANGER = example_hetu(400)
@@ -77,8 +80,8 @@ def test_login_answers_the_same_for_a_wrong_password_an_unknown_address_and_a_co
 ) -> None:
     services = make_services()
     register(services, ANNA, TAKEN)
-    wrong = services.identity.login(TAKEN, PASSWORD + "x")
-    other = services.identity.login(username, PASSWORD)
+    wrong = services.identity.login(TAKEN, PASSWORD + "x", source=SOURCE)
+    other = services.identity.login(username, PASSWORD, source=SOURCE)
     assert isinstance(wrong, Refused)
     # The same answer; only the integrator's events tell a counted failure apart.
     assert wrong.decision == other.decision
@@ -89,10 +92,10 @@ def test_the_identity_code_is_never_a_username() -> None:
     services = make_services()
     account = register(services, ANNA, TAKEN).account
     for text in (ANNA.compact, ANNA.compact.lower(), ANNA.compact.replace("-", "")):
-        answer = services.identity.login(text, PASSWORD)
+        answer = services.identity.login(text, PASSWORD, source=SOURCE)
         assert isinstance(answer, Refused)
         assert answer.codes == ("login.invalid_credentials",)
-    assert ok(services.identity.login(TAKEN, PASSWORD)).id == account.id
+    assert ok(services.identity.login(TAKEN, PASSWORD, source=SOURCE)).id == account.id
 
 
 def test_email_change_answers_the_same_whether_or_not_the_address_is_taken() -> None:

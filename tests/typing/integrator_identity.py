@@ -35,3 +35,15 @@ def assertion_from_a_careless_provider(person: NationalId) -> IdentityAssertion:
         provider="Example Bank",
         issued_at="yesterday",  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     )
+
+
+def log_in_from(client_ip: str) -> bool:
+    from selfcare.bootstrap import bootstrap  # noqa: PLC0415
+    from selfcare.identity import LoginSource  # noqa: PLC0415
+
+    app = bootstrap()
+    outcome = app.identity.login("anna@example.fi", "Kuusi7Sorsaa", source=LoginSource(client_ip))
+    # The source is required: nothing could tell the attacker from the owner without it.
+    app.identity.login("anna@example.fi", "Kuusi7Sorsaa")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    app.identity.confirm_login_unlock("token", source=LoginSource(client_ip))
+    return outcome.ok

@@ -111,7 +111,7 @@ class AuthzService:
         self.secrets = secrets
         self.invitation_policy: InvitationPolicy = invitation_policy or InvitationPolicy()
         self.role_model = role_model
-        self.registration_policy = registration_policy or RegistrationPolicy()
+        self.registration_policy: RegistrationPolicy = registration_policy or RegistrationPolicy()
 
     # -- checks -----------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from selfcare.demo.world import TERMS_VERSION, World
+from selfcare.identity.ids import LoginSource
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from selfcare.core.ids import AccountId
@@ -168,6 +169,8 @@ def run(world: World) -> None:
         unlisted_bank="Sparbanken",
     )
     world.accounts["anna"] = anna
-    account = world.app.identity.login("Anna.Private@example.fi", GOOD_PASSWORD).unwrap()
+    account = world.app.identity.login(
+        "Anna.Private@example.fi", GOOD_PASSWORD, source=LoginSource("192.0.2.10")
+    ).unwrap()
     world.out.say("login", email=account.email.value)
     world.link(anna, "anna", ("Anna", "Virtanen"))

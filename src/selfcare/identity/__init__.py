@@ -61,6 +61,7 @@ from selfcare.identity.account import (
     AccountState,
     Feedback,
     PendingEmailChange,
+    PendingUnlock,
     change_password,
     compose_feedback,
     confirm_email_change,
@@ -76,8 +77,12 @@ from selfcare.identity.events import (
     EmailChangeRequested,
     FeedbackSent,
     LoginFailed,
+    LoginFailedForUnknownAddress,
     LoginSucceeded,
+    LoginUnlocked,
+    LoginUnlockRequested,
     PasswordChanged,
+    PasswordLoginDisabled,
     PersonIdentified,
     ProfileConfirmed,
     ProfileUpdated,
@@ -88,14 +93,15 @@ from selfcare.identity.events import (
     TermsAccepted,
 )
 from selfcare.identity.hashing import ScryptHasher
-from selfcare.identity.ids import FeedbackId, RegistrationId
-from selfcare.identity.login import LoginPolicy, LoginResult, authenticate
+from selfcare.identity.ids import FeedbackId, LoginSource, LoginThrottleKey, RegistrationId
+from selfcare.identity.login import LoginPolicy, LoginResult
 from selfcare.identity.ports import (
     AccountRepository,
     Channel,
     CustomerDirectory,
     FeedbackInbox,
     IdentityUnitOfWork,
+    LoginThrottleRepository,
     Notifier,
     OneTimeCodeRepository,
     OutgoingMessage,
@@ -118,6 +124,7 @@ from selfcare.identity.registration import (
 )
 from selfcare.identity.registration_account import CompletedRegistration
 from selfcare.identity.service import IdentityService
+from selfcare.identity.throttle import LoginThrottle
 
 __all__ += [
     "Account",
@@ -141,16 +148,25 @@ __all__ += [
     "IdentityUnitOfWork",
     "Language",
     "LoginFailed",
+    "LoginFailedForUnknownAddress",
     "LoginPolicy",
     "LoginResult",
+    "LoginSource",
     "LoginSucceeded",
+    "LoginThrottle",
+    "LoginThrottleKey",
+    "LoginThrottleRepository",
+    "LoginUnlockRequested",
+    "LoginUnlocked",
     "MatchedCustomer",
     "Notifier",
     "OneTimeCodeRepository",
     "OutgoingMessage",
     "PasswordChanged",
     "PasswordHasher",
+    "PasswordLoginDisabled",
     "PendingEmailChange",
+    "PendingUnlock",
     "PersonIdentified",
     "Profile",
     "ProfileConfirmed",
@@ -169,7 +185,6 @@ __all__ += [
     "RegistrationState",
     "ScryptHasher",
     "TermsAccepted",
-    "authenticate",
     "change_password",
     "check_profile",
     "compose_feedback",

@@ -5,7 +5,9 @@ e-mail address of its :class:`~selfcare.identity.profile.Profile`; its national
 identity code links it to customer relationships (and is masked in every ``repr``).
 
 Rules here are pure: :func:`change_password` (current password required, the new one
-checked by the operator's policy and different from the current one),
+checked by the operator's policy and different from the current one; the service runs
+its halves :func:`check_new_password` and :func:`set_password` around hashing done
+outside any transaction),
 :func:`request_email_change` and :func:`confirm_email_change` (the new address becomes
 the username only after a token sent to it comes back), and :func:`compose_feedback`
 (seed 002: free text to customer service, optionally with an e-mail address and a
@@ -26,7 +28,7 @@ from typing import Final, final
 import attrs
 
 from selfcare.core.clock import require_aware, utc_field
-from selfcare.core.decision import Violation
+from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import AccountId
 from selfcare.core.outcome import Done, Outcome, Refused
@@ -35,9 +37,11 @@ from selfcare.core.secrets import secret_field
 from selfcare.core.text import has_unsafe_characters
 from selfcare.identity.contact import EmailAddress, PhoneNumber
 from selfcare.identity.events import EmailChanged, EmailChangeRequested, PasswordChanged
+from selfcare.identity.hashing import matching_candidate
 from selfcare.identity.ids import FeedbackId
 from selfcare.identity.national_id import NationalId
 from selfcare.identity.password import PasswordPolicy, check_password
+from selfcare.identity.password_normalize import normalize_for_hashing
 from selfcare.identity.ports import PasswordHasher
 from selfcare.identity.profile import Language, Profile
 
@@ -48,10 +52,13 @@ __all__ = [
     "AccountState",
     "Feedback",
     "PendingEmailChange",
+    "PendingUnlock",
     "change_password",
+    "check_new_password",
     "compose_feedback",
     "confirm_email_change",
     "request_email_change",
+    "set_password",
     "token_digest",
     "token_matches",
 ]
@@ -115,6 +122,23 @@ class PendingEmailChange:
 
 @final
 @attrs.frozen(kw_only=True)
+class PendingUnlock:
+    """A single-use unlock link sent to the account's verified address (see
+    :mod:`selfcare.identity.login_unlock`).
+
+    Attributes:
+        token_digest: the digest of the token in the link (never the token).
+        requested_at: when the link was sent.
+        expires_at: when the token stops working.
+    """
+
+    token_digest: str = attrs.field(repr=False)
+    requested_at: datetime = utc_field()
+    expires_at: datetime = utc_field()
+
+
+@final
+@attrs.frozen(kw_only=True)
 class Account:
     """A registered user of the e-services.
 
@@ -127,11 +151,16 @@ class Account:
             :class:`~selfcare.identity.ports.PasswordHasher` (never in ``repr``).
         created_at: when the registration completed.
         state: see :class:`AccountState`.
-        failed_logins: consecutive failed logins since the last success.
-        locked_until: end of the temporary lock after too many failed logins.
+        failed_logins: consecutive failed logins (from every source) since the last
+            success or unlock; password login is disabled when it reaches
+            :attr:`~selfcare.identity.login.LoginPolicy.disable_password_after`.
+        locked_until: not set since 0.2 (temporary locks are kept per source in
+            :class:`~selfcare.identity.throttle.LoginThrottle`); kept so that stored
+            accounts still load, and cleared by a successful login or an unlock.
         last_login_at: time of the last successful login.
         password_changed_at: when the password was last set.
         pending_email: an e-mail change waiting for verification.
+        pending_unlock: an unlock link waiting to be confirmed.
         version: the optimistic-concurrency version.
     """
 
@@ -146,6 +175,7 @@ class Account:
     last_login_at: datetime | None = utc_field(optional=True, default=None)
     password_changed_at: datetime | None = utc_field(optional=True, default=None)
     pending_email: PendingEmailChange | None = None
+    pending_unlock: PendingUnlock | None = None
     version: int = 1
 
     @property
@@ -197,16 +227,45 @@ def change_password(
         SelfcareError: ``time.naive_datetime`` for a naive ``now``.
     """
     moment = require_aware(now, "now")
-    if not hasher.verify(current, account.password_hash):
+    form = policy.hash_normalization
+    if matching_candidate(hasher, current, account.password_hash, form) is None:
         return Refused.because(Violation("account.current_password_wrong"))
-    if hmac.compare_digest(
-        current.encode("utf-8", "surrogatepass"), new.encode("utf-8", "surrogatepass")
-    ):
-        return Refused.because(Violation("account.password_unchanged"))
-    checked = check_password(new, policy, personal=account.personal_words())
+    checked = check_new_password(account, current=current, new=new, policy=policy)
     if not checked:
         return Refused(checked)
-    changed = bump(account, password_hash=hasher.hash(new), password_changed_at=moment)
+    new_hash = hasher.hash(normalize_for_hashing(new, form))
+    return set_password(account, new_hash, now=moment)
+
+
+def check_new_password(
+    account: Account, *, current: str, new: str, policy: PasswordPolicy
+) -> Decision:
+    """Whether ``new`` may replace ``current`` (already verified): it must differ from
+    it (compared in the policy's normal form) and pass the policy with the user's
+    names and e-mail address as personal words.
+
+    Returns:
+        An allowed decision, or a refusal with ``account.password_unchanged`` or the
+        ``password.*`` codes of :func:`~selfcare.identity.password.check_password`.
+    """
+    form = policy.hash_normalization
+    if hmac.compare_digest(
+        normalize_for_hashing(current, form).encode("utf-8", "surrogatepass"),
+        normalize_for_hashing(new, form).encode("utf-8", "surrogatepass"),
+    ):
+        return Decision.deny(Violation("account.password_unchanged"))
+    return check_password(new, policy, personal=account.personal_words())
+
+
+def set_password(account: Account, password_hash: str, *, now: datetime) -> Done[Account]:
+    """``account`` with the new ``password_hash`` (version bumped) and
+    :class:`~selfcare.identity.events.PasswordChanged`.
+
+    Raises:
+        SelfcareError: ``time.naive_datetime`` for a naive ``now``.
+    """
+    moment = require_aware(now, "now")
+    changed = bump(account, password_hash=password_hash, password_changed_at=moment)
     return Done(changed, (PasswordChanged(account_id=account.id, occurred_at=moment),))
 
 

@@ -46,8 +46,12 @@ __all__ = [
     "EmailChanged",
     "FeedbackSent",
     "LoginFailed",
+    "LoginFailedForUnknownAddress",
     "LoginSucceeded",
+    "LoginUnlockRequested",
+    "LoginUnlocked",
     "PasswordChanged",
+    "PasswordLoginDisabled",
     "PersonIdentified",
     "ProfileConfirmed",
     "ProfileUpdated",
@@ -177,8 +181,10 @@ class LoginSucceeded(Event):
 @final
 @attrs.frozen(kw_only=True)
 class LoginFailed(Event):
-    """A wrong password for an existing account was counted (an unknown address
-    changes nothing and has no event)."""
+    """A wrong password for an existing account was counted (at login, or as the
+    current password of a password change); ``failed_logins`` is the account's
+    consecutive failures from every source (an unknown address has
+    :class:`LoginFailedForUnknownAddress` instead)."""
 
     account_id: AccountId
     failed_logins: int
@@ -186,11 +192,52 @@ class LoginFailed(Event):
 
 @final
 @attrs.frozen(kw_only=True)
+class LoginFailedForUnknownAddress(Event):
+    """A login for an address that is no account's was counted against its source
+    (password spraying); ``source_failures`` is the source's count of recent failures.
+    Neither the address nor the source is named."""
+
+    source_failures: int
+
+
+@final
+@attrs.frozen(kw_only=True)
 class AccountLocked(Event):
-    """Failed logins locked the account until ``locked_until``."""
+    """Failed logins from one source locked the account for that source (only) until
+    ``locked_until``; the source is not named (it may be personal data)."""
 
     account_id: AccountId
     locked_until: datetime = utc_field()
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PasswordLoginDisabled(Event):
+    """``failed_logins`` consecutive failures disabled password login (NIST SP
+    800-63B-4 section 3.2.2) until the owner unlocks it; an unlock link went to the
+    account's verified address."""
+
+    account_id: AccountId
+    failed_logins: int
+
+
+@final
+@attrs.frozen(kw_only=True)
+class LoginUnlockRequested(Event):
+    """A single-use unlock link went to the account's address, valid until
+    ``expires_at``."""
+
+    account_id: AccountId
+    expires_at: datetime = utc_field()
+
+
+@final
+@attrs.frozen(kw_only=True)
+class LoginUnlocked(Event):
+    """The owner confirmed the unlock link: the consecutive failures are forgotten,
+    password login works again and the lock of the confirming source is lifted."""
+
+    account_id: AccountId
 
 
 @final

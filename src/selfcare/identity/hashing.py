@@ -10,6 +10,17 @@ The defaults are OWASP's (Password Storage Cheat Sheet): ``N = 2**17``, ``r = 8`
 its own 16-byte random salt; verification compares in constant time. Tests and demos
 pass cheaper parameters to the constructor.
 
+A stored hash string is data, and data can be tampered with: one naming
+``n=1048576,r=32`` would make verification allocate 4 GiB. Whatever the string says,
+scrypt never runs with more than :data:`MAX_SCRYPT_MEMORY` (256 MiB: twice OWASP's
+setting) or ``p`` above 16; a hash naming more never verifies, and nothing is
+allocated for it. The constructor refuses such parameters too.
+
+Upgrades never downgrade: :meth:`ScryptHasher.needs_rehash` is true only for a hash
+that is weaker than the current parameters (less memory, fewer passes, a shorter salt
+or key) or unreadable, and :meth:`ScryptHasher.exceeds_current` tells a hash stronger
+than the current parameters, which is kept as it is.
+
 >>> hasher = ScryptHasher(n=2**4)
 >>> encoded = hasher.hash("correct horse battery staple")
 >>> encoded.startswith("scrypt$n=16,r=8,p=1$")
@@ -20,6 +31,8 @@ True
 False
 >>> ScryptHasher(n=2**5).needs_rehash(encoded)
 True
+>>> ScryptHasher(n=2**3).needs_rehash(encoded), ScryptHasher(n=2**3).exceeds_current(encoded)
+(False, True)
 """
 
 from __future__ import annotations
@@ -33,15 +46,30 @@ from typing import Final
 
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
+from selfcare.identity.password_normalize import HashNormalization, verification_candidates
+from selfcare.identity.ports import PasswordHasher
 
-__all__ = ["ScryptHasher"]
+__all__ = ["MAX_SCRYPT_MEMORY", "ScryptHasher", "matching_candidate"]
 
 _PREFIX: Final = "scrypt"
-# Parameters a stored hash may name before we refuse to run it: a hash string from the
-# database must not make verification allocate gigabytes.
+#: The most memory scrypt may use for one hash (``128 * r * n`` bytes), whatever a
+#: stored hash string names: 256 MiB, twice OWASP's ``n=2**17, r=8``.
+MAX_SCRYPT_MEMORY: Final = 256 * 1024 * 1024
+# Each parameter alone is bounded too, so that the product cannot overflow anything.
 _MAX_N: Final = 2**20
 _MAX_R: Final = 32
 _MAX_P: Final = 16
+
+
+def _within_caps(n: int, r: int, p: int) -> bool:
+    """Whether scrypt may run with ``n``, ``r``, ``p`` (see :data:`MAX_SCRYPT_MEMORY`)."""
+    return (
+        2 <= n <= _MAX_N
+        and not n & (n - 1)
+        and 1 <= r <= _MAX_R
+        and 1 <= p <= _MAX_P
+        and 128 * r * n <= MAX_SCRYPT_MEMORY
+    )
 
 
 def _b64(data: bytes) -> str:
@@ -83,13 +111,15 @@ class ScryptHasher:
         salt_bytes: int = 16,
         key_bytes: int = 32,
     ) -> None:
-        # n: a power of two up to 2**20; r, p: small positive; salt and key >= 16 bytes.
+        # n: a power of two; n, r, p within the caps; salt and key >= 16 bytes.
+        n_ok, r_ok = 2 <= n <= _MAX_N and not n & (n - 1), 1 <= r <= _MAX_R
         bad = [
             name
             for name, ok in (
-                ("n", 2 <= n <= _MAX_N and not n & (n - 1)),
-                ("r", 1 <= r <= _MAX_R),
+                ("n", n_ok),
+                ("r", r_ok),
                 ("p", 1 <= p <= _MAX_P),
+                ("memory", not (n_ok and r_ok) or _within_caps(n, r, 1)),
                 ("salt_bytes", salt_bytes >= 16),
                 ("key_bytes", key_bytes >= 16),
             )
@@ -135,10 +165,29 @@ class ScryptHasher:
         return hmac.compare_digest(candidate, key)
 
     def needs_rehash(self, encoded: str) -> bool:
-        """Whether ``encoded`` was made with other parameters than this hasher's."""
+        """Whether ``encoded`` is weaker than this hasher's parameters in any of them
+        (``n``, ``r``, ``p``, salt or key length) or unreadable: a hash to upgrade.
+
+        A hash as strong or stronger in every parameter is kept (never downgraded).
+        """
         parsed = _parse(encoded)
         if parsed is None:
             return True
+        n, r, p, salt, key = parsed
+        return (
+            n < self.n
+            or r < self.r
+            or p < self.p
+            or len(salt) < self.salt_bytes
+            or len(key) < self.key_bytes
+        )
+
+    def exceeds_current(self, encoded: str) -> bool:
+        """Whether ``encoded`` is readable, not weaker in any parameter and stronger in
+        one: replacing it by a hash with this hasher's parameters would downgrade it."""
+        parsed = _parse(encoded)
+        if parsed is None or self.needs_rehash(encoded):
+            return False
         n, r, p, salt, key = parsed
         return (n, r, p, len(salt), len(key)) != (
             self.n,
@@ -163,8 +212,32 @@ def _parse(encoded: object) -> tuple[int, int, int, bytes, bytes] | None:
         salt, key = _unb64(parts[2]), _unb64(parts[3])
     except (ValueError, binascii.Error):
         return None
-    if n < 2 or n & (n - 1) or n > _MAX_N or not (1 <= r <= _MAX_R and 1 <= p <= _MAX_P):
+    if not _within_caps(n, r, p):
         return None
     if len(salt) < 8 or not 16 <= len(key) <= 128:
         return None
     return n, r, p, salt, key
+
+
+def matching_candidate(
+    hasher: PasswordHasher, password: str, encoded: str, form: HashNormalization
+) -> str | None:
+    """The form of ``password`` that verifies against ``encoded`` - normalised to
+    ``form`` first, then as typed (a hash made before normalisation was switched on) -
+    or ``None`` when neither does. Every candidate is verified, so the time taken
+    depends only on ``password``, never on which one matched.
+
+    >>> hasher = ScryptHasher(n=2**4)
+    >>> legacy = hasher.hash("kesa\u0308")  # stored as typed, in NFD
+    >>> matching_candidate(hasher, "kesa\u0308", legacy, "NFC") == "kesa\u0308"
+    True
+    >>> matching_candidate(hasher, "kes\u00e4", hasher.hash("kes\u00e4"), "NFC") == "kes\u00e4"
+    True
+    >>> matching_candidate(hasher, "wrong", legacy, "NFC") is None
+    True
+    """
+    found: str | None = None
+    for candidate in verification_candidates(password, form):
+        if hasher.verify(candidate, encoded) and found is None:
+            found = candidate
+    return found

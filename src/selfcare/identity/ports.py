@@ -12,6 +12,9 @@
 - :class:`FeedbackInbox`: receives feedback for customer service.
 - :class:`OneTimeCodeRepository`: the one-time code challenges of seed 004, kept
   between sending and verifying a code.
+- :class:`LoginThrottleRepository`: the recent failed logins per (account, source)
+  and per source (:mod:`selfcare.identity.throttle`), kept in storage so that every
+  service process counts the same.
 
 The memory adapters in :mod:`selfcare.adapters.memory.identity` implement all of them;
 :mod:`selfcare.testing.contracts.identity` holds the contract suites for yours.
@@ -32,12 +35,15 @@ from selfcare.identity.profile import Language
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from selfcare.core.ids import AccountId
     from selfcare.identity.account import Account, Feedback
     from selfcare.identity.contact import EmailAddress, PhoneNumber
     from selfcare.identity.customer_records import CustomerRecord
+    from selfcare.identity.ids import LoginThrottleKey
     from selfcare.identity.national_id import NationalId
     from selfcare.identity.otp import OneTimeCodeChallenge
     from selfcare.identity.registration import Registration
+    from selfcare.identity.throttle import LoginThrottle
 
 __all__ = [
     "AccountRepository",
@@ -45,6 +51,7 @@ __all__ = [
     "CustomerDirectory",
     "FeedbackInbox",
     "IdentityUnitOfWork",
+    "LoginThrottleRepository",
     "Notifier",
     "OneTimeCodeRepository",
     "OutgoingMessage",
@@ -67,7 +74,13 @@ class PasswordHasher(Protocol):
         ...
 
     def needs_rehash(self, encoded: str) -> bool:
-        """Whether ``encoded`` was made with other parameters than the current ones."""
+        """Whether ``encoded`` is weaker than the current parameters (or unreadable):
+        a hash to upgrade at the next login. A stronger one is kept."""
+        ...
+
+    def exceeds_current(self, encoded: str) -> bool:
+        """Whether ``encoded`` is stronger than the current parameters, so that a new
+        hash with them would be a downgrade (then a hash is never replaced)."""
         ...
 
 
@@ -112,6 +125,10 @@ class AccountRepository(Protocol):
 
     def find_by_national_id(self, national_id: NationalId) -> Account | None:
         """The account of ``national_id`` (compared in compact form), or ``None``."""
+        ...
+
+    def find_by_unlock_token(self, token_digest: str) -> Account | None:
+        """The account whose pending unlock link has ``token_digest``, or ``None``."""
         ...
 
 
@@ -159,11 +176,37 @@ class OneTimeCodeRepository(Protocol):
         ...
 
 
+class LoginThrottleRepository(Protocol):
+    """Throttle records of failed logins, unique by key, with the usual
+    compare-and-set ``update``."""
+
+    def add(self, throttle: LoginThrottle) -> None:
+        """Store a new record; ``AlreadyExists`` when its key is taken."""
+        ...
+
+    def update(self, throttle: LoginThrottle) -> None:
+        """Compare-and-set on ``throttle.version - 1``."""
+        ...
+
+    def find(self, key: LoginThrottleKey) -> LoginThrottle | None:
+        """The record under ``key``, or ``None``."""
+        ...
+
+    def for_account(self, account_id: AccountId) -> Sequence[LoginThrottle]:
+        """Every (account, source) record of ``account_id``, oldest first."""
+        ...
+
+    def delete(self, key: LoginThrottleKey) -> bool:
+        """Remove the record under ``key``; whether it was there."""
+        ...
+
+
 class IdentityUnitOfWork(UnitOfWork, Protocol):
     """A transaction over the identity repositories."""
 
     accounts: AccountRepository
     registrations: RegistrationRepository
+    login_throttles: LoginThrottleRepository
 
 
 class Channel(enum.StrEnum):
@@ -213,7 +256,11 @@ class Notifier(Protocol):
       their account to (again instead of the token).
     - ``account.email_changed`` [] to the old address once the change is confirmed.
     - ``account.password_changed`` [] after a password change.
-    - ``login.locked_notice`` [minutes] when failed logins lock the account.
+    - ``login.locked_notice`` [minutes] when failed logins from one source first lock
+      the account for that source in a run of consecutive failures.
+    - ``login.unlock_link`` [given_names] with the token as ``secret``, to the
+      account's address: asked for, or sent when consecutive failures disabled
+      password login; the page it opens confirms with a button.
     """
 
     def send(self, message: OutgoingMessage) -> None:

@@ -44,6 +44,7 @@ from selfcare.identity.events import (
     RegistrationConfirmed,
 )
 from selfcare.identity.password import check_password
+from selfcare.identity.password_normalize import normalize_for_hashing
 from selfcare.identity.ports import PasswordHasher
 from selfcare.identity.profile import ProfileDraft, check_profile
 from selfcare.identity.registration import (
@@ -58,9 +59,11 @@ from selfcare.identity.registration import (
 __all__ = [
     "CompletedRegistration",
     "abandon_registration",
+    "check_credentials",
     "complete_registration",
     "confirm_profile",
     "confirm_registration",
+    "record_credentials",
     "set_credentials",
 ]
 
@@ -144,25 +147,20 @@ def _same_twice(password: str, repeated: str | None) -> list[Violation]:
     return []
 
 
-def set_credentials(
+def check_credentials(
     registration: Registration,
     password: str,
     *,
     repeated: str | None = None,
-    hasher: PasswordHasher,
     policy: RegistrationPolicy,
     now: datetime,
 ) -> Outcome[Registration]:
-    """Choose the password (seed 000 step 10); only its hash is kept.
-
-    ``repeated`` is the "type it again" field, if the form has one.
+    """Whether ``password`` may be chosen now (the first half of
+    :func:`set_credentials`; nothing is hashed).
 
     Returns:
-        The next registration, or a refusal with the state codes
-        (``registration.step_out_of_order`` when no profile is confirmed yet),
-        ``registration.passwords_differ`` or the ``password.*`` codes of
-        :func:`~selfcare.identity.password.check_password` (with the names and the
-        e-mail address as personal words).
+        The registration unchanged (no event), or a refusal with the codes of
+        :func:`set_credentials`.
     """
     moment = require_aware(now, "now")
     refused = step_refusal(
@@ -182,14 +180,59 @@ def set_credentials(
     ]
     if found:
         return Refused.because(*found)
+    return Done(registration)
+
+
+def record_credentials(
+    registration: Registration, password_hash: str, *, policy: RegistrationPolicy, now: datetime
+) -> Done[Registration]:
+    """Keep ``password_hash`` of a password :func:`check_credentials` allowed (the
+    second half of :func:`set_credentials`).
+
+    Returns:
+        The next registration with :class:`~selfcare.identity.events.CredentialsSet`.
+    """
+    moment = require_aware(now, "now")
     chosen = advance(
         registration,
         RegistrationState.CREDENTIALS_SET,
         moment,
         policy,
-        password_hash=hasher.hash(password),
+        password_hash=password_hash,
     )
     return Done(chosen, (CredentialsSet(registration_id=registration.id, occurred_at=moment),))
+
+
+def set_credentials(
+    registration: Registration,
+    password: str,
+    *,
+    repeated: str | None = None,
+    hasher: PasswordHasher,
+    policy: RegistrationPolicy,
+    now: datetime,
+) -> Outcome[Registration]:
+    """Choose the password (seed 000 step 10); only its hash is kept, made of the
+    password in the policy's :attr:`~selfcare.identity.password.PasswordPolicy.hash_normalization`
+    form.
+
+    ``repeated`` is the "type it again" field, if the form has one. The service runs
+    the halves :func:`check_credentials` and :func:`record_credentials` itself, with
+    the hashing between them outside any transaction.
+
+    Returns:
+        The next registration, or a refusal with the state codes
+        (``registration.step_out_of_order`` when no profile is confirmed yet),
+        ``registration.passwords_differ`` or the ``password.*`` codes of
+        :func:`~selfcare.identity.password.check_password` (with the names and the
+        e-mail address as personal words).
+    """
+    checked = check_credentials(registration, password, repeated=repeated, policy=policy, now=now)
+    if not checked.ok:
+        return checked
+    form = policy.password.hash_normalization
+    password_hash = hasher.hash(normalize_for_hashing(password, form))
+    return record_credentials(registration, password_hash, policy=policy, now=now)
 
 
 def confirm_registration(

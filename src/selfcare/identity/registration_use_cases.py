@@ -14,14 +14,16 @@ from typing import Final
 
 from selfcare.core.clock import Clock
 from selfcare.core.decision import Violation
-from selfcare.core.errors import AlreadyExists, SelfcareError
+from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, SelfcareError
 from selfcare.core.ids import AccountId, IdSource, SecretSource
 from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.identity.account import token_digest
 from selfcare.identity.assertion import IdentityAssertion
+from selfcare.identity.breached import BreachedPasswords, check_breached
 from selfcare.identity.contact import EmailAddress
 from selfcare.identity.ids import RegistrationId
 from selfcare.identity.national_id import NationalId
+from selfcare.identity.password_normalize import normalize_for_hashing
 from selfcare.identity.ports import (
     Channel,
     CustomerDirectory,
@@ -39,10 +41,11 @@ from selfcare.identity.registration import (
 from selfcare.identity.registration_account import (
     CompletedRegistration,
     abandon_registration,
+    check_credentials,
     complete_registration,
     confirm_profile,
     confirm_registration,
-    set_credentials,
+    record_credentials,
 )
 from selfcare.identity.registration_identification import (
     accept_terms,
@@ -68,9 +71,26 @@ class RegistrationUseCases:
     _clock: Clock
     _ids: IdSource
     _secrets: SecretSource
+    _breached: BreachedPasswords | None
     registration_policy: RegistrationPolicy
 
     # -- helpers --------------------------------------------------------------
+
+    def _breach_refusal(self, password: str) -> Refused | None:
+        """The refusal of a new password found in breach corpora (or of any while the
+        lookup is down, when the policy requires it); ``None`` without a port."""
+        if self._breached is None:
+            return None
+        checked = check_breached(
+            password, self._breached, self.registration_policy.password.breached_check
+        )
+        return None if checked else Refused(checked)
+
+    def _hash_new(self, password: str) -> str:
+        """The hash of a new password, in the policy's normal form (slow: call it
+        outside any unit of work)."""
+        form = self.registration_policy.password.hash_normalization
+        return self._hasher.hash(normalize_for_hashing(password, form))
 
     def _send(
         self,
@@ -270,21 +290,56 @@ class RegistrationUseCases:
     def set_credentials(
         self, registration_id: RegistrationId, password: str, *, repeated: str | None = None
     ) -> Outcome[Registration]:
-        """Choose the password.
+        """Choose the password; its hash is kept, of the password in the policy's
+        normal form (:attr:`~selfcare.identity.password.PasswordPolicy.hash_normalization`).
+
+        The checks and the breached-password lookup read the registration in one short
+        unit of work, the password is hashed outside any, and the hash is saved in a
+        second one if the registration did not change meanwhile (else the whole step
+        runs once more, then is refused with ``registration.changed_meanwhile``).
 
         Returns:
             The registration with :class:`~selfcare.identity.events.CredentialsSet`, or
-            a refusal with ``registration.not_found`` and the codes of
-            :func:`~selfcare.identity.registration_account.set_credentials`.
+            a refusal with ``registration.not_found``, the codes of
+            :func:`~selfcare.identity.registration_account.set_credentials`,
+            ``password.breached``, ``password.breach_check_unavailable`` (see
+            :func:`~selfcare.identity.breached.check_breached`) or
+            ``registration.changed_meanwhile``.
         """
-        return self._registration_step(
-            registration_id,
-            set_credentials,
-            password,
-            repeated=repeated,
-            hasher=self._hasher,
-            policy=self.registration_policy,
+        for _ in range(2):
+            try:
+                outcome = self._set_credentials_once(registration_id, password, repeated)
+            except ConcurrencyConflict:
+                continue
+            if outcome is not None:
+                return outcome
+        return Refused.because(Violation("registration.changed_meanwhile"))
+
+    def _set_credentials_once(
+        self, registration_id: RegistrationId, password: str, repeated: str | None
+    ) -> Outcome[Registration] | None:
+        with self._uow as uow:
+            current = uow.registrations.find(registration_id)
+        if current is None:
+            return _registration_not_found()
+        policy = self.registration_policy
+        checked = check_credentials(
+            current, password, repeated=repeated, policy=policy, now=self._clock.now()
         )
+        if not checked.ok:
+            return checked
+        refused = self._breach_refusal(password)
+        if refused is not None:
+            return refused
+        password_hash = self._hash_new(password)
+        with self._uow as uow:
+            fresh = uow.registrations.find(registration_id)
+            if fresh is None:
+                return _registration_not_found()
+            if fresh.version != current.version:
+                return None  # changed while hashing: check again
+            done = record_credentials(fresh, password_hash, policy=policy, now=self._clock.now())
+            return self._save_step(uow, done)
 
     def confirm_registration(self, registration_id: RegistrationId) -> Outcome[Registration]:
         """The user approves (seed 001, phase 4); a token goes to the e-mail address.

@@ -11,8 +11,10 @@ login's refusal carries its events too); a query such as
 :meth:`~IdentityService.resume_registration` returns no events.
 
 The registration methods are written in
-:class:`~selfcare.identity.registration_use_cases.RegistrationUseCases`, which this
-class extends, so that neither module is too long to read.
+:class:`~selfcare.identity.registration_use_cases.RegistrationUseCases` and the login,
+password and unlock methods in :class:`~selfcare.identity.login_use_cases.LoginUseCases`
+(which run the slow password work outside any transaction); this class extends them,
+so that no module is too long to read.
 """
 
 from __future__ import annotations
@@ -28,16 +30,17 @@ from selfcare.core.ports import bump
 from selfcare.identity.account import (
     Account,
     Feedback,
-    change_password,
     compose_feedback,
     confirm_email_change,
     request_email_change,
     token_digest,
 )
+from selfcare.identity.breached import BreachedPasswords
 from selfcare.identity.contact import EmailAddress
-from selfcare.identity.events import AccountLocked, FeedbackSent, ProfileUpdated
+from selfcare.identity.events import FeedbackSent, ProfileUpdated
 from selfcare.identity.ids import FeedbackId
-from selfcare.identity.login import LoginPolicy, LoginResult, authenticate
+from selfcare.identity.login import LoginPolicy
+from selfcare.identity.login_use_cases import LoginUseCases
 from selfcare.identity.ports import (
     CustomerDirectory,
     FeedbackInbox,
@@ -51,12 +54,12 @@ from selfcare.identity.profile import (
     check_self_service_change,
 )
 from selfcare.identity.registration import RegistrationPolicy
-from selfcare.identity.registration_use_cases import TOKEN_BYTES, RegistrationUseCases
+from selfcare.identity.registration_use_cases import TOKEN_BYTES
 
 __all__ = ["TOKEN_BYTES", "IdentityService"]
 
 
-class IdentityService(RegistrationUseCases):
+class IdentityService(LoginUseCases):
     """The registration journey, login and account self-service over your ports.
 
     Args:
@@ -70,6 +73,13 @@ class IdentityService(RegistrationUseCases):
         secrets: e-mail verification tokens.
         registration_policy: terms, identification, profile and password rules.
         login_policy: throttling of failed logins.
+        breached_passwords: where new passwords are looked up in breach corpora
+            (:mod:`selfcare.identity.breached`); ``None`` (the default): no lookup.
+
+    Raises:
+        SelfcareError: ``config.invalid_setting`` (``breached_passwords``) when the
+            password policy requires the breached-password check
+            (``breached_check="required"``) and no port is given.
 
     Every method may raise :class:`~selfcare.core.errors.ConcurrencyConflict` when
     another request changed the same registration or account in between (compare-and-
@@ -89,6 +99,7 @@ class IdentityService(RegistrationUseCases):
         secrets: SecretSource,
         registration_policy: RegistrationPolicy | None = None,
         login_policy: LoginPolicy | None = None,
+        breached_passwords: BreachedPasswords | None = None,
     ) -> None:
         self._uow = uow
         self._directory = directory
@@ -100,85 +111,15 @@ class IdentityService(RegistrationUseCases):
         self._secrets = secrets
         self.registration_policy: RegistrationPolicy = registration_policy or RegistrationPolicy()
         self.login_policy: LoginPolicy = login_policy or LoginPolicy()
+        self._breached = breached_passwords
         self._dummy_hash: str | None = None
-
-    # -- login and account ----------------------------------------------------
-
-    def _dummy(self) -> str:
-        if self._dummy_hash is None:
-            self._dummy_hash = self._hasher.hash(self._secrets.token(16))
-        return self._dummy_hash
-
-    def login(self, email: str, password: str) -> Outcome[Account]:
-        """Log in with the e-mail address and password (seed 001: after registration).
-
-        Returns:
-            The account with :class:`~selfcare.identity.events.LoginSucceeded`, or a
-            refusal with ``login.invalid_credentials`` (also for an address that is not
-            even well-formed), ``login.temporarily_locked`` (opt-in),
-            ``login.account_locked`` or ``login.account_closed`` - see
-            :func:`~selfcare.identity.login.authenticate`. A wrong password for an
-            existing account is refused with
-            :class:`~selfcare.identity.events.LoginFailed` (and
-            :class:`~selfcare.identity.events.AccountLocked` when it starts a lock).
-        """
-        try:
-            address: EmailAddress | None = EmailAddress.parse(email)
-        except SelfcareError:
-            address = None
-        dummy = self._dummy()
-        with self._uow as uow:
-            account = uow.accounts.find_by_email(address) if address is not None else None
-            result = authenticate(
-                account,
-                password,
-                hasher=self._hasher,
-                dummy_hash=dummy,
-                policy=self.login_policy,
-                now=self._clock.now(),
+        if (
+            breached_passwords is None
+            and self.registration_policy.password.breached_check == "required"
+        ):
+            raise SelfcareError(
+                Violation("config.invalid_setting", {"setting": "breached_passwords"})
             )
-            if result.account is not None:
-                uow.accounts.update(result.account)
-                uow.commit()
-        self._tell_of_lock(result)
-        return result.outcome
-
-    def _tell_of_lock(self, result: LoginResult) -> None:
-        locked = result.account
-        if locked is None or locked.locked_until is None:
-            return
-        if not any(isinstance(event, AccountLocked) for event in result.events):
-            return
-        seconds = (locked.locked_until - self._clock.now()).total_seconds()
-        minutes = max(1, round(seconds / 60))
-        self._send("login.locked_notice", locked.email, locked.language, {"minutes": str(minutes)})
-
-    def change_password(self, account_id: AccountId, *, current: str, new: str) -> Outcome[Account]:
-        """Change the password (seed 002: after login).
-
-        Returns:
-            The account with :class:`~selfcare.identity.events.PasswordChanged`, or a
-            refusal with ``account.not_found`` and the codes of
-            :func:`~selfcare.identity.account.change_password`.
-        """
-        with self._uow as uow:
-            account = uow.accounts.find(account_id)
-            if account is None:
-                return _account_not_found()
-            outcome = change_password(
-                account,
-                current=current,
-                new=new,
-                policy=self.registration_policy.password,
-                hasher=self._hasher,
-                now=self._clock.now(),
-            )
-            if not outcome.ok:
-                return outcome
-            uow.accounts.update(outcome.value)
-            uow.commit()
-        self._send("account.password_changed", account.email, account.language)
-        return outcome
 
     def change_email(self, account_id: AccountId, new_email: str) -> Outcome[Account]:
         """Ask to change the username to ``new_email`` (seed 002); a token goes there.

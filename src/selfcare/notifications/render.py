@@ -59,6 +59,7 @@ DEFAULT_LINKS: Final[Mapping[str, str]] = {
     "customer_service": "/customer-service",
     "verify_email": "/registration/verify?token={token}",
     "verify_new_email": "/account/email/verify?token={token}",
+    "unlock": "/login/unlock?token={token}",
     "accept": "/invitations/accept?token={token}",
     "decline": "/invitations/decline?token={token}",
 }

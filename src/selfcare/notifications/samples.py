@@ -36,6 +36,7 @@ SAMPLE_PARAMS: Final[Mapping[str, Mapping[str, TemplateParam]]] = {
     "account.email_changed": {},
     "account.password_changed": {},
     "login.locked_notice": {"minutes": 15},
+    "login.unlock_link": _NAMES,
     "authz.invitation": {
         "first_name": "Anna",
         "inviter_name": "Erik Lindqvist",
@@ -85,6 +86,7 @@ SAMPLE_PARAMS: Final[Mapping[str, Mapping[str, TemplateParam]]] = {
 SAMPLE_SECRETS: Final[Mapping[str, str]] = {
     "registration.verify_email": "tok-verify-Zx8q",
     "account.verify_new_email": "tok-newmail-Yw7p",
+    "login.unlock_link": "tok-unlock-Hs3k",
     "authz.invitation": "tok-invite-Qr5t",
     "otp.confirm_phone": "804217",
 }

@@ -1,4 +1,5 @@
-"""The identity repositories (accounts, registrations) of the SQL engines.
+"""The identity repositories (accounts, registrations, login throttles) of the SQL
+engines.
 
 National identity codes never reach the database in clear (see
 :mod:`selfcare.identity.national_id_at_rest`): every document holds the code sealed under the
@@ -10,22 +11,31 @@ table, row and field, and the only index on it is the keyed hash
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
 from selfcare.adapters._sql._queries import micros
 from selfcare.adapters._sql._table import SqlEngine, SqlTable
+from selfcare.core.ids import AccountId
 from selfcare.identity.account import Account
 from selfcare.identity.contact import EmailAddress
+from selfcare.identity.ids import LoginThrottleKey
 from selfcare.identity.national_id import NationalId
 from selfcare.identity.national_id_at_rest import NationalIdKey, NationalIdKeyRing, SealedAt
-from selfcare.identity.ports import AccountRepository, RegistrationRepository
+from selfcare.identity.ports import (
+    AccountRepository,
+    LoginThrottleRepository,
+    RegistrationRepository,
+)
 from selfcare.identity.registration import Registration
+from selfcare.identity.throttle import LoginThrottle
 from selfcare.serialization import storage_converter as converter
 
 __all__ = [
     "IdentityRepositories",
     "NationalIdKeys",
     "SqlAccountRepository",
+    "SqlLoginThrottleRepository",
     "SqlRegistrationRepository",
 ]
 
@@ -123,6 +133,10 @@ class SqlAccountRepository:
         """The account of ``national_id`` (looked up by its keyed hash), or ``None``."""
         return self._table.first("national_id_hash = ?", [self._key.lookup_hash(national_id)])
 
+    def find_by_unlock_token(self, token_digest: str) -> Account | None:
+        """The account whose pending unlock link has ``token_digest``, or ``None``."""
+        return self._table.first("unlock_token_digest = ?", [token_digest])
+
 
 def _hash(key: NationalIdKeyRing, national_id: NationalId | None) -> str | None:
     return None if national_id is None else key.lookup_hash(national_id)
@@ -159,6 +173,9 @@ def accounts_table(database: SqlEngine, key: NationalIdKeyRing) -> _SealedTable[
         columns={
             "email": lambda a: a.email.canonical,
             "national_id_hash": lambda a: key.lookup_hash(a.national_id),
+            "unlock_token_digest": lambda a: (
+                a.pending_unlock.token_digest if a.pending_unlock is not None else None
+            ),
         },
         on_write=sealer.seal,
         on_read=sealer.unseal,
@@ -192,11 +209,47 @@ class SqlRegistrationRepository:
         return self._table.find(registration_id)
 
 
+class SqlLoginThrottleRepository:
+    """Throttle records of failed logins in the ``identity_login_throttles`` table,
+    indexed by account."""
+
+    def __init__(self, database: SqlEngine) -> None:
+        self._table = SqlTable(
+            database,
+            "identity_login_throttles",
+            LoginThrottle,
+            key=lambda t: t.key,
+            columns={"account_id": lambda t: t.account_id},
+        )
+
+    def add(self, throttle: LoginThrottle) -> None:
+        """Store a new record (``AlreadyExists`` for a taken key)."""
+        self._table.insert(throttle)
+
+    def update(self, throttle: LoginThrottle) -> None:
+        """Compare-and-set on ``throttle.version - 1`` (``ConcurrencyConflict``,
+        ``NotFound``)."""
+        self._table.compare_and_set(throttle, throttle.version - 1)
+
+    def find(self, key: LoginThrottleKey) -> LoginThrottle | None:
+        """The record under ``key``, or ``None``."""
+        return self._table.find(key)
+
+    def for_account(self, account_id: AccountId) -> Sequence[LoginThrottle]:
+        """Every (account, source) record of ``account_id``, oldest first."""
+        return self._table.select("account_id = ?", [account_id])
+
+    def delete(self, key: LoginThrottleKey) -> bool:
+        """Remove the record under ``key``; whether it was there."""
+        return self._table.delete(key)
+
+
 class IdentityRepositories:
     """The repositories of an identity unit of work (mixed into each engine's)."""
 
     accounts: AccountRepository
     registrations: RegistrationRepository
+    login_throttles: LoginThrottleRepository
 
     def _open_identity(self, database: SqlEngine, key: NationalIdKeys) -> None:
         accounts = SqlAccountRepository(database, key)
@@ -204,6 +257,7 @@ class IdentityRepositories:
         self._sealing = (accounts, registrations)
         self.accounts = accounts
         self.registrations = registrations
+        self.login_throttles = SqlLoginThrottleRepository(database)
 
     def reseal_national_ids(self, *, rehash: bool = False) -> int:
         """Re-seal, under the current key of the ring, every national identity code

@@ -14,18 +14,27 @@ from collections.abc import Iterable, Sequence
 from selfcare.adapters.memory._store import MemoryDatabase, MemoryTable, MemoryUnitOfWork
 from selfcare.core.decision import Violation
 from selfcare.core.errors import AlreadyExists
+from selfcare.core.ids import AccountId
 from selfcare.identity.account import Account, Feedback
 from selfcare.identity.contact import EmailAddress
 from selfcare.identity.customer_records import CustomerRecord
+from selfcare.identity.ids import LoginThrottleKey
 from selfcare.identity.national_id import NationalId
-from selfcare.identity.ports import AccountRepository, OutgoingMessage, RegistrationRepository
+from selfcare.identity.ports import (
+    AccountRepository,
+    LoginThrottleRepository,
+    OutgoingMessage,
+    RegistrationRepository,
+)
 from selfcare.identity.registration import Registration
+from selfcare.identity.throttle import LoginThrottle
 
 __all__ = [
     "MemoryAccountRepository",
     "MemoryCustomerDirectory",
     "MemoryFeedbackInbox",
     "MemoryIdentityUnitOfWork",
+    "MemoryLoginThrottleRepository",
     "MemoryRegistrationRepository",
     "RecordingNotifier",
 ]
@@ -45,6 +54,9 @@ class MemoryAccountRepository:
         self._table: MemoryTable[str, Account] = database.table("accounts")  # type: ignore[assignment]
         self._table.index("email", lambda a: (a.email.canonical,))
         self._table.index("person", lambda a: (_person(a.national_id),))
+        self._table.index(
+            "unlock", lambda a: (a.pending_unlock.token_digest if a.pending_unlock else None,)
+        )
 
     def _taken(self, account: Account) -> bool:
         same = [
@@ -82,6 +94,11 @@ class MemoryAccountRepository:
         found = self._table.lookup("person", _person(national_id))
         return found[0] if found else None
 
+    def find_by_unlock_token(self, token_digest: str) -> Account | None:
+        """The account whose pending unlock link has ``token_digest``, or ``None``."""
+        found = self._table.lookup("unlock", token_digest)
+        return found[0] if found else None
+
 
 class MemoryRegistrationRepository:
     """Registrations in a :class:`~selfcare.adapters.memory.MemoryDatabase` table."""
@@ -102,6 +119,35 @@ class MemoryRegistrationRepository:
         return self._table.find(registration_id)
 
 
+class MemoryLoginThrottleRepository:
+    """Throttle records of failed logins in a
+    :class:`~selfcare.adapters.memory.MemoryDatabase` table, indexed by account."""
+
+    def __init__(self, database: MemoryDatabase) -> None:
+        self._table: MemoryTable[str, LoginThrottle] = database.table("login_throttles")  # type: ignore[assignment]
+        self._table.index("account", lambda t: (t.account_id,))
+
+    def add(self, throttle: LoginThrottle) -> None:
+        """Store a new record (``AlreadyExists`` for a taken key)."""
+        self._table.insert(throttle.key, throttle)
+
+    def update(self, throttle: LoginThrottle) -> None:
+        """Compare-and-set on ``throttle.version - 1``."""
+        self._table.compare_and_set(throttle.key, throttle, throttle.version - 1)
+
+    def find(self, key: LoginThrottleKey) -> LoginThrottle | None:
+        """The record under ``key``, or ``None``."""
+        return self._table.find(key)
+
+    def for_account(self, account_id: AccountId) -> Sequence[LoginThrottle]:
+        """Every (account, source) record of ``account_id``, oldest first."""
+        return self._table.lookup("account", account_id)
+
+    def delete(self, key: LoginThrottleKey) -> bool:
+        """Remove the record under ``key``; whether it was there."""
+        return self._table.delete(key)
+
+
 class MemoryIdentityUnitOfWork(MemoryUnitOfWork):
     """A unit of work over the identity repositories of one database."""
 
@@ -109,6 +155,7 @@ class MemoryIdentityUnitOfWork(MemoryUnitOfWork):
         super().__init__(database)
         self.accounts: AccountRepository = MemoryAccountRepository(database)
         self.registrations: RegistrationRepository = MemoryRegistrationRepository(database)
+        self.login_throttles: LoginThrottleRepository = MemoryLoginThrottleRepository(database)
 
 
 class MemoryCustomerDirectory:

@@ -44,6 +44,7 @@ from selfcare.adapters.postgres.catalog import (
 from selfcare.adapters.postgres.identity import (
     PostgresAccountRepository,
     PostgresIdentityUnitOfWork,
+    PostgresLoginThrottleRepository,
     PostgresRegistrationRepository,
 )
 from selfcare.adapters.postgres.privacy import (
@@ -72,6 +73,7 @@ __all__ = [
     "PostgresInventoryRepository",
     "PostgresInvitationRepository",
     "PostgresInvoiceRepository",
+    "PostgresLoginThrottleRepository",
     "PostgresOneTimeCodeRepository",
     "PostgresOrderRepository",
     "PostgresPersonalDataIndex",

@@ -1,4 +1,5 @@
-"""PostgreSQL repositories of the identity use cases (accounts, registrations).
+"""PostgreSQL repositories of the identity use cases (accounts, registrations, login
+throttles).
 
 National identity codes never reach the database in clear (see
 :mod:`selfcare.identity.national_id_at_rest`): every document holds the code sealed under the
@@ -15,6 +16,7 @@ from selfcare.adapters._sql.identity import (
     IdentityRepositories,
     NationalIdKeys,
     SqlAccountRepository,
+    SqlLoginThrottleRepository,
     SqlRegistrationRepository,
 )
 from selfcare.adapters.postgres._db import Migration, PostgresDatabase, PostgresUnitOfWork
@@ -23,6 +25,7 @@ __all__ = [
     "MIGRATIONS",
     "PostgresAccountRepository",
     "PostgresIdentityUnitOfWork",
+    "PostgresLoginThrottleRepository",
     "PostgresRegistrationRepository",
 ]
 
@@ -57,6 +60,22 @@ MIGRATIONS = (
         CREATE INDEX identity_registrations_updated ON identity_registrations (updated_at_us)
         """,
     ),
+    Migration(
+        "identity_0002_login_throttles_and_unlock_links",
+        """
+        CREATE TABLE identity_login_throttles (
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            version BIGINT NOT NULL,
+            data TEXT NOT NULL,
+            account_id TEXT
+        );
+        CREATE INDEX identity_login_throttles_account
+            ON identity_login_throttles (account_id, seq);
+        ALTER TABLE identity_accounts ADD COLUMN unlock_token_digest TEXT;
+        CREATE UNIQUE INDEX identity_accounts_unlock ON identity_accounts (unlock_token_digest)
+        """,
+    ),
 )
 
 
@@ -68,6 +87,10 @@ class PostgresAccountRepository(SqlAccountRepository):
 class PostgresRegistrationRepository(SqlRegistrationRepository):
     """Registrations in the ``identity_registrations`` table (national identity codes
     sealed, indexed by keyed hash)."""
+
+
+class PostgresLoginThrottleRepository(SqlLoginThrottleRepository):
+    """Throttle records of failed logins in the ``identity_login_throttles`` table."""
 
 
 class PostgresIdentityUnitOfWork(IdentityRepositories, PostgresUnitOfWork):

@@ -40,6 +40,7 @@ from selfcare.adapters.sqlite.catalog import (
 from selfcare.adapters.sqlite.identity import (
     SqliteAccountRepository,
     SqliteIdentityUnitOfWork,
+    SqliteLoginThrottleRepository,
     SqliteRegistrationRepository,
 )
 from selfcare.adapters.sqlite.privacy import (
@@ -68,6 +69,7 @@ __all__ = [
     "SqliteInventoryRepository",
     "SqliteInvitationRepository",
     "SqliteInvoiceRepository",
+    "SqliteLoginThrottleRepository",
     "SqliteOneTimeCodeRepository",
     "SqliteOrderRepository",
     "SqlitePersonalDataIndex",

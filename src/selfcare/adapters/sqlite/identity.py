@@ -1,4 +1,5 @@
-"""SQLite repositories of the identity use cases (accounts, registrations).
+"""SQLite repositories of the identity use cases (accounts, registrations, login
+throttles).
 
 National identity codes never reach the file in clear (see
 :mod:`selfcare.identity.national_id_at_rest`): every document holds the code sealed under the
@@ -30,6 +31,7 @@ from selfcare.adapters._sql.identity import (
     IdentityRepositories,
     NationalIdKeys,
     SqlAccountRepository,
+    SqlLoginThrottleRepository,
     SqlRegistrationRepository,
 )
 from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteUnitOfWork
@@ -38,6 +40,7 @@ __all__ = [
     "MIGRATIONS",
     "SqliteAccountRepository",
     "SqliteIdentityUnitOfWork",
+    "SqliteLoginThrottleRepository",
     "SqliteRegistrationRepository",
 ]
 
@@ -72,6 +75,22 @@ MIGRATIONS = (
         CREATE INDEX identity_registrations_updated ON identity_registrations (updated_at_us)
         """,
     ),
+    Migration(
+        "identity_0002_login_throttles_and_unlock_links",
+        """
+        CREATE TABLE identity_login_throttles (
+            seq INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            version INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            account_id TEXT
+        );
+        CREATE INDEX identity_login_throttles_account
+            ON identity_login_throttles (account_id, seq);
+        ALTER TABLE identity_accounts ADD COLUMN unlock_token_digest TEXT;
+        CREATE UNIQUE INDEX identity_accounts_unlock ON identity_accounts (unlock_token_digest)
+        """,
+    ),
 )
 
 
@@ -83,6 +102,10 @@ class SqliteAccountRepository(SqlAccountRepository):
 class SqliteRegistrationRepository(SqlRegistrationRepository):
     """Registrations in the ``identity_registrations`` table (national identity codes
     sealed, indexed by keyed hash)."""
+
+
+class SqliteLoginThrottleRepository(SqlLoginThrottleRepository):
+    """Throttle records of failed logins in the ``identity_login_throttles`` table."""
 
 
 class SqliteIdentityUnitOfWork(IdentityRepositories, SqliteUnitOfWork):

@@ -23,21 +23,27 @@ import pytest
 from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
 from selfcare.core.ids import AccountId, CustomerNumber
 from selfcare.core.ports import bump
-from selfcare.identity.account import Account, PendingEmailChange, token_digest
+from selfcare.identity.account import Account, PendingEmailChange, PendingUnlock, token_digest
 from selfcare.identity.contact import EmailAddress, PhoneNumber
-from selfcare.identity.ids import RegistrationId
+from selfcare.identity.ids import LoginThrottleKey, RegistrationId
 from selfcare.identity.national_id import Country, NationalId
-from selfcare.identity.ports import AccountRepository, RegistrationRepository
+from selfcare.identity.ports import (
+    AccountRepository,
+    LoginThrottleRepository,
+    RegistrationRepository,
+)
 from selfcare.identity.profile import Language, Profile
 from selfcare.identity.registration import (
     MatchedCustomer,
     Registration,
     RegistrationState,
 )
+from selfcare.identity.throttle import LoginThrottle, new_throttle
 from selfcare.testing.contracts._base import Contract
 
 __all__ = [
     "AccountRepositoryContract",
+    "LoginThrottleRepositoryContract",
     "RegistrationRepositoryContract",
     "example_account",
     "example_hetu",
@@ -208,9 +214,95 @@ class AccountRepositoryContract(Contract):
                 requested_at=_NOW,
                 expires_at=_NOW + timedelta(hours=24),
             ),
+            pending_unlock=_unlock("u"),
         )
         repo.add(account)
         assert repo.find(account.id) == account
+
+    def test_find_by_unlock_token_finds_only_the_pending_link(self) -> None:
+        repo = self.make_repository()
+        first, second = example_account(1), example_account(2)
+        repo.add(first)
+        repo.add(attrs.evolve(second, pending_unlock=_unlock("second")))
+        assert repo.find_by_unlock_token(token_digest("second")) == attrs.evolve(
+            second, pending_unlock=_unlock("second")
+        )
+        assert repo.find_by_unlock_token(token_digest("first")) is None
+        repo.update(bump(first, pending_unlock=_unlock("first")))
+        found = repo.find_by_unlock_token(token_digest("first"))
+        assert found is not None
+        assert found.id == first.id
+        repo.update(bump(found, pending_unlock=None))
+        assert repo.find_by_unlock_token(token_digest("first")) is None
+
+
+def _unlock(token: str) -> PendingUnlock:
+    return PendingUnlock(
+        token_digest=token_digest(token), requested_at=_NOW, expires_at=_NOW + timedelta(hours=1)
+    )
+
+
+def _throttle(key: str, account_id: str | None = None, failures: int = 1) -> LoginThrottle:
+    fresh = new_throttle(LoginThrottleKey(key), _NOW, AccountId(account_id) if account_id else None)
+    return attrs.evolve(fresh, failures=failures, version=1)
+
+
+class LoginThrottleRepositoryContract(Contract):
+    """What every ``LoginThrottleRepository`` must do (see
+    :class:`~selfcare.identity.ports.LoginThrottleRepository`)."""
+
+    @abstractmethod
+    def make_repository(self) -> LoginThrottleRepository:
+        """A new, empty repository."""
+        raise NotImplementedError
+
+    def test_added_record_can_be_read_back_with_every_field(self) -> None:
+        repo = self.make_repository()
+        record = attrs.evolve(
+            _throttle("pair:ab:account-1", "account-1", 5),
+            locked_until=_NOW + timedelta(minutes=2),
+        )
+        repo.add(record)
+        assert repo.find(record.key) == record
+        assert repo.find(LoginThrottleKey("pair:ab:account-2")) is None
+
+    def test_adding_the_same_key_twice_is_refused(self) -> None:
+        repo = self.make_repository()
+        repo.add(_throttle("source:ab"))
+        with pytest.raises(AlreadyExists):
+            repo.add(_throttle("source:ab"))
+
+    def test_update_is_compare_and_set(self) -> None:
+        repo = self.make_repository()
+        record = _throttle("source:ab")
+        repo.add(record)
+        repo.update(bump(record, failures=2))
+        with pytest.raises(ConcurrencyConflict):
+            repo.update(bump(record, failures=9))
+        stored = repo.find(record.key)
+        assert stored is not None
+        assert stored.failures == 2
+        with pytest.raises(NotFound):
+            repo.update(bump(_throttle("source:missing")))
+
+    def test_for_account_lists_the_pairs_of_one_account_oldest_first(self) -> None:
+        repo = self.make_repository()
+        first = _throttle("pair:aa:account-1", "account-1")
+        other = _throttle("pair:aa:account-2", "account-2")
+        second = _throttle("pair:bb:account-1", "account-1")
+        for record in (first, other, second, _throttle("source:aa")):
+            repo.add(record)
+        assert list(repo.for_account(AccountId("account-1"))) == [first, second]
+        assert list(repo.for_account(AccountId("account-9"))) == []
+
+    def test_delete_removes_one_record(self) -> None:
+        repo = self.make_repository()
+        repo.add(_throttle("source:aa"))
+        repo.add(_throttle("source:bb"))
+        assert repo.delete(LoginThrottleKey("source:aa")) is True
+        assert repo.delete(LoginThrottleKey("source:aa")) is False
+        assert repo.find(LoginThrottleKey("source:aa")) is None
+        assert repo.find(LoginThrottleKey("source:bb")) is not None
 
 
 class RegistrationRepositoryContract(Contract):

@@ -9,10 +9,16 @@ from hypothesis import strategies as st
 
 from selfcare.core.decision import Violation
 from selfcare.core.ids import AccountId
-from selfcare.identity.account import Account, AccountState, Feedback, PendingEmailChange
+from selfcare.identity.account import (
+    Account,
+    AccountState,
+    Feedback,
+    PendingEmailChange,
+    PendingUnlock,
+)
 from selfcare.identity.contact import EmailAddress, PhoneNumber
 from selfcare.identity.customer_records import CustomerRecord
-from selfcare.identity.ids import RegistrationId
+from selfcare.identity.ids import LoginThrottleKey, RegistrationId
 from selfcare.identity.login import LoginPolicy
 from selfcare.identity.national_id import Country, NationalId
 from selfcare.identity.ports import Channel, OutgoingMessage
@@ -29,6 +35,7 @@ from selfcare.identity.registration import (
     RegistrationPolicy,
     RegistrationState,
 )
+from selfcare.identity.throttle import LoginThrottle
 from selfcare.testing.strategies._core import aware_datetimes
 from selfcare.testing.strategies._identity import national_ids, password_policies
 
@@ -159,8 +166,48 @@ def login_policies() -> st.SearchStrategy[LoginPolicy]:
         max_failures=st.integers(1, 20),
         first_lock=st.integers(1, 600).map(lambda s: timedelta(seconds=s)),
         max_lock=st.integers(600, 86400).map(lambda s: timedelta(seconds=s)),
+        failure_decay=st.integers(1, 3600).map(lambda s: timedelta(seconds=s)),
+        source_max_failures=st.integers(1, 1000),
+        source_failure_decay=st.integers(1, 3600).map(lambda s: timedelta(seconds=s)),
         reveal_lock=st.booleans(),
         disable_password_after=st.sampled_from((0, 100)) | st.integers(0, 1000),
+        unlock_valid_for=st.integers(60, 86400).map(lambda s: timedelta(seconds=s)),
+    )
+
+
+def pending_unlocks() -> st.SearchStrategy[PendingUnlock]:
+    """Unlock links waiting to be confirmed."""
+    return st.builds(
+        lambda digest, at: PendingUnlock(
+            token_digest=digest, requested_at=at, expires_at=at + timedelta(hours=1)
+        ),
+        _TOKENS,
+        aware_datetimes(),
+    )
+
+
+def login_throttles() -> st.SearchStrategy[LoginThrottle]:
+    """Throttle records of failed logins, of pairs and of sources."""
+    digests = st.from_regex(r"[0-9a-f]{32}", fullmatch=True)
+    account_ids = st.from_regex(r"acc-[0-9]{1,6}", fullmatch=True).map(AccountId)
+    pair = st.tuples(digests, account_ids).map(
+        lambda found: (LoginThrottleKey(f"pair:{found[0]}:{found[1]}"), found[1])
+    )
+    source = digests.map(lambda digest: (LoginThrottleKey(f"source:{digest}"), None))
+    return st.builds(
+        lambda keyed, failures, at, locked, version: LoginThrottle(
+            key=keyed[0],
+            account_id=keyed[1],
+            failures=failures,
+            decayed_at=at,
+            locked_until=locked,
+            version=version,
+        ),
+        pair | source,
+        st.integers(0, 1000),
+        aware_datetimes(),
+        st.none() | aware_datetimes(),
+        st.integers(1, 1000),
     )
 
 
@@ -191,6 +238,7 @@ def accounts() -> st.SearchStrategy[Account]:
         last_login_at=st.none() | aware_datetimes(),
         password_changed_at=st.none() | aware_datetimes(),
         pending_email=st.none() | pending_email_changes(),
+        pending_unlock=st.none() | pending_unlocks(),
         version=st.integers(1, 1000),
     )
 
@@ -293,6 +341,8 @@ ENTITIES: dict[type, st.SearchStrategy[Any]] = {
     ProfilePolicy: profile_policies(),
     LoginPolicy: login_policies(),
     PendingEmailChange: pending_email_changes(),
+    PendingUnlock: pending_unlocks(),
+    LoginThrottle: login_throttles(),
     Account: accounts(),
     Feedback: feedback(),
     MatchedCustomer: matched_customers(),

@@ -18,8 +18,12 @@ from selfcare.identity.events import (
     EmailChangeRequested,
     FeedbackSent,
     LoginFailed,
+    LoginFailedForUnknownAddress,
     LoginSucceeded,
+    LoginUnlocked,
+    LoginUnlockRequested,
     PasswordChanged,
+    PasswordLoginDisabled,
     PersonIdentified,
     ProfileConfirmed,
     ProfileUpdated,
@@ -112,6 +116,24 @@ ENTITIES: dict[type, st.SearchStrategy[Any]] = {
         locked_until=aware_datetimes(),
         occurred_at=aware_datetimes(),
     ),
+    LoginFailedForUnknownAddress: st.builds(
+        LoginFailedForUnknownAddress,
+        source_failures=st.integers(1, 1000),
+        occurred_at=aware_datetimes(),
+    ),
+    PasswordLoginDisabled: st.builds(
+        PasswordLoginDisabled,
+        account_id=_ACCOUNT_IDS,
+        failed_logins=st.integers(1, 1000),
+        occurred_at=aware_datetimes(),
+    ),
+    LoginUnlockRequested: st.builds(
+        LoginUnlockRequested,
+        account_id=_ACCOUNT_IDS,
+        expires_at=aware_datetimes(),
+        occurred_at=aware_datetimes(),
+    ),
+    LoginUnlocked: _about_account(LoginUnlocked),
     PasswordChanged: _about_account(PasswordChanged),
     EmailChangeRequested: st.builds(
         EmailChangeRequested,
@@ -146,7 +168,15 @@ _REGISTRATION_EVENTS = (
     CustomerRelationshipLinked,
     RegistrationAbandoned,
 )
-_LOGIN_EVENTS = (LoginSucceeded, LoginFailed, AccountLocked)
+_LOGIN_EVENTS = (
+    LoginSucceeded,
+    LoginFailed,
+    LoginFailedForUnknownAddress,
+    AccountLocked,
+    PasswordLoginDisabled,
+    LoginUnlockRequested,
+    LoginUnlocked,
+)
 
 
 def registration_events() -> st.SearchStrategy[Any]:
