@@ -429,3 +429,51 @@ def test_every_refusal_renders_in_every_language(user: AccountId, rel: Relations
     decision = check_permission(user, VIEW_INVOICES, rel, HOUSE, now=NOW)
     for lang in ("en", "fi", "sv", "nb"):
         assert all(decision.messages(lang))
+
+
+def test_linking_counts_only_records_with_the_code_on_file_and_links_a_holder_once() -> None:
+    from datetime import UTC, date, datetime  # noqa: PLC0415
+
+    from selfcare.authz.linking import (  # noqa: PLC0415
+        holder_grant_lacking,
+        new_relationship,
+        records_on_file,
+        relationship_kind,
+    )
+    from selfcare.authz.roles import DEFAULT_ROLE_MODEL  # noqa: PLC0415
+    from selfcare.core.ids import AccountId, RelationshipId  # noqa: PLC0415
+    from selfcare.identity.customer_records import CustomerRecord  # noqa: PLC0415
+    from selfcare.identity.national_id import Country, parse_national_id  # noqa: PLC0415
+    from selfcare.testing.fakes import SequentialIds  # noqa: PLC0415
+
+    now = datetime(2026, 3, 2, 8, tzinfo=UTC)
+    anna = parse_national_id("131052-308T", Country.FI, today=date(2026, 3, 2))
+    mine = CustomerRecord(
+        customer_number=" 100 ", kind="District Heating", national_ids_on_file=(anna,)
+    )
+    named_only = CustomerRecord(
+        customer_number="200", kind="electricity", names_on_invoice=("Anna",)
+    )
+    assert records_on_file([mine, named_only], anna) == [mine]
+    assert relationship_kind(mine) == "district_heating"
+    relationship = new_relationship(mine, ids=SequentialIds("rel"))
+    assert relationship.customer_number == "100"
+    first = holder_grant_lacking(
+        AccountId("anna"),
+        relationship.id,
+        [],
+        model=DEFAULT_ROLE_MODEL,
+        ids=SequentialIds("g"),
+        now=now,
+    )
+    assert first is not None
+    assert first.role == DEFAULT_ROLE_MODEL.holder_role
+    again = holder_grant_lacking(
+        AccountId("anna"),
+        RelationshipId(relationship.id),
+        [first],
+        model=DEFAULT_ROLE_MODEL,
+        ids=SequentialIds("g"),
+        now=now,
+    )
+    assert again is None

@@ -29,7 +29,6 @@ from selfcare.authz.events import (
     grant_events,
     invitation_event,
 )
-from selfcare.authz.grants import new_grants
 from selfcare.authz.invitation import (
     Invitation,
     InvitationId,
@@ -49,15 +48,21 @@ from selfcare.authz.invitation_reply import (
     decline_listed_invitation,
 )
 from selfcare.authz.invitee import RegisteredAccount, may_propose_name
+from selfcare.authz.linking import (
+    customer_number_of,
+    holder_grant_lacking,
+    new_relationship,
+    records_on_file,
+)
 from selfcare.authz.model import CustomerRelationship, Grant
-from selfcare.authz.permissions import active_roles, allowing_grant, relationships_of
+from selfcare.authz.permissions import allowing_grant, relationships_of
 from selfcare.authz.ports import AccountDirectory, AuthzUnitOfWork
 from selfcare.authz.removal import RemovalRequest, confirm_removal, request_removal
 from selfcare.authz.roles import DEFAULT_ROLE_MODEL, RoleModel
 from selfcare.core.clock import Clock
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
-from selfcare.core.ids import AccountId, CustomerNumber, IdSource, RelationshipId, SecretSource
+from selfcare.core.ids import AccountId, IdSource, RelationshipId, SecretSource
 from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.identity.assertion import IdentityAssertion
 from selfcare.identity.contact import EmailAddress
@@ -67,11 +72,6 @@ from selfcare.identity.registration import RegistrationPolicy
 from selfcare.identity.registration_identification import check_identification
 
 __all__ = ["AuthzService"]
-
-
-def _relationship_kind(record: CustomerRecord) -> str:
-    """The operator's kind as a snake_case name ("District Heating" -> district_heating)."""
-    return str(record.kind).strip().lower().replace(" ", "_").replace("-", "_")
 
 
 class AuthzService:
@@ -182,29 +182,22 @@ class AuthzService:
         )
         if not identified:
             return Refused(identified)
-        records = [
-            record
-            for record in self.customers.find_by_national_id(national_id)
-            if record.is_on_file(national_id)
-        ]
+        records = records_on_file(self.customers.find_by_national_id(national_id), national_id)
         linked: list[Grant] = []
         with self.uow as uow:
             for record in records:
                 relationship = self._relationship_for(uow, record)
-                grants = uow.grants.for_relationship(relationship.id)
-                held = active_roles(account, relationship.id, grants, now=now)
-                if self.role_model.holder_role in held:
-                    continue
-                (grant,) = new_grants(
+                grant = holder_grant_lacking(
                     account,
                     relationship.id,
-                    {self.role_model.holder_role},
-                    granted_by=None,
+                    uow.grants.for_relationship(relationship.id),
+                    model=self.role_model,
                     ids=self.ids,
                     now=now,
                 )
-                uow.grants.add(grant)
-                linked.append(grant)
+                if grant is not None:
+                    uow.grants.add(grant)
+                    linked.append(grant)
             uow.commit()
         events = grant_events(RelationshipLinked, linked, actor=account, now=now)
         return Done(tuple(linked), events)
@@ -213,14 +206,9 @@ class AuthzService:
         self, uow: AuthzUnitOfWork, record: CustomerRecord
     ) -> CustomerRelationship:
         """The stored relationship of ``record``'s customer number, added if new."""
-        number = CustomerNumber(str(record.customer_number).strip())
-        relationship = uow.relationships.find_by_customer_number(number)
+        relationship = uow.relationships.find_by_customer_number(customer_number_of(record))
         if relationship is None:
-            relationship = CustomerRelationship(
-                id=RelationshipId(self.ids.new_id()),
-                customer_number=number,
-                kind=_relationship_kind(record),
-            )
+            relationship = new_relationship(record, ids=self.ids)
             uow.relationships.add(relationship)
         return relationship
 
