@@ -27,7 +27,9 @@ from typing import Final
 import attrs
 
 from selfcare.catalog.cancellation import cancellation_end
+from selfcare.catalog.dependencies import with_dependants
 from selfcare.catalog.eligibility import EligibilityContext, check_order
+from selfcare.catalog.history import offering_price
 from selfcare.catalog.inventory import Asset, ProductInstance
 from selfcare.catalog.offerings import AssetKind, Catalog, Offering
 from selfcare.catalog.orders import OrderAction, OrderItem, OrderQuote, QuoteLine
@@ -43,10 +45,9 @@ __all__ = ["build_quote", "monthly_difference", "product_monthly_price"]
 def product_monthly_price(product: ProductInstance, offering: Offering) -> Money | None:
     """What ``product`` costs a month: a bundle by its pick count, otherwise the
     offering's monthly price times the quantity."""
-    if offering.bundle is not None:
-        return offering.bundle.price_for(len(product.bundle_items))
-    monthly = offering.monthly_price
-    return None if monthly is None else monthly * product.quantity
+    return offering_price(
+        offering, quantity=product.quantity, bundle_items=product.bundle_items
+    )
 
 
 def monthly_difference(new: Money | None, old: Money | None) -> Money | None:
@@ -199,6 +200,22 @@ _LINES: Final[Mapping[OrderAction, Callable[[int, OrderItem, _Pricing], QuoteLin
 }
 
 
+def _ending_with_their_base(
+    lines: Sequence[QuoteLine], required_by: Mapping[str, str]
+) -> list[QuoteLine]:
+    """An add-on removed because the product it needs goes (or changes) ends no later
+    than that product's line takes effect."""
+    by_product = {line.product_id: line for line in lines if line.product_id is not None}
+    ended = []
+    for line in lines:
+        base = by_product.get(required_by.get(line.product_id or "", ""))
+        if line.action is OrderAction.REMOVE and base is not None:
+            line = attrs.evolve(line, effective_at=min(line.effective_at, base.effective_at))
+            by_product[line.product_id] = line
+        ended.append(line)
+    return ended
+
+
 def build_quote(
     items: OrderItem | Sequence[OrderItem],
     context: EligibilityContext,
@@ -212,7 +229,10 @@ def build_quote(
 
     Upgrades and new products take effect at once, downgrades at the end of the billing
     period, bundle edits from the next billing period (all changeable by ``policy``);
-    a removal ends at :func:`~selfcare.catalog.cancellation.cancellation_end`.
+    a removal ends at :func:`~selfcare.catalog.cancellation.cancellation_end`. Removing
+    or changing a product that add-ons need adds a removal of each of them to the quote
+    (:func:`~selfcare.catalog.dependencies.with_dependants`), ending no later than the
+    product, so the customer sees them before the OK.
 
     Returns:
         ``Done`` with the :class:`~selfcare.catalog.orders.OrderQuote` (no events), or
@@ -223,7 +243,9 @@ def build_quote(
         SelfcareError: ``time.naive_datetime``.
     """
     moment = require_aware(now, "now")
-    order = (items,) if isinstance(items, OrderItem) else tuple(items)
+    asked = (items,) if isinstance(items, OrderItem) else tuple(items)
+    live = {p.id: p for p in context.products if p.is_live_at(moment)}
+    order, required_by = with_dependants(asked, live, catalog)
     decision = check_order(order, context, catalog=catalog, now=moment)
     if not decision.allowed:
         return Refused(decision)
@@ -231,6 +253,7 @@ def build_quote(
         products={p.id: p for p in context.products}, catalog=catalog, now=moment, policy=policy
     )
     lines = [_LINES[item.action](index, item, pricing) for index, item in enumerate(order)]
+    lines = _ending_with_their_base(lines, required_by)
     return Done(
         OrderQuote(
             relationship_id=context.relationship_id, items=order, lines=lines, quoted_at=moment

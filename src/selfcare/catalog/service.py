@@ -46,6 +46,11 @@ from selfcare.catalog.cancellation import (
     needs_written_request,
     pending_termination,
 )
+from selfcare.catalog.dependencies import (
+    BaseChange,
+    dependants_of,
+    dependent_product_violations,
+)
 from selfcare.catalog.eligibility import (
     EligibilityContext,
     inactive_relationship_violations,
@@ -65,6 +70,7 @@ from selfcare.catalog.inventory import (
     ProductInstance,
     ProductStatus,
     apply_due_change,
+    with_history,
 )
 from selfcare.catalog.offerings import AssetKind, Catalog
 from selfcare.catalog.orders import (
@@ -250,8 +256,10 @@ class CatalogService:
             )
             inventory.add(added)
             return event
-        product = inventory.find(line.product_id or "")
-        assert product is not None  # noqa: S101 - the fresh quote vouches for it
+        stored = inventory.find(line.product_id or "")
+        assert stored is not None  # noqa: S101 - the fresh quote vouches for it
+        current = catalog.find(stored.offering_id)
+        product = stored if current is None else with_history(stored, current)
         updated, event = changed_product(placement, item, line, product, offering)
         inventory.update(updated)
         return event
@@ -391,7 +399,9 @@ class CatalogService:
                     )
                 )
             else:
-                self._uow.inventory.update(bump(product, status=ProductStatus.TERMINATED, end=now))
+                # Nothing was supplied: the product leaves no price in the history.
+                ended = bump(product, status=ProductStatus.TERMINATED, end=now, prices=())
+                self._uow.inventory.update(ended)
                 events.append(
                     ProductTerminated(
                         occurred_at=now,
@@ -428,7 +438,10 @@ class CatalogService:
             ``order.unknown_product``, ``order.no_active_relationship``,
             ``order.permission_denied``, ``cancellation.already_ending``,
             ``cancellation.contact_required`` (no phone number or no e-mail address),
-            the ``phone.*`` and ``email.*`` codes of an invalid one.
+            the ``phone.*`` and ``email.*`` codes of an invalid one,
+            ``order.dependent_products`` (add-ons need the product and its offering
+            does not take them along; otherwise they end with it, listed in the
+            receipt's ``dependants``).
         """
         now = self._clock.now()
         with self._uow as uow:
@@ -464,20 +477,35 @@ class CatalogService:
                     offering_id=product.offering_id,
                 )
                 return Done(CancellationReceipt(request=request), [requested])
+            live = {p.id: p for p in uow.inventory.for_relationship(product.relationship_id)}
+            live = {key: p for key, p in live.items() if p.is_live_at(now)}
+            catalog = uow.catalog.catalog()
+            dependants = dependants_of([BaseChange(product=product)], live.values(), catalog)
+            found += dependent_product_violations(dependants, live, catalog, removed=())
             if found:
                 return Refused.because(*found)
             end = cancellation_end(product, now=now, policy=self._policy)
-            updated = pending_termination(product, end=end)
-            uow.inventory.update(updated)
+            ending = [product, *(live[key] for key in dependants)]
+            ended: list[ProductInstance] = []
+            events: list[Event] = []
+            for each in ending:
+                if each is not product and each.end is not None and each.end <= end:
+                    continue  # ends by then anyway
+                updated = pending_termination(each, end=end)
+                uow.inventory.update(updated)
+                ended.append(updated)
+                events.append(
+                    TerminationScheduled(
+                        occurred_at=now,
+                        relationship_id=each.relationship_id,
+                        order_id=None,
+                        product_id=each.id,
+                        effective_at=end,
+                    )
+                )
             uow.commit()
-            scheduled = TerminationScheduled(
-                occurred_at=now,
-                relationship_id=product.relationship_id,
-                order_id=None,
-                product_id=product.id,
-                effective_at=end,
-            )
-            return Done(CancellationReceipt(product=updated), [scheduled])
+            receipt = CancellationReceipt(product=ended[0], dependants=tuple(ended[1:]))
+            return Done(receipt, events)
 
     def apply_due_changes(
         self, relationship_id: RelationshipId
