@@ -182,7 +182,7 @@ def test_a_rate_change_inside_a_month_splits_the_line_at_the_change() -> None:
 
 def test_a_day_without_a_vat_rate_is_refused() -> None:
     with pytest.raises(SelfcareError) as error:
-        charges_for_period([service(date(2000, 1, 1))], BillingPeriod(2000, 1), country="FI")
+        charges_for_period([service(date(1990, 1, 1))], BillingPeriod(1990, 1), country="FI")
     assert error.value.codes == ("vat.no_rate",)
 
 
