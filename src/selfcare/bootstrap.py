@@ -44,11 +44,12 @@ from selfcare.authz.accounts import IdentityAccountDirectory
 from selfcare.authz.invitation_policy import InvitationPolicy
 from selfcare.authz.roles import DEFAULT_ROLE_MODEL, RoleModel
 from selfcare.authz.service import AuthzService
+from selfcare.billing.invoices import Party
 from selfcare.billing.service import BillingService
 from selfcare.billing.vat import NORDIC_VAT, VatTable
 from selfcare.catalog.service import CatalogService
 from selfcare.catalog.timing import OrderPolicy
-from selfcare.core.clock import Clock, SystemClock
+from selfcare.core.clock import Clock, SystemClock, operator_zone
 from selfcare.core.ids import IdSource, SecretSource, SystemSecrets, UuidIds
 from selfcare.identity.login import LoginPolicy
 from selfcare.identity.registration import RegistrationPolicy
@@ -216,6 +217,8 @@ class Policies:
     vat_table: VatTable = NORDIC_VAT
     #: Days from an invoice's date to its due date.
     payment_days: int = 14
+    #: The operator as the seller on its invoices (EN 16931 BG-4), if given.
+    seller: Party | None = None
     #: How long ended records are kept before the retention purge removes them.
     retention: RetentionPolicy = DEFAULT_RETENTION
 
@@ -323,6 +326,9 @@ def bootstrap(
         ids=new_ids,
         vat_table=rules.vat_table,
         payment_days=rules.payment_days,
+        zone=operator_zone(rules.order.timezone),
+        seller=rules.seller,
+        inventory=catalog,
     )
     privacy = PrivacyService(uow=store.privacy, clock=now, retention=rules.retention)
     return App(

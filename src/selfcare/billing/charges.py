@@ -161,9 +161,11 @@ def prorate(price: Money, period: BillingPeriod, first: date, last: date) -> Mon
     return Money(amount, price.currency)
 
 
-class _Month:
-    """One call's view of the billing month, with the lookups that repeat per service
-    (VAT segments, rates, pro-rated parts) memoised: most services share them."""
+class PeriodPricing:
+    """One billing period's prices, with the lookups that repeat per service (VAT
+    segments, rates, pro-rated parts) memoised: most services share them. Used by
+    :func:`charges_for_period` and by the invoice run
+    (:func:`~selfcare.billing.ledger.invoice_lines`)."""
 
     def __init__(self, period: BillingPeriod, country: str, table: VatTable) -> None:
         self.period = period
@@ -210,7 +212,7 @@ def _recurring_lines(
     price: Money,
     first: date,
     last: date,
-    month: _Month,
+    month: PeriodPricing,
 ) -> list[InvoiceLine]:
     lines = []
     for start, end, percent in month.segments(service.vat_category, first, last):
@@ -280,7 +282,7 @@ def charges_for_period(
                 Violation("billing.unknown_plan_change", {"service_id": change.service_id[:64]})
             )
         changes.setdefault(change.service_id, []).append(change)
-    month = _Month(period, country, vat_table)
+    month = PeriodPricing(period, country, vat_table)
     lines: list[InvoiceLine] = []
     for service in service_list:
         lines.extend(_service_lines(service, month, changes.get(service.service_id, [])))
@@ -295,13 +297,13 @@ class _Plan(NamedTuple):
 
 
 def _service_lines(
-    service: ChargeableService, month: _Month, changes: list[PlanChange]
+    service: ChargeableService, month: PeriodPricing, changes: list[PlanChange]
 ) -> list[InvoiceLine]:
     return _plan_lines(service, month, changes) + _one_time_lines(service, month)
 
 
 def _plan_lines(
-    service: ChargeableService, month: _Month, changes: list[PlanChange]
+    service: ChargeableService, month: PeriodPricing, changes: list[PlanChange]
 ) -> list[InvoiceLine]:
     """The recurring lines of ``service`` in the month, and a credit and a new charge
     for each plan change inside it."""
@@ -336,7 +338,7 @@ def _plan_lines(
     return lines
 
 
-def _one_time_lines(service: ChargeableService, month: _Month) -> list[InvoiceLine]:
+def _one_time_lines(service: ChargeableService, month: PeriodPricing) -> list[InvoiceLine]:
     """The one-time fee of ``service``, in the month it starts."""
     fee = service.one_time_fee
     if fee is None or not month.first_day <= service.start <= month.last_day:

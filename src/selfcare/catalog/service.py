@@ -414,6 +414,25 @@ class CatalogService:
 
     # ----------------------------------------------------------------------- inventory
 
+    def products_of(self, relationship_id: RelationshipId) -> Outcome[tuple[ProductInstance, ...]]:
+        """Every product of the relationship (terminated ones too), oldest first, each
+        with its history (seed 002's "ordered services" and billing read them).
+
+        Returns:
+            ``Done`` with the products (no events); it refuses nothing.
+        """
+        with self._uow as uow:
+            return Done(tuple(uow.inventory.for_relationship(relationship_id)))
+
+    def published_catalog(self) -> Outcome[Catalog]:
+        """Every offering of the catalog, in the order they were added.
+
+        Returns:
+            ``Done`` with the :class:`~selfcare.catalog.offerings.Catalog` (no events).
+        """
+        with self._uow as uow:
+            return Done(uow.catalog.catalog())
+
     def cancel_service(
         self,
         product_id: str,

@@ -189,12 +189,12 @@ class Money:
             TypeError: a weight that is not an ``int`` or a ``Decimal``.
         """
         for weight in weights:
-            if isinstance(weight, bool) or not isinstance(weight, int | Decimal):
+            if not isinstance(weight, int | Decimal):
                 msg = f"allocation weights must be int or Decimal, not {type(weight).__name__}"
                 raise TypeError(msg)
         if (
             not weights
-            or any(not Decimal(w).is_finite() or Decimal(w) < 0 for w in weights)
+            or any(isinstance(w, bool) or not Decimal(w).is_finite() or Decimal(w) < 0 for w in weights)
             or sum((Decimal(w) for w in weights), Decimal(0)) == 0
         ):
             raise SelfcareError(Violation("money.invalid_allocation", {"parts": len(weights)}))
