@@ -85,6 +85,7 @@ def _line(
     monthly: Money | None = None,
     one_time: Money | None = None,
     when: datetime,
+    price: Money | None = None,
 ) -> QuoteLine:
     asset = item.asset if product is None else _shown_asset(item, product)
     return QuoteLine(
@@ -100,6 +101,7 @@ def _line(
         effective_at=when,
         group=offering.group,
         usage_note=offering.usage_note,
+        monthly_price=price,
     )
 
 
@@ -133,6 +135,7 @@ def _add_line(index: int, item: OrderItem, pricing: _Pricing) -> QuoteLine:
         monthly=monthly,
         one_time=None if one_time is None else one_time * item.quantity,
         when=pricing.now,
+        price=monthly,
     )
 
 
@@ -161,26 +164,29 @@ def _change_plan_line(index: int, item: OrderItem, pricing: _Pricing) -> QuoteLi
         monthly=monthly_difference(new_price, product_monthly_price(product, current)),
         one_time=target.one_time_price,
         when=effective_at(timing, now=pricing.now, policy=pricing.policy),
+        price=new_price,
     )
 
 
 def _edit_bundle_line(index: int, item: OrderItem, pricing: _Pricing) -> QuoteLine:
     product, offering = pricing.product(item)
-    change = _change_of(product, attrs.evolve(product, bundle_items=item.bundle_items), offering)
+    edited = attrs.evolve(product, bundle_items=item.bundle_items)
     policy = pricing.policy
     return _line(
         index,
         item,
         offering,
         product=product,
-        monthly=change,
+        monthly=_change_of(product, edited, offering),
         when=effective_at(policy.bundle_edit, now=pricing.now, policy=policy),
+        price=product_monthly_price(edited, offering),
     )
 
 
 def _modify_line(index: int, item: OrderItem, pricing: _Pricing) -> QuoteLine:
     product, offering = pricing.product(item)
-    change = _change_of(product, attrs.evolve(product, quantity=item.quantity), offering)
+    modified = attrs.evolve(product, quantity=item.quantity)
+    change = _change_of(product, modified, offering)
     return _line(
         index,
         item,
@@ -188,6 +194,7 @@ def _modify_line(index: int, item: OrderItem, pricing: _Pricing) -> QuoteLine:
         product=product,
         monthly=None if change is None or change.is_zero else change,
         when=pricing.now,
+        price=product_monthly_price(modified, offering),
     )
 
 

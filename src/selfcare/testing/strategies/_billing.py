@@ -238,6 +238,8 @@ def _deduction_entries(draw: st.DrawFn) -> DeductionEntry:
         offering_id=draw(_IDS),
         description=draw(_TEXT),
         msisdn=draw(st.none() | st.just("+4791234567")),
+        charged=draw(_money(Currency.NOK)),
+        employer=draw(_money(Currency.NOK)),
         amount=draw(_money(Currency.NOK)),
     )
 
@@ -248,7 +250,9 @@ def _deduction_statements(draw: st.DrawFn) -> DeductionStatement:
         employee=draw(_TEXT),
         period=draw(billing_periods()),
         entries=draw(st.lists(_deduction_entries(), max_size=3)),
+        employer_total=draw(_money(Currency.NOK)),
         total=draw(_money(Currency.NOK)),
+        invoice_total=draw(_money(Currency.NOK)),
     )
 
 
