@@ -47,8 +47,10 @@ from selfcare.authz.service import AuthzService
 from selfcare.billing.invoices import Party
 from selfcare.billing.service import BillingService
 from selfcare.billing.vat import NORDIC_VAT, VatTable
+from selfcare.catalog.sample import SAMPLE_LABELS
 from selfcare.catalog.service import CatalogService
 from selfcare.catalog.timing import OrderPolicy
+from selfcare.catalog.wording import CatalogLabel
 from selfcare.core.clock import Clock, SystemClock, operator_zone
 from selfcare.core.ids import IdSource, SecretSource, SystemSecrets, UuidIds
 from selfcare.identity.login import LoginPolicy
@@ -219,6 +221,8 @@ class Policies:
     payment_days: int = 14
     #: The operator as the seller on its invoices (EN 16931 BG-4), if given.
     seller: Party | None = None
+    #: What customers call the capabilities and groups of the catalog's prerequisites.
+    catalog_labels: tuple[CatalogLabel, ...] = SAMPLE_LABELS
     #: How long ended records are kept before the retention purge removes them.
     retention: RetentionPolicy = DEFAULT_RETENTION
 
@@ -319,7 +323,9 @@ def bootstrap(
         invitation_policy=rules.invitation,
         role_model=rules.roles,
     )
-    catalog = CatalogService(uow=store.catalog, clock=now, ids=new_ids, policy=rules.order)
+    catalog = CatalogService(
+        uow=store.catalog, clock=now, ids=new_ids, policy=rules.order, labels=rules.catalog_labels
+    )
     billing = BillingService(
         uow=store.billing,
         clock=now,

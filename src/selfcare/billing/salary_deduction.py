@@ -349,9 +349,9 @@ def deduction_statement(invoice: Invoice, policy: MobilePolicy, *, employee: str
         else:
             employer = max(min(line.gross, left), zero) if line.gross.amount > 0 else line.gross
             left -= employer
-        employee = line.gross - employer
+        deducted = line.gross - employer
         employer_total += employer
-        employee_total += employee
+        employee_total += deducted
         entries.append(
             DeductionEntry(
                 day=line.supply_from,
@@ -360,7 +360,7 @@ def deduction_statement(invoice: Invoice, policy: MobilePolicy, *, employee: str
                 msisdn=None,
                 charged=line.gross,
                 employer=employer,
-                amount=employee,
+                amount=deducted,
             )
         )
     return DeductionStatement(

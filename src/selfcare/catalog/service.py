@@ -88,6 +88,7 @@ from selfcare.catalog.placement import Placement, changed_product, new_product
 from selfcare.catalog.ports import CatalogUnitOfWork
 from selfcare.catalog.pricing import build_quote
 from selfcare.catalog.timing import DEFAULT_POLICY, OrderPolicy
+from selfcare.catalog.wording import CatalogLabel, customer_messages
 from selfcare.core.clock import Clock
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
@@ -108,6 +109,9 @@ class CatalogService:
         ids: new order, product and request ids.
         policy: when changes take effect (the operator's
             :class:`~selfcare.catalog.timing.OrderPolicy`).
+        labels: what customers call the capabilities and groups prerequisites name
+            (:class:`~selfcare.catalog.wording.CatalogLabel`), for
+            :meth:`customer_messages`.
     """
 
     def __init__(
@@ -117,11 +121,13 @@ class CatalogService:
         clock: Clock,
         ids: IdSource,
         policy: OrderPolicy = DEFAULT_POLICY,
+        labels: Iterable[CatalogLabel] = (),
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._ids = ids
         self._policy = policy
+        self._labels = tuple(labels)
 
     @property
     def policy(self) -> OrderPolicy:
@@ -423,6 +429,20 @@ class CatalogService:
         """
         with self._uow as uow:
             return Done(tuple(uow.inventory.for_relationship(relationship_id)))
+
+    def customer_messages(
+        self, violations: Iterable[Violation], lang: str = "en"
+    ) -> Outcome[tuple[str, ...]]:
+        """The messages of a refusal's ``violations`` as the customer reads them in
+        ``lang``: offerings by their display names, capabilities and groups by their
+        labels (never ``tv_sport`` or ``capability:pay_tv_card``).
+
+        Returns:
+            ``Done`` with one message per violation (no events).
+        """
+        with self._uow as uow:
+            catalog = uow.catalog.catalog()
+        return Done(customer_messages(violations, catalog, lang, labels=self._labels))
 
     def published_catalog(self) -> Outcome[Catalog]:
         """Every offering of the catalog, in the order they were added.

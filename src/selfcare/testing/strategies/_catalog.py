@@ -39,6 +39,7 @@ from selfcare.catalog import (
 from selfcare.catalog.cancellation import CancellationReceipt, ContactDetails
 from selfcare.catalog.dependencies import BaseChange
 from selfcare.catalog.history import ProductPrice
+from selfcare.catalog.wording import CatalogLabel
 from selfcare.catalog.offerings import DependentAddOns
 from selfcare.catalog.eligibility import EligibilityContext, Holdings
 from selfcare.catalog.events import (
@@ -526,6 +527,7 @@ ENTITIES: dict[type, st.SearchStrategy[Any]] = {
     ScheduledChange: _scheduled_changes(),
     ProductInstance: product_instances(),
     ProductPrice: product_prices(),
+    CatalogLabel: st.builds(CatalogLabel, offering_ids(), localized_texts()),
     BaseChange: st.builds(
         BaseChange, product=product_instances(), target=st.none() | offerings()
     ),
