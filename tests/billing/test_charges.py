@@ -204,12 +204,10 @@ def test_pro_rated_parts_of_any_split_add_up_exactly_to_the_monthly_price(
     days = sorted({c for c in cuts if c < period.days})
     starts = [1, *(d + 1 for d in days)]
     ends = [*days, period.days]
-    parts = [
-        prorate(
-            price, period, date(period.year, period.month, s), date(period.year, period.month, e)
-        )
-        for s, e in zip(starts, ends, strict=True)
-    ]
+    def day(offset: int) -> date:
+        return period.first_day + timedelta(days=offset - 1)
+
+    parts = [prorate(price, period, day(s), day(e)) for s, e in zip(starts, ends, strict=True)]
     assert sum(parts, Money.zero("EUR")) == price
     for part, s, e in zip(parts, starts, ends, strict=True):
         exact = price.amount * (e - s + 1) / period.days
