@@ -12,6 +12,7 @@ add-ons go with it, shown in the quote, or the change is refused naming them.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import final
 
 import attrs
@@ -23,6 +24,7 @@ from selfcare.core.decision import Violation
 
 __all__ = [
     "BaseChange",
+    "base_end",
     "dependants_of",
     "dependent_product_violations",
     "order_changes",
@@ -190,3 +192,25 @@ def order_dependency_violations(
     dependants = dependants_of(order_changes(order, live, catalog), live.values(), catalog)
     removed = {item.product_id or "" for item in order if item.action is OrderAction.REMOVE}
     return dependent_product_violations(dependants, live, catalog, removed=removed)
+
+
+def base_end(
+    product: ProductInstance, live: Iterable[ProductInstance], catalog: Catalog
+) -> datetime | None:
+    """When the products ``product`` needs all end, if they do: an add-on ordered on a
+    plan that is being cancelled ends with it, so that it never outlives it. ``None``
+    when some product that meets each of its needs does not end."""
+    offering = catalog.find(product.offering_id)
+    if offering is None:
+        return None
+    others = [p for p in live if p.id != product.id and _in_scope(p.asset, product.asset)]
+    ends: list[datetime] = []
+    for need in offering.requires:
+        if need.kind is PrerequisiteKind.CAPABILITY:
+            continue
+        providers = [
+            p for p in others if _provides(catalog.find(p.offering_id), need.kind, need.value)
+        ]
+        if providers and all(p.end is not None for p in providers):
+            ends.append(max(p.end for p in providers if p.end is not None))
+    return min(ends, default=None)

@@ -48,6 +48,7 @@ from selfcare.catalog.cancellation import (
 )
 from selfcare.catalog.dependencies import (
     BaseChange,
+    base_end,
     dependants_of,
     dependent_product_violations,
 )
@@ -229,8 +230,32 @@ class CatalogService:
             ]
             for item, line in zip(order.items, order.lines, strict=True):
                 events.append(self._apply(catalog, placement, item, line))
+            events += self._end_with_their_base(order, catalog, now)
             uow.commit()
             return Done(order, events)
+
+    def _end_with_their_base(
+        self, order: ProductOrder, catalog: Catalog, now: datetime
+    ) -> list[Event]:
+        """An add-on ordered on a product that is ending ends with it."""
+        inventory = self._uow.inventory
+        live = [p for p in inventory.for_relationship(order.relationship_id) if p.is_live_at(now)]
+        events: list[Event] = []
+        for product in inventory.for_order(order.id):
+            end = base_end(product, live, catalog)
+            if end is None or (product.end is not None and product.end <= end):
+                continue
+            inventory.update(pending_termination(product, end=end))
+            events.append(
+                TerminationScheduled(
+                    occurred_at=now,
+                    relationship_id=product.relationship_id,
+                    order_id=order.id,
+                    product_id=product.id,
+                    effective_at=end,
+                )
+            )
+        return events
 
     def _sims_in_use(
         self, items: Sequence[OrderItem], lines: Sequence[QuoteLine], now: datetime
