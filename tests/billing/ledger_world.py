@@ -120,7 +120,11 @@ def utc(*parts: int) -> datetime:
 def gross(invoice: Invoice, offering_ids: Iterable[str] | None = None) -> str:
     wanted = None if offering_ids is None else set(offering_ids)
     total = sum(
-        (line.gross.amount for line in invoice.lines if wanted is None or line.offering_id in wanted),
+        (
+            line.gross.amount
+            for line in invoice.lines
+            if wanted is None or line.offering_id in wanted
+        ),
         start=0,
     )
     return f"{total:.2f}"

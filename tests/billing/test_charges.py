@@ -204,6 +204,7 @@ def test_pro_rated_parts_of_any_split_add_up_exactly_to_the_monthly_price(
     days = sorted({c for c in cuts if c < period.days})
     starts = [1, *(d + 1 for d in days)]
     ends = [*days, period.days]
+
     def day(offset: int) -> date:
         return period.first_day + timedelta(days=offset - 1)
 

@@ -22,8 +22,8 @@ from selfcare.catalog import (
     OrderItem,
     OrderQuote,
     ProductInstance,
-    ProductStatus,
     ProductPrice,
+    ProductStatus,
     QuoteLine,
 )
 from selfcare.catalog.inventory import repriced, with_history
@@ -49,9 +49,13 @@ def product(
     )
 
 
-def _lines(products: list[ProductInstance], zone: ZoneInfo, country: str = "FI") -> list[InvoiceLine]:
+def _lines(
+    products: list[ProductInstance], zone: ZoneInfo, country: str = "FI"
+) -> list[InvoiceLine]:
     return list(
-        invoice_lines(products, sample_catalog(), BillingPeriod(2026, 4), zone=zone, country=country)
+        invoice_lines(
+            products, sample_catalog(), BillingPeriod(2026, 4), zone=zone, country=country
+        )
     )
 
 
@@ -111,7 +115,8 @@ def test_a_scheduled_plan_change_is_priced_from_the_day_it_takes_effect() -> Non
     catalog = sample_catalog()
     plan = product("bedrift_total_c_10gb", datetime(2025, 1, 1, tzinfo=UTC))
     c10, e50 = catalog.find("bedrift_total_c_10gb"), catalog.find("bedrift_total_e_50gb")
-    assert c10 is not None and e50 is not None
+    assert c10 is not None
+    assert e50 is not None
     plan = with_history(plan, c10)
     moved = repriced(plan, e50, at=datetime(2026, 4, 20, 22, 0, tzinfo=UTC))
     lines = _lines([attrs.evolve(plan, prices=moved)], OSLO, "NO")

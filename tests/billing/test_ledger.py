@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import attrs
 import pytest
 from ledger_world import PAYER, PHONE, REL, World, gross, utc
 
@@ -23,7 +24,17 @@ from selfcare.billing import (
     split_vat,
 )
 from selfcare.billing.vat import NORDIC_VAT
-from selfcare.catalog import OrderItem, ProductStatus
+from selfcare.catalog import (
+    Catalog,
+    DependentAddOns,
+    OrderItem,
+    Prerequisite,
+    PrerequisiteKind,
+    ProductStatus,
+    Term,
+)
+from selfcare.catalog.sample import sample_catalog
+from selfcare.catalog.wording import customer_message
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
 
@@ -39,7 +50,9 @@ def test_an_immediate_upgrade_on_10_april_bills_april_at_589() -> None:
     world.at(utc(2026, 5, 1, 6))
     invoice = world.invoice(APRIL).unwrap()
     assert gross(invoice) == "589.00"
-    assert [(line.offering_id, line.supply_from.day, line.supply_to.day) for line in invoice.lines] == [
+    assert [
+        (line.offering_id, line.supply_from.day, line.supply_to.day) for line in invoice.lines
+    ] == [
         (C10, 1, 9),
         (E50, 10, 30),
     ]
@@ -78,11 +91,6 @@ def test_cancelling_or_removing_a_plan_takes_its_add_ons_with_it() -> None:
 
 
 def test_an_offering_may_refuse_to_leave_its_add_ons_naming_them() -> None:
-    import attrs
-
-    from selfcare.catalog import Catalog, DependentAddOns
-    from selfcare.catalog.sample import sample_catalog
-
     strict = Catalog(
         tuple(
             attrs.evolve(o, dependent_add_ons=DependentAddOns.REFUSE) if o.id == C10 else o
@@ -99,15 +107,11 @@ def test_an_offering_may_refuse_to_leave_its_add_ons_naming_them() -> None:
         "dependants": ("extra_data_5gb",),
     }
     (text,) = world.app.catalog.customer_messages(refused.decision.violations, "en").unwrap()
-    assert "Extra Data 5 GB" in text and "extra_data_5gb" not in text
+    assert "Extra Data 5 GB" in text
+    assert "extra_data_5gb" not in text
 
 
 def test_changing_to_a_plan_that_does_not_allow_an_add_on_removes_it() -> None:
-    import attrs
-
-    from selfcare.catalog import Catalog, Prerequisite, PrerequisiteKind
-    from selfcare.catalog.sample import sample_catalog
-
     only_on_e = Prerequisite(PrerequisiteKind.OFFERING, E50)
     catalog = Catalog(
         tuple(
@@ -129,11 +133,6 @@ def test_changing_to_a_plan_that_does_not_allow_an_add_on_removes_it() -> None:
 
 def test_a_scheduled_downgrade_to_a_fixed_term_plan_keeps_its_commitment() -> None:
     # Old code: applying the scheduled change set only the offering, no commitment.
-    import attrs
-
-    from selfcare.catalog import Catalog, Term
-    from selfcare.catalog.sample import sample_catalog
-
     fixed = Catalog(
         tuple(
             attrs.evolve(o, term=Term.fixed(12)) if o.id == C10 else o
@@ -181,14 +180,13 @@ def test_the_salary_deduction_shown_is_the_charge_the_invoice_carries() -> None:
 def test_refusals_name_offerings_and_capabilities_as_customers_do() -> None:
     # Old code: "Tuote 'tv_sport' edellyttää: capability:pay_tv_card".
     world = World(utc(2026, 4, 10, 7))
-    import attrs
-
     no_card = attrs.evolve(world.context(), capabilities=frozenset())
     refused = world.app.catalog.quote_order(OrderItem.add("tv_sport"), no_card)
     (fi,) = world.app.catalog.customer_messages(refused.decision.violations, "fi").unwrap()
     assert fi == "Tuote 'Urheilu Max' edellyttää: voimassa oleva maksu-TV-kortti."
     (sv,) = world.app.catalog.customer_messages(refused.decision.violations, "sv").unwrap()
-    assert "tv_sport" not in sv and "betal-tv-kort" in sv
+    assert "tv_sport" not in sv
+    assert "betal-tv-kort" in sv
 
 
 def test_split_vat_takes_the_basis_by_value() -> None:
@@ -209,14 +207,25 @@ def test_split_vat_takes_the_basis_by_value() -> None:
         lambda: prorate(Money("1", "EUR"), APRIL, None, date(2026, 4, 2)),  # type: ignore[arg-type]
         lambda: prorate(Money("1", "EUR"), "2026-04", date(2026, 4, 1), date(2026, 4, 2)),  # type: ignore[arg-type]
         lambda: ChargeableService(
-            service_id="s", description="d", monthly_price=9, start=date(2026, 4, 1)  # type: ignore[arg-type]
+            service_id="s",
+            description="d",
+            monthly_price=9,
+            start=date(2026, 4, 1),  # type: ignore[arg-type]
         ),
         lambda: ChargeableService(
-            service_id="s", description="d", monthly_price=Money("9", "EUR"), start=None  # type: ignore[arg-type]
+            service_id="s",
+            description="d",
+            monthly_price=Money("9", "EUR"),
+            start=None,  # type: ignore[arg-type]
         ),
         lambda: payer_split([], None, Money("0", "NOK")),  # type: ignore[arg-type]
-        lambda: payer_split([None], MobilePolicy(  # type: ignore[list-item]
-            policy_id="p", employer="e", monthly_allowance=Money("1", "NOK")), Money("0", "NOK")),
+        lambda: payer_split(
+            [None],
+            MobilePolicy(  # type: ignore[list-item]
+                policy_id="p", employer="e", monthly_allowance=Money("1", "NOK")
+            ),
+            Money("0", "NOK"),
+        ),
         lambda: Money("1", "EUR").allocate([None]),  # type: ignore[list-item]
         lambda: BillingPeriod("2026", 4),  # type: ignore[arg-type]
         lambda: NORDIC_VAT.rate_on("FI", None),  # type: ignore[arg-type]
@@ -239,10 +248,23 @@ def test_allocate_refuses_a_nan_weight_with_a_code() -> None:
 def test_finnish_vat_history_since_2010() -> None:
     rates = [
         NORDIC_VAT.rate_on("FI", day).percent
-        for day in (date(2010, 6, 30), date(2010, 7, 1), date(2012, 12, 31), date(2013, 1, 1),
-                    date(2024, 8, 31), date(2024, 9, 1))
+        for day in (
+            date(2010, 6, 30),
+            date(2010, 7, 1),
+            date(2012, 12, 31),
+            date(2013, 1, 1),
+            date(2024, 8, 31),
+            date(2024, 9, 1),
+        )
     ]
-    assert rates == [Decimal(22), Decimal(23), Decimal(23), Decimal(24), Decimal(24), Decimal("25.5")]
+    assert rates == [
+        Decimal(22),
+        Decimal(23),
+        Decimal(23),
+        Decimal(24),
+        Decimal(24),
+        Decimal("25.5"),
+    ]
 
 
 def test_billing_periods_with_an_anchor_day() -> None:
@@ -282,7 +304,8 @@ def test_the_invoice_run_is_idempotent_and_waits_for_the_period_to_end() -> None
     first = world.invoice(APRIL)
     assert [e.name for e in first.events] == ["InvoiceIssued"]
     again = world.invoice(APRIL, "1099")
-    assert again.unwrap() == first.unwrap() and again.events == ()
+    assert again.unwrap() == first.unwrap()
+    assert again.events == ()
     with world.app.storage.billing as uow:
         assert len(uow.invoices.for_payer(PAYER)) == 1
 
@@ -294,13 +317,24 @@ def test_the_invoice_follows_the_en_16931_model() -> None:
     world.at(utc(2026, 5, 1, 6))
     buyer = Party(name="Trøndelag fylkeskommune", country="NO", identifier=str(PAYER))
     invoice = world.app.billing.run_invoice(
-        relationship_id=REL, payer=PAYER, period=APRIL, invoice_number="2026040001",
-        country="NO", buyer=buyer, lang="nb",
+        relationship_id=REL,
+        payer=PAYER,
+        period=APRIL,
+        invoice_number="2026040001",
+        country="NO",
+        buyer=buyer,
+        lang="nb",
     ).unwrap()
-    assert invoice.seller is not None and invoice.seller.vat_id == "NO976967631MVA"
-    assert invoice.buyer == buyer and invoice.relationship_id == REL
+    assert invoice.seller is not None
+    assert invoice.seller.vat_id == "NO976967631MVA"
+    assert invoice.buyer == buyer
+    assert invoice.relationship_id == REL
     terms = invoice.payment_terms
-    assert (terms.reference, terms.due_on, terms.payment_days) == (invoice.reference, date(2026, 5, 15), 14)
+    assert (terms.reference, terms.due_on, terms.payment_days) == (
+        invoice.reference,
+        date(2026, 5, 15),
+        14,
+    )
     (row,) = invoice.vat_breakdown()
     assert (row.category_code, row.vat_percent, str(row.gross)) == ("S", Decimal(25), "449.00 NOK")
     assert row.net + row.vat == invoice.gross_total
@@ -308,14 +342,14 @@ def test_the_invoice_follows_the_en_16931_model() -> None:
 
 
 def test_a_customer_message_without_a_label_shows_words_not_a_key() -> None:
-    from selfcare.catalog.sample import sample_catalog
-    from selfcare.catalog.wording import customer_message
-
     missing = Violation(
-        "order.missing_prerequisite", {"offering": "tv_kids", "prerequisite": "capability:smart_card"}
+        "order.missing_prerequisite",
+        {"offering": "tv_kids", "prerequisite": "capability:smart_card"},
     )
     text = customer_message(missing, sample_catalog(), "en")
-    assert "capability:" not in text and "smart card" in text and "tv_kids" not in text
+    assert "capability:" not in text
+    assert "smart card" in text
+    assert "tv_kids" not in text
 
 
 def test_prices_are_gross_by_default() -> None:

@@ -100,7 +100,9 @@ def _price_on(product: ProductInstance, day: date) -> ProductPrice | None:
     live = [
         p
         for p in product.prices
-        if p.valid_from < end and (p.valid_to is None or p.valid_to > start) and start < end
+        if p.valid_from < end
+        and (p.valid_to is None or p.valid_to > start)
+        and start < end
         and (p.valid_to is None or p.valid_to > p.valid_from)
     ]
     return max(live, key=lambda p: p.valid_from, default=None)
@@ -128,9 +130,9 @@ def _expected_total(products: tuple[ProductInstance, ...], period: BillingPeriod
         for interval in product.prices:
             starts = interval.valid_from.astimezone(ZONE).date()
             kept = interval.valid_to is None or interval.valid_to > interval.valid_from
-            if interval.one_time and kept and period.first_day <= starts <= period.last_day:
-                if _price_on(product, starts) is interval:
-                    total += interval.one_time.amount
+            due = interval.one_time and kept and period.first_day <= starts <= period.last_day
+            if due and interval.one_time and _price_on(product, starts) is interval:
+                total += interval.one_time.amount
     return total
 
 
@@ -144,7 +146,10 @@ def _check_invoice(invoice: Invoice, products: tuple[ProductInstance, ...]) -> N
         if line.kind is not ChargeKind.RECURRING:
             continue
         days = by_product.setdefault(line.service_id, set())
-        span = {line.supply_from + timedelta(days=i) for i in range((line.supply_to - line.supply_from).days + 1)}
+        span = {
+            line.supply_from + timedelta(days=i)
+            for i in range((line.supply_to - line.supply_from).days + 1)
+        }
         assert not days & span, "a day charged twice"
         days |= span
     for product in products:
@@ -155,7 +160,9 @@ def _check_invoice(invoice: Invoice, products: tuple[ProductInstance, ...]) -> N
             and p.recurring is not None
             and not p.recurring.is_zero
         }
-        assert by_product.get(product.id, set()) == charged, "a day missed or charged without a price"
+        assert by_product.get(product.id, set()) == charged, (
+            "a day missed or charged without a price"
+        )
 
 
 def _check_add_ons_have_their_plan(world: World, at: datetime) -> None:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.money import Money
 
 __all__ = [
+    "Validator",
     "check_not_before",
     "enum_member",
     "non_negative",
@@ -99,7 +100,7 @@ def non_negative(name: str) -> Validator:
     """A validator: the amount is ``None`` or not negative (else ``billing.negative_price``)."""
 
     def check(_instance: object, _attribute: object, value: Money | None) -> None:
-        if value is not None and not isinstance(value, Money):
+        if value is not None and not isinstance(cast("object", value), Money):
             msg = f"{name} must be Money, not {type(value).__name__}"
             raise TypeError(msg)
         if value is not None and value.amount < 0:

@@ -28,7 +28,7 @@ from typing import final
 
 import attrs
 
-from selfcare.billing._fields import check_not_before, enum_member, require_text
+from selfcare.billing._fields import Validator, check_not_before, enum_member, require_text
 from selfcare.billing.periods import BillingPeriod
 from selfcare.billing.references import fi_reference, kid, ocr_reference, rf_reference
 from selfcare.billing.vat import PriceBasis, VatAmounts, VatCategory, split_vat
@@ -175,8 +175,8 @@ class VatBreakdownRow:
         return "Z" if self.vat_percent == 0 else "S"
 
 
-def _party_text(limit: int) -> Callable[[object, object, object], None]:
-    checks = require_text("party", limit)
+def _party_text(limit: int) -> Validator:
+    checks: Callable[[object, object, object], None] = require_text("party", limit)
 
     def check(instance: object, attribute: object, value: object) -> None:
         if value is not None:

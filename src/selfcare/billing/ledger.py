@@ -79,9 +79,7 @@ def _last_day(end: datetime, zone: tzinfo) -> date:
     return local_date(end - _INSTANT, zone)
 
 
-def price_runs(
-    product: ProductInstance, catalog: Catalog, *, zone: tzinfo
-) -> tuple[PriceRun, ...]:
+def price_runs(product: ProductInstance, catalog: Catalog, *, zone: tzinfo) -> tuple[PriceRun, ...]:
     """The runs of days each interval of ``product``'s history is charged; a later
     interval takes over the day it starts. A product provisioned without a history is
     charged from its start at its offering's price (see
@@ -121,7 +119,11 @@ def _describe(run: PriceRun, catalog: Catalog, lang: str) -> str:
 
 
 def _run_lines(
-    run: PriceRun, pricing: PeriodPricing, description: str, basis: PriceBasis, category: VatCategory
+    run: PriceRun,
+    pricing: PeriodPricing,
+    description: str,
+    basis: PriceBasis,
+    category: VatCategory,
 ) -> list[InvoiceLine]:
     lines: list[InvoiceLine] = []
     first = max(run.first, pricing.first_day)
@@ -193,7 +195,10 @@ def invoice_lines(
     lines: list[InvoiceLine] = []
     for product in products:
         for run in price_runs(product, catalog, zone=zone):
-            key = (run.price.offering_id, None if run.product.asset is None else run.product.asset.value)
+            key = (
+                run.price.offering_id,
+                None if run.product.asset is None else run.product.asset.value,
+            )
             if key not in names:
                 names[key] = _describe(run, catalog, lang)
             lines += _run_lines(run, pricing, names[key], price_basis, vat_category)

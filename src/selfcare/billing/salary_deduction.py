@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, tzinfo
-from typing import Final, final
+from typing import Final, cast, final
 
 import attrs
 
@@ -228,7 +228,7 @@ def quoted_charges(
     Raises:
         TypeError: ``quote`` is not an :class:`~selfcare.catalog.orders.OrderQuote`.
     """
-    if not isinstance(quote, OrderQuote):
+    if not isinstance(cast("object", quote), OrderQuote):
         msg = f"quote must be an OrderQuote, not {type(quote).__name__}"
         raise TypeError(msg)
     where = zone if zone is not None else operator_zone()
@@ -320,7 +320,9 @@ def payer_split(
     )
 
 
-def deduction_statement(invoice: Invoice, policy: MobilePolicy, *, employee: str) -> DeductionStatement:
+def deduction_statement(
+    invoice: Invoice, policy: MobilePolicy, *, employee: str
+) -> DeductionStatement:
     """The monthly salary deduction statement of ``employee`` from the invoice run's
     ``invoice`` of the company phone under the employer's ``policy``: each line
     employer-paid, employee-paid, or paid from the monthly allowance while it lasts

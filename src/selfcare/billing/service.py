@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta, tzinfo
 
+from selfcare.billing._fields import require_type
 from selfcare.billing.agreements import (
     BillingAgreement,
     BillingMethod,
@@ -42,7 +43,6 @@ from selfcare.billing.agreements import (
 )
 from selfcare.billing.charges import ChargeableService, PlanChange, charges_for_period
 from selfcare.billing.events import BillingAgreementAdded, BillingAgreementEnded, InvoiceIssued
-from selfcare.billing._fields import require_type
 from selfcare.billing.invoices import Invoice, Party, payment_reference
 from selfcare.billing.ledger import invoice_lines
 from selfcare.billing.periods import BillingPeriod

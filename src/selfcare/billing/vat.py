@@ -33,7 +33,7 @@ import itertools
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Final, final
+from typing import Final, cast, final
 
 import attrs
 
@@ -261,7 +261,7 @@ def vat_of(amount: Money, percent: Decimal, basis: PriceBasis) -> Money:
         TypeError: ``amount`` is not :class:`~selfcare.core.money.Money`, ``basis`` not a
             :class:`PriceBasis` or ``str``.
     """
-    if not isinstance(amount, Money):
+    if not isinstance(cast("object", amount), Money):
         msg = f"amount must be Money, not {type(amount).__name__}"
         raise TypeError(msg)
     basis = _to_basis(basis)
@@ -290,7 +290,7 @@ def split_vat(amount: Money, percent: Decimal, basis: PriceBasis) -> VatAmounts:
         TypeError: ``amount`` is not :class:`~selfcare.core.money.Money`, ``percent`` not
             a ``Decimal``, ``int`` or ``str``, ``basis`` not a :class:`PriceBasis` or ``str``.
     """
-    if not isinstance(amount, Money):
+    if not isinstance(cast("object", amount), Money):
         msg = f"amount must be Money, not {type(amount).__name__}"
         raise TypeError(msg)
     basis = _to_basis(basis)

@@ -58,7 +58,9 @@ def _check_interval(instance: ProductPrice, _attribute: object, value: datetime 
         )
 
 
-def _money_or_none(_instance: object, attribute: attrs.Attribute[Money | None], value: object) -> None:
+def _money_or_none(
+    _instance: object, attribute: attrs.Attribute[Money | None], value: object
+) -> None:
     if value is not None and not isinstance(value, Money):
         msg = f"{attribute.name} must be Money or None, not {type(value).__name__}"
         raise TypeError(msg)
@@ -144,9 +146,7 @@ def recorded(history: Iterable[ProductPrice], price: ProductPrice) -> tuple[Prod
         if interval.valid_from < start:
             ends = interval.valid_to
             before.append(
-                attrs.evolve(interval, valid_to=start)
-                if ends is None or ends > start
-                else interval
+                attrs.evolve(interval, valid_to=start) if ends is None or ends > start else interval
             )
         elif interval.valid_from > start:
             after.append(interval)
@@ -166,9 +166,8 @@ def closed_at(history: Iterable[ProductPrice], end: datetime) -> tuple[ProductPr
     for interval in history:
         if interval.valid_from >= moment:
             continue
-        if interval.valid_to is None or interval.valid_to > moment:
-            interval = attrs.evolve(interval, valid_to=moment)
-        kept.append(interval)
+        ends_later = interval.valid_to is None or interval.valid_to > moment
+        kept.append(attrs.evolve(interval, valid_to=moment) if ends_later else interval)
     return tuple(kept)
 
 

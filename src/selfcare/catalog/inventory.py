@@ -17,8 +17,8 @@ from __future__ import annotations
 import enum
 import functools
 import re
-from datetime import datetime
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Final, cast, final
 
 import attrs

@@ -45,9 +45,7 @@ __all__ = ["build_quote", "monthly_difference", "product_monthly_price"]
 def product_monthly_price(product: ProductInstance, offering: Offering) -> Money | None:
     """What ``product`` costs a month: a bundle by its pick count, otherwise the
     offering's monthly price times the quantity."""
-    return offering_price(
-        offering, quantity=product.quantity, bundle_items=product.bundle_items
-    )
+    return offering_price(offering, quantity=product.quantity, bundle_items=product.bundle_items)
 
 
 def monthly_difference(new: Money | None, old: Money | None) -> Money | None:
@@ -216,10 +214,11 @@ def _ending_with_their_base(
     ended = []
     for line in lines:
         base = by_product.get(required_by.get(line.product_id or "", ""))
+        kept = line
         if line.action is OrderAction.REMOVE and base is not None:
-            line = attrs.evolve(line, effective_at=min(line.effective_at, base.effective_at))
-            by_product[line.product_id] = line
-        ended.append(line)
+            kept = attrs.evolve(line, effective_at=min(line.effective_at, base.effective_at))
+            by_product[line.product_id or ""] = kept
+        ended.append(kept)
     return ended
 
 

@@ -101,6 +101,18 @@ from selfcare.core.ports import bump
 __all__ = ["CatalogService"]
 
 
+def _termination(
+    product: ProductInstance, end: datetime, *, order_id: str | None, now: datetime
+) -> TerminationScheduled:
+    return TerminationScheduled(
+        occurred_at=now,
+        relationship_id=product.relationship_id,
+        order_id=order_id,
+        product_id=product.id,
+        effective_at=end,
+    )
+
+
 class CatalogService:
     """The catalog's use cases over one unit of work, clock and id source.
 
@@ -243,18 +255,9 @@ class CatalogService:
         events: list[Event] = []
         for product in inventory.for_order(order.id):
             end = base_end(product, live, catalog)
-            if end is None or (product.end is not None and product.end <= end):
-                continue
-            inventory.update(pending_termination(product, end=end))
-            events.append(
-                TerminationScheduled(
-                    occurred_at=now,
-                    relationship_id=product.relationship_id,
-                    order_id=order.id,
-                    product_id=product.id,
-                    effective_at=end,
-                )
-            )
+            if end is not None and (product.end is None or product.end > end):
+                inventory.update(pending_termination(product, end=end))
+                events.append(_termination(product, end, order_id=order.id, now=now))
         return events
 
     def _sims_in_use(
@@ -558,15 +561,7 @@ class CatalogService:
                 updated = pending_termination(each, end=end)
                 uow.inventory.update(updated)
                 ended.append(updated)
-                events.append(
-                    TerminationScheduled(
-                        occurred_at=now,
-                        relationship_id=each.relationship_id,
-                        order_id=None,
-                        product_id=each.id,
-                        effective_at=end,
-                    )
-                )
+                events.append(_termination(each, end, order_id=None, now=now))
             uow.commit()
             receipt = CancellationReceipt(product=ended[0], dependants=tuple(ended[1:]))
             return Done(receipt, events)

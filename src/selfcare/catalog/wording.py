@@ -17,7 +17,7 @@ the :class:`CatalogLabel` the operator gives it, in the message's language.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Final, final
+from typing import Final, cast, final
 
 import attrs
 
@@ -75,7 +75,9 @@ def customer_message(
         TypeError: ``violation`` is not a :class:`~selfcare.core.decision.Violation` or
             ``catalog`` not a :class:`~selfcare.catalog.offerings.Catalog`.
     """
-    if not isinstance(violation, Violation) or not isinstance(catalog, Catalog):
+    if not isinstance(cast("object", violation), Violation) or not isinstance(
+        cast("object", catalog), Catalog
+    ):
         msg = "customer_message needs a Violation and a Catalog"
         raise TypeError(msg)
     language = normalize_language(lang)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Final, final
+from typing import Final, cast, final
 
 import attrs
 
@@ -189,12 +189,14 @@ class Money:
             TypeError: a weight that is not an ``int`` or a ``Decimal``.
         """
         for weight in weights:
-            if not isinstance(weight, int | Decimal):
+            if not isinstance(cast("object", weight), int | Decimal):
                 msg = f"allocation weights must be int or Decimal, not {type(weight).__name__}"
                 raise TypeError(msg)
         if (
             not weights
-            or any(isinstance(w, bool) or not Decimal(w).is_finite() or Decimal(w) < 0 for w in weights)
+            or any(
+                isinstance(w, bool) or not Decimal(w).is_finite() or Decimal(w) < 0 for w in weights
+            )
             or sum((Decimal(w) for w in weights), Decimal(0)) == 0
         ):
             raise SelfcareError(Violation("money.invalid_allocation", {"parts": len(weights)}))

@@ -28,9 +28,9 @@ from selfcare.billing import (
     SplitLine,
     VatBreakdownRow,
 )
-from selfcare.billing.vat import PriceBasis, VatAmounts, VatCategory, VatRate, VatTable, split_vat
 from selfcare.billing.invoices import Party, PaymentTerms
 from selfcare.billing.ledger import PriceRun
+from selfcare.billing.vat import PriceBasis, VatAmounts, VatCategory, VatRate, VatTable, split_vat
 from selfcare.core.ids import CustomerNumber, RelationshipId
 from selfcare.core.money import Currency, Money
 from selfcare.testing.strategies._catalog import product_instances, product_prices

@@ -38,9 +38,6 @@ from selfcare.catalog import (
 )
 from selfcare.catalog.cancellation import CancellationReceipt, ContactDetails
 from selfcare.catalog.dependencies import BaseChange
-from selfcare.catalog.history import ProductPrice
-from selfcare.catalog.wording import CatalogLabel
-from selfcare.catalog.offerings import DependentAddOns
 from selfcare.catalog.eligibility import EligibilityContext, Holdings
 from selfcare.catalog.events import (
     BundleEdited,
@@ -59,9 +56,12 @@ from selfcare.catalog.events import (
     SimActivated,
     TerminationScheduled,
 )
+from selfcare.catalog.history import ProductPrice
+from selfcare.catalog.offerings import DependentAddOns
 from selfcare.catalog.placement import Placement
 from selfcare.catalog.service_lists import AvailableService, ServiceState
 from selfcare.catalog.timing import OrderPolicy, Timing
+from selfcare.catalog.wording import CatalogLabel
 from selfcare.core.ids import AccountId, RelationshipId
 from selfcare.core.money import Currency, Money
 from selfcare.testing.strategies._core import aware_datetimes, decisions
@@ -528,9 +528,7 @@ ENTITIES: dict[type, st.SearchStrategy[Any]] = {
     ProductInstance: product_instances(),
     ProductPrice: product_prices(),
     CatalogLabel: st.builds(CatalogLabel, offering_ids(), localized_texts()),
-    BaseChange: st.builds(
-        BaseChange, product=product_instances(), target=st.none() | offerings()
-    ),
+    BaseChange: st.builds(BaseChange, product=product_instances(), target=st.none() | offerings()),
     CancellationRequest: _cancellation_requests(),
     OrderItem: order_items(),
     QuoteLine: _quote_lines(),
