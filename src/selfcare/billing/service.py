@@ -35,6 +35,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta, tzinfo
 
+import attrs
+
 from selfcare.billing._fields import require_type
 from selfcare.billing.agreements import (
     BillingAgreement,
@@ -43,7 +45,7 @@ from selfcare.billing.agreements import (
 )
 from selfcare.billing.charges import ChargeableService, PlanChange, charges_for_period
 from selfcare.billing.events import BillingAgreementAdded, BillingAgreementEnded, InvoiceIssued
-from selfcare.billing.invoices import Invoice, Party, payment_reference
+from selfcare.billing.invoices import Invoice, InvoiceLine, Party, payment_reference
 from selfcare.billing.ledger import invoice_lines
 from selfcare.billing.periods import BillingPeriod
 from selfcare.billing.ports import BillingUnitOfWork, ProductInventory
@@ -57,6 +59,16 @@ from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.core.ports import bump
 
 __all__ = ["BillingService"]
+
+
+@attrs.frozen
+class _Heading:
+    """Who an invoice is for, which period, its number and the reference's country."""
+
+    number: str
+    payer: CustomerNumber
+    period: BillingPeriod
+    country: str
 
 
 def _refused(error: SelfcareError) -> Refused:
@@ -252,14 +264,17 @@ class BillingService:
             if valid_billing_agreement(agreements, customer, today=today) is None:
                 return Refused.because(Violation("billing.no_valid_agreement", {}))
             try:
-                invoice = self._compose_invoice(
-                    invoice_number=invoice_number,
-                    payer=customer,
-                    period=period,
-                    services=services,
+                lines = charges_for_period(
+                    services,
+                    period,
                     country=country,
-                    currency=currency,
+                    vat_table=self.vat_table,
                     plan_changes=plan_changes,
+                )
+                invoice = self._compose_invoice(
+                    _Heading(number=invoice_number, payer=customer, period=period, country=country),
+                    lines,
+                    currency=currency,
                     today=today,
                 )
             except SelfcareError as error:
@@ -270,28 +285,26 @@ class BillingService:
 
     def _compose_invoice(
         self,
+        heading: _Heading,
+        lines: tuple[InvoiceLine, ...],
         *,
-        invoice_number: str,
-        payer: CustomerNumber,
-        period: BillingPeriod,
-        services: Iterable[ChargeableService],
-        country: str,
         currency: Currency | str,
-        plan_changes: Iterable[PlanChange],
         today: date,
+        buyer: Party | None = None,
+        relationship_id: RelationshipId | None = None,
     ) -> Invoice:
-        lines = charges_for_period(
-            services, period, country=country, vat_table=self.vat_table, plan_changes=plan_changes
-        )
         return Invoice(
-            invoice_id=invoice_number,
-            payer=payer,
-            period=period,
+            invoice_id=heading.number,
+            payer=heading.payer,
+            period=heading.period,
             currency=currency,
             issued_on=today,
             due_on=today + timedelta(days=self.payment_days),
-            reference=payment_reference(country, invoice_number),
+            reference=payment_reference(heading.country, heading.number),
             lines=lines,
+            seller=self.seller,
+            buyer=buyer,
+            relationship_id=relationship_id,
         )
 
     def run_invoice(
@@ -359,16 +372,11 @@ class BillingService:
                     return Refused.because(
                         Violation("billing.nothing_to_invoice", {"period": str(period)})
                     )
-                invoice = Invoice(
-                    invoice_id=invoice_number,
-                    payer=customer,
-                    period=period,
+                invoice = self._compose_invoice(
+                    _Heading(number=invoice_number, payer=customer, period=period, country=country),
+                    lines,
                     currency=lines[0].amount.currency,
-                    issued_on=today,
-                    due_on=today + timedelta(days=self.payment_days),
-                    reference=payment_reference(country, invoice_number),
-                    lines=lines,
-                    seller=self.seller,
+                    today=today,
                     buyer=buyer,
                     relationship_id=relationship_id,
                 )

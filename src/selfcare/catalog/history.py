@@ -111,6 +111,29 @@ class ProductPrice:
     bundle_items: frozenset[str] = attrs.field(default=frozenset(), converter=string_set)
     order_id: str | None = None
 
+    @classmethod
+    def of(
+        cls,
+        offering: Offering,
+        *,
+        valid_from: datetime,
+        quantity: int = 1,
+        bundle_items: frozenset[str] = frozenset(),
+        one_time: Money | None = None,
+        order_id: str | None = None,
+    ) -> ProductPrice:
+        """An open interval from ``valid_from`` at ``offering``'s monthly price today
+        (for ``quantity`` and ``bundle_items``, see :func:`offering_price`)."""
+        return cls(
+            offering_id=offering.id,
+            valid_from=valid_from,
+            recurring=offering_price(offering, quantity=quantity, bundle_items=bundle_items),
+            one_time=one_time,
+            quantity=quantity,
+            bundle_items=bundle_items,
+            order_id=order_id,
+        )
+
     def applies_at(self, moment: datetime) -> bool:
         """Whether the interval holds ``moment``."""
         return self.valid_from <= moment and (self.valid_to is None or moment < self.valid_to)

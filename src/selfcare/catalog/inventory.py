@@ -24,7 +24,7 @@ from typing import Final, cast, final
 import attrs
 
 from selfcare.catalog._fields import string_set
-from selfcare.catalog.history import ProductPrice, closed_at, offering_price, recorded
+from selfcare.catalog.history import ProductPrice, closed_at, recorded
 from selfcare.catalog.offerings import AssetKind, Offering, Term
 from selfcare.core.clock import require_aware, utc_field
 from selfcare.core.decision import Decision, Violation
@@ -355,12 +355,9 @@ def with_history(product: ProductInstance, offering: Offering) -> ProductInstanc
     changed but what is written down)."""
     if product.prices or product.start is None:
         return product
-    first = ProductPrice(
-        offering_id=product.offering_id,
+    first = ProductPrice.of(
+        offering,
         valid_from=product.start,
-        recurring=offering_price(
-            offering, quantity=product.quantity, bundle_items=product.bundle_items
-        ),
         quantity=product.quantity,
         bundle_items=product.bundle_items,
         order_id=product.order_id,
@@ -384,13 +381,12 @@ def repriced(
     product that ends keeps ending then."""
     count = product.quantity if quantity is None else quantity
     picks = product.bundle_items if bundle_items is None else bundle_items
-    price = ProductPrice(
-        offering_id=offering.id,
+    price = ProductPrice.of(
+        offering,
         valid_from=at,
-        recurring=offering_price(offering, quantity=count, bundle_items=picks),
-        one_time=one_time,
         quantity=count,
         bundle_items=picks,
+        one_time=one_time,
         order_id=order_id,
     )
     history = recorded(product.prices, price)

@@ -10,7 +10,7 @@ now, and is scheduled otherwise; a new SIM card replaces the old one.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import final
+from typing import TypedDict, final
 
 import attrs
 
@@ -25,7 +25,7 @@ from selfcare.catalog.events import (
     SimActivated,
     TerminationScheduled,
 )
-from selfcare.catalog.history import ProductPrice, offering_price
+from selfcare.catalog.history import ProductPrice
 from selfcare.catalog.inventory import (
     ProductInstance,
     ProductStatus,
@@ -38,6 +38,7 @@ from selfcare.catalog.orders import OrderAction, OrderItem, ProductOrder, QuoteL
 from selfcare.catalog.plan_changes import changed_plan, scheduled_plan_change
 from selfcare.catalog.timing import OrderPolicy, commitment_end
 from selfcare.core.events import Event
+from selfcare.core.money import Money
 from selfcare.core.ports import bump
 
 __all__ = ["Placement", "changed_product", "new_product"]
@@ -71,15 +72,12 @@ def new_product(
         bundle_items=item.bundle_items,
         order_id=order.id,
         prices=(
-            ProductPrice(
-                offering_id=offering.id,
+            ProductPrice.of(
+                offering,
                 valid_from=line.effective_at,
-                recurring=offering_price(
-                    offering, quantity=item.quantity, bundle_items=item.bundle_items
-                ),
-                one_time=line.one_time,
                 quantity=item.quantity,
                 bundle_items=item.bundle_items,
+                one_time=line.one_time,
                 order_id=order.id,
             ),
         ),
@@ -138,6 +136,16 @@ def changed_product(
     return changed, modified
 
 
+class _Fee(TypedDict):
+    one_time: Money | None
+    order_id: str
+
+
+def _fee(line: QuoteLine, order_id: str) -> _Fee:
+    """The one-time charge of a plan change and the order that made it."""
+    return {"one_time": line.one_time, "order_id": order_id}
+
+
 def _plan_change(
     product: ProductInstance, target: Offering, line: QuoteLine, placement: Placement
 ) -> tuple[ProductInstance, Event]:
@@ -154,12 +162,7 @@ def _plan_change(
             to_offering_id=target.id,
         )
         moved = changed_plan(
-            product,
-            target,
-            now=now,
-            policy=placement.policy,
-            one_time=line.one_time,
-            order_id=order_id,
+            product, target, now=now, policy=placement.policy, **_fee(line, order_id)
         )
         return moved, changed
     scheduled = PlanChangeScheduled(
@@ -171,12 +174,7 @@ def _plan_change(
         effective_at=when,
     )
     moving = scheduled_plan_change(
-        product,
-        target,
-        effective_at=when,
-        policy=placement.policy,
-        one_time=line.one_time,
-        order_id=order_id,
+        product, target, effective_at=when, policy=placement.policy, **_fee(line, order_id)
     )
     return moving, scheduled
 
