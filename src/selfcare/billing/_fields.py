@@ -36,7 +36,9 @@ def enum_member(cls: type[E], value: object, field: str) -> E:
     Raises:
         SelfcareError: ``billing.invalid_choice`` naming ``field`` and the allowed values.
     """
-    if not isinstance(value, cls | str):
+    if isinstance(value, cls):
+        return value
+    if not isinstance(value, str):
         msg = f"{field} must be {cls.__name__} or str, not {type(value).__name__}"
         raise TypeError(msg)
     try:

@@ -24,7 +24,7 @@ import functools
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
-from typing import final
+from typing import Final, final
 
 import attrs
 
@@ -137,22 +137,46 @@ class InvoiceLine:
             SelfcareError: ``billing.invalid_text``, ``billing.invalid_choice``,
                 ``billing.invalid_service_dates``.
         """
-        split = _vat_of_line(amount, vat_percent, price_basis)
-        return cls(
-            service_id=service_id,
-            kind=kind,
-            description=description,
-            supply_from=supply_from,
-            supply_to=supply_to,
-            amount=amount.rounded(),
-            price_basis=price_basis,
-            vat_percent=vat_percent,
-            net=split.net,
-            vat=split.vat,
-            gross=split.gross,
-            offering_id=offering_id,
-            vat_category=vat_category,
-        )
+        kind = _to_kind(kind)
+        basis = _to_basis(price_basis)
+        category = _to_category(vat_category)
+        split = _vat_of_line(amount, vat_percent, basis)
+        fields = {
+            "service_id": service_id,
+            "kind": kind,
+            "description": description,
+            "supply_from": supply_from,
+            "supply_to": supply_to,
+            # the amount as quoted, rounded: the gross of a VAT-inclusive price, else the net
+            "amount": split.gross if basis is PriceBasis.GROSS else split.net,
+            "price_basis": basis,
+            "vat_percent": split.percent,
+            "net": split.net,
+            "vat": split.vat,
+            "gross": split.gross,
+            "offering_id": offering_id,
+            "vat_category": category,
+        }
+        _SERVICE_ID(None, None, service_id)
+        _DESCRIPTION(None, None, description)
+        _SUPPLY_DATES(_Dates(supply_from), _SUPPLY_TO, supply_to)
+        # Every field is checked or computed above, consistently: build the line without
+        # running the same checks again (an invoice run builds hundreds of thousands).
+        line = object.__new__(cls)
+        for name, value in fields.items():
+            object.__setattr__(line, name, value)
+        return line
+
+
+@attrs.frozen
+class _Dates:
+    supply_from: date
+
+
+_SERVICE_ID: Final = require_text("service_id")
+_DESCRIPTION: Final = require_text("description")
+_SUPPLY_DATES: Final = check_not_before("supply_from", "billing.invalid_service_dates")
+_SUPPLY_TO: Final = attrs.fields(InvoiceLine).supply_to
 
 
 @final

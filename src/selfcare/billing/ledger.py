@@ -54,7 +54,6 @@ from selfcare.billing.vat import NORDIC_VAT, PriceBasis, VatCategory, VatTable
 from selfcare.catalog.history import ProductPrice
 from selfcare.catalog.inventory import ProductInstance, with_history
 from selfcare.catalog.offerings import AssetKind, Catalog
-from selfcare.core.clock import local_date
 
 __all__ = ["PriceRun", "invoice_lines", "price_runs"]
 
@@ -76,14 +75,22 @@ class PriceRun:
 
 def _last_day(end: datetime, zone: tzinfo) -> date:
     # Live strictly before its end: an end at local midnight leaves the day before last.
-    return local_date(end - _INSTANT, zone)
+    # (Stored instants are aware: no check needed on this hot path.)
+    return (end - _INSTANT).astimezone(zone).date()
 
 
-def price_runs(product: ProductInstance, catalog: Catalog, *, zone: tzinfo) -> tuple[PriceRun, ...]:
+def price_runs(
+    product: ProductInstance,
+    catalog: Catalog,
+    *,
+    zone: tzinfo,
+    window: tuple[datetime, datetime] | None = None,
+) -> tuple[PriceRun, ...]:
     """The runs of days each interval of ``product``'s history is charged; a later
     interval takes over the day it starts. A product provisioned without a history is
     charged from its start at its offering's price (see
-    :func:`~selfcare.catalog.inventory.with_history`).
+    :func:`~selfcare.catalog.inventory.with_history`). With ``window`` (the first
+    instant of a period and of the next), only the runs that can fall in it.
 
     Raises:
         TypeError: ``product`` is not a
@@ -94,19 +101,32 @@ def price_runs(product: ProductInstance, catalog: Catalog, *, zone: tzinfo) -> t
     if not history:
         offering = catalog.find(product.offering_id)
         history = () if offering is None else with_history(product, offering).prices
+    if window is not None:
+        lower, upper = window
+        # Intervals are contiguous: one that ends by the window's start or starts at
+        # its end charges no day of it, nor takes a day over from one that does.
+        history = tuple(
+            p
+            for p in history
+            if p.valid_from < upper and (p.valid_to is None or p.valid_to > lower)
+        )
     ends = None if product.end is None else _last_day(product.end, zone)
-    runs: list[PriceRun] = []
+    spans: list[tuple[ProductPrice, date, date | None]] = []
     for interval in history:
         if interval.valid_to is not None and interval.valid_to <= interval.valid_from:
             continue  # superseded at the instant it started
-        first = local_date(interval.valid_from, zone)
+        first = interval.valid_from.astimezone(zone).date()
         last = None if interval.valid_to is None else _last_day(interval.valid_to, zone)
         if ends is not None:
             last = ends if last is None else min(last, ends)
-        if runs and (runs[-1].last is None or runs[-1].last >= first):
-            runs[-1] = attrs.evolve(runs[-1], last=first - _ONE_DAY)
-        runs.append(PriceRun(product=product, price=interval, first=first, last=last))
-    return tuple(run for run in runs if run.last is None or run.first <= run.last)
+        if spans and (spans[-1][2] is None or spans[-1][2] >= first):
+            spans[-1] = (spans[-1][0], spans[-1][1], first - _ONE_DAY)
+        spans.append((interval, first, last))
+    return tuple(
+        PriceRun(product=product, price=price, first=first, last=last)
+        for price, first, last in spans
+        if last is None or first <= last
+    )
 
 
 def _describe(run: PriceRun, catalog: Catalog, lang: str) -> str:
@@ -191,10 +211,11 @@ def invoice_lines(
     require_type(period, BillingPeriod, "period")
     require_type(catalog, Catalog, "catalog")
     pricing = PeriodPricing(period, country, vat_table)
+    window = period.bounds(zone)
     names: dict[tuple[str, str | None], str] = {}
     lines: list[InvoiceLine] = []
     for product in products:
-        for run in price_runs(product, catalog, zone=zone):
+        for run in price_runs(product, catalog, zone=zone, window=window):
             key = (
                 run.price.offering_id,
                 None if run.product.asset is None else run.product.asset.value,
