@@ -138,11 +138,8 @@ def _products(count: int) -> list[ProductInstance]:
 
 def _line_rows(lines: tuple[InvoiceLine, ...]) -> list[tuple[Decimal, int, int]]:
     # The same lines as plain (price, first day, last day) rows for the Decimal loop.
-    by_service = {}
-    for line in lines:
-        by_service.setdefault(line.service_id, []).append(line)
     rows = []
-    prices = dict((name, Decimal(price)) for name, price in PLANS)
+    prices = {name: Decimal(price) for name, price in PLANS}
     for line in lines:
         first = (line.supply_from - RUN_PERIOD.first_day).days + 1
         last = (line.supply_to - RUN_PERIOD.first_day).days + 1
