@@ -102,15 +102,30 @@ def price_runs(
         offering = catalog.find(product.offering_id)
         history = () if offering is None else with_history(product, offering).prices
     if window is not None:
-        lower, upper = window
-        # Intervals are contiguous: one that ends by the window's start or starts at
-        # its end charges no day of it, nor takes a day over from one that does.
-        history = tuple(
-            p
-            for p in history
-            if p.valid_from < upper and (p.valid_to is None or p.valid_to > lower)
-        )
+        history = _in_window(history, window)
     ends = None if product.end is None else _last_day(product.end, zone)
+    return tuple(
+        PriceRun(product=product, price=price, first=first, last=last)
+        for price, first, last in _spans(history, zone, ends)
+        if last is None or first <= last
+    )
+
+
+def _in_window(
+    history: tuple[ProductPrice, ...], window: tuple[datetime, datetime]
+) -> tuple[ProductPrice, ...]:
+    # Intervals are contiguous: one that ends by the window's start or starts at its
+    # end charges no day of it, nor takes a day over from one that does.
+    lower, upper = window
+    return tuple(
+        p for p in history if p.valid_from < upper and (p.valid_to is None or p.valid_to > lower)
+    )
+
+
+def _spans(
+    history: tuple[ProductPrice, ...], zone: tzinfo, ends: date | None
+) -> list[tuple[ProductPrice, date, date | None]]:
+    """Each interval's first and last charged day; a later one takes over its first day."""
     spans: list[tuple[ProductPrice, date, date | None]] = []
     for interval in history:
         if interval.valid_to is not None and interval.valid_to <= interval.valid_from:
@@ -122,11 +137,7 @@ def price_runs(
         if spans and (spans[-1][2] is None or spans[-1][2] >= first):
             spans[-1] = (spans[-1][0], spans[-1][1], first - _ONE_DAY)
         spans.append((interval, first, last))
-    return tuple(
-        PriceRun(product=product, price=price, first=first, last=last)
-        for price, first, last in spans
-        if last is None or first <= last
-    )
+    return spans
 
 
 def _describe(run: PriceRun, catalog: Catalog, lang: str) -> str:
