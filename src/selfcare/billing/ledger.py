@@ -40,6 +40,7 @@ the monthly price for a product that was the same all period.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta, tzinfo
 from typing import final
@@ -84,13 +85,13 @@ def price_runs(
     catalog: Catalog,
     *,
     zone: tzinfo,
-    window: tuple[datetime, datetime] | None = None,
+    period: BillingPeriod | None = None,
 ) -> tuple[PriceRun, ...]:
     """The runs of days each interval of ``product``'s history is charged; a later
     interval takes over the day it starts. A product provisioned without a history is
     charged from its start at its offering's price (see
-    :func:`~selfcare.catalog.inventory.with_history`). With ``window`` (the first
-    instant of a period and of the next), only the runs that can fall in it.
+    :func:`~selfcare.catalog.inventory.with_history`). With ``period``, only the runs
+    that can fall in it.
 
     Raises:
         TypeError: ``product`` is not a
@@ -101,14 +102,19 @@ def price_runs(
     if not history:
         offering = catalog.find(product.offering_id)
         history = () if offering is None else with_history(product, offering).prices
-    if window is not None:
-        history = _in_window(history, window)
+    if period is not None:
+        history = _in_window(history, _bounds(require_type(period, BillingPeriod, "period"), zone))
     ends = None if product.end is None else _last_day(product.end, zone)
     return tuple(
         PriceRun(product=product, price=price, first=first, last=last)
         for price, first, last in _spans(history, zone, ends)
         if last is None or first <= last
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _bounds(period: BillingPeriod, zone: tzinfo) -> tuple[datetime, datetime]:
+    return period.bounds(zone)
 
 
 def _in_window(
@@ -222,11 +228,10 @@ def invoice_lines(
     require_type(period, BillingPeriod, "period")
     require_type(catalog, Catalog, "catalog")
     pricing = PeriodPricing(period, country, vat_table)
-    window = period.bounds(zone)
     names: dict[tuple[str, str | None], str] = {}
     lines: list[InvoiceLine] = []
     for product in products:
-        for run in price_runs(product, catalog, zone=zone, window=window):
+        for run in price_runs(product, catalog, zone=zone, period=period):
             key = (
                 run.price.offering_id,
                 None if run.product.asset is None else run.product.asset.value,
