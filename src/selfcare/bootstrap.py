@@ -45,11 +45,14 @@ from selfcare.authz.accounts import IdentityAccountDirectory
 from selfcare.authz.invitation_policy import InvitationPolicy
 from selfcare.authz.roles import DEFAULT_ROLE_MODEL, RoleModel
 from selfcare.authz.service import AuthzService
+from selfcare.billing.invoices import Party
 from selfcare.billing.service import BillingService
 from selfcare.billing.vat import NORDIC_VAT, VatTable
+from selfcare.catalog.sample import SAMPLE_LABELS
 from selfcare.catalog.service import CatalogService
 from selfcare.catalog.timing import OrderPolicy
-from selfcare.core.clock import Clock, SystemClock
+from selfcare.catalog.wording import CatalogLabel
+from selfcare.core.clock import Clock, SystemClock, operator_zone
 from selfcare.core.ids import IdSource, SecretSource, SystemSecrets, UuidIds
 from selfcare.identity.login import LoginPolicy
 from selfcare.identity.national_id_at_rest import NationalIdKey, NationalIdKeyRing
@@ -232,6 +235,10 @@ class Policies:
     vat_table: VatTable = NORDIC_VAT
     #: Days from an invoice's date to its due date.
     payment_days: int = 14
+    #: The operator as the seller on its invoices (EN 16931 BG-4), if given.
+    seller: Party | None = None
+    #: What customers call the capabilities and groups of the catalog's prerequisites.
+    catalog_labels: tuple[CatalogLabel, ...] = SAMPLE_LABELS
     #: How long ended records are kept before the retention purge removes them.
     retention: RetentionPolicy = DEFAULT_RETENTION
 
@@ -363,13 +370,18 @@ def bootstrap(
         role_model=rules.roles,
         registration_policy=rules.registration,
     )
-    catalog = CatalogService(uow=store.catalog, clock=now, ids=new_ids, policy=rules.order)
+    catalog = CatalogService(
+        uow=store.catalog, clock=now, ids=new_ids, policy=rules.order, labels=rules.catalog_labels
+    )
     billing = BillingService(
         uow=store.billing,
         clock=now,
         ids=new_ids,
         vat_table=rules.vat_table,
         payment_days=rules.payment_days,
+        zone=operator_zone(rules.order.timezone),
+        seller=rules.seller,
+        inventory=catalog,
     )
     privacy = PrivacyService(uow=store.privacy, clock=now, retention=rules.retention)
     code_key = OneTimeCodeKey(

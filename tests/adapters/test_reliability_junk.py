@@ -42,8 +42,9 @@ from selfcare.adapters.memory.identity import (
 )
 from selfcare.authz.ports import AccountDirectory, AuthzUnitOfWork
 from selfcare.authz.roles import DEFAULT_ROLE_MODEL, RoleModel
-from selfcare.billing.ports import BillingUnitOfWork
+from selfcare.billing.ports import BillingUnitOfWork, ProductInventory
 from selfcare.catalog.ports import CatalogUnitOfWork
+from selfcare.catalog.service import CatalogService
 from selfcare.core.clock import Clock
 from selfcare.core.ids import IdSource, SecretSource, SequentialIds, SystemSecrets
 from selfcare.identity.breached import BreachedPasswords, InMemoryBreachedPasswords
@@ -137,6 +138,11 @@ def _context() -> dict[type, Callable[[], object]]:
         IdentityUnitOfWork: lambda: DATABASE.engine.identity(DATABASE.current, KEY),
         BillingUnitOfWork: lambda: DATABASE.engine.billing(DATABASE.current),
         CatalogUnitOfWork: lambda: DATABASE.engine.catalog(DATABASE.current),
+        ProductInventory: lambda: CatalogService(
+            uow=DATABASE.engine.catalog(DATABASE.current),
+            clock=FixedClock(NOW),
+            ids=SequentialIds("junk"),
+        ),
     }
 
 

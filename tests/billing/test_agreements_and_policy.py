@@ -13,11 +13,14 @@ from selfcare.billing import (
     BillingAgreement,
     BillingMethod,
     BillingPeriod,
+    ChargeKind,
+    Invoice,
+    InvoiceLine,
     MobilePolicy,
+    PriceBasis,
     QuotedCharge,
     check_billing_agreement,
     deduction_statement,
-    deductions_of,
     has_valid_billing_agreement,
     payer_split,
 )
@@ -209,23 +212,44 @@ def test_the_split_always_adds_up_and_never_exceeds_the_allowance(
 
 
 def test_monthly_deduction_statement_per_employee() -> None:
-    split = payer_split(
-        [charge("extra_data_15gb", "199"), charge("bedrift_total_c_10gb", "449")], POLICY, nok("0")
+    lines = [
+        InvoiceLine.build(
+            service_id=f"s-{offering}",
+            kind=ChargeKind.RECURRING,
+            description=offering,
+            supply_from=date(2026, 4, 1),
+            supply_to=date(2026, 4, 30),
+            amount=nok(price),
+            price_basis=PriceBasis.GROSS,
+            vat_percent=Decimal(25),
+            offering_id=offering,
+        )
+        for offering, price in (
+            ("bedrift_total_c_10gb", "449"),
+            ("extra_data_15gb", "199"),
+            ("cloud_storage_50gb", "79"),
+        )
+    ]
+    invoice = Invoice(
+        invoice_id="1",
+        payer="C-1",
+        period=BillingPeriod(2026, 4),
+        currency="NOK",
+        issued_on=date(2026, 5, 1),
+        due_on=date(2026, 5, 15),
+        reference="1232",
+        lines=lines,
     )
-    entries = deductions_of(split, day=date(2026, 4, 12))
-    assert [(e.offering_id, e.amount) for e in entries] == [("extra_data_15gb", nok("99"))]
-    later = deductions_of(
-        payer_split([charge("cloud_storage_50gb", "79")], POLICY, nok("100")), day=date(2026, 5, 2)
-    )
-    statement = deduction_statement(
-        "kari@example.no", BillingPeriod(2026, 4), entries + later, "NOK"
-    )
-    assert statement.entries == entries
-    assert statement.total == nok("99")
-    may = deduction_statement("kari@example.no", BillingPeriod(2026, 5), entries + later, "NOK")
-    assert may.total == nok("79")
+    statement = deduction_statement(invoice, POLICY, employee="kari@example.no")
+    assert [(e.offering_id, e.employer, e.amount) for e in statement.entries] == [
+        ("bedrift_total_c_10gb", nok("449"), nok("0")),
+        ("extra_data_15gb", nok("100"), nok("99")),
+        ("cloud_storage_50gb", nok("0"), nok("79")),
+    ]
+    assert statement.total == nok("178")
+    assert statement.employer_total + statement.total == invoice.gross_total
     with pytest.raises(SelfcareError) as error:
-        deduction_statement(" ", BillingPeriod(2026, 5), (), "NOK")
+        deduction_statement(invoice, POLICY, employee=" ")
     assert error.value.codes == ("billing.invalid_text",)
 
 

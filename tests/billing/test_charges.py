@@ -182,7 +182,7 @@ def test_a_rate_change_inside_a_month_splits_the_line_at_the_change() -> None:
 
 def test_a_day_without_a_vat_rate_is_refused() -> None:
     with pytest.raises(SelfcareError) as error:
-        charges_for_period([service(date(2000, 1, 1))], BillingPeriod(2000, 1), country="FI")
+        charges_for_period([service(date(1990, 1, 1))], BillingPeriod(1990, 1), country="FI")
     assert error.value.codes == ("vat.no_rate",)
 
 
@@ -204,12 +204,11 @@ def test_pro_rated_parts_of_any_split_add_up_exactly_to_the_monthly_price(
     days = sorted({c for c in cuts if c < period.days})
     starts = [1, *(d + 1 for d in days)]
     ends = [*days, period.days]
-    parts = [
-        prorate(
-            price, period, date(period.year, period.month, s), date(period.year, period.month, e)
-        )
-        for s, e in zip(starts, ends, strict=True)
-    ]
+
+    def day(offset: int) -> date:
+        return period.first_day + timedelta(days=offset - 1)
+
+    parts = [prorate(price, period, day(s), day(e)) for s, e in zip(starts, ends, strict=True)]
     assert sum(parts, Money.zero("EUR")) == price
     for part, s, e in zip(parts, starts, ends, strict=True):
         exact = price.amount * (e - s + 1) / period.days

@@ -3,15 +3,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+import attrs
+
 from selfcare import Money
 from selfcare.billing import (
     BillingPeriod,
     ChargeKind,
+    InvoiceLine,
     MobilePolicy,
-    chargeable_services,
-    charges_for_period,
+    invoice_lines,
     payer_split,
-    plan_changes,
     quoted_charges,
 )
 from selfcare.catalog import (
@@ -21,11 +22,11 @@ from selfcare.catalog import (
     OrderItem,
     OrderQuote,
     ProductInstance,
+    ProductPrice,
     ProductStatus,
     QuoteLine,
-    ScheduledChange,
-    ScheduledChangeKind,
 )
+from selfcare.catalog.inventory import repriced, with_history
 from selfcare.catalog.sample import sample_catalog
 from selfcare.core.ids import RelationshipId
 
@@ -48,7 +49,17 @@ def product(
     )
 
 
-def test_products_become_chargeable_services_on_local_days() -> None:
+def _lines(
+    products: list[ProductInstance], zone: ZoneInfo, country: str = "FI"
+) -> list[InvoiceLine]:
+    return list(
+        invoice_lines(
+            products, sample_catalog(), BillingPeriod(2026, 4), zone=zone, country=country
+        )
+    )
+
+
+def test_products_are_charged_on_local_days() -> None:
     # Starts at 22:30 UTC on 9 April: 10 April in Helsinki. Ends at local midnight
     # of 21 April: the 20th is the last charged day.
     sport = product(
@@ -56,19 +67,17 @@ def test_products_become_chargeable_services_on_local_days() -> None:
         datetime(2026, 4, 9, 22, 30, tzinfo=UTC),
         datetime(2026, 4, 20, 21, 0, tzinfo=UTC),
     )
-    services = chargeable_services(
+    lines = _lines(
         [
             sport,
             product("tv_kids", None),
             product("unknown_offering", datetime(2026, 1, 1, tzinfo=UTC)),
         ],
-        sample_catalog(),
-        zone=HELSINKI,
+        HELSINKI,
     )
-    assert len(services) == 1
-    assert (services[0].start, services[0].end) == (date(2026, 4, 10), date(2026, 4, 20))
-    assert services[0].monthly_price == Money("29.90", "EUR")
-    lines = charges_for_period(services, BillingPeriod(2026, 4), country="FI")
+    assert [(line.supply_from, line.supply_to) for line in lines] == [
+        (date(2026, 4, 10), date(2026, 4, 20))
+    ]
     # 11 of 30 days of 29.90: C(20) - C(9) = 19.93 - 8.97
     assert [line.gross for line in lines] == [Money("10.96", "EUR")]
 
@@ -78,65 +87,42 @@ def test_a_product_that_ends_before_it_starts_or_is_free_is_not_charged() -> Non
         "tv_sport", datetime(2026, 4, 10, 12, tzinfo=UTC), datetime(2026, 4, 9, 21, 0, tzinfo=UTC)
     )
     free = product("mix_history", datetime(2026, 4, 10, 12, tzinfo=UTC))
-    assert chargeable_services([ended, free], sample_catalog(), zone=HELSINKI) == ()
+    assert _lines([ended, free], HELSINKI) == []
 
 
-def test_one_time_fee_and_phone_number_come_from_the_catalog() -> None:
+def test_one_time_fee_and_phone_number_come_from_the_history() -> None:
+    start = datetime(2026, 4, 1, 8, tzinfo=UTC)
     twin = product(
-        "twin_sim", datetime(2026, 4, 1, 8, tzinfo=UTC), asset=Asset.msisdn("+4791234567")
-    )
-    (service,) = chargeable_services([twin], sample_catalog(), zone=OSLO, lang="nb")
-    assert service.one_time_fee == Money("99.00", "NOK")
-    assert service.description.endswith("+4791234567")
-    lines = charges_for_period([service], BillingPeriod(2026, 4), country="NO")
-    assert [line.kind for line in lines] == [ChargeKind.RECURRING, ChargeKind.ONE_TIME]
-
-
-def test_scheduled_plan_changes_become_plan_changes() -> None:
-    plan = product(
-        "bedrift_total_c_10gb",
-        datetime(2025, 1, 1, tzinfo=UTC),
+        "twin_sim",
+        start,
         asset=Asset.msisdn("+4791234567"),
-        scheduled=ScheduledChange(
-            kind=ScheduledChangeKind.CHANGE_PLAN,
-            effective_at=datetime(2026, 4, 20, 22, 0, tzinfo=UTC),
-            offering_id="bedrift_total_e_50gb",
+        prices=(
+            ProductPrice(
+                offering_id="twin_sim",
+                valid_from=start,
+                recurring=Money("49", "NOK"),
+                one_time=Money("99", "NOK"),
+            ),
         ),
     )
-    terminate = product(
-        "tv_sport",
-        datetime(2025, 1, 1, tzinfo=UTC),
-        scheduled=ScheduledChange(
-            kind=ScheduledChangeKind.TERMINATE, effective_at=datetime(2026, 4, 20, tzinfo=UTC)
-        ),
-    )
-    unknown = product(
-        "tv_kids",
-        datetime(2025, 1, 1, tzinfo=UTC),
-        scheduled=ScheduledChange(
-            kind=ScheduledChangeKind.CHANGE_PLAN,
-            effective_at=datetime(2026, 4, 20, tzinfo=UTC),
-            offering_id="no_such_offering",
-        ),
-    )
-    assert plan_changes([unknown], sample_catalog(), zone=OSLO) == ()
-    (change,) = plan_changes(
-        [plan, terminate, product("tv_kids", None)], sample_catalog(), zone=OSLO
-    )
-    assert change.on == date(2026, 4, 21)
-    assert change.monthly_price == Money("649.00", "NOK")
-    services = chargeable_services([plan], sample_catalog(), zone=OSLO)
-    lines = charges_for_period(
-        services, BillingPeriod(2026, 4), country="NO", plan_changes=[change]
-    )
-    assert [line.kind for line in lines] == [
-        ChargeKind.RECURRING,
-        ChargeKind.CREDIT,
-        ChargeKind.RECURRING,
-    ]
-    assert sum((line.gross for line in lines), Money.zero("NOK")) == Money(
-        "515.66", "NOK"
-    )  # 449 - 149.67 + 216.33
+    lines = _lines([twin], OSLO, "NO")
+    assert [line.kind for line in lines] == [ChargeKind.RECURRING, ChargeKind.ONE_TIME]
+    assert lines[1].gross == Money("99.00", "NOK")
+    assert lines[0].description.endswith("+4791234567")
+
+
+def test_a_scheduled_plan_change_is_priced_from_the_day_it_takes_effect() -> None:
+    catalog = sample_catalog()
+    plan = product("bedrift_total_c_10gb", datetime(2025, 1, 1, tzinfo=UTC))
+    c10, e50 = catalog.find("bedrift_total_c_10gb"), catalog.find("bedrift_total_e_50gb")
+    assert c10 is not None
+    assert e50 is not None
+    plan = with_history(plan, c10)
+    moved = repriced(plan, e50, at=datetime(2026, 4, 20, 22, 0, tzinfo=UTC))
+    lines = _lines([attrs.evolve(plan, prices=moved)], OSLO, "NO")
+    assert [(line.supply_from.day, line.supply_to.day) for line in lines] == [(1, 20), (21, 30)]
+    # C(20) at 449 + (649 - C(20) at 649)
+    assert sum((line.gross for line in lines), Money.zero("NOK")) == Money("515.66", "NOK")
 
 
 def _line(index: int, offering: str, monthly: str | None, one_time: str | None) -> QuoteLine:
@@ -151,6 +137,7 @@ def _line(index: int, offering: str, monthly: str | None, one_time: str | None) 
         one_time=None if one_time is None else Money(one_time, "NOK"),
         effective_at=datetime(2026, 4, 12, tzinfo=UTC),
         group="mobile_addons",
+        monthly_price=None if monthly is None else Money(monthly, "NOK"),
     )
 
 
@@ -167,8 +154,9 @@ def test_the_order_quote_shows_the_salary_deduction_before_confirming() -> None:
     )
     charges = quoted_charges(quote)
     assert [(c.offering_id, c.amount, c.msisdn) for c in charges] == [
-        ("extra_data_15gb", Money("199.00", "NOK"), "+4791234567"),
-        ("twin_sim", Money("148.00", "NOK"), "+4791234567"),
+        # 19 of 30 days: 199 - C(11) = 199 - 72.97; 49 - 17.97 and the 99 fee
+        ("extra_data_15gb", Money("126.03", "NOK"), "+4791234567"),
+        ("twin_sim", Money("130.03", "NOK"), "+4791234567"),
     ]
     assert charges[0].description == "extra_data_15gb (nb)"
     policy = MobilePolicy(
@@ -178,5 +166,5 @@ def test_the_order_quote_shows_the_salary_deduction_before_confirming() -> None:
         employee_paid={"twin_sim"},
     )
     split = payer_split(quote, policy, Money("0", "NOK"))
-    assert split.employer_total == Money("199.00", "NOK")
-    assert split.salary_deduction == Money("148.00", "NOK")
+    assert split.employer_total == Money("126.03", "NOK")
+    assert split.salary_deduction == Money("130.03", "NOK")

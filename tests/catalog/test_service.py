@@ -622,7 +622,7 @@ def test_every_public_method_returns_an_outcome() -> None:
         for name, member in vars(CatalogService).items()
         if inspect.isfunction(member) and not name.startswith("_")
     ]
-    assert len(methods) == 8
+    assert len(methods) == 11
     for method in methods:
         returned = typing.get_type_hints(method)["return"]
         assert set(typing.get_args(returned)) >= {Refused}, method.__name__

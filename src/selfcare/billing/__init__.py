@@ -8,7 +8,8 @@ One module per topic, each holding its values and pure rules:
 - :mod:`~selfcare.billing.vat` - VAT rates and net/VAT/gross;
 - :mod:`~selfcare.billing.charges` - chargeable services, plan changes, pro-rating and
   the invoice lines of a month;
-- :mod:`~selfcare.billing.charges_from_catalog` - the catalog's products as charges;
+- :mod:`~selfcare.billing.ledger` - what the inventory's products cost in a period,
+  from their price history (the invoice run's lines);
 - :mod:`~selfcare.billing.invoices` - invoices, their lines and payment reference;
 - :mod:`~selfcare.billing.references` - one module per payment reference scheme;
 - :mod:`~selfcare.billing.salary_deduction` - the employer's mobile policy and the
@@ -28,17 +29,24 @@ from selfcare.billing.agreements import (
     valid_billing_agreement,
 )
 from selfcare.billing.charges import ChargeableService, PlanChange, charges_for_period, prorate
-from selfcare.billing.charges_from_catalog import chargeable_services, plan_changes
 from selfcare.billing.events import BillingAgreementAdded, BillingAgreementEnded, InvoiceIssued
 from selfcare.billing.invoices import (
     ChargeKind,
     Invoice,
     InvoiceLine,
+    Party,
+    PaymentTerms,
     VatBreakdownRow,
     payment_reference,
 )
+from selfcare.billing.ledger import PriceRun, invoice_lines, price_runs
 from selfcare.billing.periods import BillingPeriod
-from selfcare.billing.ports import BillingAgreementRepository, BillingUnitOfWork, InvoiceRepository
+from selfcare.billing.ports import (
+    BillingAgreementRepository,
+    BillingUnitOfWork,
+    InvoiceRepository,
+    ProductInventory,
+)
 from selfcare.billing.references import KidMethod, fi_reference, kid, ocr_reference, rf_reference
 from selfcare.billing.salary_deduction import (
     DeductionEntry,
@@ -48,7 +56,6 @@ from selfcare.billing.salary_deduction import (
     QuotedCharge,
     SplitLine,
     deduction_statement,
-    deductions_of,
     payer_split,
     quoted_charges,
 )
@@ -86,9 +93,13 @@ __all__ = [
     "KidMethod",
     "MobilePolicy",
     "Money",
+    "Party",
     "PayerSplit",
+    "PaymentTerms",
     "PlanChange",
     "PriceBasis",
+    "PriceRun",
+    "ProductInventory",
     "QuotedCharge",
     "SplitLine",
     "VatAmounts",
@@ -96,18 +107,17 @@ __all__ = [
     "VatCategory",
     "VatRate",
     "VatTable",
-    "chargeable_services",
     "charges_for_period",
     "check_billing_agreement",
     "deduction_statement",
-    "deductions_of",
     "fi_reference",
     "has_valid_billing_agreement",
+    "invoice_lines",
     "kid",
     "ocr_reference",
     "payer_split",
     "payment_reference",
-    "plan_changes",
+    "price_runs",
     "prorate",
     "quoted_charges",
     "rf_reference",

@@ -8,17 +8,26 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from datetime import date
-from typing import Any, TypeVar
+from datetime import date, datetime
+from typing import Any, TypeVar, cast
 
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.money import Money
 
-__all__ = ["check_not_before", "enum_member", "non_negative", "require_text"]
+__all__ = [
+    "Validator",
+    "check_not_before",
+    "enum_member",
+    "non_negative",
+    "require_day",
+    "require_text",
+    "require_type",
+]
 
 Validator = Callable[[Any, Any, Any], None]
 E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T")
 
 
 def enum_member(cls: type[E], value: object, field: str) -> E:
@@ -27,6 +36,11 @@ def enum_member(cls: type[E], value: object, field: str) -> E:
     Raises:
         SelfcareError: ``billing.invalid_choice`` naming ``field`` and the allowed values.
     """
+    if isinstance(value, cls):
+        return value
+    if not isinstance(value, str):
+        msg = f"{field} must be {cls.__name__} or str, not {type(value).__name__}"
+        raise TypeError(msg)
     try:
         return cls(value)
     except ValueError:
@@ -34,6 +48,23 @@ def enum_member(cls: type[E], value: object, field: str) -> E:
         raise SelfcareError(
             Violation("billing.invalid_choice", {"field": field, "allowed": allowed})
         ) from None
+
+
+def require_day(value: object, name: str) -> date:
+    """``value`` if it is a calendar day (a ``date``, not a ``datetime``), else
+    ``TypeError`` naming ``name``."""
+    if not isinstance(value, date) or isinstance(value, datetime):
+        msg = f"{name} must be a date, not {type(value).__name__}"
+        raise TypeError(msg)
+    return value
+
+
+def require_type(value: object, kind: type[T], name: str) -> T:
+    """``value`` if it is a ``kind``, else ``TypeError`` naming ``name``."""
+    if not isinstance(value, kind):
+        msg = f"{name} must be {kind.__name__}, not {type(value).__name__}"
+        raise TypeError(msg)
+    return value
 
 
 def require_text(name: str, limit: int = 200) -> Validator:
@@ -54,8 +85,11 @@ def check_not_before(start_field: str, code: str) -> Validator:
     """A validator: the day is ``None`` or not before the day in ``start_field``; else
     ``code`` (one of the ``billing.invalid_*_dates`` codes, passed literally)."""
 
-    def check(instance: object, _attribute: object, value: date | None) -> None:
+    def check(instance: object, attribute: Any, value: date | None) -> None:
         start: date = getattr(instance, start_field)
+        require_day(start, start_field)
+        if value is not None:
+            require_day(value, attribute.name)
         if value is not None and value < start:
             raise SelfcareError(
                 Violation(code, {"start": start.isoformat(), "end": value.isoformat()})
@@ -68,6 +102,9 @@ def non_negative(name: str) -> Validator:
     """A validator: the amount is ``None`` or not negative (else ``billing.negative_price``)."""
 
     def check(_instance: object, _attribute: object, value: Money | None) -> None:
+        if value is not None and not isinstance(cast("object", value), Money):
+            msg = f"{name} must be Money, not {type(value).__name__}"
+            raise TypeError(msg)
         if value is not None and value.amount < 0:
             raise SelfcareError(Violation("billing.negative_price", {"field": name}))
 

@@ -30,7 +30,14 @@ from typing import NamedTuple, final
 
 import attrs
 
-from selfcare.billing._fields import check_not_before, enum_member, non_negative, require_text
+from selfcare.billing._fields import (
+    check_not_before,
+    enum_member,
+    non_negative,
+    require_day,
+    require_text,
+    require_type,
+)
 from selfcare.billing.invoices import ChargeKind, InvoiceLine
 from selfcare.billing.periods import BillingPeriod
 from selfcare.billing.vat import NORDIC_VAT, PriceBasis, VatCategory, VatTable
@@ -47,6 +54,15 @@ def _to_basis(value: PriceBasis | str) -> PriceBasis:
 
 def _to_category(value: VatCategory | str) -> VatCategory:
     return enum_member(VatCategory, value, "vat_category")
+
+
+def _required_price(instance: object, attribute: attrs.Attribute[Money], value: Money) -> None:
+    require_type(value, Money, attribute.name)
+    non_negative(attribute.name)(instance, attribute, value)
+
+
+def _required_day(_instance: object, attribute: attrs.Attribute[date], value: date) -> None:
+    require_day(value, attribute.name)
 
 
 @final
@@ -68,8 +84,8 @@ class ChargeableService:
 
     service_id: str = attrs.field(validator=require_text("service_id"))
     description: str = attrs.field(validator=require_text("description"))
-    monthly_price: Money = attrs.field(validator=non_negative("monthly_price"))
-    start: date
+    monthly_price: Money = attrs.field(validator=_required_price)
+    start: date = attrs.field(validator=_required_day)
     end: date | None = attrs.field(
         default=None,
         validator=check_not_before("start", "billing.invalid_service_dates"),
@@ -103,9 +119,9 @@ class PlanChange:
     """
 
     service_id: str = attrs.field(validator=require_text("service_id"))
-    on: date
+    on: date = attrs.field(validator=_required_day)
     description: str = attrs.field(validator=require_text("description"))
-    monthly_price: Money = attrs.field(validator=non_negative("monthly_price"))
+    monthly_price: Money = attrs.field(validator=_required_price)
 
 
 _ONE_DAY = timedelta(days=1)
@@ -123,7 +139,13 @@ def prorate(price: Money, period: BillingPeriod, first: date, last: date) -> Mon
     Raises:
         SelfcareError: ``billing.invalid_service_dates`` when the days are not inside
             the period or ``last`` is before ``first``.
+        TypeError: ``price`` is not ``Money``, ``period`` not a ``BillingPeriod``, a day
+            not a ``date``.
     """
+    require_type(price, Money, "price")
+    require_type(period, BillingPeriod, "period")
+    require_day(first, "first")
+    require_day(last, "last")
     if not period.first_day <= first <= last <= period.last_day:
         raise SelfcareError(
             Violation(
@@ -132,15 +154,18 @@ def prorate(price: Money, period: BillingPeriod, first: date, last: date) -> Mon
             )
         )
     rounded = price.rounded()
-    amount = _cumulative(rounded, period.days, last.day) - _cumulative(
-        rounded, period.days, first.day - 1
+    start = period.first_day
+    amount = _cumulative(rounded, period.days, (last - start).days + 1) - _cumulative(
+        rounded, period.days, (first - start).days
     )
     return Money(amount, price.currency)
 
 
-class _Month:
-    """One call's view of the billing month, with the lookups that repeat per service
-    (VAT segments, rates, pro-rated parts) memoised: most services share them."""
+class PeriodPricing:
+    """One billing period's prices, with the lookups that repeat per service (VAT
+    segments, rates, pro-rated parts) memoised: most services share them. Used by
+    :func:`charges_for_period` and by the invoice run
+    (:func:`~selfcare.billing.ledger.invoice_lines`)."""
 
     def __init__(self, period: BillingPeriod, country: str, table: VatTable) -> None:
         self.period = period
@@ -187,7 +212,7 @@ def _recurring_lines(
     price: Money,
     first: date,
     last: date,
-    month: _Month,
+    month: PeriodPricing,
 ) -> list[InvoiceLine]:
     lines = []
     for start, end, percent in month.segments(service.vat_category, first, last):
@@ -242,17 +267,22 @@ def charges_for_period(
         SelfcareError: ``vat.no_rate`` (no rate in ``vat_table`` for a day of supply),
             ``vat.invalid_country``, ``billing.unknown_plan_change`` (a change for a
             service not in ``services``), ``money.currency_mismatch``.
+        TypeError: a service that is not a :class:`ChargeableService`, a change not a
+            :class:`PlanChange`, ``period`` not a ``BillingPeriod``.
     """
-    service_list = list(services)
+    require_type(period, BillingPeriod, "period")
+    require_type(vat_table, VatTable, "vat_table")
+    service_list = [require_type(s, ChargeableService, "services[]") for s in services]
     changes: dict[str, list[PlanChange]] = {}
     known = {s.service_id for s in service_list}
-    for change in sorted(plan_changes, key=lambda c: c.on):
+    checked = [require_type(c, PlanChange, "plan_changes[]") for c in plan_changes]
+    for change in sorted(checked, key=lambda c: c.on):
         if change.service_id not in known:
             raise SelfcareError(
                 Violation("billing.unknown_plan_change", {"service_id": change.service_id[:64]})
             )
         changes.setdefault(change.service_id, []).append(change)
-    month = _Month(period, country, vat_table)
+    month = PeriodPricing(period, country, vat_table)
     lines: list[InvoiceLine] = []
     for service in service_list:
         lines.extend(_service_lines(service, month, changes.get(service.service_id, [])))
@@ -267,13 +297,13 @@ class _Plan(NamedTuple):
 
 
 def _service_lines(
-    service: ChargeableService, month: _Month, changes: list[PlanChange]
+    service: ChargeableService, month: PeriodPricing, changes: list[PlanChange]
 ) -> list[InvoiceLine]:
     return _plan_lines(service, month, changes) + _one_time_lines(service, month)
 
 
 def _plan_lines(
-    service: ChargeableService, month: _Month, changes: list[PlanChange]
+    service: ChargeableService, month: PeriodPricing, changes: list[PlanChange]
 ) -> list[InvoiceLine]:
     """The recurring lines of ``service`` in the month, and a credit and a new charge
     for each plan change inside it."""
@@ -308,7 +338,7 @@ def _plan_lines(
     return lines
 
 
-def _one_time_lines(service: ChargeableService, month: _Month) -> list[InvoiceLine]:
+def _one_time_lines(service: ChargeableService, month: PeriodPricing) -> list[InvoiceLine]:
     """The one-time fee of ``service``, in the month it starts."""
     fee = service.one_time_fee
     if fee is None or not month.first_day <= service.start <= month.last_day:

@@ -1,5 +1,13 @@
 """Invoices: their lines, the VAT breakdown at their foot, and the payment reference
-they carry.
+they carry, in the shape of the European e-invoice semantic model (EN 16931).
+
+An :class:`Invoice` holds what EN 16931 asks of a core invoice, so that a Finvoice or
+PEPPOL BIS Billing 3.0 / EHF export is only a serializer: the invoice number (BT-1),
+issue date (BT-2), billing period (BG-14), seller (BG-4) and buyer (BG-7) as
+:class:`Party` values, the lines (BG-25: item name BT-153, line period BG-26, VAT
+category BT-151 and rate BT-152), the VAT breakdown per category and rate (BG-23,
+:meth:`Invoice.vat_breakdown`), the totals (BG-22) and the payment terms with the
+payment reference (BT-9, BT-83: :attr:`Invoice.payment_terms`).
 
 The totals of an :class:`Invoice` are the sums of its lines (VAT is computed per line),
 so ``gross_total == net_total + vat_total`` exactly. The reference depends on the
@@ -13,26 +21,28 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
-from typing import final
+from typing import Final, final
 
 import attrs
 
-from selfcare.billing._fields import check_not_before, enum_member, require_text
+from selfcare.billing._fields import Validator, check_not_before, enum_member, require_text
 from selfcare.billing.periods import BillingPeriod
 from selfcare.billing.references import fi_reference, kid, ocr_reference, rf_reference
-from selfcare.billing.vat import PriceBasis, VatAmounts, split_vat
+from selfcare.billing.vat import PriceBasis, VatAmounts, VatCategory, split_vat
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
-from selfcare.core.ids import CustomerNumber
+from selfcare.core.ids import CustomerNumber, RelationshipId
 from selfcare.core.money import Currency, Money
 
 __all__ = [
     "ChargeKind",
     "Invoice",
     "InvoiceLine",
+    "Party",
+    "PaymentTerms",
     "VatBreakdownRow",
     "payment_reference",
 ]
@@ -53,6 +63,10 @@ def _to_kind(value: ChargeKind | str) -> ChargeKind:
 
 def _to_basis(value: PriceBasis | str) -> PriceBasis:
     return enum_member(PriceBasis, value, "price_basis")
+
+
+def _to_category(value: VatCategory | str) -> VatCategory:
+    return enum_member(VatCategory, value, "vat_category")
 
 
 # An invoice run repeats the same few prices at the same rates many times over.
@@ -89,6 +103,10 @@ class InvoiceLine:
     net: Money
     vat: Money
     gross: Money
+    #: The offering charged (EN 16931 BT-155, the seller's item id), when known.
+    offering_id: str | None = None
+    #: What kind of supply it is, which decided the rate (BT-151).
+    vat_category: VatCategory = attrs.field(default=VatCategory.STANDARD, converter=_to_category)
 
     def __attrs_post_init__(self) -> None:
         expected = _vat_of_line(self.amount, self.vat_percent, self.price_basis)
@@ -109,6 +127,8 @@ class InvoiceLine:
         amount: Money,
         price_basis: PriceBasis,
         vat_percent: Decimal,
+        offering_id: str | None = None,
+        vat_category: VatCategory = VatCategory.STANDARD,
     ) -> InvoiceLine:
         """A line whose net, VAT and gross are computed from ``amount`` (rounded to the
         minor unit) at ``vat_percent``.
@@ -117,31 +137,105 @@ class InvoiceLine:
             SelfcareError: ``billing.invalid_text``, ``billing.invalid_choice``,
                 ``billing.invalid_service_dates``.
         """
-        split = _vat_of_line(amount, vat_percent, price_basis)
-        return cls(
-            service_id=service_id,
-            kind=kind,
-            description=description,
-            supply_from=supply_from,
-            supply_to=supply_to,
-            amount=amount.rounded(),
-            price_basis=price_basis,
-            vat_percent=vat_percent,
-            net=split.net,
-            vat=split.vat,
-            gross=split.gross,
-        )
+        kind = _to_kind(kind)
+        basis = _to_basis(price_basis)
+        category = _to_category(vat_category)
+        split = _vat_of_line(amount, vat_percent, basis)
+        fields = {
+            "service_id": service_id,
+            "kind": kind,
+            "description": description,
+            "supply_from": supply_from,
+            "supply_to": supply_to,
+            # the amount as quoted, rounded: the gross of a VAT-inclusive price, else the net
+            "amount": split.gross if basis is PriceBasis.GROSS else split.net,
+            "price_basis": basis,
+            "vat_percent": split.percent,
+            "net": split.net,
+            "vat": split.vat,
+            "gross": split.gross,
+            "offering_id": offering_id,
+            "vat_category": category,
+        }
+        _SERVICE_ID(None, None, service_id)
+        _DESCRIPTION(None, None, description)
+        _SUPPLY_DATES(_Dates(supply_from), _SUPPLY_TO, supply_to)
+        # Every field is checked or computed above, consistently: build the line without
+        # running the same checks again (an invoice run builds hundreds of thousands).
+        line = object.__new__(cls)
+        for name, value in fields.items():
+            object.__setattr__(line, name, value)
+        return line
+
+
+@attrs.frozen
+class _Dates:
+    supply_from: date
+
+
+_SERVICE_ID: Final = require_text("service_id")
+_DESCRIPTION: Final = require_text("description")
+_SUPPLY_DATES: Final = check_not_before("supply_from", "billing.invalid_service_dates")
+_SUPPLY_TO: Final = attrs.fields(InvoiceLine).supply_to
 
 
 @final
 @attrs.frozen(kw_only=True)
 class VatBreakdownRow:
-    """The sum of the lines at one VAT rate, as printed at the foot of an invoice."""
+    """The sum of the lines of one VAT category at one rate, as printed at the foot of
+    an invoice (EN 16931 BG-23: taxable amount BT-116, VAT BT-117, category BT-118,
+    rate BT-119)."""
 
     vat_percent: Decimal
     net: Money
     vat: Money
     gross: Money
+    category: VatCategory = VatCategory.STANDARD
+
+    @property
+    def category_code(self) -> str:
+        """The UNCL 5305 code EN 16931 uses: ``S`` (a standard or reduced rate) or
+        ``Z`` (zero-rated)."""
+        return "Z" if self.vat_percent == 0 else "S"
+
+
+def _party_text(limit: int) -> Validator:
+    checks: Callable[[object, object, object], None] = require_text("party", limit)
+
+    def check(instance: object, attribute: object, value: object) -> None:
+        if value is not None:
+            checks(instance, attribute, value)
+
+    return check
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Party:
+    """A seller (EN 16931 BG-4) or buyer (BG-7): the name (BT-27/BT-44), the country
+    (BT-40/BT-55, ISO 3166), the VAT identifier (BT-31/BT-48) and a legal or customer
+    identifier (BT-30/BT-46: an organisation number, a customer number).
+
+    Raises:
+        SelfcareError: ``billing.invalid_text``.
+        TypeError: a field that is not a ``str``.
+    """
+
+    name: str = attrs.field(validator=require_text("name"))
+    country: str = attrs.field(validator=require_text("country", 2))
+    vat_id: str | None = attrs.field(default=None, validator=_party_text(20))
+    identifier: str | None = attrs.field(default=None, validator=_party_text(40))
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PaymentTerms:
+    """When and how to pay (EN 16931 BT-9 due date, BT-83 remittance information: the
+    payment reference the payer's bank sends back, BT-20 terms)."""
+
+    due_on: date
+    reference: str
+    payment_days: int
 
 
 def _to_currency(value: Currency | str) -> Currency:
@@ -175,6 +269,10 @@ class Invoice:
     )
     reference: str = attrs.field(validator=require_text("reference", 40))
     lines: tuple[InvoiceLine, ...] = attrs.field(default=(), converter=_lines)
+    seller: Party | None = None
+    buyer: Party | None = None
+    #: The customer relationship whose products the invoice run charged.
+    relationship_id: RelationshipId | None = None
     version: int = 1
 
     def __attrs_post_init__(self) -> None:
@@ -203,16 +301,29 @@ class Invoice:
         """The sum of the lines' gross amounts: what the payer pays."""
         return self._sum("gross")
 
+    @property
+    def payment_terms(self) -> PaymentTerms:
+        """The due date and the payment reference (EN 16931 BT-9, BT-83)."""
+        return PaymentTerms(
+            due_on=self.due_on,
+            reference=self.reference,
+            payment_days=(self.due_on - self.issued_on).days,
+        )
+
     def vat_breakdown(self) -> tuple[VatBreakdownRow, ...]:
-        """Net, VAT and gross per VAT rate, highest rate first."""
-        rows: dict[Decimal, tuple[Money, Money, Money]] = {}
+        """Net, VAT and gross per VAT category and rate, highest rate first (EN 16931
+        BG-23; each row is the sum of its lines, so the rows add up to the totals)."""
+        rows: dict[tuple[Decimal, VatCategory], tuple[Money, Money, Money]] = {}
+        zero = Money.zero(self.currency)
         for line in self.lines:
-            zero = Money.zero(self.currency)
-            net, vat, gross = rows.get(line.vat_percent, (zero, zero, zero))
-            rows[line.vat_percent] = (net + line.net, vat + line.vat, gross + line.gross)
+            key = (line.vat_percent, line.vat_category)
+            net, vat, gross = rows.get(key, (zero, zero, zero))
+            rows[key] = (net + line.net, vat + line.vat, gross + line.gross)
         return tuple(
-            VatBreakdownRow(vat_percent=percent, net=net, vat=vat, gross=gross)
-            for percent, (net, vat, gross) in sorted(rows.items(), reverse=True)
+            VatBreakdownRow(vat_percent=percent, net=net, vat=vat, gross=gross, category=category)
+            for (percent, category), (net, vat, gross) in sorted(
+                rows.items(), key=lambda row: (-row[0][0], row[0][1].value)
+            )
         )
 
 

@@ -15,9 +15,18 @@ from typing import Protocol
 from selfcare.billing.agreements import BillingAgreement
 from selfcare.billing.invoices import Invoice
 from selfcare.billing.periods import BillingPeriod
+from selfcare.catalog.inventory import ProductInstance
+from selfcare.catalog.offerings import Catalog
+from selfcare.core.ids import RelationshipId
+from selfcare.core.outcome import Outcome
 from selfcare.core.ports import UnitOfWork
 
-__all__ = ["BillingAgreementRepository", "BillingUnitOfWork", "InvoiceRepository"]
+__all__ = [
+    "BillingAgreementRepository",
+    "BillingUnitOfWork",
+    "InvoiceRepository",
+    "ProductInventory",
+]
 
 
 class BillingAgreementRepository(Protocol):
@@ -70,3 +79,16 @@ class BillingUnitOfWork(UnitOfWork, Protocol):
 
     agreements: BillingAgreementRepository
     invoices: InvoiceRepository
+
+
+class ProductInventory(Protocol):
+    """What the invoice run reads of the product inventory (the catalog's
+    :class:`~selfcare.catalog.service.CatalogService` is one)."""
+
+    def products_of(self, relationship_id: RelationshipId) -> Outcome[tuple[ProductInstance, ...]]:
+        """Every product of the relationship, with its history."""
+        ...
+
+    def published_catalog(self) -> Outcome[Catalog]:
+        """The offerings, for the names on the invoice lines."""
+        ...

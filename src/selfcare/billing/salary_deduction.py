@@ -8,19 +8,22 @@ the split (:func:`payer_split`, :meth:`PayerSplit.summary`) before confirming th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date
-from typing import Final, final
+from collections.abc import Iterable
+from datetime import date, tzinfo
+from typing import Final, cast, final
 
 import attrs
 
-from selfcare.billing._fields import non_negative, require_text
+from selfcare.billing._fields import non_negative, require_text, require_type
+from selfcare.billing.charges import prorate
+from selfcare.billing.invoices import Invoice
 from selfcare.billing.periods import BillingPeriod
 from selfcare.catalog.offerings import AssetKind
-from selfcare.catalog.orders import OrderQuote
+from selfcare.catalog.orders import OrderQuote, QuoteLine
+from selfcare.core.clock import local_date, operator_zone
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
-from selfcare.core.money import Currency, Money
+from selfcare.core.money import Money
 
 __all__ = [
     "DeductionEntry",
@@ -30,7 +33,6 @@ __all__ = [
     "QuotedCharge",
     "SplitLine",
     "deduction_statement",
-    "deductions_of",
     "payer_split",
     "quoted_charges",
 ]
@@ -160,39 +162,81 @@ _SPLIT_LABELS: Final = {
 @final
 @attrs.frozen(kw_only=True)
 class DeductionEntry:
-    """One salary deduction of a month: the product, the phone number, the amount."""
+    """One invoice line as the payroll sees it: what was charged (``charged``, gross),
+    what the employer pays and what is deducted from salary (``amount``);
+    ``employer + amount == charged``."""
 
     day: date
     offering_id: str
     description: str
     msisdn: str | None
+    charged: Money
+    employer: Money
     amount: Money
 
 
 def _entries(value: Iterable[DeductionEntry]) -> tuple[DeductionEntry, ...]:
-    return tuple(sorted(value, key=lambda e: (e.day, e.offering_id)))
+    return tuple(value)
 
 
 @final
 @attrs.frozen(kw_only=True)
 class DeductionStatement:
-    """An employee's salary deductions in one month, for the payroll."""
+    """An employee's salary deductions in one billing period, for the payroll, derived
+    from the period's invoice: ``employer_total + total == invoice_total``, the
+    invoice's gross total."""
 
     employee: str = attrs.field(validator=require_text("employee"))
     period: BillingPeriod
     entries: tuple[DeductionEntry, ...] = attrs.field(converter=_entries)
+    employer_total: Money
     total: Money
+    invoice_total: Money
 
 
-def quoted_charges(quote: OrderQuote, *, lang: str = "nb") -> tuple[QuotedCharge, ...]:
-    """What each line of ``quote`` costs in the month it is ordered: its one-time charge
-    plus a monthly increase (a decrease costs nothing now). Free lines are left out."""
+def _charge_this_period(line: QuoteLine, zone: tzinfo, anchor_day: int) -> Money | None:
+    """What ``line`` adds to the invoice of the period it takes effect in: the new
+    monthly price pro-rated from its first day to the period's end, less the old one
+    for the same days (the same rounding as the invoice run's lines), plus any
+    one-time charge; a decrease adds nothing."""
+    parts = [] if line.one_time is None else [line.one_time]
+    new, change = line.monthly_price, line.monthly_change
+    if new is not None and change is not None and change.amount > 0:
+        period = BillingPeriod.containing(line.effective_at, zone, anchor_day=anchor_day)
+        first = local_date(line.effective_at, zone)
+        added = prorate(new, period, first, period.last_day)
+        old = new - change
+        if not old.is_zero:
+            added -= prorate(old, period, first, period.last_day)
+        parts.append(added)
+    parts = [part for part in parts if part.amount > 0]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else parts[0] + parts[1]
+
+
+def quoted_charges(
+    quote: OrderQuote, *, lang: str = "nb", zone: tzinfo | None = None, anchor_day: int = 1
+) -> tuple[QuotedCharge, ...]:
+    """What each line of ``quote`` adds to the invoice of the billing period it takes
+    effect in (periods with ``anchor_day``, days in ``zone``, the operator's by
+    default): its one-time charge plus the monthly increase pro-rated over the days
+    left, exactly as the invoice run will charge them (seed 004: extra data at
+    199 NOK a month ordered on 10 April adds 139.30 NOK to April). A decrease costs
+    nothing now; free lines are left out.
+
+    Raises:
+        TypeError: ``quote`` is not an :class:`~selfcare.catalog.orders.OrderQuote`.
+    """
+    if not isinstance(cast("object", quote), OrderQuote):
+        msg = f"quote must be an OrderQuote, not {type(quote).__name__}"
+        raise TypeError(msg)
+    where = zone if zone is not None else operator_zone()
     found = []
     for line in quote.lines:
-        parts = [m for m in (line.one_time, line.monthly_change) if m is not None and m.amount > 0]
-        if not parts:
+        amount = _charge_this_period(line, where, anchor_day)
+        if amount is None:
             continue
-        amount = parts[0] if len(parts) == 1 else parts[0] + parts[1]
         msisdn = (
             line.asset.value
             if line.asset is not None and line.asset.kind is AssetKind.MSISDN
@@ -243,6 +287,8 @@ def payer_split(
         SelfcareError: ``billing.negative_price`` (a negative ``spent_this_month``),
             ``money.currency_mismatch``.
     """
+    require_type(policy, MobilePolicy, "policy")
+    require_type(spent_this_month, Money, "spent_this_month")
     if spent_this_month.amount < 0:
         raise SelfcareError(Violation("billing.negative_price", {"field": "spent_this_month"}))
     currency = policy.monthly_allowance.currency
@@ -252,6 +298,7 @@ def payer_split(
     employer_total, employee_total = zero, zero
     charges = quoted_charges(quote, lang=lang) if isinstance(quote, OrderQuote) else quote
     for charge in charges:
+        require_type(charge, QuotedCharge, "charges[]")
         amount = charge.amount.rounded()
         _ = zero + amount  # refuses a second currency
         if charge.offering_id in policy.employer_paid:
@@ -273,37 +320,56 @@ def payer_split(
     )
 
 
-def deductions_of(split: PayerSplit, *, day: date) -> tuple[DeductionEntry, ...]:
-    """The salary deductions an order confirmed on ``day`` adds (lines the employee pays)."""
-    return tuple(
-        DeductionEntry(
-            day=day,
-            offering_id=line.charge.offering_id,
-            description=line.charge.description,
-            msisdn=line.charge.msisdn,
-            amount=line.employee,
-        )
-        for line in split.lines
-        if not line.employee.is_zero
-    )
-
-
 def deduction_statement(
-    employee: str,
-    period: BillingPeriod,
-    entries: Iterable[DeductionEntry],
-    currency: Currency | str,
+    invoice: Invoice, policy: MobilePolicy, *, employee: str
 ) -> DeductionStatement:
-    """An employee's monthly deduction statement: the entries of ``period`` and their total.
+    """The monthly salary deduction statement of ``employee`` from the invoice run's
+    ``invoice`` of the company phone under the employer's ``policy``: each line
+    employer-paid, employee-paid, or paid from the monthly allowance while it lasts
+    and deducted from salary beyond it (in the invoice's line order). The statement's
+    totals add up to the invoice's.
 
     Raises:
         SelfcareError: ``billing.invalid_text`` (empty ``employee``),
-            ``money.currency_mismatch``, ``money.unsupported_currency``.
+            ``money.currency_mismatch`` (an invoice in another currency than the
+            policy's allowance).
+        TypeError: ``invoice`` is not an :class:`~selfcare.billing.invoices.Invoice`,
+            ``policy`` not a :class:`MobilePolicy`.
     """
-    kept: Sequence[DeductionEntry] = [
-        e for e in entries if period.first_day <= e.day <= period.last_day
-    ]
-    total = Money.zero(currency)
-    for entry in kept:
-        total += entry.amount
-    return DeductionStatement(employee=employee, period=period, entries=kept, total=total)
+    require_type(invoice, Invoice, "invoice")
+    require_type(policy, MobilePolicy, "policy")
+    zero = Money.zero(invoice.currency)
+    left = zero + policy.monthly_allowance  # refuses a second currency
+    entries = []
+    employer_total = employee_total = zero
+    for line in invoice.lines:
+        offering = line.offering_id or ""
+        if offering in policy.employer_paid:
+            employer = line.gross
+        elif offering in policy.employee_paid:
+            employer = zero
+        else:
+            employer = max(min(line.gross, left), zero) if line.gross.amount > 0 else line.gross
+            left -= employer
+        deducted = line.gross - employer
+        employer_total += employer
+        employee_total += deducted
+        entries.append(
+            DeductionEntry(
+                day=line.supply_from,
+                offering_id=offering or line.service_id,
+                description=line.description,
+                msisdn=None,
+                charged=line.gross,
+                employer=employer,
+                amount=deducted,
+            )
+        )
+    return DeductionStatement(
+        employee=employee,
+        period=invoice.period,
+        entries=entries,
+        employer_total=employer_total,
+        total=employee_total,
+        invoice_total=invoice.gross_total,
+    )

@@ -35,6 +35,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta, tzinfo
 
+import attrs
+
+from selfcare.billing._fields import require_type
 from selfcare.billing.agreements import (
     BillingAgreement,
     BillingMethod,
@@ -42,19 +45,30 @@ from selfcare.billing.agreements import (
 )
 from selfcare.billing.charges import ChargeableService, PlanChange, charges_for_period
 from selfcare.billing.events import BillingAgreementAdded, BillingAgreementEnded, InvoiceIssued
-from selfcare.billing.invoices import Invoice, payment_reference
+from selfcare.billing.invoices import Invoice, InvoiceLine, Party, payment_reference
+from selfcare.billing.ledger import invoice_lines
 from selfcare.billing.periods import BillingPeriod
-from selfcare.billing.ports import BillingUnitOfWork
+from selfcare.billing.ports import BillingUnitOfWork, ProductInventory
 from selfcare.billing.vat import NORDIC_VAT, VatTable
 from selfcare.core.clock import Clock, local_date, operator_zone
 from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
-from selfcare.core.ids import CustomerNumber, IdSource, UuidIds
+from selfcare.core.ids import CustomerNumber, IdSource, RelationshipId, UuidIds
 from selfcare.core.money import Currency
 from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.core.ports import bump
 
 __all__ = ["BillingService"]
+
+
+@attrs.frozen
+class _Heading:
+    """Who an invoice is for, which period, its number and the reference's country."""
+
+    number: str
+    payer: CustomerNumber
+    period: BillingPeriod
+    country: str
 
 
 def _refused(error: SelfcareError) -> Refused:
@@ -72,6 +86,9 @@ class BillingService:
         vat_table: the VAT rates charged (:data:`~selfcare.billing.vat.NORDIC_VAT`).
         payment_days: days from an invoice's date to its due date.
         zone: the operator's time zone (``Europe/Helsinki`` by default).
+        seller: the operator as the seller on its invoices (EN 16931 BG-4).
+        inventory: the product inventory the invoice run charges from (the catalog's
+            :class:`~selfcare.catalog.service.CatalogService`).
     """
 
     def __init__(
@@ -83,6 +100,8 @@ class BillingService:
         vat_table: VatTable = NORDIC_VAT,
         payment_days: int = 14,
         zone: tzinfo | None = None,
+        seller: Party | None = None,
+        inventory: ProductInventory | None = None,
     ) -> None:
         self.uow = uow
         self.clock = clock
@@ -90,6 +109,8 @@ class BillingService:
         self.vat_table = vat_table
         self.payment_days = payment_days
         self.zone: tzinfo = zone if zone is not None else operator_zone()
+        self.seller: Party | None = seller
+        self.inventory: ProductInventory | None = inventory
 
     def _today(self) -> date:
         return local_date(self.clock.now(), self.zone)
@@ -243,21 +264,139 @@ class BillingService:
             if valid_billing_agreement(agreements, customer, today=today) is None:
                 return Refused.because(Violation("billing.no_valid_agreement", {}))
             try:
-                invoice = self._compose_invoice(
-                    invoice_number=invoice_number,
-                    payer=customer,
-                    period=period,
-                    services=services,
+                lines = charges_for_period(
+                    services,
+                    period,
                     country=country,
-                    currency=currency,
+                    vat_table=self.vat_table,
                     plan_changes=plan_changes,
+                )
+                invoice = self._compose_invoice(
+                    _Heading(number=invoice_number, payer=customer, period=period, country=country),
+                    lines,
+                    currency=currency,
                     today=today,
                 )
             except SelfcareError as error:
                 return _refused(error)
             uow.invoices.add(invoice)
             uow.commit()
-        issued = InvoiceIssued(
+        return Done(invoice, [self._issued_event(invoice)])
+
+    def _compose_invoice(
+        self,
+        heading: _Heading,
+        lines: tuple[InvoiceLine, ...],
+        *,
+        currency: Currency | str,
+        today: date,
+        buyer: Party | None = None,
+        relationship_id: RelationshipId | None = None,
+    ) -> Invoice:
+        return Invoice(
+            invoice_id=heading.number,
+            payer=heading.payer,
+            period=heading.period,
+            currency=currency,
+            issued_on=today,
+            due_on=today + timedelta(days=self.payment_days),
+            reference=payment_reference(heading.country, heading.number),
+            lines=lines,
+            seller=self.seller,
+            buyer=buyer,
+            relationship_id=relationship_id,
+        )
+
+    def run_invoice(
+        self,
+        *,
+        relationship_id: RelationshipId,
+        payer: CustomerNumber | str,
+        period: BillingPeriod,
+        invoice_number: str,
+        country: str,
+        buyer: Party | None = None,
+        lang: str = "fi",
+    ) -> Outcome[Invoice]:
+        """The invoice run of one customer relationship for one ended ``period``: every
+        charge comes from the product inventory's history
+        (:func:`~selfcare.billing.ledger.invoice_lines`), pro-rated by day in the
+        operator's zone, at the VAT rate of each day of supply; the invoice carries
+        the seller, the ``buyer``, the payment reference of ``invoice_number`` in
+        ``country`` and the due date (EN 16931).
+
+        The run is idempotent: a period the relationship was already invoiced for
+        returns that invoice, with no events, and charges nothing again.
+
+        Returns:
+            The invoice and :class:`~selfcare.billing.events.InvoiceIssued`; the
+            invoice already issued (no events); or a refusal with
+            ``billing.no_inventory`` (the service was built without one),
+            ``billing.period_not_ended`` (the period's last day is not over),
+            ``billing.no_valid_agreement``, ``billing.nothing_to_invoice`` (no charge
+            in the period), ``vat.no_rate``, ``vat.invalid_country``,
+            ``money.currency_mismatch``, the ``reference.*`` codes of the country's
+            scheme, ``billing.invalid_text``.
+
+        Raises:
+            AlreadyExists: ``invoice_number`` or its reference is another invoice's.
+            TypeError: ``period`` is not a :class:`~selfcare.billing.periods.BillingPeriod`.
+        """
+        require_type(period, BillingPeriod, "period")
+        if self.inventory is None:
+            return Refused.because(Violation("billing.no_inventory", {}))
+        today = self._today()
+        if today <= period.last_day:
+            return Refused.because(Violation("billing.period_not_ended", {"period": str(period)}))
+        customer = CustomerNumber(payer)
+        issued = self._issued(customer, relationship_id, period)
+        if issued is not None:
+            return Done(issued)
+        products = self.inventory.products_of(relationship_id).unwrap()
+        catalog = self.inventory.published_catalog().unwrap()
+        with self.uow as uow:
+            agreements = uow.agreements.for_payer(customer)
+            if valid_billing_agreement(agreements, customer, today=today) is None:
+                return Refused.because(Violation("billing.no_valid_agreement", {}))
+            try:
+                lines = invoice_lines(
+                    products,
+                    catalog,
+                    period,
+                    zone=self.zone,
+                    country=country,
+                    vat_table=self.vat_table,
+                    lang=lang,
+                )
+                if not lines:
+                    return Refused.because(
+                        Violation("billing.nothing_to_invoice", {"period": str(period)})
+                    )
+                invoice = self._compose_invoice(
+                    _Heading(number=invoice_number, payer=customer, period=period, country=country),
+                    lines,
+                    currency=lines[0].amount.currency,
+                    today=today,
+                    buyer=buyer,
+                    relationship_id=relationship_id,
+                )
+            except SelfcareError as error:
+                return _refused(error)
+            uow.invoices.add(invoice)
+            uow.commit()
+        return Done(invoice, [self._issued_event(invoice)])
+
+    def _issued(
+        self, payer: CustomerNumber, relationship_id: RelationshipId, period: BillingPeriod
+    ) -> Invoice | None:
+        with self.uow as uow:
+            for invoice in uow.invoices.for_payer(payer, period):
+                if invoice.period == period and invoice.relationship_id == relationship_id:
+                    return invoice
+        return None
+
+    def _issued_event(self, invoice: Invoice) -> InvoiceIssued:
+        return InvoiceIssued(
             occurred_at=self.clock.now(),
             invoice_id=invoice.invoice_id,
             payer=invoice.payer,
@@ -266,31 +405,4 @@ class BillingService:
             issued_on=invoice.issued_on,
             due_on=invoice.due_on,
             gross_total=invoice.gross_total,
-        )
-        return Done(invoice, [issued])
-
-    def _compose_invoice(
-        self,
-        *,
-        invoice_number: str,
-        payer: CustomerNumber,
-        period: BillingPeriod,
-        services: Iterable[ChargeableService],
-        country: str,
-        currency: Currency | str,
-        plan_changes: Iterable[PlanChange],
-        today: date,
-    ) -> Invoice:
-        lines = charges_for_period(
-            services, period, country=country, vat_table=self.vat_table, plan_changes=plan_changes
-        )
-        return Invoice(
-            invoice_id=invoice_number,
-            payer=payer,
-            period=period,
-            currency=currency,
-            issued_on=today,
-            due_on=today + timedelta(days=self.payment_days),
-            reference=payment_reference(country, invoice_number),
-            lines=lines,
         )

@@ -1,11 +1,15 @@
 """VAT: rates by country and category with validity dates, and net/VAT/gross of an amount.
 
 The rate of a charge is the rate in force on its date of supply
-(:meth:`VatTable.rate_on`). Finland raised its general rate from 24 % to 25.5 % for
-supplies from 1 September 2024, and lowered the reduced rate for foodstuffs and
-restaurant services from 14 % to 13.5 % from 1 January 2026:
+(:meth:`VatTable.rate_on`). Finland's general rate was 22 % until June 2010, 23 % from
+1 July 2010, 24 % from 1 January 2013 and 25.5 % for supplies from 1 September 2024;
+the reduced rate for foodstuffs and restaurant services went from 14 % to 13.5 % on
+1 January 2026:
 
->>> from datetime import date
+>>> from datetime import date, datetime
+>>> [str(NORDIC_VAT.rate_on("FI", date(y, m, 1)).percent)
+...  for y, m in ((2010, 6), (2010, 7), (2013, 1))]
+['22', '23', '24']
 >>> NORDIC_VAT.rate_on("FI", date(2024, 8, 31)).percent
 Decimal('24')
 >>> NORDIC_VAT.rate_on("FI", date(2024, 9, 1)).percent
@@ -27,9 +31,9 @@ from __future__ import annotations
 import enum
 import itertools
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Final, final
+from typing import Final, cast, final
 
 import attrs
 
@@ -87,6 +91,12 @@ def _to_percent(value: object) -> Decimal:
     if not percent.is_finite() or not 0 <= percent < _HUNDRED:
         raise SelfcareError(Violation("vat.invalid_rate", {"percent": str(value)[:16]}))
     return percent
+
+
+def _check_day(value: object) -> None:
+    if not isinstance(value, date) or isinstance(value, datetime):
+        msg = f"a day of supply must be a date, not {type(value).__name__}"
+        raise TypeError(msg)
 
 
 def _to_country(value: object) -> str:
@@ -173,6 +183,8 @@ class VatTable:
                 ``vat.invalid_country`` for a code that is not two letters.
         """
         code = _to_country(country)
+        _check_day(day)
+        category = _to_category(category)
         for rate in self.rates:
             if rate.country == code and rate.category is category and rate.applies_on(day):
                 return rate
@@ -237,8 +249,23 @@ class VatAmounts:
     percent: Decimal
 
 
+def _to_basis(value: object) -> PriceBasis:
+    return enum_member(PriceBasis, value, "price_basis")
+
+
 def vat_of(amount: Money, percent: Decimal, basis: PriceBasis) -> Money:
-    """The VAT contained in (``GROSS``) or due on (``NET``) ``amount``, rounded half-up."""
+    """The VAT contained in (``GROSS``) or due on (``NET``) ``amount``, rounded half-up.
+
+    Raises:
+        SelfcareError: ``billing.invalid_choice`` (an unknown basis), ``vat.invalid_rate``.
+        TypeError: ``amount`` is not :class:`~selfcare.core.money.Money`, ``basis`` not a
+            :class:`PriceBasis` or ``str``.
+    """
+    if not isinstance(cast("object", amount), Money):
+        msg = f"amount must be Money, not {type(amount).__name__}"
+        raise TypeError(msg)
+    basis = _to_basis(basis)
+    percent = _to_percent(percent)
     divisor = _HUNDRED + percent if basis is PriceBasis.GROSS else _HUNDRED
     exact = amount.amount * percent / divisor
     return Money(exact.quantize(amount.currency.minor_unit, ROUND_HALF_UP), amount.currency)
@@ -255,10 +282,18 @@ def split_vat(amount: Money, percent: Decimal, basis: PriceBasis) -> VatAmounts:
     >>> split_vat(Money("10.00", "EUR"), Decimal("24"), PriceBasis.NET).gross
     Money(amount=Decimal('12.40'), currency=<Currency.EUR: 'EUR'>)
 
+    ``basis`` may be given as its value (``"gross"``, ``"net"``).
+
     Raises:
-        SelfcareError: ``vat.invalid_rate`` (not in ``0 <= percent < 100``).
-        TypeError: ``percent`` is not a ``Decimal``, ``int`` or ``str``.
+        SelfcareError: ``vat.invalid_rate`` (not in ``0 <= percent < 100``),
+            ``billing.invalid_choice`` (an unknown basis).
+        TypeError: ``amount`` is not :class:`~selfcare.core.money.Money`, ``percent`` not
+            a ``Decimal``, ``int`` or ``str``, ``basis`` not a :class:`PriceBasis` or ``str``.
     """
+    if not isinstance(cast("object", amount), Money):
+        msg = f"amount must be Money, not {type(amount).__name__}"
+        raise TypeError(msg)
+    basis = _to_basis(basis)
     percent = _to_percent(percent)
     rounded = amount.rounded()
     vat = vat_of(rounded, percent, basis)
@@ -277,10 +312,17 @@ def _rate(country: str, category: str, percent: str, start: date, end: date | No
 #: from the national tax authorities (Vero, Skatteverket, Skatteetaten, Skattestyrelsen).
 NORDIC_VAT: Final = VatTable(
     (
-        # Finland: 24 % from 2013-01-01; 25.5 % for supplies from 2024-09-01 (HE 76/2024).
+        # Finland (arvonlisäverolaki 1501/1993 § 84 as amended): 22 % until 2010-06-30;
+        # 23 % from 2010-07-01 (L 1780/2009); 24 % from 2013-01-01 (L 1202/2012);
+        # 25.5 % for supplies from 2024-09-01 (L 473/2024, HE 76/2024).
+        _rate("FI", "standard", "22", date(1994, 6, 1), date(2010, 6, 30)),
+        _rate("FI", "standard", "23", date(2010, 7, 1), date(2012, 12, 31)),
         _rate("FI", "standard", "24", date(2013, 1, 1), date(2024, 8, 31)),
         _rate("FI", "standard", "25.5", date(2024, 9, 1), None),
-        # Foodstuffs and restaurant services: 14 % from 2013-01-01, 13.5 % from 2026-01-01.
+        # Foodstuffs and restaurant services: one rate since 2010-07-01, 13 % (before
+        # that food was 12 % and restaurant services 22 %, two categories this table
+        # does not split); 14 % from 2013-01-01, 13.5 % from 2026-01-01.
+        _rate("FI", "food", "13", date(2010, 7, 1), date(2012, 12, 31)),
         _rate("FI", "food", "14", date(2013, 1, 1), date(2025, 12, 31)),
         _rate("FI", "food", "13.5", date(2026, 1, 1), None),
         # Sweden: 25 % general since 1990-07-01; food 12 % since 1996-01-01, temporarily

@@ -7,6 +7,10 @@ holding its frozen values and pure rules:
 - :mod:`~selfcare.catalog.offerings`: offerings, the catalog, prices, terms;
 - :mod:`~selfcare.catalog.bundles`: bundles the customer fills, and their picks;
 - :mod:`~selfcare.catalog.inventory`: products, assets, scheduled changes;
+- :mod:`~selfcare.catalog.history`: each product's plans, prices and bundle picks
+  with the interval each applied (TMF637 ``productPrice``);
+- :mod:`~selfcare.catalog.dependencies`: the add-ons that need a product, and what
+  removing or changing it does to them;
 - :mod:`~selfcare.catalog.timing`: when changes take effect (:class:`OrderPolicy`);
 - :mod:`~selfcare.catalog.plan_changes`: upgrades and downgrades;
 - :mod:`~selfcare.catalog.cancellation`: when a service ends, written requests;
@@ -16,6 +20,7 @@ holding its frozen values and pure rules:
 - :mod:`~selfcare.catalog.placement`: what placing an order does to the inventory;
 - :mod:`~selfcare.catalog.service_lists`: the portal's lists of available and
   ordered services;
+- :mod:`~selfcare.catalog.wording`: refusals as customers read them (display names);
 
 plus the :mod:`~selfcare.catalog.events`, the :mod:`~selfcare.catalog.ports`, the use
 cases of :class:`CatalogService` and the :mod:`~selfcare.catalog.sample` catalog.
@@ -23,7 +28,9 @@ cases of :class:`CatalogService` and the :mod:`~selfcare.catalog.sample` catalog
 
 from selfcare.catalog.bundles import BundleSpec, PriceTier
 from selfcare.catalog.cancellation import CancellationReceipt, CancellationRequest
+from selfcare.catalog.dependencies import BaseChange, dependants_of
 from selfcare.catalog.eligibility import EligibilityContext, check_order
+from selfcare.catalog.history import ProductPrice
 from selfcare.catalog.inventory import (
     Asset,
     ProductInstance,
@@ -35,6 +42,7 @@ from selfcare.catalog.offerings import (
     AssetKind,
     CancellationMethod,
     Catalog,
+    DependentAddOns,
     LifecycleStatus,
     LocalizedText,
     Offering,
@@ -64,18 +72,22 @@ from selfcare.catalog.service_lists import (
     ordered_services,
 )
 from selfcare.catalog.timing import OrderPolicy, Timing
+from selfcare.catalog.wording import CatalogLabel, customer_message, customer_messages
 
 __all__ = [
     "Asset",
     "AssetKind",
     "AvailableService",
+    "BaseChange",
     "BundleSpec",
     "CancellationMethod",
     "CancellationReceipt",
     "CancellationRequest",
     "Catalog",
+    "CatalogLabel",
     "CatalogService",
     "ChangeDirection",
+    "DependentAddOns",
     "EligibilityContext",
     "LifecycleStatus",
     "LocalizedText",
@@ -94,6 +106,7 @@ __all__ = [
     "PriceType",
     "ProductInstance",
     "ProductOrder",
+    "ProductPrice",
     "ProductStatus",
     "QuoteLine",
     "ScheduledChange",
@@ -105,6 +118,9 @@ __all__ = [
     "build_quote",
     "change_direction",
     "check_order",
+    "customer_message",
+    "customer_messages",
+    "dependants_of",
     "ordered_services",
     "product_monthly_price",
 ]

@@ -21,6 +21,7 @@ from typing import final
 
 import attrs
 
+from selfcare.catalog.history import closed_at
 from selfcare.catalog.inventory import (
     ProductInstance,
     ProductStatus,
@@ -69,11 +70,13 @@ class CancellationRequest:
 @attrs.frozen(kw_only=True)
 class CancellationReceipt:
     """What :meth:`~selfcare.catalog.service.CatalogService.cancel_service` did: either
-    ``product`` (now pending termination at ``product.end``) or a ``request`` for
-    customer service, and then nothing ended."""
+    ``product`` (now pending termination at ``product.end``, with the ``dependants``
+    - the add-ons that need it - ending with it) or a ``request`` for customer
+    service, and then nothing ended."""
 
     product: ProductInstance | None = None
     request: CancellationRequest | None = None
+    dependants: tuple[ProductInstance, ...] = ()
 
 
 @final
@@ -104,9 +107,16 @@ def needs_written_request(offering: Offering | None) -> bool:
 
 
 def pending_termination(product: ProductInstance, *, end: datetime) -> ProductInstance:
-    """``product`` pending termination at ``end`` (version bumped)."""
+    """``product`` pending termination at ``end`` (version bumped), its history closed
+    there (a change scheduled for later will not happen)."""
     change = ScheduledChange(kind=ScheduledChangeKind.TERMINATE, effective_at=end)
-    return bump(product, status=ProductStatus.PENDING_TERMINATE, end=end, scheduled=change)
+    return bump(
+        product,
+        status=ProductStatus.PENDING_TERMINATE,
+        end=end,
+        scheduled=change,
+        prices=closed_at(product.prices, end),
+    )
 
 
 # --------------------------------------------------------------------------- rules

@@ -36,6 +36,7 @@ from selfcare.catalog.bundles import (
     unchanged_pick_violations,
 )
 from selfcare.catalog.cancellation import already_ending_violations, in_writing_violations
+from selfcare.catalog.dependencies import order_dependency_violations
 from selfcare.catalog.inventory import Asset, ProductInstance, picks_in_effect
 from selfcare.catalog.offerings import (
     AssetKind,
@@ -549,6 +550,8 @@ def check_order(
         - ``order.plan_already_active``: a second plan on a phone number that has one
           (change the plan instead);
         - ``cancellation.already_ending``: removing a product already being cancelled;
+        - ``order.dependent_products``: removing or changing a product whose offering
+          refuses to leave the add-ons that need it (``dependants`` names them);
         - ``order.already_active``, ``order.max_quantity_exceeded``,
           ``order.invalid_quantity``;
         - ``order.asset_required``: the item does not name the phone number, SIM or
@@ -584,4 +587,5 @@ def check_order(
     for item in order:
         found += _item_violations(item, facts)
     found += _order_violations(order, facts)
+    found += order_dependency_violations(order, facts.live, catalog)
     return Decision.from_violations(_unique(found))

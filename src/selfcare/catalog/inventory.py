@@ -17,17 +17,20 @@ from __future__ import annotations
 import enum
 import functools
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Final, cast, final
 
 import attrs
 
 from selfcare.catalog._fields import string_set
-from selfcare.catalog.offerings import AssetKind, Term
+from selfcare.catalog.history import ProductPrice, closed_at, recorded
+from selfcare.catalog.offerings import AssetKind, Offering, Term
 from selfcare.core.clock import require_aware, utc_field
 from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import RelationshipId
+from selfcare.core.money import Money
 from selfcare.core.ports import bump
 
 __all__ = [
@@ -39,6 +42,8 @@ __all__ = [
     "apply_due_change",
     "check_product_transition",
     "picks_in_effect",
+    "repriced",
+    "with_history",
 ]
 
 
@@ -212,12 +217,19 @@ class ScheduledChangeKind(enum.StrEnum):
 @attrs.frozen(kw_only=True)
 class ScheduledChange:
     """A change that takes effect at ``effective_at``: a plan change (to
-    ``offering_id``), a bundle edit (to ``bundle_items``) or a termination."""
+    ``offering_id``, with the target's ``term`` and the ``commitment_end`` that starts
+    when the plan does), a bundle edit (to ``bundle_items``) or a termination."""
 
     kind: ScheduledChangeKind
     effective_at: datetime = utc_field()
     offering_id: str | None = None
     bundle_items: frozenset[str] = attrs.field(default=frozenset(), converter=string_set)
+    term: Term | None = None
+    commitment_end: datetime | None = utc_field(optional=True, default=None)
+
+
+def _prices(value: Iterable[ProductPrice]) -> tuple[ProductPrice, ...]:
+    return tuple(sorted(value, key=lambda p: p.valid_from))
 
 
 def _is_iccid(_instance: object, _attribute: object, value: Asset | None) -> None:
@@ -235,6 +247,9 @@ class ProductInstance:
     (calendar months in the operator's zone); a downgrade is refused before it.
     ``bundle_items`` are the offerings picked into a bundle. ``sim`` is the SIM card
     (ICCID) of a subscription attached to a phone number (seed 004's main SIM).
+    ``prices`` is the product's history (:mod:`~selfcare.catalog.history`): every
+    offering, price and bundle selection it had or is scheduled to have, with the
+    interval each applies; billing prices any period from it alone.
     """
 
     id: str
@@ -251,6 +266,7 @@ class ProductInstance:
     bundle_items: frozenset[str] = attrs.field(default=frozenset(), converter=string_set)
     scheduled: ScheduledChange | None = None
     order_id: str | None = None
+    prices: tuple[ProductPrice, ...] = attrs.field(default=(), converter=_prices)
     version: int = 1
 
     def is_live_at(self, now: datetime) -> bool:
@@ -314,7 +330,64 @@ def apply_due_change(product: ProductInstance, *, now: datetime) -> ProductInsta
     if change is None or moment < change.effective_at:
         return product
     if change.kind is ScheduledChangeKind.TERMINATE:
-        return bump(product, status=ProductStatus.TERMINATED, scheduled=None)
+        return bump(
+            product,
+            status=ProductStatus.TERMINATED,
+            scheduled=None,
+            prices=closed_at(product.prices, change.effective_at),
+        )
     if change.kind is ScheduledChangeKind.CHANGE_PLAN:
-        return bump(product, offering_id=change.offering_id, scheduled=None)
+        # The commitment of a fixed-term plan starts when the plan does, scheduled or not.
+        ends = [e for e in (product.commitment_end, change.commitment_end) if e is not None]
+        return bump(
+            product,
+            offering_id=change.offering_id,
+            term=change.term if change.term is not None else product.term,
+            commitment_end=max(ends, default=None),
+            scheduled=None,
+        )
     return bump(product, bundle_items=change.bundle_items, scheduled=None)
+
+
+def with_history(product: ProductInstance, offering: Offering) -> ProductInstance:
+    """``product`` with a history: its own, or - for a product provisioned without one -
+    one interval from its start at ``offering``'s price today (not bumped: nothing
+    changed but what is written down)."""
+    if product.prices or product.start is None:
+        return product
+    first = ProductPrice.of(
+        offering,
+        valid_from=product.start,
+        quantity=product.quantity,
+        bundle_items=product.bundle_items,
+        order_id=product.order_id,
+    )
+    history = (first,) if product.end is None else closed_at((first,), product.end)
+    return attrs.evolve(product, prices=history)
+
+
+def repriced(
+    product: ProductInstance,
+    offering: Offering,
+    *,
+    at: datetime,
+    quantity: int | None = None,
+    bundle_items: frozenset[str] | None = None,
+    one_time: Money | None = None,
+    order_id: str | None = None,
+) -> tuple[ProductPrice, ...]:
+    """The history of ``product`` once it is ``offering`` (with ``quantity`` and
+    ``bundle_items``, its own by default) from ``at``, at the offering's price; a
+    product that ends keeps ending then."""
+    count = product.quantity if quantity is None else quantity
+    picks = product.bundle_items if bundle_items is None else bundle_items
+    price = ProductPrice.of(
+        offering,
+        valid_from=at,
+        quantity=count,
+        bundle_items=picks,
+        one_time=one_time,
+        order_id=order_id,
+    )
+    history = recorded(product.prices, price)
+    return history if product.end is None else closed_at(history, product.end)

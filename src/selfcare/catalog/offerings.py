@@ -43,6 +43,7 @@ __all__ = [
     "AssetKind",
     "CancellationMethod",
     "Catalog",
+    "DependentAddOns",
     "LifecycleStatus",
     "LocalizedText",
     "Offering",
@@ -96,6 +97,16 @@ class CancellationMethod(enum.StrEnum):
 
     PORTAL = "portal"
     WRITTEN_REQUEST = "written_request"
+
+
+class DependentAddOns(enum.StrEnum):
+    """What removing, cancelling or changing a product of an offering does to the
+    add-ons that need it (the operator's choice per offering): they go with it (shown
+    in the quote before the customer's OK), or the change is refused naming them. Either
+    way no add-on outlives the product it needs."""
+
+    REMOVE_WITH_BASE = "remove_with_base"
+    REFUSE = "refuse"
 
 
 class PriceType(enum.StrEnum):
@@ -234,6 +245,8 @@ class Offering:
     Prices are :class:`Price` values (monthly recurring and one-time) in one currency.
     ``family`` and ``family_rank`` order the plans of one family by size (seed 004:
     Total C 10 GB < Total E 50 GB), so a plan change is an upgrade or a downgrade.
+    ``dependent_add_ons`` says what removing or changing a product of this offering
+    does to the add-ons that need it.
     ``asset_kind`` says what the product is attached to (a phone number, a SIM, a
     metering point) and so what an order item must name.
 
@@ -263,6 +276,7 @@ class Offering:
     bundle: BundleSpec | None = None
     family: str | None = None
     family_rank: int = 0
+    dependent_add_ons: DependentAddOns = DependentAddOns.REMOVE_WITH_BASE
 
     def __attrs_post_init__(self) -> None:
         currencies = {p.amount.currency for p in self.prices}

@@ -138,7 +138,9 @@ class QuoteLine:
     """What one order item does, as shown in the confirmation dialog (seed 004): the
     product, the phone number or other asset it applies to, the price effect and when
     it takes effect. ``monthly_change`` is the change of the monthly charge (negative
-    for a removal or a downgrade); ``one_time`` a one-time charge."""
+    for a removal or a downgrade); ``monthly_price`` the product's monthly price once
+    the item takes effect (``None`` for a removal or a free product); ``one_time`` a
+    one-time charge."""
 
     item_index: int
     action: OrderAction
@@ -151,6 +153,7 @@ class QuoteLine:
     one_time: Money | None = None
     effective_at: datetime = utc_field()
     group: str
+    monthly_price: Money | None = None
     usage_note: LocalizedText | None = None
 
 

@@ -10,7 +10,7 @@ now, and is scheduled otherwise; a new SIM card replaces the old one.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import final
+from typing import TypedDict, final
 
 import attrs
 
@@ -25,17 +25,20 @@ from selfcare.catalog.events import (
     SimActivated,
     TerminationScheduled,
 )
+from selfcare.catalog.history import ProductPrice
 from selfcare.catalog.inventory import (
     ProductInstance,
     ProductStatus,
     ScheduledChange,
     ScheduledChangeKind,
+    repriced,
 )
 from selfcare.catalog.offerings import AssetKind, Offering
 from selfcare.catalog.orders import OrderAction, OrderItem, ProductOrder, QuoteLine
 from selfcare.catalog.plan_changes import changed_plan, scheduled_plan_change
 from selfcare.catalog.timing import OrderPolicy, commitment_end
 from selfcare.core.events import Event
+from selfcare.core.money import Money
 from selfcare.core.ports import bump
 
 __all__ = ["Placement", "changed_product", "new_product"]
@@ -68,6 +71,16 @@ def new_product(
         term=offering.term,
         bundle_items=item.bundle_items,
         order_id=order.id,
+        prices=(
+            ProductPrice.of(
+                offering,
+                valid_from=line.effective_at,
+                quantity=item.quantity,
+                bundle_items=item.bundle_items,
+                one_time=line.one_time,
+                order_id=order.id,
+            ),
+        ),
     )
     ordered = ProductOrdered(
         occurred_at=placement.now,
@@ -99,11 +112,9 @@ def changed_product(
         )
         return pending_termination(product, end=when), ending
     if item.action is OrderAction.CHANGE_PLAN:
-        return _plan_change(
-            product, offering, when=when, now=now, order_id=order_id, policy=placement.policy
-        )
+        return _plan_change(product, offering, line, placement)
     if item.action is OrderAction.EDIT_BUNDLE:
-        return _bundle_edit(product, item.bundle_items, when=when, now=now, order_id=order_id)
+        return _bundle_edit(product, offering, item.bundle_items, line, placement)
     if item.asset is not None and item.asset.kind is AssetKind.ICCID:
         activated = SimActivated(
             occurred_at=now, relationship_id=rel, order_id=order_id, product_id=product.id
@@ -116,19 +127,31 @@ def changed_product(
         product_id=product.id,
         quantity=item.quantity,
     )
-    return bump(product, asset=item.asset or product.asset, quantity=item.quantity), modified
+    history = product.prices
+    if item.quantity != product.quantity:
+        history = repriced(product, offering, at=now, quantity=item.quantity, order_id=order_id)
+    changed = bump(
+        product, asset=item.asset or product.asset, quantity=item.quantity, prices=history
+    )
+    return changed, modified
+
+
+class _Fee(TypedDict):
+    one_time: Money | None
+    order_id: str
+
+
+def _fee(line: QuoteLine, order_id: str) -> _Fee:
+    """The one-time charge of a plan change and the order that made it."""
+    return {"one_time": line.one_time, "order_id": order_id}
 
 
 def _plan_change(
-    product: ProductInstance,
-    target: Offering,
-    *,
-    when: datetime,
-    now: datetime,
-    order_id: str,
-    policy: OrderPolicy,
+    product: ProductInstance, target: Offering, line: QuoteLine, placement: Placement
 ) -> tuple[ProductInstance, Event]:
-    """An upgrade applies at once; a downgrade is scheduled (by the default policy)."""
+    """An upgrade applies at once; a downgrade is scheduled (by the default policy).
+    Either way the history has the target's price from the day it applies."""
+    when, now, order_id = line.effective_at, placement.now, placement.order.id
     if when <= now:
         changed = PlanChanged(
             occurred_at=now,
@@ -138,7 +161,10 @@ def _plan_change(
             from_offering_id=product.offering_id,
             to_offering_id=target.id,
         )
-        return changed_plan(product, target, now=now, policy=policy), changed
+        moved = changed_plan(
+            product, target, now=now, policy=placement.policy, **_fee(line, order_id)
+        )
+        return moved, changed
     scheduled = PlanChangeScheduled(
         occurred_at=now,
         relationship_id=product.relationship_id,
@@ -147,18 +173,23 @@ def _plan_change(
         to_offering_id=target.id,
         effective_at=when,
     )
-    return scheduled_plan_change(product, target, effective_at=when), scheduled
+    moving = scheduled_plan_change(
+        product, target, effective_at=when, policy=placement.policy, **_fee(line, order_id)
+    )
+    return moving, scheduled
 
 
 def _bundle_edit(
     product: ProductInstance,
+    offering: Offering,
     picks: frozenset[str],
-    *,
-    when: datetime,
-    now: datetime,
-    order_id: str,
+    line: QuoteLine,
+    placement: Placement,
 ) -> tuple[ProductInstance, Event]:
-    """An edit applies from the next billing period (by the default policy)."""
+    """An edit applies from the next billing period (by the default policy); the
+    history has the new picks' price from then."""
+    when, now, order_id = line.effective_at, placement.now, placement.order.id
+    history = repriced(product, offering, at=max(when, now), bundle_items=picks, order_id=order_id)
     if when <= now:
         edited = BundleEdited(
             occurred_at=now,
@@ -167,7 +198,7 @@ def _bundle_edit(
             product_id=product.id,
             bundle_items=picks,
         )
-        return bump(product, bundle_items=picks), edited
+        return bump(product, bundle_items=picks, prices=history), edited
     change = ScheduledChange(
         kind=ScheduledChangeKind.EDIT_BUNDLE, effective_at=when, bundle_items=picks
     )
@@ -179,4 +210,4 @@ def _bundle_edit(
         bundle_items=picks,
         effective_at=when,
     )
-    return bump(product, scheduled=change), scheduled
+    return bump(product, scheduled=change, prices=history), scheduled

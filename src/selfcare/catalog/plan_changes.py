@@ -18,10 +18,16 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from selfcare.catalog.inventory import ProductInstance, ScheduledChange, ScheduledChangeKind
+from selfcare.catalog.inventory import (
+    ProductInstance,
+    ScheduledChange,
+    ScheduledChangeKind,
+    repriced,
+)
 from selfcare.catalog.offerings import Offering, OfferingKind
 from selfcare.catalog.timing import OrderPolicy, Timing, commitment_end
 from selfcare.core.decision import Violation
+from selfcare.core.money import Money
 from selfcare.core.ports import bump
 
 __all__ = [
@@ -131,22 +137,46 @@ def plan_change_violations(
 
 
 def changed_plan(
-    product: ProductInstance, target: Offering, *, now: datetime, policy: OrderPolicy
+    product: ProductInstance,
+    target: Offering,
+    *,
+    now: datetime,
+    policy: OrderPolicy,
+    one_time: Money | None = None,
+    order_id: str | None = None,
 ) -> ProductInstance:
     """``product`` moved to ``target`` at ``now`` (version bumped): the target's term,
-    and a commitment that ends at the later of the old one and the new term's end."""
+    a commitment that ends at the later of the old one and the new term's end, and the
+    target's price in the history from ``now`` (with ``one_time``, the change's fee)."""
     new_end = commitment_end(target, now, policy)
     ends = (end for end in (product.commitment_end, new_end) if end is not None)
     return bump(
-        product, offering_id=target.id, term=target.term, commitment_end=max(ends, default=None)
+        product,
+        offering_id=target.id,
+        term=target.term,
+        commitment_end=max(ends, default=None),
+        prices=repriced(product, target, at=now, one_time=one_time, order_id=order_id),
     )
 
 
 def scheduled_plan_change(
-    product: ProductInstance, target: Offering, *, effective_at: datetime
+    product: ProductInstance,
+    target: Offering,
+    *,
+    effective_at: datetime,
+    policy: OrderPolicy,
+    one_time: Money | None = None,
+    order_id: str | None = None,
 ) -> ProductInstance:
-    """``product`` with a move to ``target`` scheduled for ``effective_at``."""
+    """``product`` with a move to ``target`` scheduled for ``effective_at``: the target's
+    price is in the history from then, and the target's fixed term (if it has one)
+    starts then, when the change is applied."""
     change = ScheduledChange(
-        kind=ScheduledChangeKind.CHANGE_PLAN, effective_at=effective_at, offering_id=target.id
+        kind=ScheduledChangeKind.CHANGE_PLAN,
+        effective_at=effective_at,
+        offering_id=target.id,
+        term=target.term,
+        commitment_end=commitment_end(target, effective_at, policy),
     )
-    return bump(product, scheduled=change)
+    history = repriced(product, target, at=effective_at, one_time=one_time, order_id=order_id)
+    return bump(product, scheduled=change, prices=history)

@@ -27,7 +27,9 @@ from typing import Final
 import attrs
 
 from selfcare.catalog.cancellation import cancellation_end
+from selfcare.catalog.dependencies import with_dependants
 from selfcare.catalog.eligibility import EligibilityContext, check_order
+from selfcare.catalog.history import offering_price
 from selfcare.catalog.inventory import Asset, ProductInstance
 from selfcare.catalog.offerings import AssetKind, Catalog, Offering
 from selfcare.catalog.orders import OrderAction, OrderItem, OrderQuote, QuoteLine
@@ -43,10 +45,7 @@ __all__ = ["build_quote", "monthly_difference", "product_monthly_price"]
 def product_monthly_price(product: ProductInstance, offering: Offering) -> Money | None:
     """What ``product`` costs a month: a bundle by its pick count, otherwise the
     offering's monthly price times the quantity."""
-    if offering.bundle is not None:
-        return offering.bundle.price_for(len(product.bundle_items))
-    monthly = offering.monthly_price
-    return None if monthly is None else monthly * product.quantity
+    return offering_price(offering, quantity=product.quantity, bundle_items=product.bundle_items)
 
 
 def monthly_difference(new: Money | None, old: Money | None) -> Money | None:
@@ -84,6 +83,7 @@ def _line(
     monthly: Money | None = None,
     one_time: Money | None = None,
     when: datetime,
+    price: Money | None = None,
 ) -> QuoteLine:
     asset = item.asset if product is None else _shown_asset(item, product)
     return QuoteLine(
@@ -99,6 +99,7 @@ def _line(
         effective_at=when,
         group=offering.group,
         usage_note=offering.usage_note,
+        monthly_price=price,
     )
 
 
@@ -132,6 +133,7 @@ def _add_line(index: int, item: OrderItem, pricing: _Pricing) -> QuoteLine:
         monthly=monthly,
         one_time=None if one_time is None else one_time * item.quantity,
         when=pricing.now,
+        price=monthly,
     )
 
 
@@ -160,26 +162,29 @@ def _change_plan_line(index: int, item: OrderItem, pricing: _Pricing) -> QuoteLi
         monthly=monthly_difference(new_price, product_monthly_price(product, current)),
         one_time=target.one_time_price,
         when=effective_at(timing, now=pricing.now, policy=pricing.policy),
+        price=new_price,
     )
 
 
 def _edit_bundle_line(index: int, item: OrderItem, pricing: _Pricing) -> QuoteLine:
     product, offering = pricing.product(item)
-    change = _change_of(product, attrs.evolve(product, bundle_items=item.bundle_items), offering)
+    edited = attrs.evolve(product, bundle_items=item.bundle_items)
     policy = pricing.policy
     return _line(
         index,
         item,
         offering,
         product=product,
-        monthly=change,
+        monthly=_change_of(product, edited, offering),
         when=effective_at(policy.bundle_edit, now=pricing.now, policy=policy),
+        price=product_monthly_price(edited, offering),
     )
 
 
 def _modify_line(index: int, item: OrderItem, pricing: _Pricing) -> QuoteLine:
     product, offering = pricing.product(item)
-    change = _change_of(product, attrs.evolve(product, quantity=item.quantity), offering)
+    modified = attrs.evolve(product, quantity=item.quantity)
+    change = _change_of(product, modified, offering)
     return _line(
         index,
         item,
@@ -187,6 +192,7 @@ def _modify_line(index: int, item: OrderItem, pricing: _Pricing) -> QuoteLine:
         product=product,
         monthly=None if change is None or change.is_zero else change,
         when=pricing.now,
+        price=product_monthly_price(modified, offering),
     )
 
 
@@ -197,6 +203,23 @@ _LINES: Final[Mapping[OrderAction, Callable[[int, OrderItem, _Pricing], QuoteLin
     OrderAction.EDIT_BUNDLE: _edit_bundle_line,
     OrderAction.MODIFY: _modify_line,
 }
+
+
+def _ending_with_their_base(
+    lines: Sequence[QuoteLine], required_by: Mapping[str, str]
+) -> list[QuoteLine]:
+    """An add-on removed because the product it needs goes (or changes) ends no later
+    than that product's line takes effect."""
+    by_product = {line.product_id: line for line in lines if line.product_id is not None}
+    ended = []
+    for line in lines:
+        base = by_product.get(required_by.get(line.product_id or "", ""))
+        kept = line
+        if line.action is OrderAction.REMOVE and base is not None:
+            kept = attrs.evolve(line, effective_at=min(line.effective_at, base.effective_at))
+            by_product[line.product_id or ""] = kept
+        ended.append(kept)
+    return ended
 
 
 def build_quote(
@@ -212,7 +235,10 @@ def build_quote(
 
     Upgrades and new products take effect at once, downgrades at the end of the billing
     period, bundle edits from the next billing period (all changeable by ``policy``);
-    a removal ends at :func:`~selfcare.catalog.cancellation.cancellation_end`.
+    a removal ends at :func:`~selfcare.catalog.cancellation.cancellation_end`. Removing
+    or changing a product that add-ons need adds a removal of each of them to the quote
+    (:func:`~selfcare.catalog.dependencies.with_dependants`), ending no later than the
+    product, so the customer sees them before the OK.
 
     Returns:
         ``Done`` with the :class:`~selfcare.catalog.orders.OrderQuote` (no events), or
@@ -223,7 +249,9 @@ def build_quote(
         SelfcareError: ``time.naive_datetime``.
     """
     moment = require_aware(now, "now")
-    order = (items,) if isinstance(items, OrderItem) else tuple(items)
+    asked = (items,) if isinstance(items, OrderItem) else tuple(items)
+    live = {p.id: p for p in context.products if p.is_live_at(moment)}
+    order, required_by = with_dependants(asked, live, catalog)
     decision = check_order(order, context, catalog=catalog, now=moment)
     if not decision.allowed:
         return Refused(decision)
@@ -231,6 +259,7 @@ def build_quote(
         products={p.id: p for p in context.products}, catalog=catalog, now=moment, policy=policy
     )
     lines = [_LINES[item.action](index, item, pricing) for index, item in enumerate(order)]
+    lines = _ending_with_their_base(lines, required_by)
     return Done(
         OrderQuote(
             relationship_id=context.relationship_id, items=order, lines=lines, quoted_at=moment

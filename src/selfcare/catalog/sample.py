@@ -18,11 +18,35 @@ from __future__ import annotations
 import functools
 import json
 
-from selfcare.catalog.offerings import Catalog
+from selfcare.catalog.offerings import Catalog, LocalizedText
+from selfcare.catalog.wording import CatalogLabel
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
 
-__all__ = ["load_catalog", "sample_catalog"]
+__all__ = ["SAMPLE_LABELS", "load_catalog", "sample_catalog"]
+
+#: What customers call the capabilities and groups the sample catalog's prerequisites
+#: name (seed 002's pay-TV card, seed 004's mobile subscription).
+SAMPLE_LABELS: tuple[CatalogLabel, ...] = (
+    CatalogLabel(
+        "capability:pay_tv_card",
+        LocalizedText(
+            en="a valid pay-TV card",
+            fi="voimassa oleva maksu-TV-kortti",
+            sv="ett giltigt betal-tv-kort",
+            nb="et gyldig betal-TV-kort",
+        ),
+    ),
+    CatalogLabel(
+        "group:mobile_plans",
+        LocalizedText(
+            en="a mobile subscription",
+            fi="matkapuhelinliittymä",
+            sv="ett mobilabonnemang",
+            nb="et mobilabonnement",
+        ),
+    ),
+)
 
 
 def load_catalog(text: str | bytes) -> Catalog:

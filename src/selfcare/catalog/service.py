@@ -46,6 +46,12 @@ from selfcare.catalog.cancellation import (
     needs_written_request,
     pending_termination,
 )
+from selfcare.catalog.dependencies import (
+    BaseChange,
+    base_end,
+    dependants_of,
+    dependent_product_violations,
+)
 from selfcare.catalog.eligibility import (
     EligibilityContext,
     inactive_relationship_violations,
@@ -65,6 +71,7 @@ from selfcare.catalog.inventory import (
     ProductInstance,
     ProductStatus,
     apply_due_change,
+    with_history,
 )
 from selfcare.catalog.offerings import AssetKind, Catalog
 from selfcare.catalog.orders import (
@@ -82,6 +89,7 @@ from selfcare.catalog.placement import Placement, changed_product, new_product
 from selfcare.catalog.ports import CatalogUnitOfWork
 from selfcare.catalog.pricing import build_quote
 from selfcare.catalog.timing import DEFAULT_POLICY, OrderPolicy
+from selfcare.catalog.wording import CatalogLabel, customer_messages
 from selfcare.core.clock import Clock
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
@@ -93,6 +101,18 @@ from selfcare.core.ports import bump
 __all__ = ["CatalogService"]
 
 
+def _termination(
+    product: ProductInstance, end: datetime, *, order_id: str | None, now: datetime
+) -> TerminationScheduled:
+    return TerminationScheduled(
+        occurred_at=now,
+        relationship_id=product.relationship_id,
+        order_id=order_id,
+        product_id=product.id,
+        effective_at=end,
+    )
+
+
 class CatalogService:
     """The catalog's use cases over one unit of work, clock and id source.
 
@@ -102,6 +122,9 @@ class CatalogService:
         ids: new order, product and request ids.
         policy: when changes take effect (the operator's
             :class:`~selfcare.catalog.timing.OrderPolicy`).
+        labels: what customers call the capabilities and groups prerequisites name
+            (:class:`~selfcare.catalog.wording.CatalogLabel`), for
+            :meth:`customer_messages`.
     """
 
     def __init__(
@@ -111,11 +134,13 @@ class CatalogService:
         clock: Clock,
         ids: IdSource,
         policy: OrderPolicy = DEFAULT_POLICY,
+        labels: Iterable[CatalogLabel] = (),
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._ids = ids
         self._policy = policy
+        self._labels = tuple(labels)
 
     @property
     def policy(self) -> OrderPolicy:
@@ -217,8 +242,23 @@ class CatalogService:
             ]
             for item, line in zip(order.items, order.lines, strict=True):
                 events.append(self._apply(catalog, placement, item, line))
+            events += self._end_with_their_base(order, catalog, now)
             uow.commit()
             return Done(order, events)
+
+    def _end_with_their_base(
+        self, order: ProductOrder, catalog: Catalog, now: datetime
+    ) -> list[Event]:
+        """An add-on ordered on a product that is ending ends with it."""
+        inventory = self._uow.inventory
+        live = [p for p in inventory.for_relationship(order.relationship_id) if p.is_live_at(now)]
+        events: list[Event] = []
+        for product in inventory.for_order(order.id):
+            end = base_end(product, live, catalog)
+            if end is not None and (product.end is None or product.end > end):
+                inventory.update(pending_termination(product, end=end))
+                events.append(_termination(product, end, order_id=order.id, now=now))
+        return events
 
     def _sims_in_use(
         self, items: Sequence[OrderItem], lines: Sequence[QuoteLine], now: datetime
@@ -250,8 +290,10 @@ class CatalogService:
             )
             inventory.add(added)
             return event
-        product = inventory.find(line.product_id or "")
-        assert product is not None  # noqa: S101 - the fresh quote vouches for it
+        stored = inventory.find(line.product_id or "")
+        assert stored is not None  # noqa: S101 - the fresh quote vouches for it
+        current = catalog.find(stored.offering_id)
+        product = stored if current is None else with_history(stored, current)
         updated, event = changed_product(placement, item, line, product, offering)
         inventory.update(updated)
         return event
@@ -391,7 +433,9 @@ class CatalogService:
                     )
                 )
             else:
-                self._uow.inventory.update(bump(product, status=ProductStatus.TERMINATED, end=now))
+                # Nothing was supplied: the product leaves no price in the history.
+                ended = bump(product, status=ProductStatus.TERMINATED, end=now, prices=())
+                self._uow.inventory.update(ended)
                 events.append(
                     ProductTerminated(
                         occurred_at=now,
@@ -403,6 +447,39 @@ class CatalogService:
         return events
 
     # ----------------------------------------------------------------------- inventory
+
+    def products_of(self, relationship_id: RelationshipId) -> Outcome[tuple[ProductInstance, ...]]:
+        """Every product of the relationship (terminated ones too), oldest first, each
+        with its history (seed 002's "ordered services" and billing read them).
+
+        Returns:
+            ``Done`` with the products (no events); it refuses nothing.
+        """
+        with self._uow as uow:
+            return Done(tuple(uow.inventory.for_relationship(relationship_id)))
+
+    def customer_messages(
+        self, violations: Iterable[Violation], lang: str = "en"
+    ) -> Outcome[tuple[str, ...]]:
+        """The messages of a refusal's ``violations`` as the customer reads them in
+        ``lang``: offerings by their display names, capabilities and groups by their
+        labels (never ``tv_sport`` or ``capability:pay_tv_card``).
+
+        Returns:
+            ``Done`` with one message per violation (no events).
+        """
+        with self._uow as uow:
+            catalog = uow.catalog.catalog()
+        return Done(customer_messages(violations, catalog, lang, labels=self._labels))
+
+    def published_catalog(self) -> Outcome[Catalog]:
+        """Every offering of the catalog, in the order they were added.
+
+        Returns:
+            ``Done`` with the :class:`~selfcare.catalog.offerings.Catalog` (no events).
+        """
+        with self._uow as uow:
+            return Done(uow.catalog.catalog())
 
     def cancel_service(
         self,
@@ -428,7 +505,10 @@ class CatalogService:
             ``order.unknown_product``, ``order.no_active_relationship``,
             ``order.permission_denied``, ``cancellation.already_ending``,
             ``cancellation.contact_required`` (no phone number or no e-mail address),
-            the ``phone.*`` and ``email.*`` codes of an invalid one.
+            the ``phone.*`` and ``email.*`` codes of an invalid one,
+            ``order.dependent_products`` (add-ons need the product and its offering
+            does not take them along; otherwise they end with it, listed in the
+            receipt's ``dependants``).
         """
         now = self._clock.now()
         with self._uow as uow:
@@ -464,20 +544,27 @@ class CatalogService:
                     offering_id=product.offering_id,
                 )
                 return Done(CancellationReceipt(request=request), [requested])
+            live = {p.id: p for p in uow.inventory.for_relationship(product.relationship_id)}
+            live = {key: p for key, p in live.items() if p.is_live_at(now)}
+            catalog = uow.catalog.catalog()
+            dependants = dependants_of([BaseChange(product=product)], live.values(), catalog)
+            found += dependent_product_violations(dependants, live, catalog, removed=())
             if found:
                 return Refused.because(*found)
             end = cancellation_end(product, now=now, policy=self._policy)
-            updated = pending_termination(product, end=end)
-            uow.inventory.update(updated)
+            ending = [product, *(live[key] for key in dependants)]
+            ended: list[ProductInstance] = []
+            events: list[Event] = []
+            for each in ending:
+                if each is not product and each.end is not None and each.end <= end:
+                    continue  # ends by then anyway
+                updated = pending_termination(each, end=end)
+                uow.inventory.update(updated)
+                ended.append(updated)
+                events.append(_termination(each, end, order_id=None, now=now))
             uow.commit()
-            scheduled = TerminationScheduled(
-                occurred_at=now,
-                relationship_id=product.relationship_id,
-                order_id=None,
-                product_id=product.id,
-                effective_at=end,
-            )
-            return Done(CancellationReceipt(product=updated), [scheduled])
+            receipt = CancellationReceipt(product=ended[0], dependants=tuple(ended[1:]))
+            return Done(receipt, events)
 
     def apply_due_changes(
         self, relationship_id: RelationshipId

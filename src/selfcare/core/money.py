@@ -23,7 +23,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Final, final
+from typing import Final, cast, final
 
 import attrs
 
@@ -184,16 +184,23 @@ class Money:
         one, to the parts with the largest remainders (earlier parts first on a tie).
 
         Raises:
-            SelfcareError: ``money.invalid_allocation`` for no weights, a negative
-                weight, or weights that add up to zero.
+            SelfcareError: ``money.invalid_allocation`` for no weights, a negative or
+                non-finite (NaN, infinite) weight, or weights that add up to zero.
+            TypeError: a weight that is not an ``int`` or a ``Decimal``.
         """
-        total_weight = sum((Decimal(w) for w in weights), Decimal(0))
+        for weight in weights:
+            if not isinstance(cast("object", weight), int | Decimal):
+                msg = f"allocation weights must be int or Decimal, not {type(weight).__name__}"
+                raise TypeError(msg)
         if (
             not weights
-            or any(isinstance(w, bool) or Decimal(w) < 0 for w in weights)
-            or total_weight == 0
+            or any(
+                isinstance(w, bool) or not Decimal(w).is_finite() or Decimal(w) < 0 for w in weights
+            )
+            or sum((Decimal(w) for w in weights), Decimal(0)) == 0
         ):
             raise SelfcareError(Violation("money.invalid_allocation", {"parts": len(weights)}))
+        total_weight = sum((Decimal(w) for w in weights), Decimal(0))
         unit = self.currency.minor_unit
         total_units = int(self.rounded().amount / unit)
         sign = -1 if total_units < 0 else 1

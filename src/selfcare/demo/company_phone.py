@@ -3,9 +3,11 @@
 Kari signs in with his work account and may order on his employer's company phones,
 but self-service needs his phone number confirmed: a one-time code by SMS (a wrong
 code refused first). He orders extra data, seeing before he presses OK what the
-employer pays and what is deducted from his salary; changes plan (an upgrade, at once);
-and April's invoice shows the old plan, its credit, the new plan and the extra data
-with VAT. (Seed 004.)
+employer pays and what is deducted from his salary - the same pro-rated charge April's
+invoice will carry; changes plan (an upgrade, at once). On 1 May the invoice run charges
+April from the inventory's history alone: the old plan to the 9th, the new one from the
+10th, the extra data from the 10th, with VAT; and the month's deduction statement comes
+from that invoice. (Seed 004.)
 """
 
 from __future__ import annotations
@@ -17,10 +19,8 @@ from selfcare.billing import (
     BillingMethod,
     BillingPeriod,
     MobilePolicy,
-    PlanChange,
-    chargeable_services,
+    Party,
     deduction_statement,
-    deductions_of,
     payer_split,
     quoted_charges,
 )
@@ -33,24 +33,26 @@ from selfcare.catalog import (
     ProductStatus,
 )
 from selfcare.catalog.sample import sample_catalog
-from selfcare.core.clock import local_date, operator_zone
+from selfcare.core.clock import operator_zone
 from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import AccountId, CustomerNumber
 from selfcare.core.money import Money
+from selfcare.demo.invoices import show_invoice
 from selfcare.demo.world import World
 from selfcare.identity import PhoneNumber, issue_code, require_mobile, verify_code
 from selfcare.identity.ports import Channel, OutgoingMessage
 from selfcare.identity.profile import Language
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from selfcare.billing.charges import ChargeableService
-    from selfcare.catalog.orders import QuoteLine
     from selfcare.core.decision import Decision
 
 __all__ = ["run"]
 
 #: The employer's customer number: the company phones' customer relationship.
 NUMBER: Final = "NO-991234567-17"
+
+#: The phones' operator counts days in Norway.
+OSLO: Final = "Europe/Oslo"
 
 #: Kari's subscription, in the inventory before self-service is activated.
 SUBSCRIPTION: Final = "sub-kari"
@@ -94,17 +96,6 @@ class _CompanyPhone:
         """An offering's name in the printer's language."""
         offering = self.catalog.find(offering_id)
         return offering.names.get(self.out.lang) if offering is not None else offering_id
-
-    def products(self) -> tuple[ProductInstance, ...]:
-        """The company's products."""
-        # No catalog query lists a relationship's products: read them through the storage.
-        with self.world.app.storage.catalog as uow:
-            return tuple(uow.inventory.for_relationship(self.relationship))
-
-    def chargeable(self, keep: bool) -> tuple[ChargeableService, ...]:
-        """What billing charges for: the subscription (``keep``) or everything else."""
-        products = [p for p in self.products() if (p.id == SUBSCRIPTION) == keep]
-        return chargeable_services(products, self.catalog, zone=operator_zone(), lang=self.out.lang)
 
     def subscription_exists(self) -> None:
         """The employer's agreement and Kari's subscription predate self-service."""
@@ -165,11 +156,12 @@ class _CompanyPhone:
     def order_extra_data(self, extra: OrderItem) -> None:
         """The order dialog shows the salary deduction before OK."""
         out, service = self.out, self.world.app.catalog
-        spent = Money("30", "NOK")
+        spent = Money("0", "NOK")  # nothing charged against April's allowance yet
         quote = service.quote_order(extra, self.context()).unwrap()
         out.say("quote")
         out.bullets(quote.summary(out.lang))
-        charges = quoted_charges(quote, lang=out.lang)
+        # What the product adds to April's invoice: 10 to 30 April, pro-rated.
+        charges = quoted_charges(quote, lang=out.lang, zone=operator_zone(OSLO))
         split = payer_split(charges, POLICY, spent, lang=out.lang)
         out.say("split", allowance=out.money(POLICY.monthly_allowance), spent=out.money(spent))
         out.bullets(split.summary(out.lang))
@@ -177,12 +169,8 @@ class _CompanyPhone:
         service.advance_order(placed.id, OrderState.IN_PROGRESS).unwrap()
         done = service.advance_order(placed.id, OrderState.COMPLETED).unwrap()
         out.say("ordered", order=placed.id, status=out.state(done.state.value))
-        today = local_date(self.world.clock.now(), operator_zone())
-        entries = deductions_of(split, day=today)
-        statement = deduction_statement("kari.nordmann", BillingPeriod(2026, 4), entries, "NOK")
-        out.say("deduction", month=out.month(2026, 4), amount=out.money(statement.total))
 
-    def change_plan(self) -> QuoteLine:
+    def change_plan(self) -> None:
         """Total C 10 GB -> Total E 50 GB: an upgrade applies at once."""
         out, service = self.out, self.world.app.catalog
         item = OrderItem.change_plan(SUBSCRIPTION, TARGET)
@@ -195,52 +183,25 @@ class _CompanyPhone:
             day=out.day(change.effective_at or self.world.clock.now()),
         )
         service.change_plan(SUBSCRIPTION, TARGET, self.context(), idempotency_key="plan-1").unwrap()
-        return change
 
-    def invoice(self, before: tuple[ChargeableService, ...], effective: datetime) -> None:
-        """April's invoice, issued on 1 May: the plan as it was, the change from the
-        10th, the extra data from the 10th; then its VAT breakdown."""
-        out, target = self.out, self.catalog.find(TARGET)
-        self.world.move_clock(datetime(2026, 4, 30, 21, 0, tzinfo=UTC))
-        change = PlanChange(
-            service_id=SUBSCRIPTION,
-            on=local_date(effective, operator_zone()),
-            description=f"{self.name_of(TARGET)} {self.phone.value}",
-            monthly_price=(target.monthly_price if target else None) or Money.zero("NOK"),
-        )
-        invoice = self.world.app.billing.issue_invoice(
-            invoice_number="2026040001",
+    def invoice(self) -> None:
+        """April's invoice from the invoice run on 1 May: the plan as it was to the
+        9th, the new plan and the extra data from the 10th; its VAT breakdown; and the
+        month's salary deduction statement derived from it."""
+        out = self.out
+        self.world.move_clock(datetime(2026, 4, 30, 22, 0, tzinfo=UTC))  # 1 May in Oslo
+        invoice = self.world.app.billing.run_invoice(
+            relationship_id=self.relationship,
             payer=self.payer,
             period=BillingPeriod(2026, 4),
-            services=[*before, *self.chargeable(keep=False)],
+            invoice_number="2026040001",
             country="NO",
-            currency="NOK",
-            plan_changes=[change],
+            buyer=Party(name=POLICY.employer, country="NO", identifier=NUMBER),
+            lang=out.lang,
         ).unwrap()
-        out.say(
-            "invoice",
-            number=invoice.invoice_id,
-            month=out.month(2026, 4),
-            issued=out.day(invoice.issued_on),
-            due=out.day(invoice.due_on),
-            reference=invoice.reference,
-        )
-        for charge in invoice.lines:
-            out.line(
-                f"- {charge.description} ({out.charge_kind(charge.kind.value)}): "
-                f"{out.day(charge.supply_from)} - "
-                f"{out.day(charge.supply_to)}  {out.money(charge.gross)}",
-                2,
-            )
-        for row in invoice.vat_breakdown():
-            out.say(
-                "vat_row",
-                indent=2,
-                percent=row.vat_percent,
-                net=out.money(row.net),
-                vat=out.money(row.vat),
-            )
-        out.say("total", gross=out.money(invoice.gross_total), vat=out.money(invoice.vat_total))
+        show_invoice(out, invoice)
+        statement = deduction_statement(invoice, POLICY, employee="kari.nordmann")
+        out.say("deduction", month=out.month(2026, 4), amount=out.money(statement.total))
 
 
 def run(world: World) -> None:
@@ -257,6 +218,5 @@ def run(world: World) -> None:
     world.out.refusal(refused.decision.violations)
     journey.confirm_phone()
     journey.order_extra_data(extra)
-    before = journey.chargeable(keep=True)  # the plan as it was, before the change
-    change = journey.change_plan()
-    journey.invoice(before, change.effective_at or world.clock.now())
+    journey.change_plan()
+    journey.invoice()

@@ -4,15 +4,19 @@ Anna may order on her TV contract, but ordering needs a billing agreement (added
 the sport channel a pay-TV card (found valid). She orders the channel and a security
 service, has a MIX package of one channel refused (3 to 6), orders one of three and
 edits it to five from the next billing period, sees her ordered services with their
-dates, and learns that cancelling the channel is done in writing. (Seed 002.)
+dates, and learns that cancelling the channel is done in writing. March's invoice
+comes from the invoice run: each service from the day it was ordered. Refusals name
+the channel and the pay-TV card as Anna sees them. (Seed 002.)
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Final
 
 from selfcare.billing.agreements import BillingMethod
+from selfcare.billing.periods import BillingPeriod
 from selfcare.catalog.eligibility import EligibilityContext
 from selfcare.catalog.events import ProductOrdered
 from selfcare.catalog.orders import OrderItem, OrderState
@@ -20,10 +24,11 @@ from selfcare.catalog.sample import sample_catalog
 from selfcare.catalog.service_lists import ordered_services
 from selfcare.core.ids import CustomerNumber
 from selfcare.core.money import Money
+from selfcare.demo.invoices import show_invoice
 from selfcare.demo.world import World
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from selfcare.core.decision import Decision
+    from selfcare.core.decision import Decision, Violation
 
 __all__ = ["run"]
 
@@ -58,6 +63,24 @@ class _TvOrder:
             permission=self.permission,
             capabilities=capabilities,
         )
+
+    def refusal(self, violations: Iterable[Violation]) -> None:
+        """A refusal as Anna reads it: the channel's name, "a valid pay-TV card"."""
+        self.out.say("refused")
+        for text in self.catalog.customer_messages(violations, self.out.lang).unwrap():
+            self.out.line(f"- {text}", 2)
+
+    def invoice_march(self) -> None:
+        """March's invoice from the invoice run on 1 April, charged from the inventory."""
+        invoice = self.billing.run_invoice(
+            relationship_id=self.relationship,
+            payer=self.payer,
+            period=BillingPeriod(2026, 3),
+            invoice_number="2026030001",
+            country="FI",
+            lang=self.out.lang,
+        ).unwrap()
+        show_invoice(self.out, invoice)
 
     def add_billing_agreement(self) -> None:
         """No agreement, no order: the agreement is added."""
@@ -161,14 +184,15 @@ def run(world: World) -> None:
     journey = _TvOrder(world, permission)
     journey.add_billing_agreement()
     sport = OrderItem.add("tv_sport_12m")
-    world.out.refusal(world.app.catalog.quote_order(sport, journey.context()).decision.violations)
+    journey.refusal(world.app.catalog.quote_order(sport, journey.context()).decision.violations)
     world.out.say("card_added")
     sport_id = journey.order(sport, "form-1")
     journey.order(OrderItem.add("security_total"), "form-2")
     too_few = OrderItem.add("mix_package", bundle_items={"mix_music"})
     refused = world.app.catalog.quote_order(too_few, journey.context(PAY_TV_CARD))
-    world.out.refusal(refused.decision.violations)
+    journey.refusal(refused.decision.violations)
     package = journey.order(OrderItem.add("mix_package", bundle_items=CHANNELS), "form-3")
     journey.edit_mix(package)
+    journey.invoice_march()
     journey.show_ordered_services()
     journey.cancel_in_writing(sport_id)

@@ -85,12 +85,14 @@ class SqlInvoiceRepository:
         order = "period_year, period_month, key"
         if period is None:
             return self._table.select("payer = ?", [payer], order_by=order)
-        return self._table.select(
+        found = self._table.select(
             "payer = ? AND period_year = ? AND period_month = ?",
             [payer],
             [period.year, period.month],
             order_by=order,
         )
+        # The columns hold the month; a period with another anchor day is another period.
+        return [invoice for invoice in found if invoice.period == period]
 
 
 class BillingRepositories:

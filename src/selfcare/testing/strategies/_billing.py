@@ -28,9 +28,12 @@ from selfcare.billing import (
     SplitLine,
     VatBreakdownRow,
 )
+from selfcare.billing.invoices import Party, PaymentTerms
+from selfcare.billing.ledger import PriceRun
 from selfcare.billing.vat import PriceBasis, VatAmounts, VatCategory, VatRate, VatTable, split_vat
-from selfcare.core.ids import CustomerNumber
+from selfcare.core.ids import CustomerNumber, RelationshipId
 from selfcare.core.money import Currency, Money
+from selfcare.testing.strategies._catalog import product_instances, product_prices
 from selfcare.testing.strategies._core import aware_datetimes, currencies
 
 __all__ = [
@@ -63,7 +66,12 @@ def _money(currency: Currency, max_cents: int = 10**7) -> st.SearchStrategy[Mone
 
 def billing_periods() -> st.SearchStrategy[BillingPeriod]:
     """Any month of 2000-2099."""
-    return st.builds(BillingPeriod, st.integers(min_value=2000, max_value=2099), st.integers(1, 12))
+    return st.builds(
+        BillingPeriod,
+        st.integers(min_value=2000, max_value=2099),
+        st.integers(1, 12),
+        st.just(1) | st.integers(1, 28),
+    )
 
 
 @st.composite
@@ -120,6 +128,19 @@ def invoice_lines(draw: st.DrawFn, currency: Currency | None = None) -> InvoiceL
         amount=-amount if kind is ChargeKind.CREDIT else amount,
         price_basis=draw(st.sampled_from(PriceBasis)),
         vat_percent=draw(vat_percents()),
+        offering_id=draw(st.none() | _IDS),
+        vat_category=draw(st.sampled_from(VatCategory)),
+    )
+
+
+def parties() -> st.SearchStrategy[Party]:
+    """Sellers and buyers, with or without identifiers."""
+    return st.builds(
+        Party,
+        name=_TEXT,
+        country=st.sampled_from(["FI", "SE", "NO", "DK"]),
+        vat_id=st.none() | st.text(alphabet="FINO0123456789", min_size=4, max_size=14),
+        identifier=st.none() | _IDS,
     )
 
 
@@ -137,6 +158,9 @@ def invoices(draw: st.DrawFn) -> Invoice:
         due_on=draw(st.dates(min_value=issued, max_value=date(2099, 12, 31))),
         reference=draw(st.text(alphabet="0123456789", min_size=4, max_size=20)),
         lines=draw(st.lists(invoice_lines(cur), max_size=5)),
+        seller=draw(st.none() | parties()),
+        buyer=draw(st.none() | parties()),
+        relationship_id=draw(st.none() | _IDS.map(RelationshipId)),
         version=draw(st.integers(1, 100)),
     )
 
@@ -214,6 +238,8 @@ def _deduction_entries(draw: st.DrawFn) -> DeductionEntry:
         offering_id=draw(_IDS),
         description=draw(_TEXT),
         msisdn=draw(st.none() | st.just("+4791234567")),
+        charged=draw(_money(Currency.NOK)),
+        employer=draw(_money(Currency.NOK)),
         amount=draw(_money(Currency.NOK)),
     )
 
@@ -224,7 +250,9 @@ def _deduction_statements(draw: st.DrawFn) -> DeductionStatement:
         employee=draw(_TEXT),
         period=draw(billing_periods()),
         entries=draw(st.lists(_deduction_entries(), max_size=3)),
+        employer_total=draw(_money(Currency.NOK)),
         total=draw(_money(Currency.NOK)),
+        invoice_total=draw(_money(Currency.NOK)),
     )
 
 
@@ -232,7 +260,11 @@ def _deduction_statements(draw: st.DrawFn) -> DeductionStatement:
 def _breakdown_rows(draw: st.DrawFn) -> VatBreakdownRow:
     amounts = draw(_vat_amounts())
     return VatBreakdownRow(
-        vat_percent=amounts.percent, net=amounts.net, vat=amounts.vat, gross=amounts.gross
+        vat_percent=amounts.percent,
+        net=amounts.net,
+        vat=amounts.vat,
+        gross=amounts.gross,
+        category=draw(st.sampled_from(VatCategory)),
     )
 
 
@@ -291,6 +323,20 @@ ENTITIES: dict[type, st.SearchStrategy[Any]] = {
     PlanChange: _plan_changes(),
     InvoiceLine: invoice_lines(),
     Invoice: invoices(),
+    Party: parties(),
+    PriceRun: st.builds(
+        PriceRun,
+        product=product_instances(),
+        price=product_prices(),
+        first=_DAYS,
+        last=st.none() | _DAYS,
+    ),
+    PaymentTerms: st.builds(
+        PaymentTerms,
+        due_on=_DAYS,
+        reference=st.text(alphabet="0123456789", min_size=4, max_size=20),
+        payment_days=st.integers(0, 90),
+    ),
     VatBreakdownRow: _breakdown_rows(),
     VatRate: _vat_rates(),
     VatTable: st.lists(_vat_rates(), max_size=1).map(VatTable),

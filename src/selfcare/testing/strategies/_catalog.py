@@ -37,6 +37,7 @@ from selfcare.catalog import (
     Term,
 )
 from selfcare.catalog.cancellation import CancellationReceipt, ContactDetails
+from selfcare.catalog.dependencies import BaseChange
 from selfcare.catalog.eligibility import EligibilityContext, Holdings
 from selfcare.catalog.events import (
     BundleEdited,
@@ -55,9 +56,12 @@ from selfcare.catalog.events import (
     SimActivated,
     TerminationScheduled,
 )
+from selfcare.catalog.history import ProductPrice
+from selfcare.catalog.offerings import DependentAddOns
 from selfcare.catalog.placement import Placement
 from selfcare.catalog.service_lists import AvailableService, ServiceState
 from selfcare.catalog.timing import OrderPolicy, Timing
+from selfcare.catalog.wording import CatalogLabel
 from selfcare.core.ids import AccountId, RelationshipId
 from selfcare.core.money import Currency, Money
 from selfcare.testing.strategies._core import aware_datetimes, decisions
@@ -222,6 +226,7 @@ def offerings(draw: st.DrawFn, offering_id: st.SearchStrategy[str] | None = None
         bundle=draw(_bundle_specs(currency)) if kind is OfferingKind.BUNDLE else None,
         family=family,
         family_rank=draw(st.integers(min_value=0, max_value=100)),
+        dependent_add_ons=draw(st.sampled_from(DependentAddOns)),
     )
 
 
@@ -240,6 +245,28 @@ def _scheduled_changes() -> st.SearchStrategy[ScheduledChange]:
         effective_at=aware_datetimes(),
         offering_id=st.none() | offering_ids(),
         bundle_items=st.frozensets(offering_ids(), max_size=3),
+        term=st.none() | _terms(),
+        commitment_end=st.none() | aware_datetimes(),
+    )
+
+
+@st.composite
+def product_prices(draw: st.DrawFn) -> ProductPrice:
+    """One interval of a product's history, open or closed."""
+    start = draw(aware_datetimes())
+    end = None
+    if draw(st.booleans()):
+        end = start + draw(st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=3650)))
+    currency = draw(st.sampled_from(Currency))
+    return ProductPrice(
+        offering_id=draw(offering_ids()),
+        valid_from=start,
+        valid_to=end,
+        recurring=draw(st.none() | _prices(currency)),
+        one_time=draw(st.none() | _prices(currency)),
+        quantity=draw(st.integers(min_value=1, max_value=10)),
+        bundle_items=draw(st.frozensets(offering_ids(), max_size=3)),
+        order_id=draw(st.none() | _ITEM_IDS),
     )
 
 
@@ -265,6 +292,7 @@ def product_instances() -> st.SearchStrategy[ProductInstance]:
         bundle_items=st.frozensets(offering_ids(), max_size=3),
         scheduled=st.none() | _scheduled_changes(),
         order_id=st.none() | _ITEM_IDS,
+        prices=st.lists(product_prices(), max_size=3).map(tuple),
         version=st.integers(min_value=1, max_value=100),
     )
 
@@ -485,6 +513,7 @@ ENTITIES: dict[type, st.SearchStrategy[Any]] = {
         CancellationReceipt,
         product=st.none() | product_instances(),
         request=st.none() | _cancellation_requests(),
+        dependants=st.lists(product_instances(), max_size=2).map(tuple),
     ),
     LocalizedText: localized_texts(),
     Term: _terms(),
@@ -497,6 +526,9 @@ ENTITIES: dict[type, st.SearchStrategy[Any]] = {
     Asset: assets(),
     ScheduledChange: _scheduled_changes(),
     ProductInstance: product_instances(),
+    ProductPrice: product_prices(),
+    CatalogLabel: st.builds(CatalogLabel, offering_ids(), localized_texts()),
+    BaseChange: st.builds(BaseChange, product=product_instances(), target=st.none() | offerings()),
     CancellationRequest: _cancellation_requests(),
     OrderItem: order_items(),
     QuoteLine: _quote_lines(),

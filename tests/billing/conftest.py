@@ -1,0 +1,10 @@
+"""Lets the billing tests import their shared world builder (``ledger_world``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_HERE = str(Path(__file__).parent)
+if _HERE not in sys.path:
+    sys.path.insert(0, _HERE)
