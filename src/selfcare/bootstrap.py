@@ -269,12 +269,16 @@ def bootstrap(
         policies: the operator's rules; the documented defaults by default.
         customers: the operator's customer system (read only); an empty in-memory
             directory by default - a real portal passes its own.
-        notifier: where the e-mails and SMS the library composes go; by default they
-            are recorded in memory (``app.notifier.sent``) and not sent.
+        notifier: where the e-mails and SMS the library composes go (identity's
+            registration and account messages, authz's invitations, the catalog's order
+            confirmations); by default they are recorded in memory
+            (``app.notifier.sent``) and not sent. Pass a
+            :class:`~selfcare.notifications.RenderingNotifier` to render and send them.
         feedback_inbox: where customer feedback goes; by default kept in memory.
         hasher: the password hasher; :class:`~selfcare.identity.hashing.ScryptHasher`
             with OWASP's parameters by default.
-        accounts: what authz asks about accounts (verified addresses, names); by
+        accounts: what authz and the catalog ask about accounts (verified addresses,
+            names, languages); by
             default identity's own accounts
             (:class:`~selfcare.authz.accounts.IdentityAccountDirectory`) - pass your own
             when the users live in another system.
@@ -306,17 +310,26 @@ def bootstrap(
         registration_policy=rules.registration,
         login_policy=rules.login,
     )
+    people = accounts if accounts is not None else IdentityAccountDirectory(store.identity)
     authz = AuthzService(
         uow=store.authz,
-        accounts=accounts if accounts is not None else IdentityAccountDirectory(store.identity),
+        accounts=people,
         customers=directory,
         clock=now,
         ids=new_ids,
         secrets=randomness,
         invitation_policy=rules.invitation,
         role_model=rules.roles,
+        notifier=outbox,
     )
-    catalog = CatalogService(uow=store.catalog, clock=now, ids=new_ids, policy=rules.order)
+    catalog = CatalogService(
+        uow=store.catalog,
+        clock=now,
+        ids=new_ids,
+        policy=rules.order,
+        notifier=outbox,
+        accounts=people,
+    )
     billing = BillingService(
         uow=store.billing,
         clock=now,

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from selfcare.authz.invitation import Invitation, InvitationId
-from selfcare.authz.invitee import RegisteredAccount
+from selfcare.authz.invitee import AccountContact, RegisteredAccount
 from selfcare.authz.model import CustomerRelationship, Grant, GrantId
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
 from selfcare.core.ports import UnitOfWork
@@ -107,6 +107,12 @@ class AccountDirectory(Protocol):
 
     def verified_email(self, account: AccountId) -> EmailAddress | None:
         """The account's e-mail address if it has been verified, else ``None``."""
+        ...
+
+    def find(self, account: AccountId) -> AccountContact | None:
+        """The account's names, verified address and language, or ``None`` for an
+        unknown account: the inviter's name in an invitation, the recipient of an order
+        confirmation."""
         ...
 
     def find_by_email(self, email: EmailAddress) -> RegisteredAccount | None:

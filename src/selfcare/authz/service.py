@@ -8,7 +8,12 @@ so two use cases racing on one invitation (an accept and a revoke) cannot both w
 loser gets :class:`~selfcare.core.errors.ConcurrencyConflict` or the refusal its rule
 gives on the winner's result.
 
-Build it with :func:`selfcare.bootstrap.bootstrap` (``app.authz``).
+When it has a :class:`~selfcare.identity.ports.Notifier`, :meth:`AuthzService.invite` and
+:meth:`AuthzService.resend_invitation` hand it the invitation e-mail
+(``authz.invitation``) once the invitation is saved.
+
+Build it with :func:`selfcare.bootstrap.bootstrap` (``app.authz``). A service holds one
+unit of work and is not safe to share between threads (see :doc:`/guides/async`).
 """
 
 from __future__ import annotations
@@ -62,7 +67,8 @@ from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.identity.contact import EmailAddress
 from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.national_id import NationalId
-from selfcare.identity.ports import CustomerDirectory
+from selfcare.identity.ports import Channel, CustomerDirectory, Notifier, OutgoingMessage
+from selfcare.identity.profile import Language
 
 __all__ = ["AuthzService"]
 
@@ -84,6 +90,12 @@ class AuthzService:
         secrets: where invitation tokens come from.
         invitation_policy: the operator's invitation policy.
         role_model: the operator's role model.
+        notifier: receives the invitation e-mails; ``None`` leaves sending them to the
+            caller (with the token of the returned
+            :class:`~selfcare.authz.invitation.IssuedInvitation`).
+
+    Thread safety: not safe to share between threads (it holds one unit of work); build
+    one per thread or per call, as :class:`selfcare.aio.AsyncApp` does.
     """
 
     def __init__(
@@ -97,8 +109,10 @@ class AuthzService:
         secrets: SecretSource,
         invitation_policy: InvitationPolicy | None = None,
         role_model: RoleModel = DEFAULT_ROLE_MODEL,
+        notifier: Notifier | None = None,
     ) -> None:
         self.uow = uow
+        self.notifier = notifier
         self.accounts = accounts
         self.customers = customers
         self.clock = clock
@@ -137,7 +151,7 @@ class AuthzService:
             grants = uow.grants.for_user(user)
         return Done(relationships_of(user, grants, now=self.clock.now()))
 
-    # -- fetch other contracts (seed 003, part 1) ------------------------------------
+    # -- fetch other contracts (the energy authorization guide, part 1) --------------------
 
     def link_customer_relationships(
         self, account: AccountId, national_id: NationalId
@@ -145,10 +159,10 @@ class AuthzService:
         """Re-run customer matching for ``account`` and link what is new as holder grants.
 
         ``national_id`` must come from a fresh strong identification of the account's
-        owner (seed 003: "check that the personal identity code is correct"). Only the
-        records that have that code *on file* count - checked here again, so a directory
+        owner (the energy authorization guide: "check that the personal identity code is correct").
+        Only the records that have that code *on file* count - checked here again, so a directory
         that also returns records found by a name on the invoice cannot link the wrong
-        person (seed 000). Each such record becomes (or is found as) a
+        person (the telecom registration guide). Each such record becomes (or is found as) a
         :class:`~selfcare.authz.model.CustomerRelationship`; the account gets a holder
         grant on each where it has no active one. Running it again changes nothing.
 
@@ -204,7 +218,7 @@ class AuthzService:
             uow.relationships.add(relationship)
         return relationship
 
-    # -- invitations (seed 003, part 2) -----------------------------------------------
+    # -- invitations (the energy authorization guide, part 2) ------------------------------
 
     def propose_invitee_name(
         self, relationship: RelationshipId, email: str, *, caller: AccountId
@@ -251,7 +265,9 @@ class AuthzService:
         roles: Iterable[str],
         inviter: AccountId,
     ) -> Outcome[IssuedInvitation]:
-        """Phases 1-4 of seed 003; see :func:`~selfcare.authz.invitation.invite`.
+        """Phases 1-4 of the delegation journey; see
+        :func:`~selfcare.authz.invitation.invite`. With a notifier, the invitation
+        e-mail (``authz.invitation``) goes to ``email`` once the invitation is saved.
 
         Returns:
             ``Done`` with the invitation and its token (send it, never store it) and an
@@ -284,8 +300,40 @@ class AuthzService:
             issued = outcome.value
             uow.invitations.add(issued.invitation)
             uow.commit()
+        self._send_invitation(issued, inviter)
         return Done(
             issued, [invitation_event(InvitationCreated, issued.invitation, actor=inviter, now=now)]
+        )
+
+    def _send_invitation(self, issued: IssuedInvitation, sender: AccountId) -> None:
+        """Hand the invitation e-mail to the notifier: the inviter's name, the cover
+        message and the last day, in the invitee's language when they have an account
+        (else the sender's); the token goes only in the message's ``secret``."""
+        if self.notifier is None:
+            return
+        invitation = issued.invitation
+        inviter = self.accounts.find(sender)
+        registered = self.accounts.find_by_email(invitation.email)
+        invitee = None if registered is None else self.accounts.find(registered.account)
+        language = next((c.language for c in (invitee, inviter) if c is not None), Language.FI)
+        inviter_name = ""
+        if inviter is not None:
+            address = "" if inviter.email is None else inviter.email.value
+            inviter_name = inviter.full_name or address
+        self.notifier.send(
+            OutgoingMessage(
+                template="authz.invitation",
+                channel=Channel.EMAIL,
+                recipient=invitation.email.value,
+                language=language,
+                params={
+                    "first_name": invitation.first_name,
+                    "inviter_name": inviter_name,
+                    "cover_message": invitation.message,
+                    "valid_until": invitation.expires_at.isoformat(),
+                },
+                secret=issued.token,
+            )
         )
 
     def pending_invitations_of(self, account: AccountId) -> Outcome[tuple[Invitation, ...]]:
@@ -476,7 +524,8 @@ class AuthzService:
         self, invitation_id: InvitationId, *, by: AccountId
     ) -> Outcome[IssuedInvitation]:
         """New token, old one dead, validity restarted; see
-        :func:`~selfcare.authz.invitation.resend_invitation`.
+        :func:`~selfcare.authz.invitation.resend_invitation`. With a notifier, the
+        invitation e-mail goes out again with the new token.
 
         Returns:
             ``Done`` with the invitation and its new token and an
@@ -506,11 +555,12 @@ class AuthzService:
             issued = outcome.value
             uow.invitations.update(issued.invitation)
             uow.commit()
+        self._send_invitation(issued, by)
         return Done(
             issued, [invitation_event(InvitationResent, issued.invitation, actor=by, now=now)]
         )
 
-    # -- removing access (seed 003, part 3) -------------------------------------------
+    # -- removing access (the energy authorization guide, part 3) --------------------------
 
     def request_removal(
         self, user: AccountId, relationship: RelationshipId, roles: Iterable[str], *, by: AccountId

@@ -5,7 +5,7 @@ but self-service needs his phone number confirmed: a one-time code by SMS (a wro
 code refused first). He orders extra data, seeing before he presses OK what the
 employer pays and what is deducted from his salary; changes plan (an upgrade, at once);
 and April's invoice shows the old plan, its credit, the new plan and the extra data
-with VAT. (Seed 004.)
+with VAT. (The corporate mobile guide.)
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Anna may order on her TV contract, but ordering needs a billing agreement (added
 the sport channel a pay-TV card (found valid). She orders the channel and a security
 service, has a MIX package of one channel refused (3 to 6), orders one of three and
 edits it to five from the next billing period, sees her ordered services with their
-dates, and learns that cancelling the channel is done in writing. (Seed 002.)
+dates, and learns that cancelling the channel is done in writing. (The telecom ordering guide.)
 """
 
 from __future__ import annotations

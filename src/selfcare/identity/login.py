@@ -1,7 +1,7 @@
 """Login by e-mail address and password, with throttling (rules).
 
-Strong identification is needed only to register (seed 001: "bank codes only the
-first time"); afterwards users log in with their e-mail address and password.
+Strong identification is needed only to register (the energy registration guide: "bank codes only
+the first time"); afterwards users log in with their e-mail address and password.
 
 Throttling (defaults of :class:`LoginPolicy`, all operator-configurable): after
 ``max_failures`` (5) consecutive failed logins the account is locked for

@@ -110,7 +110,8 @@ class IdentityService(RegistrationUseCases):
         return self._dummy_hash
 
     def login(self, email: str, password: str) -> Outcome[Account]:
-        """Log in with the e-mail address and password (seed 001: after registration).
+        """Log in with the e-mail address and password (the energy registration guide: after
+        registration).
 
         Returns:
             The account with :class:`~selfcare.identity.events.LoginSucceeded`, or a
@@ -154,7 +155,7 @@ class IdentityService(RegistrationUseCases):
         self._send("login.locked_notice", locked.email, locked.language, {"minutes": str(minutes)})
 
     def change_password(self, account_id: AccountId, *, current: str, new: str) -> Outcome[Account]:
-        """Change the password (seed 002: after login).
+        """Change the password (the telecom ordering guide: after login).
 
         Returns:
             The account with :class:`~selfcare.identity.events.PasswordChanged`, or a
@@ -181,7 +182,8 @@ class IdentityService(RegistrationUseCases):
         return outcome
 
     def change_email(self, account_id: AccountId, new_email: str) -> Outcome[Account]:
-        """Ask to change the username to ``new_email`` (seed 002); a token goes there.
+        """Ask to change the username to ``new_email`` (the telecom ordering guide); a token goes
+        there.
 
         If the address is already another account's username, its holder is told
         instead and no token is sent; the answer is the same, unless the operator opted
@@ -293,7 +295,8 @@ class IdentityService(RegistrationUseCases):
         account_id: AccountId | None = None,
         language: Language = Language.FI,
     ) -> Outcome[Feedback]:
-        """Send feedback to customer service (seed 002), e.g. a written cancellation.
+        """Send feedback to customer service (the telecom ordering guide), e.g. a written
+        cancellation.
 
         Returns:
             The :class:`~selfcare.identity.account.Feedback` handed to the inbox with

@@ -16,13 +16,14 @@ import attrs
 
 from selfcare.adapters.memory._store import MemoryDatabase, MemoryTable, MemoryUnitOfWork
 from selfcare.authz.invitation import Invitation, InvitationId
-from selfcare.authz.invitee import RegisteredAccount
+from selfcare.authz.invitee import AccountContact, RegisteredAccount
 from selfcare.authz.model import CustomerRelationship, Grant, GrantId
 from selfcare.authz.ports import GrantRepository, InvitationRepository, RelationshipRepository
 from selfcare.core.decision import Violation
 from selfcare.core.errors import AlreadyExists
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
 from selfcare.identity.contact import EmailAddress
+from selfcare.identity.profile import Language
 
 __all__ = [
     "MemoryAccountDirectory",
@@ -132,6 +133,7 @@ class _Account:
     verified: bool
     first_name: str
     last_name: str
+    language: Language
 
 
 class MemoryAccountDirectory:
@@ -155,10 +157,26 @@ class MemoryAccountDirectory:
         verified: bool = True,
         first_name: str = "",
         last_name: str = "",
+        language: Language | str = Language.FI,
     ) -> None:
         """Add or replace an account."""
         address = EmailAddress.parse(email)
-        self._accounts[account] = _Account(address, verified, first_name, last_name)
+        self._accounts[account] = _Account(
+            address, verified, first_name, last_name, Language(language)
+        )
+
+    def find(self, account: AccountId) -> AccountContact | None:
+        """The account's names, verified address and language, or ``None``."""
+        found = self._accounts.get(account)
+        if found is None:
+            return None
+        return AccountContact(
+            account=account,
+            first_name=found.first_name,
+            last_name=found.last_name,
+            email=found.email if found.verified else None,
+            language=found.language,
+        )
 
     def verified_email(self, account: AccountId) -> EmailAddress | None:
         """The account's verified address, or ``None``."""

@@ -39,6 +39,7 @@ from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
 from selfcare.core.ports import bump
 from selfcare.identity.contact import EmailAddress
+from selfcare.identity.profile import Language
 from selfcare.testing.contracts._base import Contract
 
 __all__ = [
@@ -283,6 +284,18 @@ class AccountDirectoryContract(Contract, abc.ABC):
         assert directory.verified_email(PEKKA) == EmailAddress.parse("pekka.virtanen@example.fi")
         assert directory.verified_email(AccountId("liisa")) is None
         assert directory.verified_email(AccountId("nobody")) is None
+
+    def test_find_gives_names_language_and_only_a_verified_address(self) -> None:
+        directory = self.make_directory(self.ROWS)
+        pekka = directory.find(PEKKA)
+        assert pekka is not None
+        assert (pekka.account, pekka.first_name, pekka.last_name) == (PEKKA, "Pekka", "Virtanen")
+        assert pekka.email == EmailAddress.parse("pekka.virtanen@example.fi")
+        assert pekka.language in set(Language)
+        liisa = directory.find(AccountId("liisa"))
+        assert liisa is not None
+        assert (liisa.first_name, liisa.email) == ("Liisa", None)
+        assert directory.find(AccountId("nobody")) is None
 
     def test_find_by_email_is_case_insensitive(self) -> None:
         directory = self.make_directory(self.ROWS)
