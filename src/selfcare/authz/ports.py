@@ -48,11 +48,13 @@ class GrantRepository(Protocol):
         ...
 
     def for_user(self, user: AccountId) -> Sequence[Grant]:
-        """Every grant (active or not) of ``user``, oldest first."""
+        """Every grant (active or not) of ``user``, oldest first (in the order they
+        were added)."""
         ...
 
     def for_relationship(self, relationship: RelationshipId) -> Sequence[Grant]:
-        """Every grant (active or not) on ``relationship``, oldest first."""
+        """Every grant (active or not) on ``relationship``, oldest first (in the order they
+        were added)."""
         ...
 
 
@@ -76,11 +78,13 @@ class InvitationRepository(Protocol):
         ...
 
     def for_relationship(self, relationship: RelationshipId) -> Sequence[Invitation]:
-        """Every invitation of ``relationship``, oldest first."""
+        """Every invitation of ``relationship``, oldest first (in the order they
+        were added)."""
         ...
 
     def for_email(self, email: EmailAddress) -> Sequence[Invitation]:
-        """Every invitation sent to ``email`` (compared case-insensitively), oldest first."""
+        """Every invitation sent to ``email`` (compared case-insensitively), oldest first (in the
+        order they were added)."""
         ...
 
 

@@ -27,17 +27,23 @@ from selfcare.identity.account import Account, PendingEmailChange, token_digest
 from selfcare.identity.contact import EmailAddress, PhoneNumber
 from selfcare.identity.ids import RegistrationId
 from selfcare.identity.national_id import Country, NationalId
-from selfcare.identity.ports import AccountRepository, RegistrationRepository
+from selfcare.identity.ports import (
+    AccountRepository,
+    IdentityUnitOfWork,
+    RegistrationRepository,
+)
 from selfcare.identity.profile import Language, Profile
 from selfcare.identity.registration import (
     MatchedCustomer,
     Registration,
     RegistrationState,
 )
-from selfcare.testing.contracts._base import Contract
+from selfcare.testing.contracts._base import KEYS_NO_ROW_CAN_HOLD, Contract
+from selfcare.testing.contracts.unit_of_work import UnitOfWorkContract
 
 __all__ = [
     "AccountRepositoryContract",
+    "IdentityUnitOfWorkContract",
     "RegistrationRepositoryContract",
     "example_account",
     "example_hetu",
@@ -130,6 +136,12 @@ class AccountRepositoryContract(Contract):
         repo.add(example_account(1, national_id=person))
         with pytest.raises(AlreadyExists):
             repo.add(example_account(2, national_id=person))
+
+    def test_keys_no_row_can_hold_find_nothing(self) -> None:
+        repo = self.make_repository()
+        repo.add(example_account(1))
+        for key in KEYS_NO_ROW_CAN_HOLD:
+            assert repo.find(key) is None
 
     def test_find_by_email_ignores_case(self) -> None:
         repo = self.make_repository()
@@ -260,6 +272,12 @@ class RegistrationRepositoryContract(Contract):
         with pytest.raises(NotFound):
             self.make_repository().update(bump(example_registration(1)))
 
+    def test_keys_no_row_can_hold_find_nothing(self) -> None:
+        repo = self.make_repository()
+        repo.add(example_registration(1))
+        for key in KEYS_NO_ROW_CAN_HOLD:
+            assert repo.find(key) is None
+
     def test_registrations_are_independent(self) -> None:
         repo = self.make_repository()
         first, second = example_registration(1), example_registration(2)
@@ -267,3 +285,16 @@ class RegistrationRepositoryContract(Contract):
         repo.add(second)
         repo.update(bump(first, state=RegistrationState.ABANDONED))
         assert repo.find(second.id) == second
+
+
+class IdentityUnitOfWorkContract(UnitOfWorkContract[IdentityUnitOfWork]):
+    """The transaction rules (:class:`~selfcare.testing.contracts.unit_of_work.
+    UnitOfWorkContract`) for an :class:`~selfcare.identity.ports.IdentityUnitOfWork`."""
+
+    def add_entity(self, uow: IdentityUnitOfWork, key: str) -> None:
+        """Add a registration with id ``key``."""
+        uow.registrations.add(attrs.evolve(example_registration(), id=RegistrationId(key)))
+
+    def has_entity(self, uow: IdentityUnitOfWork, key: str) -> bool:
+        """Whether the registration ``key`` is stored."""
+        return uow.registrations.find(key) is not None
