@@ -22,7 +22,7 @@ def test_postgres_storage_serves_the_use_cases(postgres_schemas: PostgresSchemas
         secrets=CountingSecrets(),
     )
     try:
-        started = app.identity.start_registration(language="fi")
+        started = app.identity.start_registration(language="fi").unwrap()
         with storage.identity as uow:
             assert uow.registrations.find(started.id) == started
     finally:
