@@ -74,6 +74,9 @@ class IdentityService(RegistrationUseCases):
     Every method may raise :class:`~selfcare.core.errors.ConcurrencyConflict` when
     another request changed the same registration or account in between (compare-and-
     set); retry the call. Nothing is saved then.
+
+    Thread safety: not safe to share between threads (it holds one unit of work); build
+    one per thread or per call, as :class:`selfcare.aio.AsyncApp` does.
     """
 
     def __init__(
