@@ -45,6 +45,7 @@ from selfcare.authz.invitation import (
     resend_invitation,
     revoke_invitation,
 )
+from selfcare.authz.invitation_mail import invitation_message
 from selfcare.authz.invitation_policy import InvitationPolicy
 from selfcare.authz.invitation_reply import (
     Acceptance,
@@ -67,8 +68,7 @@ from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.identity.contact import EmailAddress
 from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.national_id import NationalId
-from selfcare.identity.ports import Channel, CustomerDirectory, Notifier, OutgoingMessage
-from selfcare.identity.profile import Language
+from selfcare.identity.ports import CustomerDirectory, Notifier
 
 __all__ = ["AuthzService"]
 
@@ -306,35 +306,14 @@ class AuthzService:
         )
 
     def _send_invitation(self, issued: IssuedInvitation, sender: AccountId) -> None:
-        """Hand the invitation e-mail to the notifier: the inviter's name, the cover
-        message and the last day, in the invitee's language when they have an account
-        (else the sender's); the token goes only in the message's ``secret``."""
+        """Hand the invitation e-mail to the notifier (see
+        :func:`~selfcare.authz.invitation_mail.invitation_message`)."""
         if self.notifier is None:
             return
-        invitation = issued.invitation
-        inviter = self.accounts.find(sender)
-        registered = self.accounts.find_by_email(invitation.email)
+        registered = self.accounts.find_by_email(issued.invitation.email)
         invitee = None if registered is None else self.accounts.find(registered.account)
-        language = next((c.language for c in (invitee, inviter) if c is not None), Language.FI)
-        inviter_name = ""
-        if inviter is not None:
-            address = "" if inviter.email is None else inviter.email.value
-            inviter_name = inviter.full_name or address
-        self.notifier.send(
-            OutgoingMessage(
-                template="authz.invitation",
-                channel=Channel.EMAIL,
-                recipient=invitation.email.value,
-                language=language,
-                params={
-                    "first_name": invitation.first_name,
-                    "inviter_name": inviter_name,
-                    "cover_message": invitation.message,
-                    "valid_until": invitation.expires_at.isoformat(),
-                },
-                secret=issued.token,
-            )
-        )
+        inviter = self.accounts.find(sender)
+        self.notifier.send(invitation_message(issued, inviter=inviter, invitee=invitee))
 
     def pending_invitations_of(self, account: AccountId) -> Outcome[tuple[Invitation, ...]]:
         """The pending invitations sent to the account's verified address ("Process").
