@@ -17,8 +17,9 @@ puts it in the links and nowhere else.
 >>> issued = invite("rel-1", "pekka@example.fi", first_name="Pekka", last_name="Virtanen",
 ...     message="Hei!", roles={"user"}, inviter="anna", grants=[holder], existing=[],
 ...     ids=SequentialIds("i"), secrets=CountingSecrets(), now=now).unwrap()
+>>> from selfcare.identity.profile import Language
 >>> anna = AccountContact(account="anna", first_name="Anna", last_name="Virtanen",
-...                       email=None, language="sv")
+...                       email=None, language=Language.SV)
 >>> mail = invitation_message(issued, inviter=anna, invitee=None)
 >>> mail.template, mail.language.value, mail.params["inviter_name"], mail.secret == issued.token
 ('authz.invitation', 'sv', 'Anna Virtanen', True)

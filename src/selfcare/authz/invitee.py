@@ -69,7 +69,7 @@ class AccountContact:
     first_name: str
     last_name: str
     email: EmailAddress | None
-    language: Language = attrs.field(default=Language.FI, converter=Language)
+    language: Language = Language.FI
 
     @property
     def full_name(self) -> str:
