@@ -8,8 +8,6 @@ from pathlib import Path
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE / "_ext"))
 
-from offline_inventories import write_inventories  # noqa: E402
-
 import selfcare  # noqa: E402 - after the path is set
 
 project = "selfcare"
@@ -23,13 +21,20 @@ extensions = [
     "sphinx.ext.intersphinx",
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",
+    "sphinx_copybutton",
     "selfcare_violations",
+    # The build runs offline (CI has no network but the package registries), so
+    # intersphinx reads inventories this extension writes into the output folder at
+    # start-up (never into the sources); links still point at the real sites.
+    "offline_inventories",
 ]
-
-# The build runs offline (CI has no network but the package registries), so intersphinx
-# reads inventories written at build time; links still point at the real sites.
-intersphinx_mapping = write_inventories(HERE / "_build" / "inventories")
 intersphinx_timeout = 5
+
+# The copy button copies the code of a ">>> " session or a "$ " console without the
+# prompts and without the output lines.
+copybutton_prompt_text = r">>> |\.\.\. |\$ "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = True
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
@@ -63,8 +68,11 @@ for _info in _pkgutil.walk_packages(_selfcare.__path__, "selfcare."):
 """
 doctest_test_doctest_blocks = "default"
 
-exclude_patterns = ["_build", "_inventories", "_ext"]
+exclude_patterns = ["_build", "_inventories", "_ext", "_static"]
 html_theme = "furo"
 html_title = f"selfcare {release}"
+# Long code lines wrap instead of running off the page (docs/_static/selfcare.css).
+html_static_path = ["_static"]
+html_css_files = ["selfcare.css"]
 templates_path: list[str] = []
 nitpicky = False

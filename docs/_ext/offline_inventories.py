@@ -13,6 +13,11 @@ import importlib
 import inspect
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 PYTHON_URL = "https://docs.python.org/3"
 ATTRS_URL = "https://www.attrs.org/en/stable"
@@ -127,6 +132,20 @@ def _write(path: Path, project: str, lines: list[str]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(header + zlib.compress(body))
     return path
+
+
+def _write_into_output(app: Sphinx, config: Config) -> None:
+    """At ``config-inited`` (before intersphinx reads its mapping): write the
+    inventories into this build's output folder and point intersphinx at them."""
+    config.intersphinx_mapping = write_inventories(Path(app.outdir) / "_inventories")
+
+
+def setup(app: Sphinx) -> dict[str, bool]:
+    """A Sphinx extension: the inventories go into the output folder of each build."""
+    app.setup_extension("sphinx.ext.intersphinx")
+    # intersphinx normalises its mapping at config-inited with priority 800: run first.
+    app.connect("config-inited", _write_into_output, priority=100)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def write_inventories(folder: Path) -> dict[str, tuple[str, tuple[str]]]:

@@ -97,6 +97,11 @@ class Storage:
     :func:`postgres_storage`, or fill it with
     your own adapters' units of work (each must pass the contract suites of
     :mod:`selfcare.testing.contracts`).
+
+    Thread safety: the database underneath is shared by every thread (SQLite and
+    PostgreSQL keep one connection per thread; memory storage serialises its units of
+    work), but a unit-of-work *object* belongs to one thread at a time:
+    :meth:`for_another_thread` gives another thread its own, over the same database.
     """
 
     identity: IdentityUnitOfWork
@@ -105,6 +110,15 @@ class Storage:
     billing: BillingUnitOfWork
     privacy: PrivacyUnitOfWork
     close: Callable[[], None] = attrs.field(default=lambda: None, repr=False)
+    #: Builds new units of work over the same database (the storage functions set it);
+    #: ``None`` for a storage whose units of work may be shared between threads.
+    renew: Callable[[], Storage] | None = attrs.field(default=None, repr=False, eq=False)
+
+    def for_another_thread(self) -> Storage:
+        """New unit-of-work objects over the same database, for another thread; the
+        storage itself when it has no ``renew`` (its units of work must then be safe to
+        share)."""
+        return self if self.renew is None else self.renew()
 
 
 def memory_storage() -> Storage:
@@ -117,13 +131,18 @@ def memory_storage() -> Storage:
     from selfcare.adapters.memory.privacy import MemoryPrivacyUnitOfWork  # noqa: PLC0415
 
     database = MemoryDatabase()
-    return Storage(
-        identity=MemoryIdentityUnitOfWork(database),
-        authz=MemoryAuthzUnitOfWork(database),
-        catalog=MemoryCatalogUnitOfWork(database),
-        billing=MemoryBillingUnitOfWork(database),
-        privacy=MemoryPrivacyUnitOfWork(database),
-    )
+
+    def units() -> Storage:
+        return Storage(
+            identity=MemoryIdentityUnitOfWork(database),
+            authz=MemoryAuthzUnitOfWork(database),
+            catalog=MemoryCatalogUnitOfWork(database),
+            billing=MemoryBillingUnitOfWork(database),
+            privacy=MemoryPrivacyUnitOfWork(database),
+            renew=units,
+        )
+
+    return units()
 
 
 def sqlite_storage(
@@ -154,14 +173,19 @@ def sqlite_storage(
 
     key = _national_id_keys(national_id_key)
     database = open_database(path, busy_timeout=busy_timeout)
-    return Storage(
-        identity=SqliteIdentityUnitOfWork(database, key),
-        authz=SqliteAuthzUnitOfWork(database),
-        catalog=SqliteCatalogUnitOfWork(database),
-        billing=SqliteBillingUnitOfWork(database),
-        privacy=SqlitePrivacyUnitOfWork(database, key),
-        close=database.close,
-    )
+
+    def units() -> Storage:
+        return Storage(
+            identity=SqliteIdentityUnitOfWork(database, key),
+            authz=SqliteAuthzUnitOfWork(database),
+            catalog=SqliteCatalogUnitOfWork(database),
+            billing=SqliteBillingUnitOfWork(database),
+            privacy=SqlitePrivacyUnitOfWork(database, key),
+            close=database.close,
+            renew=units,
+        )
+
+    return units()
 
 
 def postgres_storage(
@@ -205,14 +229,19 @@ def postgres_storage(
 
     key = _national_id_keys(national_id_key)
     database = open_database(dsn, pool_size=pool_size, schema=schema, timeout=timeout)
-    return Storage(
-        identity=PostgresIdentityUnitOfWork(database, key),
-        authz=PostgresAuthzUnitOfWork(database),
-        catalog=PostgresCatalogUnitOfWork(database),
-        billing=PostgresBillingUnitOfWork(database),
-        privacy=PostgresPrivacyUnitOfWork(database, key),
-        close=database.close,
-    )
+
+    def units() -> Storage:
+        return Storage(
+            identity=PostgresIdentityUnitOfWork(database, key),
+            authz=PostgresAuthzUnitOfWork(database),
+            catalog=PostgresCatalogUnitOfWork(database),
+            billing=PostgresBillingUnitOfWork(database),
+            privacy=PostgresPrivacyUnitOfWork(database, key),
+            close=database.close,
+            renew=units,
+        )
+
+    return units()
 
 
 def _national_id_keys(
@@ -224,7 +253,10 @@ def _national_id_keys(
 @attrs.frozen
 class Policies:
     """The operator's rules, one policy per topic; every field has the documented
-    default of its class."""
+    default of its class.
+
+    Thread safety: immutable; share it freely.
+    """
 
     registration: RegistrationPolicy = attrs.field(factory=RegistrationPolicy)
     login: LoginPolicy = attrs.field(factory=LoginPolicy)
@@ -262,8 +294,13 @@ class Policies:
 class App:
     """Every service of the library, wired over one :class:`Storage`.
 
-    The services are not safe to share between threads: build one :class:`App` per
-    thread (or per request) over the same storage.
+    Thread safety: an :class:`App` and its services belong to one thread at a time
+    (each service holds one unit-of-work object). Give another thread
+    :meth:`for_another_thread` - the same storage, clock, ids, secrets, notifier and
+    policies, with units of work of its own - or run the use cases through
+    :class:`selfcare.aio.AsyncApp`, which does that for each worker thread. What the
+    copies share must be thread-safe: the defaults (system clock, UUIDs, the
+    operating system's CSPRNG, the recording notifier, scrypt) are.
     """
 
     identity: IdentityService
@@ -279,6 +316,11 @@ class App:
     feedback_inbox: FeedbackInbox
     #: The key of one-time code verifiers (:mod:`selfcare.identity.otp`).
     one_time_code_key: OneTimeCodeKey = attrs.field(repr=False)
+    rebuild: Callable[[Storage], App] = attrs.field(repr=False, eq=False)
+
+    def for_another_thread(self) -> App:
+        """The same application with units of work of its own, for another thread."""
+        return self.rebuild(self.storage.for_another_thread())
 
     def close(self) -> None:
         """Close the storage (the SQLite connections)."""
@@ -311,8 +353,11 @@ def bootstrap(
         policies: the operator's rules; the documented defaults by default.
         customers: the operator's customer system (read only); an empty in-memory
             directory by default - a real portal passes its own.
-        notifier: where the e-mails and SMS the library composes go; by default they
-            are recorded in memory (``app.notifier.sent``) and not sent.
+        notifier: where the e-mails and SMS the library composes go (identity's
+            registration and account messages, authz's invitations, the catalog's order
+            confirmations); by default they are recorded in memory
+            (``app.notifier.sent``) and not sent. Pass a
+            :class:`~selfcare.notifications.RenderingNotifier` to render and send them.
         feedback_inbox: where customer feedback goes; by default kept in memory.
         hasher: the password hasher; :class:`~selfcare.identity.hashing.ScryptHasher`
             with OWASP's parameters by default.
@@ -321,7 +366,8 @@ def bootstrap(
             :class:`~selfcare.identity.breached.Sha1FileBreachedPasswords`); none by
             default, and then no lookup is made. What an unreachable service means is
             the password policy's ``breached_check``.
-        accounts: what authz asks about accounts (verified addresses, names); by
+        accounts: what authz and the catalog ask about accounts (verified addresses,
+            names, languages, identity codes); by
             default identity's own accounts
             (:class:`~selfcare.authz.accounts.IdentityAccountDirectory`) - pass your own
             when the users live in another system.
@@ -346,58 +392,72 @@ def bootstrap(
     directory = customers if customers is not None else MemoryCustomerDirectory()
     outbox = notifier if notifier is not None else RecordingNotifier()
     inbox = feedback_inbox if feedback_inbox is not None else MemoryFeedbackInbox()
-    identity = IdentityService(
-        uow=store.identity,
-        directory=directory,
-        hasher=hasher if hasher is not None else ScryptHasher(),
-        notifier=outbox,
-        feedback_inbox=inbox,
-        clock=now,
-        ids=new_ids,
-        secrets=randomness,
-        registration_policy=rules.registration,
-        login_policy=rules.login,
-        breached_passwords=breached_passwords,
-    )
-    authz = AuthzService(
-        uow=store.authz,
-        accounts=accounts if accounts is not None else IdentityAccountDirectory(store.identity),
-        customers=directory,
-        clock=now,
-        ids=new_ids,
-        secrets=randomness,
-        invitation_policy=rules.invitation,
-        role_model=rules.roles,
-        registration_policy=rules.registration,
-    )
-    catalog = CatalogService(
-        uow=store.catalog, clock=now, ids=new_ids, policy=rules.order, labels=rules.catalog_labels
-    )
-    billing = BillingService(
-        uow=store.billing,
-        clock=now,
-        ids=new_ids,
-        vat_table=rules.vat_table,
-        payment_days=rules.payment_days,
-        zone=operator_zone(rules.order.timezone),
-        seller=rules.seller,
-        inventory=catalog,
-    )
-    privacy = PrivacyService(uow=store.privacy, clock=now, retention=rules.retention)
+    password_hasher = hasher if hasher is not None else ScryptHasher()
     code_key = OneTimeCodeKey(
         one_time_code_key if one_time_code_key is not None else os.urandom(32)
     )
-    return App(
-        identity=identity,
-        authz=authz,
-        catalog=catalog,
-        billing=billing,
-        privacy=privacy,
-        storage=store,
-        policies=rules,
-        clock=now,
-        notifier=outbox,
-        customers=directory,
-        feedback_inbox=inbox,
-        one_time_code_key=code_key,
-    )
+
+    def assemble(units: Storage) -> App:
+        identity = IdentityService(
+            uow=units.identity,
+            directory=directory,
+            hasher=password_hasher,
+            notifier=outbox,
+            feedback_inbox=inbox,
+            clock=now,
+            ids=new_ids,
+            secrets=randomness,
+            registration_policy=rules.registration,
+            login_policy=rules.login,
+            breached_passwords=breached_passwords,
+        )
+        people = accounts if accounts is not None else IdentityAccountDirectory(units.identity)
+        authz = AuthzService(
+            uow=units.authz,
+            accounts=people,
+            customers=directory,
+            clock=now,
+            ids=new_ids,
+            secrets=randomness,
+            invitation_policy=rules.invitation,
+            role_model=rules.roles,
+            registration_policy=rules.registration,
+            notifier=outbox,
+        )
+        catalog = CatalogService(
+            uow=units.catalog,
+            clock=now,
+            ids=new_ids,
+            policy=rules.order,
+            labels=rules.catalog_labels,
+            notifier=outbox,
+            accounts=people,
+        )
+        billing = BillingService(
+            uow=units.billing,
+            clock=now,
+            ids=new_ids,
+            vat_table=rules.vat_table,
+            payment_days=rules.payment_days,
+            zone=operator_zone(rules.order.timezone),
+            seller=rules.seller,
+            inventory=catalog,
+        )
+        privacy = PrivacyService(uow=units.privacy, clock=now, retention=rules.retention)
+        return App(
+            identity=identity,
+            authz=authz,
+            catalog=catalog,
+            billing=billing,
+            privacy=privacy,
+            storage=units,
+            policies=rules,
+            clock=now,
+            notifier=outbox,
+            customers=directory,
+            feedback_inbox=inbox,
+            one_time_code_key=code_key,
+            rebuild=assemble,
+        )
+
+    return assemble(store)

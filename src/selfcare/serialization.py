@@ -12,6 +12,9 @@ Wire-format choices, all in :func:`make_converter`:
 - an :class:`~selfcare.core.events.Event` with its type name first,
   ``{"type": "InvitationAccepted", "occurred_at": ..., ...}``, so that a list of mixed
   events (``tuple[Event, ...]``) reads back into the right classes;
+- a message parameter (``str | tuple[attrs.AttrsInstance, ...]``, see
+  :data:`~selfcare.identity.ports.MessageParam`) reads back when it is text; the rows of
+  a list are written but not read back (their classes are not in the document);
 - unknown keys are refused (``forbid_extra_keys``);
 - secret fields (:func:`~selfcare.core.secrets.secret_field`: a national identity
   code, a password hash, a token or its digest, a one-time code's salt and hash) are
@@ -158,6 +161,16 @@ def _structure_violation(value: object, _: type) -> Violation:
         raise ValueError(str(exc)) from None
 
 
+#: The type of a message parameter (text, or the rows of a list in the message).
+_MESSAGE_PARAM: Any = str | tuple[attrs.AttrsInstance, ...]
+
+
+def _structure_message_param(value: object, _: type) -> str:
+    if isinstance(value, str):
+        return value
+    raise ValueError("expected text: the rows of a message's list are not read back")
+
+
 def _enum_value(member: enum.Enum) -> Any:
     return member.value
 
@@ -221,6 +234,7 @@ def make_converter(*, include_secrets: bool = False) -> cattrs.Converter:
         lambda v: {"code": v.code, "params": conv.unstructure(dict(v.params))},
     )
     conv.register_structure_hook(Violation, _structure_violation)
+    conv.register_structure_hook_func(lambda tp: tp == _MESSAGE_PARAM, _structure_message_param)
     conv.register_unstructure_hook_factory(_is_frozenset, _frozenset_unstructure_factory)
     # StrEnum members are str instances, which cattrs would pass through as they are.
     conv.register_unstructure_hook(enum.StrEnum, _enum_value)

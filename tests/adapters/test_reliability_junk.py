@@ -212,6 +212,8 @@ def strategy_for(annotation: Any, *, top: bool = False) -> st.SearchStrategy[Arg
         return st.builds(CONTEXT[annotation]).map(Arg)
     if annotation in ENTITIES:
         return ENTITIES[annotation].map(Arg)
+    if annotation is attrs.AttrsInstance:  # the rows of a message's list: any entity
+        return st.one_of(*list(ENTITIES.values())[:5]).map(Arg)
     raise Unresolvable(annotation)
 
 

@@ -1,5 +1,5 @@
 """selfcare.authz: customer relationships, roles, grants, permission checks, invitations
-and removal of access (seed 003).
+and removal of access (the energy authorization guide).
 
 A contract holder lets another person - a spouse, who needs no contract of their own -
 see or manage a customer relationship. Importing this package is light: it needs only
@@ -51,6 +51,7 @@ from selfcare.authz.invitation_reply import (
     decline_listed_invitation,
 )
 from selfcare.authz.invitee import (
+    AccountContact,
     RegisteredAccount,
     check_cover_message,
     check_invitee_name,
@@ -117,6 +118,7 @@ __all__ = [
     "VIEW_INVOICES",
     "VIEW_USERS",
     "Acceptance",
+    "AccountContact",
     "AccountDirectory",
     "AuthzEvent",
     "AuthzService",

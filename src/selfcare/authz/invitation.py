@@ -1,4 +1,4 @@
-"""Invitations: letting another person use a customer relationship (seed 003).
+"""Invitations: letting another person use a customer relationship (the energy authorization guide).
 
 The holder (or a user admin) of a relationship invites someone by e-mail - a spouse or
 partner who needs no contract of their own - in four phases: the invitee's e-mail, their
@@ -235,7 +235,7 @@ def invite(
     policy: InvitationPolicy | None = None,
     model: RoleModel = DEFAULT_ROLE_MODEL,
 ) -> Outcome[IssuedInvitation]:
-    """Phases 1-4 of seed 003: check everything and issue the invitation.
+    """Phases 1-4 of the energy authorization guide: check everything and issue the invitation.
 
     Args:
         relationship: the relationship to give access to.

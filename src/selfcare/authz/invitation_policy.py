@@ -45,13 +45,15 @@ class InvitationPolicy:
     """The operator's invitation settings.
 
     Args:
-        validity_days: calendar days an invitation stays valid (7 in seed 003).
+        validity_days: calendar days an invitation stays valid (7 in the energy authorization
+        guide).
         timezone: the operator's IANA time zone for counting those days.
         token_bytes: random bytes per token (at least 16, i.e. 128 bits).
         message_max_length: the longest cover message, in characters.
         name_max_length: the longest first or last name, in characters.
         email_match: see :class:`EmailMatch`.
-        propose_registered_names: the opt-in of seed 003, phase 2: propose the name of a
+        propose_registered_names: the opt-in of the energy authorization guide, phase 2: propose the
+        name of a
             registered user when the inviter types their e-mail. It tells the inviter
             that the address has an account, so it is off by default (see
             :func:`~selfcare.authz.invitee.may_propose_name`).

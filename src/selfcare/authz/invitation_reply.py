@@ -1,4 +1,5 @@
-"""The invitee's reply: accepting or declining an invitation (seed 003, "Process").
+"""The invitee's reply: accepting or declining an invitation (the energy authorization guide,
+"Process").
 
 With the link of the e-mail, the token proves that the invited mailbox was read and
 the logged-in account answers (:func:`accept_invitation`, :func:`decline_invitation`);
@@ -115,7 +116,8 @@ def accept_invitation(
     policy: InvitationPolicy | None = None,
     model: RoleModel = DEFAULT_ROLE_MODEL,
 ) -> Outcome[Acceptance]:
-    """Accept ``invitation`` for ``account`` (seed 003: "Process" -> "Approve").
+    """Accept ``invitation`` for ``account`` (the energy authorization guide: "Process" ->
+    "Approve").
 
     Checks, in this order: the token (compared in constant time; nothing else is said to
     someone without it); that the invitation is pending - unless this same account
@@ -171,8 +173,8 @@ def accept_listed_invitation(
     now: datetime,
     model: RoleModel = DEFAULT_ROLE_MODEL,
 ) -> Outcome[Acceptance]:
-    """Accept from the list of invitations of a logged-in user (seed 003: "Process" ->
-    "Approve"), without the e-mail link.
+    """Accept from the list of invitations of a logged-in user (the energy authorization guide:
+    "Process" -> "Approve"), without the e-mail link.
 
     Without the token, only the account's *verified* address proves that the invitee
     owns the invited mailbox, so it must equal the invited address whatever the

@@ -1,5 +1,5 @@
-"""Who is invited and what they are told: the invitee's names (seed 003, phase 2), the
-cover message (phase 3), and the opt-in that proposes the name of a registered user.
+"""Who is invited and what they are told: the invitee's names (the energy authorization guide, phase
+2), the cover message (phase 3), and the opt-in that proposes the name of a registered user.
 
 Names and the message are what the invitee reads in the e-mail, so they are trimmed
 and must be printable: no control characters, unpaired surrogates or invisible
@@ -27,8 +27,11 @@ from selfcare.core.clock import require_aware
 from selfcare.core.decision import Decision, Violation
 from selfcare.core.ids import AccountId, RelationshipId
 from selfcare.core.text import has_unsafe_characters
+from selfcare.identity.contact import EmailAddress
+from selfcare.identity.profile import Language
 
 __all__ = [
+    "AccountContact",
     "RegisteredAccount",
     "check_cover_message",
     "check_invitee_name",
@@ -46,6 +49,31 @@ class RegisteredAccount:
     account: AccountId
     first_name: str
     last_name: str
+
+
+@attrs.frozen(kw_only=True)
+class AccountContact:
+    """Who an account belongs to and where the library's messages to them go: the
+    inviter's name in an invitation, the recipient of an order confirmation.
+
+    Attributes:
+        account: the account.
+        first_name: the owner's first (given) names.
+        last_name: the owner's surname.
+        email: the account's verified e-mail address; ``None`` until one is verified.
+        language: the language of the portal and of the messages the owner receives.
+    """
+
+    account: AccountId
+    first_name: str
+    last_name: str
+    email: EmailAddress | None
+    language: Language = Language.FI
+
+    @property
+    def full_name(self) -> str:
+        """First and last name, as a signature shows them."""
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
 
 
 def _has_bad_characters(text: str, *, allow_newlines: bool) -> bool:
@@ -133,7 +161,8 @@ def may_propose_name(
     policy: InvitationPolicy | None = None,
     model: RoleModel = DEFAULT_ROLE_MODEL,
 ) -> Decision:
-    """May ``caller`` see the name behind a registered e-mail address (seed 003, phase 2)?
+    """May ``caller`` see the name behind a registered e-mail address (the energy authorization
+    guide, phase 2)?
 
     Proposing the name tells the inviter that the address has an account - an
     enumeration oracle. So it needs both the operator's opt-in

@@ -6,8 +6,8 @@ contract, a mobile subscription, ...). People reach it through *grants*: one gra
 one account one *role* on one relationship. What a role may do is a set of
 *permissions*, given by the operator's :class:`~selfcare.authz.roles.RoleModel`.
 
-The role and permission names below are those of seed 003 (the default role model);
-an operator's model may add its own snake_case names.
+The role and permission names below are those of the energy authorization guide (the default role
+model); an operator's model may add its own snake_case names.
 
 >>> from datetime import datetime, UTC
 >>> grant = Grant(id=GrantId("g-1"), user=AccountId("anna"),

@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager
 from typing import Protocol, Self
 
 from selfcare.authz.invitation import Invitation, InvitationId
-from selfcare.authz.invitee import RegisteredAccount
+from selfcare.authz.invitee import AccountContact, RegisteredAccount
 from selfcare.authz.model import CustomerRelationship, Grant, GrantId
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
 from selfcare.core.ports import UnitOfWork
@@ -50,11 +50,13 @@ class GrantRepository(Protocol):
         ...
 
     def for_user(self, user: AccountId) -> Sequence[Grant]:
-        """Every grant (active or not) of ``user``, oldest first."""
+        """Every grant (active or not) of ``user``, oldest first (in the order they
+        were added)."""
         ...
 
     def for_relationship(self, relationship: RelationshipId) -> Sequence[Grant]:
-        """Every grant (active or not) on ``relationship``, oldest first."""
+        """Every grant (active or not) on ``relationship``, oldest first (in the order they
+        were added)."""
         ...
 
     def for_user_and_relationship(
@@ -85,11 +87,13 @@ class InvitationRepository(Protocol):
         ...
 
     def for_relationship(self, relationship: RelationshipId) -> Sequence[Invitation]:
-        """Every invitation of ``relationship``, oldest first."""
+        """Every invitation of ``relationship``, oldest first (in the order they
+        were added)."""
         ...
 
     def for_email(self, email: EmailAddress) -> Sequence[Invitation]:
-        """Every invitation sent to ``email`` (compared case-insensitively), oldest first."""
+        """Every invitation sent to ``email`` (compared case-insensitively), oldest first (in the
+        order they were added)."""
         ...
 
     def for_relationship_and_email(
@@ -134,6 +138,11 @@ class AccountDirectory(Protocol):
         calls it, to compare with a fresh identification; never pass it a code a
         caller typed.
         """
+
+    def find(self, account: AccountId) -> AccountContact | None:
+        """The account's names, verified address and language, or ``None`` for an
+        unknown account: the inviter's name in an invitation, the recipient of an order
+        confirmation."""
         ...
 
     def find_by_email(self, email: EmailAddress) -> RegisteredAccount | None:

@@ -1,4 +1,4 @@
-"""Removing access (seed 003, part 3): choose roles, see what goes, confirm.
+"""Removing access (the energy authorization guide, part 3): choose roles, see what goes, confirm.
 
 Anyone may give up their own roles; taking someone else's needs the role model's
 remove permission, and only for roles the remover could grant. A relationship never

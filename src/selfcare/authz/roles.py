@@ -1,6 +1,7 @@
 """The role model: which permissions each role has and which roles each may grant.
 
-The operator may replace the model; :data:`DEFAULT_ROLE_MODEL` follows seed 003 of the
+The operator may replace the model; :data:`DEFAULT_ROLE_MODEL` follows the energy authorization
+guide of the
 project: the ``holder`` of the contract may do everything; a ``user`` sees contracts,
 invoices and consumption; an ``orderer`` may also order and change services; a
 ``user_admin`` may also invite and remove users.
@@ -185,7 +186,7 @@ _USER_PERMISSIONS: Final = frozenset({VIEW_CONTRACTS, VIEW_INVOICES, VIEW_CONSUM
 _ORDERER_PERMISSIONS: Final = _USER_PERMISSIONS | {ORDER_SERVICES, CHANGE_SERVICES}
 _ADMIN_PERMISSIONS: Final = _ORDERER_PERMISSIONS | {VIEW_USERS, INVITE_USERS, REMOVE_USERS}
 
-#: The default roles of seed 003: holder > user_admin > orderer > user.
+#: The default roles of the energy authorization guide: holder > user_admin > orderer > user.
 DEFAULT_ROLE_MODEL: Final = RoleModel(
     permissions={
         HOLDER: _ADMIN_PERMISSIONS,

@@ -8,7 +8,12 @@ so two use cases racing on one invitation (an accept and a revoke) cannot both w
 loser gets :class:`~selfcare.core.errors.ConcurrencyConflict` or the refusal its rule
 gives on the winner's result.
 
-Build it with :func:`selfcare.bootstrap.bootstrap` (``app.authz``).
+When it has a :class:`~selfcare.identity.ports.Notifier`, :meth:`AuthzService.invite` and
+:meth:`AuthzService.resend_invitation` hand it the invitation e-mail
+(``authz.invitation``) once the invitation is saved.
+
+Build it with :func:`selfcare.bootstrap.bootstrap` (``app.authz``). A service holds one
+unit of work and is not safe to share between threads (see :doc:`/guides/async`).
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from selfcare.authz.invitation import (
     resend_invitation,
     revoke_invitation,
 )
+from selfcare.authz.invitation_mail import invitation_message
 from selfcare.authz.invitation_policy import InvitationPolicy
 from selfcare.authz.invitation_reply import (
     Acceptance,
@@ -67,7 +73,7 @@ from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.identity.assertion import IdentityAssertion
 from selfcare.identity.contact import EmailAddress
 from selfcare.identity.customer_records import CustomerRecord
-from selfcare.identity.ports import CustomerDirectory
+from selfcare.identity.ports import CustomerDirectory, Notifier
 from selfcare.identity.registration import RegistrationPolicy
 from selfcare.identity.registration_identification import check_identification
 
@@ -88,6 +94,12 @@ class AuthzService:
         role_model: the operator's role model.
         registration_policy: the operator's registration policy, whose identification
             rules (level, age, providers, methods) a fresh identification must meet.
+        notifier: receives the invitation e-mails; ``None`` leaves sending them to the
+            caller (with the token of the returned
+            :class:`~selfcare.authz.invitation.IssuedInvitation`).
+
+    Thread safety: not safe to share between threads (it holds one unit of work); build
+    one per thread or per call, as :class:`selfcare.aio.AsyncApp` does.
     """
 
     def __init__(
@@ -102,8 +114,10 @@ class AuthzService:
         invitation_policy: InvitationPolicy | None = None,
         role_model: RoleModel = DEFAULT_ROLE_MODEL,
         registration_policy: RegistrationPolicy | None = None,
+        notifier: Notifier | None = None,
     ) -> None:
         self.uow = uow
+        self.notifier = notifier
         self.accounts = accounts
         self.customers = customers
         self.clock = clock
@@ -143,7 +157,7 @@ class AuthzService:
             grants = uow.grants.for_user(user)
         return Done(relationships_of(user, grants, now=self.clock.now()))
 
-    # -- fetch other contracts (seed 003, part 1) ------------------------------------
+    # -- fetch other contracts (the energy authorization guide, part 1) --------------------
 
     def link_customer_relationships(
         self, account: AccountId, assertion: IdentityAssertion
@@ -151,12 +165,13 @@ class AuthzService:
         """Re-run customer matching for ``account`` and link what is new as holder grants.
 
         ``assertion`` is a fresh strong identification of the logged-in account's owner
-        (seed 003 re-checks the identity code), checked as registration checks one
+        (the energy authorization guide re-checks the identity code), checked as
+        registration checks one
         (:func:`~selfcare.identity.registration_identification.check_identification`);
         its code must be the account's own
         (:meth:`~selfcare.authz.ports.AccountDirectory.verified_national_id`), so no
         caller names whose contracts to link. Only records with that code *on file*
-        count (seed 000). Each becomes (or is found as) a
+        count (the telecom registration guide). Each becomes (or is found as) a
         :class:`~selfcare.authz.model.CustomerRelationship` with a holder grant for the
         account unless it has one. Running it again changes nothing.
 
@@ -212,7 +227,7 @@ class AuthzService:
             uow.relationships.add(relationship)
         return relationship
 
-    # -- invitations (seed 003, part 2) -----------------------------------------------
+    # -- invitations (the energy authorization guide, part 2) ------------------------------
 
     def propose_invitee_name(
         self, relationship: RelationshipId, email: str, *, caller: AccountId
@@ -259,7 +274,9 @@ class AuthzService:
         roles: Iterable[str],
         inviter: AccountId,
     ) -> Outcome[IssuedInvitation]:
-        """Phases 1-4 of seed 003; see :func:`~selfcare.authz.invitation.invite`.
+        """Phases 1-4 of the delegation journey; see
+        :func:`~selfcare.authz.invitation.invite`. With a notifier, the invitation
+        e-mail (``authz.invitation``) goes to ``email`` once the invitation is saved.
 
         Returns:
             ``Done`` with the invitation and its token (send it, never store it) and an
@@ -297,9 +314,20 @@ class AuthzService:
             issued = outcome.value
             uow.invitations.add(issued.invitation)
             uow.commit()
+        self._send_invitation(issued, inviter)
         return Done(
             issued, [invitation_event(InvitationCreated, issued.invitation, actor=inviter, now=now)]
         )
+
+    def _send_invitation(self, issued: IssuedInvitation, sender: AccountId) -> None:
+        """Hand the invitation e-mail to the notifier (see
+        :func:`~selfcare.authz.invitation_mail.invitation_message`)."""
+        if self.notifier is None:
+            return
+        registered = self.accounts.find_by_email(issued.invitation.email)
+        invitee = None if registered is None else self.accounts.find(registered.account)
+        inviter = self.accounts.find(sender)
+        self.notifier.send(invitation_message(issued, inviter=inviter, invitee=invitee))
 
     def pending_invitations_of(self, account: AccountId) -> Outcome[tuple[Invitation, ...]]:
         """The pending invitations sent to the account's verified address ("Process").
@@ -497,7 +525,8 @@ class AuthzService:
         self, invitation_id: InvitationId, *, by: AccountId
     ) -> Outcome[IssuedInvitation]:
         """New token, old one dead, validity restarted; see
-        :func:`~selfcare.authz.invitation.resend_invitation`.
+        :func:`~selfcare.authz.invitation.resend_invitation`. With a notifier, the
+        invitation e-mail goes out again with the new token.
 
         Returns:
             ``Done`` with the invitation and its new token and an
@@ -529,11 +558,12 @@ class AuthzService:
             issued = outcome.value
             uow.invitations.update(issued.invitation)
             uow.commit()
+        self._send_invitation(issued, by)
         return Done(
             issued, [invitation_event(InvitationResent, issued.invitation, actor=by, now=now)]
         )
 
-    # -- removing access (seed 003, part 3) -------------------------------------------
+    # -- removing access (the energy authorization guide, part 3) --------------------------
 
     def request_removal(
         self, user: AccountId, relationship: RelationshipId, roles: Iterable[str], *, by: AccountId

@@ -1,4 +1,5 @@
-"""Bundles the customer fills (seed 002's MIX package): their shape, price and rules.
+"""Bundles the customer fills (the telecom ordering guide's MIX package): their shape, price and
+rules.
 
 A :class:`BundleSpec` says how many offerings of its option group a bundle holds and
 what it costs a month by count (:class:`PriceTier`). The rules below check the picks of

@@ -2,7 +2,7 @@
 
 A service cancellable in the portal ends at the end of the current billing period (or
 at once, per :class:`~selfcare.catalog.timing.OrderPolicy`), never before its fixed-term
-commitment ends. One that needs a written request (seed 002) is not ended by the
+commitment ends. One that needs a written request (the telecom ordering guide) is not ended by the
 portal: a :class:`CancellationRequest` for customer service is produced instead, with
 the customer's phone number and e-mail address.
 
@@ -53,8 +53,8 @@ __all__ = [
 @final
 @attrs.frozen(kw_only=True)
 class CancellationRequest:
-    """A written cancellation for customer service (seed 002): what to cancel and how
-    to reach the customer. Producing one terminates nothing."""
+    """A written cancellation for customer service (the telecom ordering guide): what to cancel and
+    how to reach the customer. Producing one terminates nothing."""
 
     id: str
     relationship_id: RelationshipId

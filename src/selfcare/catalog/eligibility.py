@@ -92,11 +92,11 @@ class EligibilityContext:
     Attributes:
         relationship_id: the customer relationship the order is for.
         relationship_active: whether it is a valid, active customer relationship.
-        has_billing_agreement: whether it has a billing agreement (seed 002).
+        has_billing_agreement: whether it has a billing agreement (the telecom ordering guide).
         permission: the authz decision for the ``order`` permission on the
             relationship (the caller runs the permission check).
         phone_number_confirmed: whether the user's phone number is confirmed, i.e.
-            self-service is activated (seed 004).
+            self-service is activated (the corporate mobile guide).
         capabilities: what the caller vouches for, e.g. ``pay_tv_card``.
         products: the relationship's products (terminated ones are ignored).
     """
@@ -126,7 +126,7 @@ def inactive_relationship_violations(context: EligibilityContext) -> Violations:
 
 
 def missing_billing_agreement_violations(context: EligibilityContext) -> Violations:
-    """``order.no_billing_agreement``: nobody has agreed to pay (seed 002)."""
+    """``order.no_billing_agreement``: nobody has agreed to pay (the telecom ordering guide)."""
     if context.has_billing_agreement:
         return ()
     return (Violation("order.no_billing_agreement", {}),)
@@ -140,7 +140,8 @@ def permission_violations(context: EligibilityContext) -> Violations:
 
 
 def self_service_violations(context: EligibilityContext) -> Violations:
-    """``order.self_service_not_activated``: the phone number is not confirmed (seed 004)."""
+    """``order.self_service_not_activated``: the phone number is not confirmed (the
+    corporate mobile guide)."""
     if context.phone_number_confirmed:
         return ()
     return (Violation("order.self_service_not_activated", {}),)

@@ -4,7 +4,7 @@ A :class:`ProductInstance` is a product the customer has, attached to an :class:
 (a phone number, a SIM card, a metering point), with a :class:`ProductStatus` and
 perhaps a :class:`ScheduledChange` that takes effect later (a plan change or bundle
 edit from the next billing period, a termination). The rules: which status moves are
-allowed, applying a change that is due, and seed 002's "ordered services" view.
+allowed, applying a change that is due, and the telecom ordering guide's "ordered services" view.
 
 >>> Asset.iccid("8947 0800 0000 0000 007").value
 '8947080000000000007'
@@ -242,12 +242,12 @@ def _is_iccid(_instance: object, _attribute: object, value: Asset | None) -> Non
 class ProductInstance:
     """A product the customer has (TMF637 Product).
 
-    ``start`` and ``end`` are what seed 002's "ordered services" view shows; ``end`` is
-    ``None`` until further notice. ``commitment_end`` is the end of a fixed term
+    ``start`` and ``end`` are what the telecom ordering guide's "ordered services" view shows;
+    ``end`` is ``None`` until further notice. ``commitment_end`` is the end of a fixed term
     (calendar months in the operator's zone); a downgrade is refused before it.
     ``bundle_items`` are the offerings picked into a bundle. ``sim`` is the SIM card
-    (ICCID) of a subscription attached to a phone number (seed 004's main SIM).
-    ``prices`` is the product's history (:mod:`~selfcare.catalog.history`): every
+    (ICCID) of a subscription attached to a phone number (the corporate mobile guide's main
+    SIM). ``prices`` is the product's history (:mod:`~selfcare.catalog.history`): every
     offering, price and bundle selection it had or is scheduled to have, with the
     interval each applies; billing prices any period from it alone.
     """

@@ -93,7 +93,7 @@ class LifecycleStatus(enum.StrEnum):
 
 class CancellationMethod(enum.StrEnum):
     """How a service can be cancelled: in the portal, or only by a written request to
-    customer service (seed 002)."""
+    customer service (the telecom ordering guide)."""
 
     PORTAL = "portal"
     WRITTEN_REQUEST = "written_request"
@@ -166,6 +166,21 @@ class Price:
 
     type: PriceType
     amount: Money = attrs.field(validator=non_negative)
+
+
+def _https_url(_instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    """An attrs validator: ``None`` or an https URL without spaces or control characters
+    (``catalog.invalid_url``)."""
+    if value is None:
+        return
+    if (
+        not isinstance(value, str)
+        or not value.startswith("https://")
+        or len(value) > 2000
+        or len(value) <= len("https://")
+        or any(char.isspace() or not char.isprintable() for char in value)
+    ):
+        raise SelfcareError(Violation("catalog.invalid_url", {"field": attribute.name}))
 
 
 def _positive_months(_instance: object, _attribute: object, value: int | None) -> None:
@@ -243,17 +258,17 @@ class Offering:
     """A product offering (TMF620 ProductOffering): what a customer can order.
 
     Prices are :class:`Price` values (monthly recurring and one-time) in one currency.
-    ``family`` and ``family_rank`` order the plans of one family by size (seed 004:
-    Total C 10 GB < Total E 50 GB), so a plan change is an upgrade or a downgrade.
-    ``dependent_add_ons`` says what removing or changing a product of this offering
-    does to the add-ons that need it.
+    ``family`` and ``family_rank`` order the plans of one family by size (the corporate
+    mobile guide: Total C 10 GB < Total E 50 GB), so a plan change is an upgrade or a
+    downgrade. ``dependent_add_ons`` says what removing or changing a product of this
+    offering does to the add-ons that need it.
     ``asset_kind`` says what the product is attached to (a phone number, a SIM, a
     metering point) and so what an order item must name.
 
     Raises:
         SelfcareError: ``catalog.invalid_identifier``, ``catalog.invalid_text``,
             ``catalog.negative_price``, ``catalog.invalid_term``, ``catalog.invalid_window``,
-            ``catalog.invalid_bundle``, ``catalog.invalid_offering``.
+            ``catalog.invalid_bundle``, ``catalog.invalid_offering``, ``catalog.invalid_url``.
     """
 
     id: str = attrs.field(converter=_offering_id)
@@ -277,6 +292,11 @@ class Offering:
     family: str | None = None
     family_rank: int = 0
     dependent_add_ons: DependentAddOns = DependentAddOns.REMOVE_WITH_BASE
+    #: Where the customer takes the service into use (a security-software
+    #: subscription's activation page); the order confirmation shows it.
+    activation_url: str | None = attrs.field(default=None, validator=_https_url)
+    #: Where the service's software is downloaded; shown with it.
+    download_url: str | None = attrs.field(default=None, validator=_https_url)
 
     def __attrs_post_init__(self) -> None:
         currencies = {p.amount.currency for p in self.prices}

@@ -135,8 +135,8 @@ class OrderItem:
 @final
 @attrs.frozen(kw_only=True)
 class QuoteLine:
-    """What one order item does, as shown in the confirmation dialog (seed 004): the
-    product, the phone number or other asset it applies to, the price effect and when
+    """What one order item does, as shown in the confirmation dialog (the corporate mobile guide):
+    the product, the phone number or other asset it applies to, the price effect and when
     it takes effect. ``monthly_change`` is the change of the monthly charge (negative
     for a removal or a downgrade); ``monthly_price`` the product's monthly price once
     the item takes effect (``None`` for a removal or a free product); ``one_time`` a
@@ -185,8 +185,8 @@ class OrderQuote:
         return _totals(line.one_time for line in self.lines)
 
     def summary(self, lang: str = "en") -> tuple[str, ...]:
-        """One line per item for a confirmation dialog (seed 004's OK / cancel): what is
-        done, the product, the phone number or other asset, the monthly price effect and
+        """One line per item for a confirmation dialog (the corporate mobile guide's OK / cancel):
+        what is done, the product, the phone number or other asset, the monthly price effect and
         any one-time charge, in ``lang``.
 
         >>> from datetime import datetime, UTC

@@ -1,7 +1,7 @@
 """Plan changes: upgrade or downgrade, when each takes effect, and what refuses one.
 
-Within a plan family the rank (size) decides the direction (seed 004: Total C 10 GB <
-Total E 50 GB); across families, or without one, the monthly price does. An upgrade
+Within a plan family the rank (size) decides the direction (the corporate mobile guide: Total C 10
+GB < Total E 50 GB); across families, or without one, the monthly price does. An upgrade
 applies at once and a downgrade at the end of the billing period (per
 :class:`~selfcare.catalog.timing.OrderPolicy`); a downgrade is refused while a fixed-term
 commitment runs.

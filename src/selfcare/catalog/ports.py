@@ -62,15 +62,18 @@ class InventoryRepository(Protocol):
         ...
 
     def for_relationship(self, relationship_id: RelationshipId) -> tuple[ProductInstance, ...]:
-        """Every product of the relationship (terminated ones too), oldest first."""
+        """Every product of the relationship (terminated ones too), oldest first (in the order they
+        were added)."""
         ...
 
     def for_asset(self, asset: Asset) -> tuple[ProductInstance, ...]:
-        """Every product attached to ``asset`` (as its asset or its SIM), oldest first."""
+        """Every product attached to ``asset`` (as its asset or its SIM), oldest first (in the order
+        they were added)."""
         ...
 
     def for_order(self, order_id: str) -> tuple[ProductInstance, ...]:
-        """Every product created by the order ``order_id``, oldest first."""
+        """Every product created by the order ``order_id``, oldest first (in the order they
+        were added)."""
         ...
 
 
@@ -97,7 +100,8 @@ class OrderRepository(Protocol):
         ...
 
     def for_relationship(self, relationship_id: RelationshipId) -> tuple[ProductOrder, ...]:
-        """Every order of the relationship, oldest first."""
+        """Every order of the relationship, oldest first (in the order they
+        were added)."""
         ...
 
 

@@ -1,9 +1,9 @@
 """The sample catalog shipped as package data (``selfcare/catalog/data/sample_catalog.json``).
 
 It holds what the portal guides sell: the pay-TV channels, the MIX package and the
-security software of seed 002 (EUR), the corporate mobile plans "Bedrift Total A-E" and
-the add-ons of seed 004 (NOK), and electricity (EUR) and district heating (SEK)
-contracts of seeds 001 and 003. The demo, the docs and the tests use it; an operator
+security software of the telecom ordering guide (EUR), the corporate mobile plans "Bedrift Total
+A-E" and the add-ons of the corporate mobile guide (NOK), and electricity (EUR) and district heating
+(SEK) contracts of the energy company guides. The demo, the docs and the tests use it; an operator
 loads their own catalog the same way with :func:`load_catalog`.
 
 >>> catalog = sample_catalog()

@@ -37,6 +37,7 @@ from datetime import datetime
 
 import attrs
 
+from selfcare.authz.ports import AccountDirectory
 from selfcare.catalog.cancellation import (
     CancellationReceipt,
     CancellationRequest,
@@ -46,6 +47,7 @@ from selfcare.catalog.cancellation import (
     needs_written_request,
     pending_termination,
 )
+from selfcare.catalog.confirmation import confirmation_lines
 from selfcare.catalog.dependencies import (
     BaseChange,
     base_end,
@@ -97,6 +99,7 @@ from selfcare.core.events import Event
 from selfcare.core.ids import AccountId, IdSource, RelationshipId
 from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.core.ports import bump
+from selfcare.identity.ports import Channel, MessageParam, Notifier, OutgoingMessage
 
 __all__ = ["CatalogService"]
 
@@ -125,6 +128,14 @@ class CatalogService:
         labels: what customers call the capabilities and groups prerequisites name
             (:class:`~selfcare.catalog.wording.CatalogLabel`), for
             :meth:`customer_messages`.
+        notifier: receives the order confirmations (``catalog.order_confirmation``);
+            ``None`` sends none.
+        accounts: where the confirmation goes: the verified address and language of
+            the account that placed the order (authz's
+            :class:`~selfcare.authz.ports.AccountDirectory`).
+
+    Thread safety: not safe to share between threads (it holds one unit of work); build
+    one per thread or per call, as :class:`selfcare.aio.AsyncApp` does.
     """
 
     def __init__(
@@ -135,12 +146,16 @@ class CatalogService:
         ids: IdSource,
         policy: OrderPolicy = DEFAULT_POLICY,
         labels: Iterable[CatalogLabel] = (),
+        notifier: Notifier | None = None,
+        accounts: AccountDirectory | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._ids = ids
         self._policy = policy
         self._labels = tuple(labels)
+        self._notifier = notifier
+        self._accounts = accounts
 
     @property
     def policy(self) -> OrderPolicy:
@@ -185,7 +200,9 @@ class CatalogService:
         The order is checked again and re-priced now; if anything the customer saw
         changed, nothing is placed. A second call with the same ``idempotency_key`` for
         the same relationship returns the order already placed, with no events (a double
-        submit places one order). New products are created ``pending_active``;
+        submit places one order). With a notifier, the order confirmation
+        (``catalog.order_confirmation``) goes to whoever placed it (``placed_by``), listing
+        the new services with their links. New products are created ``pending_active``;
         removals, downgrades and bundle edits are scheduled for when they take effect;
         upgrades apply at once.
 
@@ -244,7 +261,32 @@ class CatalogService:
                 events.append(self._apply(catalog, placement, item, line))
             events += self._end_with_their_base(order, catalog, now)
             uow.commit()
-            return Done(order, events)
+        self._send_confirmation(order, catalog)
+        return Done(order, events)
+
+    def _send_confirmation(self, order: ProductOrder, catalog: Catalog) -> None:
+        """Hand the order confirmation to the notifier: to the verified address of
+        whoever placed the order, in their language, listing the new services."""
+        if self._notifier is None or self._accounts is None or order.placed_by is None:
+            return
+        contact = self._accounts.find(order.placed_by)
+        if contact is None or contact.email is None:
+            return
+        lines = confirmation_lines(order, catalog, contact.language, zone=self._policy.timezone)
+        if not lines:
+            return
+        params: dict[str, MessageParam] = {"order_id": order.id, "items": lines}
+        if contact.first_name:
+            params["given_names"] = contact.first_name
+        self._notifier.send(
+            OutgoingMessage(
+                template="catalog.order_confirmation",
+                channel=Channel.EMAIL,
+                recipient=contact.email.value,
+                language=contact.language,
+                params=params,
+            )
+        )
 
     def _end_with_their_base(
         self, order: ProductOrder, catalog: Catalog, now: datetime
@@ -306,8 +348,8 @@ class CatalogService:
         *,
         idempotency_key: str,
     ) -> Outcome[ProductOrder]:
-        """Activate a new SIM card on a subscription (seed 004's "activate a new SIM"):
-        the ICCID printed on the card, checked with the Luhn algorithm, replaces the old
+        """Activate a new SIM card on a subscription (the corporate mobile guide's "activate a new
+        SIM"): the ICCID printed on the card, checked with the Luhn algorithm, replaces the old
         SIM.
 
         Returns:
@@ -355,7 +397,7 @@ class CatalogService:
         *,
         idempotency_key: str,
     ) -> Outcome[ProductOrder]:
-        """Quote and place a new selection for a bundle (seed 002's "Edit MIX
+        """Quote and place a new selection for a bundle (the telecom ordering guide's "Edit MIX
         package"); it takes effect from the next billing period by default.
 
         Returns:
@@ -493,7 +535,7 @@ class CatalogService:
     ) -> Outcome[CancellationReceipt]:
         """Cancel a service. One cancellable in the portal ends at the end of the
         billing period (not before its fixed term ends); one that needs a written
-        request (seed 002) produces a
+        request (the telecom ordering guide) produces a
         :class:`~selfcare.catalog.cancellation.CancellationRequest` for customer service
         with the customer's phone number (parsed in ``region``, stored in E.164) and
         e-mail address, and nothing is terminated.

@@ -1,5 +1,5 @@
-"""The portal's lists of services: what a customer can order (seed 004's "available
-services") and what they have (seed 002's "ordered services").
+"""The portal's lists of services: what a customer can order (the corporate mobile guide's
+"available services") and what they have (the telecom ordering guide's "ordered services").
 
 >>> from datetime import datetime, UTC
 >>> from selfcare.catalog.eligibility import EligibilityContext
@@ -44,7 +44,7 @@ __all__ = [
 
 
 class ServiceState(enum.StrEnum):
-    """What seed 004's "available services" list shows beside a service."""
+    """What the corporate mobile guide's "available services" list shows beside a service."""
 
     ORDERABLE = "orderable"
     ORDERED = "ordered"
@@ -70,7 +70,7 @@ def available_services(
     group: str,
     asset: Asset | None = None,
 ) -> tuple[AvailableService, ...]:
-    """Seed 004's list of services for a subscription: each orderable offering of
+    """The corporate mobile guide's list of services for a subscription: each orderable offering of
     ``group`` with an "order" action (``orderable``), "ordered" when the customer already
     has it on ``asset``, or ``not_orderable`` with the refusal that says why. Offerings
     that cannot be ordered at ``now`` at all (retired, outside their window) are left out.
@@ -103,7 +103,7 @@ def available_services(
 @final
 @attrs.frozen(kw_only=True)
 class OrderedService:
-    """One row of seed 002's "ordered services" view."""
+    """One row of the telecom ordering guide's "ordered services" view."""
 
     product_id: str
     offering_id: str

@@ -57,7 +57,7 @@ class Clock(Protocol):
 
 
 class SystemClock:
-    """The real clock."""
+    """The real clock. Thread-safe."""
 
     def now(self) -> datetime:
         """The current time as an aware UTC datetime."""
@@ -71,6 +71,9 @@ class FixedClock:
     >>> clock = FixedClock(datetime(2026, 1, 1, tzinfo=UTC))
     >>> clock.advance(timedelta(minutes=5)).isoformat()
     '2026-01-01T00:05:00+00:00'
+
+    Threads may read it while one test thread moves it (reading and setting the time
+    are single assignments).
     """
 
     def __init__(self, now: datetime) -> None:

@@ -7,6 +7,7 @@ account id passed where a relationship id is expected. Services take an
 
 from __future__ import annotations
 
+import itertools
 from typing import NewType, Protocol, runtime_checkable
 
 __all__ = [
@@ -48,7 +49,7 @@ class SecretSource(Protocol):
 
 
 class UuidIds:
-    """Random UUID4 ids, as 32 hex digits."""
+    """Random UUID4 ids, as 32 hex digits. Thread-safe."""
 
     def new_id(self) -> str:
         """A new random id."""
@@ -63,20 +64,22 @@ class SequentialIds:
     >>> ids = SequentialIds("acc")
     >>> ids.new_id(), ids.new_id()
     ('acc-1', 'acc-2')
+
+    Thread-safe: threads sharing it never get the same id.
     """
 
     def __init__(self, prefix: str = "id") -> None:
         self._prefix = prefix
-        self._next = 0
+        self._counter = itertools.count(1)
 
     def new_id(self) -> str:
         """The next id of the sequence."""
-        self._next += 1
-        return f"{self._prefix}-{self._next}"
+        # next() on itertools.count is atomic under the GIL, unlike `self._n += 1`.
+        return f"{self._prefix}-{next(self._counter)}"
 
 
 class SystemSecrets:
-    """Secrets from the operating system's CSPRNG (:mod:`secrets`)."""
+    """Secrets from the operating system's CSPRNG (:mod:`secrets`). Thread-safe."""
 
     def token(self, nbytes: int) -> str:
         """A URL-safe token with ``nbytes`` random bytes."""

@@ -47,7 +47,7 @@ __all__ = [
 LANGUAGES: Final = ("en", "fi", "sv", "nb")
 
 # BCP 47 tags an integrator may pass in, mapped onto our four; Norwegian "no" and
-# Nynorsk fall back to Bokmål, which is what the portals of seed 004 use.
+# Nynorsk fall back to Bokmål, which is what the portals of the corporate mobile guide use.
 _ALIASES: Final = {"no": "nb", "nn": "nb", "se": "sv"}
 
 _state = {"strict": False}

@@ -7,7 +7,7 @@ employer pays and what is deducted from his salary - the same pro-rated charge A
 invoice will carry; changes plan (an upgrade, at once). On 1 May the invoice run charges
 April from the inventory's history alone: the old plan to the 9th, the new one from the
 10th, the extra data from the 10th, with VAT; and the month's deduction statement comes
-from that invoice. (Seed 004.)
+from that invoice. (The corporate mobile guide.)
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Matti's broadband contract lacks his identity code: his registration finds no customer
 relationship and completes with the "contact customer service" advice. Pekka's name is
 on Anna's electricity invoice, but only Anna's identity code is on file: Pekka finds
-nothing either, stops, and waits for Anna's invitation (journey 4). (Seed 000.)
+nothing either, stops, and waits for Anna's invitation (journey 4). (The telecom registration
+guide.)
 """
 
 from __future__ import annotations

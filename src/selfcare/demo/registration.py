@@ -4,8 +4,8 @@ Anna accepts the terms, tries a bank the operator does not list, identifies with
 Nordea, finds her two customer relationships, keeps the prefilled contact details but a
 private e-mail address, reads the password rules, has a weak password refused with all
 its reasons, confirms the e-mail address with the link, logs in and links her
-relationships. :func:`register` is the registration itself (seed 001's four phases),
-which the other journeys reuse for Matti and Pekka.
+relationships. :func:`register` is the registration itself (the energy registration guide's four
+phases), which the other journeys reuse for Matti and Pekka.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Anna invites Pekka to her electricity contract in the portal's four phases (the cover
 message is mandatory); Pekka registers within the week and accepts; Anna takes the
 orderer role away again (choose, then confirm). An invitation to Matti, whose name the
-portal proposes because he is a registered user, expires unanswered. (Seed 003.)
+portal proposes because he is a registered user, expires unanswered. (The energy authorization
+guide.)
 """
 
 from __future__ import annotations
@@ -15,15 +16,12 @@ import attrs
 
 from selfcare.authz.invitee import check_cover_message
 from selfcare.authz.model import ORDERER, USER
-from selfcare.core.clock import local_date, operator_zone
 from selfcare.core.outcome import Done, Refused
 from selfcare.demo.registration import register
 from selfcare.demo.world import World
-from selfcare.identity.ports import Channel, OutgoingMessage
-from selfcare.identity.profile import Language
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from selfcare.authz.invitation import Invitation, IssuedInvitation
+    from selfcare.authz.invitation import IssuedInvitation
     from selfcare.authz.model import Role
     from selfcare.core.ids import AccountId, RelationshipId
 
@@ -42,23 +40,6 @@ class _Invite:
     message: str
     roles: frozenset[Role]
     empty_message_first: bool = False
-
-
-def _send_invitation(world: World, invitation: Invitation, token: str) -> None:
-    """Compose the invitation e-mail (authz issues the token; sending is the portal's)."""
-    message = OutgoingMessage(
-        template="authz.invitation",
-        channel=Channel.EMAIL,
-        recipient=invitation.email.value,
-        language=Language(world.out.lang),
-        params={
-            "first_name": invitation.first_name,
-            "valid_until": local_date(invitation.expires_at, operator_zone()).isoformat(),
-        },
-        secret=token,
-    )
-    world.notifier.send(message)
-    world.out.message(message)
 
 
 def _invite(
@@ -90,7 +71,8 @@ def _invite(
         "phase_confirm", invitation=invitation.id, day=out.day(invitation.expires_at)
     )
     out.say("phase", number=4, what=confirm)
-    _send_invitation(world, invitation, issued.token)
+    # authz handed the invitation e-mail to the notifier when it saved the invitation
+    world.out.message(world.notifier.last("authz.invitation"))
     return issued
 
 

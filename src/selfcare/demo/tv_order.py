@@ -6,7 +6,7 @@ service, has a MIX package of one channel refused (3 to 6), orders one of three 
 edits it to five from the next billing period, sees her ordered services with their
 dates, and learns that cancelling the channel is done in writing. March's invoice
 comes from the invoice run: each service from the day it was ordered. Refusals name
-the channel and the pay-TV card as Anna sees them. (Seed 002.)
+the channel and the pay-TV card as Anna sees them. (The telecom ordering guide.)
 """
 
 from __future__ import annotations

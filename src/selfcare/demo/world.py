@@ -91,7 +91,7 @@ def _customer_directory(people: dict[str, NationalId]) -> MemoryCustomerDirector
                 national_ids_on_file=(anna,),
                 names_on_invoice=("Anna Virtanen",),
             ),
-            # Seed 000: Matti's contract data lacks his identity code.
+            # The telecom registration guide: Matti's contract data lacks his identity code.
             CustomerRecord(
                 customer_number="8100999",
                 kind="broadband_tv",
@@ -109,12 +109,13 @@ def _customer_directory(people: dict[str, NationalId]) -> MemoryCustomerDirector
 
 def _policies() -> Policies:
     """The operator's rules: four banks, the terms of 2026, and invitations that propose
-    a registered invitee's name (seed 003's opt-in); the rest are the defaults."""
+    a registered invitee's name (the energy authorization guide's opt-in); the rest are the
+    defaults."""
     return Policies(
         registration=RegistrationPolicy(
             terms_version=TERMS_VERSION,
             accepted_providers={"nordea", "op", "danske", "handelsbanken"},
-            password=PasswordPolicy(),  # seed 001's rules are the defaults
+            password=PasswordPolicy(),  # the energy registration guide's rules are the defaults
         ),
         invitation=InvitationPolicy(propose_registered_names=True),
     )

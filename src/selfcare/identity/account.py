@@ -10,7 +10,7 @@ its halves :func:`check_new_password` and :func:`set_password` around hashing do
 outside any transaction),
 :func:`request_email_change` and :func:`confirm_email_change` (the new address becomes
 the username only after a token sent to it comes back), and :func:`compose_feedback`
-(seed 002: free text to customer service, optionally with an e-mail address and a
+(the telecom ordering guide: free text to customer service, optionally with an e-mail address and a
 phone number for a call back).
 
 Tokens are never stored: only their SHA-256 digest (:func:`token_digest`). A token of
@@ -334,7 +334,7 @@ def confirm_email_change(account: Account, token: str, *, now: datetime) -> Outc
 @final
 @attrs.frozen(kw_only=True)
 class Feedback:
-    """A message to customer service (seed 002), handed to a
+    """A message to customer service (the telecom ordering guide), handed to a
     :class:`~selfcare.identity.ports.FeedbackInbox`.
 
     Attributes:
@@ -381,7 +381,7 @@ def compose_feedback(
     phone_region: str = "FI",
     now: datetime,
 ) -> Outcome[Feedback]:
-    """Build the feedback value from the form (seed 002).
+    """Build the feedback value from the form (the telecom ordering guide).
 
     Returns:
         The :class:`Feedback` (not sent yet: no event), or a refusal with

@@ -1,7 +1,7 @@
 """Strong-identification assertions: what an identification provider says about a user.
 
-Registration (seeds 000 and 001) redirects the user to a bank, a mobile certificate or
-another provider (in Finland through the Traficom trust network, in Sweden BankID, in
+Registration (the telecom and energy registration guides) redirects the user to a bank, a mobile
+certificate or another provider (in Finland through the Traficom trust network, in Sweden BankID, in
 Norway BankID or ID-porten); the provider answers with who the person is and how sure
 it is. The integrator verifies the provider's signature and turns the answer into an
 :class:`IdentityAssertion`; :func:`accept_assertion` then decides whether the library
@@ -9,8 +9,8 @@ may rely on it now.
 
 Levels of assurance are those of eIDAS (Regulation (EU) No 910/2014, article 8:
 *low*, *substantial*, *high*); Finnish bank and mobile certificate identification is
-notified at *substantial* or *high*. Work accounts (seed 004, single sign-on) carry no
-national identity code.
+notified at *substantial* or *high*. Work accounts (the corporate mobile guide, single sign-on)
+carry no national identity code.
 
 >>> from datetime import UTC, date, datetime
 >>> from selfcare.identity.national_id import parse_national_id

@@ -3,11 +3,12 @@
 A :class:`CustomerRecord` is one customer relationship (a customer number with a
 contract of some kind) as read through the
 :class:`~selfcare.identity.ports.CustomerDirectory` port. The library never writes it:
-what a user edits during registration goes to their e-services profile only (seed 001).
+what a user edits during registration goes to their e-services profile only (the energy registration
+guide).
 
 Matching is by national identity code only, and only by the codes the operator has *on
-file* for that customer number. An invoice may carry two people's names (seed 000), but
-only the person whose code is on file is matched:
+file* for that customer number. An invoice may carry two people's names (the telecom registration
+guide), but only the person whose code is on file is matched:
 
 >>> from datetime import date
 >>> from selfcare.identity.national_id import Country, parse_national_id
@@ -45,12 +46,12 @@ class CustomerRecord:
         kind: the kind of relationship, e.g. ``"electricity"``, ``"district_heating"``,
             ``"broadband_tv"``, ``"mobile"``, ``"corporate_mobile"``.
         national_ids_on_file: whose identity codes the operator has for it. Empty when
-            the contract data lacks an identity code (seeds 000, 001): nobody can
-            then link it through self-service.
+            the contract data lacks an identity code (the telecom and energy registration guides):
+            nobody can then link it through self-service.
         names_on_invoice: the names printed on the invoice, possibly two people's.
         contact: the contact details on file, as the profile form they prefill
-            (seed 001, phase 3), if any. Values are kept as the customer system has
-            them - possibly empty or malformed - and are checked only when the user
+            (the energy registration guide, phase 3), if any. Values are kept as the customer system
+            has them - possibly empty or malformed - and are checked only when the user
             confirms the profile.
     """
 

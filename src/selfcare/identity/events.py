@@ -78,7 +78,7 @@ class RegistrationStarted(Event):
 @final
 @attrs.frozen(kw_only=True)
 class TermsAccepted(Event):
-    """The user accepted ``terms_version`` of the terms of use (seed 000)."""
+    """The user accepted ``terms_version`` of the terms of use (the telecom registration guide)."""
 
     registration_id: RegistrationId
     terms_version: str
@@ -126,7 +126,7 @@ class CredentialsSet(Event):
 @final
 @attrs.frozen(kw_only=True)
 class RegistrationConfirmed(Event):
-    """The user approved the details; a verification e-mail went out (seed 001,
+    """The user approved the details; a verification e-mail went out (the energy registration guide,
     phase 4)."""
 
     registration_id: RegistrationId
@@ -135,7 +135,7 @@ class RegistrationConfirmed(Event):
 @final
 @attrs.frozen(kw_only=True)
 class RegistrationCompleted(Event):
-    """An account was created; send the confirmation e-mail (seed 001).
+    """An account was created; send the confirmation e-mail (the energy registration guide).
 
     ``advisories`` tell the user what to do next, e.g. ``registration.no_customer_found``.
     """
@@ -243,7 +243,7 @@ class LoginUnlocked(Event):
 @final
 @attrs.frozen(kw_only=True)
 class PasswordChanged(Event):
-    """The user changed their password (seed 002)."""
+    """The user changed their password (the telecom ordering guide)."""
 
     account_id: AccountId
 

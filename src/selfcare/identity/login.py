@@ -1,9 +1,9 @@
 """Login by e-mail address and password: throttling and its rules.
 
-Strong identification is needed only to register (seed 001: "bank codes only the
-first time"); afterwards users log in with their e-mail address and password, from a
-*source* the caller names (:data:`~selfcare.identity.ids.LoginSource`: the client's
-IP address, a device id, or both).
+Strong identification is needed only to register (the energy registration guide: "bank
+codes only the first time"); afterwards users log in with their e-mail address and
+password, from a *source* the caller names (:data:`~selfcare.identity.ids.LoginSource`:
+the client's IP address, a device id, or both).
 
 Throttling (defaults of :class:`LoginPolicy`, all operator-configurable), counted in
 storage by :mod:`selfcare.identity.throttle`, so that every service process sees the

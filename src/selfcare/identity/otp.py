@@ -1,4 +1,4 @@
-"""One-time codes by SMS: "confirm your phone number" (seed 004).
+"""One-time codes by SMS: "confirm your phone number" (the corporate mobile guide).
 
 A :class:`OneTimeCodeChallenge` is a frozen value; every step is a pure function that
 takes ``now`` and returns the next value, which the caller saves (compare-and-set on

@@ -1,20 +1,20 @@
-"""Password rules: the registration rules of seed 001 plus a strength estimate.
+"""Password rules: the registration rules of the energy registration guide plus a strength estimate.
 
 :func:`check_password` reports every rule a password breaks, at once, as codes:
 
 - ``password.too_short`` / ``password.too_long``: the length in Unicode code points
   (NIST SP 800-63B 5.1.1.2 counts each code point as one character), between
-  :attr:`PasswordPolicy.min_length` (10, seed 001) and
+  :attr:`PasswordPolicy.min_length` (10, the energy registration guide) and
   :attr:`PasswordPolicy.max_length` (256; NIST asks to allow at least 64).
 - ``password.missing_digit``, ``password.missing_upper``, ``password.missing_lower``:
-  the character classes of seed 001, in any script. A *digit* is any Unicode decimal
-  digit (category Nd: ``7``, Arabic-Indic ``٧``, fullwidth ``７``; not superscripts
+  the character classes of the energy registration guide, in any script. A *digit* is any Unicode
+  decimal digit (category Nd: ``7``, Arabic-Indic ``٧``, fullwidth ``７``; not superscripts
   such as ``²``); an *upper-case letter* is any character that lower-casing changes
   (``A``, ``Ä``, ``Ø``, Greek ``Ω``, Cyrillic ``Ж``; title-case digraphs such as ``ǅ``
   count too); a *lower-case letter* is any character that upper-casing changes (``a``,
   ``ä``, ``ß``, ``ω``). Letters of scripts without case (Arabic, CJK) count as neither.
-- ``password.contains_personal``: the personal rule of seed 001, "no three consecutive
-  characters from the user's name or e-mail address", defined as follows (the other
+- ``password.contains_personal``: the personal rule of the energy registration guide, "no three
+  consecutive characters from the user's name or e-mail address", defined as follows (the other
   mode, Microsoft's whole tokens, and the reversed-name check are described in
   :mod:`selfcare.identity.password_personal`). The password
   and each personal input are NFKC-normalised and case-folded, and the Nordic letters
@@ -182,7 +182,7 @@ def _check_policy(policy: PasswordPolicy) -> None:
 @final
 @attrs.frozen(kw_only=True)
 class PasswordPolicy:
-    """The password rules an operator configures; the defaults are seed 001's.
+    """The password rules an operator configures; the defaults are the energy registration guide's.
 
     Attributes:
         min_length: the fewest code points (10).
@@ -198,7 +198,7 @@ class PasswordPolicy:
         operator_words: the operator's own words (brand, service and product names),
             refused like the blocklist (also when ``blocklist`` is off) and given to
             zxcvbn as a dictionary.
-        personal_mode: ``"windows"`` (seed 001: ``personal_run`` consecutive
+        personal_mode: ``"windows"`` (the energy registration guide: ``personal_run`` consecutive
             characters) or ``"tokens"`` (Microsoft: whole tokens of at least
             ``personal_run`` characters).
         ignore_public_mail_domains: the domain of an address at a public mail
@@ -446,7 +446,7 @@ def check_password(
 
     Args:
         password: the password; any ``str`` (never raises for one).
-        policy: the rules; the defaults of seed 001 when omitted.
+        policy: the rules; the defaults of the energy registration guide when omitted.
         personal: the user's names and e-mail address, for the personal rule and as
             extra words for the strength estimate. Items that are not ``str`` are
             ignored.

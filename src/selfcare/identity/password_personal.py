@@ -5,8 +5,8 @@ inputs are compared NFKC-normalised, case-folded and with Nordic letters folded
 (:func:`~selfcare.identity.password_normalize.fold`), so a letter matches itself with
 or without its marks.
 
-- ``"windows"`` (seed 001, the default): "no three consecutive characters from the
-  user's name or e-mail address". Each input is split at every character that is not
+- ``"windows"`` (the energy registration guide, the default): "no three consecutive characters from
+  the user's name or e-mail address". Each input is split at every character that is not
   a letter or a digit; tokens shorter than ``run`` are ignored; the password breaks
   the rule (``password.contains_personal``) when any ``run`` consecutive characters
   of a token occur in it.

@@ -1,4 +1,4 @@
-"""Password policy presets: seed 001 (the default) and NIST SP 800-63B-4.
+"""Password policy presets: the energy registration guide (the default) and NIST SP 800-63B-4.
 
 ========================  ======================  ===================================
 Setting                   :func:`seed_001`        :func:`nist_800_63b_4`
@@ -50,8 +50,8 @@ NIST_MAX_CONSECUTIVE_FAILURES: Final = 100
 
 
 def seed_001(*, operator_words: Iterable[str] = ()) -> PasswordPolicy:
-    """The rules of seed 001 (the defaults of :class:`PasswordPolicy`), with the
-    blocklist and, when given, the operator's words."""
+    """The rules of the energy registration guide (the defaults of :class:`PasswordPolicy`), with
+    the blocklist and, when given, the operator's words."""
     return PasswordPolicy(operator_words=tuple(operator_words))
 
 

@@ -10,7 +10,7 @@
 - :class:`Notifier`: receives the e-mails and SMS the library composes
   (:class:`OutgoingMessage`); your service renders and sends them.
 - :class:`FeedbackInbox`: receives feedback for customer service.
-- :class:`OneTimeCodeRepository`: the one-time code challenges of seed 004, kept
+- :class:`OneTimeCodeRepository`: the one-time code challenges of the corporate mobile guide, kept
   between sending and verifying a code.
 - :class:`LoginThrottleRepository`: the recent failed logins per (account, source)
   and per source (:mod:`selfcare.identity.throttle`), kept in storage so that every
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Protocol, final, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, TypeAlias, final, runtime_checkable
 
 import attrs
 
@@ -52,6 +52,7 @@ __all__ = [
     "FeedbackInbox",
     "IdentityUnitOfWork",
     "LoginThrottleRepository",
+    "MessageParam",
     "Notifier",
     "OneTimeCodeRepository",
     "OutgoingMessage",
@@ -216,6 +217,12 @@ class Channel(enum.StrEnum):
     SMS = "sms"
 
 
+#: The value of a message parameter: text (a name, an ISO 8601 date, digits), or the
+#: rows of a list the message shows - frozen ``attrs`` values its template knows, such
+#: as the order confirmation's :class:`~selfcare.catalog.confirmation.OrderLine`.
+MessageParam: TypeAlias = str | tuple[attrs.AttrsInstance, ...]
+
+
 @final
 @attrs.frozen(kw_only=True)
 class OutgoingMessage:
@@ -227,16 +234,21 @@ class OutgoingMessage:
         channel: e-mail or SMS.
         recipient: the e-mail address or E.164 phone number.
         language: the language to render the message in.
-        params: values for the template (names, dates); never a password.
-        secret: the token for a verification link, when the message carries one
-            (never in ``repr``).
+        params: values for the template (names, dates, the rows of a list); never a
+            password. Messages whose params are all text round-trip through
+            :mod:`selfcare.serialization`; one with rows (an order confirmation) is
+            rendered, or kept rendered, rather than stored as data.
+        secret: the token for a verification or invitation link, or the one-time code,
+            when the message carries one (never in ``repr``).
+
+    The message is immutable and can be handed to another thread.
     """
 
     template: str
     channel: Channel
     recipient: str
     language: Language
-    params: Mapping[str, str] = attrs.field(factory=dict)
+    params: Mapping[str, MessageParam] = attrs.field(factory=dict)
     secret: str | None = secret_field(default=None)
 
 
@@ -249,7 +261,7 @@ class Notifier(Protocol):
       address must come back with it to complete the registration.
     - ``registration.email_in_use_notice`` [] to the holder of an address someone tried
       to register with (sent *instead of* the token, so the registrant cannot tell).
-    - ``registration.completed`` [given_names, advisories] - seed 001's confirmation.
+    - ``registration.completed`` [given_names, advisories] - the registration's confirmation.
     - ``account.verify_new_email`` [given_names] with the token as ``secret``, to the new
       address; ``account.email_change_requested`` [] to the current address.
     - ``account.email_in_use_notice`` [] to the holder of an address someone tried to move
@@ -261,6 +273,18 @@ class Notifier(Protocol):
     - ``login.unlock_link`` [given_names] with the token as ``secret``, to the
       account's address: asked for, or sent when consecutive failures disabled
       password login; the page it opens confirms with a button.
+    - ``authz.invitation`` [first_name, inviter_name, cover_message, valid_until,
+      relationship] with the invitation token as ``secret`` (the accept and decline
+      links), sent by :meth:`~selfcare.authz.service.AuthzService.invite` and
+      :meth:`~selfcare.authz.service.AuthzService.resend_invitation`.
+    - ``catalog.order_confirmation`` [order_id, items, given_names] to the verified
+      address of whoever placed an order, sent by
+      :meth:`~selfcare.catalog.service.CatalogService.place_order`.
+
+    :mod:`selfcare.notifications` renders every one of them
+    (:class:`~selfcare.notifications.RenderingNotifier`). ``send`` is called after the
+    use case's transaction committed; it may be called from several threads at once
+    when the services run in worker threads (:mod:`selfcare.aio`).
     """
 
     def send(self, message: OutgoingMessage) -> None:
@@ -269,7 +293,7 @@ class Notifier(Protocol):
 
 
 class FeedbackInbox(Protocol):
-    """Where feedback to customer service goes (seed 002)."""
+    """Where feedback to customer service goes (the telecom ordering guide)."""
 
     def submit(self, feedback: Feedback) -> None:
         """Hand ``feedback`` over to customer service."""

@@ -4,10 +4,11 @@ During registration the profile is prefilled from the customer system
 (:func:`prefill_profile`), edited by the user and checked (:func:`check_profile`):
 required fields must be filled, the e-mail address - which becomes the username - and
 the phone number must be valid. What the user changes here applies to the e-services
-profile only; the operator's master customer record is never written (seed 001).
+profile only; the operator's master customer record is never written (the energy registration
+guide).
 
 After registration, which fields the user may change themselves is operator policy
-(:attr:`ProfilePolicy.self_service_fields`); seed 002 lets users change only their
+(:attr:`ProfilePolicy.self_service_fields`); the telecom ordering guide lets users change only their
 e-mail address (through verification, see
 :meth:`~selfcare.identity.service.IdentityService.change_email`) and sends every other
 change to customer service (``profile.field_requires_customer_service``).
@@ -90,7 +91,7 @@ class ProfilePolicy:
             form). The e-mail address is always required: it is the username.
         self_service_fields: fields a registered user may change without customer
             service. Default: only the language (the e-mail address changes through
-            verification; seed 002 sends every other change to customer service).
+            verification; the telecom ordering guide sends every other change to customer service).
         phone_region: the region national phone numbers are read in.
         default_language: the language when the user leaves it empty.
     """
@@ -158,7 +159,7 @@ def prefill_profile(
     surname: str = "",
     language: str = "",
 ) -> ProfileDraft:
-    """The profile form prefilled from the customer system (seed 001, phase 3).
+    """The profile form prefilled from the customer system (the energy registration guide, phase 3).
 
     The names come from the customer record and, where it has none, from the strong
     identification (``given_names``, ``surname``); ``language`` is the portal

@@ -13,30 +13,31 @@ confirmation, completion, abandoning)::
       --set_credentials--> credentials_set --confirm_registration--> confirmed
       --complete_registration--> completed           (abandon: any open state -> abandoned)
 
-- **Terms** (seed 000): the version of the terms and the time of acceptance are
-  recorded; only the operator's current version can be accepted. The form of seed 000
-  also takes the identity code the user types; it is kept to check against the
+- **Terms** (the telecom registration guide): the version of the terms and the time of acceptance
+  are recorded; only the operator's current version can be accepted. The form of the telecom
+  registration guide also takes the identity code the user types; it is kept to check against the
   identification.
-- **Identification** (seeds 000, 001): the :class:`~selfcare.identity.assertion.IdentityAssertion`
-  from the bank or mobile certificate must pass
+- **Identification** (the telecom and energy registration guides): the
+  :class:`~selfcare.identity.assertion.IdentityAssertion` from the bank or mobile certificate must
+  pass
   :func:`~selfcare.identity.assertion.accept_assertion`, come from a provider and
   method the operator lists (a bank missing from the list: contact customer service),
   and - when the user typed a code - carry that code. A person who already has an
   account is refused.
-- **Customers** (seed 000): a customer relationship is matched only when the person's
-  code is on file for it; with two names on the invoice only the one whose code is on
+- **Customers** (the telecom registration guide): a customer relationship is matched only when the
+  person's code is on file for it; with two names on the invoice only the one whose code is on
   file matches. No match is not an error: registration completes with the advisory
   ``registration.no_customer_found`` ("contact customer service"), unless the policy
-  requires a match (seed 001).
-- **Profile** (seed 001): prefilled from the customer system, edited, required fields
-  enforced; the e-mail address becomes the username. The master record is never
+  requires a match (the energy registration guide).
+- **Profile** (the energy registration guide): prefilled from the customer system, edited, required
+  fields enforced; the e-mail address becomes the username. The master record is never
   written.
 - **Credentials**: the password is checked by
   :func:`~selfcare.identity.password.check_password` with the user's names and
   e-mail address as personal words, and only its hash is kept.
-- **Confirmation** (seed 001, phase 4): the user approves; a token goes to the e-mail
-  address. **Completion** needs that token back, which proves the address works
-  (seed 000) and belongs to the user, and produces the
+- **Confirmation** (the energy registration guide, phase 4): the user approves; a token goes to the
+  e-mail address. **Completion** needs that token back, which proves the address works
+  (the telecom registration guide) and belongs to the user, and produces the
   :class:`~selfcare.identity.account.Account` and the events.
 
 Privacy: whether an e-mail address is already someone's username is not revealed
@@ -130,7 +131,7 @@ class RegistrationPolicy:
             that mailbox). Lets anyone who can identify test addresses: opt in
             knowingly.
         profile: required and self-service fields of the profile.
-        password: the password rules (seed 001: at least 10 characters with a
+        password: the password rules (the energy registration guide: at least 10 characters with a
             digit, an upper-case and a lower-case letter).
     """
 

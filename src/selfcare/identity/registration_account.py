@@ -7,10 +7,10 @@ of the registration, its inputs and ``now``, and returns an
 :class:`CompletedRegistration`) and the events of the step:
 
 - :func:`confirm_profile` (:class:`~selfcare.identity.events.ProfileConfirmed`),
-  seed 001 phase 3;
+  the energy registration guide phase 3;
 - :func:`set_credentials` (:class:`~selfcare.identity.events.CredentialsSet`);
 - :func:`confirm_registration`
-  (:class:`~selfcare.identity.events.RegistrationConfirmed`), seed 001 phase 4;
+  (:class:`~selfcare.identity.events.RegistrationConfirmed`), the energy registration guide phase 4;
 - :func:`complete_registration`
   (:class:`~selfcare.identity.events.RegistrationCompleted` and one
   :class:`~selfcare.identity.events.CustomerRelationshipLinked` per matched
@@ -86,7 +86,7 @@ def confirm_profile(
     policy: RegistrationPolicy,
     now: datetime,
 ) -> Outcome[Registration]:
-    """Check and keep the profile the user confirmed (seed 001, phase 3).
+    """Check and keep the profile the user confirmed (the energy registration guide, phase 3).
 
     The user may come back to edit it after setting a password; the password must then
     be set again, since it is checked against the names and the e-mail address.
@@ -242,8 +242,8 @@ def confirm_registration(
     policy: RegistrationPolicy,
     now: datetime,
 ) -> Outcome[Registration]:
-    """The user approves the details (seed 001, phase 4). The service sends a token
-    to the e-mail address and passes its digest here.
+    """The user approves the details (the energy registration guide, phase 4). The service sends a
+    token to the e-mail address and passes its digest here.
 
     Returns:
         The next registration, or a refusal with the state codes.

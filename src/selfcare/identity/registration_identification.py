@@ -6,9 +6,10 @@ its inputs and ``now``, and returns an :class:`~selfcare.core.outcome.Outcome` w
 next registration and the event of the step:
 
 - :func:`start_registration` (:class:`~selfcare.identity.events.RegistrationStarted`);
-- :func:`accept_terms` (:class:`~selfcare.identity.events.TermsAccepted`), seed 000;
-- :func:`identify` (:class:`~selfcare.identity.events.PersonIdentified`), seeds 000
-  and 001;
+- :func:`accept_terms` (:class:`~selfcare.identity.events.TermsAccepted`), the telecom registration
+  guide;
+- :func:`identify` (:class:`~selfcare.identity.events.PersonIdentified`), the telecom registration
+  guide and 001;
 - :func:`match_customers` (:class:`~selfcare.identity.events.CustomersMatched`), seed
   000.
 
@@ -61,7 +62,8 @@ def start_registration(
     policy: RegistrationPolicy,
     now: datetime,
 ) -> Outcome[Registration]:
-    """A new registration in the portal language the user chose (seed 000: fi or sv).
+    """A new registration in the portal language the user chose (the telecom registration guide: fi
+    or sv).
 
     Returns:
         The registration, or a refusal with ``profile.field_invalid`` (``field``:
@@ -97,7 +99,7 @@ def accept_terms(
     now: datetime,
 ) -> Outcome[Registration]:
     """Record that the user accepted ``terms_version`` of the terms of use, and the
-    identity code they typed (seed 000), if any.
+    identity code they typed (the telecom registration guide), if any.
 
     Returns:
         The next registration, or a refusal with the state codes or
@@ -199,7 +201,8 @@ def identify(
     policy: RegistrationPolicy,
     now: datetime,
 ) -> Outcome[Registration]:
-    """Accept the strong identification (seed 000 steps 8-9, seed 001 phase 1).
+    """Accept the strong identification (the telecom registration guide steps 8-9, the energy
+    registration guide phase 1).
 
     ``has_account`` says whether an account already exists for the asserted national
     id (the service looks it up).
@@ -271,8 +274,8 @@ def match_customers(
     """Link the customer relationships that have the person's code on file.
 
     ``records`` are what the :class:`~selfcare.identity.ports.CustomerDirectory`
-    returned; any record without the person's code on file is ignored (seed 000: two
-    names on the invoice, only the one whose code is on file matches; contract data
+    returned; any record without the person's code on file is ignored (the telecom registration
+    guide: two names on the invoice, only the one whose code is on file matches; contract data
     without an identity code matches nobody). The profile form is prefilled from the
     first matched record with contact details, and otherwise from the identification.
 

@@ -189,7 +189,7 @@ class RegistrationUseCases:
         terms_version: str,
         national_id: NationalId | None = None,
     ) -> Outcome[Registration]:
-        """Record the accepted terms (and the identity code typed, seed 000).
+        """Record the accepted terms (and the identity code typed, the telecom registration guide).
 
         Returns:
             The registration with :class:`~selfcare.identity.events.TermsAccepted`, or
@@ -342,7 +342,8 @@ class RegistrationUseCases:
             return self._save_step(uow, done)
 
     def confirm_registration(self, registration_id: RegistrationId) -> Outcome[Registration]:
-        """The user approves (seed 001, phase 4); a token goes to the e-mail address.
+        """The user approves (the energy registration guide, phase 4); a token goes to the e-mail
+        address.
 
         If the address is already someone's username, its holder gets
         ``registration.email_in_use_notice`` instead and the token goes nowhere; the

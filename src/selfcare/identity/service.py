@@ -84,6 +84,9 @@ class IdentityService(LoginUseCases):
     Every method may raise :class:`~selfcare.core.errors.ConcurrencyConflict` when
     another request changed the same registration or account in between (compare-and-
     set); retry the call. Nothing is saved then.
+
+    Thread safety: not safe to share between threads (it holds one unit of work); build
+    one per thread or per call, as :class:`selfcare.aio.AsyncApp` does.
     """
 
     def __init__(
@@ -122,7 +125,8 @@ class IdentityService(LoginUseCases):
             )
 
     def change_email(self, account_id: AccountId, new_email: str) -> Outcome[Account]:
-        """Ask to change the username to ``new_email`` (seed 002); a token goes there.
+        """Ask to change the username to ``new_email`` (the telecom ordering guide); a token goes
+        there.
 
         If the address is already another account's username, its holder is told
         instead and no token is sent; the answer is the same, unless the operator opted
@@ -240,7 +244,8 @@ class IdentityService(LoginUseCases):
         account_id: AccountId | None = None,
         language: Language = Language.FI,
     ) -> Outcome[Feedback]:
-        """Send feedback to customer service (seed 002), e.g. a written cancellation.
+        """Send feedback to customer service (the telecom ordering guide), e.g. a written
+        cancellation.
 
         Returns:
             The :class:`~selfcare.identity.account.Feedback` handed to the inbox with

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from datetime import date
 from typing import Final, final
 
 import attrs
 
+from selfcare.catalog.confirmation import OrderLine
 from selfcare.core.money import Money
 from selfcare.identity.ports import Channel
 
@@ -45,7 +45,8 @@ class ParamKind(enum.StrEnum):
     - ``advisories``: violation codes (a comma-separated ``str``, as
       :mod:`selfcare.identity` sends them) or :class:`~selfcare.core.decision.Violation`
       values; each shown as its message.
-    - ``order_lines``: a sequence of :class:`OrderLine`.
+    - ``order_lines``: a sequence of :class:`~selfcare.catalog.confirmation.OrderLine`
+      (re-exported here as ``OrderLine``).
     - ``deduction_lines``: a sequence of :class:`DeductionLine`.
     """
 
@@ -61,32 +62,9 @@ class ParamKind(enum.StrEnum):
 
 @final
 @attrs.frozen(kw_only=True)
-class OrderLine:
-    """One ordered service in an order confirmation (seed 002).
-
-    Attributes:
-        name: the service as the customer sees it, in the message's language.
-        price: what it costs: per month when ``monthly``, else once.
-        starts_on: the day the service starts.
-        ends_on: the last day of a fixed-term service; ``None`` until further notice.
-        monthly: whether ``price`` is charged every month on the invoice.
-        activation_url: where a security-software subscription is taken into use.
-        download_url: where its software is downloaded.
-    """
-
-    name: str
-    price: Money
-    starts_on: date
-    ends_on: date | None = None
-    monthly: bool = True
-    activation_url: str | None = None
-    download_url: str | None = None
-
-
-@final
-@attrs.frozen(kw_only=True)
 class DeductionLine:
-    """One salary deduction of the month (seed 004): product, phone number, amount."""
+    """One salary deduction of the month (the corporate mobile guide): product, phone
+    number, amount."""
 
     description: str
     msisdn: str | None

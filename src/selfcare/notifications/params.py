@@ -22,6 +22,7 @@ from selfcare.core.clock import local_date, operator_zone
 from selfcare.core.decision import Violation
 from selfcare.core.messages import render
 from selfcare.core.money import Money
+from selfcare.identity.ports import MessageParam
 from selfcare.notifications.content import DeductionLine, OrderLine, ParamKind
 
 __all__ = [
@@ -33,9 +34,17 @@ __all__ = [
 ]
 
 #: What a parameter may be; which one a template expects is its
-#: :class:`~selfcare.notifications.content.ParamKind`.
+#: :class:`~selfcare.notifications.content.ParamKind`. A service's
+#: :data:`~selfcare.identity.ports.MessageParam` is one.
 TemplateParam: TypeAlias = (
-    str | int | date | Money | Sequence[Violation] | Sequence[OrderLine] | Sequence[DeductionLine]
+    str
+    | int
+    | date
+    | Money
+    | Sequence[Violation]
+    | Sequence[OrderLine]
+    | Sequence[DeductionLine]
+    | MessageParam
 )
 
 #: Babel locales of our four languages (the same regions as money formatting).

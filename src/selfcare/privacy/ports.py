@@ -7,7 +7,8 @@ needs:
 - :class:`PersonalDataIndex` - the finders across domains ("every invitation this
   account sent") and the deletes (a domain repository never deletes);
 - :class:`~selfcare.identity.ports.OneTimeCodeRepository` - the one-time code
-  challenges of seed 004, kept between sending and verifying a code (an identity port);
+  challenges of the corporate mobile guide, kept between sending and verifying a code (an identity
+  port);
 - :class:`FeedbackArchive` - the feedback handed to customer service (it is also a
   :class:`~selfcare.identity.ports.FeedbackInbox`: give it to
   :class:`~selfcare.identity.service.IdentityService` as its inbox);

@@ -211,6 +211,9 @@ class PrivacyService:
         clock: the time of an export, an erasure or a purge.
         retention: how long ended records are kept
             (:data:`~selfcare.privacy.model.DEFAULT_RETENTION`).
+
+    Thread safety: not safe to share between threads (it holds one unit of work); build
+    one per thread or per call, as :class:`selfcare.aio.AsyncApp` does.
     """
 
     def __init__(

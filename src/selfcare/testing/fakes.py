@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import random
+import threading
 from datetime import datetime
 
 from selfcare.core.clock import FixedClock
@@ -59,23 +60,28 @@ class CountingSecrets:
     Attributes:
         tokens: every token handed out, in order.
         codes: every digit string handed out, in order.
+
+    Thread-safe: threads sharing it never get the same token or code.
     """
 
     def __init__(self) -> None:
         self.tokens: list[str] = []
         self.codes: list[str] = []
+        self._lock = threading.Lock()
 
     def token(self, nbytes: int) -> str:
         """The next token, as long as a real one of ``nbytes`` bytes."""
-        value = f"tok{len(self.tokens) + 1:03d}"
-        value = value.ljust(_encoded_length(nbytes), "x")
-        self.tokens.append(value)
+        with self._lock:
+            value = f"tok{len(self.tokens) + 1:03d}"
+            value = value.ljust(_encoded_length(nbytes), "x")
+            self.tokens.append(value)
         return value
 
     def digits(self, count: int) -> str:
         """The next code, ``count`` digits with leading zeros."""
-        value = str(len(self.codes) + 1).zfill(count)[-count:] if count else ""
-        self.codes.append(value)
+        with self._lock:
+            value = str(len(self.codes) + 1).zfill(count)[-count:] if count else ""
+            self.codes.append(value)
         return value
 
 
@@ -85,6 +91,8 @@ class SeededSecrets:
     >>> a, b = SeededSecrets(7), SeededSecrets(7)
     >>> a.digits(6) == b.digits(6), len(a.token(16)) >= 16
     (True, True)
+
+    Not for threads: the sequence is reproducible only in one thread's order.
     """
 
     def __init__(self, seed: int) -> None:

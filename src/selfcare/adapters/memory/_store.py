@@ -29,7 +29,11 @@ _MISSING = object()
 
 
 class MemoryDatabase:
-    """Named tables sharing one lock and one undo log."""
+    """Named tables sharing one lock and one undo log.
+
+    Thread safety: share it; units of work hold its re-entrant lock from entering to
+    leaving, so they run one at a time.
+    """
 
     def __init__(self) -> None:
         self.lock: threading.RLock = threading.RLock()

@@ -16,7 +16,7 @@ import attrs
 
 from selfcare.adapters.memory._store import MemoryDatabase, MemoryTable, MemoryUnitOfWork
 from selfcare.authz.invitation import Invitation, InvitationId
-from selfcare.authz.invitee import RegisteredAccount
+from selfcare.authz.invitee import AccountContact, RegisteredAccount
 from selfcare.authz.model import CustomerRelationship, Grant, GrantId
 from selfcare.authz.ports import GrantRepository, InvitationRepository, RelationshipRepository
 from selfcare.core.decision import Violation
@@ -24,6 +24,7 @@ from selfcare.core.errors import AlreadyExists
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
 from selfcare.identity.contact import EmailAddress
 from selfcare.identity.national_id import NationalId
+from selfcare.identity.profile import Language
 
 __all__ = [
     "MemoryAccountDirectory",
@@ -148,6 +149,7 @@ class _Account:
     first_name: str
     last_name: str
     national_id: NationalId | None
+    language: Language
 
 
 class MemoryAccountDirectory:
@@ -172,10 +174,26 @@ class MemoryAccountDirectory:
         first_name: str = "",
         last_name: str = "",
         national_id: NationalId | None = None,
+        language: Language | str = Language.FI,
     ) -> None:
         """Add or replace an account; ``national_id`` is the code its owner proved."""
         address = EmailAddress.parse(email)
-        self._accounts[account] = _Account(address, verified, first_name, last_name, national_id)
+        self._accounts[account] = _Account(
+            address, verified, first_name, last_name, national_id, Language(language)
+        )
+
+    def find(self, account: AccountId) -> AccountContact | None:
+        """The account's names, verified address and language, or ``None``."""
+        found = self._accounts.get(account)
+        if found is None:
+            return None
+        return AccountContact(
+            account=account,
+            first_name=found.first_name,
+            last_name=found.last_name,
+            email=found.email if found.verified else None,
+            language=found.language,
+        )
 
     def verified_email(self, account: AccountId) -> EmailAddress | None:
         """The account's verified address, or ``None``."""

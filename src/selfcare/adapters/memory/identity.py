@@ -175,7 +175,10 @@ class MemoryCustomerDirectory:
 
 
 class RecordingNotifier:
-    """Keeps every message it is given, in order, instead of sending it."""
+    """Keeps every message it is given, in order, instead of sending it.
+
+    Thread-safe: threads may send at once (``list.append`` is atomic).
+    """
 
     def __init__(self) -> None:
         self.sent: list[OutgoingMessage] = []

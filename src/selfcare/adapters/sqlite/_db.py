@@ -155,6 +155,9 @@ class SqliteDatabase:
         path: the database file; created when missing.
         migrations: applied in order, each once; names already recorded are skipped.
         busy_timeout: seconds a writer waits for another writer's transaction.
+
+    Thread safety: share one per process; each thread gets its own connection and
+    transaction state.
     """
 
     #: Rows come back in the order they were inserted.

@@ -15,6 +15,6 @@ subclasses set it back to ``True`` automatically. The library runs the same suit
 against its in-memory and SQLite adapters.
 """
 
-from selfcare.testing.contracts._base import Contract
+from selfcare.testing.contracts._base import KEYS_NO_ROW_CAN_HOLD, Contract
 
-__all__ = ["Contract"]
+__all__ = ["KEYS_NO_ROW_CAN_HOLD", "Contract"]

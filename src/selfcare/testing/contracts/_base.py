@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
+
+__all__ = ["KEYS_NO_ROW_CAN_HOLD", "Contract"]
+
+#: Keys no stored row can have: a lone surrogate (not encodable as UTF-8), NUL (which
+#: PostgreSQL text cannot hold), both, and a very long key. A finder given one finds
+#: nothing and raises nothing: the engine checks its parameters, not the caller.
+KEYS_NO_ROW_CAN_HOLD: Final = ("\ud800", "a\x00b", "\udfff\x00\ud800", "k" * 100_000)
 
 
 class Contract:

@@ -31,6 +31,7 @@ from selfcare.authz.model import (
 )
 from selfcare.authz.ports import (
     AccountDirectory,
+    AuthzUnitOfWork,
     GrantRepository,
     InvitationRepository,
     RelationshipRepository,
@@ -40,10 +41,13 @@ from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
 from selfcare.core.ports import bump
 from selfcare.identity.contact import EmailAddress
 from selfcare.identity.national_id import Country, NationalId
-from selfcare.testing.contracts._base import Contract
+from selfcare.identity.profile import Language
+from selfcare.testing.contracts._base import KEYS_NO_ROW_CAN_HOLD, Contract
+from selfcare.testing.contracts.unit_of_work import UnitOfWorkContract
 
 __all__ = [
     "AccountDirectoryContract",
+    "AuthzUnitOfWorkContract",
     "GrantRepositoryContract",
     "InvitationRepositoryContract",
     "RelationshipRepositoryContract",
@@ -70,7 +74,11 @@ def _grant(grant_id: str, user: AccountId, relationship: RelationshipId, **extra
 
 
 def _invitation(
-    invitation_id: str, email: str, relationship: RelationshipId = REL_A, seed: str = "t"
+    invitation_id: str,
+    email: str,
+    relationship: RelationshipId = REL_A,
+    seed: str = "t",
+    created: datetime = T0,
 ) -> Invitation:
     return Invitation(
         id=InvitationId(invitation_id),
@@ -81,8 +89,8 @@ def _invitation(
         message="Hei!",
         roles=frozenset({USER, ORDERER}),
         invited_by=ANNA,
-        created_at=T0,
-        expires_at=T0 + timedelta(days=7),
+        created_at=created,
+        expires_at=created + timedelta(days=7),
         token_hash=hash_token(seed + "-" + invitation_id),
     )
 
@@ -130,28 +138,31 @@ class GrantRepositoryContract(Contract, abc.ABC):
         with pytest.raises(NotFound):
             repo.update(bump(_grant("g-9", PEKKA, REL_A)))
 
-    def test_for_user_returns_every_grant_of_the_user_oldest_first(self) -> None:
-        repo = self.make_repository()
+    # The grants are added with unsorted ids, timestamps that tie, and a last one with
+    # the earliest timestamp: only the order they were added passes.
+    def _mixed_grants(self, repo: GrantRepository) -> list[Grant]:
         grants = [
-            _grant("g-1", PEKKA, REL_A),
+            _grant("g-7", PEKKA, REL_A, granted_at=T0 + timedelta(hours=1)),
             _grant("g-2", ANNA, REL_A, role=HOLDER),
-            _grant("g-3", PEKKA, REL_B, revoked_at=T0 + timedelta(hours=1)),
+            _grant("g-5", PEKKA, REL_B, revoked_at=T0 + timedelta(hours=2)),
+            _grant("g-9", PEKKA, REL_A),
+            _grant("g-3", ANNA, REL_A, role=HOLDER, granted_at=T0 - timedelta(hours=1)),
+            _grant("g-1", PEKKA, REL_A, granted_at=T0 - timedelta(hours=1)),
         ]
         for grant in grants:
             repo.add(grant)
-        assert list(repo.for_user(PEKKA)) == [grants[0], grants[2]]
+        return grants
+
+    def test_for_user_returns_every_grant_of_the_user_in_the_order_added(self) -> None:
+        repo = self.make_repository()
+        g7, _, g5, g9, _, g1 = self._mixed_grants(repo)
+        assert list(repo.for_user(PEKKA)) == [g7, g5, g9, g1]
         assert list(repo.for_user(AccountId("nobody"))) == []
 
-    def test_for_relationship_returns_every_grant_on_it_oldest_first(self) -> None:
+    def test_for_relationship_returns_every_grant_on_it_in_the_order_added(self) -> None:
         repo = self.make_repository()
-        grants = [
-            _grant("g-1", PEKKA, REL_A),
-            _grant("g-2", ANNA, REL_B, role=HOLDER),
-            _grant("g-3", ANNA, REL_A, role=HOLDER),
-        ]
-        for grant in grants:
-            repo.add(grant)
-        assert list(repo.for_relationship(REL_A)) == [grants[0], grants[2]]
+        g7, g2, _, g9, g3, g1 = self._mixed_grants(repo)
+        assert list(repo.for_relationship(REL_A)) == [g7, g2, g9, g3, g1]
         assert list(repo.for_relationship(RelationshipId("rel-none"))) == []
 
     def test_for_user_and_relationship_returns_only_that_pair_oldest_first(self) -> None:
@@ -169,6 +180,14 @@ class GrantRepositoryContract(Contract, abc.ABC):
         revoked = bump(grants[0], revoked_at=T0 + timedelta(days=1), revoked_by=ANNA)
         repo.update(revoked)  # an update keeps the grant's place and is seen at once
         assert list(repo.for_user_and_relationship(PEKKA, REL_A)) == [revoked, grants[3]]
+
+    def test_keys_no_row_can_hold_find_nothing(self) -> None:
+        repo = self.make_repository()
+        self._mixed_grants(repo)
+        for key in KEYS_NO_ROW_CAN_HOLD:
+            assert repo.find(GrantId(key)) is None
+            assert list(repo.for_user(AccountId(key))) == []
+            assert list(repo.for_relationship(RelationshipId(key))) == []
 
 
 class InvitationRepositoryContract(Contract, abc.ABC):
@@ -221,24 +240,28 @@ class InvitationRepositoryContract(Contract, abc.ABC):
         assert repo.find_by_token_hash(hash_token("new")) == resent
         assert repo.find_by_token_hash(hash_token("unknown")) is None
 
-    def test_for_relationship_returns_its_invitations_oldest_first(self) -> None:
+    def test_for_relationship_returns_its_invitations_in_the_order_added(self) -> None:
         repo = self.make_repository()
-        a1 = _invitation("i-1", "pekka@example.fi", REL_A)
+        a1 = _invitation("i-8", "pekka@example.fi", REL_A, created=T0 + timedelta(hours=1))
         b1 = _invitation("i-2", "pekka@example.fi", REL_B)
-        a2 = _invitation("i-3", "liisa@example.fi", REL_A)
-        for item in (a1, b1, a2):
+        a2 = _invitation("i-5", "liisa@example.fi", REL_A)
+        a3 = _invitation("i-3", "matti@example.fi", REL_A)
+        a4 = _invitation("i-1", "maija@example.fi", REL_A, created=T0 - timedelta(hours=1))
+        for item in (a1, b1, a2, a3, a4):
             repo.add(item)
-        assert list(repo.for_relationship(REL_A)) == [a1, a2]
+        assert list(repo.for_relationship(REL_A)) == [a1, a2, a3, a4]
         assert list(repo.for_relationship(RelationshipId("none"))) == []
 
     def test_for_email_compares_addresses_case_insensitively(self) -> None:
         repo = self.make_repository()
-        a1 = _invitation("i-1", "Pekka.Virtanen@Example.fi", REL_A)
+        a1 = _invitation("i-7", "Pekka.Virtanen@Example.fi", REL_A)
         b1 = _invitation("i-2", "liisa@example.fi", REL_B)
         a2 = _invitation("i-3", "pekka.virtanen@example.fi", REL_B)
-        for item in (a1, b1, a2):
+        a3 = _invitation("i-1", "PEKKA.virtanen@example.fi", REL_B, created=T0 - timedelta(1))
+        for item in (a1, b1, a2, a3):
             repo.add(item)
-        assert list(repo.for_email(EmailAddress.parse("PEKKA.VIRTANEN@example.FI"))) == [a1, a2]
+        found = list(repo.for_email(EmailAddress.parse("PEKKA.VIRTANEN@example.FI")))
+        assert found == [a1, a2, a3]
         assert list(repo.for_email(EmailAddress.parse("nobody@example.fi"))) == []
 
     def test_for_relationship_and_email_returns_only_that_pair_oldest_first(self) -> None:
@@ -257,6 +280,14 @@ class InvitationRepositoryContract(Contract, abc.ABC):
         revoked = bump(a1, status=InvitationStatus.REVOKED, closed_at=T0)
         repo.update(revoked)
         assert list(repo.for_relationship_and_email(REL_A, pekka)) == [revoked, a3]
+
+    def test_keys_no_row_can_hold_find_nothing(self) -> None:
+        repo = self.make_repository()
+        repo.add(_invitation("i-1", "pekka@example.fi"))
+        for key in KEYS_NO_ROW_CAN_HOLD:
+            assert repo.find(InvitationId(key)) is None
+            assert repo.find_by_token_hash(key) is None
+            assert list(repo.for_relationship(RelationshipId(key))) == []
 
 
 class RelationshipRepositoryContract(Contract, abc.ABC):
@@ -285,6 +316,13 @@ class RelationshipRepositoryContract(Contract, abc.ABC):
         repo.add(self._relationship("rel-1", "100234"))
         assert repo.find(RelationshipId("rel-9")) is None
         assert repo.find_by_customer_number(CustomerNumber("999")) is None
+
+    def test_keys_no_row_can_hold_find_nothing(self) -> None:
+        repo = self.make_repository()
+        repo.add(self._relationship("rel-1", "100234"))
+        for key in KEYS_NO_ROW_CAN_HOLD:
+            assert repo.find(RelationshipId(key)) is None
+            assert repo.find_by_customer_number(CustomerNumber(key)) is None
 
     def test_a_taken_id_or_customer_number_raises_already_exists(self) -> None:
         repo = self.make_repository()
@@ -327,9 +365,34 @@ class AccountDirectoryContract(Contract, abc.ABC):
         assert directory.verified_email(AccountId("liisa")) is None
         assert directory.verified_email(AccountId("nobody")) is None
 
+    def test_find_gives_names_language_and_only_a_verified_address(self) -> None:
+        directory = self.make_directory(self.ROWS)
+        pekka = directory.find(PEKKA)
+        assert pekka is not None
+        assert (pekka.account, pekka.first_name, pekka.last_name) == (PEKKA, "Pekka", "Virtanen")
+        assert pekka.email == EmailAddress.parse("pekka.virtanen@example.fi")
+        assert pekka.language in set(Language)
+        liisa = directory.find(AccountId("liisa"))
+        assert liisa is not None
+        assert (liisa.first_name, liisa.email) == ("Liisa", None)
+        assert directory.find(AccountId("nobody")) is None
+
     def test_find_by_email_is_case_insensitive(self) -> None:
         directory = self.make_directory(self.ROWS)
         found = directory.find_by_email(EmailAddress.parse("PEKKA.virtanen@EXAMPLE.fi"))
         assert found is not None
         assert (found.account, found.first_name, found.last_name) == (PEKKA, "Pekka", "Virtanen")
         assert directory.find_by_email(EmailAddress.parse("nobody@example.fi")) is None
+
+
+class AuthzUnitOfWorkContract(UnitOfWorkContract[AuthzUnitOfWork]):
+    """The transaction rules (:class:`~selfcare.testing.contracts.unit_of_work.
+    UnitOfWorkContract`) for an :class:`~selfcare.authz.ports.AuthzUnitOfWork`."""
+
+    def add_entity(self, uow: AuthzUnitOfWork, key: str) -> None:
+        """Add a grant with id ``key``."""
+        uow.grants.add(_grant(key, PEKKA, REL_A))
+
+    def has_entity(self, uow: AuthzUnitOfWork, key: str) -> bool:
+        """Whether the grant ``key`` is stored."""
+        return uow.grants.find(GrantId(key)) is not None

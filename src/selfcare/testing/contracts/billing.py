@@ -24,15 +24,24 @@ from selfcare.billing import (
     Invoice,
     InvoiceLine,
 )
-from selfcare.billing.ports import BillingAgreementRepository, InvoiceRepository
+from selfcare.billing.ports import (
+    BillingAgreementRepository,
+    BillingUnitOfWork,
+    InvoiceRepository,
+)
 from selfcare.billing.vat import PriceBasis
 from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
 from selfcare.core.ids import CustomerNumber
 from selfcare.core.money import Money
 from selfcare.core.ports import bump
 from selfcare.testing.contracts._base import Contract
+from selfcare.testing.contracts.unit_of_work import UnitOfWorkContract
 
-__all__ = ["BillingAgreementRepositoryContract", "InvoiceRepositoryContract"]
+__all__ = [
+    "BillingAgreementRepositoryContract",
+    "BillingUnitOfWorkContract",
+    "InvoiceRepositoryContract",
+]
 
 
 def _agreement(agreement_id: str = "ba-1", payer: str = "C-1", start: int = 1) -> BillingAgreement:
@@ -197,3 +206,16 @@ class InvoiceRepositoryContract(Contract):
         assert [i.invoice_id for i in repo.for_payer("C-1", BillingPeriod(2026, 3))] == ["inv-3"]
         assert repo.for_payer("C-1", BillingPeriod(2026, 2)) == []
         assert repo.for_payer("C-9") == []
+
+
+class BillingUnitOfWorkContract(UnitOfWorkContract[BillingUnitOfWork]):
+    """The transaction rules (:class:`~selfcare.testing.contracts.unit_of_work.
+    UnitOfWorkContract`) for a :class:`~selfcare.billing.ports.BillingUnitOfWork`."""
+
+    def add_entity(self, uow: BillingUnitOfWork, key: str) -> None:
+        """Add a billing agreement with id ``key``."""
+        uow.agreements.add(_agreement(key))
+
+    def has_entity(self, uow: BillingUnitOfWork, key: str) -> bool:
+        """Whether the agreement ``key`` is stored."""
+        return uow.agreements.find(key) is not None

@@ -29,6 +29,7 @@ from selfcare.identity.ids import LoginThrottleKey, RegistrationId
 from selfcare.identity.national_id import Country, NationalId
 from selfcare.identity.ports import (
     AccountRepository,
+    IdentityUnitOfWork,
     LoginThrottleRepository,
     RegistrationRepository,
 )
@@ -39,10 +40,12 @@ from selfcare.identity.registration import (
     RegistrationState,
 )
 from selfcare.identity.throttle import LoginThrottle, new_throttle
-from selfcare.testing.contracts._base import Contract
+from selfcare.testing.contracts._base import KEYS_NO_ROW_CAN_HOLD, Contract
+from selfcare.testing.contracts.unit_of_work import UnitOfWorkContract
 
 __all__ = [
     "AccountRepositoryContract",
+    "IdentityUnitOfWorkContract",
     "LoginThrottleRepositoryContract",
     "RegistrationRepositoryContract",
     "example_account",
@@ -136,6 +139,12 @@ class AccountRepositoryContract(Contract):
         repo.add(example_account(1, national_id=person))
         with pytest.raises(AlreadyExists):
             repo.add(example_account(2, national_id=person))
+
+    def test_keys_no_row_can_hold_find_nothing(self) -> None:
+        repo = self.make_repository()
+        repo.add(example_account(1))
+        for key in KEYS_NO_ROW_CAN_HOLD:
+            assert repo.find(key) is None
 
     def test_find_by_email_ignores_case(self) -> None:
         repo = self.make_repository()
@@ -352,6 +361,12 @@ class RegistrationRepositoryContract(Contract):
         with pytest.raises(NotFound):
             self.make_repository().update(bump(example_registration(1)))
 
+    def test_keys_no_row_can_hold_find_nothing(self) -> None:
+        repo = self.make_repository()
+        repo.add(example_registration(1))
+        for key in KEYS_NO_ROW_CAN_HOLD:
+            assert repo.find(key) is None
+
     def test_registrations_are_independent(self) -> None:
         repo = self.make_repository()
         first, second = example_registration(1), example_registration(2)
@@ -359,3 +374,16 @@ class RegistrationRepositoryContract(Contract):
         repo.add(second)
         repo.update(bump(first, state=RegistrationState.ABANDONED))
         assert repo.find(second.id) == second
+
+
+class IdentityUnitOfWorkContract(UnitOfWorkContract[IdentityUnitOfWork]):
+    """The transaction rules (:class:`~selfcare.testing.contracts.unit_of_work.
+    UnitOfWorkContract`) for an :class:`~selfcare.identity.ports.IdentityUnitOfWork`."""
+
+    def add_entity(self, uow: IdentityUnitOfWork, key: str) -> None:
+        """Add a registration with id ``key``."""
+        uow.registrations.add(attrs.evolve(example_registration(), id=RegistrationId(key)))
+
+    def has_entity(self, uow: IdentityUnitOfWork, key: str) -> bool:
+        """Whether the registration ``key`` is stored."""
+        return uow.registrations.find(key) is not None

@@ -33,12 +33,12 @@ from selfcare.identity.otp import ChallengeState, OneTimeCodeChallenge
 from selfcare.identity.registration import RegistrationState
 from selfcare.privacy.model import ErasedAccount
 from selfcare.privacy.ports import PrivacyUnitOfWork
-from selfcare.testing.contracts._base import Contract
 from selfcare.testing.contracts.identity import (
     example_account,
     example_hetu,
     example_registration,
 )
+from selfcare.testing.contracts.unit_of_work import UnitOfWorkContract
 
 __all__ = ["PrivacyUnitOfWorkContract"]
 
@@ -116,8 +116,18 @@ def _feedback(
     )
 
 
-class PrivacyUnitOfWorkContract(Contract):
-    """What the stores behind a :class:`~selfcare.privacy.ports.PrivacyUnitOfWork` must do."""
+class PrivacyUnitOfWorkContract(UnitOfWorkContract[PrivacyUnitOfWork]):
+    """What the stores behind a :class:`~selfcare.privacy.ports.PrivacyUnitOfWork` must do,
+    and the transaction rules of
+    :class:`~selfcare.testing.contracts.unit_of_work.UnitOfWorkContract`."""
+
+    def add_entity(self, uow: PrivacyUnitOfWork, key: str) -> None:
+        """Add a grant with id ``key``."""
+        uow.grants.add(attrs.evolve(_grant(1, PEKKA), id=GrantId(key)))
+
+    def has_entity(self, uow: PrivacyUnitOfWork, key: str) -> bool:
+        """Whether the grant ``key`` is stored."""
+        return uow.grants.find(GrantId(key)) is not None
 
     @abc.abstractmethod
     def make_unit_of_work(self) -> PrivacyUnitOfWork:

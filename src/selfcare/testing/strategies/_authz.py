@@ -30,7 +30,7 @@ from selfcare.authz.invitation import (
 )
 from selfcare.authz.invitation_policy import EmailMatch, InvitationPolicy
 from selfcare.authz.invitation_reply import Acceptance
-from selfcare.authz.invitee import RegisteredAccount
+from selfcare.authz.invitee import AccountContact, RegisteredAccount
 from selfcare.authz.model import (
     CustomerRelationship,
     Grant,
@@ -42,6 +42,7 @@ from selfcare.authz.removal import RemovalRequest
 from selfcare.authz.roles import DEFAULT_ROLE_MODEL, RoleModel
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
 from selfcare.identity.contact import EmailAddress
+from selfcare.identity.profile import Language
 from selfcare.testing.strategies._core import aware_datetimes
 
 __all__ = [
@@ -280,5 +281,13 @@ ENTITIES: dict[type, st.SearchStrategy[Any]] = {
     RoleModel: _role_models(),
     RegisteredAccount: st.builds(
         RegisteredAccount, account=account_ids(), first_name=_NAMES, last_name=_NAMES
+    ),
+    AccountContact: st.builds(
+        AccountContact,
+        account=account_ids(),
+        first_name=_NAMES,
+        last_name=_NAMES,
+        email=st.none() | emails(),
+        language=st.sampled_from(Language),
     ),
 }

@@ -43,7 +43,7 @@ def login_results() -> st.SearchStrategy[LoginResult]:
 
 
 def ordered_services() -> st.SearchStrategy[OrderedService]:
-    """A row of seed 002's "ordered services" view."""
+    """A row of the telecom ordering guide's "ordered services" view."""
     scheduled = st.builds(
         ScheduledChange,
         kind=st.sampled_from(ScheduledChangeKind),
