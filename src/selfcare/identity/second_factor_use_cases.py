@@ -104,6 +104,23 @@ class SecondFactorUseCases(LoginUseCases):
             return use_recovery_code(factor, code, now=now, policy=policy)
         return verify_totp(factor, code, now=now, policy=policy)
 
+    def _check_code(
+        self, account_id: AccountId, code: str, now: datetime, *, remove: bool = False
+    ) -> Outcome[SecondFactor]:
+        """Verify a code of the confirmed factor of ``account_id`` and save what that
+        changed (or, when ``remove``, delete the factor on success)."""
+        with self._uow as uow:
+            factor = self._confirmed_factor(uow, account_id)
+            if factor is None:
+                return _not_enrolled()
+            changed, outcome = self._any_code(factor, code, now)
+            if outcome.ok and remove:
+                uow.second_factors.delete(account_id)
+            elif changed is not None:
+                uow.second_factors.update(changed)
+            uow.commit()
+        return outcome
+
     def _password_policy_of(self, account: Account) -> PasswordPolicy:
         """The password rules of ``account``: with a confirmed second factor, the
         policy's ``min_length_with_second_factor`` when it sets one."""
@@ -227,16 +244,7 @@ class SecondFactorUseCases(LoginUseCases):
             :meth:`step_up`.
         """
         now = self._clock.now()
-        with self._uow as uow:
-            factor = self._confirmed_factor(uow, account_id)
-            if factor is None:
-                return _not_enrolled()
-            changed, outcome = self._any_code(factor, code, now)
-            if outcome.ok:
-                uow.second_factors.delete(account_id)
-            elif changed is not None:
-                uow.second_factors.update(changed)
-            uow.commit()
+        outcome = self._check_code(account_id, code, now, remove=True)
         if not outcome.ok:
             return outcome
         removed = SecondFactorRemoved(account_id=account_id, occurred_at=now)
@@ -330,14 +338,7 @@ class SecondFactorUseCases(LoginUseCases):
             ``second_factor.code_invalid`` or ``second_factor.code_already_used``.
         """
         now = self._clock.now()
-        with self._uow as uow:
-            factor = self._confirmed_factor(uow, account_id)
-            if factor is None:
-                return _not_enrolled()
-            changed, outcome = self._any_code(factor, code, now)
-            if changed is not None:
-                uow.second_factors.update(changed)
-                uow.commit()
+        outcome = self._check_code(account_id, code, now)
         if not outcome.ok:
             return outcome
         until = now + self.second_factor_policy.step_up_valid_for
