@@ -59,6 +59,7 @@ from selfcare.identity.national_id_at_rest import NationalIdKey, NationalIdKeyRi
 from selfcare.identity.otp import OneTimeCodeKey
 from selfcare.identity.password_presets import nist_800_63b_4, nist_login_policy
 from selfcare.identity.registration import RegistrationPolicy
+from selfcare.identity.second_factor import TotpPolicy
 from selfcare.identity.service import IdentityService
 from selfcare.privacy.model import DEFAULT_RETENTION, RetentionPolicy
 from selfcare.privacy.service import PrivacyService
@@ -260,6 +261,8 @@ class Policies:
 
     registration: RegistrationPolicy = attrs.field(factory=RegistrationPolicy)
     login: LoginPolicy = attrs.field(factory=LoginPolicy)
+    #: The TOTP second factor: issuer, digits, drift, recovery codes, step-up window.
+    second_factor: TotpPolicy = attrs.field(factory=TotpPolicy)
     invitation: InvitationPolicy = attrs.field(factory=InvitationPolicy)
     roles: RoleModel = DEFAULT_ROLE_MODEL
     order: OrderPolicy = attrs.field(factory=OrderPolicy)
@@ -410,6 +413,7 @@ def bootstrap(
             registration_policy=rules.registration,
             login_policy=rules.login,
             breached_passwords=breached_passwords,
+            second_factor_policy=rules.second_factor,
         )
         people = accounts if accounts is not None else IdentityAccountDirectory(units.identity)
         authz = AuthzService(

@@ -22,6 +22,7 @@ from selfcare.adapters.postgres import (
     PostgresPrivacyUnitOfWork,
     PostgresRegistrationRepository,
     PostgresRelationshipRepository,
+    PostgresSecondFactorRepository,
 )
 from selfcare.identity.national_id_at_rest import NationalIdKey
 from selfcare.privacy.ports import PrivacyUnitOfWork
@@ -46,6 +47,7 @@ from selfcare.testing.contracts.identity import (
     RegistrationRepositoryContract,
 )
 from selfcare.testing.contracts.privacy import PrivacyUnitOfWorkContract
+from selfcare.testing.contracts.second_factor import SecondFactorRepositoryContract
 
 NewDatabase = Callable[[], PostgresDatabase]
 
@@ -72,6 +74,11 @@ class TestPostgresRegistrationRepository(_Databases, RegistrationRepositoryContr
 class TestPostgresLoginThrottleRepository(_Databases, LoginThrottleRepositoryContract):
     def make_repository(self) -> PostgresLoginThrottleRepository:
         return PostgresLoginThrottleRepository(self.new_database())
+
+
+class TestPostgresSecondFactorRepository(_Databases, SecondFactorRepositoryContract):
+    def make_repository(self) -> PostgresSecondFactorRepository:
+        return PostgresSecondFactorRepository(self.new_database(), self.key)
 
 
 class TestPostgresGrantRepository(_Databases, GrantRepositoryContract):

@@ -15,6 +15,7 @@ from selfcare.adapters.sqlite import (
     SqliteIdentityUnitOfWork,
     SqliteLoginThrottleRepository,
     SqliteRegistrationRepository,
+    SqliteSecondFactorRepository,
 )
 from selfcare.core.errors import SelfcareError
 from selfcare.identity.contact import EmailAddress
@@ -27,6 +28,7 @@ from selfcare.testing.contracts.identity import (
     example_hetu,
     example_registration,
 )
+from selfcare.testing.contracts.second_factor import SecondFactorRepositoryContract
 
 NewDatabase = Callable[[], SqliteDatabase]
 
@@ -51,6 +53,11 @@ class TestSqliteRegistrationRepository(_Databases, RegistrationRepositoryContrac
 class TestSqliteLoginThrottleRepository(_Databases, LoginThrottleRepositoryContract):
     def make_repository(self) -> SqliteLoginThrottleRepository:
         return SqliteLoginThrottleRepository(self.new_database())
+
+
+class TestSqliteSecondFactorRepository(_Databases, SecondFactorRepositoryContract):
+    def make_repository(self) -> SqliteSecondFactorRepository:
+        return SqliteSecondFactorRepository(self.new_database(), self.key)
 
 
 def _dump(connection: sqlite3.Connection) -> str:

@@ -7,12 +7,14 @@ from selfcare.adapters.memory.identity import (
     MemoryAccountRepository,
     MemoryLoginThrottleRepository,
     MemoryRegistrationRepository,
+    MemorySecondFactorRepository,
 )
 from selfcare.testing.contracts.identity import (
     AccountRepositoryContract,
     LoginThrottleRepositoryContract,
     RegistrationRepositoryContract,
 )
+from selfcare.testing.contracts.second_factor import SecondFactorRepositoryContract
 
 
 class TestMemoryAccountRepository(AccountRepositoryContract):
@@ -28,3 +30,8 @@ class TestMemoryRegistrationRepository(RegistrationRepositoryContract):
 class TestMemoryLoginThrottleRepository(LoginThrottleRepositoryContract):
     def make_repository(self) -> MemoryLoginThrottleRepository:
         return MemoryLoginThrottleRepository(MemoryDatabase())
+
+
+class TestMemorySecondFactorRepository(SecondFactorRepositoryContract):
+    def make_repository(self) -> MemorySecondFactorRepository:
+        return MemorySecondFactorRepository(MemoryDatabase())

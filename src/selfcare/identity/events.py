@@ -55,10 +55,18 @@ __all__ = [
     "PersonIdentified",
     "ProfileConfirmed",
     "ProfileUpdated",
+    "RecoveryCodeUsed",
     "RegistrationAbandoned",
     "RegistrationCompleted",
     "RegistrationConfirmed",
     "RegistrationStarted",
+    "SecondFactorEnrolled",
+    "SecondFactorEnrolmentStarted",
+    "SecondFactorFailed",
+    "SecondFactorLocked",
+    "SecondFactorRemoved",
+    "SecondStepRequired",
+    "SteppedUp",
     "TermsAccepted",
 ]
 
@@ -282,3 +290,81 @@ class FeedbackSent(Event):
 
     feedback_id: FeedbackId
     account_id: AccountId | None = None
+
+
+# -- second factor (see selfcare.identity.second_factor) --------------------------------
+
+
+@final
+@attrs.frozen(kw_only=True)
+class SecondFactorEnrolmentStarted(Event):
+    """A TOTP secret was made for the account; it counts once a first code confirms it."""
+
+    account_id: AccountId
+
+
+@final
+@attrs.frozen(kw_only=True)
+class SecondFactorEnrolled(Event):
+    """A first code confirmed the account's TOTP second factor; ``recovery_codes`` were
+    issued (shown once)."""
+
+    account_id: AccountId
+    recovery_codes: int
+
+
+@final
+@attrs.frozen(kw_only=True)
+class SecondFactorFailed(Event):
+    """A wrong, malformed or already used second-factor code was counted;
+    ``failures`` is the count of consecutive ones."""
+
+    account_id: AccountId
+    failures: int
+
+
+@final
+@attrs.frozen(kw_only=True)
+class SecondFactorLocked(Event):
+    """Too many wrong second-factor codes: every code is refused until
+    ``locked_until``."""
+
+    account_id: AccountId
+    locked_until: datetime = utc_field()
+
+
+@final
+@attrs.frozen(kw_only=True)
+class RecoveryCodeUsed(Event):
+    """A recovery code stood in for a TOTP code and stopped working; ``remaining``
+    are left."""
+
+    account_id: AccountId
+    remaining: int
+
+
+@final
+@attrs.frozen(kw_only=True)
+class SecondStepRequired(Event):
+    """The password of an account with a second factor was right; the login waits for
+    its code (:meth:`~selfcare.identity.service.IdentityService.complete_login`)."""
+
+    account_id: AccountId
+
+
+@final
+@attrs.frozen(kw_only=True)
+class SteppedUp(Event):
+    """A second-factor code was verified for a sensitive change (e-mail address,
+    password, payer); the step-up holds until ``valid_until``."""
+
+    account_id: AccountId
+    valid_until: datetime = utc_field()
+
+
+@final
+@attrs.frozen(kw_only=True)
+class SecondFactorRemoved(Event):
+    """The account's second factor was turned off (with a valid code)."""
+
+    account_id: AccountId

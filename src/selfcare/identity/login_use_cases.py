@@ -49,6 +49,7 @@ from selfcare.identity.login import (
     source_refusal,
 )
 from selfcare.identity.login_unlock import confirm_unlock, recently_sent, request_unlock
+from selfcare.identity.password import PasswordPolicy
 from selfcare.identity.password_normalize import HashNormalization, normalize_for_hashing
 from selfcare.identity.ports import IdentityUnitOfWork
 from selfcare.identity.registration_use_cases import TOKEN_BYTES, RegistrationUseCases
@@ -79,6 +80,11 @@ class LoginUseCases(RegistrationUseCases):
     def _verify_dummy(self, password: str) -> None:
         """Spend the time a real verification takes (nothing to verify)."""
         matching_candidate(self._hasher, password, self._dummy(), self._form())
+
+    def _password_policy_of(self, account: Account) -> PasswordPolicy:  # noqa: ARG002
+        """The password rules of ``account`` (the second factor's use cases shorten
+        the minimum for an account with one)."""
+        return self.registration_policy.password
 
     def _form(self) -> HashNormalization:
         return self.registration_policy.password.hash_normalization
@@ -348,7 +354,7 @@ class LoginUseCases(RegistrationUseCases):
             wrong = Violation("account.current_password_wrong")
             return self._record(account, digest, self._failure(digest, wrong, policy))
         checked = check_new_password(
-            account, current=current, new=new, policy=self.registration_policy.password
+            account, current=current, new=new, policy=self._password_policy_of(account)
         )
         if not checked:
             return Refused(checked)

@@ -80,6 +80,7 @@ from selfcare.identity.national_id import Country, NationalId
 __all__ = [
     "MIN_KEY_BYTES",
     "SEALED_PREFIX",
+    "SEALED_SECRET_PREFIX",
     "NationalIdKey",
     "NationalIdKeyRing",
     "SealedAt",
@@ -96,6 +97,12 @@ _PADDED: Final = 32
 _SEALED = re.compile(r"nid2:([A-Za-z0-9_-]{1,32}):([A-Za-z0-9_-]{64})")
 _KEY_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _HEADER: Final = b"selfcare/national-id/v2"
+#: Other secrets sealed under the same keys (a TOTP secret): ``sec1:`` + key id + ``:``
+#: + base64url, of any length; their own header keeps them apart from identity codes.
+SEALED_SECRET_PREFIX: Final = "sec1:"  # noqa: S105 - a format tag, not a secret
+_SEALED_SECRET = re.compile(r"sec1:([A-Za-z0-9_-]{1,32}):([A-Za-z0-9_-]{22,2800})")
+_SECRET_HEADER: Final = b"selfcare/secret/v1"
+_MAX_SECRET: Final = 2048
 
 
 @final
@@ -117,6 +124,10 @@ class SealedAt:
         """The AES-SIV associated data: one component each, so none can run into the
         next."""
         return [_HEADER, key_id.encode(), *(part.encode() for part in attrs.astuple(self))]
+
+    def secret_data(self, key_id: str) -> list[bytes]:
+        """The associated data of another secret (:meth:`NationalIdKey.seal_secret`)."""
+        return [_SECRET_HEADER, key_id.encode(), *(p.encode() for p in attrs.astuple(self))]
 
 
 def _plain(national_id: NationalId) -> bytes:
@@ -203,6 +214,29 @@ class NationalIdKey:
         """The code that :meth:`seal` sealed for ``where`` (see
         :meth:`NationalIdKeyRing.unseal`)."""
         return NationalIdKeyRing.of(self).unseal(sealed, where)
+
+    def seal_secret(self, secret: str, where: SealedAt) -> str:
+        """Another secret of 1 to 2048 bytes (a TOTP secret) sealed for ``where``,
+        as ``sec1:<key id>:<base64url>``; :meth:`NationalIdKeyRing.unseal_secret`
+        opens it.
+
+        Raises:
+            TypeError: ``secret`` is not a string of 1 to 2048 UTF-8 bytes.
+        """
+        plain = secret.encode("utf-8") if isinstance(secret, str) else None
+        if not plain or len(plain) > _MAX_SECRET:
+            msg = "a sealed secret is a string of 1 to 2048 bytes"
+            raise TypeError(msg)
+        sealed = self._siv.encrypt(plain, where.secret_data(self.key_id))
+        text = base64.urlsafe_b64encode(sealed).rstrip(b"=").decode("ascii")
+        return f"{SEALED_SECRET_PREFIX}{self.key_id}:{text}"
+
+    def _open_secret(self, raw: bytes, where: SealedAt) -> str:
+        try:
+            plain = self._siv.decrypt(raw, where.secret_data(self.key_id))
+        except InvalidTag:
+            raise SelfcareError(Violation("secret.sealed_invalid")) from None
+        return plain.decode("utf-8")
 
     def _open(self, raw: bytes, where: SealedAt) -> NationalId:
         try:
@@ -296,3 +330,26 @@ class NationalIdKeyRing:
         # leaves one spelling (no padding, no unused bits, no other alphabet).
         raw = base64.urlsafe_b64decode(match.group(2))
         return key._open(raw, where)
+
+    def seal_secret(self, secret: str, where: SealedAt) -> str:
+        """``secret`` sealed for ``where`` under the current key (see
+        :meth:`NationalIdKey.seal_secret`)."""
+        return self.current.seal_secret(secret, where)
+
+    def unseal_secret(self, sealed: str, where: SealedAt) -> str:
+        """The secret sealed as ``sealed`` for ``where``, under any key of the ring.
+
+        Raises:
+            SelfcareError: ``secret.sealed_invalid`` when ``sealed`` is malformed,
+                was altered, was sealed for another place or under a key not in the
+                ring.
+        """
+        match = _SEALED_SECRET.fullmatch(sealed) if isinstance(sealed, str) else None
+        key = self._keys.get(match.group(1)) if match is not None else None
+        if match is None or key is None:
+            raise SelfcareError(Violation("secret.sealed_invalid"))
+        text = match.group(2)
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        if base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii") != text:
+            raise SelfcareError(Violation("secret.sealed_invalid"))  # one spelling only
+        return key._open_secret(raw, where)

@@ -173,7 +173,7 @@ def _words(words: Iterable[str]) -> tuple[str, ...]:
 
 
 def _check_policy(policy: PasswordPolicy) -> None:
-    if policy.max_length < max(policy.min_length, 1):
+    if policy.max_length < max(policy.min_length, policy.min_length_with_second_factor or 0, 1):
         raise SelfcareError(Violation("password.invalid_policy", {"setting": "max_length"}))
     if policy.min_strength > 4:
         raise SelfcareError(Violation("password.invalid_policy", {"setting": "min_strength"}))
@@ -186,6 +186,9 @@ class PasswordPolicy:
 
     Attributes:
         min_length: the fewest code points (10).
+        min_length_with_second_factor: the fewest code points for an account with a
+            second factor in force (:mod:`selfcare.identity.second_factor`), checked
+            at a password change; ``None`` (the default): ``min_length``.
         max_length: the most code points (256).
         require_digit: at least one decimal digit, in any script.
         require_upper: at least one upper-case letter, in any script.
@@ -218,6 +221,9 @@ class PasswordPolicy:
     """
 
     min_length: int = attrs.field(default=10, validator=_non_negative)
+    min_length_with_second_factor: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_non_negative)
+    )
     max_length: int = attrs.field(default=256, validator=_non_negative)
     require_digit: bool = True
     require_upper: bool = True

@@ -5,6 +5,8 @@ Setting                   :func:`seed_001`        :func:`nist_800_63b_4`
 ========================  ======================  ===================================
 ``min_length``            10                      15; 8 when the password is only
                                                   one factor of a multi-factor login
+                                                  (``min_length_with_second_factor``:
+                                                  accounts with a second factor)
 ``max_length``            256                     256 (NIST: allow at least 64)
 composition rules         digit, upper, lower     none (NIST: SHALL NOT)
 ``min_strength``          3 (zxcvbn)              0 (NIST sets no strength floor;
@@ -22,8 +24,10 @@ login ceiling             none                    :data:`NIST_MAX_CONSECUTIVE_FA
 Both accept the operator's own words (brand and service names). Change anything
 else with :func:`attrs.evolve`.
 
->>> nist_800_63b_4().min_length, nist_800_63b_4(second_factor=True).min_length
+>>> nist_800_63b_4().min_length, nist_800_63b_4().min_length_with_second_factor
 (15, 8)
+>>> nist_800_63b_4(second_factor=True).min_length
+8
 >>> seed_001() == PasswordPolicy()
 True
 """
@@ -64,8 +68,10 @@ def nist_800_63b_4(
     """The password rules of NIST SP 800-63B-4 (2025), section 3.1.1.2.
 
     Args:
-        second_factor: the password is used only together with a second factor
-            (the minimum length is then 8 instead of 15).
+        second_factor: every account uses the password only together with a second
+            factor (the minimum length is then 8 instead of 15 for all). Without it
+            the minimum is 15, and 8 at a password change of an account that has a
+            second factor in force (``min_length_with_second_factor``).
         operator_words: the operator's own words (NIST: "the name of the service").
         breached_check: ``"best_effort"`` (default) or ``"required"`` to refuse new
             passwords while the breach corpus cannot be reached.
@@ -75,6 +81,7 @@ def nist_800_63b_4(
     """
     return PasswordPolicy(
         min_length=8 if second_factor else 15,
+        min_length_with_second_factor=8,
         max_length=256,
         require_digit=False,
         require_upper=False,

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from selfcare.identity.national_id import NationalId
     from selfcare.identity.otp import OneTimeCodeChallenge
     from selfcare.identity.registration import Registration
+    from selfcare.identity.second_factor import SecondFactor
     from selfcare.identity.throttle import LoginThrottle
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "OutgoingMessage",
     "PasswordHasher",
     "RegistrationRepository",
+    "SecondFactorRepository",
 ]
 
 
@@ -202,12 +204,41 @@ class LoginThrottleRepository(Protocol):
         ...
 
 
+class SecondFactorRepository(Protocol):
+    """The TOTP second factors (:mod:`selfcare.identity.second_factor`), one per account
+    at most, keyed by the account id. ``add`` raises ``AlreadyExists`` for an account
+    that has one; ``update`` is compare-and-set on ``factor.version - 1``. Keep the
+    secret sealed at rest (the SQL adapters seal it under the national identity code
+    keys)."""
+
+    def add(self, factor: SecondFactor) -> None:
+        """Store a new factor."""
+        ...
+
+    def update(self, factor: SecondFactor) -> None:
+        """Replace the stored factor (compare-and-set)."""
+        ...
+
+    def find(self, account_id: AccountId) -> SecondFactor | None:
+        """The factor of ``account_id``, or ``None``."""
+        ...
+
+    def find_by_pending_login(self, token_digest: str) -> SecondFactor | None:
+        """The factor whose pending login has ``token_digest``, or ``None``."""
+        ...
+
+    def delete(self, account_id: AccountId) -> bool:
+        """Remove the factor of ``account_id``; whether there was one."""
+        ...
+
+
 class IdentityUnitOfWork(UnitOfWork, Protocol):
     """A transaction over the identity repositories."""
 
     accounts: AccountRepository
     registrations: RegistrationRepository
     login_throttles: LoginThrottleRepository
+    second_factors: SecondFactorRepository
 
 
 class Channel(enum.StrEnum):

@@ -13,8 +13,9 @@ login's refusal carries its events too); a query such as
 The registration methods are written in
 :class:`~selfcare.identity.registration_use_cases.RegistrationUseCases` and the login,
 password and unlock methods in :class:`~selfcare.identity.login_use_cases.LoginUseCases`
-(which run the slow password work outside any transaction); this class extends them,
-so that no module is too long to read.
+(which run the slow password work outside any transaction), and the second factor's in
+:class:`~selfcare.identity.second_factor_use_cases.SecondFactorUseCases`; this class
+extends them, so that no module is too long to read.
 """
 
 from __future__ import annotations
@@ -40,7 +41,6 @@ from selfcare.identity.contact import EmailAddress
 from selfcare.identity.events import FeedbackSent, ProfileUpdated
 from selfcare.identity.ids import FeedbackId
 from selfcare.identity.login import LoginPolicy
-from selfcare.identity.login_use_cases import LoginUseCases
 from selfcare.identity.ports import (
     CustomerDirectory,
     FeedbackInbox,
@@ -55,11 +55,13 @@ from selfcare.identity.profile import (
 )
 from selfcare.identity.registration import RegistrationPolicy
 from selfcare.identity.registration_use_cases import TOKEN_BYTES
+from selfcare.identity.second_factor import TotpPolicy
+from selfcare.identity.second_factor_use_cases import SecondFactorUseCases
 
 __all__ = ["TOKEN_BYTES", "IdentityService"]
 
 
-class IdentityService(LoginUseCases):
+class IdentityService(SecondFactorUseCases):
     """The registration journey, login and account self-service over your ports.
 
     Args:
@@ -75,6 +77,8 @@ class IdentityService(LoginUseCases):
         login_policy: throttling of failed logins.
         breached_passwords: where new passwords are looked up in breach corpora
             (:mod:`selfcare.identity.breached`); ``None`` (the default): no lookup.
+        second_factor_policy: the TOTP second factor's rules
+            (:class:`~selfcare.identity.second_factor.TotpPolicy`).
 
     Raises:
         SelfcareError: ``config.invalid_setting`` (``breached_passwords``) when the
@@ -103,6 +107,7 @@ class IdentityService(LoginUseCases):
         registration_policy: RegistrationPolicy | None = None,
         login_policy: LoginPolicy | None = None,
         breached_passwords: BreachedPasswords | None = None,
+        second_factor_policy: TotpPolicy | None = None,
     ) -> None:
         self._uow = uow
         self._directory = directory
@@ -114,6 +119,7 @@ class IdentityService(LoginUseCases):
         self._secrets = secrets
         self.registration_policy: RegistrationPolicy = registration_policy or RegistrationPolicy()
         self.login_policy: LoginPolicy = login_policy or LoginPolicy()
+        self.second_factor_policy: TotpPolicy = second_factor_policy or TotpPolicy()
         self._breached = breached_passwords
         self._dummy_hash: str | None = None
         if (
@@ -132,16 +138,23 @@ class IdentityService(LoginUseCases):
         instead and no token is sent; the answer is the same, unless the operator opted
         in with ``RegistrationPolicy(reveal_email_in_use=True)``.
 
+        An account with a second factor in force must have stepped up first
+        (:meth:`step_up`).
+
         Returns:
             The account with the pending change and
             :class:`~selfcare.identity.events.EmailChangeRequested`, or a refusal with
             ``account.not_found``, the ``email.*`` parser codes,
-            ``account.email_unchanged`` or (opt-in) ``account.email_in_use``.
+            ``second_factor.step_up_required``, ``account.email_unchanged`` or
+            (opt-in) ``account.email_in_use``.
         """
         try:
             address = EmailAddress.parse(new_email)
         except SelfcareError as error:
             return Refused.because(*error.violations)
+        refused = self._step_up_refusal(account_id)
+        if refused is not None:
+            return refused
         token = self._secrets.token(TOKEN_BYTES)
         with self._uow as uow:
             account = uow.accounts.find(account_id)

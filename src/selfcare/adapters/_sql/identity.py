@@ -1,5 +1,5 @@
-"""The identity repositories (accounts, registrations, login throttles) of the SQL
-engines.
+"""The identity repositories (accounts, registrations, login throttles, second
+factors) of the SQL engines.
 
 National identity codes never reach the database in clear (see
 :mod:`selfcare.identity.national_id_at_rest`): every document holds the code sealed under the
@@ -14,6 +14,8 @@ import json
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
+import attrs
+
 from selfcare.adapters._sql._queries import micros
 from selfcare.adapters._sql._table import SqlEngine, SqlTable
 from selfcare.core.ids import AccountId
@@ -26,8 +28,10 @@ from selfcare.identity.ports import (
     AccountRepository,
     LoginThrottleRepository,
     RegistrationRepository,
+    SecondFactorRepository,
 )
 from selfcare.identity.registration import Registration
+from selfcare.identity.second_factor import SecondFactor
 from selfcare.identity.throttle import LoginThrottle
 from selfcare.serialization import storage_converter as converter
 
@@ -37,6 +41,8 @@ __all__ = [
     "SqlAccountRepository",
     "SqlLoginThrottleRepository",
     "SqlRegistrationRepository",
+    "SqlSecondFactorRepository",
+    "second_factors_table",
 ]
 
 
@@ -244,12 +250,70 @@ class SqlLoginThrottleRepository:
         return self._table.delete(key)
 
 
+def second_factors_table(database: SqlEngine, key: NationalIdKeyRing) -> SqlTable[SecondFactor]:
+    """The ``identity_second_factors`` table (shared with the privacy index): the TOTP
+    secret is sealed under the national identity code keys, bound to the row."""
+    where = SealedAt("identity_second_factors", "", "secret")
+
+    def seal(document: dict[str, Any]) -> None:
+        at = attrs.evolve(where, row=str(document["account_id"]))
+        document["secret"] = key.seal_secret(document["secret"], at)
+
+    def unseal(document: dict[str, Any]) -> None:
+        at = attrs.evolve(where, row=str(document["account_id"]))
+        document["secret"] = key.unseal_secret(document["secret"], at)
+
+    return SqlTable(
+        database,
+        "identity_second_factors",
+        SecondFactor,
+        key=lambda f: f.account_id,
+        columns={
+            "pending_login_digest": lambda f: (
+                f.pending_login.token_digest if f.pending_login is not None else None
+            )
+        },
+        on_write=seal,
+        on_read=unseal,
+    )
+
+
+class SqlSecondFactorRepository:
+    """TOTP second factors in the ``identity_second_factors`` table, keyed by account,
+    the secret sealed, indexed by the digest of the pending login."""
+
+    def __init__(self, database: SqlEngine, key: NationalIdKeys) -> None:
+        self._table = second_factors_table(database, NationalIdKeyRing.of(key))
+
+    def add(self, factor: SecondFactor) -> None:
+        """Store a new factor (``AlreadyExists`` when the account has one)."""
+        self._table.insert(factor)
+
+    def update(self, factor: SecondFactor) -> None:
+        """Compare-and-set on ``factor.version - 1`` (``ConcurrencyConflict``,
+        ``NotFound``)."""
+        self._table.compare_and_set(factor, factor.version - 1)
+
+    def find(self, account_id: AccountId) -> SecondFactor | None:
+        """The factor of ``account_id``, or ``None``."""
+        return self._table.find(account_id)
+
+    def find_by_pending_login(self, token_digest: str) -> SecondFactor | None:
+        """The factor whose pending login has ``token_digest``, or ``None``."""
+        return self._table.first("pending_login_digest = ?", [token_digest])
+
+    def delete(self, account_id: AccountId) -> bool:
+        """Remove the factor of ``account_id``; whether there was one."""
+        return self._table.delete(account_id)
+
+
 class IdentityRepositories:
     """The repositories of an identity unit of work (mixed into each engine's)."""
 
     accounts: AccountRepository
     registrations: RegistrationRepository
     login_throttles: LoginThrottleRepository
+    second_factors: SecondFactorRepository
 
     def _open_identity(self, database: SqlEngine, key: NationalIdKeys) -> None:
         accounts = SqlAccountRepository(database, key)
@@ -258,6 +322,7 @@ class IdentityRepositories:
         self.accounts = accounts
         self.registrations = registrations
         self.login_throttles = SqlLoginThrottleRepository(database)
+        self.second_factors = SqlSecondFactorRepository(database, key)
 
     def reseal_national_ids(self, *, rehash: bool = False) -> int:
         """Re-seal, under the current key of the ring, every national identity code

@@ -25,6 +25,7 @@ from selfcare.adapters._sql.identity import (
     NationalIdKeys,
     accounts_table,
     registrations_table,
+    second_factors_table,
 )
 from selfcare.authz.invitation import Invitation, InvitationId
 from selfcare.authz.model import Grant
@@ -63,6 +64,7 @@ class SqlPersonalDataIndex:
         self._key = NationalIdKeyRing.of(key)
         self._accounts = accounts_table(database, self._key).table
         self._registrations = registrations_table(database, self._key).table
+        self._second_factors = second_factors_table(database, self._key)
         self._grants = grants_table(database)
         self._invitations = invitations_table(database)
         self._orders = orders_table(database)
@@ -93,7 +95,9 @@ class SqlPersonalDataIndex:
         return self._registrations.delete(registration_id)
 
     def delete_account(self, account_id: str) -> bool:
-        """Remove an account (its e-mail address and national id become free)."""
+        """Remove an account (its e-mail address and national id become free) and its
+        second factor."""
+        self._second_factors.delete(account_id)
         return self._accounts.delete(account_id)
 
     def grants_given_by(self, account: AccountId) -> Sequence[Grant]:

@@ -25,8 +25,10 @@ from selfcare.identity.ports import (
     LoginThrottleRepository,
     OutgoingMessage,
     RegistrationRepository,
+    SecondFactorRepository,
 )
 from selfcare.identity.registration import Registration
+from selfcare.identity.second_factor import SecondFactor
 from selfcare.identity.throttle import LoginThrottle
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "MemoryIdentityUnitOfWork",
     "MemoryLoginThrottleRepository",
     "MemoryRegistrationRepository",
+    "MemorySecondFactorRepository",
     "RecordingNotifier",
 ]
 
@@ -148,6 +151,39 @@ class MemoryLoginThrottleRepository:
         return self._table.delete(key)
 
 
+class MemorySecondFactorRepository:
+    """TOTP second factors in a :class:`~selfcare.adapters.memory.MemoryDatabase`
+    table, keyed by account, indexed by pending login."""
+
+    def __init__(self, database: MemoryDatabase) -> None:
+        self._table: MemoryTable[str, SecondFactor] = database.table("second_factors")  # type: ignore[assignment]
+        self._table.index(
+            "pending",
+            lambda f: (f.pending_login.token_digest,) if f.pending_login is not None else (),
+        )
+
+    def add(self, factor: SecondFactor) -> None:
+        """Store a new factor (``AlreadyExists`` when the account has one)."""
+        self._table.insert(factor.account_id, factor)
+
+    def update(self, factor: SecondFactor) -> None:
+        """Compare-and-set on ``factor.version - 1``."""
+        self._table.compare_and_set(factor.account_id, factor, factor.version - 1)
+
+    def find(self, account_id: AccountId) -> SecondFactor | None:
+        """The factor of ``account_id``, or ``None``."""
+        return self._table.find(account_id)
+
+    def find_by_pending_login(self, token_digest: str) -> SecondFactor | None:
+        """The factor whose pending login has ``token_digest``, or ``None``."""
+        found = self._table.lookup("pending", token_digest)
+        return found[0] if found else None
+
+    def delete(self, account_id: AccountId) -> bool:
+        """Remove the factor of ``account_id``; whether there was one."""
+        return self._table.delete(account_id)
+
+
 class MemoryIdentityUnitOfWork(MemoryUnitOfWork):
     """A unit of work over the identity repositories of one database."""
 
@@ -156,6 +192,7 @@ class MemoryIdentityUnitOfWork(MemoryUnitOfWork):
         self.accounts: AccountRepository = MemoryAccountRepository(database)
         self.registrations: RegistrationRepository = MemoryRegistrationRepository(database)
         self.login_throttles: LoginThrottleRepository = MemoryLoginThrottleRepository(database)
+        self.second_factors: SecondFactorRepository = MemorySecondFactorRepository(database)
 
 
 class MemoryCustomerDirectory:

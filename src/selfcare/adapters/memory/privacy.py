@@ -30,6 +30,7 @@ from selfcare.identity.ports import (
     OneTimeCodeRepository,
 )
 from selfcare.identity.registration import Registration
+from selfcare.identity.second_factor import SecondFactor
 from selfcare.privacy.model import ErasedAccount
 from selfcare.privacy.ports import (
     ErasureLog,
@@ -63,6 +64,9 @@ class MemoryPersonalDataIndex:
             "MemoryTable[str, Invitation]", database.table("authz_invitations")
         )
         self._orders = cast("MemoryTable[str, ProductOrder]", database.table("catalog_orders"))
+        self._second_factors = cast(
+            "MemoryTable[str, SecondFactor]", database.table("second_factors")
+        )
         self._registrations.index("account", lambda r: (r.account_id,))
         self._grants.index("given_by", lambda g: (g.granted_by, g.revoked_by))
         self._invitations.index("invited_by", lambda i: (i.invited_by,))
@@ -91,7 +95,8 @@ class MemoryPersonalDataIndex:
         return self._registrations.delete(registration_id)
 
     def delete_account(self, account_id: str) -> bool:
-        """Remove an account."""
+        """Remove an account and its second factor."""
+        self._second_factors.delete(account_id)
         return self._accounts.delete(account_id)
 
     def grants_given_by(self, account: AccountId) -> Sequence[Grant]:

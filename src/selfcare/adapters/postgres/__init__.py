@@ -46,6 +46,7 @@ from selfcare.adapters.postgres.identity import (
     PostgresIdentityUnitOfWork,
     PostgresLoginThrottleRepository,
     PostgresRegistrationRepository,
+    PostgresSecondFactorRepository,
 )
 from selfcare.adapters.postgres.privacy import (
     PostgresErasureLog,
@@ -80,6 +81,7 @@ __all__ = [
     "PostgresPrivacyUnitOfWork",
     "PostgresRegistrationRepository",
     "PostgresRelationshipRepository",
+    "PostgresSecondFactorRepository",
     "PostgresTable",
     "PostgresUnitOfWork",
     "open_database",

@@ -18,6 +18,7 @@ from selfcare.adapters._sql.identity import (
     SqlAccountRepository,
     SqlLoginThrottleRepository,
     SqlRegistrationRepository,
+    SqlSecondFactorRepository,
 )
 from selfcare.adapters.postgres._db import Migration, PostgresDatabase, PostgresUnitOfWork
 
@@ -27,6 +28,7 @@ __all__ = [
     "PostgresIdentityUnitOfWork",
     "PostgresLoginThrottleRepository",
     "PostgresRegistrationRepository",
+    "PostgresSecondFactorRepository",
 ]
 
 #: The identity schema, in order.
@@ -76,6 +78,20 @@ MIGRATIONS = (
         CREATE UNIQUE INDEX identity_accounts_unlock ON identity_accounts (unlock_token_digest)
         """,
     ),
+    Migration(
+        "identity_0003_second_factors",
+        """
+        CREATE TABLE identity_second_factors (
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            version BIGINT NOT NULL,
+            data TEXT NOT NULL,
+            pending_login_digest TEXT
+        );
+        CREATE UNIQUE INDEX identity_second_factors_pending
+            ON identity_second_factors (pending_login_digest)
+        """,
+    ),
 )
 
 
@@ -91,6 +107,11 @@ class PostgresRegistrationRepository(SqlRegistrationRepository):
 
 class PostgresLoginThrottleRepository(SqlLoginThrottleRepository):
     """Throttle records of failed logins in the ``identity_login_throttles`` table."""
+
+
+class PostgresSecondFactorRepository(SqlSecondFactorRepository):
+    """TOTP second factors in the ``identity_second_factors`` table (the secret
+    sealed)."""
 
 
 class PostgresIdentityUnitOfWork(IdentityRepositories, PostgresUnitOfWork):

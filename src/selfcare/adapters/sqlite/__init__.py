@@ -42,6 +42,7 @@ from selfcare.adapters.sqlite.identity import (
     SqliteIdentityUnitOfWork,
     SqliteLoginThrottleRepository,
     SqliteRegistrationRepository,
+    SqliteSecondFactorRepository,
 )
 from selfcare.adapters.sqlite.privacy import (
     SqliteErasureLog,
@@ -76,6 +77,7 @@ __all__ = [
     "SqlitePrivacyUnitOfWork",
     "SqliteRegistrationRepository",
     "SqliteRelationshipRepository",
+    "SqliteSecondFactorRepository",
     "SqliteTable",
     "SqliteUnitOfWork",
     "open_database",

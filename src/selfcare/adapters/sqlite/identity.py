@@ -33,6 +33,7 @@ from selfcare.adapters._sql.identity import (
     SqlAccountRepository,
     SqlLoginThrottleRepository,
     SqlRegistrationRepository,
+    SqlSecondFactorRepository,
 )
 from selfcare.adapters.sqlite._db import Migration, SqliteDatabase, SqliteUnitOfWork
 
@@ -42,6 +43,7 @@ __all__ = [
     "SqliteIdentityUnitOfWork",
     "SqliteLoginThrottleRepository",
     "SqliteRegistrationRepository",
+    "SqliteSecondFactorRepository",
 ]
 
 #: The identity schema, in order.
@@ -91,6 +93,20 @@ MIGRATIONS = (
         CREATE UNIQUE INDEX identity_accounts_unlock ON identity_accounts (unlock_token_digest)
         """,
     ),
+    Migration(
+        "identity_0003_second_factors",
+        """
+        CREATE TABLE identity_second_factors (
+            seq INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            version INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            pending_login_digest TEXT
+        );
+        CREATE UNIQUE INDEX identity_second_factors_pending
+            ON identity_second_factors (pending_login_digest)
+        """,
+    ),
 )
 
 
@@ -106,6 +122,11 @@ class SqliteRegistrationRepository(SqlRegistrationRepository):
 
 class SqliteLoginThrottleRepository(SqlLoginThrottleRepository):
     """Throttle records of failed logins in the ``identity_login_throttles`` table."""
+
+
+class SqliteSecondFactorRepository(SqlSecondFactorRepository):
+    """TOTP second factors in the ``identity_second_factors`` table (the secret
+    sealed)."""
 
 
 class SqliteIdentityUnitOfWork(IdentityRepositories, SqliteUnitOfWork):

@@ -159,6 +159,7 @@ def password_policies() -> st.SearchStrategy[PasswordPolicy]:
     return st.builds(
         lambda low, extra, classes, run, strength, blocklist, words, modes: PasswordPolicy(
             min_length=low,
+            min_length_with_second_factor=None if extra % 3 else min(low, 8),
             max_length=max(low, 1) + extra,
             require_digit=classes[0],
             require_upper=classes[1],
