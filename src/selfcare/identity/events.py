@@ -24,6 +24,7 @@ The registration journey, step by step: :class:`RegistrationStarted`,
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import final
 
@@ -52,13 +53,16 @@ __all__ = [
     "LoginUnlocked",
     "PasswordChanged",
     "PasswordLoginDisabled",
+    "PasswordReset",
     "PersonIdentified",
     "ProfileConfirmed",
     "ProfileUpdated",
+    "RecoveryMethod",
     "RegistrationAbandoned",
     "RegistrationCompleted",
     "RegistrationConfirmed",
     "RegistrationStarted",
+    "SessionsRevoked",
     "TermsAccepted",
 ]
 
@@ -282,3 +286,36 @@ class FeedbackSent(Event):
 
     feedback_id: FeedbackId
     account_id: AccountId | None = None
+
+
+# -- recovery, terms, strong login ----------------------------------------------------
+
+
+class RecoveryMethod(enum.StrEnum):
+    """How a user who forgot the password proved who they are: a fresh
+    ``strong_identification`` (bank, mobile certificate, BankID) or the single-use
+    ``email_link`` sent to the verified address."""
+
+    STRONG_IDENTIFICATION = "strong_identification"
+    EMAIL_LINK = "email_link"
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PasswordReset(Event):
+    """A user who had forgotten the password set a new one after proving who they are
+    (``method``). The login throttles of the account were reset and password login
+    works again."""
+
+    account_id: AccountId
+    method: RecoveryMethod
+
+
+@final
+@attrs.frozen(kw_only=True)
+class SessionsRevoked(Event):
+    """Every session of ``account_id`` that began before ``revoked_before`` is no longer
+    valid: end them (the library keeps no sessions; the portal does)."""
+
+    account_id: AccountId
+    revoked_before: datetime = utc_field()

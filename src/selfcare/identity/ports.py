@@ -256,6 +256,8 @@ class Notifier(Protocol):
       their account to (again instead of the token).
     - ``account.email_changed`` [] to the old address once the change is confirmed.
     - ``account.password_changed`` [] after a password change.
+    - ``account.password_reset`` [] after a forgotten password was set anew (recovery);
+      every earlier session has ended.
     - ``login.locked_notice`` [minutes] when failed logins from one source first lock
       the account for that source in a run of consecutive failures.
     - ``login.unlock_link`` [given_names] with the token as ``secret``, to the

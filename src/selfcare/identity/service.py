@@ -13,7 +13,9 @@ login's refusal carries its events too); a query such as
 The registration methods are written in
 :class:`~selfcare.identity.registration_use_cases.RegistrationUseCases` and the login,
 password and unlock methods in :class:`~selfcare.identity.login_use_cases.LoginUseCases`
-(which run the slow password work outside any transaction); this class extends them,
+(which run the slow password work outside any transaction), and recovery after a
+forgotten password in :class:`~selfcare.identity.recovery_use_cases.RecoveryUseCases`;
+this class extends them,
 so that no module is too long to read.
 """
 
@@ -40,7 +42,6 @@ from selfcare.identity.contact import EmailAddress
 from selfcare.identity.events import FeedbackSent, ProfileUpdated
 from selfcare.identity.ids import FeedbackId
 from selfcare.identity.login import LoginPolicy
-from selfcare.identity.login_use_cases import LoginUseCases
 from selfcare.identity.ports import (
     CustomerDirectory,
     FeedbackInbox,
@@ -53,13 +54,14 @@ from selfcare.identity.profile import (
     ProfileField,
     check_self_service_change,
 )
+from selfcare.identity.recovery_use_cases import RecoveryUseCases
 from selfcare.identity.registration import RegistrationPolicy
 from selfcare.identity.registration_use_cases import TOKEN_BYTES
 
 __all__ = ["TOKEN_BYTES", "IdentityService"]
 
 
-class IdentityService(LoginUseCases):
+class IdentityService(RecoveryUseCases):
     """The registration journey, login and account self-service over your ports.
 
     Args:

@@ -35,6 +35,7 @@ SAMPLE_PARAMS: Final[Mapping[str, Mapping[str, TemplateParam]]] = {
     "account.email_in_use_notice": {},
     "account.email_changed": {},
     "account.password_changed": {},
+    "account.password_reset": {},
     "login.locked_notice": {"minutes": 15},
     "login.unlock_link": _NAMES,
     "authz.invitation": {
