@@ -55,6 +55,7 @@ from selfcare.identity.login import LoginPolicy
 from selfcare.identity.national_id_at_rest import NationalIdKey, NationalIdKeyRing
 from selfcare.identity.otp import OneTimeCodeKey
 from selfcare.identity.password_presets import nist_800_63b_4, nist_login_policy
+from selfcare.identity.recovery import RecoveryPolicy
 from selfcare.identity.registration import RegistrationPolicy
 from selfcare.identity.service import IdentityService
 from selfcare.privacy.model import DEFAULT_RETENTION, RetentionPolicy
@@ -225,6 +226,8 @@ class Policies:
 
     registration: RegistrationPolicy = attrs.field(factory=RegistrationPolicy)
     login: LoginPolicy = attrs.field(factory=LoginPolicy)
+    #: Recovery after a forgotten password (the e-mail link is the operator's opt-in).
+    recovery: RecoveryPolicy = attrs.field(factory=RecoveryPolicy)
     invitation: InvitationPolicy = attrs.field(factory=InvitationPolicy)
     roles: RoleModel = DEFAULT_ROLE_MODEL
     order: OrderPolicy = attrs.field(factory=OrderPolicy)
@@ -351,6 +354,7 @@ def bootstrap(
         registration_policy=rules.registration,
         login_policy=rules.login,
         breached_passwords=breached_passwords,
+        recovery_policy=rules.recovery,
     )
     authz = AuthzService(
         uow=store.authz,

@@ -53,6 +53,7 @@ __all__ = [
     "LoginUnlocked",
     "PasswordChanged",
     "PasswordLoginDisabled",
+    "PasswordRecoveryRequested",
     "PasswordReset",
     "PersonIdentified",
     "ProfileConfirmed",
@@ -298,6 +299,16 @@ class RecoveryMethod(enum.StrEnum):
 
     STRONG_IDENTIFICATION = "strong_identification"
     EMAIL_LINK = "email_link"
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PasswordRecoveryRequested(Event):
+    """A single-use password recovery link went to the account's verified address,
+    valid until ``expires_at``."""
+
+    account_id: AccountId
+    expires_at: datetime = utc_field()
 
 
 @final

@@ -13,22 +13,73 @@ identification, never those of an account, and the new password is not compared 
 the old one (comparing would verify a hash only for a known identity, and its refusal
 would tell that the account exists). The use case is
 :meth:`~selfcare.identity.service.IdentityService.recover_password_with_identification`.
+
+Recovery by e-mail link is the operator's opt-in (:attr:`RecoveryPolicy.email_link`,
+off by default: an e-mail link is only as strong as the mailbox, and the Nordic
+portals have the bank). :func:`request_recovery` records a single-use link - a token of
+256 random bits, stored only as its SHA-256 digest, valid for
+:attr:`RecoveryPolicy.email_link_valid_for` (one hour) - and
+:func:`recovery_link_refusal` checks it when it comes back. The page the link opens
+sets the new password only on the user's explicit confirm (a form POST), never on the
+page load: mail gateways and link scanners fetch every link of an e-mail.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import final
+
+import attrs
 
 from selfcare.core.clock import require_aware
-from selfcare.core.decision import Decision
+from selfcare.core.decision import Decision, Violation
 from selfcare.core.outcome import Done
 from selfcare.core.ports import bump
-from selfcare.identity.account import Account
+from selfcare.identity.account import Account, PendingRecovery, token_matches
 from selfcare.identity.assertion import IdentityAssertion
-from selfcare.identity.events import PasswordReset, RecoveryMethod, SessionsRevoked
+from selfcare.identity.events import (
+    PasswordRecoveryRequested,
+    PasswordReset,
+    RecoveryMethod,
+    SessionsRevoked,
+)
 from selfcare.identity.password import PasswordPolicy, check_password
 
-__all__ = ["RecoveryMethod", "recovery_password_refusal", "reset_password"]
+__all__ = [
+    "RecoveryMethod",
+    "RecoveryPolicy",
+    "recovery_link_refusal",
+    "recovery_password_refusal",
+    "request_recovery",
+    "reset_password",
+]
+
+
+def _positive(_instance: object, attribute: attrs.Attribute[timedelta], value: timedelta) -> None:
+    if value <= timedelta(0):
+        raise ValueError(f"{attribute.name} must be positive")
+
+
+@final
+@attrs.frozen(kw_only=True)
+class RecoveryPolicy:
+    """The operator's choices for recovery after a forgotten password.
+
+    Attributes:
+        email_link: whether a recovery link may be mailed to the verified address
+            (``False`` by default: recovery is by strong identification only).
+        email_link_valid_for: how long a recovery link works (one hour).
+        email_link_answer_floor: the least time the request for a link takes to
+            answer (250 ms): a known address costs a write and a mail more than an
+            unknown one, and the answer waits out the difference so that a stopwatch
+            cannot tell them apart. Keep it above the slowest write of your storage.
+    """
+
+    email_link: bool = False
+    email_link_valid_for: timedelta = attrs.field(default=timedelta(hours=1), validator=_positive)
+    email_link_answer_floor: timedelta = attrs.field(
+        default=timedelta(milliseconds=250), validator=_positive
+    )
 
 
 def recovery_password_refusal(
@@ -69,9 +120,51 @@ def reset_password(
         failed_logins=0,
         locked_until=None,
         pending_unlock=None,
+        pending_recovery=None,
     )
     events = (
         PasswordReset(account_id=account.id, method=method, occurred_at=moment),
         SessionsRevoked(account_id=account.id, revoked_before=moment, occurred_at=moment),
     )
     return Done(changed, events)
+
+
+def request_recovery(
+    account: Account, *, token_digest: str, now: datetime, valid_for: timedelta
+) -> Done[Account]:
+    """Record a new recovery link (replacing an older one).
+
+    Returns:
+        The account with its :class:`~selfcare.identity.account.PendingRecovery` and
+        :class:`~selfcare.identity.events.PasswordRecoveryRequested`.
+
+    Raises:
+        SelfcareError: ``time.naive_datetime`` for a naive ``now``.
+    """
+    moment = require_aware(now, "now")
+    pending = PendingRecovery(
+        token_digest=token_digest, requested_at=moment, expires_at=moment + valid_for
+    )
+    requested = PasswordRecoveryRequested(
+        account_id=account.id, expires_at=pending.expires_at, occurred_at=moment
+    )
+    return Done(bump(account, pending_recovery=pending), (requested,))
+
+
+def recovery_link_refusal(account: Account, token: str, *, now: datetime) -> Decision:
+    """Whether ``token`` is the account's recovery link, still valid at ``now``.
+
+    Returns:
+        An allowed decision, or a refusal with ``recovery.link_invalid`` (no link, or
+        another token) or ``recovery.link_expired``.
+
+    Raises:
+        SelfcareError: ``time.naive_datetime`` for a naive ``now``.
+    """
+    moment = require_aware(now, "now")
+    pending = account.pending_recovery
+    if pending is None or not token_matches(token, pending.token_digest):
+        return Decision.deny(Violation("recovery.link_invalid"))
+    if moment >= pending.expires_at:
+        return Decision.deny(Violation("recovery.link_expired"))
+    return Decision.allow()

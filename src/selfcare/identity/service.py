@@ -54,6 +54,7 @@ from selfcare.identity.profile import (
     ProfileField,
     check_self_service_change,
 )
+from selfcare.identity.recovery import RecoveryPolicy
 from selfcare.identity.recovery_use_cases import RecoveryUseCases
 from selfcare.identity.registration import RegistrationPolicy
 from selfcare.identity.registration_use_cases import TOKEN_BYTES
@@ -77,6 +78,8 @@ class IdentityService(RecoveryUseCases):
         login_policy: throttling of failed logins.
         breached_passwords: where new passwords are looked up in breach corpora
             (:mod:`selfcare.identity.breached`); ``None`` (the default): no lookup.
+        recovery_policy: recovery after a forgotten password (the e-mail link is
+            off by default).
 
     Raises:
         SelfcareError: ``config.invalid_setting`` (``breached_passwords``) when the
@@ -102,6 +105,7 @@ class IdentityService(RecoveryUseCases):
         registration_policy: RegistrationPolicy | None = None,
         login_policy: LoginPolicy | None = None,
         breached_passwords: BreachedPasswords | None = None,
+        recovery_policy: RecoveryPolicy | None = None,
     ) -> None:
         self._uow = uow
         self._directory = directory
@@ -114,6 +118,7 @@ class IdentityService(RecoveryUseCases):
         self.registration_policy: RegistrationPolicy = registration_policy or RegistrationPolicy()
         self.login_policy: LoginPolicy = login_policy or LoginPolicy()
         self._breached = breached_passwords
+        self.recovery_policy: RecoveryPolicy = recovery_policy or RecoveryPolicy()
         self._dummy_hash: str | None = None
         if (
             breached_passwords is None

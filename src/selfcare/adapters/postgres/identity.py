@@ -76,6 +76,14 @@ MIGRATIONS = (
         CREATE UNIQUE INDEX identity_accounts_unlock ON identity_accounts (unlock_token_digest)
         """,
     ),
+    Migration(
+        "identity_0003_recovery_links",
+        """
+        ALTER TABLE identity_accounts ADD COLUMN recovery_token_digest TEXT;
+        CREATE UNIQUE INDEX identity_accounts_recovery
+            ON identity_accounts (recovery_token_digest)
+        """,
+    ),
 )
 
 
