@@ -444,3 +444,11 @@ def test_known_and_unknown_addresses_take_the_same_time() -> None:
             times.append(time.perf_counter() - started)
     ratio = statistics.median(known) / statistics.median(unknown)
     assert EMAIL_TIMING_BAND[0] <= ratio <= EMAIL_TIMING_BAND[1], ratio
+
+
+def test_an_account_stored_before_recovery_links_still_loads() -> None:
+    from selfcare.serialization import storage_converter  # noqa: PLC0415
+
+    document = storage_converter.unstructure(ACCOUNT)
+    del document["pending_recovery"]
+    assert storage_converter.structure(document, Account) == ACCOUNT
