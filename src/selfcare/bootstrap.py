@@ -58,6 +58,7 @@ from selfcare.identity.login import LoginPolicy
 from selfcare.identity.national_id_at_rest import NationalIdKey, NationalIdKeyRing
 from selfcare.identity.otp import OneTimeCodeKey
 from selfcare.identity.password_presets import nist_800_63b_4, nist_login_policy
+from selfcare.identity.recovery import RecoveryPolicy
 from selfcare.identity.registration import RegistrationPolicy
 from selfcare.identity.second_factor import TotpPolicy
 from selfcare.identity.service import IdentityService
@@ -263,6 +264,8 @@ class Policies:
     login: LoginPolicy = attrs.field(factory=LoginPolicy)
     #: The TOTP second factor: issuer, digits, drift, recovery codes, step-up window.
     second_factor: TotpPolicy = attrs.field(factory=TotpPolicy)
+    #: Recovery after a forgotten password (the e-mail link is the operator's opt-in).
+    recovery: RecoveryPolicy = attrs.field(factory=RecoveryPolicy)
     invitation: InvitationPolicy = attrs.field(factory=InvitationPolicy)
     roles: RoleModel = DEFAULT_ROLE_MODEL
     order: OrderPolicy = attrs.field(factory=OrderPolicy)
@@ -414,6 +417,7 @@ def bootstrap(
             login_policy=rules.login,
             breached_passwords=breached_passwords,
             second_factor_policy=rules.second_factor,
+            recovery_policy=rules.recovery,
         )
         people = accounts if accounts is not None else IdentityAccountDirectory(units.identity)
         authz = AuthzService(

@@ -52,6 +52,7 @@ __all__ = [
     "AccountState",
     "Feedback",
     "PendingEmailChange",
+    "PendingRecovery",
     "PendingUnlock",
     "change_password",
     "check_new_password",
@@ -139,6 +140,23 @@ class PendingUnlock:
 
 @final
 @attrs.frozen(kw_only=True)
+class PendingRecovery:
+    """A single-use password recovery link sent to the account's verified address
+    (see :mod:`selfcare.identity.recovery`).
+
+    Attributes:
+        token_digest: the digest of the token in the link (never the token).
+        requested_at: when the link was sent.
+        expires_at: when the token stops working.
+    """
+
+    token_digest: str = secret_field()
+    requested_at: datetime = utc_field()
+    expires_at: datetime = utc_field()
+
+
+@final
+@attrs.frozen(kw_only=True)
 class Account:
     """A registered user of the e-services.
 
@@ -161,6 +179,8 @@ class Account:
         password_changed_at: when the password was last set.
         pending_email: an e-mail change waiting for verification.
         pending_unlock: an unlock link waiting to be confirmed.
+        pending_recovery: a password recovery link waiting to be used (accounts
+            stored before it existed load with ``None``).
         version: the optimistic-concurrency version.
     """
 
@@ -176,6 +196,7 @@ class Account:
     password_changed_at: datetime | None = utc_field(optional=True, default=None)
     pending_email: PendingEmailChange | None = None
     pending_unlock: PendingUnlock | None = None
+    pending_recovery: PendingRecovery | None = None
     version: int = 1
 
     @property

@@ -24,6 +24,7 @@ The registration journey, step by step: :class:`RegistrationStarted`,
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import final
 
@@ -52,10 +53,13 @@ __all__ = [
     "LoginUnlocked",
     "PasswordChanged",
     "PasswordLoginDisabled",
+    "PasswordRecoveryRequested",
+    "PasswordReset",
     "PersonIdentified",
     "ProfileConfirmed",
     "ProfileUpdated",
     "RecoveryCodeUsed",
+    "RecoveryMethod",
     "RegistrationAbandoned",
     "RegistrationCompleted",
     "RegistrationConfirmed",
@@ -66,6 +70,7 @@ __all__ = [
     "SecondFactorLocked",
     "SecondFactorRemoved",
     "SecondStepRequired",
+    "SessionsRevoked",
     "SteppedUp",
     "TermsAccepted",
 ]
@@ -368,3 +373,46 @@ class SecondFactorRemoved(Event):
     """The account's second factor was turned off (with a valid code)."""
 
     account_id: AccountId
+
+
+# -- recovery, terms, strong login ----------------------------------------------------
+
+
+class RecoveryMethod(enum.StrEnum):
+    """How a user who forgot the password proved who they are: a fresh
+    ``strong_identification`` (bank, mobile certificate, BankID) or the single-use
+    ``email_link`` sent to the verified address."""
+
+    STRONG_IDENTIFICATION = "strong_identification"
+    EMAIL_LINK = "email_link"
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PasswordRecoveryRequested(Event):
+    """A single-use password recovery link went to the account's verified address,
+    valid until ``expires_at``."""
+
+    account_id: AccountId
+    expires_at: datetime = utc_field()
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PasswordReset(Event):
+    """A user who had forgotten the password set a new one after proving who they are
+    (``method``). The login throttles of the account were reset and password login
+    works again."""
+
+    account_id: AccountId
+    method: RecoveryMethod
+
+
+@final
+@attrs.frozen(kw_only=True)
+class SessionsRevoked(Event):
+    """Every session of ``account_id`` that began before ``revoked_before`` is no longer
+    valid: end them (the library keeps no sessions; the portal does)."""
+
+    account_id: AccountId
+    revoked_before: datetime = utc_field()

@@ -130,6 +130,11 @@ class AccountRepository(Protocol):
         """The account of ``national_id`` (compared in compact form), or ``None``."""
         ...
 
+    def find_by_recovery_token(self, token_digest: str) -> Account | None:
+        """The account whose pending password recovery link has ``token_digest``, or
+        ``None``."""
+        ...
+
     def find_by_unlock_token(self, token_digest: str) -> Account | None:
         """The account whose pending unlock link has ``token_digest``, or ``None``."""
         ...
@@ -299,6 +304,11 @@ class Notifier(Protocol):
       their account to (again instead of the token).
     - ``account.email_changed`` [] to the old address once the change is confirmed.
     - ``account.password_changed`` [] after a password change.
+    - ``account.password_reset`` [] after a forgotten password was set anew (recovery);
+      every earlier session has ended.
+    - ``account.recovery_link`` [given_names] with the token as ``secret``, to the
+      account's address (opt-in recovery by e-mail); the page it opens sets the new
+      password on an explicit confirm.
     - ``login.locked_notice`` [minutes] when failed logins from one source first lock
       the account for that source in a run of consecutive failures.
     - ``login.unlock_link`` [given_names] with the token as ``secret``, to the

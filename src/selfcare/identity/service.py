@@ -13,9 +13,11 @@ login's refusal carries its events too); a query such as
 The registration methods are written in
 :class:`~selfcare.identity.registration_use_cases.RegistrationUseCases` and the login,
 password and unlock methods in :class:`~selfcare.identity.login_use_cases.LoginUseCases`
-(which run the slow password work outside any transaction), and the second factor's in
-:class:`~selfcare.identity.second_factor_use_cases.SecondFactorUseCases`; this class
-extends them, so that no module is too long to read.
+(which run the slow password work outside any transaction), the second factor's in
+:class:`~selfcare.identity.second_factor_use_cases.SecondFactorUseCases`, and recovery
+after a forgotten password in
+:class:`~selfcare.identity.recovery_use_cases.RecoveryUseCases`; this class extends them,
+so that no module is too long to read.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ from selfcare.identity.profile import (
     ProfileField,
     check_self_service_change,
 )
+from selfcare.identity.recovery import RecoveryPolicy
+from selfcare.identity.recovery_use_cases import RecoveryUseCases
 from selfcare.identity.registration import RegistrationPolicy
 from selfcare.identity.registration_use_cases import TOKEN_BYTES
 from selfcare.identity.second_factor import TotpPolicy
@@ -61,7 +65,7 @@ from selfcare.identity.second_factor_use_cases import SecondFactorUseCases
 __all__ = ["TOKEN_BYTES", "IdentityService"]
 
 
-class IdentityService(SecondFactorUseCases):
+class IdentityService(SecondFactorUseCases, RecoveryUseCases):
     """The registration journey, login and account self-service over your ports.
 
     Args:
@@ -79,6 +83,8 @@ class IdentityService(SecondFactorUseCases):
             (:mod:`selfcare.identity.breached`); ``None`` (the default): no lookup.
         second_factor_policy: the TOTP second factor's rules
             (:class:`~selfcare.identity.second_factor.TotpPolicy`).
+        recovery_policy: recovery after a forgotten password (the e-mail link is
+            off by default).
 
     Raises:
         SelfcareError: ``config.invalid_setting`` (``breached_passwords``) when the
@@ -108,6 +114,7 @@ class IdentityService(SecondFactorUseCases):
         login_policy: LoginPolicy | None = None,
         breached_passwords: BreachedPasswords | None = None,
         second_factor_policy: TotpPolicy | None = None,
+        recovery_policy: RecoveryPolicy | None = None,
     ) -> None:
         self._uow = uow
         self._directory = directory
@@ -121,6 +128,7 @@ class IdentityService(SecondFactorUseCases):
         self.login_policy: LoginPolicy = login_policy or LoginPolicy()
         self.second_factor_policy: TotpPolicy = second_factor_policy or TotpPolicy()
         self._breached = breached_passwords
+        self.recovery_policy: RecoveryPolicy = recovery_policy or RecoveryPolicy()
         self._dummy_hash: str | None = None
         if (
             breached_passwords is None

@@ -128,6 +128,8 @@ _ALL: Final = (
     _email("account.email_in_use_notice"),
     _email("account.email_changed"),
     _email("account.password_changed"),
+    _email("account.password_reset"),
+    _email("account.recovery_link", {"given_names": _TEXT}, secret_links=("recover",)),
     _email("login.locked_notice", {"minutes": ParamKind.NUMBER}),
     _email("login.unlock_link", {"given_names": _TEXT}, secret_links=("unlock",)),
     _email(

@@ -60,6 +60,7 @@ DEFAULT_LINKS: Final[Mapping[str, str]] = {
     "verify_email": "/registration/verify?token={token}",
     "verify_new_email": "/account/email/verify?token={token}",
     "unlock": "/login/unlock?token={token}",
+    "recover": "/login/recover?token={token}",
     "accept": "/invitations/accept?token={token}",
     "decline": "/invitations/decline?token={token}",
 }

@@ -35,6 +35,8 @@ SAMPLE_PARAMS: Final[Mapping[str, Mapping[str, TemplateParam]]] = {
     "account.email_in_use_notice": {},
     "account.email_changed": {},
     "account.password_changed": {},
+    "account.password_reset": {},
+    "account.recovery_link": _NAMES,
     "login.locked_notice": {"minutes": 15},
     "login.unlock_link": _NAMES,
     "authz.invitation": {
@@ -87,6 +89,7 @@ SAMPLE_SECRETS: Final[Mapping[str, str]] = {
     "registration.verify_email": "tok-verify-Zx8q",
     "account.verify_new_email": "tok-newmail-Yw7p",
     "login.unlock_link": "tok-unlock-Hs3k",
+    "account.recovery_link": "tok-recover-Pw4m",
     "authz.invitation": "tok-invite-Qr5t",
     "otp.confirm_phone": "804217",
 }

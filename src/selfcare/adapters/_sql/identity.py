@@ -139,6 +139,10 @@ class SqlAccountRepository:
         """The account of ``national_id`` (looked up by its keyed hash), or ``None``."""
         return self._table.first("national_id_hash = ?", [self._key.lookup_hash(national_id)])
 
+    def find_by_recovery_token(self, token_digest: str) -> Account | None:
+        """The account whose pending recovery link has ``token_digest``, or ``None``."""
+        return self._table.first("recovery_token_digest = ?", [token_digest])
+
     def find_by_unlock_token(self, token_digest: str) -> Account | None:
         """The account whose pending unlock link has ``token_digest``, or ``None``."""
         return self._table.first("unlock_token_digest = ?", [token_digest])
@@ -181,6 +185,9 @@ def accounts_table(database: SqlEngine, key: NationalIdKeyRing) -> _SealedTable[
             "national_id_hash": lambda a: key.lookup_hash(a.national_id),
             "unlock_token_digest": lambda a: (
                 a.pending_unlock.token_digest if a.pending_unlock is not None else None
+            ),
+            "recovery_token_digest": lambda a: (
+                a.pending_recovery.token_digest if a.pending_recovery is not None else None
             ),
         },
         on_write=sealer.seal,

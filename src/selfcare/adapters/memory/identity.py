@@ -58,6 +58,10 @@ class MemoryAccountRepository:
         self._table.index("email", lambda a: (a.email.canonical,))
         self._table.index("person", lambda a: (_person(a.national_id),))
         self._table.index(
+            "recovery",
+            lambda a: (a.pending_recovery.token_digest if a.pending_recovery else None,),
+        )
+        self._table.index(
             "unlock", lambda a: (a.pending_unlock.token_digest if a.pending_unlock else None,)
         )
 
@@ -95,6 +99,11 @@ class MemoryAccountRepository:
     def find_by_national_id(self, national_id: NationalId) -> Account | None:
         """The account of ``national_id``, or ``None``."""
         found = self._table.lookup("person", _person(national_id))
+        return found[0] if found else None
+
+    def find_by_recovery_token(self, token_digest: str) -> Account | None:
+        """The account whose pending recovery link has ``token_digest``, or ``None``."""
+        found = self._table.lookup("recovery", token_digest)
         return found[0] if found else None
 
     def find_by_unlock_token(self, token_digest: str) -> Account | None:

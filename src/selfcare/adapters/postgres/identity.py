@@ -92,6 +92,14 @@ MIGRATIONS = (
             ON identity_second_factors (pending_login_digest)
         """,
     ),
+    Migration(
+        "identity_0004_recovery_links",
+        """
+        ALTER TABLE identity_accounts ADD COLUMN recovery_token_digest TEXT;
+        CREATE UNIQUE INDEX identity_accounts_recovery
+            ON identity_accounts (recovery_token_digest)
+        """,
+    ),
 )
 
 

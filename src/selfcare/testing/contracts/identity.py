@@ -23,7 +23,13 @@ import pytest
 from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
 from selfcare.core.ids import AccountId, CustomerNumber
 from selfcare.core.ports import bump
-from selfcare.identity.account import Account, PendingEmailChange, PendingUnlock, token_digest
+from selfcare.identity.account import (
+    Account,
+    PendingEmailChange,
+    PendingRecovery,
+    PendingUnlock,
+    token_digest,
+)
 from selfcare.identity.contact import EmailAddress, PhoneNumber
 from selfcare.identity.ids import LoginThrottleKey, RegistrationId
 from selfcare.identity.national_id import Country, NationalId
@@ -224,6 +230,11 @@ class AccountRepositoryContract(Contract):
                 expires_at=_NOW + timedelta(hours=24),
             ),
             pending_unlock=_unlock("u"),
+            pending_recovery=PendingRecovery(
+                token_digest=token_digest("r"),
+                requested_at=_NOW,
+                expires_at=_NOW + timedelta(hours=1),
+            ),
         )
         repo.add(account)
         assert repo.find(account.id) == account
@@ -243,6 +254,26 @@ class AccountRepositoryContract(Contract):
         assert found.id == first.id
         repo.update(bump(found, pending_unlock=None))
         assert repo.find_by_unlock_token(token_digest("first")) is None
+
+    def test_find_by_recovery_token_finds_only_the_pending_link(self) -> None:
+        repo = self.make_repository()
+        first, second = example_account(1), example_account(2)
+        link = PendingRecovery(
+            token_digest=token_digest("second"),
+            requested_at=_NOW,
+            expires_at=_NOW + timedelta(hours=1),
+        )
+        repo.add(first)
+        repo.add(attrs.evolve(second, pending_recovery=link))
+        assert repo.find_by_recovery_token(token_digest("second")) == attrs.evolve(
+            second, pending_recovery=link
+        )
+        assert repo.find_by_recovery_token(token_digest("first")) is None
+        assert repo.find_by_unlock_token(token_digest("second")) is None
+        found = repo.find_by_recovery_token(token_digest("second"))
+        assert found is not None
+        repo.update(bump(found, pending_recovery=None))
+        assert repo.find_by_recovery_token(token_digest("second")) is None
 
 
 def _unlock(token: str) -> PendingUnlock:

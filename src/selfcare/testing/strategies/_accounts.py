@@ -38,6 +38,7 @@ from selfcare.identity.registration import (
 from selfcare.identity.throttle import LoginThrottle
 from selfcare.testing.strategies._core import aware_datetimes
 from selfcare.testing.strategies._identity import national_ids, password_policies
+from selfcare.testing.strategies._recovery import pending_recoveries
 
 __all__ = [
     "ENTITIES",
@@ -239,6 +240,7 @@ def accounts() -> st.SearchStrategy[Account]:
         password_changed_at=st.none() | aware_datetimes(),
         pending_email=st.none() | pending_email_changes(),
         pending_unlock=st.none() | pending_unlocks(),
+        pending_recovery=st.none() | pending_recoveries(),
         version=st.integers(1, 1000),
     )
 
