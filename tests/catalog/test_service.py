@@ -619,8 +619,8 @@ def test_every_public_method_returns_an_outcome() -> None:
 
     methods = [
         member
-        for name, member in vars(CatalogService).items()
-        if inspect.isfunction(member) and not name.startswith("_")
+        for name, member in inspect.getmembers(CatalogService, inspect.isfunction)
+        if not name.startswith("_")
     ]
     assert len(methods) == 11
     for method in methods:
