@@ -8,7 +8,7 @@ import pytest
 from selfcare import ConcurrencyConflict, NotFound
 from selfcare.adapters.memory import MemoryDatabase, MemoryUnitOfWork
 from selfcare.core.errors import AlreadyExists
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 
 
 @attrs.frozen
@@ -29,11 +29,11 @@ def test_compare_and_set_accepts_only_the_next_version() -> None:
     table = MemoryDatabase().table("things")
     first = Thing("a")
     table.insert("a", first)
-    second = bump(first, value=2)
+    second = next_version(first, value=2)
     assert second.version == 2
     table.compare_and_set("a", second, expected_version=1)
     with pytest.raises(ConcurrencyConflict):
-        table.compare_and_set("a", bump(first, value=3), expected_version=1)
+        table.compare_and_set("a", next_version(first, value=3), expected_version=1)
     with pytest.raises(NotFound):
         table.compare_and_set("b", Thing("b"), expected_version=0)
     assert table.require("a").value == 2
@@ -47,7 +47,7 @@ def test_unit_of_work_rolls_back_everything_it_did_not_commit() -> None:
     def use_case() -> None:
         with MemoryUnitOfWork(db) as uow:
             table.insert("new", Thing("new"))
-            table.compare_and_set("keep", bump(table.require("keep"), value=9), 1)
+            table.compare_and_set("keep", next_version(table.require("keep"), value=9), 1)
             table.put("p", Thing("p"))
             table.delete("keep")
             uow.commit()  # a commit, then more work that fails
@@ -92,7 +92,7 @@ def test_concurrent_compare_and_set_lets_exactly_one_writer_win() -> None:
         current = table.require("a")
         barrier.wait()
         try:
-            table.compare_and_set("a", bump(current, value=n), current.version)
+            table.compare_and_set("a", next_version(current, value=n), current.version)
             wins.append(n)
         except ConcurrencyConflict:
             pass
@@ -131,7 +131,7 @@ def test_indexed_finders_follow_updates_deletes_and_rollbacks() -> None:
     anna = AccountId("anna")
     assert [g.id for g in uow.grants.for_user(anna)] == ["g-0", "g-2"]
     with uow:  # moved to another user, then rolled back
-        uow.grants.update(bump(grant(0, "pekka")))
+        uow.grants.update(next_version(grant(0, "pekka")))
         assert [g.id for g in uow.grants.for_user(AccountId("pekka"))] == ["g-0", "g-1"]
         assert [g.id for g in uow.grants.for_user(anna)] == ["g-2"]
     assert [g.id for g in uow.grants.for_user(anna)] == ["g-0", "g-2"]

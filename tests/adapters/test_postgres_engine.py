@@ -30,7 +30,7 @@ from selfcare.core.errors import (
     StorageUnavailable,
 )
 from selfcare.core.ids import AccountId, RelationshipId
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.identity.national_id_at_rest import NationalIdKey
 from selfcare.testing.contracts.authz import T0
 from selfcare.testing.contracts.identity import example_account
@@ -89,7 +89,7 @@ def test_two_connections_updating_one_entity_cannot_both_win(
         saved.wait()
         with second:
             try:
-                second.grants.update(bump(grant, role=USER))
+                second.grants.update(next_version(grant, role=USER))
                 second.commit()
                 outcome["second"] = "won"
             except ConcurrencyConflict:
@@ -98,7 +98,7 @@ def test_two_connections_updating_one_entity_cannot_both_win(
     racer = threading.Thread(target=later)
     racer.start()
     with first:
-        first.grants.update(bump(grant))
+        first.grants.update(next_version(grant))
         saved.set()
         time.sleep(0.2)  # the other connection is now waiting for this row
         first.commit()
@@ -119,7 +119,7 @@ def test_a_taken_key_inside_a_unit_of_work_keeps_the_rest_of_it(
         uow.accounts.add(first)
         with pytest.raises(AlreadyExists):
             uow.accounts.add(first)
-        taken = bump(second, profile=attrs.evolve(second.profile, email=first.email))
+        taken = next_version(second, profile=attrs.evolve(second.profile, email=first.email))
         uow.accounts.add(second)
         with pytest.raises(AlreadyExists):
             uow.accounts.update(taken)  # the e-mail address is the first account's

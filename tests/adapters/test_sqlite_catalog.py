@@ -18,7 +18,7 @@ from selfcare.catalog import OrderItem, ProductOrder
 from selfcare.catalog.sample import sample_catalog
 from selfcare.core.errors import NotFound
 from selfcare.core.ids import RelationshipId
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.testing.contracts.catalog import (
     CatalogRepositoryContract,
     CatalogUnitOfWorkContract,
@@ -79,7 +79,7 @@ def test_an_update_may_not_move_an_order_to_another_key(new_database: NewDatabas
     )
     orders.add(order)
     with pytest.raises(NotFound):
-        orders.update(bump(order, idempotency_key="k2"))
+        orders.update(next_version(order, idempotency_key="k2"))
     assert orders.find_by_idempotency_key(RelationshipId("rel-1"), "k2") is None
 
 

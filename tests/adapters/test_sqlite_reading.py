@@ -15,7 +15,7 @@ from selfcare.adapters.sqlite import SqliteAuthzUnitOfWork, SqliteDatabase
 from selfcare.authz.model import USER, Grant, GrantId
 from selfcare.core.errors import ConcurrencyConflict
 from selfcare.core.ids import AccountId, RelationshipId
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 
 NewDatabase = Callable[[], SqliteDatabase]
 
@@ -71,10 +71,10 @@ def test_what_was_read_before_the_first_write_is_checked_by_compare_and_set(
         stale = uow.grants.find(GrantId("g-1"))
         assert stale is not None
         with other:  # another connection changes the grant after we read it
-            other.grants.update(bump(stale))
+            other.grants.update(next_version(stale))
             other.commit()
         with pytest.raises(ConcurrencyConflict):
-            uow.grants.update(bump(stale))
+            uow.grants.update(next_version(stale))
 
 
 def test_a_reading_unit_of_work_may_not_write(new_database: NewDatabase) -> None:

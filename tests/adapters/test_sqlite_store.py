@@ -14,7 +14,7 @@ import pytest
 from selfcare import ConcurrencyConflict, NotFound
 from selfcare.adapters.sqlite import Migration, SqliteDatabase, SqliteTable, SqliteUnitOfWork
 from selfcare.core.errors import AlreadyExists
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 
 
 @attrs.frozen
@@ -88,9 +88,9 @@ def test_compare_and_set(tmp_path: Path) -> None:
     _, table = open_db(tmp_path / "db.sqlite3")
     first = Thing("a")
     table.insert(first)
-    table.compare_and_set(bump(first, value=1), expected_version=1)
+    table.compare_and_set(next_version(first, value=1), expected_version=1)
     with pytest.raises(ConcurrencyConflict):
-        table.compare_and_set(bump(first, value=2), expected_version=1)
+        table.compare_and_set(next_version(first, value=2), expected_version=1)
     with pytest.raises(NotFound):
         table.compare_and_set(Thing("zzz", version=2), expected_version=1)
     assert table.require("a") == Thing("a", value=1, version=2)
@@ -132,7 +132,7 @@ def test_two_connections_racing_compare_and_set_let_one_win(tmp_path: Path) -> N
         barrier.wait()
         try:
             with SqliteUnitOfWork(other_db) as uow:
-                other.compare_and_set(bump(current, value=n), current.version)
+                other.compare_and_set(next_version(current, value=n), current.version)
                 uow.commit()
             wins.append(n)
         except ConcurrencyConflict:

@@ -40,7 +40,7 @@ from selfcare.authz import (
     request_removal,
 )
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.testing.strategies._authz import account_ids, grants, relationship_ids, roles
 from selfcare.testing.strategies._core import aware_datetimes
 
@@ -417,10 +417,10 @@ def test_removal_refusals() -> None:
 def test_a_confirmation_is_refused_when_someone_else_confirms_or_the_grants_changed() -> None:
     request = request_removal(PEKKA, REL, [USER], HOUSE, by=ANNA, now=NOW).unwrap()
     assert confirm_removal(request, HOUSE, by=LIISA, now=NOW).codes == ("authz.removal_not_yours",)
-    changed = [HOUSE[0], bump(HOUSE[1], valid_until=NOW + timedelta(days=9)), HOUSE[2]]
+    changed = [HOUSE[0], next_version(HOUSE[1], valid_until=NOW + timedelta(days=9)), HOUSE[2]]
     assert confirm_removal(request, changed, by=ANNA, now=NOW).codes == ("authz.removal_outdated",)
     # The checks run again: the holder lost the right to remove users in between.
-    gone = [bump(HOUSE[0], revoked_at=NOW), HOUSE[1], HOUSE[2], grant("g-x", LIISA, HOLDER)]
+    gone = [next_version(HOUSE[0], revoked_at=NOW), HOUSE[1], HOUSE[2], grant("g-x", LIISA, HOLDER)]
     assert confirm_removal(request, gone, by=ANNA, now=NOW).codes == ("authz.cannot_manage_users",)
 
 

@@ -57,7 +57,7 @@ from selfcare.core.ids import RelationshipId
 from selfcare.core.kinds import Kind
 from selfcare.core.money import Money
 from selfcare.core.outcome import Done, Refused
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.testing.contracts.catalog import (
     CatalogRepositoryContract,
     CatalogUnitOfWorkContract,
@@ -537,7 +537,7 @@ def test_only_pending_products_of_a_failed_order_are_terminated(
     order = place(service, OrderItem.add("net_protection", asset=PHONE), make_context(), "k").value
     (product,) = uow.inventory.for_order(order.id)
     with uow:
-        uow.inventory.update(bump(product, status=ProductStatus.ACTIVE))
+        uow.inventory.update(next_version(product, status=ProductStatus.ACTIVE))
         uow.commit()
     cancelled = service.advance_order(order.id, OrderState.CANCELLED)
     (kept,) = uow.inventory.for_order(order.id)
@@ -557,7 +557,7 @@ def test_updating_an_order_cannot_move_its_idempotency_key() -> None:
     )
     repo.add(order)
     with pytest.raises(NotFound):
-        repo.update(bump(order, idempotency_key="k2"))
+        repo.update(next_version(order, idempotency_key="k2"))
 
 
 def test_a_written_cancellation_needs_valid_contact_details(

@@ -20,7 +20,7 @@ from selfcare.adapters.memory.identity import (
 from selfcare.bootstrap import Policies, bootstrap
 from selfcare.core.ids import SequentialIds
 from selfcare.core.outcome import Done, Outcome, Refused
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.identity.account import Account, AccountState
 from selfcare.identity.assertion import AuthMethod, IdentityAssertion, LevelOfAssurance
 from selfcare.identity.customer_records import CustomerRecord
@@ -464,7 +464,7 @@ def test_locked_or_closed_accounts_are_told_only_with_the_right_password(
     world = make_world()
     account = register_completely(world).value.account
     with world.uow as uow:
-        uow.accounts.update(bump(account, state=state))
+        uow.accounts.update(next_version(account, state=state))
         uow.commit()
     wrong = world.service.login("anna.virtanen@example.fi", "Wrong7Password", source=SOURCE)
     assert isinstance(wrong, Refused)

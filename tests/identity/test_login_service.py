@@ -14,7 +14,7 @@ import pytest
 from selfcare import SelfcareError
 from selfcare.adapters.memory.identity import RecordingNotifier
 from selfcare.bootstrap import App, Policies, bootstrap, memory_storage
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.identity.account import Account, AccountState
 from selfcare.identity.breached import InMemoryBreachedPasswords, breach_digest
 from selfcare.identity.events import (
@@ -112,7 +112,7 @@ def test_the_disabled_state_is_named_only_with_the_opt_in() -> None:
     login = attrs.evolve(Policies.nist_800_63b_4().login, reveal_lock=True)
     world = make_world(policies=attrs.evolve(Policies.nist_800_63b_4(), login=login))
     with world.app.storage.identity as uow:
-        uow.accounts.update(bump(world.account, failed_logins=100))
+        uow.accounts.update(next_version(world.account, failed_logins=100))
         uow.commit()
     refused = world.app.identity.login(EMAIL, PASSWORD, source=OWNER)
     assert refused.codes == ("login.password_login_disabled",)
@@ -149,7 +149,7 @@ def test_an_unlock_link_can_be_asked_for_and_answers_the_same_for_unknown_addres
 def test_no_unlock_link_for_a_closed_account() -> None:
     world = make_world()
     with world.app.storage.identity as uow:
-        uow.accounts.update(bump(world.account, state=AccountState.CLOSED))
+        uow.accounts.update(next_version(world.account, state=AccountState.CLOSED))
         uow.commit()
     assert world.app.identity.request_login_unlock(EMAIL).events == ()
     assert world.notifier.sent == []
@@ -342,7 +342,7 @@ def test_a_password_changed_during_a_login_makes_the_login_verify_again() -> Non
         with world.app.storage.identity as uow:
             current = uow.accounts.find(world.account.id)
             assert current is not None
-            uow.accounts.update(bump(current, password_hash=HASHER.hash("Uusi9Sorsaa!x")))
+            uow.accounts.update(next_version(current, password_hash=HASHER.hash("Uusi9Sorsaa!x")))
             uow.commit()
 
     hasher.during.append(change)

@@ -14,7 +14,7 @@ import pytest
 
 from selfcare.adapters.memory.identity import RecordingNotifier
 from selfcare.bootstrap import App, Policies, bootstrap, memory_storage, sqlite_storage
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.identity.account import Account, AccountState, token_digest
 from selfcare.identity.assertion import AuthMethod, IdentityAssertion, LevelOfAssurance
 from selfcare.identity.breached import InMemoryBreachedPasswords, breach_digest
@@ -204,7 +204,7 @@ def test_an_unknown_closed_or_locked_identity_gets_the_same_answer_and_nothing_c
         assertion = bank_identification(example_hetu(999), at=T0)
     else:
         with app.storage.identity as uow:
-            uow.accounts.update(bump(ACCOUNT, state=state))
+            uow.accounts.update(next_version(ACCOUNT, state=state))
             uow.commit()
         assertion = identification(app)
     before = stored(app)
@@ -402,7 +402,7 @@ def test_an_unknown_address_gets_the_same_answer(address: str) -> None:
 def test_no_link_for_a_closed_or_locked_account(state: AccountState) -> None:
     app = make_app(policies=OPTED_IN)
     with app.storage.identity as uow:
-        uow.accounts.update(bump(ACCOUNT, state=state))
+        uow.accounts.update(next_version(ACCOUNT, state=state))
         uow.commit()
     assert app.identity.request_password_recovery(EMAIL).events == ()
     assert outbox(app).sent == []

@@ -325,10 +325,10 @@ def test_a_closed_account_cannot_finish_a_pending_login() -> None:
     with world.app.storage.identity as uow:
         account = uow.accounts.find(world.account.id)
         assert account is not None
-        from selfcare.core.ports import bump  # noqa: PLC0415
+        from selfcare.core.ports import next_version  # noqa: PLC0415
         from selfcare.identity.account import AccountState  # noqa: PLC0415
 
-        uow.accounts.update(bump(account, state=AccountState.CLOSED))
+        uow.accounts.update(next_version(account, state=AccountState.CLOSED))
         uow.commit()
     assert world.app.identity.complete_login(pending, world.code()).codes == (
         "login.pending_login_invalid",

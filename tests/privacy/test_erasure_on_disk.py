@@ -21,7 +21,7 @@ from selfcare.adapters.sqlite.privacy import SqlitePrivacyUnitOfWork
 from selfcare.adapters.sqlite.schema import open_database
 from selfcare.bootstrap import sqlite_storage
 from selfcare.core.ids import AccountId
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.identity.national_id_at_rest import NationalIdKey, SealedAt
 
 NOW = T0 + timedelta(hours=1)
@@ -66,7 +66,7 @@ def _erase_anna(path: Path) -> tuple[Person, Person]:
         with uow:
             account = uow.accounts.find(anna.account_id)
             assert account is not None
-            uow.accounts.update(bump(account, failed_logins=account.failed_logins + 1))
+            uow.accounts.update(next_version(account, failed_logins=account.failed_logins + 1))
             uow.commit()
     assert any(anna.marker.encode() in content for _, content in _files(path))
     privacy_at(uow, NOW).erase_account(AccountId(anna.account_id)).unwrap()

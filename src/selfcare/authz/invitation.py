@@ -56,7 +56,7 @@ from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import AccountId, IdSource, RelationshipId, SecretSource
 from selfcare.core.outcome import Done, Outcome, Refused
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.core.secrets import secret_field
 from selfcare.identity.account import token_digest
 from selfcare.identity.contact import EmailAddress
@@ -378,7 +378,9 @@ def revoke_invitation(
     refusal = _manager_violations(invitation, by, grants, moment, model)
     if refusal:
         return Refused.because(*refusal)
-    return Done(bump(invitation, status=InvitationStatus.REVOKED, closed_at=moment, closed_by=by))
+    return Done(
+        next_version(invitation, status=InvitationStatus.REVOKED, closed_at=moment, closed_by=by)
+    )
 
 
 def resend_invitation(
@@ -415,7 +417,7 @@ def resend_invitation(
     if refusal:
         return Refused.because(*refusal)
     token = _new_token(secrets, rules)
-    resent = bump(
+    resent = next_version(
         invitation,
         token_hash=hash_token(token),
         expires_at=_expiry(moment, rules),

@@ -65,7 +65,7 @@ from selfcare.core.clock import require_aware
 from selfcare.core.decision import Violation
 from selfcare.core.ids import AccountId, IdSource
 from selfcare.core.outcome import Done, Outcome, Refused
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.identity.contact import EmailAddress
 
 __all__ = [
@@ -246,7 +246,7 @@ def _accept(
         ids=ids,
         now=moment,
     )
-    accepted = bump(
+    accepted = next_version(
         invitation,
         status=InvitationStatus.ACCEPTED,
         accepted_by=account,
@@ -277,7 +277,9 @@ def _declined(invitation: Invitation, account: AccountId, moment: datetime) -> O
     if violation is not None:
         return Refused.because(violation)
     return Done(
-        bump(invitation, status=InvitationStatus.DECLINED, closed_at=moment, closed_by=account)
+        next_version(
+            invitation, status=InvitationStatus.DECLINED, closed_at=moment, closed_by=account
+        )
     )
 
 

@@ -46,7 +46,7 @@ from selfcare.core.clock import require_aware, utc_field
 from selfcare.core.decision import Decision, Violation
 from selfcare.core.ids import AccountId, RelationshipId
 from selfcare.core.outcome import Done, Outcome, Refused
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 
 __all__ = [
     "RemovalRequest",
@@ -273,7 +273,7 @@ def confirm_removal(
     )
     if not decision:
         return Refused(decision)
-    return Done(tuple(bump(g, revoked_at=moment, revoked_by=by) for g in derived))
+    return Done(tuple(next_version(g, revoked_at=moment, revoked_by=by) for g in derived))
 
 
 def _listed_mismatch(

@@ -1,6 +1,7 @@
 """Billing agreements: how a payer's invoices are delivered, and whether one is in force.
 
-Ordering needs a billing agreement in force today (seed 002), and so does an invoice:
+Ordering needs a billing agreement in force today (the telecom ordering guide), and so does an
+invoice:
 
 >>> from datetime import UTC, date, datetime
 >>> agreement = BillingAgreement(agreement_id="ba-1", payer="C-1", method="e_invoice",
@@ -99,8 +100,8 @@ def has_valid_billing_agreement(
 ) -> bool:
     """Whether ``payer`` has a billing agreement in force today (in the operator's zone).
 
-    This is the fact the catalog's ordering eligibility asks for (seed 002: ordering
-    needs a valid customer relationship *and* a billing agreement).
+    This is the fact the catalog's ordering eligibility asks for (the telecom ordering guide:
+    ordering needs a valid customer relationship *and* a billing agreement).
 
     Raises:
         SelfcareError: ``time.naive_datetime``.

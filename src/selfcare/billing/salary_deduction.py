@@ -1,5 +1,5 @@
-"""Salary deduction under an employer's mobile policy (seed 004): who pays what of an
-order, and the monthly statement for the payroll.
+"""Salary deduction under an employer's mobile policy (the corporate mobile guide): who pays what
+of an order, and the monthly statement for the payroll.
 
 The employer pays what its :class:`MobilePolicy` says it pays, and what is left of the
 monthly allowance; the rest is deducted from the employee's salary. The employee sees
@@ -124,8 +124,8 @@ class PayerSplit:
     allowance_left: Money
 
     def summary(self, lang: str = "nb") -> tuple[str, ...]:
-        """One line per product for the confirmation dialog (seed 004): the product, the
-        phone number, what the employer pays and what is deducted from salary.
+        """One line per product for the confirmation dialog (the corporate mobile guide): the
+        product, the phone number, what the employer pays and what is deducted from salary.
 
         >>> from selfcare import Money
         >>> charge = QuotedCharge(offering_id="x", description="Ekstra Data 15GB",
@@ -221,7 +221,7 @@ def quoted_charges(
     """What each line of ``quote`` adds to the invoice of the billing period it takes
     effect in (periods with ``anchor_day``, days in ``zone``, the operator's by
     default): its one-time charge plus the monthly increase pro-rated over the days
-    left, exactly as the invoice run will charge them (seed 004: extra data at
+    left, exactly as the invoice run will charge them (the corporate mobile guide: extra data at
     199 NOK a month ordered on 10 April adds 139.30 NOK to April). A decrease costs
     nothing now; free lines are left out.
 
@@ -260,7 +260,7 @@ def payer_split(
     *,
     lang: str = "nb",
 ) -> PayerSplit:
-    """Who pays what of an order under the employer's ``policy`` (seed 004).
+    """Who pays what of an order under the employer's ``policy`` (the corporate mobile guide).
 
     Employer-paid offerings go to the employer, employee-paid ones to salary
     deduction; anything else is paid from what is left of the monthly allowance

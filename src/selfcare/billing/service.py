@@ -56,7 +56,7 @@ from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import CustomerNumber, IdSource, RelationshipId, UuidIds
 from selfcare.core.money import Currency
 from selfcare.core.outcome import Done, Outcome, Refused
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 
 __all__ = ["BillingService"]
 
@@ -188,7 +188,7 @@ class BillingService:
                     Violation("billing.unknown_agreement", {"agreement_id": agreement_id[:64]})
                 )
             try:
-                ended = bump(agreement, valid_to=last_day)
+                ended = next_version(agreement, valid_to=last_day)
             except SelfcareError as error:
                 return _refused(error)
             uow.agreements.update(ended)
@@ -213,8 +213,8 @@ class BillingService:
             return Done(tuple(uow.agreements.for_payer(payer)))
 
     def check_billing_agreement(self, payer: CustomerNumber | str) -> Outcome[BillingAgreement]:
-        """The agreement of ``payer`` in force today (seed 002: ordering needs one; the
-        catalog's eligibility asks ``check_billing_agreement(payer).ok``).
+        """The agreement of ``payer`` in force today (the telecom ordering guide: ordering needs
+        one; the catalog's eligibility asks ``check_billing_agreement(payer).ok``).
 
         Returns:
             The agreement, or a refusal with ``billing.no_valid_agreement``.
@@ -241,8 +241,8 @@ class BillingService:
     ) -> Outcome[Invoice]:
         """Charge ``services`` for ``period`` on a new invoice of ``payer`` and save it.
 
-        The payer must have a billing agreement in force (seed 002); the invoice is dated
-        today in the operator's zone and due ``payment_days`` later; its payment
+        The payer must have a billing agreement in force (the telecom ordering guide); the invoice
+        is dated today in the operator's zone and due ``payment_days`` later; its payment
         reference comes from :func:`~selfcare.billing.invoices.payment_reference`.
 
         Returns:

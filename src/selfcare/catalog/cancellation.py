@@ -35,7 +35,7 @@ from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import RelationshipId
 from selfcare.core.outcome import Done, Outcome, Refused
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 
 __all__ = [
     "CancellationReceipt",
@@ -110,7 +110,7 @@ def pending_termination(product: ProductInstance, *, end: datetime) -> ProductIn
     """``product`` pending termination at ``end`` (version bumped), its history closed
     there (a change scheduled for later will not happen)."""
     change = ScheduledChange(kind=ScheduledChangeKind.TERMINATE, effective_at=end)
-    return bump(
+    return next_version(
         product,
         status=ProductStatus.PENDING_TERMINATE,
         end=end,

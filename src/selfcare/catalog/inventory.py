@@ -31,7 +31,7 @@ from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import RelationshipId
 from selfcare.core.money import Money
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 
 __all__ = [
     "Asset",
@@ -330,7 +330,7 @@ def apply_due_change(product: ProductInstance, *, now: datetime) -> ProductInsta
     if change is None or moment < change.effective_at:
         return product
     if change.kind is ScheduledChangeKind.TERMINATE:
-        return bump(
+        return next_version(
             product,
             status=ProductStatus.TERMINATED,
             scheduled=None,
@@ -339,14 +339,14 @@ def apply_due_change(product: ProductInstance, *, now: datetime) -> ProductInsta
     if change.kind is ScheduledChangeKind.CHANGE_PLAN:
         # The commitment of a fixed-term plan starts when the plan does, scheduled or not.
         ends = [e for e in (product.commitment_end, change.commitment_end) if e is not None]
-        return bump(
+        return next_version(
             product,
             offering_id=change.offering_id,
             term=change.term if change.term is not None else product.term,
             commitment_end=max(ends, default=None),
             scheduled=None,
         )
-    return bump(product, bundle_items=change.bundle_items, scheduled=None)
+    return next_version(product, bundle_items=change.bundle_items, scheduled=None)
 
 
 def with_history(product: ProductInstance, offering: Offering) -> ProductInstance:

@@ -78,7 +78,7 @@ class InventoryUseCases:
 
     def products_of(self, relationship_id: RelationshipId) -> Outcome[tuple[ProductInstance, ...]]:
         """Every product of the relationship (terminated ones too), oldest first, each
-        with its history (seed 002's "ordered services" and billing read them).
+        with its history (the telecom ordering guide's "ordered services" and billing read them).
 
         Returns:
             ``Done`` with the products (no events); it refuses nothing.

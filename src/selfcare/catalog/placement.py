@@ -39,7 +39,7 @@ from selfcare.catalog.plan_changes import changed_plan, scheduled_plan_change
 from selfcare.catalog.timing import OrderPolicy, commitment_end
 from selfcare.core.events import Event
 from selfcare.core.money import Money
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 
 __all__ = ["Placement", "changed_product", "new_product"]
 
@@ -119,7 +119,7 @@ def changed_product(
         activated = SimActivated(
             occurred_at=now, relationship_id=rel, order_id=order_id, product_id=product.id
         )
-        return bump(product, sim=item.asset, quantity=item.quantity), activated
+        return next_version(product, sim=item.asset, quantity=item.quantity), activated
     modified = ProductModified(
         occurred_at=now,
         relationship_id=rel,
@@ -130,7 +130,7 @@ def changed_product(
     history = product.prices
     if item.quantity != product.quantity:
         history = repriced(product, offering, at=now, quantity=item.quantity, order_id=order_id)
-    changed = bump(
+    changed = next_version(
         product, asset=item.asset or product.asset, quantity=item.quantity, prices=history
     )
     return changed, modified
@@ -198,7 +198,7 @@ def _bundle_edit(
             product_id=product.id,
             bundle_items=picks,
         )
-        return bump(product, bundle_items=picks, prices=history), edited
+        return next_version(product, bundle_items=picks, prices=history), edited
     change = ScheduledChange(
         kind=ScheduledChangeKind.EDIT_BUNDLE, effective_at=when, bundle_items=picks
     )
@@ -210,4 +210,4 @@ def _bundle_edit(
         bundle_items=picks,
         effective_at=when,
     )
-    return bump(product, scheduled=change, prices=history), scheduled
+    return next_version(product, scheduled=change, prices=history), scheduled

@@ -28,7 +28,7 @@ from selfcare.catalog.offerings import Offering, OfferingKind
 from selfcare.catalog.timing import OrderPolicy, Timing, commitment_end
 from selfcare.core.decision import Violation
 from selfcare.core.money import Money
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 
 __all__ = [
     "ChangeDirection",
@@ -150,7 +150,7 @@ def changed_plan(
     target's price in the history from ``now`` (with ``one_time``, the change's fee)."""
     new_end = commitment_end(target, now, policy)
     ends = (end for end in (product.commitment_end, new_end) if end is not None)
-    return bump(
+    return next_version(
         product,
         offering_id=target.id,
         term=target.term,
@@ -179,4 +179,4 @@ def scheduled_plan_change(
         commitment_end=commitment_end(target, effective_at, policy),
     )
     history = repriced(product, target, at=effective_at, one_time=one_time, order_id=order_id)
-    return bump(product, scheduled=change, prices=history)
+    return next_version(product, scheduled=change, prices=history)

@@ -26,7 +26,8 @@ from selfcare.core.errors import SelfcareError
 __all__ = ["SAMPLE_LABELS", "load_catalog", "sample_catalog"]
 
 #: What customers call the capabilities and groups the sample catalog's prerequisites
-#: name (seed 002's pay-TV card, seed 004's mobile subscription).
+#: name (the telecom ordering guide's pay-TV card, the corporate mobile guide's mobile
+#: subscription).
 SAMPLE_LABELS: tuple[CatalogLabel, ...] = (
     CatalogLabel(
         "capability:pay_tv_card",

@@ -81,7 +81,7 @@ from selfcare.core.errors import SelfcareError
 from selfcare.core.events import Event
 from selfcare.core.ids import AccountId, IdSource
 from selfcare.core.outcome import Done, Outcome, Refused
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.identity.ports import Channel, MessageParam, Notifier, OutgoingMessage
 
 __all__ = ["CatalogService"]
@@ -410,7 +410,9 @@ class CatalogService(InventoryUseCases):
             transition = check_order_transition(order.state, target)
             if not transition.allowed:
                 return Refused(transition)
-            updated = bump(order, state=target, completed_at=now if target.is_final else None)
+            updated = next_version(
+                order, state=target, completed_at=now if target.is_final else None
+            )
             uow.orders.update(updated)
             events: list[Event] = [
                 OrderStateChanged(
@@ -436,7 +438,7 @@ class CatalogService(InventoryUseCases):
                 continue
             rel = order.relationship_id
             if completed:
-                self._uow.inventory.update(bump(product, status=ProductStatus.ACTIVE))
+                self._uow.inventory.update(next_version(product, status=ProductStatus.ACTIVE))
                 events.append(
                     ProductActivated(
                         occurred_at=now,
@@ -447,7 +449,7 @@ class CatalogService(InventoryUseCases):
                 )
             else:
                 # Nothing was supplied: the product leaves no price in the history.
-                ended = bump(product, status=ProductStatus.TERMINATED, end=now, prices=())
+                ended = next_version(product, status=ProductStatus.TERMINATED, end=now, prices=())
                 self._uow.inventory.update(ended)
                 events.append(
                     ProductTerminated(

@@ -1,7 +1,7 @@
 """Ports shared by every domain: the unit of work, and versioned entities.
 
 Every entity that can be changed concurrently carries ``version: int``. A rule that
-changes one returns a copy with the version bumped (:func:`bump`); repositories then
+changes one returns a copy with the version bumped (:func:`next_version`); repositories then
 save it with compare-and-set semantics:
 
 - ``add(entity)`` stores a new entity; :class:`~selfcare.core.errors.AlreadyExists`
@@ -21,7 +21,7 @@ from typing import Protocol, Self, TypeVar
 
 import attrs
 
-__all__ = ["UnitOfWork", "Versioned", "bump"]
+__all__ = ["UnitOfWork", "Versioned", "next_version"]
 
 
 class Versioned(Protocol):
@@ -36,7 +36,7 @@ class Versioned(Protocol):
 V = TypeVar("V", bound=Versioned)
 
 
-def bump(entity: V, **changes: object) -> V:
+def next_version(entity: V, **changes: object) -> V:
     """A copy of ``entity`` with ``changes`` applied and the version increased by one."""
     return attrs.evolve(entity, version=entity.version + 1, **changes)  # type: ignore[misc]
 

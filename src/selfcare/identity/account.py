@@ -32,7 +32,7 @@ from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import AccountId
 from selfcare.core.outcome import Done, Outcome, Refused
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.core.secrets import secret_field
 from selfcare.core.text import has_unsafe_characters
 from selfcare.identity.contact import EmailAddress, PhoneNumber
@@ -286,7 +286,7 @@ def set_password(account: Account, password_hash: str, *, now: datetime) -> Done
         SelfcareError: ``time.naive_datetime`` for a naive ``now``.
     """
     moment = require_aware(now, "now")
-    changed = bump(account, password_hash=password_hash, password_changed_at=moment)
+    changed = next_version(account, password_hash=password_hash, password_changed_at=moment)
     return Done(changed, (PasswordChanged(account_id=account.id, occurred_at=moment),))
 
 
@@ -324,7 +324,7 @@ def request_email_change(
     requested = EmailChangeRequested(
         account_id=account.id, expires_at=pending.expires_at, occurred_at=moment
     )
-    return Done(bump(account, pending_email=pending), (requested,))
+    return Done(next_version(account, pending_email=pending), (requested,))
 
 
 def confirm_email_change(account: Account, token: str, *, now: datetime) -> Outcome[Account]:
@@ -348,7 +348,7 @@ def confirm_email_change(account: Account, token: str, *, now: datetime) -> Outc
     if moment >= pending.expires_at:
         return Refused.because(Violation("account.email_token_expired"))
     profile = attrs.evolve(account.profile, email=pending.email)
-    changed = bump(account, profile=profile, pending_email=None)
+    changed = next_version(account, profile=profile, pending_email=None)
     return Done(changed, (EmailChanged(account_id=account.id, occurred_at=moment),))
 
 

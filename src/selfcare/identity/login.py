@@ -58,7 +58,7 @@ from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.events import Event
 from selfcare.core.outcome import Done, Outcome, Refused
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.identity.account import Account, AccountState
 from selfcare.identity.events import (
     AccountLocked,
@@ -311,7 +311,7 @@ def login_failed(
         )
     return LoginResult(
         decision=denied,
-        account=bump(account, failed_logins=failures),
+        account=next_version(account, failed_logins=failures),
         throttles=(counted_pair, counted_source),
         events=tuple(events),
     )
@@ -348,7 +348,7 @@ def login_succeeded(
     refused = _state_refusal(account)
     if refused is not None:
         return LoginResult(decision=refused)
-    changed = bump(
+    changed = next_version(
         account,
         failed_logins=0,
         locked_until=None,

@@ -38,7 +38,7 @@ from typing import Final
 from selfcare.core.clock import require_aware
 from selfcare.core.decision import Violation
 from selfcare.core.outcome import Done, Outcome, Refused
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.identity.account import Account, PendingUnlock, token_matches
 from selfcare.identity.events import LoginUnlocked, LoginUnlockRequested
 
@@ -73,7 +73,7 @@ def request_unlock(
     requested = LoginUnlockRequested(
         account_id=account.id, expires_at=pending.expires_at, occurred_at=moment
     )
-    return Done(bump(account, pending_unlock=pending), (requested,))
+    return Done(next_version(account, pending_unlock=pending), (requested,))
 
 
 def confirm_unlock(account: Account, token: str, *, now: datetime) -> Outcome[Account]:
@@ -93,5 +93,5 @@ def confirm_unlock(account: Account, token: str, *, now: datetime) -> Outcome[Ac
         return Refused.because(Violation("login.unlock_link_invalid"))
     if moment >= pending.expires_at:
         return Refused.because(Violation("login.unlock_link_expired"))
-    changed = bump(account, failed_logins=0, locked_until=None, pending_unlock=None)
+    changed = next_version(account, failed_logins=0, locked_until=None, pending_unlock=None)
     return Done(changed, (LoginUnlocked(account_id=account.id, occurred_at=moment),))

@@ -205,7 +205,8 @@ class LoginUseCases(RegistrationUseCases):
     # -- login ----------------------------------------------------------------
 
     def login(self, email: str, password: str, *, source: LoginSource) -> Outcome[Account]:
-        """Log in with the e-mail address and password (seed 001: after registration).
+        """Log in with the e-mail address and password (the energy registration guide: after
+        registration).
 
         Args:
             email: the username as typed.
@@ -309,7 +310,7 @@ class LoginUseCases(RegistrationUseCases):
     def change_password(
         self, account_id: AccountId, *, current: str, new: str, source: LoginSource
     ) -> Outcome[Account]:
-        """Change the password (seed 002: after login).
+        """Change the password (the telecom ordering guide: after login).
 
         A wrong ``current`` counts as a failed login from ``source`` (the same
         throttling, so a stolen session cannot guess the password). The new password

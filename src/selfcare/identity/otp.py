@@ -64,7 +64,7 @@ from selfcare.core.clock import require_aware, utc_field
 from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import SecretSource
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.core.secrets import secret_field
 from selfcare.identity.contact import PhoneNumber, require_mobile
 
@@ -332,7 +332,7 @@ def resend_code(
     moment = require_aware(now, "now")
     can_resend(challenge, now=moment, policy=policy).raise_for_denial()
     code, salt, code_hash = _new_code(secrets, policy, key)
-    renewed = bump(
+    renewed = next_version(
         challenge,
         salt=salt,
         code_hash=code_hash,
@@ -382,19 +382,19 @@ def verify_code(
     if state is ChallengeState.EXPIRED:
         return challenge, Decision.deny(Violation("otp.expired"))
     if moment >= challenge.expires_at:
-        expired = bump(challenge, state=ChallengeState.EXPIRED)
+        expired = next_version(challenge, state=ChallengeState.EXPIRED)
         return expired, Decision.deny(Violation("otp.expired"))
     entered = _normalise_entered(cast("object", code))
     # Always compute a digest so that a malformed entry takes as long as a wrong one.
     candidate = key.verifier(challenge.salt, entered if entered is not None else "")
     if entered is not None and hmac.compare_digest(candidate, challenge.code_hash):
-        verified = bump(challenge, state=ChallengeState.VERIFIED, verified_at=moment)
+        verified = next_version(challenge, state=ChallengeState.VERIFIED, verified_at=moment)
         return verified, Decision.allow(reason=f"otp:{challenge.id}")
     attempts = challenge.attempts + 1
     if attempts >= policy.max_attempts:
-        locked = bump(challenge, state=ChallengeState.LOCKED, attempts=attempts)
+        locked = next_version(challenge, state=ChallengeState.LOCKED, attempts=attempts)
         return locked, Decision.deny(Violation("otp.too_many_attempts"))
-    wrong = bump(challenge, attempts=attempts)
+    wrong = next_version(challenge, attempts=attempts)
     return wrong, Decision.deny(
         Violation("otp.wrong_code", {"attempts_left": policy.max_attempts - attempts})
     )

@@ -34,7 +34,7 @@ import attrs
 from selfcare.core.clock import require_aware
 from selfcare.core.decision import Decision, Violation
 from selfcare.core.outcome import Done
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.identity.account import Account, PendingRecovery, token_matches
 from selfcare.identity.assertion import IdentityAssertion
 from selfcare.identity.events import (
@@ -113,7 +113,7 @@ def reset_password(
         SelfcareError: ``time.naive_datetime`` for a naive ``now``.
     """
     moment = require_aware(now, "now")
-    changed = bump(
+    changed = next_version(
         account,
         password_hash=password_hash,
         password_changed_at=moment,
@@ -148,7 +148,7 @@ def request_recovery(
     requested = PasswordRecoveryRequested(
         account_id=account.id, expires_at=pending.expires_at, occurred_at=moment
     )
-    return Done(bump(account, pending_recovery=pending), (requested,))
+    return Done(next_version(account, pending_recovery=pending), (requested,))
 
 
 def recovery_link_refusal(account: Account, token: str, *, now: datetime) -> Decision:

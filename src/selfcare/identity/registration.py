@@ -65,7 +65,7 @@ from selfcare.core.clock import require_aware, utc_field
 from selfcare.core.decision import Decision, Violation
 from selfcare.core.ids import AccountId, CustomerNumber
 from selfcare.core.outcome import Refused
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.core.secrets import secret_field
 from selfcare.identity.ids import RegistrationId
 from selfcare.identity.national_id import NationalId
@@ -232,7 +232,7 @@ def advance(
 ) -> Registration:
     """``registration`` moved on to ``state`` at ``now``, with ``changes``; the deadline
     moves to ``now + policy.expiry``."""
-    return bump(
+    return next_version(
         registration, state=state, updated_at=now, expires_at=now + policy.expiry, **changes
     )
 

@@ -33,7 +33,7 @@ from selfcare.core.decision import Violation
 from selfcare.core.events import Event
 from selfcare.core.ids import AccountId
 from selfcare.core.outcome import Done, Outcome, Refused
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.identity.account import Account, token_matches
 from selfcare.identity.events import (
     CredentialsSet,
@@ -212,9 +212,9 @@ def set_credentials(
     policy: RegistrationPolicy,
     now: datetime,
 ) -> Outcome[Registration]:
-    """Choose the password (seed 000 step 10); only its hash is kept, made of the
-    password in the policy's :attr:`~selfcare.identity.password.PasswordPolicy.hash_normalization`
-    form.
+    """Choose the password (the telecom registration guide, step 10); only its hash is
+    kept, made of the password in the policy's
+    :attr:`~selfcare.identity.password.PasswordPolicy.hash_normalization` form.
 
     ``repeated`` is the "type it again" field, if the form has one. The service runs
     the halves :func:`check_credentials` and :func:`record_credentials` itself, with
@@ -357,7 +357,7 @@ def complete_registration(
     if found:
         return Refused.because(*found)
     account = _new_account(registration, account_id, moment)
-    finished = bump(
+    finished = next_version(
         registration,
         state=RegistrationState.COMPLETED,
         updated_at=moment,
@@ -381,7 +381,7 @@ def abandon_registration(registration: Registration, *, now: datetime) -> Outcom
         return Refused.because(
             Violation("registration.not_in_progress", {"state": registration.state.value})
         )
-    abandoned = bump(
+    abandoned = next_version(
         registration,
         state=RegistrationState.ABANDONED,
         updated_at=moment,

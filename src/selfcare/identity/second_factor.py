@@ -51,7 +51,7 @@ from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import AccountId
 from selfcare.core.outcome import Done, Outcome, Refused
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.core.secrets import secret_field
 from selfcare.identity.events import (
     RecoveryCodeUsed,
@@ -349,7 +349,7 @@ def _wrong(
                 account_id=factor.account_id, locked_until=locked_until, occurred_at=now
             )
         )
-    changed = bump(factor, failures=failures, locked_until=locked_until)
+    changed = next_version(factor, failures=failures, locked_until=locked_until)
     return changed, Refused.because(violation, events=events)
 
 
@@ -379,7 +379,9 @@ def verify_totp(
         return _pair(
             _wrong(factor, Violation("second_factor.code_invalid"), now=now, policy=policy)
         )
-    accepted = bump(factor, last_used_step=step, failures=0, locked_until=None, verified_at=now)
+    accepted = next_version(
+        factor, last_used_step=step, failures=0, locked_until=None, verified_at=now
+    )
     return accepted, Done(accepted)
 
 
@@ -470,7 +472,7 @@ def use_recovery_code(
         return _pair(
             _wrong(factor, Violation("second_factor.code_invalid"), now=now, policy=policy)
         )
-    used = bump(
+    used = next_version(
         factor, recovery_code_digests=remaining, failures=0, locked_until=None, verified_at=now
     )
     event = RecoveryCodeUsed(

@@ -34,7 +34,7 @@ from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import AccountId
 from selfcare.core.outcome import Done, Outcome, Refused
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.identity.account import Account, AccountState, token_digest
 from selfcare.identity.events import (
     LoginSucceeded,
@@ -253,7 +253,8 @@ class SecondFactorUseCases(LoginUseCases):
     # -- login ------------------------------------------------------------------
 
     def login(self, email: str, password: str, *, source: LoginSource) -> Outcome[Account]:
-        """Log in with the e-mail address and password (seed 001: after registration).
+        """Log in with the e-mail address and password (the energy registration guide: after
+        registration).
 
         For an account with a confirmed second factor a right password is the first
         step only: the answer is a refusal with ``login.second_factor_required``,
@@ -285,7 +286,7 @@ class SecondFactorUseCases(LoginUseCases):
                 token_digest=token_digest(token),
                 expires_at=now + self.second_factor_policy.pending_login_valid_for,
             )
-            uow.second_factors.update(bump(factor, pending_login=pending))
+            uow.second_factors.update(next_version(factor, pending_login=pending))
             uow.commit()
         required = Violation("login.second_factor_required", {"pending_login": token})
         step = SecondStepRequired(account_id=account_id, occurred_at=now)
@@ -362,8 +363,8 @@ class SecondFactorUseCases(LoginUseCases):
     def change_password(
         self, account_id: AccountId, *, current: str, new: str, source: LoginSource
     ) -> Outcome[Account]:
-        """Change the password (seed 002: after login); with a confirmed second factor,
-        only after a recent step-up (:meth:`step_up`), and then the policy's
+        """Change the password (the telecom ordering guide: after login); with a confirmed second
+        factor, only after a recent step-up (:meth:`step_up`), and then the policy's
         ``min_length_with_second_factor`` applies.
 
         Returns:

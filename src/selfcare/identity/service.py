@@ -29,7 +29,7 @@ from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import AccountId, IdSource, SecretSource
 from selfcare.core.outcome import Done, Outcome, Refused
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.identity.account import (
     Account,
     Feedback,
@@ -245,7 +245,7 @@ class IdentityService(SecondFactorUseCases, RecoveryUseCases):
             )
             if not checked.ok:
                 return checked
-            changed = bump(account, profile=checked.value)
+            changed = next_version(account, profile=checked.value)
             uow.accounts.update(changed)
             uow.commit()
         updated = ProfileUpdated(

@@ -42,7 +42,7 @@ from selfcare.core.clock import utc_field
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import AccountId
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.identity.ids import LoginSource, LoginThrottleKey
 
 __all__ = [
@@ -139,7 +139,7 @@ def decayed(throttle: LoginThrottle, now: datetime, every: timedelta) -> LoginTh
 def count_failure(throttle: LoginThrottle, now: datetime, every: timedelta) -> LoginThrottle:
     """``throttle`` decayed to ``now`` with one more failure; the version bumped."""
     current = decayed(throttle, now, every)
-    return bump(current, failures=current.failures + 1)
+    return next_version(current, failures=current.failures + 1)
 
 
 def wait_until_below(

@@ -17,7 +17,7 @@ import attrs
 from selfcare.authz.invitation import Invitation, InvitationStatus
 from selfcare.authz.model import Grant
 from selfcare.core.clock import require_aware
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.identity.account import Account
 from selfcare.identity.contact import EmailAddress
 from selfcare.identity.otp import ChallengeState, OneTimeCodeChallenge
@@ -103,7 +103,7 @@ def anonymise_invitation(invitation: Invitation, *, now: datetime) -> Invitation
     }
     if invitation.status is InvitationStatus.PENDING:
         changes.update(status=InvitationStatus.REVOKED, closed_at=moment, closed_by=None)
-    return bump(invitation, **changes)
+    return next_version(invitation, **changes)
 
 
 def revoke_for_erasure(grant: Grant, *, now: datetime) -> Grant | None:
@@ -116,7 +116,7 @@ def revoke_for_erasure(grant: Grant, *, now: datetime) -> Grant | None:
     moment = require_aware(now, "now")
     if grant.is_revoked(moment) or grant.is_expired(moment):
         return None
-    return bump(grant, revoked_at=moment, revoked_by=None)
+    return next_version(grant, revoked_at=moment, revoked_by=None)
 
 
 def registration_is_purgeable(

@@ -38,7 +38,7 @@ from selfcare.authz.ports import (
 )
 from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.identity.contact import EmailAddress
 from selfcare.identity.national_id import Country, NationalId
 from selfcare.identity.profile import Language
@@ -124,11 +124,11 @@ class GrantRepositoryContract(Contract, abc.ABC):
         repo = self.make_repository()
         first = _grant("g-1", PEKKA, REL_A)
         repo.add(first)
-        revoked = bump(first, revoked_at=T0 + timedelta(days=1), revoked_by=ANNA)
+        revoked = next_version(first, revoked_at=T0 + timedelta(days=1), revoked_by=ANNA)
         repo.update(revoked)
         assert repo.find(GrantId("g-1")) == revoked
         with pytest.raises(ConcurrencyConflict):
-            repo.update(bump(first, valid_until=T0 + timedelta(days=2)))
+            repo.update(next_version(first, valid_until=T0 + timedelta(days=2)))
         with pytest.raises(ConcurrencyConflict):
             repo.update(revoked)
         assert repo.find(GrantId("g-1")) == revoked
@@ -136,7 +136,7 @@ class GrantRepositoryContract(Contract, abc.ABC):
     def test_update_of_an_unknown_grant_raises_not_found(self) -> None:
         repo = self.make_repository()
         with pytest.raises(NotFound):
-            repo.update(bump(_grant("g-9", PEKKA, REL_A)))
+            repo.update(next_version(_grant("g-9", PEKKA, REL_A)))
 
     # The grants are added with unsorted ids, timestamps that tie, and a last one with
     # the earliest timestamp: only the order they were added passes.
@@ -177,7 +177,7 @@ class GrantRepositoryContract(Contract, abc.ABC):
             repo.add(grant)
         assert list(repo.for_user_and_relationship(PEKKA, REL_A)) == [grants[0], grants[3]]
         assert list(repo.for_user_and_relationship(ANNA, REL_B)) == []
-        revoked = bump(grants[0], revoked_at=T0 + timedelta(days=1), revoked_by=ANNA)
+        revoked = next_version(grants[0], revoked_at=T0 + timedelta(days=1), revoked_by=ANNA)
         repo.update(revoked)  # an update keeps the grant's place and is seen at once
         assert list(repo.for_user_and_relationship(PEKKA, REL_A)) == [revoked, grants[3]]
 
@@ -220,13 +220,15 @@ class InvitationRepositoryContract(Contract, abc.ABC):
         repo = self.make_repository()
         first = _invitation("i-1", "pekka@example.fi")
         repo.add(first)
-        accepted = bump(first, status=InvitationStatus.ACCEPTED, accepted_by=PEKKA, closed_at=T0)
+        accepted = next_version(
+            first, status=InvitationStatus.ACCEPTED, accepted_by=PEKKA, closed_at=T0
+        )
         repo.update(accepted)
         with pytest.raises(ConcurrencyConflict):
-            repo.update(bump(first, status=InvitationStatus.REVOKED, closed_at=T0))
+            repo.update(next_version(first, status=InvitationStatus.REVOKED, closed_at=T0))
         assert repo.find(InvitationId("i-1")) == accepted
         with pytest.raises(NotFound):
-            repo.update(bump(_invitation("i-9", "x@example.fi")))
+            repo.update(next_version(_invitation("i-9", "x@example.fi")))
 
     def test_get_by_token_hash_finds_only_the_current_token(self) -> None:
         repo = self.make_repository()
@@ -234,7 +236,7 @@ class InvitationRepositoryContract(Contract, abc.ABC):
         repo.add(first)
         repo.add(_invitation("i-2", "liisa@example.fi"))
         assert repo.find_by_token_hash(first.token_hash) == first
-        resent = bump(first, token_hash=hash_token("new"), sent_count=2)
+        resent = next_version(first, token_hash=hash_token("new"), sent_count=2)
         repo.update(resent)
         assert repo.find_by_token_hash(first.token_hash) is None
         assert repo.find_by_token_hash(hash_token("new")) == resent
@@ -277,7 +279,7 @@ class InvitationRepositoryContract(Contract, abc.ABC):
         assert list(repo.for_relationship_and_email(REL_B, pekka)) == [b1]
         nobody = EmailAddress.parse("nobody@example.fi")
         assert list(repo.for_relationship_and_email(REL_A, nobody)) == []
-        revoked = bump(a1, status=InvitationStatus.REVOKED, closed_at=T0)
+        revoked = next_version(a1, status=InvitationStatus.REVOKED, closed_at=T0)
         repo.update(revoked)
         assert list(repo.for_relationship_and_email(REL_A, pekka)) == [revoked, a3]
 

@@ -33,7 +33,7 @@ from selfcare.billing.vat import PriceBasis
 from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
 from selfcare.core.ids import CustomerNumber
 from selfcare.core.money import Money
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.testing.contracts._base import Contract
 from selfcare.testing.contracts.unit_of_work import UnitOfWorkContract
 
@@ -79,23 +79,23 @@ class BillingAgreementRepositoryContract(Contract):
     def test_update_replaces_the_next_version(self) -> None:
         repo = self.make_repository()
         repo.add(_agreement())
-        ended = bump(_agreement(), valid_to=date(2026, 6, 30))
+        ended = next_version(_agreement(), valid_to=date(2026, 6, 30))
         repo.update(ended)
         assert repo.find("ba-1") == ended
 
     def test_update_of_a_stale_version_raises_conflict(self) -> None:
         repo = self.make_repository()
         repo.add(_agreement())
-        repo.update(bump(_agreement(), method=BillingMethod.PAPER))
+        repo.update(next_version(_agreement(), method=BillingMethod.PAPER))
         with pytest.raises(ConcurrencyConflict):
-            repo.update(bump(_agreement(), method=BillingMethod.EMAIL))
+            repo.update(next_version(_agreement(), method=BillingMethod.EMAIL))
         stored = repo.find("ba-1")
         assert stored is not None
         assert stored.method is BillingMethod.PAPER
 
     def test_update_of_an_unknown_agreement_raises_not_found(self) -> None:
         with pytest.raises(NotFound):
-            self.make_repository().update(bump(_agreement()))
+            self.make_repository().update(next_version(_agreement()))
 
     def test_for_payer_lists_only_that_payer_oldest_first(self) -> None:
         repo = self.make_repository()
@@ -168,7 +168,7 @@ class InvoiceRepositoryContract(Contract):
     def test_update_replaces_the_next_version_and_moves_the_reference(self) -> None:
         repo = self.make_repository()
         repo.add(_invoice())
-        changed = bump(_invoice(), reference="1232", due_on=date(2026, 1, 31))
+        changed = next_version(_invoice(), reference="1232", due_on=date(2026, 1, 31))
         repo.update(changed)
         assert repo.find("inv-1") == changed
         assert repo.find_by_reference("1232") == changed
@@ -179,23 +179,23 @@ class InvoiceRepositoryContract(Contract):
         repo.add(_invoice())
         repo.add(_invoice("inv-2", reference="1232"))
         with pytest.raises(AlreadyExists):
-            repo.update(bump(_invoice(), reference="1232"))
+            repo.update(next_version(_invoice(), reference="1232"))
         assert repo.find("inv-1") == _invoice()
         assert repo.find_by_reference("1232") == _invoice("inv-2", reference="1232")
 
     def test_update_of_a_stale_version_raises_conflict(self) -> None:
         repo = self.make_repository()
         repo.add(_invoice())
-        repo.update(bump(_invoice(), due_on=date(2026, 1, 20)))
+        repo.update(next_version(_invoice(), due_on=date(2026, 1, 20)))
         with pytest.raises(ConcurrencyConflict):
-            repo.update(bump(_invoice(), due_on=date(2026, 1, 25)))
+            repo.update(next_version(_invoice(), due_on=date(2026, 1, 25)))
         stored = repo.find("inv-1")
         assert stored is not None
         assert stored.due_on == date(2026, 1, 20)
 
     def test_update_of_an_unknown_invoice_raises_not_found(self) -> None:
         with pytest.raises(NotFound):
-            self.make_repository().update(bump(_invoice()))
+            self.make_repository().update(next_version(_invoice()))
 
     def test_for_payer_lists_that_payers_invoices_by_period(self) -> None:
         repo = self.make_repository()

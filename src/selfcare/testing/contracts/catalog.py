@@ -41,7 +41,7 @@ from selfcare.catalog.ports import (
 from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
 from selfcare.core.ids import RelationshipId
 from selfcare.core.money import Money
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.testing.contracts._base import KEYS_NO_ROW_CAN_HOLD, Contract
 from selfcare.testing.contracts.unit_of_work import UnitOfWorkContract
 
@@ -169,11 +169,11 @@ class InventoryRepositoryContract(Contract, abc.ABC):
         repo = self.make_repository()
         first = _product("p1")
         repo.add(first)
-        second = bump(first, status=ProductStatus.SUSPENDED)
+        second = next_version(first, status=ProductStatus.SUSPENDED)
         repo.update(second)
         assert repo.find("p1") == second
         with pytest.raises(ConcurrencyConflict):
-            repo.update(bump(first, status=ProductStatus.TERMINATED))
+            repo.update(next_version(first, status=ProductStatus.TERMINATED))
         with pytest.raises(ConcurrencyConflict):
             repo.update(second)
         assert repo.find("p1") == second
@@ -181,7 +181,7 @@ class InventoryRepositoryContract(Contract, abc.ABC):
     def test_updating_an_unknown_product_is_not_found(self) -> None:
         repo = self.make_repository()
         with pytest.raises(NotFound):
-            repo.update(bump(_product("p1")))
+            repo.update(next_version(_product("p1")))
 
     def test_finders_list_in_the_order_added(self) -> None:
         # Unsorted ids, tied start times and a last product that started first: only
@@ -249,14 +249,14 @@ class OrderRepositoryContract(Contract, abc.ABC):
         repo = self.make_repository()
         first = _order("o1", "key-1")
         repo.add(first)
-        second = bump(first, state=OrderState.IN_PROGRESS)
+        second = next_version(first, state=OrderState.IN_PROGRESS)
         repo.update(second)
         assert repo.find("o1") == second
         assert repo.find_by_idempotency_key(_REL, "key-1") == second
         with pytest.raises(ConcurrencyConflict):
-            repo.update(bump(first, state=OrderState.CANCELLED))
+            repo.update(next_version(first, state=OrderState.CANCELLED))
         with pytest.raises(NotFound):
-            repo.update(bump(_order("o9", "key-9")))
+            repo.update(next_version(_order("o9", "key-9")))
         assert repo.find("o1") == second
 
     def test_for_relationship_lists_in_the_order_added(self) -> None:

@@ -22,7 +22,7 @@ import pytest
 
 from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
 from selfcare.core.ids import AccountId, CustomerNumber
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.identity.account import (
     Account,
     PendingEmailChange,
@@ -171,7 +171,7 @@ class AccountRepositoryContract(Contract):
         repo = self.make_repository()
         account = example_account(1)
         repo.add(account)
-        changed = bump(account, failed_logins=3)
+        changed = next_version(account, failed_logins=3)
         repo.update(changed)
         stored = repo.find(account.id)
         assert stored == changed
@@ -182,9 +182,9 @@ class AccountRepositoryContract(Contract):
         repo = self.make_repository()
         account = example_account(1)
         repo.add(account)
-        repo.update(bump(account, failed_logins=1))
+        repo.update(next_version(account, failed_logins=1))
         with pytest.raises(ConcurrencyConflict):
-            repo.update(bump(account, failed_logins=2))
+            repo.update(next_version(account, failed_logins=2))
         stored = repo.find(account.id)
         assert stored is not None
         assert stored.failed_logins == 1
@@ -192,14 +192,14 @@ class AccountRepositoryContract(Contract):
     def test_update_of_an_unknown_account_is_not_found(self) -> None:
         repo = self.make_repository()
         with pytest.raises(NotFound):
-            repo.update(bump(example_account(1)))
+            repo.update(next_version(example_account(1)))
 
     def test_update_to_another_accounts_email_is_refused(self) -> None:
         repo = self.make_repository()
         first, second = example_account(1), example_account(2)
         repo.add(first)
         repo.add(second)
-        moved = bump(second, profile=attrs.evolve(second.profile, email=first.email))
+        moved = next_version(second, profile=attrs.evolve(second.profile, email=first.email))
         with pytest.raises(AlreadyExists):
             repo.update(moved)
         assert repo.find(second.id) == second
@@ -209,7 +209,7 @@ class AccountRepositoryContract(Contract):
         account = example_account(1)
         repo.add(account)
         new = EmailAddress.parse("new@example.fi")
-        repo.update(bump(account, profile=attrs.evolve(account.profile, email=new)))
+        repo.update(next_version(account, profile=attrs.evolve(account.profile, email=new)))
         found = repo.find_by_email(new)
         assert found is not None
         assert found.id == account.id
@@ -248,11 +248,11 @@ class AccountRepositoryContract(Contract):
             second, pending_unlock=_unlock("second")
         )
         assert repo.find_by_unlock_token(token_digest("first")) is None
-        repo.update(bump(first, pending_unlock=_unlock("first")))
+        repo.update(next_version(first, pending_unlock=_unlock("first")))
         found = repo.find_by_unlock_token(token_digest("first"))
         assert found is not None
         assert found.id == first.id
-        repo.update(bump(found, pending_unlock=None))
+        repo.update(next_version(found, pending_unlock=None))
         assert repo.find_by_unlock_token(token_digest("first")) is None
 
     def test_find_by_recovery_token_finds_only_the_pending_link(self) -> None:
@@ -272,7 +272,7 @@ class AccountRepositoryContract(Contract):
         assert repo.find_by_unlock_token(token_digest("second")) is None
         found = repo.find_by_recovery_token(token_digest("second"))
         assert found is not None
-        repo.update(bump(found, pending_recovery=None))
+        repo.update(next_version(found, pending_recovery=None))
         assert repo.find_by_recovery_token(token_digest("second")) is None
 
 
@@ -316,14 +316,14 @@ class LoginThrottleRepositoryContract(Contract):
         repo = self.make_repository()
         record = _throttle("source:ab")
         repo.add(record)
-        repo.update(bump(record, failures=2))
+        repo.update(next_version(record, failures=2))
         with pytest.raises(ConcurrencyConflict):
-            repo.update(bump(record, failures=9))
+            repo.update(next_version(record, failures=9))
         stored = repo.find(record.key)
         assert stored is not None
         assert stored.failures == 2
         with pytest.raises(NotFound):
-            repo.update(bump(_throttle("source:missing")))
+            repo.update(next_version(_throttle("source:missing")))
 
     def test_for_account_lists_the_pairs_of_one_account_oldest_first(self) -> None:
         repo = self.make_repository()
@@ -373,7 +373,7 @@ class RegistrationRepositoryContract(Contract):
         repo = self.make_repository()
         registration = example_registration(1)
         repo.add(registration)
-        changed = bump(registration, state=RegistrationState.ABANDONED)
+        changed = next_version(registration, state=RegistrationState.ABANDONED)
         repo.update(changed)
         assert repo.find(registration.id) == changed
 
@@ -381,16 +381,16 @@ class RegistrationRepositoryContract(Contract):
         repo = self.make_repository()
         registration = example_registration(1)
         repo.add(registration)
-        repo.update(bump(registration, state=RegistrationState.ABANDONED))
+        repo.update(next_version(registration, state=RegistrationState.ABANDONED))
         with pytest.raises(ConcurrencyConflict):
-            repo.update(bump(registration, asserted_surname="Li"))
+            repo.update(next_version(registration, asserted_surname="Li"))
         stored = repo.find(registration.id)
         assert stored is not None
         assert stored.state is RegistrationState.ABANDONED
 
     def test_update_of_an_unknown_registration_is_not_found(self) -> None:
         with pytest.raises(NotFound):
-            self.make_repository().update(bump(example_registration(1)))
+            self.make_repository().update(next_version(example_registration(1)))
 
     def test_keys_no_row_can_hold_find_nothing(self) -> None:
         repo = self.make_repository()
@@ -403,7 +403,7 @@ class RegistrationRepositoryContract(Contract):
         first, second = example_registration(1), example_registration(2)
         repo.add(first)
         repo.add(second)
-        repo.update(bump(first, state=RegistrationState.ABANDONED))
+        repo.update(next_version(first, state=RegistrationState.ABANDONED))
         assert repo.find(second.id) == second
 
 

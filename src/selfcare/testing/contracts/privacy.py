@@ -25,7 +25,7 @@ from selfcare.authz.model import USER, Grant, GrantId
 from selfcare.catalog.orders import OrderAction, OrderItem, ProductOrder
 from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
 from selfcare.core.ids import AccountId, RelationshipId
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.identity.account import Feedback
 from selfcare.identity.contact import EmailAddress, PhoneNumber
 from selfcare.identity.ids import FeedbackId
@@ -289,16 +289,16 @@ class PrivacyUnitOfWorkContract(UnitOfWorkContract[PrivacyUnitOfWork]):
         with uow:
             uow.one_time_codes.add(challenge)
             uow.commit()
-        verified = bump(challenge, state=ChallengeState.VERIFIED, verified_at=T0)
+        verified = next_version(challenge, state=ChallengeState.VERIFIED, verified_at=T0)
         with uow:
             uow.one_time_codes.update(verified)
             uow.commit()
         with uow:
             assert uow.one_time_codes.find("otp-1") == verified
             with pytest.raises(ConcurrencyConflict):
-                uow.one_time_codes.update(bump(challenge, attempts=1))
+                uow.one_time_codes.update(next_version(challenge, attempts=1))
             with pytest.raises(NotFound):
-                uow.one_time_codes.update(bump(_challenge(2)))
+                uow.one_time_codes.update(next_version(_challenge(2)))
 
     def test_challenges_by_phone_and_by_age_and_delete(self) -> None:
         uow = self.make_unit_of_work()

@@ -20,7 +20,7 @@ import pytest
 
 from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
 from selfcare.core.ids import AccountId
-from selfcare.core.ports import bump
+from selfcare.core.ports import next_version
 from selfcare.identity.account import token_digest
 from selfcare.identity.ports import SecondFactorRepository
 from selfcare.identity.second_factor import (
@@ -87,14 +87,14 @@ class SecondFactorRepositoryContract(Contract):
         repo = self.make_repository()
         factor = example_second_factor(1)
         repo.add(factor)
-        repo.update(bump(factor, failures=3))
+        repo.update(next_version(factor, failures=3))
         with pytest.raises(ConcurrencyConflict):
-            repo.update(bump(factor, failures=4))
+            repo.update(next_version(factor, failures=4))
         stored = repo.find(factor.account_id)
         assert stored is not None
         assert stored.failures == 3
         with pytest.raises(NotFound):
-            repo.update(bump(example_second_factor(9)))
+            repo.update(next_version(example_second_factor(9)))
 
     def test_find_by_pending_login_follows_the_pending_login(self) -> None:
         repo = self.make_repository()
@@ -103,7 +103,7 @@ class SecondFactorRepositoryContract(Contract):
         repo.add(attrs.evolve(example_second_factor(2), pending_login=_pending("t2")))
         assert repo.find_by_pending_login(token_digest("t1")) == first
         assert repo.find_by_pending_login(token_digest("t3")) is None
-        repo.update(bump(first, pending_login=None))
+        repo.update(next_version(first, pending_login=None))
         assert repo.find_by_pending_login(token_digest("t1")) is None
         found = repo.find_by_pending_login(token_digest("t2"))
         assert found is not None
