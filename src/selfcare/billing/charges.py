@@ -169,8 +169,8 @@ class PeriodPricing:
 
     def __init__(self, period: BillingPeriod, country: str, table: VatTable) -> None:
         self.period = period
-        self.first_day = period.first_day
-        self.last_day = period.last_day
+        self.first_day: date = period.first_day
+        self.last_day: date = period.last_day
         self.country = country
         self.table = table
         self._segments: dict[tuple[VatCategory, date, date], list[tuple[date, date, Decimal]]] = {}

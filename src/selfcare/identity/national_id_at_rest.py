@@ -180,7 +180,7 @@ class NationalIdKey:
             msg = "the key id must be 1-32 letters, digits, '-' or '_'"
             raise TypeError(msg)
         raw = bytes(key)
-        self.key_id = key_id
+        self.key_id: str = key_id
         # The lookup key is derived as in 0.1, so the hashes stay the same.
         self._lookup = hmac.new(raw, b"selfcare/national-id/lookup", hashlib.sha256).digest()
         siv_key = HKDF(
@@ -270,12 +270,12 @@ class NationalIdKeyRing:
         lookup: NationalIdKey | None = None,
     ) -> None:
         keys = [current, *retired]
-        self._keys = {key.key_id: key for key in keys}
+        self._keys: dict[str, NationalIdKey] = {key.key_id: key for key in keys}
         if len(self._keys) != len(keys):
             msg = "two national id keys share an id"
             raise TypeError(msg)
-        self.current = current
-        self._lookup = lookup if lookup is not None else current
+        self.current: NationalIdKey = current
+        self._lookup: NationalIdKey = lookup if lookup is not None else current
 
     @classmethod
     def of(cls, keys: NationalIdKey | NationalIdKeyRing) -> NationalIdKeyRing:
