@@ -214,6 +214,28 @@ def test_a_grant_made_after_now_does_not_count() -> None:
     )
 
 
+def test_a_not_yet_started_grant_listed_before_an_active_one_does_not_hide_it() -> None:
+    future = grant("g-f", PEKKA, ORDERER, granted_at=NOW + timedelta(days=1))
+    active = grant("g-a", PEKKA, USER)
+    for listed in ([future, active], [active, future]):
+        decision = check_permission(PEKKA, VIEW_INVOICES, REL, listed, now=NOW)
+        assert decision.reason == "grant:g-a"
+        # The future grant's role does not count as lacking (or having) the permission.
+        lacking = check_permission(PEKKA, ORDER_SERVICES, REL, listed, now=NOW)
+        assert lacking.codes == ("authz.role_lacks_permission",)
+        assert lacking.violations[0].params["roles"] == ("user",)
+        assert GrantIndex(listed).check(PEKKA, VIEW_INVOICES, REL, now=NOW) == decision
+
+
+def test_a_grant_counts_from_the_moment_it_is_granted() -> None:
+    starting = grant("g-s", PEKKA, USER, granted_at=NOW)
+    assert check_permission(PEKKA, VIEW_INVOICES, REL, [starting], now=NOW).reason == "grant:g-s"
+    before = check_permission(
+        PEKKA, VIEW_INVOICES, REL, [starting], now=NOW - timedelta(microseconds=1)
+    )
+    assert before.codes == ("authz.no_grant",)
+
+
 def test_checks_refuse_naive_times() -> None:
     naive = datetime(2026, 3, 1)  # noqa: DTZ001
     for call in (
