@@ -293,3 +293,20 @@ def test_a_plus_is_allowed_only_as_the_first_character() -> None:
         with pytest.raises(SelfcareError) as caught:
             PhoneNumber.parse(text)
         assert caught.value.codes == ("phone.invalid_format",)
+
+
+def test_a_local_part_may_hold_non_ascii_letters_but_no_other_non_ascii_character() -> None:
+    assert EmailAddress.parse("ännä.ødegård@example.fi").local_part == "ännä.ødegård"
+    for text in ("anna€@example.fi", "anna§@example.fi", "anna\u2028@example.fi"):
+        with pytest.raises(SelfcareError) as caught:
+            EmailAddress.parse(text)
+        assert caught.value.codes == ("email.invalid_format",), text
+
+
+def test_a_phone_number_takes_decimal_digits_of_any_script_but_no_other_digit() -> None:
+    assert PhoneNumber.parse("٠٤٠ ١٢٣ ٤٥٦٧").e164 == "+358401234567"  # Arabic-Indic
+    # Superscripts are digits but not decimal; libphonenumber would skip a leading one.
+    for text in ("²040 123 4567", "040 123 456⁷"):
+        with pytest.raises(SelfcareError) as caught:
+            PhoneNumber.parse(text)
+        assert caught.value.codes == ("phone.invalid_format",), text
