@@ -505,8 +505,9 @@ def _child(target: Target, install: Install, settings: Settings) -> None:
         import pytest  # noqa: PLC0415 - imported (and cached) by the parent already
 
         args = [*target.tests, "-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
-        # Plugins preloaded by the parent cannot be assertion-rewritten: pytest says so.
-        args += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
+        # Pass or fail is all that counts: no assertion rewriting (it re-parses every
+        # test module in every child), and no warning that preloaded plugins are not.
+        args += ["--assert=plain", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
         status = int(pytest.main(args))
     except BaseException:  # noqa: BLE001 - anything the mutant raises is a failure
         traceback.print_exc()
