@@ -31,6 +31,7 @@ import argparse
 import ast
 import contextlib
 import copy
+import hashlib
 import importlib
 import json
 import os
@@ -675,9 +676,21 @@ def _import_everything(target: Target) -> ModuleType:
     return importlib.import_module(target.name)
 
 
+def _unchanged(target: Target, source: str) -> str:
+    """The module's source, which must not change while its mutants run (the mutants
+    are numbered in it; a child compiling another version would run other mutants)."""
+    if target.path.read_text(encoding="utf-8") != source:
+        raise SystemExit(f"{target.path} changed during the run: run it again")
+    return source
+
+
+def _digest(source: str) -> str:
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
 def _recheck(
-    target: Target, indices: Sequence[int], settings: Settings, timeout: float
-) -> dict[int, Result]:
+    target: Target, mutants: Sequence[Mutant], settings: Settings, timeout: float, source: str
+) -> list[Result]:
     """Run these mutants by the import hook in a fresh process (this one has imported
     the target): a survivor of the fast path counts only once the exact path agrees."""
     with tempfile.TemporaryDirectory() as folder:
@@ -686,26 +699,22 @@ def _recheck(
             sys.executable, str(Path(__file__).resolve()), str(target.path),
             "--tests", *target.tests, "--config", str(settings.config),
             "--hypothesis-profile", settings.hypothesis_profile, "--no-fast",
-            "--indices", ",".join(map(str, indices)), "--timeout", str(timeout),
+            "--indices", ",".join(str(m.index) for m in mutants), "--timeout", str(timeout),
             "--results-json", str(out), "--jobs", str(settings.jobs),
+            "--source-sha256", _digest(source),
         ]  # fmt: skip
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
         rows = json.loads(out.read_text(encoding="utf-8"))
-    mutants = {
-        m.index: m for m in mutants_of(target.path.read_text(encoding="utf-8"), codes=target.codes)
-    }
-    return {
-        row["index"]: Result(mutants[row["index"]], row["status"], row["seconds"]) for row in rows
-    }
+    by_index = {m.index: m for m in mutants}
+    return [Result(by_index[row["index"]], row["status"], row["seconds"]) for row in rows]
 
 
 def _run_all(
-    target: Target, mutants: Sequence[Mutant], settings: Settings, timeout: float
+    target: Target, source: str, mutants: Sequence[Mutant], settings: Settings, timeout: float
 ) -> Iterator[Result]:
     """Module-level mutants by the import hook first (this process is still clean),
     then function-body mutants by swapping code (after importing everything once),
     then a recheck of the fast path's survivors by the import hook."""
-    source = target.path.read_text(encoding="utf-8")
     where = {
         m.index: function_of(source, m.index, target.codes) if settings.fast else None
         for m in mutants
@@ -715,6 +724,7 @@ def _run_all(
     fast = [m for m in mutants if where[m.index] is not None]
     if not fast:
         return
+    _unchanged(target, source)
     module = _import_everything(target)
     swaps: dict[int, Install] = {}
     for m in fast:
@@ -724,16 +734,16 @@ def _run_all(
         )
         if swap is not None:
             swaps[m.index] = swap
-    recheck = [m.index for m in fast if m.index not in swaps]
+    recheck = [m for m in fast if m.index not in swaps]
     for result in run_mutants(
         target, [m for m in fast if m.index in swaps], settings, timeout, lambda m: swaps[m.index]
     ):
         if result.status == "survived":
-            recheck.append(result.mutant.index)
+            recheck.append(result.mutant)
         else:
             yield result
     if recheck:
-        yield from _recheck(target, recheck, settings, timeout).values()
+        yield from _recheck(target, recheck, settings, timeout, _unchanged(target, source))
 
 
 def _preload(names: Sequence[str], target: Target) -> None:
@@ -770,6 +780,7 @@ class Selection:
     timeout: float | None = None
     report_dir: Path | None = None
     results_json: Path | None = None
+    source_sha256: str | None = None
 
 
 def _report(  # noqa: PLR0917 - one private call site
@@ -813,6 +824,8 @@ def run_target(target: Target, settings: Settings, selection: Selection) -> floa
         mutants = [m for m in mutants if m.line == selection.only]
     if selection.indices is not None:
         mutants = [m for m in mutants if m.index in selection.indices]
+    if selection.source_sha256 not in {None, _digest(source)}:
+        raise SystemExit(f"{target.path} is not the version whose mutants were asked for")
     print(f"== {target.name}: {len(mutants)} mutants, tests: {' '.join(target.tests)}")
     if target.source_root.resolve() not in {Path(p).resolve() for p in sys.path if p}:
         sys.path.insert(0, str(target.source_root))
@@ -825,7 +838,7 @@ def run_target(target: Target, settings: Settings, selection: Selection) -> floa
     print(f"   baseline {base:.1f} s, timeout {timeout:.1f} s", flush=True)
     started = time.monotonic()
     results: list[Result] = []
-    for result in _run_all(target, mutants, settings, timeout):
+    for result in _run_all(target, source, mutants, settings, timeout):
         results.append(result)
         mark = {"killed": ".", "timeout": "T", "survived": "S"}[result.status]
         print(mark, end="" if len(results) % 60 else "\n", flush=True)
@@ -939,6 +952,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--indices", help="only these mutants (comma-separated indices)")
     parser.add_argument("--timeout", type=float, help="seconds per mutant; skips the baseline")
     parser.add_argument("--results-json", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--source-sha256", help=argparse.SUPPRESS)
     return parser
 
 
@@ -971,6 +985,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report_dir=args.report_dir
         or config.base / str(config.setting("report_dir", "bench/mutation")),
         results_json=args.results_json,
+        source_sha256=args.source_sha256,
     )
     if args.all:
         specs = list(config.modules)
