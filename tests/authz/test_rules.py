@@ -186,6 +186,10 @@ def test_revoked_and_expired_grants_are_named() -> None:
     decision = check_permission(PEKKA, ORDER_SERVICES, REL, [revoked, expired], now=NOW)
     assert decision.codes == ("authz.grant_revoked", "authz.grant_expired")
     assert decision.violations[0].params == {"grant": "g-r"}
+    assert decision.violations[1].params == {
+        "grant": "g-e",
+        "until": (NOW - timedelta(seconds=1)).isoformat(),
+    }
     # Together with an active grant that lacks the permission, every reason is listed.
     mixed = check_permission(PEKKA, ORDER_SERVICES, REL, [*HOUSE, revoked], now=NOW)
     assert mixed.codes == ("authz.grant_revoked", "authz.role_lacks_permission")
@@ -234,6 +238,13 @@ def test_a_grant_counts_from_the_moment_it_is_granted() -> None:
         PEKKA, VIEW_INVOICES, REL, [starting], now=NOW - timedelta(microseconds=1)
     )
     assert before.codes == ("authz.no_grant",)
+
+
+def test_an_unknown_role_is_echoed_cut_to_64_characters() -> None:
+    typed = "r" * 63 + "X" + "y" * 100
+    decision = check_can_grant(ANNA, [typed, "q" * 64], REL, HOUSE, now=NOW)
+    assert decision.codes == ("authz.unknown_role", "authz.unknown_role")
+    assert [v.params["role"] for v in decision.violations] == ["q" * 64, "r" * 63 + "X"]
 
 
 def test_checks_refuse_naive_times() -> None:

@@ -233,3 +233,12 @@ def test_danish_replacement_numbers_start_at_day_61() -> None:
     )
     assert _codes("6001701234", "DK", allow_temporary=True) == ("national_id.invalid_date",)
     assert not parse_national_id("3101701234", "DK", today=TODAY).is_temporary
+
+
+# ---- input length: generous spacing is read up to 64 characters
+
+
+def test_a_code_with_spacing_is_read_up_to_64_characters() -> None:
+    spaced = "131052-308T".center(64)
+    assert parse_national_id(spaced, "FI", today=TODAY).compact == "131052-308T"
+    assert _codes("131052-308T".center(65), "FI") == ("national_id.invalid_format",)
