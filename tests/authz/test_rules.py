@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -107,6 +108,21 @@ def test_a_role_model_refuses_escalation_holder_grants_and_unknown_roles() -> No
         "authz.grant_without_manage_permission",
         "authz.unknown_role",
     )
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"grantable": {"g" * 63 + "x" + "g" * 36: {}}},  # an unknown granter
+        {"grantable": {"holder": {"g" * 63 + "x" + "g" * 36}}},  # an unknown grantee
+        {"grantable": {}, "holder_role": "g" * 63 + "x" + "g" * 36},  # an unknown holder
+    ],
+)
+def test_a_role_model_echoes_an_unknown_role_cut_to_64_characters(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(SelfcareError) as caught:
+        RoleModel(permissions={"holder": {"view", "invite_users"}}, **kwargs)
+    assert caught.value.codes == ("authz.unknown_role",)
+    assert caught.value.violations[0].params == {"role": "g" * 63 + "x"}
 
 
 def test_a_role_model_needs_its_holder_role_and_snake_case_names() -> None:
