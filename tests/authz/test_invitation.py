@@ -130,6 +130,32 @@ def test_the_token_has_at_least_128_bits_and_is_never_shown() -> None:
     assert len(real.token) >= 43  # 32 bytes in URL-safe base64
 
 
+def test_a_default_token_has_256_bits() -> None:
+    secrets = CountingSecrets()
+    issue(secrets=secrets)
+    assert secrets.calls == [32]
+    assert InvitationPolicy().token_bytes == 32
+
+
+@pytest.mark.parametrize(
+    ("setting", "minimum"),
+    [("validity_days", 1), ("token_bytes", 16), ("message_max_length", 1), ("name_max_length", 1)],
+)
+def test_a_policy_setting_may_be_its_minimum_but_not_less(setting: str, minimum: int) -> None:
+    assert getattr(InvitationPolicy(**{setting: minimum}), setting) == minimum
+    for bad in (minimum - 1, True, "7"):
+        with pytest.raises(SelfcareError) as caught:
+            InvitationPolicy(**{setting: bad})
+        assert caught.value.codes == ("invitation.invalid_policy",)
+        assert caught.value.violations[0].params == {"setting": setting, "minimum": minimum}
+
+
+def test_names_of_up_to_100_characters_are_accepted() -> None:
+    assert check_invitee_name("x" * 100, "y" * 100).allowed
+    assert check_invitee_name("x" * 101, "y").codes == ("invitation.first_name_invalid",)
+    assert check_invitee_name("x", "y" * 101).violations[0].params == {"max_length": 100}
+
+
 def inv_hash_not_in_repr(invitation: Invitation) -> bool:
     return invitation.token_hash not in repr(invitation)
 
