@@ -529,3 +529,15 @@ def test_a_huge_cover_message_is_refused_for_its_length_before_it_is_scanned() -
     # the refusal listed the bad characters too.
     assert check_cover_message("\x00" * 1_000_000).codes == ("invitation.message_too_long",)
     assert check_cover_message(" " * 1500 + "x" * 1000).allowed  # blanks around are trimmed
+
+
+def test_a_cover_message_is_read_up_to_twice_its_limit_plus_1000_blanks() -> None:
+    assert check_cover_message(" " * 2000 + "x" * 1000).allowed  # 3000 typed, 1000 kept
+    too_long = check_cover_message(" " * 2001 + "x" * 1000)
+    assert too_long.codes == ("invitation.message_too_long",)
+    assert too_long.violations[0].params == {"max_length": 1000}
+    short = InvitationPolicy(message_max_length=5)
+    assert check_cover_message(" " * 1009 + "x", policy=short).allowed
+    assert check_cover_message(" " * 1010 + "x", policy=short).codes == (
+        "invitation.message_too_long",
+    )
