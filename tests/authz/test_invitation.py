@@ -541,3 +541,18 @@ def test_a_cover_message_is_read_up_to_twice_its_limit_plus_1000_blanks() -> Non
     assert check_cover_message(" " * 1010 + "x", policy=short).codes == (
         "invitation.message_too_long",
     )
+
+
+def test_declining_from_the_list_needs_the_invited_verified_address() -> None:
+    from selfcare.authz.invitation_reply import decline_listed_invitation  # noqa: PLC0415
+
+    invitation = issue().invitation
+    other = EmailAddress.parse("liisa@example.fi")
+    assert codes(decline_listed_invitation(invitation, LIISA, other, now=NOW)) == (
+        "invitation.email_mismatch",
+    )
+    assert codes(decline_listed_invitation(invitation, PEKKA, None, now=NOW)) == (
+        "invitation.email_not_verified",
+    )
+    declined = decline_listed_invitation(invitation, PEKKA, PEKKA_EMAIL, now=NOW).unwrap()
+    assert (declined.status, declined.closed_by) == (InvitationStatus.DECLINED, PEKKA)
