@@ -40,6 +40,16 @@ def no(ddmmyy: str, individual: str) -> str:
     return code
 
 
+def no_individual(ddmmyy: str, individuals: range) -> str:
+    """A Norwegian number of that date with the first individual number in
+    ``individuals`` for which both check digits exist."""
+    for individual in individuals:
+        code = _check_digits(f"{ddmmyy}{individual:03d}")
+        if code is not None:
+            return code
+    raise AssertionError(ddmmyy)  # pragma: no cover
+
+
 def no_any_day(mmyy: str, individual: str) -> tuple[str, int]:
     """A Norwegian number of that month, year and individual number: the first day
     (1-28) for which both check digits exist, and that day."""
@@ -187,8 +197,13 @@ def test_norwegian_synthetic_numbers_add_eighty_to_the_month_from_81() -> None:
     assert synthetic.birth_date == date(1980, 1, 1)
     assert synthetic.is_synthetic
     assert not synthetic.is_temporary
-    # Month 80 is an H-number of month 40: no such month.
-    assert _codes(no("018080", "361"), "NO", allow_temporary=True) == ("national_id.invalid_date",)
+    # Month 80 is an H-number of month 40 (no such month), not a synthetic number.
+    month_80 = no_individual("018080", range(100, 500))
+    assert _codes(month_80, "NO", allow_temporary=True) == ("national_id.invalid_date",)
+    assert _codes(month_80, "NO", allow_synthetic=False) == (
+        "national_id.invalid_date",
+        "national_id.temporary_not_allowed",
+    )
 
 
 def test_a_norwegian_d_number_of_a_help_number_month_stays_a_d_number() -> None:
@@ -231,7 +246,8 @@ def test_danish_replacement_numbers_start_at_day_61() -> None:
     assert parse_national_id("6101701234", "DK", today=TODAY, allow_temporary=True).birth_date == (
         date(1970, 1, 1)
     )
-    assert _codes("6001701234", "DK", allow_temporary=True) == ("national_id.invalid_date",)
+    # Day 60 is neither a day nor a replacement number (that would be day 0).
+    assert _codes("6001701234", "DK") == ("national_id.invalid_date",)
     assert not parse_national_id("3101701234", "DK", today=TODAY).is_temporary
 
 
@@ -242,3 +258,101 @@ def test_a_code_with_spacing_is_read_up_to_64_characters() -> None:
     spaced = "131052-308T".center(64)
     assert parse_national_id(spaced, "FI", today=TODAY).compact == "131052-308T"
     assert _codes("131052-308T".center(65), "FI") == ("national_id.invalid_format",)
+
+
+# ---- the century rule in other years, future births, read-back forms
+
+
+def test_a_swedish_short_form_takes_the_century_of_today_in_any_year() -> None:
+    eve = date(1999, 12, 31)
+    assert parse_national_id(se("991231", "123"), "SE", today=eve).birth_date == eve
+    assert parse_national_id(se("000101", "123"), "SE", today=eve).birth_date == date(1900, 1, 1)
+
+
+def test_a_swedish_29_february_needs_a_leap_year_of_the_century_it_is_read_in() -> None:
+    assert parse_national_id(se("280229", "123"), "SE", today=TODAY).birth_date == date(1928, 2, 29)
+    assert _codes(se("270229", "123"), "SE") == ("national_id.invalid_date",)  # 1927
+    assert _codes(se("270229", "123", "+"), "SE") == ("national_id.invalid_date",)  # 1827
+
+
+def test_a_birth_after_today_is_refused_in_every_country() -> None:
+    serial = "123"
+    swedish = "20300101" + serial + str(luhn.calc_check_digit("300101" + serial))
+    norwegian = no_individual("010130", range(500, 1000))  # 500-999, yy < 40: 2030
+    for code, country in (
+        (fi("010130", "A", "123"), "FI"),
+        (swedish, "SE"),
+        (norwegian, "NO"),
+        ("0101304123", "DK"),  # seventh digit 4, yy < 37: 2030
+    ):
+        assert _codes(code, country) == ("national_id.future_birth_date",), country
+        assert parse_national_id(code, country, today=date(2030, 1, 1)).birth_date == date(
+            2030, 1, 1
+        )
+
+
+def test_today_may_be_a_datetime_and_counts_as_its_calendar_day() -> None:
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    code = fi("010130", "A", "123")
+    assert parse_national_id(code, "FI", today=datetime(2030, 1, 1, 0, 1, tzinfo=UTC))
+    with pytest.raises(SelfcareError) as caught:
+        parse_national_id(code, "FI", today=datetime(2029, 12, 31, 23, 59, tzinfo=UTC))
+    assert caught.value.codes == ("national_id.future_birth_date",)
+
+
+@pytest.mark.parametrize(
+    ("country", "shown"),
+    [
+        ("DE", "DE"),
+        ("GERMANY-1234", "GERMANY-"),
+        ("ÅLAND", "?"),
+        ("D\x00", "?"),
+        (42, "?"),
+    ],
+)
+def test_an_unsupported_country_is_echoed_only_as_short_printable_ascii(
+    country: object, shown: str
+) -> None:
+    with pytest.raises(SelfcareError) as caught:
+        parse_national_id("131052-308T", country, today=TODAY)  # type: ignore[arg-type]
+    assert caught.value.codes == ("national_id.unsupported_country",)
+    assert caught.value.violations[0].params == {"country": shown}
+
+
+def test_stored_temporary_and_synthetic_codes_are_read_back() -> None:
+    from selfcare.identity.national_id import NationalId  # noqa: PLC0415
+
+    temporary = fi("131052", "-", "900")
+    assert NationalId("FI", temporary).is_temporary
+    synthetic = no("018180", "361")
+    assert NationalId("NO", synthetic).is_synthetic
+
+
+def test_is_temporary_and_is_synthetic_are_booleans_in_every_country() -> None:
+    for code, country in (
+        (fi("131052", "-", "308"), "FI"),
+        ("811218-9876", "SE"),
+        (no("151086", "950"), "NO"),
+        ("2110625629", "DK"),
+    ):
+        parsed = parse_national_id(code, country, today=TODAY)
+        assert parsed.is_temporary is False
+        assert parsed.is_synthetic is False
+
+
+def test_the_norwegian_first_check_digit_leaves_a_remainder_of_at_most_3_mod_11() -> None:
+    weights = (3, 7, 6, 1, 8, 9, 4, 5, 2, 1)
+    decided = 0
+    for nine in ("010180361", "151086950", "311299123", "290200512", "010140901"):
+        for k1 in "0123456789":
+            k2 = fodselsnummer.calc_check_digit2(nine + k1)
+            if len(k2) != 1:
+                continue
+            remainder = sum(w * int(d) for w, d in zip(weights, nine + k1, strict=True)) % 11
+            if remainder <= 3:
+                assert parse_national_id(nine + k1 + k2, "NO", today=TODAY)
+            else:
+                assert _codes(nine + k1 + k2, "NO") == ("national_id.invalid_checksum",)
+            decided += 1
+    assert decided >= 30
