@@ -556,3 +556,42 @@ def test_declining_from_the_list_needs_the_invited_verified_address() -> None:
     )
     declined = decline_listed_invitation(invitation, PEKKA, PEKKA_EMAIL, now=NOW).unwrap()
     assert (declined.status, declined.closed_by) == (InvitationStatus.DECLINED, PEKKA)
+
+
+def test_a_resend_is_refused_when_the_inviter_may_no_longer_give_the_roles() -> None:
+    issued = issue(inviter=LIISA, roles={USER})
+    demoted = tuple(g for g in GRANTS if g.user != LIISA)
+    refused = resend_invitation(
+        issued.invitation, by=ANNA, grants=demoted, secrets=SystemSecrets(), now=NOW
+    )
+    assert codes(refused) == ("invitation.inviter_not_allowed",)
+    assert resend_invitation(
+        issued.invitation, by=ANNA, grants=GRANTS, secrets=SystemSecrets(), now=NOW
+    ).unwrap()
+
+
+def _with_token(token: str) -> Invitation:
+    return attrs.evolve(issue().invitation, token_hash=hash_token(token))
+
+
+def test_a_token_of_1_to_512_characters_is_compared_and_no_other_is_read() -> None:
+    for token in ("t", "t" * 512):
+        assert accept(IssuedInvitation(_with_token(token), token)).unwrap().newly_accepted
+    for token in ("", "t" * 513):  # even when its hash is the stored one
+        assert codes(accept(IssuedInvitation(_with_token(token), token))) == (
+            "invitation.invalid_token",
+        )
+
+
+def test_a_secret_source_must_give_tokens_of_at_least_22_characters() -> None:
+    class Exactly(CountingSecrets):
+        def __init__(self, length: int) -> None:
+            super().__init__()
+            self.length = length
+
+        def token(self, nbytes: int) -> str:  # noqa: ARG002 - a fixed length, whatever asked
+            return "t" * self.length
+
+    assert len(issue(secrets=Exactly(22)).token) == 22
+    with pytest.raises(TypeError):
+        issue(secrets=Exactly(21))
