@@ -173,3 +173,30 @@ def test_the_key_never_shows() -> None:
     key = NationalIdKey(b"secret-key-material-0123456789ab")
     assert "key-material" not in repr(key)
     assert "key-material" not in repr(NationalIdKeyRing(key))
+
+
+# ---- the limits, each on both sides (issue 21)
+
+
+def test_a_key_of_exactly_32_bytes_is_enough_and_31_is_not() -> None:
+    hetu = parse_national_id("131052-308T", "FI", today=TODAY)
+    assert NationalIdKey(bytearray(b"k" * 32)).lookup_hash(hetu) == KEY.lookup_hash(hetu)
+    with pytest.raises(TypeError):
+        NationalIdKey(b"k" * 31)
+
+
+def test_key_ids_are_1_to_32_letters_digits_dashes_or_underscores() -> None:
+    for key_id in ("1", "a" * 32, "key-2026_b"):
+        assert NationalIdKey(b"k" * 32, key_id=key_id).key_id == key_id
+    for key_id in ("", "a" * 33, "ä", 1):
+        with pytest.raises(TypeError):
+            NationalIdKey(b"k" * 32, key_id=key_id)  # type: ignore[arg-type]
+
+
+def test_a_secret_of_1_to_2048_bytes_is_sealed_and_no_other() -> None:
+    ring = NationalIdKeyRing(KEY)
+    for secret in ("x", "x" * 2048, "ä" * 1024):
+        assert ring.unseal_secret(KEY.seal_secret(secret, HERE), HERE) == secret
+    for bad in ("", "x" * 2049, "ä" * 1024 + "x", None):
+        with pytest.raises(TypeError):
+            KEY.seal_secret(bad, HERE)  # type: ignore[arg-type]
