@@ -181,8 +181,13 @@ def test_the_norwegian_century_follows_the_individual_number_table(
 
 def test_norwegian_d_numbers_add_forty_to_the_day_from_41() -> None:
     assert parse_national_id(no("410180", "361"), "NO", today=TODAY).birth_date == date(1980, 1, 1)
-    # Day 40 is not a D-number (no month has 40 days): an invalid date.
+    # Day 40 is not a D-number (no month has 40 days): an invalid date; with a help
+    # number's month it is an H-number, which needs the temporary opt-in.
     assert _codes(no("400180", "361"), "NO") == ("national_id.invalid_date",)
+    assert _codes(no_individual("404180", range(100, 500)), "NO") == (
+        "national_id.invalid_date",
+        "national_id.temporary_not_allowed",
+    )
 
 
 def test_norwegian_h_numbers_add_forty_to_the_month_from_41() -> None:
