@@ -200,3 +200,33 @@ def test_a_secret_of_1_to_2048_bytes_is_sealed_and_no_other() -> None:
     for bad in ("", "x" * 2049, "ä" * 1024 + "x", None):
         with pytest.raises(TypeError):
             KEY.seal_secret(bad, HERE)  # type: ignore[arg-type]
+
+
+def test_a_secret_of_any_length_comes_back() -> None:
+    ring = NationalIdKeyRing(KEY)
+    for length in range(1, 41):  # every remainder of the base64 text modulo 4 and 5
+        secret = "s" * length
+        assert ring.unseal_secret(KEY.seal_secret(secret, HERE), HERE) == secret
+
+
+def _sealed_padding(padded: bytes) -> str:
+    """A seal made with the right key of a padded value seal() would never write."""
+    raw = KEY._siv.encrypt(padded, HERE.associated_data(KEY.key_id))
+    return f"{SEALED_PREFIX}{KEY.key_id}:" + base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def test_a_seal_of_a_malformed_padded_value_is_refused_even_under_the_right_key() -> None:
+    plain = b"FI:131052-308T"
+    good = bytes([len(plain)]) + plain + bytes(32 - 1 - len(plain))
+    assert KEY.unseal(_sealed_padding(good), HERE) == parse_national_id(
+        "131052-308T", "FI", today=TODAY
+    )
+    for padded in (
+        bytes(32),  # length 0
+        bytes([32]) + plain + bytes(17),  # a length past the padded size
+        good[: 1 + len(plain)] + b"\x01" + bytes(16),  # a byte right after the value
+        good[:-1] + b"\x01",  # a byte at the very end
+    ):
+        with pytest.raises(SelfcareError) as caught:
+            KEY.unseal(_sealed_padding(padded), HERE)
+        assert caught.value.codes == ("national_id.sealed_invalid",)
