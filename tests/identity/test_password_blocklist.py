@@ -216,3 +216,35 @@ def test_import_selfcare_loads_no_word_list() -> None:
         [sys.executable, "-c", probe], check=True, capture_output=True, text=True
     ).stdout.strip()
     assert out == "{} False"
+
+
+# ---- the blocklist's helpers and ranks (issue 21)
+
+
+def test_an_entry_compares_as_its_core_and_its_core_without_separators() -> None:
+    from selfcare.identity.password_blocklist import entry_forms  # noqa: PLC0415
+
+    assert entry_forms(["M4lmö FF"]) == {"m4lmo ff", "m4lmoff"}  # not un-l33ted "malmo ff"
+    assert entry_forms(["Malmö FF", 5, None]) == {"malmo ff", "malmoff"}  # type: ignore[list-item]
+
+
+def test_class_words_are_the_bundled_forms_and_operator_words_have_none() -> None:
+    from selfcare.identity.password_blocklist import class_words  # noqa: PLC0415
+
+    assert "kesa" in class_words("season")
+    assert class_words("operator_word") == frozenset()
+
+
+def test_the_bundled_lists_are_on_by_default() -> None:
+    from selfcare.identity.password_blocklist import blocklisted_class  # noqa: PLC0415
+
+    assert blocklisted_class("Salasana2025!") == "word_for_password"
+    assert blocklisted_class("Salasana2025!", bundled=False) is None
+
+
+def test_the_nordic_words_rank_from_101_for_the_strength_estimate() -> None:
+    # Right after zxcvbn's top 100 passwords, in the order of nordic_words.toml.
+    from selfcare.identity.password_blocklist import zxcvbn_dictionaries  # noqa: PLC0415
+
+    ranks = zxcvbn_dictionaries()["passwords"]
+    assert (ranks["salasana"], ranks["tunnussana"]) == (101, 102)
