@@ -248,3 +248,44 @@ def test_the_nordic_words_rank_from_101_for_the_strength_estimate() -> None:
 
     ranks = zxcvbn_dictionaries()["passwords"]
     assert (ranks["salasana"], ranks["tunnussana"]) == (101, 102)
+
+
+# ---- the comparison forms of a password and their limits (issue 21)
+
+
+def test_nordic_letters_fold_to_their_base_letters() -> None:
+    from selfcare.identity.password_normalize import fold  # noqa: PLC0415
+
+    assert fold("ÅSA Øster Æble Ääkkönen") == "asa oster aeble aakkonen"
+    assert fold("plain") == "plain"
+
+
+def test_candidates_are_the_core_without_separators_and_both_l33t_readings() -> None:
+    from selfcare.identity.password_normalize import blocklist_candidates  # noqa: PLC0415
+
+    assert blocklist_candidates("S4la-sana") == ("s4la-sana", "s4lasana", "sala-sana", "salasana")
+    assert blocklist_candidates("he11o") == ("he11o", "heiio", "hello")  # 1 as i, then as l
+    assert blocklist_candidates("h3llo") == ("h3llo", "hello")
+
+
+def test_candidates_have_3_to_64_characters_from_the_first_128() -> None:
+    from selfcare.identity.password_normalize import blocklist_candidates  # noqa: PLC0415
+
+    assert blocklist_candidates("abc") == ("abc",)
+    assert blocklist_candidates("ab") == ()
+    assert blocklist_candidates("a" * 64) == ("a" * 64,)
+    assert blocklist_candidates("a" * 65) == ()
+    assert blocklist_candidates("!" * 120 + "salasana") == ("salasana",)  # 128 characters
+    assert blocklist_candidates("!" * 121 + "salasana") == ("salasan",)  # cut at 128
+
+
+def test_a_password_to_hash_must_be_text_and_is_verified_in_both_forms() -> None:
+    from selfcare.identity.password_normalize import (  # noqa: PLC0415
+        normalize_for_hashing,
+        verification_candidates,
+    )
+
+    with pytest.raises(TypeError):
+        normalize_for_hashing(b"bytes")  # type: ignore[arg-type]
+    assert verification_candidates("plain") == ("plain",)
+    assert verification_candidates("kesa\u0308") == ("kes\u00e4", "kesa\u0308")
