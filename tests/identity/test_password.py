@@ -237,6 +237,9 @@ UPSTREAM_EXAMPLES = (
     "kissakissa1kissakissa1",
     "aabbccdd",  # repeats side by side: the search resumes after each one
     "ababb",
+    "babbababba",  # the greedy repeat is longer than the lazy one, its base shorter
+    "anna2025",  # a recent year (our pattern runs to 2099)
+    "2025sommar2025",  # at most three distinct l33t characters: nothing bounded
 )
 
 
