@@ -230,3 +230,18 @@ def test_a_seal_of_a_malformed_padded_value_is_refused_even_under_the_right_key(
         with pytest.raises(SelfcareError) as caught:
             KEY.unseal(_sealed_padding(padded), HERE)
         assert caught.value.codes == ("national_id.sealed_invalid",)
+
+
+@pytest.mark.parametrize(
+    "plain",
+    [b"F", b"XX:131052-308T", b"FI:131052-308U", b"FI:\xff\xfe"],
+    ids=["no country", "unknown country", "bad code", "not ascii"],
+)
+def test_a_seal_of_anything_but_a_country_and_a_code_is_refused_as_sealed_invalid(
+    plain: bytes,
+) -> None:
+    # Found by mutation testing: these raised ValueError or another code before.
+    padded = bytes([len(plain)]) + plain + bytes(32 - 1 - len(plain))
+    with pytest.raises(SelfcareError) as caught:
+        KEY.unseal(_sealed_padding(padded), HERE)
+    assert caught.value.codes == ("national_id.sealed_invalid",)
