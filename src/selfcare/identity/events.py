@@ -48,6 +48,7 @@ __all__ = [
     "FeedbackSent",
     "LoginFailed",
     "LoginFailedForUnknownAddress",
+    "LoginMethod",
     "LoginSucceeded",
     "LoginUnlockRequested",
     "LoginUnlocked",
@@ -73,6 +74,9 @@ __all__ = [
     "SessionsRevoked",
     "SteppedUp",
     "TermsAccepted",
+    "TermsOfUseAccepted",
+    "WorkAccountLinked",
+    "WorkAccountUnlinked",
 ]
 
 
@@ -183,12 +187,24 @@ class RegistrationAbandoned(Event):
 # -- login and account ----------------------------------------------------------------
 
 
+class LoginMethod(enum.StrEnum):
+    """How a user logged in: ``password`` (with the second factor when the account has
+    one), ``strong_identification`` (bank, mobile certificate, BankID) or
+    ``work_account`` (the employer's single sign-on)."""
+
+    PASSWORD = "password"  # noqa: S105 - the name of a method, not a password
+    STRONG_IDENTIFICATION = "strong_identification"
+    WORK_ACCOUNT = "work_account"
+
+
 @final
 @attrs.frozen(kw_only=True)
 class LoginSucceeded(Event):
-    """The account logged in; its failed-login count starts again."""
+    """The account logged in (by ``method``; events stored before 0.2 load as
+    ``password``); its failed-login count starts again."""
 
     account_id: AccountId
+    method: LoginMethod = LoginMethod.PASSWORD
 
 
 @final
@@ -416,3 +432,34 @@ class SessionsRevoked(Event):
 
     account_id: AccountId
     revoked_before: datetime = utc_field()
+
+
+@final
+@attrs.frozen(kw_only=True)
+class TermsOfUseAccepted(Event):
+    """The owner of an existing account accepted ``version`` of the terms of use (a
+    new version the operator published; registration has :class:`TermsAccepted`)."""
+
+    account_id: AccountId
+    version: str
+
+
+@final
+@attrs.frozen(kw_only=True)
+class WorkAccountLinked(Event):
+    """The logged-in owner linked the work account of ``tenant_id`` to the account:
+    the employer's single sign-on logs in to it from now on (the work e-mail address
+    and the subject stay on the account, not in the event)."""
+
+    account_id: AccountId
+    tenant_id: str
+
+
+@final
+@attrs.frozen(kw_only=True)
+class WorkAccountUnlinked(Event):
+    """The owner removed the link to the work account of ``tenant_id``: its sign-on no
+    longer logs in to the account."""
+
+    account_id: AccountId
+    tenant_id: str

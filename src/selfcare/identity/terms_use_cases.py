@@ -1,0 +1,312 @@
+"""The terms-of-use use cases of :class:`~selfcare.identity.service.IdentityService`.
+
+:class:`TermsOfUseUseCases` puts the terms of use the operator published
+(:class:`~selfcare.identity.terms.TermsOfUse`) in front of everything an account does:
+
+- **At login.** A login whose every step succeeded (the password, the second factor's
+  code, a strong identification, a work account) is not completed while the account
+  has not accepted the terms in force: the answer is a refusal with
+  ``login.terms_not_accepted`` (kind ``action_required``), whose parameters are the
+  ``version`` to accept, its ``published_at`` date and ``pending_login``: a
+  short-lived, single-use id of the login kept on the server - the same mechanism as
+  the second factor's two-step login
+  (:class:`~selfcare.identity.second_factor.PendingSecondStep`; only its digest is
+  stored, on the account). Show the terms; when the user accepts, pass the id and the
+  version to :meth:`~TermsOfUseUseCases.complete_login_with_terms`, which alone
+  returns the logged-in account. No session exists before that.
+- **In a session.** A session that began before the terms were published meets
+  ``terms.not_accepted`` (also ``action_required``) from every use case that acts
+  for the account - e-mail, password, profile, second factor, step-up, work account -
+  until the user accepts them with :meth:`~TermsOfUseUseCases.accept_terms_of_use`.
+  Queries and feedback to customer service (which may be about the terms) are not held
+  back.
+
+Use it through :class:`~selfcare.identity.service.IdentityService`, which builds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import attrs
+
+from selfcare.core.decision import Violation
+from selfcare.core.events import Event
+from selfcare.core.ids import AccountId
+from selfcare.core.outcome import Done, Outcome, Refused
+from selfcare.core.ports import next_version
+from selfcare.identity.account import Account, AccountState, token_digest
+from selfcare.identity.events import LoginMethod, LoginSucceeded
+from selfcare.identity.ids import LoginSource
+from selfcare.identity.registration_use_cases import TOKEN_BYTES
+from selfcare.identity.second_factor import PendingSecondStep, RecoveryCodes, TotpEnrolment
+from selfcare.identity.second_factor_use_cases import SecondFactorUseCases
+from selfcare.identity.terms import TermsOfUse, accept_terms_of_use, terms_refusal
+
+__all__ = ["MAX_PENDING_LOGIN_LENGTH", "TermsOfUseUseCases"]
+
+#: Longest pending-login id looked up (the ids handed out are 43 characters).
+MAX_PENDING_LOGIN_LENGTH = 256
+
+
+def _pending_invalid() -> Refused:
+    return Refused.because(Violation("login.pending_login_invalid"))
+
+
+def _without_login(events: Iterable[Event]) -> tuple[Event, ...]:
+    return tuple(event for event in events if not isinstance(event, LoginSucceeded))
+
+
+class TermsOfUseUseCases(SecondFactorUseCases):
+    """Acceptance of new terms of use, at login and in a session (the state is set by
+    :class:`~selfcare.identity.service.IdentityService`)."""
+
+    terms_of_use: TermsOfUse | None
+
+    # -- helpers ----------------------------------------------------------------
+
+    def _terms_refusal(self, account_id: AccountId) -> Refused | None:
+        """``terms.not_accepted`` when the terms in force wait for the acceptance of
+        ``account_id`` (nothing when none are published or the account is unknown)."""
+        terms = self.terms_of_use
+        now = self._clock.now()
+        if terms is None or not terms.in_force(now):
+            return None
+        with self._uow as uow:
+            account = uow.accounts.find(account_id)
+        if account is None or terms_refusal(account, terms, now) is None:
+            return None
+        published = terms.published_at.date().isoformat()
+        return Refused.because(
+            Violation("terms.not_accepted", {"version": terms.version, "published_at": published})
+        )
+
+    def _finish_login(
+        self, account: Account, events: Iterable[Event], method: LoginMethod
+    ) -> Outcome[Account]:
+        """The logged-in ``account`` with ``events``, or - while it has not accepted
+        the terms in force - a refusal with ``login.terms_not_accepted`` and a pending
+        login kept on the account (the other events come with the refusal)."""
+        terms, now = self.terms_of_use, self._clock.now()
+        if terms is None or terms_refusal(account, terms, now) is None:
+            return Done(account, tuple(events))
+        token = self._secrets.token(TOKEN_BYTES)
+        pending = PendingSecondStep(
+            token_digest=token_digest(token),
+            expires_at=now + self.second_factor_policy.pending_login_valid_for,
+            method=method,
+        )
+        with self._uow as uow:
+            stored = uow.accounts.find(account.id)
+            if stored is None:  # pragma: no cover - erased between the two calls
+                return _pending_invalid()
+            uow.accounts.update(next_version(stored, pending_login=pending))
+            uow.commit()
+        required = Violation(
+            "login.terms_not_accepted",
+            {
+                "version": terms.version,
+                "published_at": terms.published_at.date().isoformat(),
+                "pending_login": token,
+            },
+        )
+        return Refused.because(required, events=_without_login(events))
+
+    # -- login ------------------------------------------------------------------
+
+    def login(self, email: str, password: str, *, source: LoginSource) -> Outcome[Account]:
+        """Log in with the e-mail address and password (the energy registration guide:
+        after registration).
+
+        While the account has not accepted the terms of use in force, the login is not
+        completed: see :meth:`complete_login_with_terms`.
+
+        Returns:
+            As :meth:`~selfcare.identity.second_factor_use_cases.SecondFactorUseCases.login`,
+            or a refusal with ``login.terms_not_accepted`` (``version``,
+            ``published_at``, ``pending_login``).
+
+        Raises:
+            TypeError: ``password`` or ``source`` is not a string.
+            SelfcareError: ``login.source_invalid`` for an empty or over-long source.
+        """
+        outcome = super().login(email, password, source=source)
+        if not outcome.ok:
+            return outcome
+        return self._finish_login(outcome.value, outcome.events, LoginMethod.PASSWORD)
+
+    def complete_login(self, pending_login: str, code: str) -> Outcome[Account]:
+        """The second step of a login (see
+        :meth:`~selfcare.identity.second_factor_use_cases.SecondFactorUseCases.complete_login`);
+        while the account has not accepted the terms of use in force, the login waits
+        for them (:meth:`complete_login_with_terms`).
+
+        Returns:
+            As the second factor's ``complete_login``, or a refusal with
+            ``login.terms_not_accepted`` (``version``, ``published_at``,
+            ``pending_login``: a new id).
+        """
+        outcome = super().complete_login(pending_login, code)
+        if not outcome.ok:
+            return outcome
+        return self._finish_login(outcome.value, outcome.events, LoginMethod.PASSWORD)
+
+    def complete_login_with_terms(self, pending_login: str, version: str) -> Outcome[Account]:
+        """Accept ``version`` of the terms of use and complete the login that
+        ``login.terms_not_accepted`` held back (its ``pending_login`` id; it works once,
+        within :attr:`~selfcare.identity.second_factor.TotpPolicy.pending_login_valid_for`).
+
+        Returns:
+            The logged-in account with
+            :class:`~selfcare.identity.events.TermsOfUseAccepted` and
+            :class:`~selfcare.identity.events.LoginSucceeded` (the method of the
+            login's first step), or a refusal with ``login.pending_login_invalid``
+            (unknown, used or expired: log in again) or ``terms.version_not_current``
+            (``current``: the page showed other terms; the id still works).
+
+        Raises:
+            TypeError: ``version`` is not a string.
+        """
+        if (
+            not isinstance(pending_login, str)
+            or not pending_login
+            or len(pending_login) > MAX_PENDING_LOGIN_LENGTH
+        ):
+            return _pending_invalid()
+        now = self._clock.now()
+        with self._uow as uow:
+            account = uow.accounts.find_by_pending_login(token_digest(pending_login))
+            pending = account.pending_login if account is not None else None
+            if account is None or pending is None or not self._usable(account, pending, now):
+                return _pending_invalid()
+            accepted = accept_terms_of_use(account, version, terms=self.terms_of_use, now=now)
+            if not accepted.ok:
+                return accepted
+            changed = attrs.evolve(accepted.value, pending_login=None, last_login_at=now)
+            uow.accounts.update(changed)
+            uow.commit()
+        succeeded = LoginSucceeded(account_id=account.id, method=pending.method, occurred_at=now)
+        return Done(changed, (*accepted.events, succeeded))
+
+    @staticmethod
+    def _usable(account: Account, pending: PendingSecondStep, now: datetime) -> bool:
+        return pending.is_live(now) and account.state is AccountState.ACTIVE
+
+    # -- in a session -----------------------------------------------------------
+
+    def accept_terms_of_use(self, account_id: AccountId, version: str) -> Outcome[Account]:
+        """The logged-in ``account_id`` accepts ``version`` of the terms of use (after
+        ``terms.not_accepted`` from another use case).
+
+        Returns:
+            The account with :class:`~selfcare.identity.events.TermsOfUseAccepted`, or
+            a refusal with ``account.not_found`` or ``terms.version_not_current``
+            (``current``; empty when the operator published none).
+
+        Raises:
+            TypeError: ``version`` is not a string.
+        """
+        now = self._clock.now()
+        with self._uow as uow:
+            account = uow.accounts.find(account_id)
+            if account is None:
+                return Refused.because(Violation("account.not_found"))
+            accepted = accept_terms_of_use(account, version, terms=self.terms_of_use, now=now)
+            if not accepted.ok:
+                return accepted
+            uow.accounts.update(accepted.value)
+            uow.commit()
+        return accepted
+
+    # -- what waits for the terms -----------------------------------------------
+    # Each use case below acts for a logged-in account: until the account accepted the
+    # terms in force, it answers terms.not_accepted and changes nothing.
+
+    def change_password(
+        self, account_id: AccountId, *, current: str, new: str, source: LoginSource
+    ) -> Outcome[Account]:
+        """The same as
+        :meth:`~selfcare.identity.second_factor_use_cases.SecondFactorUseCases.change_password`,
+        once the account accepted the terms of use in force.
+
+        Returns:
+            As there, or a refusal with ``terms.not_accepted`` (``version``,
+            ``published_at``).
+        """
+        refused = self._terms_refusal(account_id)
+        if refused is not None:
+            return refused
+        return super().change_password(account_id, current=current, new=new, source=source)
+
+    def enrol_second_factor(
+        self, account_id: AccountId, *, label: str | None = None
+    ) -> Outcome[TotpEnrolment]:
+        """The same as
+        :meth:`~selfcare.identity.second_factor_use_cases.SecondFactorUseCases.enrol_second_factor`,
+        once the account accepted the terms of use in force.
+
+        Returns:
+            As there, or a refusal with ``terms.not_accepted`` (``version``,
+            ``published_at``).
+        """
+        refused = self._terms_refusal(account_id)
+        if refused is not None:
+            return refused
+        return super().enrol_second_factor(account_id, label=label)
+
+    def confirm_second_factor(self, account_id: AccountId, code: str) -> Outcome[RecoveryCodes]:
+        """The same as
+        :meth:`~selfcare.identity.second_factor_use_cases.SecondFactorUseCases.confirm_second_factor`,
+        once the account accepted the terms of use in force.
+
+        Returns:
+            As there, or a refusal with ``terms.not_accepted`` (``version``,
+            ``published_at``).
+        """
+        refused = self._terms_refusal(account_id)
+        if refused is not None:
+            return refused
+        return super().confirm_second_factor(account_id, code)
+
+    def remove_second_factor(self, account_id: AccountId, code: str) -> Outcome[None]:
+        """The same as
+        :meth:`~selfcare.identity.second_factor_use_cases.SecondFactorUseCases.remove_second_factor`,
+        once the account accepted the terms of use in force.
+
+        Returns:
+            As there, or a refusal with ``terms.not_accepted`` (``version``,
+            ``published_at``).
+        """
+        refused = self._terms_refusal(account_id)
+        if refused is not None:
+            return refused
+        return super().remove_second_factor(account_id, code)
+
+    def step_up(self, account_id: AccountId, code: str) -> Outcome[datetime]:
+        """The same as
+        :meth:`~selfcare.identity.second_factor_use_cases.SecondFactorUseCases.step_up`,
+        once the account accepted the terms of use in force.
+
+        Returns:
+            As there, or a refusal with ``terms.not_accepted`` (``version``,
+            ``published_at``).
+        """
+        refused = self._terms_refusal(account_id)
+        if refused is not None:
+            return refused
+        return super().step_up(account_id, code)
+
+    def require_step_up(self, account_id: AccountId) -> Outcome[None]:
+        """The same as
+        :meth:`~selfcare.identity.second_factor_use_cases.SecondFactorUseCases.require_step_up`,
+        once the account accepted the terms of use in force (the payer waits for them too).
+
+        Returns:
+            As there, or a refusal with ``terms.not_accepted`` (``version``,
+            ``published_at``).
+        """
+        refused = self._terms_refusal(account_id)
+        if refused is not None:
+            return refused
+        return super().require_step_up(account_id)
