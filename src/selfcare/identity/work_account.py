@@ -61,8 +61,8 @@ __all__ = [
     "work_account_key",
 ]
 
-#: Longest tenant id, subject or audience accepted (OpenID Connect: a subject is at
-#: most 255 ASCII characters).
+#: Longest tenant id, subject or audience accepted (an OpenID Connect subject is at
+#: most 255 ASCII characters long).
 MAX_IDENTIFIER_LENGTH: Final = 255
 
 
