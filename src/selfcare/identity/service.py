@@ -65,6 +65,7 @@ from selfcare.identity.registration_use_cases import TOKEN_BYTES
 from selfcare.identity.second_factor import TotpPolicy
 from selfcare.identity.strong_login_use_cases import StrongLoginUseCases
 from selfcare.identity.terms import TermsOfUse
+from selfcare.identity.terms_gate import waits_for_terms
 from selfcare.identity.work_account import WorkAccountPolicy
 
 __all__ = ["TOKEN_BYTES", "IdentityService"]
@@ -161,6 +162,7 @@ class IdentityService(StrongLoginUseCases, RecoveryUseCases):
         ):
             raise SelfcareError(Violation("config.invalid_setting", {"setting": "terms_of_use"}))
 
+    @waits_for_terms
     def change_email(self, account_id: AccountId, new_email: str) -> Outcome[Account]:
         """Ask to change the username to ``new_email`` (the telecom ordering guide); a token goes
         there.
@@ -179,9 +181,6 @@ class IdentityService(StrongLoginUseCases, RecoveryUseCases):
             ``second_factor.step_up_required``, ``account.email_unchanged`` or
             (opt-in) ``account.email_in_use``.
         """
-        refused = self._terms_refusal(account_id)
-        if refused is not None:
-            return refused
         try:
             address = EmailAddress.parse(new_email)
         except SelfcareError as error:
@@ -219,6 +218,7 @@ class IdentityService(StrongLoginUseCases, RecoveryUseCases):
             )
         return outcome
 
+    @waits_for_terms
     def confirm_email(self, account_id: AccountId, token: str) -> Outcome[Account]:
         """Make the verified new address the username of the logged-in ``account_id``.
 
@@ -235,9 +235,6 @@ class IdentityService(StrongLoginUseCases, RecoveryUseCases):
             ``account.email_in_use`` (the address became someone else's meanwhile;
             the token holder reads that mailbox, so this reveals nothing).
         """
-        refused = self._terms_refusal(account_id)
-        if refused is not None:
-            return refused
         with self._uow as uow:
             account = uow.accounts.find(account_id)
             if account is None:
@@ -253,6 +250,7 @@ class IdentityService(StrongLoginUseCases, RecoveryUseCases):
         self._send("account.email_changed", account.email, account.language)
         return outcome
 
+    @waits_for_terms
     def update_profile(
         self, account_id: AccountId, changes: Mapping[ProfileField, str]
     ) -> Outcome[Account]:
@@ -265,9 +263,6 @@ class IdentityService(StrongLoginUseCases, RecoveryUseCases):
             :func:`~selfcare.identity.profile.check_self_service_change` (notably
             ``profile.field_requires_customer_service``).
         """
-        refused = self._terms_refusal(account_id)
-        if refused is not None:
-            return refused
         with self._uow as uow:
             account = uow.accounts.find(account_id)
             if account is None:

@@ -32,10 +32,11 @@ Use it through :class:`~selfcare.identity.service.IdentityService`, which builds
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 import attrs
 
-from selfcare.core.decision import Violation
+from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import AlreadyExists
 from selfcare.core.ids import AccountId
 from selfcare.core.outcome import Done, Outcome, Refused
@@ -45,7 +46,9 @@ from selfcare.identity.assertion import IdentityAssertion
 from selfcare.identity.events import LoginMethod, WorkAccountLinked, WorkAccountUnlinked
 from selfcare.identity.ids import LoginSource
 from selfcare.identity.login import LoginResult, login_failed, login_succeeded, source_refusal
+from selfcare.identity.ports import IdentityUnitOfWork
 from selfcare.identity.registration_identification import check_identification
+from selfcare.identity.terms_gate import waits_for_terms
 from selfcare.identity.terms_use_cases import TermsOfUseUseCases
 from selfcare.identity.throttle import LoginThrottle, source_digest
 from selfcare.identity.work_account import (
@@ -123,12 +126,27 @@ class StrongLoginUseCases(TermsOfUseUseCases):
 
     def _log_in(
         self,
-        found: Account | None,
-        digest: str,
+        source: LoginSource,
+        *,
+        checked: Callable[[datetime], Decision],
+        find: Callable[[IdentityUnitOfWork], Account | None],
         refusal: Violation,
         method: LoginMethod,
         still_matches: Callable[[Account], Account | None],
     ) -> Outcome[Account]:
+        """The login of both methods: the source's throttle, the assertion
+        (``checked``), the account it names (``find``, then ``still_matches`` on the
+        account as stored); an unknown or unusable account is one failure of the
+        source, answered with ``refusal``."""
+        digest = source_digest(source)
+        refused = self._source_refusal(digest)
+        if refused is not None:
+            return refused
+        decision = checked(self._clock.now())
+        if not decision:
+            return Refused(decision)
+        with self._uow as uow:
+            found = find(uow)
         usable = found if found is not None and found.state is AccountState.ACTIVE else None
         if usable is not None and still_matches(usable) is None:
             usable = None
@@ -173,28 +191,22 @@ class StrongLoginUseCases(TermsOfUseUseCases):
         Raises:
             SelfcareError: ``login.source_invalid`` for an empty or over-long source.
         """
-        digest = source_digest(source)
-        refused = self._source_refusal(digest)
-        if refused is not None:
-            return refused
-        identified = check_identification(
-            assertion, policy=self.registration_policy, now=self._clock.now()
-        )
-        if not identified or assertion.national_id is None:
-            return Refused(identified)
-        with self._uow as uow:
-            found = uow.accounts.find_by_national_id(assertion.national_id)
         person = assertion.national_id
 
         def same_person(account: Account) -> Account | None:
             return account if account.national_id == person else None
 
         return self._log_in(
-            found,
-            digest,
-            Violation("login.identification_not_recognised"),
-            LoginMethod.STRONG_IDENTIFICATION,
-            same_person,
+            source,
+            checked=lambda now: check_identification(
+                assertion, policy=self.registration_policy, now=now
+            ),
+            find=lambda uow: (
+                uow.accounts.find_by_national_id(person) if person is not None else None
+            ),
+            refusal=Violation("login.identification_not_recognised"),
+            method=LoginMethod.STRONG_IDENTIFICATION,
+            still_matches=same_person,
         )
 
     # -- work account -----------------------------------------------------------
@@ -225,17 +237,6 @@ class StrongLoginUseCases(TermsOfUseUseCases):
         Raises:
             SelfcareError: ``login.source_invalid`` for an empty or over-long source.
         """
-        digest = source_digest(source)
-        refused = self._source_refusal(digest)
-        if refused is not None:
-            return refused
-        checked = check_sso_assertion(
-            assertion, policy=self.work_account_policy, now=self._clock.now()
-        )
-        if not checked:
-            return Refused(checked)
-        with self._uow as uow:
-            found = uow.accounts.find_by_work_account(assertion.tenant_id, assertion.email)
 
         def linked(account: Account) -> Account | None:
             link = account.work_account
@@ -245,13 +246,19 @@ class StrongLoginUseCases(TermsOfUseUseCases):
             return attrs.evolve(account, work_account=used)
 
         return self._log_in(
-            found,
-            digest,
-            Violation("login.work_account_not_recognised"),
-            LoginMethod.WORK_ACCOUNT,
-            linked,
+            source,
+            checked=lambda now: check_sso_assertion(
+                assertion, policy=self.work_account_policy, now=now
+            ),
+            find=lambda uow: uow.accounts.find_by_work_account(
+                assertion.tenant_id, assertion.email
+            ),
+            refusal=Violation("login.work_account_not_recognised"),
+            method=LoginMethod.WORK_ACCOUNT,
+            still_matches=linked,
         )
 
+    @waits_for_terms
     def link_work_account(self, account_id: AccountId, assertion: SsoAssertion) -> Outcome[Account]:
         """Link the work account of ``assertion`` to the logged-in ``account_id``: from
         then on the employer's single sign-on logs in to it. The user signs in with the
@@ -267,7 +274,7 @@ class StrongLoginUseCases(TermsOfUseUseCases):
             work address of that tenant is linked to another account: unlink it there
             first).
         """
-        refused = self._terms_refusal(account_id) or self._step_up_refusal(account_id)
+        refused = self._step_up_refusal(account_id)
         if refused is not None:
             return refused
         now = self._clock.now()
@@ -299,6 +306,7 @@ class StrongLoginUseCases(TermsOfUseUseCases):
         )
         return Done(changed, (linked,))
 
+    @waits_for_terms
     def unlink_work_account(self, account_id: AccountId) -> Outcome[Account]:
         """Remove the work-account link of the logged-in ``account_id`` (the employer's
         sign-on no longer logs in to it). Unlinking an account without a link changes
@@ -308,9 +316,6 @@ class StrongLoginUseCases(TermsOfUseUseCases):
             The account with :class:`~selfcare.identity.events.WorkAccountUnlinked`, or
             a refusal with ``terms.not_accepted`` or ``account.not_found``.
         """
-        refused = self._terms_refusal(account_id)
-        if refused is not None:
-            return refused
         with self._uow as uow:
             account = uow.accounts.find(account_id)
             if account is None:

@@ -39,8 +39,7 @@ from selfcare.core.ports import next_version
 from selfcare.identity.account import Account, AccountState, token_digest
 from selfcare.identity.events import LoginMethod, LoginSucceeded
 from selfcare.identity.ids import LoginSource
-from selfcare.identity.registration_use_cases import TOKEN_BYTES
-from selfcare.identity.second_factor import PendingSecondStep, RecoveryCodes, TotpEnrolment
+from selfcare.identity.second_factor import PendingSecondStep
 from selfcare.identity.second_factor_use_cases import SecondFactorUseCases
 from selfcare.identity.terms import TermsOfUse, accept_terms_of_use, terms_refusal
 
@@ -66,22 +65,6 @@ class TermsOfUseUseCases(SecondFactorUseCases):
 
     # -- helpers ----------------------------------------------------------------
 
-    def _terms_refusal(self, account_id: AccountId) -> Refused | None:
-        """``terms.not_accepted`` when the terms in force wait for the acceptance of
-        ``account_id`` (nothing when none are published or the account is unknown)."""
-        terms = self.terms_of_use
-        now = self._clock.now()
-        if terms is None or not terms.in_force(now):
-            return None
-        with self._uow as uow:
-            account = uow.accounts.find(account_id)
-        if account is None or terms_refusal(account, terms, now) is None:
-            return None
-        published = terms.published_at.date().isoformat()
-        return Refused.because(
-            Violation("terms.not_accepted", {"version": terms.version, "published_at": published})
-        )
-
     def _finish_login(
         self, account: Account, events: Iterable[Event], method: LoginMethod
     ) -> Outcome[Account]:
@@ -91,12 +74,7 @@ class TermsOfUseUseCases(SecondFactorUseCases):
         terms, now = self.terms_of_use, self._clock.now()
         if terms is None or terms_refusal(account, terms, now) is None:
             return Done(account, tuple(events))
-        token = self._secrets.token(TOKEN_BYTES)
-        pending = PendingSecondStep(
-            token_digest=token_digest(token),
-            expires_at=now + self.second_factor_policy.pending_login_valid_for,
-            method=method,
-        )
+        token, pending = self._new_pending_login(method)
         with self._uow as uow:
             stored = uow.accounts.find(account.id)
             if stored is None:  # pragma: no cover - erased between the two calls
@@ -218,95 +196,3 @@ class TermsOfUseUseCases(SecondFactorUseCases):
             uow.accounts.update(accepted.value)
             uow.commit()
         return accepted
-
-    # -- what waits for the terms -----------------------------------------------
-    # Each use case below acts for a logged-in account: until the account accepted the
-    # terms in force, it answers terms.not_accepted and changes nothing.
-
-    def change_password(
-        self, account_id: AccountId, *, current: str, new: str, source: LoginSource
-    ) -> Outcome[Account]:
-        """The same as
-        :meth:`~selfcare.identity.second_factor_use_cases.SecondFactorUseCases.change_password`,
-        once the account accepted the terms of use in force.
-
-        Returns:
-            As there, or a refusal with ``terms.not_accepted`` (``version``,
-            ``published_at``).
-        """
-        refused = self._terms_refusal(account_id)
-        if refused is not None:
-            return refused
-        return super().change_password(account_id, current=current, new=new, source=source)
-
-    def enrol_second_factor(
-        self, account_id: AccountId, *, label: str | None = None
-    ) -> Outcome[TotpEnrolment]:
-        """The same as
-        :meth:`~selfcare.identity.second_factor_use_cases.SecondFactorUseCases.enrol_second_factor`,
-        once the account accepted the terms of use in force.
-
-        Returns:
-            As there, or a refusal with ``terms.not_accepted`` (``version``,
-            ``published_at``).
-        """
-        refused = self._terms_refusal(account_id)
-        if refused is not None:
-            return refused
-        return super().enrol_second_factor(account_id, label=label)
-
-    def confirm_second_factor(self, account_id: AccountId, code: str) -> Outcome[RecoveryCodes]:
-        """The same as
-        :meth:`~selfcare.identity.second_factor_use_cases.SecondFactorUseCases.confirm_second_factor`,
-        once the account accepted the terms of use in force.
-
-        Returns:
-            As there, or a refusal with ``terms.not_accepted`` (``version``,
-            ``published_at``).
-        """
-        refused = self._terms_refusal(account_id)
-        if refused is not None:
-            return refused
-        return super().confirm_second_factor(account_id, code)
-
-    def remove_second_factor(self, account_id: AccountId, code: str) -> Outcome[None]:
-        """The same as
-        :meth:`~selfcare.identity.second_factor_use_cases.SecondFactorUseCases.remove_second_factor`,
-        once the account accepted the terms of use in force.
-
-        Returns:
-            As there, or a refusal with ``terms.not_accepted`` (``version``,
-            ``published_at``).
-        """
-        refused = self._terms_refusal(account_id)
-        if refused is not None:
-            return refused
-        return super().remove_second_factor(account_id, code)
-
-    def step_up(self, account_id: AccountId, code: str) -> Outcome[datetime]:
-        """The same as
-        :meth:`~selfcare.identity.second_factor_use_cases.SecondFactorUseCases.step_up`,
-        once the account accepted the terms of use in force.
-
-        Returns:
-            As there, or a refusal with ``terms.not_accepted`` (``version``,
-            ``published_at``).
-        """
-        refused = self._terms_refusal(account_id)
-        if refused is not None:
-            return refused
-        return super().step_up(account_id, code)
-
-    def require_step_up(self, account_id: AccountId) -> Outcome[None]:
-        """The same as
-        :meth:`~selfcare.identity.second_factor_use_cases.SecondFactorUseCases.require_step_up`,
-        once the account accepted the terms of use in force (the payer waits for them too).
-
-        Returns:
-            As there, or a refusal with ``terms.not_accepted`` (``version``,
-            ``published_at``).
-        """
-        refused = self._terms_refusal(account_id)
-        if refused is not None:
-            return refused
-        return super().require_step_up(account_id)
