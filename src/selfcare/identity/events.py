@@ -223,8 +223,10 @@ class LoginFailed(Event):
 @attrs.frozen(kw_only=True)
 class LoginFailedForUnknownAddress(Event):
     """A login for an address that is no account's was counted against its source
-    (password spraying); ``source_failures`` is the source's count of recent failures.
-    Neither the address nor the source is named."""
+    (password spraying) - or a login by strong identification or work account that
+    found no account it may log in to (none, closed, locked, not linked: they are
+    counted alike); ``source_failures`` is the source's count of recent failures.
+    Neither the address nor the identity nor the source is named."""
 
     source_failures: int
 
