@@ -472,6 +472,8 @@ def bootstrap(
             zone=operator_zone(rules.order.timezone),
             seller=rules.seller,
             inventory=catalog,
+            notifier=outbox,
+            accounts=people,
         )
         privacy = PrivacyService(uow=units.privacy, clock=now, retention=rules.retention)
         return App(
