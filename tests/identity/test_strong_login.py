@@ -489,3 +489,19 @@ def test_junk_identifiers_give_only_our_error(text: str) -> None:
     with pytest.raises(SelfcareError) as raised:
         work_account_sign_in(WORK, at=T0, subject=text)
     assert raised.value.codes == ("sso.field_invalid",)
+
+
+def test_a_strong_login_lifts_the_nist_disabled_password_login_like_the_unlock_link() -> None:
+    policies = Policies.nist_800_63b_4()
+    app = make_app(attrs.evolve(policies, work_account=TRUSTED))
+    disabled = policies.login.disable_password_after
+    assert disabled is not None
+    with app.storage.identity as uow:
+        uow.accounts.update(attrs.evolve(ACCOUNT, failed_logins=disabled, version=2))
+        uow.commit()
+    # Disabled (and, without the operator's opt-in, not said so): the right password fails.
+    assert not app.identity.login(EMAIL, PASSWORD, source=SOURCE).ok
+    assertion = bank_identification(ACCOUNT.national_id, at=T0)
+    assert app.identity.login_with_identification(assertion, source=SOURCE).ok
+    assert stored(app).failed_logins == 0
+    assert app.identity.login(EMAIL, PASSWORD, source=SOURCE).ok

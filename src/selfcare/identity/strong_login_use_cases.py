@@ -23,7 +23,9 @@ Neither tells whether an account exists: an identity with no account, with a clo
 customer-service-locked account, or (for a work account) with no matching link is
 refused with the same code after the same work, and counted against the source like a
 password login for an unknown address (:mod:`selfcare.identity.login`), so that a source
-probing identities is throttled. A successful login still waits for new terms of use
+probing identities is throttled. A successful login forgets the account's consecutive
+password failures, as the unlock link does (the owner has proven who they are; password
+login disabled by the NIST ceiling works again), and still waits for new terms of use
 (:mod:`~selfcare.identity.terms_use_cases`).
 
 Use it through :class:`~selfcare.identity.service.IdentityService`, which builds it.
