@@ -380,3 +380,12 @@ def test_a_completed_registration_records_the_accepted_version(tmp_path: Path) -
     assert (account.terms_version, account.terms_accepted_at) == ("2026-03", T0)
     assert identity.login("new.user@example.fi", "Seitsemän8Joutsenta", source=SOURCE).ok
     storage.close()
+
+
+def test_an_account_document_from_before_the_terms_still_loads() -> None:
+    from selfcare.serialization import storage_converter  # noqa: PLC0415
+
+    document = storage_converter.unstructure(example_account(1))
+    for field in ("terms_version", "terms_accepted_at", "pending_login", "work_account"):
+        del document[field]
+    assert storage_converter.structure(document, Account) == example_account(1)
