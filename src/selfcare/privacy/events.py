@@ -46,6 +46,7 @@ class AccountErased(Event):
     invitations_revoked: int = 0
     one_time_codes_deleted: int = 0
     feedback_deleted: int = 0
+    login_throttles_deleted: int = 0
 
 
 @final

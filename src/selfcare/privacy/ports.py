@@ -9,6 +9,8 @@ needs:
 - :class:`~selfcare.identity.ports.OneTimeCodeRepository` - the one-time code
   challenges of the corporate mobile guide, kept between sending and verifying a code (an identity
   port);
+- :class:`~selfcare.identity.ports.LoginThrottleRepository` - the failed-login
+  counters of the account (identity's port), which erasure deletes;
 - :class:`FeedbackArchive` - the feedback handed to customer service (it is also a
   :class:`~selfcare.identity.ports.FeedbackInbox`: give it to
   :class:`~selfcare.identity.service.IdentityService` as its inbox);
@@ -36,6 +38,7 @@ from selfcare.identity.contact import EmailAddress, PhoneNumber
 from selfcare.identity.national_id import NationalId
 from selfcare.identity.ports import (
     AccountRepository,
+    LoginThrottleRepository,
     OneTimeCodeRepository,
     RegistrationRepository,
 )
@@ -151,6 +154,7 @@ class PrivacyUnitOfWork(UnitOfWork, Protocol):
     invitations: InvitationRepository
     orders: OrderRepository
     one_time_codes: OneTimeCodeRepository
+    login_throttles: LoginThrottleRepository
     feedback: FeedbackArchive
     erasures: ErasureLog
     index: PersonalDataIndex

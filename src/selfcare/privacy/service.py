@@ -163,6 +163,9 @@ def _erase(uow: PrivacyUnitOfWork, account: Account, *, now: datetime) -> Erasur
     anonymised, revoked = _anonymise_invitations(uow, account, now=now)
     challenges = _delete_each(_challenges(uow, account), lambda c: uow.one_time_codes.delete(c.id))
     feedback = _delete_each(_feedback(uow, account), lambda f: uow.feedback.delete(f.id))
+    throttles = _delete_each(
+        uow.login_throttles.for_account(user), lambda t: uow.login_throttles.delete(t.key)
+    )
     uow.index.delete_account(account.id)
     tombstone = ErasedAccount(account_id=user, erased_at=now)
     uow.erasures.add(tombstone)
@@ -174,6 +177,7 @@ def _erase(uow: PrivacyUnitOfWork, account: Account, *, now: datetime) -> Erasur
         invitations_revoked=revoked,
         one_time_codes_deleted=challenges,
         feedback_deleted=feedback,
+        login_throttles_deleted=throttles,
     )
 
 
@@ -269,9 +273,9 @@ class PrivacyService:
         The account is closed for good: it is removed and an
         :class:`~selfcare.privacy.model.ErasedAccount` tombstone keeps its id, so that
         its address and identity code can register again and a login answers as for any
-        unknown address. Their registrations, one-time codes and feedback are deleted;
-        their grants are revoked and kept (they name only the account id); invitations
-        they sent or received are anonymised and kept countable
+        unknown address. Their registrations, one-time codes, feedback and failed-login
+        counters are deleted; their grants are revoked and kept (they name only the
+        account id); invitations they sent or received are anonymised and kept countable
         (:func:`~selfcare.privacy.rules.anonymise_invitation`); grants they gave stay
         valid for the receiver; orders they placed stay with the customer relationship
         (they name only the account id). Nothing else changes. Once committed, the
@@ -314,6 +318,7 @@ class PrivacyService:
             invitations_revoked=report.invitations_revoked,
             one_time_codes_deleted=report.one_time_codes_deleted,
             feedback_deleted=report.feedback_deleted,
+            login_throttles_deleted=report.login_throttles_deleted,
         )
         return Done(report, [erased])
 

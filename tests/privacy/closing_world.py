@@ -1,0 +1,124 @@
+"""An application wired by selfcare.bootstrap over any storage, with registered people,
+for the tests of closing one's own account (and of erasure's throttle rows)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TypeVar
+
+import attrs
+
+from selfcare.adapters.memory.identity import MemoryCustomerDirectory, RecordingNotifier
+from selfcare.authz.model import HOLDER, USER, CustomerRelationship, Grant, GrantId
+from selfcare.bootstrap import App, Policies, Storage, bootstrap, memory_storage
+from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
+from selfcare.core.outcome import Outcome
+from selfcare.identity.assertion import IdentityAssertion
+from selfcare.identity.customer_records import CustomerRecord
+from selfcare.identity.hashing import ScryptHasher
+from selfcare.identity.national_id import NationalId
+from selfcare.identity.profile import ProfileDraft
+from selfcare.testing.contracts.identity import example_hetu
+from selfcare.testing.fakes import (
+    CountingSecrets,
+    SequentialIds,
+    SteppableClock,
+    bank_identification,
+)
+
+T = TypeVar("T")
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+PASSWORD = "Kuusi7Sorsaa"
+ANNA = example_hetu(308)
+PEKKA = example_hetu(309)
+REL = RelationshipId("rel-1")
+SOURCE = "203.0.113.7"
+
+
+def ok(outcome: Outcome[T]) -> T:
+    assert outcome.ok, outcome
+    return outcome.unwrap()
+
+
+@attrs.define
+class World:
+    app: App
+    clock: SteppableClock
+    notifier: RecordingNotifier
+
+
+def _record(national_id: NationalId, number: str, email: str, name: str) -> CustomerRecord:
+    return CustomerRecord(
+        customer_number=number,
+        kind="electricity",
+        national_ids_on_file=(national_id,),
+        contact=ProfileDraft(given_names=name, surname="Virtanen", email=email, phone=""),
+    )
+
+
+def make_world(storage: Storage | None = None, policies: Policies | None = None) -> World:
+    clock, notifier = SteppableClock(T0), RecordingNotifier()
+    directory = MemoryCustomerDirectory(
+        (
+            _record(ANNA, "100234", "anna.virtanen@example.fi", "Anna"),
+            _record(PEKKA, "200555", "pekka@example.fi", "Pekka"),
+        )
+    )
+    app = bootstrap(
+        storage if storage is not None else memory_storage(),
+        clock=clock,
+        ids=SequentialIds("id"),
+        secrets=CountingSecrets(),
+        policies=policies,
+        customers=directory,
+        notifier=notifier,
+        hasher=ScryptHasher(n=2**4),
+    )
+    with app.storage.authz as uow:
+        uow.relationships.add(
+            CustomerRelationship(
+                id=REL,
+                customer_number=CustomerNumber("100234"),
+                kind="electricity",
+                label="Summer cottage",
+            )
+        )
+        uow.commit()
+    return World(app, clock, notifier)
+
+
+def register(world: World, national_id: NationalId, email: str) -> AccountId:
+    """Every step of registration; the new account's id."""
+    identity = world.app.identity
+    reg = ok(identity.start_registration(language="fi"))
+    ok(identity.accept_terms(reg.id, terms_version="1", national_id=national_id))
+    ok(identity.identify(reg.id, identification(national_id, world.clock.now())))
+    matched = ok(identity.match_customers(reg.id))
+    assert matched.prefill is not None
+    ok(identity.confirm_profile(reg.id, attrs.evolve(matched.prefill, email=email)))
+    ok(identity.set_credentials(reg.id, PASSWORD, repeated=PASSWORD))
+    ok(identity.confirm_registration(reg.id))
+    token = world.notifier.last("registration.verify_email").secret
+    assert token is not None
+    return AccountId(ok(identity.complete_registration(reg.id, token)).account.id)
+
+
+def identification(national_id: NationalId, at: datetime) -> IdentityAssertion:
+    return bank_identification(national_id, at=at, given_names="Anna", surname="Virtanen")
+
+
+def grant(world: World, account: AccountId, role: str = HOLDER, rel: RelationshipId = REL) -> None:
+    with world.app.storage.authz as uow:
+        uow.grants.add(
+            Grant(
+                id=GrantId(f"{role}-{account}-{rel}"),
+                user=account,
+                relationship_id=rel,
+                role=role,
+                granted_at=T0,
+            )
+        )
+        uow.commit()
+
+
+__all__ = ["ANNA", "PASSWORD", "PEKKA", "REL", "SOURCE", "T0", "USER", "World", "grant"]
