@@ -11,22 +11,24 @@ ids and counts, never a name, an address or an identity code.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from selfcare.authz.invitation import Invitation
 from selfcare.core.clock import Clock
-from selfcare.core.decision import Violation
 from selfcare.core.ids import AccountId
-from selfcare.core.outcome import Done, Outcome, Refused
-from selfcare.identity.account import Account, Feedback
-from selfcare.identity.otp import OneTimeCodeChallenge
-from selfcare.identity.registration import Registration
+from selfcare.core.outcome import Done, Outcome
+from selfcare.identity.account import Account
+from selfcare.privacy.erasure import (
+    challenges_of,
+    erase,
+    feedback_of,
+    invitations_received_by,
+    missing_account,
+    registrations_of,
+)
 from selfcare.privacy.events import AccountErased, ExpiredRecordsPurged, PersonalDataExported
 from selfcare.privacy.model import (
     DEFAULT_RETENTION,
-    ErasedAccount,
     ErasureReport,
     PersonalDataExport,
     PurgeCounts,
@@ -34,7 +36,6 @@ from selfcare.privacy.model import (
 )
 from selfcare.privacy.ports import PrivacyUnitOfWork
 from selfcare.privacy.rules import (
-    anonymise_invitation,
     challenge_is_purgeable,
     invitation_is_purgeable,
     redact_account,
@@ -43,63 +44,11 @@ from selfcare.privacy.rules import (
     redact_registration,
     registration_is_purgeable,
     retention_cutoff,
-    revoke_for_erasure,
 )
 
 __all__ = ["PrivacyService"]
 
 logger: logging.Logger = logging.getLogger("selfcare.privacy")
-
-T = TypeVar("T")
-
-
-def _unique(items: Iterable[T], key: Callable[[T], Hashable]) -> tuple[T, ...]:
-    seen: dict[Hashable, T] = {}
-    for item in items:
-        seen.setdefault(key(item), item)
-    return tuple(seen.values())
-
-
-def _missing(uow: PrivacyUnitOfWork, account_id: str) -> Refused:
-    if uow.erasures.find(account_id) is not None:
-        return Refused.because(Violation("privacy.account_erased"))
-    return Refused.because(Violation("privacy.account_not_found"))
-
-
-def _registrations(uow: PrivacyUnitOfWork, account: Account) -> tuple[Registration, ...]:
-    return _unique(
-        [
-            *uow.index.registrations_of_account(account.id),
-            *uow.index.registrations_of_person(account.national_id),
-        ],
-        lambda r: r.id,
-    )
-
-
-def _challenges(uow: PrivacyUnitOfWork, account: Account) -> tuple[OneTimeCodeChallenge, ...]:
-    phone = account.profile.phone
-    return tuple(uow.one_time_codes.for_phone(phone)) if phone is not None else ()
-
-
-def _feedback(uow: PrivacyUnitOfWork, account: Account) -> tuple[Feedback, ...]:
-    return _unique(
-        [
-            *uow.feedback.for_account(account.id),
-            *uow.feedback.for_contact(account.email, account.profile.phone),
-        ],
-        lambda f: f.id,
-    )
-
-
-def _received(uow: PrivacyUnitOfWork, account: Account) -> tuple[Invitation, ...]:
-    addresses = [account.email]
-    if account.pending_email is not None:
-        addresses.append(account.pending_email.email)
-    found: list[Invitation] = []
-    for address in addresses:
-        found.extend(uow.invitations.for_email(address))
-    found.extend(uow.index.invitations_accepted_by(AccountId(account.id)))
-    return _unique(found, lambda i: i.id)
 
 
 def _export_of(uow: PrivacyUnitOfWork, account: Account, *, now: datetime) -> PersonalDataExport:
@@ -107,77 +56,16 @@ def _export_of(uow: PrivacyUnitOfWork, account: Account, *, now: datetime) -> Pe
     return PersonalDataExport(
         exported_at=now,
         account=redact_account(account),
-        registrations=tuple(redact_registration(r) for r in _registrations(uow, account)),
+        registrations=tuple(redact_registration(r) for r in registrations_of(uow, account)),
         grants_received=tuple(uow.grants.for_user(user)),
         grants_given=tuple(g for g in uow.index.grants_given_by(user) if g.user != user),
         invitations_sent=tuple(redact_invitation(i) for i in uow.index.invitations_sent_by(user)),
-        invitations_received=tuple(redact_invitation(i) for i in _received(uow, account)),
+        invitations_received=tuple(
+            redact_invitation(i) for i in invitations_received_by(uow, account)
+        ),
         orders=tuple(uow.index.orders_placed_by(user)),
-        one_time_codes=tuple(redact_challenge(c) for c in _challenges(uow, account)),
-        feedback=_feedback(uow, account),
-    )
-
-
-# -- the steps of an erasure: each removes one kind of record and counts it ------------
-
-
-def _delete_each(records: Sequence[T], delete: Callable[[T], object]) -> int:
-    """Delete every one of ``records``; how many there were."""
-    for record in records:
-        delete(record)
-    return len(records)
-
-
-def _revoke_grants(uow: PrivacyUnitOfWork, user: AccountId, *, now: datetime) -> int:
-    revoked = 0
-    for grant in uow.grants.for_user(user):
-        ended = revoke_for_erasure(grant, now=now)
-        if ended is not None:
-            uow.grants.update(ended)
-            revoked += 1
-    return revoked
-
-
-def _anonymise_invitations(
-    uow: PrivacyUnitOfWork, account: Account, *, now: datetime
-) -> tuple[int, int]:
-    """How many invitations were anonymised, and how many of them revoked."""
-    user = AccountId(account.id)
-    invitations = _unique(
-        [*uow.index.invitations_sent_by(user), *_received(uow, account)], lambda i: i.id
-    )
-    revoked = 0
-    for invitation in invitations:
-        tombstone = anonymise_invitation(invitation, now=now)
-        revoked += tombstone.status is not invitation.status
-        uow.invitations.update(tombstone)
-    return len(invitations), revoked
-
-
-def _erase(uow: PrivacyUnitOfWork, account: Account, *, now: datetime) -> ErasureReport:
-    user = AccountId(account.id)
-    registrations = _delete_each(
-        _registrations(uow, account), lambda r: uow.index.delete_registration(r.id)
-    )
-    grants = _revoke_grants(uow, user, now=now)
-    anonymised, revoked = _anonymise_invitations(uow, account, now=now)
-    challenges = _delete_each(_challenges(uow, account), lambda c: uow.one_time_codes.delete(c.id))
-    feedback = _delete_each(_feedback(uow, account), lambda f: uow.feedback.delete(f.id))
-    throttles = _delete_each(
-        uow.login_throttles.for_account(user), lambda t: uow.login_throttles.delete(t.key)
-    )
-    uow.index.delete_account(account.id)
-    tombstone = ErasedAccount(account_id=user, erased_at=now)
-    uow.erasures.add(tombstone)
-    return ErasureReport(
-        tombstone=tombstone,
-        registrations_deleted=registrations,
-        grants_revoked=grants,
-        invitations_anonymised=anonymised,
-        invitations_revoked=revoked,
-        one_time_codes_deleted=challenges,
-        feedback_deleted=feedback,
-        login_throttles_deleted=throttles,
+        one_time_codes=tuple(redact_challenge(c) for c in challenges_of(uow, account)),
+        feedback=feedback_of(uow, account),
     )
 
 
@@ -243,7 +131,7 @@ class PrivacyService:
         with self.uow as uow:
             account = uow.accounts.find(account_id)
             if account is None:
-                return _missing(uow, account_id)
+                return missing_account(uow, account_id)
             export = _export_of(uow, account, now=now)
         logger.info("personal data exported for account %s", account.id)
         exported = PersonalDataExported(occurred_at=now, account_id=AccountId(account.id))
@@ -296,8 +184,8 @@ class PrivacyService:
         with self.uow as uow:
             account = uow.accounts.find(account_id)
             if account is None:
-                return _missing(uow, account_id)
-            report = _erase(uow, account, now=now)
+                return missing_account(uow, account_id)
+            report = erase(uow, account, now=now)
             uow.commit()
         self.uow.after_erasure()
         logger.info(
