@@ -119,6 +119,3 @@ def grant(world: World, account: AccountId, role: str = HOLDER, rel: Relationshi
             )
         )
         uow.commit()
-
-
-__all__ = ["ANNA", "PASSWORD", "PEKKA", "REL", "SOURCE", "T0", "USER", "World", "grant"]

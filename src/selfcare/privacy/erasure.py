@@ -21,6 +21,7 @@ from selfcare.core.outcome import Refused
 from selfcare.identity.account import Account, Feedback
 from selfcare.identity.otp import OneTimeCodeChallenge
 from selfcare.identity.registration import Registration
+from selfcare.privacy.events import AccountErased
 from selfcare.privacy.model import ErasedAccount, ErasureReport
 from selfcare.privacy.ports import PrivacyUnitOfWork
 from selfcare.privacy.rules import anonymise_invitation, revoke_for_erasure
@@ -29,6 +30,7 @@ __all__ = [
     "challenges_of",
     "delete_each",
     "erase",
+    "erased_event",
     "feedback_of",
     "invitations_received_by",
     "missing_account",
@@ -149,4 +151,19 @@ def erase(uow: PrivacyUnitOfWork, account: Account, *, now: datetime) -> Erasure
         one_time_codes_deleted=challenges,
         feedback_deleted=feedback,
         login_throttles_deleted=throttles,
+    )
+
+
+def erased_event(report: ErasureReport, now: datetime) -> AccountErased:
+    """The event of the erasure ``report`` tells of."""
+    return AccountErased(
+        occurred_at=now,
+        account_id=report.tombstone.account_id,
+        registrations_deleted=report.registrations_deleted,
+        grants_revoked=report.grants_revoked,
+        invitations_anonymised=report.invitations_anonymised,
+        invitations_revoked=report.invitations_revoked,
+        one_time_codes_deleted=report.one_time_codes_deleted,
+        feedback_deleted=report.feedback_deleted,
+        login_throttles_deleted=report.login_throttles_deleted,
     )

@@ -13,20 +13,27 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from selfcare.core.clock import Clock
+from selfcare.authz.roles import DEFAULT_ROLE_MODEL, RoleModel
+from selfcare.core.clock import Clock, operator_zone
 from selfcare.core.ids import AccountId
 from selfcare.core.outcome import Done, Outcome
 from selfcare.identity.account import Account
+from selfcare.identity.ports import Notifier
+from selfcare.identity.registration import RegistrationPolicy
+from selfcare.privacy.accounting_retention import ClosingPolicy
+from selfcare.privacy.closing_use_cases import ClosingUseCases
 from selfcare.privacy.erasure import (
     challenges_of,
     erase,
+    erased_event,
     feedback_of,
     invitations_received_by,
     missing_account,
     registrations_of,
 )
-from selfcare.privacy.events import AccountErased, ExpiredRecordsPurged, PersonalDataExported
+from selfcare.privacy.events import ExpiredRecordsPurged, PersonalDataExported
 from selfcare.privacy.model import (
     DEFAULT_RETENTION,
     ErasureReport,
@@ -34,7 +41,7 @@ from selfcare.privacy.model import (
     PurgeCounts,
     RetentionPolicy,
 )
-from selfcare.privacy.ports import PrivacyUnitOfWork
+from selfcare.privacy.ports import AccountAuthenticator, PrivacyUnitOfWork
 from selfcare.privacy.rules import (
     challenge_is_purgeable,
     invitation_is_purgeable,
@@ -94,15 +101,28 @@ def _purge(uow: PrivacyUnitOfWork, policy: RetentionPolicy, *, now: datetime) ->
     )
 
 
-class PrivacyService:
-    """Export, erasure and retention over one
-    :class:`~selfcare.privacy.ports.PrivacyUnitOfWork`.
+class PrivacyService(ClosingUseCases):
+    """Export, erasure, retention and closing one's own account over one
+    :class:`~selfcare.privacy.ports.PrivacyUnitOfWork` (the closing use cases are
+    written in :class:`~selfcare.privacy.closing_use_cases.ClosingUseCases`).
 
     Args:
         uow: the repositories export, erasure and retention read and remove.
         clock: the time of an export, an erasure or a purge.
         retention: how long ended records are kept
             (:data:`~selfcare.privacy.model.DEFAULT_RETENTION`).
+        authenticator: checks the password (and the second factor's step-up) of an
+            owner closing their account - identity's service; without one, closing
+            takes a strong identification only.
+        notifier: receives the confirmation of a closed account (``account.closed``);
+            none by default.
+        registration_policy: how a strong identification is checked (as at
+            registration).
+        role_model: which role is a relationship's holder.
+        closing_policy: the operator's bookkeeping country and financial year, which
+            date the records kept by law.
+        zone: the operator's time zone (the date of an order); ``Europe/Helsinki`` by
+            default.
 
     Thread safety: not safe to share between threads (it holds one unit of work); build
     one per thread or per call, as :class:`selfcare.aio.AsyncApp` does.
@@ -114,10 +134,22 @@ class PrivacyService:
         uow: PrivacyUnitOfWork,
         clock: Clock,
         retention: RetentionPolicy = DEFAULT_RETENTION,
+        authenticator: AccountAuthenticator | None = None,
+        notifier: Notifier | None = None,
+        registration_policy: RegistrationPolicy | None = None,
+        role_model: RoleModel = DEFAULT_ROLE_MODEL,
+        closing_policy: ClosingPolicy | None = None,
+        zone: ZoneInfo | None = None,
     ) -> None:
         self.uow = uow
         self.clock = clock
         self.retention = retention
+        self.authenticator = authenticator
+        self.notifier = notifier
+        self.registration_policy = registration_policy or RegistrationPolicy()
+        self.role_model = role_model
+        self.closing_policy = closing_policy or ClosingPolicy()
+        self.zone = zone if zone is not None else operator_zone()
 
     def collect_personal_data(self, account_id: AccountId) -> Outcome[PersonalDataExport]:
         """Everything the library holds about the person of ``account_id`` (GDPR Art. 15,
@@ -197,17 +229,7 @@ class PrivacyService:
             report.one_time_codes_deleted,
             report.feedback_deleted,
         )
-        erased = AccountErased(
-            occurred_at=now,
-            account_id=report.tombstone.account_id,
-            registrations_deleted=report.registrations_deleted,
-            grants_revoked=report.grants_revoked,
-            invitations_anonymised=report.invitations_anonymised,
-            invitations_revoked=report.invitations_revoked,
-            one_time_codes_deleted=report.one_time_codes_deleted,
-            feedback_deleted=report.feedback_deleted,
-            login_throttles_deleted=report.login_throttles_deleted,
-        )
+        erased = erased_event(report, now)
         return Done(report, [erased])
 
     def purge_expired(self) -> Outcome[PurgeCounts]:
