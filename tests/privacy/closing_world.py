@@ -3,15 +3,26 @@ for the tests of closing one's own account (and of erasure's throttle rows)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import TypeVar
 
 import attrs
 
 from selfcare.adapters.memory.identity import MemoryCustomerDirectory, RecordingNotifier
-from selfcare.authz.model import HOLDER, USER, CustomerRelationship, Grant, GrantId
+from selfcare.authz.model import HOLDER, CustomerRelationship, Grant, GrantId
+from selfcare.billing.invoices import (
+    ChargeKind,
+    Invoice,
+    InvoiceLine,
+    Party,
+    PriceBasis,
+    payment_reference,
+)
+from selfcare.billing.periods import BillingPeriod
 from selfcare.bootstrap import App, Policies, Storage, bootstrap, memory_storage
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
+from selfcare.core.money import Money
 from selfcare.core.outcome import Outcome
 from selfcare.identity.assertion import IdentityAssertion
 from selfcare.identity.customer_records import CustomerRecord
@@ -105,6 +116,46 @@ def register(world: World, national_id: NationalId, email: str) -> AccountId:
 
 def identification(national_id: NationalId, at: datetime) -> IdentityAssertion:
     return bank_identification(national_id, at=at, given_names="Anna", surname="Virtanen")
+
+
+def invoice(
+    world: World,
+    number: int,
+    issued_on: date,
+    *,
+    payer: str = "100234",
+    seller_country: str | None = None,
+    amount: str = "19.90",
+) -> Invoice:
+    """An invoice of ``payer`` kept in the billing store."""
+    line = InvoiceLine.build(
+        service_id="svc-1",
+        kind=ChargeKind.RECURRING,
+        description="Sähkö",
+        supply_from=issued_on.replace(day=1),
+        supply_to=issued_on.replace(day=28),
+        amount=Money(amount, "EUR"),
+        price_basis=PriceBasis.GROSS,
+        vat_percent=Decimal("25.5"),
+    )
+    seller = None
+    if seller_country is not None:
+        seller = Party(name="Energia Oy", country=seller_country)
+    made = Invoice(
+        invoice_id=f"inv-{number}",
+        payer=CustomerNumber(payer),
+        period=BillingPeriod(issued_on.year, issued_on.month),
+        currency="EUR",
+        issued_on=issued_on,
+        due_on=issued_on + timedelta(days=14),
+        reference=payment_reference("FI", number),
+        lines=(line,),
+        seller=seller,
+    )
+    with world.app.storage.billing as uow:
+        uow.invoices.add(made)
+        uow.commit()
+    return made
 
 
 def grant(world: World, account: AccountId, role: str = HOLDER, rel: RelationshipId = REL) -> None:

@@ -247,9 +247,10 @@ class ClosingUseCases:
             account = uow.accounts.find(account_id)
             if account is None:
                 return missing_account(uow, account_id)
-        refused = _state_refusal(account) or self._reauthentication_refusal(
-            account, reauthentication
-        )
+        # A Refused is falsy: test for None, never chain refusals with ``or``.
+        refused = _state_refusal(account)
+        if refused is None:
+            refused = self._reauthentication_refusal(account, reauthentication)
         if refused is not None:
             return refused
         return self._close(account_id, _method(reauthentication))
