@@ -50,16 +50,7 @@ from selfcare.privacy.closing import (
     last_holdings,
 )
 from selfcare.privacy.closing_data import ErasedData, KeptRecord
-from selfcare.privacy.erasure import (
-    challenges_of,
-    erase,
-    erased_event,
-    feedback_of,
-    invitations_received_by,
-    missing_account,
-    registrations_of,
-    unique,
-)
+from selfcare.privacy.erasure import PersonalRecords, erased_event, missing_account
 from selfcare.privacy.events import AccountClosed, ReauthenticationMethod
 from selfcare.privacy.model import ErasureReport
 from selfcare.privacy.ports import AccountAuthenticator, PrivacyUnitOfWork
@@ -89,22 +80,16 @@ def _check_arguments(reauthentication: object, confirm: object) -> None:
         raise TypeError(msg)
 
 
-def _erased_counts(
-    uow: PrivacyUnitOfWork, account: Account, *, now: datetime
-) -> dict[ErasedData, int]:
-    user = AccountId(account.id)
-    invitations = unique(
-        [*uow.index.invitations_sent_by(user), *invitations_received_by(uow, account)],
-        lambda i: i.id,
-    )
+def _erased_counts(records: PersonalRecords, *, now: datetime) -> dict[ErasedData, int]:
+    uow, user = records.uow, records.user
     return {
         ErasedData.SECOND_FACTOR: int(uow.second_factors.find(user) is not None),
-        ErasedData.REGISTRATIONS: len(registrations_of(uow, account)),
+        ErasedData.REGISTRATIONS: len(records.registrations()),
         ErasedData.LOGIN_THROTTLES: len(uow.login_throttles.for_account(user)),
-        ErasedData.ONE_TIME_CODES: len(challenges_of(uow, account)),
-        ErasedData.FEEDBACK: len(feedback_of(uow, account)),
+        ErasedData.ONE_TIME_CODES: len(records.challenges()),
+        ErasedData.FEEDBACK: len(records.feedback()),
         ErasedData.ACCESS_RIGHTS: sum(g.is_active(now) for g in uow.grants.for_user(user)),
-        ErasedData.INVITATIONS: len(invitations),
+        ErasedData.INVITATIONS: len(records.invitations()),
     }
 
 
@@ -135,11 +120,11 @@ class ClosingUseCases:
         with self.uow as uow:
             account = uow.accounts.find(account_id)
             if account is None:
-                return missing_account(uow, account_id)
+                return missing_account(uow.erasures, account_id)
             summary = ClosingSummary(
                 account_id=AccountId(account.id),
                 prepared_at=now,
-                erased=erased_items(_erased_counts(uow, account, now=now)),
+                erased=erased_items(_erased_counts(PersonalRecords(uow, account), now=now)),
                 kept=self._kept(uow, AccountId(account.id)),
                 last_holdings=self._last_holdings(uow, AccountId(account.id), now=now),
             )
@@ -246,7 +231,7 @@ class ClosingUseCases:
         with self.uow as uow:
             account = uow.accounts.find(account_id)
             if account is None:
-                return missing_account(uow, account_id)
+                return missing_account(uow.erasures, account_id)
         # A Refused is falsy: test for None, never chain refusals with ``or``.
         refused = _state_refusal(account)
         if refused is None:
@@ -262,11 +247,11 @@ class ClosingUseCases:
         with self.uow as uow:
             account = uow.accounts.find(account_id)
             if account is None:  # closed or erased meanwhile
-                return missing_account(uow, account_id)
+                return missing_account(uow.erasures, account_id)
             holdings = self._last_holdings(uow, AccountId(account.id), now=now)
             if holdings:
                 return Refused.because(*(holding.violation() for holding in holdings))
-            report = erase(uow, account, now=now)
+            report = PersonalRecords(uow, account).erase(now=now)
             uow.commit()
         self.uow.after_erasure()
         logger.info("account %s closed by its owner (%s)", account.id, method.value)

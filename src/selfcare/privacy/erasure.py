@@ -14,6 +14,8 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import datetime
 from typing import TypeVar
 
+import attrs
+
 from selfcare.authz.invitation import Invitation
 from selfcare.core.decision import Violation
 from selfcare.core.ids import AccountId
@@ -23,20 +25,10 @@ from selfcare.identity.otp import OneTimeCodeChallenge
 from selfcare.identity.registration import Registration
 from selfcare.privacy.events import AccountErased
 from selfcare.privacy.model import ErasedAccount, ErasureReport
-from selfcare.privacy.ports import PrivacyUnitOfWork
+from selfcare.privacy.ports import ErasureLog, PrivacyUnitOfWork
 from selfcare.privacy.rules import anonymise_invitation, revoke_for_erasure
 
-__all__ = [
-    "challenges_of",
-    "delete_each",
-    "erase",
-    "erased_event",
-    "feedback_of",
-    "invitations_received_by",
-    "missing_account",
-    "registrations_of",
-    "unique",
-]
+__all__ = ["PersonalRecords", "erased_event", "missing_account", "unique"]
 
 T = TypeVar("T")
 
@@ -48,110 +40,124 @@ def unique(items: Iterable[T], key: Callable[[T], Hashable]) -> tuple[T, ...]:
     return tuple(seen.values())
 
 
-def missing_account(uow: PrivacyUnitOfWork, account_id: str) -> Refused:
-    if uow.erasures.find(account_id) is not None:
+def missing_account(erasures: ErasureLog, account_id: str) -> Refused:
+    """The refusal for an account that is not there: erased, or never was."""
+    if erasures.find(account_id) is not None:
         return Refused.because(Violation("privacy.account_erased"))
     return Refused.because(Violation("privacy.account_not_found"))
 
 
-def registrations_of(uow: PrivacyUnitOfWork, account: Account) -> tuple[Registration, ...]:
-    return unique(
-        [
-            *uow.index.registrations_of_account(account.id),
-            *uow.index.registrations_of_person(account.national_id),
-        ],
-        lambda r: r.id,
-    )
-
-
-def challenges_of(uow: PrivacyUnitOfWork, account: Account) -> tuple[OneTimeCodeChallenge, ...]:
-    phone = account.profile.phone
-    return tuple(uow.one_time_codes.for_phone(phone)) if phone is not None else ()
-
-
-def feedback_of(uow: PrivacyUnitOfWork, account: Account) -> tuple[Feedback, ...]:
-    return unique(
-        [
-            *uow.feedback.for_account(account.id),
-            *uow.feedback.for_contact(account.email, account.profile.phone),
-        ],
-        lambda f: f.id,
-    )
-
-
-def invitations_received_by(uow: PrivacyUnitOfWork, account: Account) -> tuple[Invitation, ...]:
-    addresses = [account.email]
-    if account.pending_email is not None:
-        addresses.append(account.pending_email.email)
-    found: list[Invitation] = []
-    for address in addresses:
-        found.extend(uow.invitations.for_email(address))
-    found.extend(uow.index.invitations_accepted_by(AccountId(account.id)))
-    return unique(found, lambda i: i.id)
-
-
-# -- the steps of an erasure: each removes one kind of record and counts it ------------
-
-
-def delete_each(records: Sequence[T], delete: Callable[[T], object]) -> int:
+def _delete_each(records: Sequence[T], delete: Callable[[T], object]) -> int:
     """Delete every one of ``records``; how many there were."""
     for record in records:
         delete(record)
     return len(records)
 
 
-def _revoke_grants(uow: PrivacyUnitOfWork, user: AccountId, *, now: datetime) -> int:
-    revoked = 0
-    for grant in uow.grants.for_user(user):
-        ended = revoke_for_erasure(grant, now=now)
-        if ended is not None:
-            uow.grants.update(ended)
-            revoked += 1
-    return revoked
+@attrs.frozen
+class PersonalRecords:
+    """The records of the person of ``account`` in the unit of work ``uow`` (entered by
+    the caller): what export reads, what erasure removes and what the closing summary
+    counts."""
 
+    uow: PrivacyUnitOfWork
+    account: Account
 
-def _anonymise_invitations(
-    uow: PrivacyUnitOfWork, account: Account, *, now: datetime
-) -> tuple[int, int]:
-    """How many invitations were anonymised, and how many of them revoked."""
-    user = AccountId(account.id)
-    invitations = unique(
-        [*uow.index.invitations_sent_by(user), *invitations_received_by(uow, account)],
-        lambda i: i.id,
-    )
-    revoked = 0
-    for invitation in invitations:
-        tombstone = anonymise_invitation(invitation, now=now)
-        revoked += tombstone.status is not invitation.status
-        uow.invitations.update(tombstone)
-    return len(invitations), revoked
+    @property
+    def user(self) -> AccountId:
+        """The account's id."""
+        return AccountId(self.account.id)
 
+    def registrations(self) -> tuple[Registration, ...]:
+        """The registrations that created the account or name the person."""
+        return unique(
+            [
+                *self.uow.index.registrations_of_account(self.account.id),
+                *self.uow.index.registrations_of_person(self.account.national_id),
+            ],
+            lambda r: r.id,
+        )
 
-def erase(uow: PrivacyUnitOfWork, account: Account, *, now: datetime) -> ErasureReport:
-    user = AccountId(account.id)
-    registrations = delete_each(
-        registrations_of(uow, account), lambda r: uow.index.delete_registration(r.id)
-    )
-    grants = _revoke_grants(uow, user, now=now)
-    anonymised, revoked = _anonymise_invitations(uow, account, now=now)
-    challenges = delete_each(challenges_of(uow, account), lambda c: uow.one_time_codes.delete(c.id))
-    feedback = delete_each(feedback_of(uow, account), lambda f: uow.feedback.delete(f.id))
-    throttles = delete_each(
-        uow.login_throttles.for_account(user), lambda t: uow.login_throttles.delete(t.key)
-    )
-    uow.index.delete_account(account.id)
-    tombstone = ErasedAccount(account_id=user, erased_at=now)
-    uow.erasures.add(tombstone)
-    return ErasureReport(
-        tombstone=tombstone,
-        registrations_deleted=registrations,
-        grants_revoked=grants,
-        invitations_anonymised=anonymised,
-        invitations_revoked=revoked,
-        one_time_codes_deleted=challenges,
-        feedback_deleted=feedback,
-        login_throttles_deleted=throttles,
-    )
+    def challenges(self) -> tuple[OneTimeCodeChallenge, ...]:
+        """The one-time code challenges sent to the person's phone."""
+        phone = self.account.profile.phone
+        return tuple(self.uow.one_time_codes.for_phone(phone)) if phone is not None else ()
+
+    def feedback(self) -> tuple[Feedback, ...]:
+        """The feedback the person sent or gave their address in."""
+        return unique(
+            [
+                *self.uow.feedback.for_account(self.account.id),
+                *self.uow.feedback.for_contact(self.account.email, self.account.profile.phone),
+            ],
+            lambda f: f.id,
+        )
+
+    def invitations_received(self) -> tuple[Invitation, ...]:
+        """The invitations sent to the person's addresses or accepted by them."""
+        addresses = [self.account.email]
+        if self.account.pending_email is not None:
+            addresses.append(self.account.pending_email.email)
+        found: list[Invitation] = []
+        for address in addresses:
+            found.extend(self.uow.invitations.for_email(address))
+        found.extend(self.uow.index.invitations_accepted_by(self.user))
+        return unique(found, lambda i: i.id)
+
+    def invitations(self) -> tuple[Invitation, ...]:
+        """The invitations the person sent or received."""
+        return unique(
+            [*self.uow.index.invitations_sent_by(self.user), *self.invitations_received()],
+            lambda i: i.id,
+        )
+
+    # -- the steps of an erasure: each removes one kind of record and counts it --------
+
+    def _revoke_grants(self, now: datetime) -> int:
+        revoked = 0
+        for grant in self.uow.grants.for_user(self.user):
+            ended = revoke_for_erasure(grant, now=now)
+            if ended is not None:
+                self.uow.grants.update(ended)
+                revoked += 1
+        return revoked
+
+    def _anonymise_invitations(self, now: datetime) -> tuple[int, int]:
+        """How many invitations were anonymised, and how many of them revoked."""
+        invitations = self.invitations()
+        revoked = 0
+        for invitation in invitations:
+            tombstone = anonymise_invitation(invitation, now=now)
+            revoked += tombstone.status is not invitation.status
+            self.uow.invitations.update(tombstone)
+        return len(invitations), revoked
+
+    def erase(self, *, now: datetime) -> ErasureReport:
+        """Remove the person's records, leave the tombstone (nothing is committed)."""
+        uow = self.uow
+        registrations = _delete_each(
+            self.registrations(), lambda r: uow.index.delete_registration(r.id)
+        )
+        grants = self._revoke_grants(now)
+        anonymised, revoked = self._anonymise_invitations(now)
+        challenges = _delete_each(self.challenges(), lambda c: uow.one_time_codes.delete(c.id))
+        feedback = _delete_each(self.feedback(), lambda f: uow.feedback.delete(f.id))
+        throttles = _delete_each(
+            uow.login_throttles.for_account(self.user), lambda t: uow.login_throttles.delete(t.key)
+        )
+        uow.index.delete_account(self.account.id)
+        tombstone = ErasedAccount(account_id=self.user, erased_at=now)
+        uow.erasures.add(tombstone)
+        return ErasureReport(
+            tombstone=tombstone,
+            registrations_deleted=registrations,
+            grants_revoked=grants,
+            invitations_anonymised=anonymised,
+            invitations_revoked=revoked,
+            one_time_codes_deleted=challenges,
+            feedback_deleted=feedback,
+            login_throttles_deleted=throttles,
+        )
 
 
 def erased_event(report: ErasureReport, now: datetime) -> AccountErased:

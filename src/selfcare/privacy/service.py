@@ -24,15 +24,7 @@ from selfcare.identity.ports import Notifier
 from selfcare.identity.registration import RegistrationPolicy
 from selfcare.privacy.accounting_retention import ClosingPolicy
 from selfcare.privacy.closing_use_cases import ClosingUseCases
-from selfcare.privacy.erasure import (
-    challenges_of,
-    erase,
-    erased_event,
-    feedback_of,
-    invitations_received_by,
-    missing_account,
-    registrations_of,
-)
+from selfcare.privacy.erasure import PersonalRecords, erased_event, missing_account
 from selfcare.privacy.events import ExpiredRecordsPurged, PersonalDataExported
 from selfcare.privacy.model import (
     DEFAULT_RETENTION,
@@ -59,20 +51,18 @@ logger: logging.Logger = logging.getLogger("selfcare.privacy")
 
 
 def _export_of(uow: PrivacyUnitOfWork, account: Account, *, now: datetime) -> PersonalDataExport:
-    user = AccountId(account.id)
+    records, user = PersonalRecords(uow, account), AccountId(account.id)
     return PersonalDataExport(
         exported_at=now,
         account=redact_account(account),
-        registrations=tuple(redact_registration(r) for r in registrations_of(uow, account)),
+        registrations=tuple(redact_registration(r) for r in records.registrations()),
         grants_received=tuple(uow.grants.for_user(user)),
         grants_given=tuple(g for g in uow.index.grants_given_by(user) if g.user != user),
         invitations_sent=tuple(redact_invitation(i) for i in uow.index.invitations_sent_by(user)),
-        invitations_received=tuple(
-            redact_invitation(i) for i in invitations_received_by(uow, account)
-        ),
+        invitations_received=tuple(redact_invitation(i) for i in records.invitations_received()),
         orders=tuple(uow.index.orders_placed_by(user)),
-        one_time_codes=tuple(redact_challenge(c) for c in challenges_of(uow, account)),
-        feedback=feedback_of(uow, account),
+        one_time_codes=tuple(redact_challenge(c) for c in records.challenges()),
+        feedback=records.feedback(),
     )
 
 
@@ -163,7 +153,7 @@ class PrivacyService(ClosingUseCases):
         with self.uow as uow:
             account = uow.accounts.find(account_id)
             if account is None:
-                return missing_account(uow, account_id)
+                return missing_account(uow.erasures, account_id)
             export = _export_of(uow, account, now=now)
         logger.info("personal data exported for account %s", account.id)
         exported = PersonalDataExported(occurred_at=now, account_id=AccountId(account.id))
@@ -216,8 +206,8 @@ class PrivacyService(ClosingUseCases):
         with self.uow as uow:
             account = uow.accounts.find(account_id)
             if account is None:
-                return missing_account(uow, account_id)
-            report = erase(uow, account, now=now)
+                return missing_account(uow.erasures, account_id)
+            report = PersonalRecords(uow, account).erase(now=now)
             uow.commit()
         self.uow.after_erasure()
         logger.info(

@@ -220,8 +220,8 @@ class MemoryErasureLog:
 
 class MemoryPrivacyUnitOfWork(MemoryIdentityUnitOfWork):
     """A unit of work over every store that holds personal data: the identity
-    repositories, grants, invitations, relationships, invoices, orders, one-time codes, feedback, tombstones and
-    the index over them."""
+    repositories, grants, invitations, relationships, invoices, orders, one-time codes,
+    feedback, tombstones and the index over them."""
 
     def __init__(self, database: MemoryDatabase) -> None:
         super().__init__(database)
