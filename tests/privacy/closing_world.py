@@ -58,12 +58,15 @@ class World:
     notifier: RecordingNotifier
 
 
-def _record(national_id: NationalId, number: str, email: str, name: str) -> CustomerRecord:
+def _record(
+    national_id: NationalId, number: str, email: str, names: tuple[str, str]
+) -> CustomerRecord:
+    given, surname = names
     return CustomerRecord(
         customer_number=number,
         kind="electricity",
         national_ids_on_file=(national_id,),
-        contact=ProfileDraft(given_names=name, surname="Virtanen", email=email, phone=""),
+        contact=ProfileDraft(given_names=given, surname=surname, email=email, phone=""),
     )
 
 
@@ -71,8 +74,8 @@ def make_world(storage: Storage | None = None, policies: Policies | None = None)
     clock, notifier = SteppableClock(T0), RecordingNotifier()
     directory = MemoryCustomerDirectory(
         (
-            _record(ANNA, "100234", "anna.virtanen@example.fi", "Anna"),
-            _record(PEKKA, "200555", "pekka@example.fi", "Pekka"),
+            _record(ANNA, "100234", "anna.virtanen@example.fi", ("Anna", "Virtanen")),
+            _record(PEKKA, "200555", "pekka@example.fi", ("Pekka", "Lindqvist")),
         )
     )
     app = bootstrap(
@@ -115,7 +118,8 @@ def register(world: World, national_id: NationalId, email: str) -> AccountId:
 
 
 def identification(national_id: NationalId, at: datetime) -> IdentityAssertion:
-    return bank_identification(national_id, at=at, given_names="Anna", surname="Virtanen")
+    given, surname = ("Pekka", "Lindqvist") if national_id == PEKKA else ("Anna", "Virtanen")
+    return bank_identification(national_id, at=at, given_names=given, surname=surname)
 
 
 def invoice(
