@@ -3,6 +3,8 @@ for the tests of closing one's own account (and of erasure's throttle rows)."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TypeVar
@@ -10,7 +12,8 @@ from typing import TypeVar
 import attrs
 
 from selfcare.adapters.memory.identity import MemoryCustomerDirectory, RecordingNotifier
-from selfcare.authz.model import HOLDER, CustomerRelationship, Grant, GrantId
+from selfcare.authz.invitation import IssuedInvitation
+from selfcare.authz.model import HOLDER, USER, CustomerRelationship, Grant, GrantId
 from selfcare.billing.invoices import (
     ChargeKind,
     Invoice,
@@ -21,6 +24,7 @@ from selfcare.billing.invoices import (
 )
 from selfcare.billing.periods import BillingPeriod
 from selfcare.bootstrap import App, Policies, Storage, bootstrap, memory_storage
+from selfcare.core.errors import StorageUnavailable
 from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
 from selfcare.core.money import Money
 from selfcare.core.outcome import Outcome
@@ -29,6 +33,8 @@ from selfcare.identity.customer_records import CustomerRecord
 from selfcare.identity.hashing import ScryptHasher
 from selfcare.identity.national_id import NationalId
 from selfcare.identity.profile import ProfileDraft
+from selfcare.privacy.model import ErasedAccount
+from selfcare.privacy.ports import PrivacyUnitOfWork
 from selfcare.testing.contracts.identity import example_hetu
 from selfcare.testing.fakes import (
     CountingSecrets,
@@ -162,6 +168,21 @@ def invoice(
     return made
 
 
+def invite(world: World, inviter: AccountId, email: str) -> IssuedInvitation:
+    """An invitation from ``inviter`` to use the summer cottage's contract."""
+    return ok(
+        world.app.authz.invite(
+            REL,
+            email,
+            first_name="Maija",
+            last_name="Meikäläinen",
+            message="Tervetuloa",
+            roles=[USER],
+            inviter=inviter,
+        )
+    )
+
+
 def grant(world: World, account: AccountId, role: str = HOLDER, rel: RelationshipId = REL) -> None:
     with world.app.storage.authz as uow:
         uow.grants.add(
@@ -174,3 +195,23 @@ def grant(world: World, account: AccountId, role: str = HOLDER, rel: Relationshi
             )
         )
         uow.commit()
+
+
+@contextlib.contextmanager
+def failing_erasure_log(uow: PrivacyUnitOfWork) -> Iterator[None]:
+    """The erasure log of ``uow`` fails to write a tombstone: the last step of an
+    erasure, after every other change was made in the unit of work."""
+    tombstones = uow.erasures
+
+    class FailingLog:
+        def add(self, tombstone: ErasedAccount) -> None:
+            raise StorageUnavailable(f"disk full: {type(tombstone).__name__} not written")
+
+        def find(self, account_id: str) -> ErasedAccount | None:
+            return tombstones.find(account_id)
+
+    uow.erasures = FailingLog()
+    try:
+        yield
+    finally:
+        uow.erasures = tombstones

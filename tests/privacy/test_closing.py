@@ -13,8 +13,10 @@ from closing_world import (
     REL,
     SOURCE,
     World,
+    failing_erasure_log,
     grant,
     identification,
+    invite,
     invoice,
     make_world,
     ok,
@@ -55,6 +57,15 @@ def by_bank(world: World, national_id: object = ANNA) -> IdentificationReauthent
 
 def code(secret: str, world: World) -> str:
     return code_at(secret, world.clock.now(), TotpPolicy())
+
+
+def enrol_second_factor(world: World, account: AccountId) -> str:
+    """A second factor in force for ``account``, its last code half an hour old; the
+    secret."""
+    enrolment = ok(world.app.identity.enrol_second_factor(account))
+    ok(world.app.identity.confirm_second_factor(account, code(enrolment.secret, world)))
+    world.clock.advance(timedelta(minutes=30))
+    return enrolment.secret
 
 
 @pytest.fixture
@@ -151,16 +162,13 @@ def test_a_stale_identification_is_refused_as_registration_refuses_it(
 def test_with_a_second_factor_the_password_needs_a_step_up_first(
     world: World, anna: AccountId
 ) -> None:
-    identity = world.app.identity
-    enrolment = ok(identity.enrol_second_factor(anna))
-    ok(identity.confirm_second_factor(anna, code(enrolment.secret, world)))
-    world.clock.advance(timedelta(minutes=30))
+    secret = enrol_second_factor(world, anna)
 
     refused = world.app.privacy.close_own_account(anna, by_password(), confirm=True)
     assert refused.codes == ("second_factor.step_up_required",)
 
     world.clock.advance(timedelta(seconds=30))
-    ok(identity.step_up(anna, code(enrolment.secret, world)))
+    ok(world.app.identity.step_up(anna, code(secret, world)))
     assert world.app.privacy.close_own_account(anna, by_password(), confirm=True).ok
     with world.app.storage.identity as uow:
         assert uow.second_factors.find(anna) is None
@@ -169,10 +177,7 @@ def test_with_a_second_factor_the_password_needs_a_step_up_first(
 def test_with_a_second_factor_a_strong_identification_needs_no_step_up(
     world: World, anna: AccountId
 ) -> None:
-    identity = world.app.identity
-    enrolment = ok(identity.enrol_second_factor(anna))
-    ok(identity.confirm_second_factor(anna, code(enrolment.secret, world)))
-    world.clock.advance(timedelta(minutes=30))
+    enrol_second_factor(world, anna)
 
     assert world.app.privacy.close_own_account(anna, by_bank(world), confirm=True).ok
 
@@ -348,17 +353,7 @@ def test_closing_revokes_the_pending_invitations_the_user_sent(world: World) -> 
     pekka = register(world, PEKKA, "pekka@example.fi")
     grant(world, anna)
     grant(world, pekka)
-    issued = ok(
-        world.app.authz.invite(
-            REL,
-            "maija@example.fi",
-            first_name="Maija",
-            last_name="Meikäläinen",
-            message="Tervetuloa",
-            roles=[USER],
-            inviter=anna,
-        )
-    )
+    issued = invite(world, anna, "maija@example.fi")
 
     report = ok(world.app.privacy.close_own_account(anna, by_password(), confirm=True))
 
@@ -382,22 +377,8 @@ def test_a_storage_failure_midway_leaves_everything_as_it_was(
     world: World, anna: AccountId
 ) -> None:
     world.app.identity.login(ANNA_EMAIL, "Wrong7Guess", source=LoginSource(SOURCE))
-    uow = world.app.storage.privacy
-    tombstones = uow.erasures
-
-    class FailingLog:
-        def add(self, tombstone: object) -> None:
-            raise StorageUnavailable(f"disk full: {type(tombstone).__name__} not written")
-
-        def find(self, account_id: str) -> object:
-            return tombstones.find(account_id)
-
-    uow.erasures = FailingLog()  # type: ignore[assignment]
-    try:
-        with pytest.raises(StorageUnavailable):
-            world.app.privacy.close_own_account(anna, by_password(), confirm=True)
-    finally:
-        uow.erasures = tombstones
+    with failing_erasure_log(world.app.storage.privacy), pytest.raises(StorageUnavailable):
+        world.app.privacy.close_own_account(anna, by_password(), confirm=True)
 
     with world.app.storage.identity as identity_uow:
         assert identity_uow.accounts.find(anna) is not None
@@ -458,17 +439,7 @@ def test_an_invitation_to_the_closed_account_cannot_be_accepted(world: World) ->
     anna = register(world, ANNA, ANNA_EMAIL)
     pekka = register(world, PEKKA, "pekka@example.fi")
     grant(world, pekka)
-    issued = ok(
-        world.app.authz.invite(
-            REL,
-            ANNA_EMAIL,
-            first_name="Anna",
-            last_name="Virtanen",
-            message="Tervetuloa",
-            roles=[USER],
-            inviter=pekka,
-        )
-    )
+    issued = invite(world, pekka, ANNA_EMAIL)
     ok(world.app.privacy.close_own_account(anna, by_password(), confirm=True))
 
     refused = world.app.authz.accept(issued.token, anna)

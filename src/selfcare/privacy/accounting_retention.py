@@ -95,55 +95,29 @@ _FI_LAW: Final = "Kirjanpitolaki (1336/1997) 2 luku 10 §"
 _SE_LAW: Final = "Bokföringslagen (1999:1078) 7 kap. 2 §"
 _NO_LAW: Final = "Bokføringsloven (2004) § 13"
 
+_VOUCHER, _BOOKS = DocumentKind.VOUCHER, DocumentKind.BOOKS
+#: country, kind of record, law, years, counted from the end of the calendar year?
+_RULES: Final = (
+    ("FI", _VOUCHER, _FI_LAW, 6, True),
+    ("FI", _BOOKS, _FI_LAW, 10, False),
+    ("SE", _VOUCHER, _SE_LAW, 7, True),
+    ("SE", _BOOKS, _SE_LAW, 7, True),
+    ("NO", _VOUCHER, _NO_LAW, 5, False),
+    ("NO", _BOOKS, _NO_LAW, 5, False),
+)
+
 #: The bookkeeping laws' retention periods, by country and kind of record (see the
 #: module's docstring for the sources).
 ACCOUNTING_RETENTION: Final[Mapping[tuple[str, DocumentKind], RetentionRule]] = MappingProxyType(
     {
-        (rule.country, rule.document): rule
-        for rule in (
-            RetentionRule(
-                country="FI",
-                document=DocumentKind.VOUCHER,
-                legal_ground=_FI_LAW,
-                years=6,
-                from_calendar_year_end=True,
-            ),
-            RetentionRule(
-                country="FI",
-                document=DocumentKind.BOOKS,
-                legal_ground=_FI_LAW,
-                years=10,
-                from_calendar_year_end=False,
-            ),
-            RetentionRule(
-                country="SE",
-                document=DocumentKind.VOUCHER,
-                legal_ground=_SE_LAW,
-                years=7,
-                from_calendar_year_end=True,
-            ),
-            RetentionRule(
-                country="SE",
-                document=DocumentKind.BOOKS,
-                legal_ground=_SE_LAW,
-                years=7,
-                from_calendar_year_end=True,
-            ),
-            RetentionRule(
-                country="NO",
-                document=DocumentKind.VOUCHER,
-                legal_ground=_NO_LAW,
-                years=5,
-                from_calendar_year_end=False,
-            ),
-            RetentionRule(
-                country="NO",
-                document=DocumentKind.BOOKS,
-                legal_ground=_NO_LAW,
-                years=5,
-                from_calendar_year_end=False,
-            ),
+        (country, document): RetentionRule(
+            country=country,
+            document=document,
+            legal_ground=law,
+            years=years,
+            from_calendar_year_end=calendar_year,
         )
+        for country, document, law, years, calendar_year in _RULES
     }
 )
 

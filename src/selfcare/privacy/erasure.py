@@ -161,15 +161,7 @@ class PersonalRecords:
 
 
 def erased_event(report: ErasureReport, now: datetime) -> AccountErased:
-    """The event of the erasure ``report`` tells of."""
-    return AccountErased(
-        occurred_at=now,
-        account_id=report.tombstone.account_id,
-        registrations_deleted=report.registrations_deleted,
-        grants_revoked=report.grants_revoked,
-        invitations_anonymised=report.invitations_anonymised,
-        invitations_revoked=report.invitations_revoked,
-        one_time_codes_deleted=report.one_time_codes_deleted,
-        feedback_deleted=report.feedback_deleted,
-        login_throttles_deleted=report.login_throttles_deleted,
-    )
+    """The event of the erasure ``report`` tells of: its counts, by the same names."""
+    counts = attrs.asdict(report, recurse=False)
+    del counts["tombstone"]
+    return AccountErased(occurred_at=now, account_id=report.tombstone.account_id, **counts)
