@@ -221,7 +221,8 @@ class ClosingUseCases:
 
         Raises:
             TypeError: ``reauthentication`` is not one of the two kinds, or
-                ``confirm`` is not a bool.
+                ``confirm`` is not a bool (or the password or source not a string).
+            SelfcareError: ``login.source_invalid`` for an empty or over-long source.
             ConcurrencyConflict: a record changed meanwhile (nothing is saved; retry).
             StorageError: the storage failed (nothing is saved).
         """
