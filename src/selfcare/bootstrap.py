@@ -454,6 +454,8 @@ def bootstrap(
             zone=operator_zone(rules.order.timezone),
             seller=rules.seller,
             inventory=catalog,
+            notifier=outbox,
+            accounts=people,
         )
         privacy = PrivacyService(
             uow=units.privacy,

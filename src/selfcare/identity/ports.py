@@ -324,6 +324,9 @@ class Notifier(Protocol):
     - ``catalog.order_confirmation`` [order_id, items, given_names] to the verified
       address of whoever placed an order, sent by
       :meth:`~selfcare.catalog.service.CatalogService.place_order`.
+    - ``billing.deduction_statement`` [employee, employer, month, allowance,
+      company_part, employee_part, lines] to the employee account's verified address,
+      sent by :meth:`~selfcare.billing.service.BillingService.send_deduction_statement`.
 
     :mod:`selfcare.notifications` renders every one of them
     (:class:`~selfcare.notifications.RenderingNotifier`). ``send`` is called after the
