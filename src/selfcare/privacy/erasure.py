@@ -54,14 +54,14 @@ def _delete_each(records: Sequence[T], delete: Callable[[T], object]) -> int:
     return len(records)
 
 
-@attrs.frozen
 class PersonalRecords:
     """The records of the person of ``account`` in the unit of work ``uow`` (entered by
     the caller): what export reads, what erasure removes and what the closing summary
-    counts."""
+    counts. Not a value: it reads through ``uow`` each time it is asked."""
 
-    uow: PrivacyUnitOfWork
-    account: Account
+    def __init__(self, uow: PrivacyUnitOfWork, account: Account) -> None:
+        self.uow = uow
+        self.account = account
 
     @property
     def user(self) -> AccountId:
