@@ -62,6 +62,7 @@ from selfcare.identity.recovery import RecoveryPolicy
 from selfcare.identity.registration import RegistrationPolicy
 from selfcare.identity.second_factor import TotpPolicy
 from selfcare.identity.service import IdentityService
+from selfcare.privacy.accounting_retention import ClosingPolicy
 from selfcare.privacy.model import DEFAULT_RETENTION, RetentionPolicy
 from selfcare.privacy.service import PrivacyService
 
@@ -279,6 +280,9 @@ class Policies:
     catalog_labels: tuple[CatalogLabel, ...] = SAMPLE_LABELS
     #: How long ended records are kept before the retention purge removes them.
     retention: RetentionPolicy = DEFAULT_RETENTION
+    #: The bookkeeping country and financial year that date the records a closed
+    #: account leaves behind (invoices, orders).
+    closing: ClosingPolicy = attrs.field(factory=ClosingPolicy)
 
     @classmethod
     def nist_800_63b_4(
@@ -453,7 +457,17 @@ def bootstrap(
             notifier=outbox,
             accounts=people,
         )
-        privacy = PrivacyService(uow=units.privacy, clock=now, retention=rules.retention)
+        privacy = PrivacyService(
+            uow=units.privacy,
+            clock=now,
+            retention=rules.retention,
+            authenticator=identity,
+            notifier=outbox,
+            registration_policy=rules.registration,
+            role_model=rules.roles,
+            closing_policy=rules.closing,
+            zone=operator_zone(rules.order.timezone),
+        )
         return App(
             identity=identity,
             authz=authz,
