@@ -64,6 +64,7 @@ from selfcare.identity.second_factor import TotpPolicy
 from selfcare.identity.service import IdentityService
 from selfcare.identity.terms import TermsOfUse
 from selfcare.identity.work_account import WorkAccountPolicy
+from selfcare.privacy.accounting_retention import ClosingPolicy
 from selfcare.privacy.model import DEFAULT_RETENTION, RetentionPolicy
 from selfcare.privacy.service import PrivacyService
 
@@ -286,6 +287,9 @@ class Policies:
     catalog_labels: tuple[CatalogLabel, ...] = SAMPLE_LABELS
     #: How long ended records are kept before the retention purge removes them.
     retention: RetentionPolicy = DEFAULT_RETENTION
+    #: The bookkeeping country and financial year that date the records a closed
+    #: account leaves behind (invoices, orders).
+    closing: ClosingPolicy = attrs.field(factory=ClosingPolicy)
 
     def with_terms_of_use(self, terms: TermsOfUse) -> Policies:
         """These policies with ``terms`` published: registration asks new users to
@@ -475,7 +479,17 @@ def bootstrap(
             notifier=outbox,
             accounts=people,
         )
-        privacy = PrivacyService(uow=units.privacy, clock=now, retention=rules.retention)
+        privacy = PrivacyService(
+            uow=units.privacy,
+            clock=now,
+            retention=rules.retention,
+            authenticator=identity,
+            notifier=outbox,
+            registration_policy=rules.registration,
+            role_model=rules.roles,
+            closing_policy=rules.closing,
+            zone=operator_zone(rules.order.timezone),
+        )
         return App(
             identity=identity,
             authz=authz,

@@ -313,7 +313,6 @@ def _acting_for_the_account(app: App) -> dict[str, Any]:
         "confirm_second_factor": lambda: identity.confirm_second_factor(ACCOUNT_ID, "123456"),
         "remove_second_factor": lambda: identity.remove_second_factor(ACCOUNT_ID, "123456"),
         "step_up": lambda: identity.step_up(ACCOUNT_ID, "123456"),
-        "require_step_up": lambda: identity.require_step_up(ACCOUNT_ID),
         "unlink_work_account": lambda: identity.unlink_work_account(ACCOUNT_ID),
     }
 
@@ -389,3 +388,16 @@ def test_an_account_document_from_before_the_terms_still_loads() -> None:
     for field in ("terms_version", "terms_accepted_at", "pending_login", "work_account"):
         del document[field]
     assert storage_converter.structure(document, Account) == example_account(1)
+
+
+def test_a_user_who_does_not_accept_the_new_terms_can_still_close_the_account() -> None:
+    """Refusing new terms must leave a way out: closing the account does not wait for
+    them (its re-authentication and step-up check are not held back)."""
+    from selfcare.privacy.closing import PasswordReauthentication  # noqa: PLC0415
+
+    app = make_app()
+    assert app.identity.require_step_up(ACCOUNT_ID).ok
+    closed = app.privacy.close_own_account(
+        ACCOUNT_ID, PasswordReauthentication(password=PASSWORD, source=SOURCE), confirm=True
+    )
+    assert closed.ok, closed

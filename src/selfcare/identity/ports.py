@@ -324,6 +324,9 @@ class Notifier(Protocol):
     - ``account.recovery_link`` [given_names] with the token as ``secret``, to the
       account's address (opt-in recovery by e-mail); the page it opens sets the new
       password on an explicit confirm.
+    - ``account.closed`` [given_names] to the address of an account its owner just
+      closed (:meth:`~selfcare.privacy.service.PrivacyService.close_own_account`);
+      nothing of the account is kept but what the law requires.
     - ``login.locked_notice`` [minutes] when failed logins from one source first lock
       the account for that source in a run of consecutive failures.
     - ``login.unlock_link`` [given_names] with the token as ``secret``, to the

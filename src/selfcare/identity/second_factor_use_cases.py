@@ -360,15 +360,14 @@ class SecondFactorUseCases(LoginUseCases, TermsGate):
         stepped = SteppedUp(account_id=account_id, valid_until=until, occurred_at=now)
         return Done(until, (*outcome.events, stepped))
 
-    @waits_for_terms
     def require_step_up(self, account_id: AccountId) -> Outcome[None]:
         """Whether a sensitive change may go ahead now: call it before changing the
         payer of a billing agreement (billing does not know about second factors).
         An account without a second factor needs no step-up.
 
         Returns:
-            ``Done(None)``, or a refusal with ``terms.not_accepted`` or
-            ``second_factor.step_up_required`` (ask for a code and call :meth:`step_up`).
+            ``Done(None)``, or a refusal with ``second_factor.step_up_required`` (ask
+            for a code and call :meth:`step_up`).
         """
         refused = self._step_up_refusal(account_id)
         return refused if refused is not None else Done(None)

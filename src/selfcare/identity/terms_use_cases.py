@@ -18,8 +18,11 @@
   ``terms.not_accepted`` (also ``action_required``) from every use case that acts
   for the account - e-mail, password, profile, second factor, step-up, work account -
   until the user accepts them with :meth:`~TermsOfUseUseCases.accept_terms_of_use`.
-  Queries and feedback to customer service (which may be about the terms) are not held
-  back.
+  Queries, feedback to customer service (which may be about the terms) and closing the
+  account (:meth:`~selfcare.privacy.service.PrivacyService.close_own_account`: a user
+  who does not accept the new terms must be able to leave; its
+  :meth:`~selfcare.identity.second_factor_use_cases.SecondFactorUseCases.require_step_up`
+  check is therefore not held back either) do not wait for the terms.
 
 Use it through :class:`~selfcare.identity.service.IdentityService`, which builds it.
 """

@@ -122,6 +122,7 @@ _ALL: Final = (
     _email("account.password_changed"),
     _email("account.password_reset"),
     _email("account.recovery_link", {"given_names": _TEXT}, secret_links=("recover",)),
+    _email("account.closed", {"given_names": _TEXT}),
     _email("login.locked_notice", {"minutes": ParamKind.NUMBER}),
     _email("login.unlock_link", {"given_names": _TEXT}, secret_links=("unlock",)),
     _email(
