@@ -188,30 +188,15 @@ def _spans(
     ends: date | None,
     window: tuple[datetime, datetime],
 ) -> list[tuple[ProductPrice, date, date | None]]:
-    """Each interval's first and last charged day; a later one takes over its first day."""
-    spans: list[tuple[ProductPrice, date, date | None]] = []
-    previous: tuple[ProductPrice, date, date | None] | None = None
-    for interval in _in_window(history, window):
-        first = days.of(interval.valid_from)
-        last = None if interval.valid_to is None else days.before(interval.valid_to)
-        if ends is not None:
-            last = ends if last is None or last > ends else last
-        if previous is not None and (previous[2] is None or previous[2] >= first):
-            spans[-1] = (previous[0], previous[1], first - _ONE_DAY)
-        previous = (interval, first, last)
-        spans.append(previous)
-    return spans
+    """Each interval's first and last charged day; a later one takes over its first day.
 
-
-def _in_window(
-    history: tuple[ProductPrice, ...], window: tuple[datetime, datetime]
-) -> list[ProductPrice]:
-    """The intervals that can charge a day of ``window``, in order: those that start
+    Only the intervals that can charge a day of ``window`` count: those that start
     before its end and neither end by its start nor are superseded at the instant they
     start, back to the latest that starts by the window's start. (Intervals are sorted
-    by start; each one takes the days from its first on over from those before it, so
-    an earlier interval charges no day from the window's start on.) Read from the end:
-    the invoice run charges recent periods of long histories."""
+    by start and each one takes the days from its first on over from those before it,
+    so an earlier interval charges no day from the window's start on.) The history is
+    read from the end: the invoice run charges recent periods of long histories.
+    """
     lower, upper = window
     kept: list[ProductPrice] = []
     for interval in reversed(history):
@@ -221,8 +206,18 @@ def _in_window(
         kept.append(interval)
         if start <= lower:
             break
-    kept.reverse()
-    return kept
+    spans: list[tuple[ProductPrice, date, date | None]] = []
+    previous: tuple[ProductPrice, date, date | None] | None = None
+    for interval in reversed(kept):
+        first = days.of(interval.valid_from)
+        last = None if interval.valid_to is None else days.before(interval.valid_to)
+        if ends is not None:
+            last = ends if last is None or last > ends else last
+        if previous is not None and (previous[2] is None or previous[2] >= first):
+            spans[-1] = (previous[0], previous[1], first - _ONE_DAY)
+        previous = (interval, first, last)
+        spans.append(previous)
+    return spans
 
 
 def _describe(price: ProductPrice, product: ProductInstance, catalog: Catalog, lang: str) -> str:
@@ -294,7 +289,7 @@ class _LineFactory:
             if description is None:
                 description = self.description(price, product)
             recurring = price.recurring
-            start = max(first_day, first)
+            start = first if first > first_day else first_day  # noqa: FURB136 - hot path
             end = last_day if last is None or last > last_day else last
             if recurring is not None and start <= end and recurring.amount:
                 key = (recurring.amount, recurring.currency, start, end)
