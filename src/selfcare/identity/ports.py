@@ -101,7 +101,8 @@ class CustomerDirectory(Protocol):
 
 
 class AccountRepository(Protocol):
-    """Accounts, unique by id, by e-mail address (case-folded) and by national id.
+    """Accounts, unique by id, by e-mail address (case-folded), by national id and by
+    linked work account (tenant and case-folded work address).
 
     ``add`` raises :class:`~selfcare.core.errors.AlreadyExists` when the id, the
     e-mail address or the national id is taken; ``update`` is compare-and-set on
@@ -137,6 +138,20 @@ class AccountRepository(Protocol):
 
     def find_by_unlock_token(self, token_digest: str) -> Account | None:
         """The account whose pending unlock link has ``token_digest``, or ``None``."""
+        ...
+
+    def find_by_pending_login(self, token_digest: str) -> Account | None:
+        """The account whose login waiting for new terms of use
+        (:attr:`~selfcare.identity.account.Account.pending_login`) has
+        ``token_digest``, or ``None``."""
+        ...
+
+    def find_by_work_account(self, tenant_id: str, email: EmailAddress) -> Account | None:
+        """The account whose linked work account
+        (:attr:`~selfcare.identity.account.Account.work_account`) is ``email``
+        (case-insensitively) in ``tenant_id``, or ``None``. At most one account links
+        a work address of a tenant: ``add`` and ``update`` raise ``AlreadyExists`` for
+        a second."""
         ...
 
 
