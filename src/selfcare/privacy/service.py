@@ -131,15 +131,15 @@ class PrivacyService(ClosingUseCases):
         closing_policy: ClosingPolicy | None = None,
         zone: ZoneInfo | None = None,
     ) -> None:
-        self.uow = uow
-        self.clock = clock
-        self.retention = retention
-        self.authenticator = authenticator
-        self.notifier = notifier
-        self.registration_policy = registration_policy or RegistrationPolicy()
-        self.role_model = role_model
-        self.closing_policy = closing_policy or ClosingPolicy()
-        self.zone = zone if zone is not None else operator_zone()
+        self.uow: PrivacyUnitOfWork = uow
+        self.clock: Clock = clock
+        self.retention: RetentionPolicy = retention
+        self.authenticator: AccountAuthenticator | None = authenticator
+        self.notifier: Notifier | None = notifier
+        self.registration_policy: RegistrationPolicy = registration_policy or RegistrationPolicy()
+        self.role_model: RoleModel = role_model
+        self.closing_policy: ClosingPolicy = closing_policy or ClosingPolicy()
+        self.zone: ZoneInfo = zone if zone is not None else operator_zone()
 
     def collect_personal_data(self, account_id: AccountId) -> Outcome[PersonalDataExport]:
         """Everything the library holds about the person of ``account_id`` (GDPR Art. 15,
