@@ -131,6 +131,96 @@ def test_plan_change_inside_the_month_credits_the_old_plan_and_charges_the_new()
     assert [(line.description, line.gross) for line in may] == [("Total E 50 GB", eur("45.00"))]
 
 
+def total_e(on: date) -> PlanChange:
+    return PlanChange(
+        service_id="svc-1", on=on, description="Total E 50 GB", monthly_price=eur("45.00")
+    )
+
+
+def test_a_plan_change_on_the_first_day_of_the_month_charges_the_new_plan_only() -> None:
+    lines = charges_for_period(
+        [service(date(2025, 1, 1))],
+        BillingPeriod(2026, 4),
+        country="FI",
+        plan_changes=[total_e(date(2026, 4, 1))],
+    )
+    assert [(line.kind, line.description, line.gross) for line in lines] == [
+        (ChargeKind.RECURRING, "Total E 50 GB", eur("45.00")),
+    ]
+
+
+def test_a_plan_change_on_a_services_first_day_in_mid_month_sets_the_plan_charged() -> None:
+    lines = charges_for_period(
+        [service(date(2026, 4, 21))],
+        BillingPeriod(2026, 4),
+        country="FI",
+        plan_changes=[total_e(date(2026, 4, 21))],
+    )
+    assert [(line.kind, line.description, line.gross) for line in lines] == [
+        (ChargeKind.RECURRING, "Total E 50 GB", eur("15.00")),
+    ]
+
+
+def test_a_plan_change_on_the_last_day_of_the_month_moves_that_one_day() -> None:
+    # 30 April: one day of 30 is credited at the old price (1.00) and charged at the new
+    # (1.50); May is charged at the new plan only.
+    lines = charges_for_period(
+        [service(date(2025, 1, 1))],
+        BillingPeriod(2026, 4),
+        country="FI",
+        plan_changes=[total_e(date(2026, 4, 30))],
+    )
+    assert [
+        (line.kind, line.description, line.supply_from, line.supply_to, line.gross)
+        for line in lines
+    ] == [
+        (ChargeKind.RECURRING, "Mobiili 10 GB", date(2026, 4, 1), date(2026, 4, 30), eur("30.00")),
+        (ChargeKind.CREDIT, "Mobiili 10 GB", date(2026, 4, 30), date(2026, 4, 30), eur("-1.00")),
+        (ChargeKind.RECURRING, "Total E 50 GB", date(2026, 4, 30), date(2026, 4, 30), eur("1.50")),
+    ]
+    may = charges_for_period(
+        [service(date(2025, 1, 1))],
+        BillingPeriod(2026, 5),
+        country="FI",
+        plan_changes=[total_e(date(2026, 4, 30))],
+    )
+    assert [(line.description, line.gross) for line in may] == [("Total E 50 GB", eur("45.00"))]
+
+
+def test_a_plan_change_after_a_services_last_day_is_not_charged() -> None:
+    lines = charges_for_period(
+        [service(date(2025, 1, 1), end=date(2026, 4, 20))],
+        BillingPeriod(2026, 4),
+        country="FI",
+        plan_changes=[total_e(date(2026, 4, 21))],
+    )
+    assert [(line.kind, line.description, line.gross) for line in lines] == [
+        (ChargeKind.RECURRING, "Mobiili 10 GB", eur("20.00")),
+    ]
+
+
+def test_two_plan_changes_in_a_month_are_charged_in_the_order_of_their_days() -> None:
+    # Given out of order: 11 April to 30.00 -> 60.00, 21 April -> 45.00.
+    big = PlanChange(
+        service_id="svc-1", on=date(2026, 4, 11), description="Total X", monthly_price=eur("60.00")
+    )
+    lines = charges_for_period(
+        [service(date(2025, 1, 1))],
+        BillingPeriod(2026, 4),
+        country="FI",
+        plan_changes=[total_e(date(2026, 4, 21)), big],
+    )
+    assert [(line.kind, line.description, line.gross) for line in lines] == [
+        (ChargeKind.RECURRING, "Mobiili 10 GB", eur("30.00")),
+        (ChargeKind.CREDIT, "Mobiili 10 GB", eur("-20.00")),
+        (ChargeKind.RECURRING, "Total X", eur("40.00")),
+        (ChargeKind.CREDIT, "Total X", eur("-20.00")),
+        (ChargeKind.RECURRING, "Total E 50 GB", eur("15.00")),
+    ]
+    # 10 days at 30.00, 10 at 60.00, 10 at 45.00.
+    assert sum((line.gross for line in lines), eur("0")) == eur("45.00")
+
+
 def test_plan_change_for_an_unknown_service_is_refused() -> None:
     change = PlanChange(
         service_id="other", on=date(2026, 4, 21), description="X", monthly_price=eur("1")
