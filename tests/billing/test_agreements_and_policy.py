@@ -63,6 +63,20 @@ def test_a_billing_agreement_is_valid_from_its_first_to_its_last_day_in_the_oper
     )
 
 
+def test_the_decision_counts_days_in_the_operator_zone_too() -> None:
+    agreements = [agreement(date(2026, 4, 1), date(2026, 4, 30))]
+    # 00:30 on 1 April in Helsinki (the default zone), 23:30 on 31 March in Stockholm.
+    first_hour = datetime(2026, 3, 31, 21, 30, tzinfo=UTC)
+    assert check_billing_agreement(agreements, "C-1", now=first_hour).allowed
+    in_stockholm = check_billing_agreement(
+        agreements, "C-1", now=first_hour, zone=ZoneInfo("Europe/Stockholm")
+    )
+    assert in_stockholm.codes == ("billing.no_valid_agreement",)
+    assert not check_billing_agreement(
+        agreements, "C-1", now=datetime(2026, 4, 30, 21, 0, tzinfo=UTC)
+    ).allowed
+
+
 def test_another_payers_agreement_does_not_count() -> None:
     now = datetime(2026, 4, 10, tzinfo=UTC)
     assert not has_valid_billing_agreement([agreement(date(2026, 1, 1))], "C-2", now=now)

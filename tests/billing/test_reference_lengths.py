@@ -176,3 +176,32 @@ def test_a_huge_negative_integer_is_refused_for_its_sign_as_a_small_one_is() -> 
         "reference.invalid_characters",
         "reference.invalid_length",
     }
+
+
+def test_compact_reads_at_most_65_characters_so_hostile_input_costs_nothing() -> None:
+    # Up to 64 characters (or an integer of up to 64 digits) are compacted as they are;
+    # anything longer is cut to 65 characters (a sign kept), still one too many for
+    # every scheme, without converting a huge integer to text.
+    assert fi_reference.compact(10**63) == "1" + "0" * 63
+    assert fi_reference.compact("1" * 100) == "1" * 65
+    assert fi_reference.compact(10**64) == "0" * 65
+    assert fi_reference.compact(10**5000 + 7) == "0" * 64 + "7"
+    assert fi_reference.compact(-(10**5000)) == "-" + "0" * 65
+
+
+def test_each_of_the_two_rf_check_digits_must_be_a_digit() -> None:
+    for number in ("RF1A5390", "RFA15390"):
+        assert refused(lambda n=number: rf_reference.validate(n)).codes == (
+            "reference.invalid_characters",
+        )
+
+
+def test_a_kid_dash_anywhere_but_last_is_refused() -> None:
+    for number in ("12-4", "-234", "1-34"):
+        assert refused(lambda n=number: kid.validate(n)).codes == ("reference.invalid_characters",)
+
+
+def test_an_ocr_reference_has_no_length_digit_unless_asked() -> None:
+    assert ocr_reference.is_valid("12344")
+    assert not ocr_reference.is_valid("12344", length_digit=True)
+    assert ocr_reference.format("12 344") == "12344"
