@@ -428,6 +428,60 @@ def test_service_validation() -> None:
     assert not svc.active_on(date(2026, 5, 1))
 
 
+def test_a_service_is_charged_from_its_first_day_to_its_last() -> None:
+    svc = service(date(2026, 4, 1), date(2026, 4, 30))
+    assert not svc.active_on(date(2026, 3, 31))
+    assert svc.active_on(date(2026, 4, 1))
+    assert service(date(2026, 4, 1)).active_on(date(2099, 1, 1))
+
+
+def test_a_one_time_fee_of_a_service_starting_on_the_first_day_is_charged_that_month() -> None:
+    svc = service(date(2026, 4, 1), one_time_fee=eur("9.90"))
+    april = charges_for_period([svc], BillingPeriod(2026, 4), country="FI")
+    assert [(line.kind, line.supply_from, line.gross) for line in april] == [
+        (ChargeKind.RECURRING, date(2026, 4, 1), eur("30.00")),
+        (ChargeKind.ONE_TIME, date(2026, 4, 1), eur("9.90")),
+    ]
+    march = charges_for_period([svc], BillingPeriod(2026, 3), country="FI")
+    assert march == ()
+
+
+def test_wrong_types_are_type_errors_that_name_the_argument() -> None:
+    april = BillingPeriod(2026, 4)
+    with pytest.raises(TypeError, match="monthly_price must be Money"):
+        ChargeableService(
+            service_id="s",
+            description="d",
+            monthly_price="30.00",  # type: ignore[arg-type]
+            start=date(2026, 4, 1),
+        )
+    with pytest.raises(TypeError, match="start must be a date"):
+        service(datetime(2026, 4, 1, tzinfo=HELSINKI))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="price must be Money"):
+        prorate("1.00", april, date(2026, 4, 1), date(2026, 4, 2))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="period must be BillingPeriod"):
+        prorate(eur("1"), (2026, 4), date(2026, 4, 1), date(2026, 4, 2))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="first must be a date"):
+        prorate(eur("1"), april, datetime(2026, 4, 1, tzinfo=HELSINKI), date(2026, 4, 2))
+    with pytest.raises(TypeError, match="last must be a date"):
+        prorate(eur("1"), april, date(2026, 4, 1), datetime(2026, 4, 2, tzinfo=HELSINKI))
+    with pytest.raises(TypeError, match="period must be BillingPeriod"):
+        charges_for_period([], (2026, 4), country="FI")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="vat_table must be VatTable"):
+        charges_for_period([], april, country="FI", vat_table={})  # type: ignore[arg-type]
+
+
+def test_an_unknown_plan_changes_service_id_is_named_up_to_64_characters() -> None:
+    change = PlanChange(
+        service_id="x" * 100, on=date(2026, 4, 21), description="X", monthly_price=eur("1")
+    )
+    with pytest.raises(SelfcareError) as error:
+        charges_for_period(
+            [service(date(2025, 1, 1))], BillingPeriod(2026, 4), country="FI", plan_changes=[change]
+        )
+    assert error.value.violations[0].params == {"service_id": "x" * 64}
+
+
 @pytest.mark.parametrize(
     "cls", [ChargeableService, InvoiceLine, Invoice, BillingPeriod, PlanChange], ids=str
 )
