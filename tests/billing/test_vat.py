@@ -198,9 +198,9 @@ def test_rates_of_other_categories_or_countries_never_overlap() -> None:
 def test_the_day_of_supply_is_a_date_not_a_datetime() -> None:
     from datetime import UTC, datetime  # noqa: PLC0415
 
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="a day of supply must be a date, not datetime"):
         NORDIC_VAT.rate_on("FI", datetime(2026, 1, 1, tzinfo=UTC))
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="a day of supply must be a date, not str"):
         NORDIC_VAT.rate_on("FI", "2026-01-01")  # type: ignore[arg-type]
 
 
@@ -261,3 +261,45 @@ def test_vat_of_takes_the_vat_out_of_a_gross_amount_and_adds_it_to_a_net_one() -
     with pytest.raises(SelfcareError) as error:
         vat_of(eur("1"), Decimal(100), PriceBasis.NET)
     assert error.value.codes == ("vat.invalid_rate",)
+
+
+# The default table as the tax authorities publish it (Vero, Skatteverket, Skatteetaten,
+# Skattestyrelsen): each rate with its first and last day of supply.
+PUBLISHED_RATES = [
+    ("FI", "standard", "22", date(1994, 6, 1), date(2010, 6, 30)),
+    ("FI", "standard", "23", date(2010, 7, 1), date(2012, 12, 31)),
+    ("FI", "standard", "24", date(2013, 1, 1), date(2024, 8, 31)),
+    ("FI", "standard", "25.5", date(2024, 9, 1), None),
+    ("FI", "food", "13", date(2010, 7, 1), date(2012, 12, 31)),
+    ("FI", "food", "14", date(2013, 1, 1), date(2025, 12, 31)),
+    ("FI", "food", "13.5", date(2026, 1, 1), None),
+    ("SE", "standard", "25", date(1990, 7, 1), None),
+    ("SE", "food", "12", date(1996, 1, 1), date(2026, 3, 31)),
+    ("SE", "food", "6", date(2026, 4, 1), date(2027, 12, 31)),
+    ("SE", "food", "12", date(2028, 1, 1), None),
+    ("NO", "standard", "25", date(2005, 1, 1), None),
+    ("NO", "food", "15", date(2012, 1, 1), None),
+    ("DK", "standard", "25", date(1992, 1, 1), None),
+    ("DK", "food", "25", date(1992, 1, 1), None),
+]
+
+
+@pytest.mark.parametrize(
+    ("country", "category", "percent", "first", "last"),
+    PUBLISHED_RATES,
+    ids=[f"{c}-{k}-{p}-{f}" for c, k, p, f, _ in PUBLISHED_RATES],
+)
+def test_the_default_table_holds_each_published_rate_from_its_first_to_its_last_day(
+    country: str, category: str, percent: str, first: date, last: date | None
+) -> None:
+    kind = VatCategory(category)
+    for day in (first, last) if last is not None else (first,):
+        found = NORDIC_VAT.rate_on(country, day, kind)
+        assert (found.percent, found.valid_from, found.valid_to) == (Decimal(percent), first, last)
+
+
+def test_the_default_table_has_no_other_rates() -> None:
+    assert len(NORDIC_VAT.rates) == len(PUBLISHED_RATES)
+    with pytest.raises(SelfcareError) as error:
+        NORDIC_VAT.rate_on("FI", date(2010, 6, 30), VatCategory.FOOD)
+    assert error.value.codes == ("vat.no_rate",)
