@@ -27,6 +27,7 @@ from selfcare.billing import (
     valid_billing_agreement,
 )
 from selfcare.core.ids import CustomerNumber
+from selfcare.core.ports import next_version
 from selfcare.testing.strategies._billing import mobile_policies, quoted_charges
 
 
@@ -118,6 +119,14 @@ def test_an_agreement_is_in_force_on_its_first_and_last_day_only() -> None:
     until_further_notice = agreement(date(2026, 4, 1))
     assert until_further_notice.valid_on(date(2099, 12, 31))
     assert not until_further_notice.valid_on(date(2026, 3, 31))
+
+
+def test_a_new_agreement_and_policy_start_at_version_1() -> None:
+    # The repositories' compare-and-set counts from it (update stores version n over n - 1).
+    first = agreement(date(2026, 4, 1))
+    assert first.version == 1
+    assert next_version(first, valid_to=date(2026, 4, 30)).version == 2
+    assert POLICY.version == 1
 
 
 def test_naive_now_is_refused() -> None:
