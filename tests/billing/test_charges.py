@@ -446,7 +446,7 @@ def test_a_one_time_fee_of_a_service_starting_on_the_first_day_is_charged_that_m
     assert march == ()
 
 
-def test_wrong_types_are_type_errors_that_name_the_argument() -> None:
+def test_wrong_types_are_type_errors_that_name_the_argument_and_a_price_is_required() -> None:
     april = BillingPeriod(2026, 4)
     with pytest.raises(TypeError, match="monthly_price must be Money"):
         ChargeableService(
@@ -457,6 +457,22 @@ def test_wrong_types_are_type_errors_that_name_the_argument() -> None:
         )
     with pytest.raises(TypeError, match="start must be a date"):
         service(datetime(2026, 4, 1, tzinfo=HELSINKI))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="monthly_price must be Money, not NoneType"):
+        ChargeableService(
+            service_id="s",
+            description="d",
+            monthly_price=None,  # type: ignore[arg-type]
+            start=date(2026, 4, 1),
+        )
+    with pytest.raises(TypeError, match="monthly_price must be Money, not NoneType"):
+        PlanChange(service_id="s", on=date(2026, 4, 1), description="d", monthly_price=None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="on must be a date"):
+        PlanChange(
+            service_id="s",
+            on=datetime(2026, 4, 1, tzinfo=HELSINKI),
+            description="d",
+            monthly_price=eur("1"),
+        )
     with pytest.raises(TypeError, match="price must be Money"):
         prorate("1.00", april, date(2026, 4, 1), date(2026, 4, 2))  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="period must be BillingPeriod"):
