@@ -64,6 +64,7 @@ from selfcare.identity.events import (
     AccountLocked,
     LoginFailed,
     LoginFailedForUnknownAddress,
+    LoginMethod,
     LoginSucceeded,
     PasswordLoginDisabled,
 )
@@ -326,15 +327,22 @@ def _state_refusal(account: Account) -> Decision | None:
 
 
 def login_succeeded(
-    account: Account, *, digest: str, new_hash: str | None, now: datetime
+    account: Account,
+    *,
+    digest: str,
+    new_hash: str | None,
+    now: datetime,
+    method: LoginMethod = LoginMethod.PASSWORD,
 ) -> LoginResult:
-    """The right password was given from the source of ``digest``.
+    """The right password (or another ``method``'s proof) was given from the source of
+    ``digest``.
 
     Args:
         account: the account, as stored.
         digest: :func:`~selfcare.identity.throttle.source_digest` of the source.
         new_hash: an upgraded hash to store instead of the current one, if any.
         now: the time of the attempt.
+        method: how the user authenticated (in the event).
 
     Returns:
         A :class:`LoginResult` with the logged-in account (consecutive failures reset,
@@ -355,7 +363,7 @@ def login_succeeded(
         last_login_at=moment,
         password_hash=new_hash or account.password_hash,
     )
-    succeeded = LoginSucceeded(account_id=account.id, occurred_at=moment)
+    succeeded = LoginSucceeded(account_id=account.id, method=method, occurred_at=moment)
     allowed = Decision.allow(reason=f"account:{account.id}")
     return LoginResult(
         decision=allowed,
