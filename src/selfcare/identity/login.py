@@ -82,6 +82,7 @@ __all__ = [
     "LoginPolicy",
     "LoginResult",
     "account_refusal",
+    "account_state_refusal",
     "lock_duration",
     "login_failed",
     "login_succeeded",
@@ -318,7 +319,10 @@ def login_failed(
     )
 
 
-def _state_refusal(account: Account) -> Decision | None:
+def account_state_refusal(account: Account) -> Decision | None:
+    """Why ``account`` may not log in or act whatever it proves: locked by customer
+    service (``login.account_locked``) or closed (``login.account_closed``); ``None``
+    for an active account."""
     if account.state is AccountState.LOCKED:
         return Decision.deny(Violation("login.account_locked"))
     if account.state is AccountState.CLOSED:
@@ -353,7 +357,7 @@ def login_succeeded(
         SelfcareError: ``time.naive_datetime`` for a naive ``now``.
     """
     moment = require_aware(now, "now")
-    refused = _state_refusal(account)
+    refused = account_state_refusal(account)
     if refused is not None:
         return LoginResult(decision=refused)
     changed = next_version(

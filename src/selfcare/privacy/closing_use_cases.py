@@ -32,8 +32,9 @@ from selfcare.core.clock import Clock
 from selfcare.core.decision import Violation
 from selfcare.core.ids import AccountId, RelationshipId
 from selfcare.core.outcome import Done, Outcome, Refused
-from selfcare.identity.account import Account, AccountState
+from selfcare.identity.account import Account
 from selfcare.identity.events import SessionsRevoked
+from selfcare.identity.login import account_state_refusal
 from selfcare.identity.ports import Channel, Notifier, OutgoingMessage
 from selfcare.identity.registration import RegistrationPolicy
 from selfcare.identity.registration_identification import check_identification
@@ -58,15 +59,6 @@ from selfcare.privacy.ports import AccountAuthenticator, PrivacyUnitOfWork
 __all__ = ["ClosingUseCases"]
 
 logger: logging.Logger = logging.getLogger("selfcare.privacy")
-
-
-def _state_refusal(account: Account) -> Refused | None:
-    """An account locked by customer service, or closed, is not closed by its user."""
-    if account.state is AccountState.LOCKED:
-        return Refused.because(Violation("login.account_locked"))
-    if account.state is AccountState.CLOSED:
-        return Refused.because(Violation("login.account_closed"))
-    return None
 
 
 def _check_arguments(reauthentication: object, confirm: object) -> None:
@@ -234,7 +226,8 @@ class ClosingUseCases:
             if account is None:
                 return missing_account(uow.erasures, account_id)
         # A Refused is falsy: test for None, never chain refusals with ``or``.
-        refused = _state_refusal(account)
+        state = account_state_refusal(account)  # a locked or closed account: not by its user
+        refused = None if state is None else Refused(state)
         if refused is None:
             refused = self._reauthentication_refusal(account, reauthentication)
         if refused is not None:
