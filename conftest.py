@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from selfcare.core import messages
 
@@ -22,5 +22,18 @@ settings.register_profile(
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
     print_blob=True,
+)
+# Mutation testing (tools/mutate.py, issue 21): the same examples on every run, no
+# example database, no deadline, no shrinking (a failing mutant needs no minimal
+# example), 30 examples per property. The scores in bench/RESULTS.md are measured with it.
+settings.register_profile(
+    "mutation",
+    max_examples=30,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=False,
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
