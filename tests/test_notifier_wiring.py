@@ -1,5 +1,6 @@
 """The services hand every message of the portal journeys to the one Notifier that
-bootstrap wires: identity's, authz's invitation and the catalog's order confirmation;
+bootstrap wires: identity's, authz's invitation, the catalog's order confirmation and
+billing's salary deduction statement;
 and a user who registers through identity accepts an invitation through authz."""
 
 from __future__ import annotations
@@ -7,12 +8,22 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from selfcare import Money
 from selfcare.adapters.memory.identity import MemoryCustomerDirectory, RecordingNotifier
 from selfcare.authz.model import USER
+from selfcare.billing import (
+    BillingPeriod,
+    ChargeKind,
+    Invoice,
+    InvoiceLine,
+    MobilePolicy,
+    PriceBasis,
+)
 from selfcare.bootstrap import App, Policies, bootstrap, memory_storage, sqlite_storage
 from selfcare.catalog.eligibility import EligibilityContext
 from selfcare.catalog.orders import OrderItem
@@ -238,6 +249,51 @@ def test_no_confirmation_without_who_placed_the_order(app: App) -> None:
     sent = len(_notifier(app).sent)
     app.catalog.place_order(quote, context, idempotency_key="k2").unwrap()
     assert len(_notifier(app).sent) == sent
+
+
+def test_a_registered_user_gets_the_salary_deduction_statement(app: App) -> None:
+    anna, _ = _anna_with_relationship(app)
+    invoice = Invoice(
+        invoice_id="2026020001",
+        payer="8100777",
+        currency="EUR",
+        period=BillingPeriod(2026, 2),
+        issued_on=date(2026, 3, 1),
+        due_on=date(2026, 3, 15),
+        reference="20260200016",
+        lines=[
+            InvoiceLine.build(
+                service_id="sub-1",
+                kind=ChargeKind.RECURRING,
+                description="Puhe+ 10 GB",
+                supply_from=date(2026, 2, 1),
+                supply_to=date(2026, 2, 28),
+                amount=Money("29.90", "EUR"),
+                price_basis=PriceBasis.GROSS,
+                vat_percent=Decimal("25.5"),
+                offering_id="puhe_10gb",
+            )
+        ],
+    )
+    with app.storage.billing as uow:
+        uow.invoices.add(invoice)
+        uow.commit()
+    policy = MobilePolicy(
+        policy_id="mp-1", employer="Oy Esimerkki Ab", monthly_allowance=Money("20", "EUR")
+    )
+    statement = app.billing.send_deduction_statement(
+        invoice_id="2026020001", policy=policy, employee=anna
+    ).unwrap()
+    mail = _notifier(app).last()
+    assert (mail.template, mail.recipient, mail.language.value) == (
+        "billing.deduction_statement",
+        "anna@example.fi",
+        "sv",
+    )
+    assert str(statement.total) == mail.params["employee_part"] == "9.90 EUR"
+    rendered = Renderer().render(mail)
+    assert "Anna Virtanen" in rendered.text
+    assert "9,90" in rendered.text
 
 
 @pytest.mark.parametrize(

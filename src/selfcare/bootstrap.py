@@ -62,6 +62,9 @@ from selfcare.identity.recovery import RecoveryPolicy
 from selfcare.identity.registration import RegistrationPolicy
 from selfcare.identity.second_factor import TotpPolicy
 from selfcare.identity.service import IdentityService
+from selfcare.identity.terms import TermsOfUse
+from selfcare.identity.work_account import WorkAccountPolicy
+from selfcare.privacy.accounting_retention import ClosingPolicy
 from selfcare.privacy.model import DEFAULT_RETENTION, RetentionPolicy
 from selfcare.privacy.service import PrivacyService
 
@@ -266,6 +269,11 @@ class Policies:
     second_factor: TotpPolicy = attrs.field(factory=TotpPolicy)
     #: Recovery after a forgotten password (the e-mail link is the operator's opt-in).
     recovery: RecoveryPolicy = attrs.field(factory=RecoveryPolicy)
+    #: The terms of use existing accounts must have accepted; none by default. Set it
+    #: with :meth:`with_terms_of_use`, which also makes registration ask for it.
+    terms_of_use: TermsOfUse | None = None
+    #: Which employers' single sign-on logs in (trusted tenants); none by default.
+    work_account: WorkAccountPolicy = attrs.field(factory=WorkAccountPolicy)
     invitation: InvitationPolicy = attrs.field(factory=InvitationPolicy)
     roles: RoleModel = DEFAULT_ROLE_MODEL
     order: OrderPolicy = attrs.field(factory=OrderPolicy)
@@ -279,6 +287,22 @@ class Policies:
     catalog_labels: tuple[CatalogLabel, ...] = SAMPLE_LABELS
     #: How long ended records are kept before the retention purge removes them.
     retention: RetentionPolicy = DEFAULT_RETENTION
+    #: The bookkeeping country and financial year that date the records a closed
+    #: account leaves behind (invoices, orders).
+    closing: ClosingPolicy = attrs.field(factory=ClosingPolicy)
+
+    def with_terms_of_use(self, terms: TermsOfUse) -> Policies:
+        """These policies with ``terms`` published: registration asks new users to
+        accept its version, and existing accounts must accept it from
+        ``terms.published_at`` on (:mod:`selfcare.identity.terms`).
+
+        >>> from datetime import UTC, datetime
+        >>> terms = TermsOfUse(version="2026-03", published_at=datetime(2026, 3, 1, tzinfo=UTC))
+        >>> Policies().with_terms_of_use(terms).registration.terms_version
+        '2026-03'
+        """
+        registration = attrs.evolve(self.registration, terms_version=terms.version)
+        return attrs.evolve(self, registration=registration, terms_of_use=terms)
 
     @classmethod
     def nist_800_63b_4(
@@ -418,6 +442,8 @@ def bootstrap(
             breached_passwords=breached_passwords,
             second_factor_policy=rules.second_factor,
             recovery_policy=rules.recovery,
+            terms_of_use=rules.terms_of_use,
+            work_account_policy=rules.work_account,
         )
         people = accounts if accounts is not None else IdentityAccountDirectory(units.identity)
         authz = AuthzService(
@@ -450,8 +476,20 @@ def bootstrap(
             zone=operator_zone(rules.order.timezone),
             seller=rules.seller,
             inventory=catalog,
+            notifier=outbox,
+            accounts=people,
         )
-        privacy = PrivacyService(uow=units.privacy, clock=now, retention=rules.retention)
+        privacy = PrivacyService(
+            uow=units.privacy,
+            clock=now,
+            retention=rules.retention,
+            authenticator=identity,
+            notifier=outbox,
+            registration_policy=rules.registration,
+            role_model=rules.roles,
+            closing_policy=rules.closing,
+            zone=operator_zone(rules.order.timezone),
+        )
         return App(
             identity=identity,
             authz=authz,

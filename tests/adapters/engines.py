@@ -3,11 +3,13 @@ same test runs on SQLite and on PostgreSQL (``engine`` fixture in conftest.py)."
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import Protocol
 
 from postgres_server import PostgresSchemas, dump
 
+from selfcare.adapters.postgres import MIGRATIONS as POSTGRES_MIGRATIONS
 from selfcare.adapters.postgres import (
     PostgresAuthzUnitOfWork,
     PostgresBillingUnitOfWork,
@@ -16,6 +18,7 @@ from selfcare.adapters.postgres import (
     PostgresIdentityUnitOfWork,
     PostgresPrivacyUnitOfWork,
 )
+from selfcare.adapters.sqlite import MIGRATIONS as SQLITE_MIGRATIONS
 from selfcare.adapters.sqlite import (
     SqliteAuthzUnitOfWork,
     SqliteBillingUnitOfWork,
@@ -46,6 +49,14 @@ class Engine(Protocol):
 
     def again(self, database: Database) -> Database:
         """Another handle, with connections of its own, on ``database``."""
+        ...
+
+    def new_without(self, names: Collection[str]) -> Database:
+        """A new database with every migration but those named (an older schema)."""
+        ...
+
+    def migrate(self, database: Database) -> list[str]:
+        """Apply every migration not yet applied to ``database``; their names."""
         ...
 
     def authz(self, database: Database) -> AuthzUnitOfWork: ...
@@ -88,6 +99,16 @@ class SqliteEngine:
         other = SqliteDatabase(database.path)
         self._opened.append(other)
         return other
+
+    def new_without(self, names: Collection[str]) -> SqliteDatabase:
+        migrations = [m for m in SQLITE_MIGRATIONS if m.name not in names]
+        database = SqliteDatabase(self._folder / f"db-{len(self._opened)}.sqlite3", migrations)
+        self._opened.append(database)
+        return database
+
+    def migrate(self, database: Database) -> list[str]:
+        assert isinstance(database, SqliteDatabase)
+        return database.migrate(SQLITE_MIGRATIONS)
 
     def authz(self, database: Database) -> AuthzUnitOfWork:
         assert isinstance(database, SqliteDatabase)
@@ -135,6 +156,14 @@ class PostgresEngine:
     def again(self, database: Database) -> PostgresDatabase:
         assert isinstance(database, PostgresDatabase)
         return self._schemas.again(database)
+
+    def new_without(self, names: Collection[str]) -> PostgresDatabase:
+        migrations = [m for m in POSTGRES_MIGRATIONS if m.name not in names]
+        return self._schemas.new(migrations=migrations)
+
+    def migrate(self, database: Database) -> list[str]:
+        assert isinstance(database, PostgresDatabase)
+        return database.migrate(POSTGRES_MIGRATIONS)
 
     def authz(self, database: Database) -> AuthzUnitOfWork:
         assert isinstance(database, PostgresDatabase)

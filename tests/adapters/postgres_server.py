@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import psycopg
 import pytest
 from psycopg import sql
 
+from selfcare.adapters._sql._table import Migration
 from selfcare.adapters.postgres import PostgresDatabase, open_database
 
 __all__ = [
@@ -66,10 +68,17 @@ class PostgresSchemas:
         self._schemas: list[str] = []
         self._opened: list[PostgresDatabase] = []
 
-    def new(self, *, pool_size: int = 4) -> PostgresDatabase:
-        """A database with the full schema, in a schema no other test uses."""
+    def new(
+        self, *, pool_size: int = 4, migrations: Sequence[Migration] | None = None
+    ) -> PostgresDatabase:
+        """A database with the full schema (or only ``migrations``), in a schema no
+        other test uses."""
         schema = f"test_{uuid.uuid4().hex[:16]}"
         self._schemas.append(schema)
+        if migrations is not None:
+            return self._keep(
+                PostgresDatabase(self.dsn, migrations, schema=schema, pool_size=pool_size)
+            )
         return self._keep(open_database(self.dsn, schema=schema, pool_size=pool_size))
 
     def again(self, database: PostgresDatabase, *, pool_size: int = 2) -> PostgresDatabase:

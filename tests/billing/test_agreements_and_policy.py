@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -23,8 +24,10 @@ from selfcare.billing import (
     deduction_statement,
     has_valid_billing_agreement,
     payer_split,
+    valid_billing_agreement,
 )
 from selfcare.core.ids import CustomerNumber
+from selfcare.core.ports import next_version
 from selfcare.testing.strategies._billing import mobile_policies, quoted_charges
 
 
@@ -61,6 +64,20 @@ def test_a_billing_agreement_is_valid_from_its_first_to_its_last_day_in_the_oper
     )
 
 
+def test_the_decision_counts_days_in_the_operator_zone_too() -> None:
+    agreements = [agreement(date(2026, 4, 1), date(2026, 4, 30))]
+    # 00:30 on 1 April in Helsinki (the default zone), 23:30 on 31 March in Stockholm.
+    first_hour = datetime(2026, 3, 31, 21, 30, tzinfo=UTC)
+    assert check_billing_agreement(agreements, "C-1", now=first_hour).allowed
+    in_stockholm = check_billing_agreement(
+        agreements, "C-1", now=first_hour, zone=ZoneInfo("Europe/Stockholm")
+    )
+    assert in_stockholm.codes == ("billing.no_valid_agreement",)
+    assert not check_billing_agreement(
+        agreements, "C-1", now=datetime(2026, 4, 30, 21, 0, tzinfo=UTC)
+    ).allowed
+
+
 def test_another_payers_agreement_does_not_count() -> None:
     now = datetime(2026, 4, 10, tzinfo=UTC)
     assert not has_valid_billing_agreement([agreement(date(2026, 1, 1))], "C-2", now=now)
@@ -69,6 +86,47 @@ def test_another_payers_agreement_does_not_count() -> None:
     allowed = check_billing_agreement([agreement(date(2026, 1, 1))], "C-1", now=now)
     assert allowed.allowed
     assert allowed.reason == "billing_agreement:ba-1"
+
+
+def test_without_any_agreement_there_is_none_in_force() -> None:
+    now = datetime(2026, 4, 10, tzinfo=UTC)
+    assert has_valid_billing_agreement([], "C-1", now=now) is False
+    assert check_billing_agreement([], "C-1", now=now).codes == ("billing.no_valid_agreement",)
+
+
+@pytest.mark.parametrize("expired_first", [True, False], ids=["expired first", "valid first"])
+def test_one_agreement_in_force_is_enough_beside_an_expired_one(expired_first: bool) -> None:
+    now = datetime(2026, 4, 10, tzinfo=UTC)
+    expired = attrs.evolve(
+        agreement(date(2025, 1, 1), date(2026, 3, 31)), agreement_id="ba-expired"
+    )
+    valid = attrs.evolve(agreement(date(2026, 4, 1)), agreement_id="ba-valid")
+    agreements = [expired, valid] if expired_first else [valid, expired]
+    assert has_valid_billing_agreement(agreements, "C-1", now=now) is True
+    decision = check_billing_agreement(agreements, "C-1", now=now)
+    assert decision.allowed
+    assert decision.reason == "billing_agreement:ba-valid"
+    assert valid_billing_agreement(agreements, "C-1", today=date(2026, 4, 10)) == valid
+    assert has_valid_billing_agreement([expired], "C-1", now=now) is False
+
+
+def test_an_agreement_is_in_force_on_its_first_and_last_day_only() -> None:
+    april = agreement(date(2026, 4, 1), date(2026, 4, 30))
+    assert not april.valid_on(date(2026, 3, 31))
+    assert april.valid_on(date(2026, 4, 1))
+    assert april.valid_on(date(2026, 4, 30))
+    assert not april.valid_on(date(2026, 5, 1))
+    until_further_notice = agreement(date(2026, 4, 1))
+    assert until_further_notice.valid_on(date(2099, 12, 31))
+    assert not until_further_notice.valid_on(date(2026, 3, 31))
+
+
+def test_a_new_agreement_and_policy_start_at_version_1() -> None:
+    # The repositories' compare-and-set counts from it (update stores version n over n - 1).
+    first = agreement(date(2026, 4, 1))
+    assert first.version == 1
+    assert next_version(first, valid_to=date(2026, 4, 30)).version == 2
+    assert POLICY.version == 1
 
 
 def test_naive_now_is_refused() -> None:

@@ -131,6 +131,96 @@ def test_plan_change_inside_the_month_credits_the_old_plan_and_charges_the_new()
     assert [(line.description, line.gross) for line in may] == [("Total E 50 GB", eur("45.00"))]
 
 
+def total_e(on: date) -> PlanChange:
+    return PlanChange(
+        service_id="svc-1", on=on, description="Total E 50 GB", monthly_price=eur("45.00")
+    )
+
+
+def test_a_plan_change_on_the_first_day_of_the_month_charges_the_new_plan_only() -> None:
+    lines = charges_for_period(
+        [service(date(2025, 1, 1))],
+        BillingPeriod(2026, 4),
+        country="FI",
+        plan_changes=[total_e(date(2026, 4, 1))],
+    )
+    assert [(line.kind, line.description, line.gross) for line in lines] == [
+        (ChargeKind.RECURRING, "Total E 50 GB", eur("45.00")),
+    ]
+
+
+def test_a_plan_change_on_a_services_first_day_in_mid_month_sets_the_plan_charged() -> None:
+    lines = charges_for_period(
+        [service(date(2026, 4, 21))],
+        BillingPeriod(2026, 4),
+        country="FI",
+        plan_changes=[total_e(date(2026, 4, 21))],
+    )
+    assert [(line.kind, line.description, line.gross) for line in lines] == [
+        (ChargeKind.RECURRING, "Total E 50 GB", eur("15.00")),
+    ]
+
+
+def test_a_plan_change_on_the_last_day_of_the_month_moves_that_one_day() -> None:
+    # 30 April: one day of 30 is credited at the old price (1.00) and charged at the new
+    # (1.50); May is charged at the new plan only.
+    lines = charges_for_period(
+        [service(date(2025, 1, 1))],
+        BillingPeriod(2026, 4),
+        country="FI",
+        plan_changes=[total_e(date(2026, 4, 30))],
+    )
+    assert [
+        (line.kind, line.description, line.supply_from, line.supply_to, line.gross)
+        for line in lines
+    ] == [
+        (ChargeKind.RECURRING, "Mobiili 10 GB", date(2026, 4, 1), date(2026, 4, 30), eur("30.00")),
+        (ChargeKind.CREDIT, "Mobiili 10 GB", date(2026, 4, 30), date(2026, 4, 30), eur("-1.00")),
+        (ChargeKind.RECURRING, "Total E 50 GB", date(2026, 4, 30), date(2026, 4, 30), eur("1.50")),
+    ]
+    may = charges_for_period(
+        [service(date(2025, 1, 1))],
+        BillingPeriod(2026, 5),
+        country="FI",
+        plan_changes=[total_e(date(2026, 4, 30))],
+    )
+    assert [(line.description, line.gross) for line in may] == [("Total E 50 GB", eur("45.00"))]
+
+
+def test_a_plan_change_after_a_services_last_day_is_not_charged() -> None:
+    lines = charges_for_period(
+        [service(date(2025, 1, 1), end=date(2026, 4, 20))],
+        BillingPeriod(2026, 4),
+        country="FI",
+        plan_changes=[total_e(date(2026, 4, 21))],
+    )
+    assert [(line.kind, line.description, line.gross) for line in lines] == [
+        (ChargeKind.RECURRING, "Mobiili 10 GB", eur("20.00")),
+    ]
+
+
+def test_two_plan_changes_in_a_month_are_charged_in_the_order_of_their_days() -> None:
+    # Given out of order: 11 April to 30.00 -> 60.00, 21 April -> 45.00.
+    big = PlanChange(
+        service_id="svc-1", on=date(2026, 4, 11), description="Total X", monthly_price=eur("60.00")
+    )
+    lines = charges_for_period(
+        [service(date(2025, 1, 1))],
+        BillingPeriod(2026, 4),
+        country="FI",
+        plan_changes=[total_e(date(2026, 4, 21)), big],
+    )
+    assert [(line.kind, line.description, line.gross) for line in lines] == [
+        (ChargeKind.RECURRING, "Mobiili 10 GB", eur("30.00")),
+        (ChargeKind.CREDIT, "Mobiili 10 GB", eur("-20.00")),
+        (ChargeKind.RECURRING, "Total X", eur("40.00")),
+        (ChargeKind.CREDIT, "Total X", eur("-20.00")),
+        (ChargeKind.RECURRING, "Total E 50 GB", eur("15.00")),
+    ]
+    # 10 days at 30.00, 10 at 60.00, 10 at 45.00.
+    assert sum((line.gross for line in lines), eur("0")) == eur("45.00")
+
+
 def test_plan_change_for_an_unknown_service_is_refused() -> None:
     change = PlanChange(
         service_id="other", on=date(2026, 4, 21), description="X", monthly_price=eur("1")
@@ -336,6 +426,76 @@ def test_service_validation() -> None:
     svc = service(date(2026, 4, 1), date(2026, 4, 30))
     assert svc.active_on(date(2026, 4, 30))
     assert not svc.active_on(date(2026, 5, 1))
+
+
+def test_a_service_is_charged_from_its_first_day_to_its_last() -> None:
+    svc = service(date(2026, 4, 1), date(2026, 4, 30))
+    assert not svc.active_on(date(2026, 3, 31))
+    assert svc.active_on(date(2026, 4, 1))
+    assert service(date(2026, 4, 1)).active_on(date(2099, 1, 1))
+
+
+def test_a_one_time_fee_of_a_service_starting_on_the_first_day_is_charged_that_month() -> None:
+    svc = service(date(2026, 4, 1), one_time_fee=eur("9.90"))
+    april = charges_for_period([svc], BillingPeriod(2026, 4), country="FI")
+    assert [(line.kind, line.supply_from, line.gross) for line in april] == [
+        (ChargeKind.RECURRING, date(2026, 4, 1), eur("30.00")),
+        (ChargeKind.ONE_TIME, date(2026, 4, 1), eur("9.90")),
+    ]
+    march = charges_for_period([svc], BillingPeriod(2026, 3), country="FI")
+    assert march == ()
+
+
+def test_wrong_types_are_type_errors_that_name_the_argument_and_a_price_is_required() -> None:
+    april = BillingPeriod(2026, 4)
+    with pytest.raises(TypeError, match="monthly_price must be Money"):
+        ChargeableService(
+            service_id="s",
+            description="d",
+            monthly_price="30.00",  # type: ignore[arg-type]
+            start=date(2026, 4, 1),
+        )
+    with pytest.raises(TypeError, match="start must be a date"):
+        service(datetime(2026, 4, 1, tzinfo=HELSINKI))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="monthly_price must be Money, not NoneType"):
+        ChargeableService(
+            service_id="s",
+            description="d",
+            monthly_price=None,  # type: ignore[arg-type]
+            start=date(2026, 4, 1),
+        )
+    with pytest.raises(TypeError, match="monthly_price must be Money, not NoneType"):
+        PlanChange(service_id="s", on=date(2026, 4, 1), description="d", monthly_price=None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="on must be a date"):
+        PlanChange(
+            service_id="s",
+            on=datetime(2026, 4, 1, tzinfo=HELSINKI),
+            description="d",
+            monthly_price=eur("1"),
+        )
+    with pytest.raises(TypeError, match="price must be Money"):
+        prorate("1.00", april, date(2026, 4, 1), date(2026, 4, 2))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="period must be BillingPeriod"):
+        prorate(eur("1"), (2026, 4), date(2026, 4, 1), date(2026, 4, 2))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="first must be a date"):
+        prorate(eur("1"), april, datetime(2026, 4, 1, tzinfo=HELSINKI), date(2026, 4, 2))
+    with pytest.raises(TypeError, match="last must be a date"):
+        prorate(eur("1"), april, date(2026, 4, 1), datetime(2026, 4, 2, tzinfo=HELSINKI))
+    with pytest.raises(TypeError, match="period must be BillingPeriod"):
+        charges_for_period([], (2026, 4), country="FI")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="vat_table must be VatTable"):
+        charges_for_period([], april, country="FI", vat_table={})  # type: ignore[arg-type]
+
+
+def test_an_unknown_plan_changes_service_id_is_named_up_to_64_characters() -> None:
+    change = PlanChange(
+        service_id="x" * 100, on=date(2026, 4, 21), description="X", monthly_price=eur("1")
+    )
+    with pytest.raises(SelfcareError) as error:
+        charges_for_period(
+            [service(date(2025, 1, 1))], BillingPeriod(2026, 4), country="FI", plan_changes=[change]
+        )
+    assert error.value.violations[0].params == {"service_id": "x" * 64}
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from selfcare.catalog import (
     ProductStatus,
     check_order,
 )
+from selfcare.catalog.offerings import Catalog, Prerequisite, PrerequisiteKind
 from selfcare.catalog.sample import sample_catalog
 from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
@@ -441,3 +442,82 @@ def test_available_services_show_order_ordered_or_why_not(
     assert blocked.decision.codes == ("order.excluded_by_active_product",)
     tv = available_services(make_context(), catalog=CATALOG, now=NOW, group="tv_channels")
     assert "tv_christmas" not in {row.offering.id for row in tv}
+
+
+# --------------------------------------------------------------------------- edges
+
+
+def test_a_new_sim_card_may_be_named_when_modifying_a_phone_subscription(
+    make_context: MakeContext, plan: ProductInstance
+) -> None:
+    sim = Asset.iccid("8947080000000000007")
+    assert check(OrderItem.modify("plan-1", asset=sim), make_context([plan])).allowed
+    # A SIM is not what a metering point's contract is attached to.
+    meter = attrs.evolve(plan, id="power-1", offering_id="electricity_spot", asset=METER)
+    assert check(OrderItem.modify("power-1", asset=sim), make_context([meter])).codes == (
+        "order.asset_required",
+    )
+
+
+MIX_PICKS = frozenset({"mix_music", "mix_travel", "mix_food"})
+
+
+def test_a_mix_channel_needs_the_mix_package_held_or_ordered(
+    make_context: MakeContext, make_product: MakeProduct
+) -> None:
+    assert check(OrderItem.add("mix_history"), make_context()).violations == (
+        Violation(
+            "order.missing_prerequisite",
+            {"offering": "mix_history", "prerequisite": "offering:mix_package"},
+        ),
+    )
+    package = make_product("mix_package", "mix-1", bundle_items=MIX_PICKS)
+    assert check(OrderItem.add("mix_history"), make_context([package])).allowed
+
+
+def test_a_plan_changed_to_in_the_order_meets_a_prerequisite_one_added_elsewhere_does_not(
+    make_context: MakeContext, make_product: MakeProduct, plan: ProductInstance
+) -> None:
+    big_data = attrs.evolve(
+        CATALOG.find("data_card"),
+        requires=frozenset({Prerequisite(PrerequisiteKind.OFFERING, "bedrift_total_e_50gb")}),
+    )
+    catalog = Catalog((*(o for o in CATALOG.offerings if o.id != "data_card"), big_data))
+    ctx = make_context([plan])
+    add = OrderItem.add("data_card", asset=PHONE)
+    change = OrderItem.change_plan("plan-1", "bedrift_total_e_50gb")
+    assert check_order([change, add], ctx, catalog=catalog, now=NOW).allowed
+    elsewhere = OrderItem.add("bedrift_total_e_50gb", asset=OTHER_PHONE)
+    assert check_order([elsewhere, add], ctx, catalog=catalog, now=NOW).codes == (
+        "order.missing_prerequisite",
+    )
+
+
+def test_an_add_on_on_a_phone_number_is_not_a_plan(
+    make_context: MakeContext, make_product: MakeProduct
+) -> None:
+    protection = make_product("net_protection", asset=PHONE)
+    ordered = OrderItem.add("bedrift_total_c_10gb", asset=PHONE)
+    assert check(ordered, make_context([protection])).allowed
+
+
+def test_an_exclusion_declared_by_one_offering_conflicts_in_either_order(
+    make_context: MakeContext,
+) -> None:
+    # security_total excludes security_basic; security_basic names nothing.
+    for first, second in (
+        ("security_total", "security_basic"),
+        ("security_basic", "security_total"),
+    ):
+        items = [OrderItem.add(first), OrderItem.add(second)]
+        assert check(items, make_context()).violations == (
+            Violation(
+                "order.conflicting_items",
+                {"offering": "security_basic", "conflicting": "security_total"},
+            ),
+        )
+
+
+def test_an_unknown_product_is_named_up_to_64_characters(make_context: MakeContext) -> None:
+    decision = check(OrderItem.remove("p" * 100), make_context())
+    assert decision.violations == (Violation("order.unknown_product", {"product": "p" * 64}),)

@@ -52,6 +52,7 @@ from selfcare.catalog.plan_changes import (
     ChangeDirection,
     downgrade_in_commitment_violations,
     not_a_plan_violations,
+    other_currency_violations,
     plan_change_violations,
     same_plan_violations,
 )
@@ -242,6 +243,8 @@ def test_only_a_plan_changes_plan_and_only_within_its_currency(make_product: Mak
     current = make_product("bedrift_total_c_10gb")
     across = plan_change_violations(current, offering("bedrift_total_c_10gb"), eur_plan, now=NOW)
     assert codes(across) == ("plan_change.other_currency",)
+    assert other_currency_violations(offering("bedrift_total_c_10gb"), nok_plan) == ()
+    assert codes(other_currency_violations(nok_plan, eur_plan)) == ("plan_change.other_currency",)
 
 
 def test_a_plan_change_must_change_the_size() -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -26,6 +27,8 @@ from selfcare.catalog import (
     check_order,
 )
 from selfcare.catalog.cancellation import cancellation_end
+from selfcare.catalog.offerings import Offering, Term
+from selfcare.catalog.plan_changes import changed_plan, scheduled_plan_change
 from selfcare.catalog.sample import sample_catalog
 from selfcare.catalog.timing import billing_period_end
 from selfcare.core.decision import Violation
@@ -351,8 +354,6 @@ def test_a_new_mix_package_is_quoted_at_its_tier(count: int) -> None:
 
 
 def test_a_same_rank_plan_in_the_family_is_the_same_size() -> None:
-    import attrs  # noqa: PLC0415
-
     c10 = offering("bedrift_total_c_10gb")
     twin = attrs.evolve(c10, id="bedrift_total_c_10gb_promo")
     assert change_direction(c10, twin) is ChangeDirection.SAME
@@ -370,3 +371,107 @@ def test_an_unknown_time_zone_in_the_policy_is_refused() -> None:
     with pytest.raises(SelfcareError) as caught:
         OrderPolicy(timezone="Mars/Olympus")
     assert caught.value.codes == ("time.unknown_timezone",)
+
+
+# --------------------------------------------------------------------------- month edges
+
+# 1 April 2026 00:00 and 30 April 23:59:59 in Helsinki (EEST, UTC+3); 1 May 00:00.
+FIRST_OF_APRIL = datetime(2026, 3, 31, 21, 0, tzinfo=UTC)
+LAST_SECOND_OF_APRIL = datetime(2026, 4, 30, 20, 59, 59, tzinfo=UTC)
+MAY = datetime(2026, 4, 30, 21, 0, tzinfo=UTC)
+
+
+def test_a_downgrade_ordered_on_the_first_day_of_a_month_waits_for_that_months_end(
+    make_context: MakeContext, plan: ProductInstance
+) -> None:
+    down = OrderItem.change_plan("plan-1", "bedrift_total_a_1gb")
+    quote = build_quote(down, make_context([plan]), catalog=CATALOG, now=FIRST_OF_APRIL).unwrap()
+    assert quote.lines[0].effective_at == MAY
+
+
+def test_a_downgrade_ordered_on_the_last_day_of_a_month_takes_effect_at_the_next_midnight(
+    make_context: MakeContext, plan: ProductInstance
+) -> None:
+    down = OrderItem.change_plan("plan-1", "bedrift_total_a_1gb")
+    ctx = make_context([plan])
+    quote = build_quote(down, ctx, catalog=CATALOG, now=LAST_SECOND_OF_APRIL).unwrap()
+    assert quote.lines[0].effective_at == MAY
+    up = OrderItem.change_plan("plan-1", "bedrift_total_e_50gb")
+    at_once = build_quote(up, ctx, catalog=CATALOG, now=LAST_SECOND_OF_APRIL).unwrap()
+    assert at_once.lines[0].effective_at == LAST_SECOND_OF_APRIL
+
+
+def test_a_commitment_ending_at_midnight_allows_a_downgrade_from_that_instant(
+    make_context: MakeContext, make_product: MakeProduct
+) -> None:
+    committed = make_product("bedrift_total_c_10gb", "plan-1", asset=PHONE, commitment_end=MAY)
+    down = OrderItem.change_plan("plan-1", "bedrift_total_a_1gb")
+    ctx = make_context([committed])
+    assert check_order(down, ctx, catalog=CATALOG, now=LAST_SECOND_OF_APRIL).codes == (
+        "plan_change.downgrade_in_commitment",
+    )
+    assert check_order(down, ctx, catalog=CATALOG, now=MAY).allowed
+
+
+def test_a_plan_at_the_same_price_in_another_family_is_not_a_downgrade() -> None:
+    c10 = offering("bedrift_total_c_10gb")
+    other_family = attrs.evolve(c10, id="other_449", family="other")
+    assert change_direction(c10, other_family) is ChangeDirection.UPGRADE
+    assert change_direction(other_family, c10) is ChangeDirection.UPGRADE
+
+
+def one_month_plan() -> Offering:
+    return attrs.evolve(offering("bedrift_total_e_50gb"), term=Term(months=1))
+
+
+def test_a_fixed_term_plan_taken_on_the_last_day_of_january_runs_to_the_end_of_february(
+    make_product: MakeProduct,
+) -> None:
+    # 31 January 2026 12:00 in Helsinki; one month later is clamped to 28 February,
+    # and the term ends at its local midnight (EET, UTC+2).
+    last_of_january = datetime(2026, 1, 31, 10, 0, tzinfo=UTC)
+    moved = changed_plan(
+        make_product("bedrift_total_c_10gb", "plan-1"),
+        one_month_plan(),
+        now=last_of_january,
+        policy=OrderPolicy(),
+    )
+    assert moved.commitment_end == datetime(2026, 2, 27, 22, 0, tzinfo=UTC)
+    assert moved.term == Term(months=1)
+    assert moved.offering_id == "bedrift_total_e_50gb"
+
+
+def test_a_plan_change_never_shortens_a_running_commitment(make_product: MakeProduct) -> None:
+    later = datetime(2026, 12, 31, 22, 0, tzinfo=UTC)
+    committed = make_product("bedrift_total_c_10gb", "plan-1", commitment_end=later)
+    moved = changed_plan(committed, one_month_plan(), now=NOW, policy=OrderPolicy())
+    assert moved.commitment_end == later
+    sooner = datetime(2026, 3, 20, 22, 0, tzinfo=UTC)
+    short = make_product("bedrift_total_c_10gb", "plan-1", commitment_end=sooner)
+    extended = changed_plan(short, one_month_plan(), now=NOW, policy=OrderPolicy())
+    assert extended.commitment_end == datetime(2026, 4, 9, 21, 0, tzinfo=UTC)
+    open_ended = changed_plan(
+        make_product("bedrift_total_c_10gb", "plan-1"),
+        offering("bedrift_total_e_50gb"),
+        now=NOW,
+        policy=OrderPolicy(),
+    )
+    assert open_ended.commitment_end is None
+
+
+def test_a_scheduled_plan_changes_term_starts_when_it_takes_effect(
+    make_product: MakeProduct,
+) -> None:
+    product = make_product("bedrift_total_e_50gb", "plan-1")
+    scheduled = scheduled_plan_change(
+        product, one_month_plan(), effective_at=MAY, policy=OrderPolicy()
+    )
+    change = scheduled.scheduled
+    assert change is not None
+    assert change.kind is ScheduledChangeKind.CHANGE_PLAN
+    assert change.effective_at == MAY
+    # 1 May local + one month = 1 June 00:00 in Helsinki.
+    assert change.commitment_end == datetime(2026, 5, 31, 21, 0, tzinfo=UTC)
+    assert change.term == Term(months=1)
+    assert scheduled.offering_id == "bedrift_total_e_50gb"
+    assert scheduled.version == product.version + 1

@@ -14,6 +14,8 @@ import pytest
 from selfcare import SelfcareError
 from selfcare.adapters.memory.identity import RecordingNotifier
 from selfcare.bootstrap import App, Policies, bootstrap, memory_storage
+from selfcare.core.ids import AccountId
+from selfcare.core.outcome import Done
 from selfcare.core.ports import next_version
 from selfcare.identity.account import Account, AccountState
 from selfcare.identity.breached import InMemoryBreachedPasswords, breach_digest
@@ -432,3 +434,49 @@ def test_a_write_during_a_password_change_does_not_wait_for_the_hash() -> None:
         release.set()
         worker.join()
     assert HASHER.verify("Uusi9Sorsaa!x", stored(world).password_hash)
+
+
+# -- verifying the password again (before closing the account) -----------------------
+
+
+def test_verify_password_accepts_the_right_one_and_changes_nothing() -> None:
+    world = make_world()
+    before = stored(world)
+
+    outcome = world.app.identity.verify_password(
+        AccountId(world.account.id), PASSWORD, source=OWNER
+    )
+
+    assert outcome == Done(None)
+    assert stored(world) == before
+
+
+def test_verify_password_counts_a_wrong_one_as_a_failed_login() -> None:
+    world = make_world()
+    user = AccountId(world.account.id)
+
+    refused = world.app.identity.verify_password(user, "Wrong7Guess", source=ATTACKER)
+
+    assert refused.codes == ("account.current_password_wrong",)
+    assert [event.name for event in refused.events] == ["LoginFailed"]
+    with world.app.storage.identity as uow:
+        assert [t.failures for t in uow.login_throttles.for_account(user)] == [1]
+
+
+def test_verify_password_of_an_unknown_account_is_not_found() -> None:
+    world = make_world()
+
+    refused = world.app.identity.verify_password(AccountId("nobody"), PASSWORD, source=OWNER)
+
+    assert refused.codes == ("account.not_found",)
+
+
+def test_verify_password_is_refused_while_the_source_is_locked() -> None:
+    world = make_world(policies=Policies(login=LoginPolicy(max_failures=2)))
+    user = AccountId(world.account.id)
+    for guess in ("Wrong7Guess", "Wrong8Guess"):
+        world.app.identity.verify_password(user, guess, source=ATTACKER)
+
+    refused = world.app.identity.verify_password(user, PASSWORD, source=ATTACKER)
+
+    assert refused.codes == ("login.temporarily_locked",)

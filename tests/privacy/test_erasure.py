@@ -232,3 +232,19 @@ def test_grants_already_revoked_or_expired_are_left_as_they_are() -> None:
     with uow:
         assert uow.grants.find(revoked.id) == revoked
         assert uow.grants.find(expired.id) == expired
+
+
+def test_erasure_deletes_the_login_throttle_rows_of_the_account() -> None:
+    from closing_world import ANNA, SOURCE, make_world, register  # noqa: PLC0415
+
+    world = make_world()
+    anna = register(world, ANNA, "anna.virtanen@example.fi")
+    refused = world.app.identity.login("anna.virtanen@example.fi", "wrong-one", source=SOURCE)
+    assert refused.codes == ("login.invalid_credentials",)
+    with world.app.storage.identity as uow:
+        assert uow.login_throttles.for_account(anna)
+
+    world.app.privacy.erase_account(anna).unwrap()
+
+    with world.app.storage.identity as uow:
+        assert list(uow.login_throttles.for_account(anna)) == []

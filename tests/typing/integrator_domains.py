@@ -25,13 +25,20 @@ from selfcare.core.ids import AccountId, RelationshipId
 from selfcare.core.outcome import Done, Refused, is_done
 from selfcare.identity import (
     EmailAddress,
+    IdentityService,
+    LoginSource,
     NationalId,
     PasswordPolicy,
     PhoneNumber,
     check_password,
     parse_national_id,
 )
-from selfcare.privacy import PrivacyService
+from selfcare.privacy import (
+    AccountAuthenticator,
+    PasswordReauthentication,
+    PrivacyService,
+    Reauthentication,
+)
 
 
 def register_form_errors(password: str, name: str, email: str, lang: str) -> list[str]:
@@ -106,6 +113,25 @@ def erased_registrations(privacy: PrivacyService, account: AccountId) -> int:
     if is_done(outcome):  # narrows under mypy and pyright alike
         return outcome.value.registrations_deleted
     return 0
+
+
+def close_with_password(
+    privacy: PrivacyService, account: AccountId, password: str, source: LoginSource
+) -> tuple[str, ...]:
+    summary = privacy.closing_summary_of(account)
+    if is_done(summary) and not summary.value.can_close:
+        return tuple(h.relationship_name for h in summary.value.last_holdings)
+    reauthentication: Reauthentication = PasswordReauthentication(password=password, source=source)
+    outcome = privacy.close_own_account(account, reauthentication, confirm=True)
+    match outcome:
+        case Done(events=events):
+            return tuple(event.name for event in events)
+        case Refused(decision=decision):
+            return decision.codes
+
+
+def identity_is_an_authenticator(identity: IdentityService) -> AccountAuthenticator:
+    return identity
 
 
 def total(prices: Iterable[Money]) -> Money:

@@ -14,6 +14,7 @@ One module per topic, each holding its values and pure rules:
 - :mod:`~selfcare.billing.references` - one module per payment reference scheme;
 - :mod:`~selfcare.billing.salary_deduction` - the employer's mobile policy and the
   payer split;
+- :mod:`~selfcare.billing.statement_mail` - the salary deduction statement as a message;
 - :mod:`~selfcare.billing.events`, :mod:`~selfcare.billing.ports` and
   :mod:`~selfcare.billing.service` (:class:`BillingService`, the use cases).
 
@@ -29,7 +30,12 @@ from selfcare.billing.agreements import (
     valid_billing_agreement,
 )
 from selfcare.billing.charges import ChargeableService, PlanChange, charges_for_period, prorate
-from selfcare.billing.events import BillingAgreementAdded, BillingAgreementEnded, InvoiceIssued
+from selfcare.billing.events import (
+    BillingAgreementAdded,
+    BillingAgreementEnded,
+    DeductionStatementSent,
+    InvoiceIssued,
+)
 from selfcare.billing.invoices import (
     ChargeKind,
     Invoice,
@@ -86,6 +92,7 @@ __all__ = [
     "Currency",
     "DeductionEntry",
     "DeductionStatement",
+    "DeductionStatementSent",
     "Invoice",
     "InvoiceIssued",
     "InvoiceLine",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, Final, TypeVar, cast
 
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
@@ -67,7 +67,11 @@ def require_type(value: object, kind: type[T], name: str) -> T:
     return value
 
 
-def require_text(name: str, limit: int = 200) -> Validator:
+#: The longest text of a billing field (ids, descriptions, names).
+TEXT_LIMIT: Final = 200
+
+
+def require_text(name: str, limit: int = TEXT_LIMIT) -> Validator:
     """A validator: ``str`` (else ``TypeError``), not blank, at most ``limit`` characters
     (else ``billing.invalid_text``)."""
 

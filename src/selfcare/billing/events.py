@@ -14,10 +14,15 @@ import attrs
 from selfcare.billing.agreements import BillingMethod
 from selfcare.billing.periods import BillingPeriod
 from selfcare.core.events import Event
-from selfcare.core.ids import CustomerNumber
+from selfcare.core.ids import AccountId, CustomerNumber
 from selfcare.core.money import Money
 
-__all__ = ["BillingAgreementAdded", "BillingAgreementEnded", "InvoiceIssued"]
+__all__ = [
+    "BillingAgreementAdded",
+    "BillingAgreementEnded",
+    "DeductionStatementSent",
+    "InvoiceIssued",
+]
 
 
 @final
@@ -78,3 +83,21 @@ class InvoiceIssued(Event):
     issued_on: date
     due_on: date
     gross_total: Money
+
+
+@final
+@attrs.frozen(kw_only=True)
+class DeductionStatementSent(Event):
+    """An employee's salary deduction statement was handed to the notifier.
+
+    Attributes:
+        invoice_id: the invoice the statement was derived from.
+        employee: the employee's account (the message went to its verified address).
+        period: the month of the statement.
+        total: what is deducted from salary.
+    """
+
+    invoice_id: str
+    employee: AccountId
+    period: BillingPeriod
+    total: Money

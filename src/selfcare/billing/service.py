@@ -37,6 +37,7 @@ from datetime import date, timedelta, tzinfo
 
 import attrs
 
+from selfcare.authz.ports import AccountDirectory
 from selfcare.billing._fields import require_type
 from selfcare.billing.agreements import (
     BillingAgreement,
@@ -44,19 +45,31 @@ from selfcare.billing.agreements import (
     valid_billing_agreement,
 )
 from selfcare.billing.charges import ChargeableService, PlanChange, charges_for_period
-from selfcare.billing.events import BillingAgreementAdded, BillingAgreementEnded, InvoiceIssued
+from selfcare.billing.events import (
+    BillingAgreementAdded,
+    BillingAgreementEnded,
+    DeductionStatementSent,
+    InvoiceIssued,
+)
 from selfcare.billing.invoices import Invoice, InvoiceLine, Party, payment_reference
 from selfcare.billing.ledger import invoice_lines
 from selfcare.billing.periods import BillingPeriod
 from selfcare.billing.ports import BillingUnitOfWork, ProductInventory
+from selfcare.billing.salary_deduction import (
+    DeductionStatement,
+    MobilePolicy,
+    deduction_statement,
+)
+from selfcare.billing.statement_mail import statement_message
 from selfcare.billing.vat import NORDIC_VAT, VatTable
 from selfcare.core.clock import Clock, local_date, operator_zone
 from selfcare.core.decision import Decision, Violation
 from selfcare.core.errors import SelfcareError
-from selfcare.core.ids import CustomerNumber, IdSource, RelationshipId, UuidIds
+from selfcare.core.ids import AccountId, CustomerNumber, IdSource, RelationshipId, UuidIds
 from selfcare.core.money import Currency
 from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.core.ports import next_version
+from selfcare.identity.ports import Notifier
 
 __all__ = ["BillingService"]
 
@@ -89,6 +102,10 @@ class BillingService:
         seller: the operator as the seller on its invoices (EN 16931 BG-4).
         inventory: the product inventory the invoice run charges from (the catalog's
             :class:`~selfcare.catalog.service.CatalogService`).
+        notifier: receives the salary deduction statements
+            (``billing.deduction_statement``).
+        accounts: where a statement goes: the employee account's verified address and
+            language.
     """
 
     def __init__(
@@ -102,6 +119,8 @@ class BillingService:
         zone: tzinfo | None = None,
         seller: Party | None = None,
         inventory: ProductInventory | None = None,
+        notifier: Notifier | None = None,
+        accounts: AccountDirectory | None = None,
     ) -> None:
         self.uow = uow
         self.clock = clock
@@ -111,6 +130,8 @@ class BillingService:
         self.zone: tzinfo = zone if zone is not None else operator_zone()
         self.seller: Party | None = seller
         self.inventory: ProductInventory | None = inventory
+        self.notifier: Notifier | None = notifier
+        self.accounts: AccountDirectory | None = accounts
 
     def _today(self) -> date:
         return local_date(self.clock.now(), self.zone)
@@ -385,6 +406,61 @@ class BillingService:
             uow.invoices.add(invoice)
             uow.commit()
         return Done(invoice, [self._issued_event(invoice)])
+
+    def send_deduction_statement(
+        self, *, invoice_id: str, policy: MobilePolicy, employee: AccountId
+    ) -> Outcome[DeductionStatement]:
+        """Send ``employee`` the salary deduction statement of the company phone's
+        invoice ``invoice_id`` under the employer's ``policy`` (the corporate mobile
+        guide): the statement of :func:`~selfcare.billing.salary_deduction.deduction_statement`,
+        as the ``billing.deduction_statement`` e-mail to the account's verified address,
+        in its language, with the employee's name on it.
+
+        Whether ``employee`` is the phone's user is yours to decide (the permission
+        check of the portal); each call sends the message again.
+
+        Returns:
+            The statement and :class:`~selfcare.billing.events.DeductionStatementSent`,
+            or a refusal with ``billing.no_notifier`` (the service was built without a
+            notifier or an account directory), ``billing.unknown_invoice``,
+            ``billing.unknown_account``, ``billing.no_verified_address`` (the account
+            has not verified an e-mail address), ``money.currency_mismatch`` (an
+            invoice in another currency than the policy's allowance).
+
+        Raises:
+            TypeError: ``policy`` is not a
+                :class:`~selfcare.billing.salary_deduction.MobilePolicy`.
+        """
+        require_type(policy, MobilePolicy, "policy")
+        if self.notifier is None or self.accounts is None:
+            return Refused.because(Violation("billing.no_notifier", {}))
+        with self.uow as uow:
+            invoice = uow.invoices.find(invoice_id)
+        if invoice is None:
+            return Refused.because(Violation("billing.unknown_invoice", {"invoice_id": invoice_id}))
+        contact = self.accounts.find(employee)
+        if contact is None:
+            return Refused.because(Violation("billing.unknown_account", {}))
+        if contact.email is None:
+            return Refused.because(Violation("billing.no_verified_address", {}))
+        name = contact.full_name or str(employee)
+        try:
+            statement = deduction_statement(invoice, policy, employee=name)
+        except SelfcareError as error:
+            return _refused(error)
+        self.notifier.send(
+            statement_message(
+                statement, policy, recipient=contact.email.value, language=contact.language
+            )
+        )
+        sent = DeductionStatementSent(
+            occurred_at=self.clock.now(),
+            invoice_id=invoice.invoice_id,
+            employee=employee,
+            period=invoice.period,
+            total=statement.total,
+        )
+        return Done(statement, [sent])
 
     def _issued(
         self, payer: CustomerNumber, relationship_id: RelationshipId, period: BillingPeriod

@@ -44,6 +44,8 @@ from selfcare.identity.password import PasswordPolicy, check_password
 from selfcare.identity.password_normalize import normalize_for_hashing
 from selfcare.identity.ports import PasswordHasher
 from selfcare.identity.profile import Language, Profile
+from selfcare.identity.second_factor import PendingSecondStep
+from selfcare.identity.work_account import WorkAccountLink
 
 __all__ = [
     "EMAIL_CHANGE_VALID_FOR",
@@ -181,6 +183,14 @@ class Account:
         pending_unlock: an unlock link waiting to be confirmed.
         pending_recovery: a password recovery link waiting to be used (accounts
             stored before it existed load with ``None``).
+        terms_version: the version of the terms of use the owner accepted last
+            (:mod:`selfcare.identity.terms`); ``None`` when not known (an account
+            stored before 0.2 whose registration record is gone).
+        terms_accepted_at: when the owner accepted ``terms_version``.
+        pending_login: a login that waits for the owner to accept new terms of use
+            (:meth:`~selfcare.identity.service.IdentityService.complete_login_with_terms`).
+        work_account: the work account (single sign-on tenant and subject) the owner
+            linked, if any (:mod:`selfcare.identity.work_account`).
         version: the optimistic-concurrency version.
     """
 
@@ -197,6 +207,10 @@ class Account:
     pending_email: PendingEmailChange | None = None
     pending_unlock: PendingUnlock | None = None
     pending_recovery: PendingRecovery | None = None
+    terms_version: str | None = None
+    terms_accepted_at: datetime | None = utc_field(optional=True, default=None)
+    pending_login: PendingSecondStep | None = None
+    work_account: WorkAccountLink | None = None
     version: int = 1
 
     @property

@@ -47,6 +47,7 @@ __all__ = [
     "IdentityAssertion",
     "LevelOfAssurance",
     "accept_assertion",
+    "freshness_violations",
 ]
 
 #: How far in the future ``issued_at`` may be: the provider's clock and ours differ.
@@ -174,6 +175,29 @@ class IdentityAssertion:
             raise SelfcareError(Violation("assertion.national_id_missing"))
 
 
+def freshness_violations(
+    issued_at: datetime, *, now: datetime, max_age: timedelta
+) -> list[Violation]:
+    """Whether an assertion issued at ``issued_at`` may be relied on at ``now``: no
+    more than ``max_age`` old and no more than :data:`CLOCK_SKEW` (60 s) in the future.
+    Identity assertions (:func:`accept_assertion`) and work-account assertions
+    (:mod:`selfcare.identity.work_account`) are checked by it alike.
+
+    Returns:
+        ``[]``, or ``assertion.issued_in_future`` or ``assertion.expired``
+        (``max_age_seconds``).
+
+    Raises:
+        SelfcareError: ``time.naive_datetime`` for a naive ``now``.
+    """
+    moment = require_aware(now, "now")
+    if issued_at > moment + CLOCK_SKEW:
+        return [Violation("assertion.issued_in_future")]
+    if moment - issued_at > max_age:
+        return [Violation("assertion.expired", {"max_age_seconds": int(max_age.total_seconds())})]
+    return []
+
+
 def accept_assertion(
     assertion: IdentityAssertion,
     *,
@@ -209,12 +233,7 @@ def accept_assertion(
                 {"level": assertion.level.value, "min_level": wanted.value},
             )
         )
-    if assertion.issued_at > moment + CLOCK_SKEW:
-        found.append(Violation("assertion.issued_in_future"))
-    elif moment - assertion.issued_at > max_age:
-        found.append(
-            Violation("assertion.expired", {"max_age_seconds": int(max_age.total_seconds())})
-        )
+    found.extend(freshness_violations(assertion.issued_at, now=moment, max_age=max_age))
     if expected_national_id is not None and assertion.national_id != expected_national_id:
         found.append(Violation("assertion.national_id_mismatch"))
     return Decision.from_violations(found, reason=f"assertion:{assertion.method.value}")

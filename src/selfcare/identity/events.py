@@ -48,6 +48,7 @@ __all__ = [
     "FeedbackSent",
     "LoginFailed",
     "LoginFailedForUnknownAddress",
+    "LoginMethod",
     "LoginSucceeded",
     "LoginUnlockRequested",
     "LoginUnlocked",
@@ -73,6 +74,9 @@ __all__ = [
     "SessionsRevoked",
     "SteppedUp",
     "TermsAccepted",
+    "TermsOfUseAccepted",
+    "WorkAccountLinked",
+    "WorkAccountUnlinked",
 ]
 
 
@@ -183,12 +187,24 @@ class RegistrationAbandoned(Event):
 # -- login and account ----------------------------------------------------------------
 
 
+class LoginMethod(enum.StrEnum):
+    """How a user logged in: ``password`` (with the second factor when the account has
+    one), ``strong_identification`` (bank, mobile certificate, BankID) or
+    ``work_account`` (the employer's single sign-on)."""
+
+    PASSWORD = "password"  # noqa: S105 - the name of a method, not a password
+    STRONG_IDENTIFICATION = "strong_identification"
+    WORK_ACCOUNT = "work_account"
+
+
 @final
 @attrs.frozen(kw_only=True)
 class LoginSucceeded(Event):
-    """The account logged in; its failed-login count starts again."""
+    """The account logged in (by ``method``; events stored before 0.2 load as
+    ``password``); its failed-login count starts again."""
 
     account_id: AccountId
+    method: LoginMethod = LoginMethod.PASSWORD
 
 
 @final
@@ -207,8 +223,10 @@ class LoginFailed(Event):
 @attrs.frozen(kw_only=True)
 class LoginFailedForUnknownAddress(Event):
     """A login for an address that is no account's was counted against its source
-    (password spraying); ``source_failures`` is the source's count of recent failures.
-    Neither the address nor the source is named."""
+    (password spraying) - or a login by strong identification or work account that
+    found no account it may log in to (none, closed, locked, not linked: they are
+    counted alike); ``source_failures`` is the source's count of recent failures.
+    Neither the address nor the identity nor the source is named."""
 
     source_failures: int
 
@@ -416,3 +434,34 @@ class SessionsRevoked(Event):
 
     account_id: AccountId
     revoked_before: datetime = utc_field()
+
+
+@final
+@attrs.frozen(kw_only=True)
+class TermsOfUseAccepted(Event):
+    """The owner of an existing account accepted ``version`` of the terms of use (a
+    new version the operator published; registration has :class:`TermsAccepted`)."""
+
+    account_id: AccountId
+    version: str
+
+
+@final
+@attrs.frozen(kw_only=True)
+class WorkAccountLinked(Event):
+    """The logged-in owner linked the work account of ``tenant_id`` to the account:
+    the employer's single sign-on logs in to it from now on (the work e-mail address
+    and the subject stay on the account, not in the event)."""
+
+    account_id: AccountId
+    tenant_id: str
+
+
+@final
+@attrs.frozen(kw_only=True)
+class WorkAccountUnlinked(Event):
+    """The owner removed the link to the work account of ``tenant_id``: its sign-on no
+    longer logs in to the account."""
+
+    account_id: AccountId
+    tenant_id: str

@@ -64,6 +64,7 @@ from selfcare.identity.events import (
     AccountLocked,
     LoginFailed,
     LoginFailedForUnknownAddress,
+    LoginMethod,
     LoginSucceeded,
     PasswordLoginDisabled,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "LoginPolicy",
     "LoginResult",
     "account_refusal",
+    "account_state_refusal",
     "lock_duration",
     "login_failed",
     "login_succeeded",
@@ -317,7 +319,10 @@ def login_failed(
     )
 
 
-def _state_refusal(account: Account) -> Decision | None:
+def account_state_refusal(account: Account) -> Decision | None:
+    """Why ``account`` may not log in or act whatever it proves: locked by customer
+    service (``login.account_locked``) or closed (``login.account_closed``); ``None``
+    for an active account."""
     if account.state is AccountState.LOCKED:
         return Decision.deny(Violation("login.account_locked"))
     if account.state is AccountState.CLOSED:
@@ -326,15 +331,22 @@ def _state_refusal(account: Account) -> Decision | None:
 
 
 def login_succeeded(
-    account: Account, *, digest: str, new_hash: str | None, now: datetime
+    account: Account,
+    *,
+    digest: str,
+    new_hash: str | None,
+    now: datetime,
+    method: LoginMethod = LoginMethod.PASSWORD,
 ) -> LoginResult:
-    """The right password was given from the source of ``digest``.
+    """The right password (or another ``method``'s proof) was given from the source of
+    ``digest``.
 
     Args:
         account: the account, as stored.
         digest: :func:`~selfcare.identity.throttle.source_digest` of the source.
         new_hash: an upgraded hash to store instead of the current one, if any.
         now: the time of the attempt.
+        method: how the user authenticated (in the event).
 
     Returns:
         A :class:`LoginResult` with the logged-in account (consecutive failures reset,
@@ -345,7 +357,7 @@ def login_succeeded(
         SelfcareError: ``time.naive_datetime`` for a naive ``now``.
     """
     moment = require_aware(now, "now")
-    refused = _state_refusal(account)
+    refused = account_state_refusal(account)
     if refused is not None:
         return LoginResult(decision=refused)
     changed = next_version(
@@ -355,7 +367,7 @@ def login_succeeded(
         last_login_at=moment,
         password_hash=new_hash or account.password_hash,
     )
-    succeeded = LoginSucceeded(account_id=account.id, occurred_at=moment)
+    succeeded = LoginSucceeded(account_id=account.id, method=method, occurred_at=moment)
     allowed = Decision.allow(reason=f"account:{account.id}")
     return LoginResult(
         decision=allowed,

@@ -338,9 +338,11 @@ class LoginUseCases(RegistrationUseCases):
             self._send("account.password_changed", changed.email, changed.language)
         return outcome
 
-    def _change_password_once(
-        self, account_id: AccountId, current: str, new: str, digest: str
+    def _check_current(
+        self, account_id: AccountId, current: str, digest: str
     ) -> Outcome[Account] | None:
+        """The account when ``current`` is its password; a wrong one is counted as a
+        failed login from the source (``None`` when the hash changed meanwhile)."""
         with self._uow as uow:
             account = uow.accounts.find(account_id)
             pair, source = self._throttles(uow, account, digest)
@@ -354,6 +356,15 @@ class LoginUseCases(RegistrationUseCases):
         if matching_candidate(self._hasher, current, account.password_hash, self._form()) is None:
             wrong = Violation("account.current_password_wrong")
             return self._record(account, digest, self._failure(digest, wrong, policy))
+        return Done(account)
+
+    def _change_password_once(
+        self, account_id: AccountId, current: str, new: str, digest: str
+    ) -> Outcome[Account] | None:
+        verified = self._check_current(account_id, current, digest)
+        if verified is None or not verified.ok:
+            return verified
+        account = verified.value
         checked = check_new_password(
             account, current=current, new=new, policy=self._password_policy_of(account)
         )
@@ -374,6 +385,33 @@ class LoginUseCases(RegistrationUseCases):
             uow.login_throttles.delete(pair_key(account_id, digest))
             uow.commit()
         return Done(changed, done.events)
+
+    def verify_password(
+        self, account_id: AccountId, password: str, *, source: LoginSource
+    ) -> Outcome[None]:
+        """Check the password of the logged-in ``account_id`` once more before an
+        irreversible step (closing the account:
+        :meth:`~selfcare.privacy.service.PrivacyService.close_own_account`).
+
+        A wrong ``password`` counts as a failed login from ``source``, exactly as a
+        wrong current password at :meth:`change_password` does (the same throttling,
+        so a stolen session cannot guess the password). Nothing is saved on success.
+
+        Returns:
+            ``Done(None)``, or a refusal with ``account.not_found``,
+            ``account.current_password_wrong`` (with
+            :class:`~selfcare.identity.events.LoginFailed`), ``login.rate_limited``,
+            ``login.temporarily_locked``, ``login.password_login_disabled``,
+            ``login.account_locked``, ``login.account_closed`` or
+            ``account.changed_meanwhile``.
+
+        Raises:
+            TypeError: ``password`` or ``source`` is not a string.
+            SelfcareError: ``login.source_invalid`` for an empty or over-long source.
+        """
+        digest = source_digest(source)
+        outcome = self._twice(lambda: self._check_current(account_id, password, digest))
+        return outcome if not outcome.ok else Done(None)
 
     # -- unlock link ----------------------------------------------------------
 

@@ -101,7 +101,8 @@ class CustomerDirectory(Protocol):
 
 
 class AccountRepository(Protocol):
-    """Accounts, unique by id, by e-mail address (case-folded) and by national id.
+    """Accounts, unique by id, by e-mail address (case-folded), by national id and by
+    linked work account (tenant and case-folded work address).
 
     ``add`` raises :class:`~selfcare.core.errors.AlreadyExists` when the id, the
     e-mail address or the national id is taken; ``update`` is compare-and-set on
@@ -137,6 +138,20 @@ class AccountRepository(Protocol):
 
     def find_by_unlock_token(self, token_digest: str) -> Account | None:
         """The account whose pending unlock link has ``token_digest``, or ``None``."""
+        ...
+
+    def find_by_pending_login(self, token_digest: str) -> Account | None:
+        """The account whose login waiting for new terms of use
+        (:attr:`~selfcare.identity.account.Account.pending_login`) has
+        ``token_digest``, or ``None``."""
+        ...
+
+    def find_by_work_account(self, tenant_id: str, email: EmailAddress) -> Account | None:
+        """The account whose linked work account
+        (:attr:`~selfcare.identity.account.Account.work_account`) is ``email``
+        (case-insensitively) in ``tenant_id``, or ``None``. At most one account links
+        a work address of a tenant: ``add`` and ``update`` raise ``AlreadyExists`` for
+        a second."""
         ...
 
 
@@ -309,6 +324,9 @@ class Notifier(Protocol):
     - ``account.recovery_link`` [given_names] with the token as ``secret``, to the
       account's address (opt-in recovery by e-mail); the page it opens sets the new
       password on an explicit confirm.
+    - ``account.closed`` [given_names] to the address of an account its owner just
+      closed (:meth:`~selfcare.privacy.service.PrivacyService.close_own_account`);
+      nothing of the account is kept but what the law requires.
     - ``login.locked_notice`` [minutes] when failed logins from one source first lock
       the account for that source in a run of consecutive failures.
     - ``login.unlock_link`` [given_names] with the token as ``secret``, to the
@@ -321,6 +339,9 @@ class Notifier(Protocol):
     - ``catalog.order_confirmation`` [order_id, items, given_names] to the verified
       address of whoever placed an order, sent by
       :meth:`~selfcare.catalog.service.CatalogService.place_order`.
+    - ``billing.deduction_statement`` [employee, employer, month, allowance,
+      company_part, employee_part, lines] to the employee account's verified address,
+      sent by :meth:`~selfcare.billing.service.BillingService.send_deduction_statement`.
 
     :mod:`selfcare.notifications` renders every one of them
     (:class:`~selfcare.notifications.RenderingNotifier`). ``send`` is called after the

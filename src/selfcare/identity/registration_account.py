@@ -296,6 +296,8 @@ def _new_account(registration: Registration, account_id: AccountId, now: datetim
         password_hash=password_hash,
         created_at=now,
         password_changed_at=now,
+        terms_version=registration.terms_version,
+        terms_accepted_at=registration.terms_accepted_at,
     )
 
 

@@ -54,6 +54,7 @@ from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.core.ports import next_version
 from selfcare.core.secrets import secret_field
 from selfcare.identity.events import (
+    LoginMethod,
     RecoveryCodeUsed,
     SecondFactorEnrolled,
     SecondFactorEnrolmentStarted,
@@ -158,16 +159,25 @@ class TotpPolicy:
 @final
 @attrs.frozen(kw_only=True)
 class PendingSecondStep:
-    """A login whose password was right and whose second step is still to come.
+    """A login whose first step succeeded and whose next step is still to come: the
+    second factor's code (kept on the :class:`SecondFactor`), or the acceptance of new
+    terms of use (kept on the :class:`~selfcare.identity.account.Account`).
 
     Attributes:
         token_digest: the digest of the pending-login id handed to the client (never
             the id itself).
         expires_at: when the pending login stops working.
+        method: how the first step authenticated the user (stored pending logins
+            from before 0.2 load as ``password``).
     """
 
     token_digest: str = secret_field()
     expires_at: datetime = utc_field()
+    method: LoginMethod = LoginMethod.PASSWORD
+
+    def is_live(self, now: datetime) -> bool:
+        """Whether the pending login still works at ``now``."""
+        return now < self.expires_at
 
 
 @final

@@ -37,6 +37,7 @@ from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.core.ports import next_version
 from selfcare.identity.account import Account, AccountState, token_digest
 from selfcare.identity.events import (
+    LoginMethod,
     LoginSucceeded,
     SecondFactorRemoved,
     SecondStepRequired,
@@ -65,6 +66,7 @@ from selfcare.identity.second_factor import (
     use_recovery_code,
     verify_totp,
 )
+from selfcare.identity.terms_gate import TermsGate, waits_for_terms
 
 __all__ = ["SecondFactorUseCases"]
 
@@ -81,7 +83,7 @@ def _pending_invalid() -> Refused:
     return Refused.because(Violation("login.pending_login_invalid"))
 
 
-class SecondFactorUseCases(LoginUseCases):
+class SecondFactorUseCases(LoginUseCases, TermsGate):
     """Enrolment, the login's second step, step-up and removal of the TOTP second
     factor (the state is set by :class:`~selfcare.identity.service.IdentityService`)."""
 
@@ -132,6 +134,17 @@ class SecondFactorUseCases(LoginUseCases):
             factor = self._confirmed_factor(uow, AccountId(account.id))
         return policy if factor is None else attrs.evolve(policy, min_length=shorter)
 
+    def _new_pending_login(self, method: LoginMethod) -> tuple[str, PendingSecondStep]:
+        """A pending login's id for the client and what is kept of it: its digest and
+        when it expires (the next step of the login: the second factor's code, or new
+        terms of use)."""
+        token = self._secrets.token(TOKEN_BYTES)
+        expires_at = self._clock.now() + self.second_factor_policy.pending_login_valid_for
+        kept = PendingSecondStep(
+            token_digest=token_digest(token), expires_at=expires_at, method=method
+        )
+        return token, kept
+
     def _step_up_refusal(self, account_id: AccountId) -> Refused | None:
         """``second_factor.step_up_required`` when ``account_id`` has a confirmed
         factor and no code was verified recently."""
@@ -146,6 +159,7 @@ class SecondFactorUseCases(LoginUseCases):
 
     # -- enrolment --------------------------------------------------------------
 
+    @waits_for_terms
     def enrol_second_factor(
         self, account_id: AccountId, *, label: str | None = None
     ) -> Outcome[TotpEnrolment]:
@@ -161,8 +175,8 @@ class SecondFactorUseCases(LoginUseCases):
         Returns:
             The :class:`~selfcare.identity.second_factor.TotpEnrolment` with
             :class:`~selfcare.identity.events.SecondFactorEnrolmentStarted`, or a
-            refusal with ``account.not_found``, ``second_factor.already_enrolled`` or
-            ``second_factor.label_invalid``.
+            refusal with ``terms.not_accepted``, ``account.not_found``,
+            ``second_factor.already_enrolled`` or ``second_factor.label_invalid``.
         """
         secret = new_secret(self._secrets.token(SECRET_BYTES))
         now = self._clock.now()
@@ -186,6 +200,7 @@ class SecondFactorUseCases(LoginUseCases):
             uow.commit()
         return Done(TotpEnrolment(uri, secret), started.events)
 
+    @waits_for_terms
     def confirm_second_factor(self, account_id: AccountId, code: str) -> Outcome[RecoveryCodes]:
         """Put the enrolment in force with a first code from the app; the answer holds
         the recovery codes in clear: show them once (only digests are kept).
@@ -193,7 +208,8 @@ class SecondFactorUseCases(LoginUseCases):
         Returns:
             The :class:`~selfcare.identity.second_factor.RecoveryCodes` with
             :class:`~selfcare.identity.events.SecondFactorEnrolled`, or a refusal with
-            ``second_factor.not_enrolled``, ``second_factor.already_enrolled``,
+            ``terms.not_accepted``, ``second_factor.not_enrolled``,
+            ``second_factor.already_enrolled``,
             ``second_factor.enrolment_expired``, ``second_factor.locked``,
             ``second_factor.code_invalid`` or ``second_factor.code_already_used``
             (wrong codes carry :class:`~selfcare.identity.events.SecondFactorFailed`).
@@ -235,13 +251,14 @@ class SecondFactorUseCases(LoginUseCases):
         left = len(factor.recovery_code_digests)
         return Done(SecondFactorStatus(enrolled=True, recovery_codes_left=left))
 
+    @waits_for_terms
     def remove_second_factor(self, account_id: AccountId, code: str) -> Outcome[None]:
         """Turn the second factor off, with a valid code (TOTP or recovery).
 
         Returns:
             ``Done(None)`` with :class:`~selfcare.identity.events.SecondFactorRemoved`,
             or a refusal with ``second_factor.not_enrolled`` or the codes of
-            :meth:`step_up`.
+            :meth:`step_up` (among them ``terms.not_accepted``).
         """
         now = self._clock.now()
         outcome = self._check_code(account_id, code, now, remove=True)
@@ -276,16 +293,12 @@ class SecondFactorUseCases(LoginUseCases):
         if not outcome.ok:
             return outcome
         account_id = AccountId(outcome.value.id)
-        token = self._secrets.token(TOKEN_BYTES)
+        token, pending = self._new_pending_login(LoginMethod.PASSWORD)
         now = self._clock.now()
         with self._uow as uow:
             factor = self._confirmed_factor(uow, account_id)
             if factor is None:
                 return outcome
-            pending = PendingSecondStep(
-                token_digest=token_digest(token),
-                expires_at=now + self.second_factor_policy.pending_login_valid_for,
-            )
             uow.second_factors.update(next_version(factor, pending_login=pending))
             uow.commit()
         required = Violation("login.second_factor_required", {"pending_login": token})
@@ -328,6 +341,7 @@ class SecondFactorUseCases(LoginUseCases):
 
     # -- step-up ----------------------------------------------------------------
 
+    @waits_for_terms
     def step_up(self, account_id: AccountId, code: str) -> Outcome[datetime]:
         """Verify a code (TOTP or recovery) before a sensitive change: the e-mail
         address, the password, the payer.
@@ -335,7 +349,7 @@ class SecondFactorUseCases(LoginUseCases):
         Returns:
             Until when the step-up holds, with
             :class:`~selfcare.identity.events.SteppedUp`, or a refusal with
-            ``second_factor.not_enrolled``, ``second_factor.locked``,
+            ``terms.not_accepted``, ``second_factor.not_enrolled``, ``second_factor.locked``,
             ``second_factor.code_invalid`` or ``second_factor.code_already_used``.
         """
         now = self._clock.now()
@@ -360,6 +374,7 @@ class SecondFactorUseCases(LoginUseCases):
 
     # -- password ---------------------------------------------------------------
 
+    @waits_for_terms
     def change_password(
         self, account_id: AccountId, *, current: str, new: str, source: LoginSource
     ) -> Outcome[Account]:
@@ -369,7 +384,8 @@ class SecondFactorUseCases(LoginUseCases):
 
         Returns:
             As :meth:`~selfcare.identity.login_use_cases.LoginUseCases.change_password`,
-            or a refusal with ``second_factor.step_up_required``.
+            or a refusal with ``terms.not_accepted`` or
+            ``second_factor.step_up_required``.
 
         Raises:
             TypeError: a password or ``source`` is not a string.

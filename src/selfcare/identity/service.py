@@ -14,7 +14,10 @@ The registration methods are written in
 :class:`~selfcare.identity.registration_use_cases.RegistrationUseCases` and the login,
 password and unlock methods in :class:`~selfcare.identity.login_use_cases.LoginUseCases`
 (which run the slow password work outside any transaction), the second factor's in
-:class:`~selfcare.identity.second_factor_use_cases.SecondFactorUseCases`, and recovery
+:class:`~selfcare.identity.second_factor_use_cases.SecondFactorUseCases`, the terms of
+use in :class:`~selfcare.identity.terms_use_cases.TermsOfUseUseCases`, login by strong
+identification and work account in
+:class:`~selfcare.identity.strong_login_use_cases.StrongLoginUseCases`, and recovery
 after a forgotten password in
 :class:`~selfcare.identity.recovery_use_cases.RecoveryUseCases`; this class extends them,
 so that no module is too long to read.
@@ -60,12 +63,15 @@ from selfcare.identity.recovery_use_cases import RecoveryUseCases
 from selfcare.identity.registration import RegistrationPolicy
 from selfcare.identity.registration_use_cases import TOKEN_BYTES
 from selfcare.identity.second_factor import TotpPolicy
-from selfcare.identity.second_factor_use_cases import SecondFactorUseCases
+from selfcare.identity.strong_login_use_cases import StrongLoginUseCases
+from selfcare.identity.terms import TermsOfUse
+from selfcare.identity.terms_gate import waits_for_terms
+from selfcare.identity.work_account import WorkAccountPolicy
 
 __all__ = ["TOKEN_BYTES", "IdentityService"]
 
 
-class IdentityService(SecondFactorUseCases, RecoveryUseCases):
+class IdentityService(StrongLoginUseCases, RecoveryUseCases):
     """The registration journey, login and account self-service over your ports.
 
     Args:
@@ -85,11 +91,20 @@ class IdentityService(SecondFactorUseCases, RecoveryUseCases):
             (:class:`~selfcare.identity.second_factor.TotpPolicy`).
         recovery_policy: recovery after a forgotten password (the e-mail link is
             off by default).
+        terms_of_use: the terms of use the operator published
+            (:mod:`selfcare.identity.terms`); ``None`` (the default): none to accept
+            after registration.
+        work_account_policy: which employers' single sign-on may log in
+            (:mod:`selfcare.identity.work_account`); by default none.
 
     Raises:
         SelfcareError: ``config.invalid_setting`` (``breached_passwords``) when the
             password policy requires the breached-password check
-            (``breached_check="required"``) and no port is given.
+            (``breached_check="required"``) and no port is given;
+            ``config.invalid_setting`` (``terms_of_use``) when the published version is
+            not the one registration asks for
+            (:attr:`~selfcare.identity.registration.RegistrationPolicy.terms_version`;
+            :meth:`selfcare.bootstrap.Policies.with_terms_of_use` sets both).
 
     Every method may raise :class:`~selfcare.core.errors.ConcurrencyConflict` when
     another request changed the same registration or account in between (compare-and-
@@ -115,6 +130,8 @@ class IdentityService(SecondFactorUseCases, RecoveryUseCases):
         breached_passwords: BreachedPasswords | None = None,
         second_factor_policy: TotpPolicy | None = None,
         recovery_policy: RecoveryPolicy | None = None,
+        terms_of_use: TermsOfUse | None = None,
+        work_account_policy: WorkAccountPolicy | None = None,
     ) -> None:
         self._uow = uow
         self._directory = directory
@@ -129,6 +146,8 @@ class IdentityService(SecondFactorUseCases, RecoveryUseCases):
         self.second_factor_policy: TotpPolicy = second_factor_policy or TotpPolicy()
         self._breached = breached_passwords
         self.recovery_policy: RecoveryPolicy = recovery_policy or RecoveryPolicy()
+        self.terms_of_use: TermsOfUse | None = terms_of_use
+        self.work_account_policy: WorkAccountPolicy = work_account_policy or WorkAccountPolicy()
         self._dummy_hash: str | None = None
         if (
             breached_passwords is None
@@ -137,7 +156,13 @@ class IdentityService(SecondFactorUseCases, RecoveryUseCases):
             raise SelfcareError(
                 Violation("config.invalid_setting", {"setting": "breached_passwords"})
             )
+        if (
+            terms_of_use is not None
+            and terms_of_use.version != self.registration_policy.terms_version
+        ):
+            raise SelfcareError(Violation("config.invalid_setting", {"setting": "terms_of_use"}))
 
+    @waits_for_terms
     def change_email(self, account_id: AccountId, new_email: str) -> Outcome[Account]:
         """Ask to change the username to ``new_email`` (the telecom ordering guide); a token goes
         there.
@@ -152,7 +177,7 @@ class IdentityService(SecondFactorUseCases, RecoveryUseCases):
         Returns:
             The account with the pending change and
             :class:`~selfcare.identity.events.EmailChangeRequested`, or a refusal with
-            ``account.not_found``, the ``email.*`` parser codes,
+            ``terms.not_accepted``, ``account.not_found``, the ``email.*`` parser codes,
             ``second_factor.step_up_required``, ``account.email_unchanged`` or
             (opt-in) ``account.email_in_use``.
         """
@@ -193,6 +218,7 @@ class IdentityService(SecondFactorUseCases, RecoveryUseCases):
             )
         return outcome
 
+    @waits_for_terms
     def confirm_email(self, account_id: AccountId, token: str) -> Outcome[Account]:
         """Make the verified new address the username of the logged-in ``account_id``.
 
@@ -204,7 +230,7 @@ class IdentityService(SecondFactorUseCases, RecoveryUseCases):
 
         Returns:
             The account with :class:`~selfcare.identity.events.EmailChanged`, or a
-            refusal with ``account.not_found``, the codes of
+            refusal with ``terms.not_accepted``, ``account.not_found``, the codes of
             :func:`~selfcare.identity.account.confirm_email_change`, or
             ``account.email_in_use`` (the address became someone else's meanwhile;
             the token holder reads that mailbox, so this reveals nothing).
@@ -224,6 +250,7 @@ class IdentityService(SecondFactorUseCases, RecoveryUseCases):
         self._send("account.email_changed", account.email, account.language)
         return outcome
 
+    @waits_for_terms
     def update_profile(
         self, account_id: AccountId, changes: Mapping[ProfileField, str]
     ) -> Outcome[Account]:
@@ -232,7 +259,7 @@ class IdentityService(SecondFactorUseCases, RecoveryUseCases):
 
         Returns:
             The account with :class:`~selfcare.identity.events.ProfileUpdated`, or a
-            refusal with ``account.not_found`` and the codes of
+            refusal with ``terms.not_accepted``, ``account.not_found`` and the codes of
             :func:`~selfcare.identity.profile.check_self_service_change` (notably
             ``profile.field_requires_customer_service``).
         """

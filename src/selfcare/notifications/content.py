@@ -20,8 +20,8 @@ from typing import Final, final
 
 import attrs
 
+from selfcare.billing.statement_mail import DeductionLine
 from selfcare.catalog.confirmation import OrderLine
-from selfcare.core.money import Money
 from selfcare.identity.ports import Channel
 
 __all__ = [
@@ -41,13 +41,16 @@ class ParamKind(enum.StrEnum):
     - ``date``: a ``date``, an aware ``datetime`` (shown as its date in the operator's
       time zone) or either as an ISO 8601 ``str``; formatted for the language.
     - ``month``: a ``date`` in the month, or ``"YYYY-MM"``; shown as "April 2026".
-    - ``money``: a :class:`~selfcare.core.money.Money`, formatted for the language.
+    - ``money``: a :class:`~selfcare.core.money.Money`, or its text (``"149.00 NOK"``,
+      as ``str(money)`` writes it, so that a message stays text); formatted for the
+      language.
     - ``advisories``: violation codes (a comma-separated ``str``, as
       :mod:`selfcare.identity` sends them) or :class:`~selfcare.core.decision.Violation`
       values; each shown as its message.
     - ``order_lines``: a sequence of :class:`~selfcare.catalog.confirmation.OrderLine`
       (re-exported here as ``OrderLine``).
-    - ``deduction_lines``: a sequence of :class:`DeductionLine`.
+    - ``deduction_lines``: a sequence of
+      :class:`~selfcare.billing.statement_mail.DeductionLine` (re-exported here).
     """
 
     TEXT = "text"
@@ -58,17 +61,6 @@ class ParamKind(enum.StrEnum):
     ADVISORIES = "advisories"
     ORDER_LINES = "order_lines"
     DEDUCTION_LINES = "deduction_lines"
-
-
-@final
-@attrs.frozen(kw_only=True)
-class DeductionLine:
-    """One salary deduction of the month (the corporate mobile guide): product, phone
-    number, amount."""
-
-    description: str
-    msisdn: str | None
-    amount: Money
 
 
 @final
@@ -130,6 +122,7 @@ _ALL: Final = (
     _email("account.password_changed"),
     _email("account.password_reset"),
     _email("account.recovery_link", {"given_names": _TEXT}, secret_links=("recover",)),
+    _email("account.closed", {"given_names": _TEXT}),
     _email("login.locked_notice", {"minutes": ParamKind.NUMBER}),
     _email("login.unlock_link", {"given_names": _TEXT}, secret_links=("unlock",)),
     _email(

@@ -20,6 +20,7 @@ from typing import Final, TypeAlias, TypeVar
 
 from selfcare.core.clock import local_date, operator_zone
 from selfcare.core.decision import Violation
+from selfcare.core.errors import SelfcareError
 from selfcare.core.messages import render
 from selfcare.core.money import Money
 from selfcare.identity.ports import MessageParam
@@ -118,9 +119,22 @@ def _number(value: object) -> str:
 
 
 def _money(value: object, lang: str) -> str:
+    if isinstance(value, str):
+        value = _money_from_text(value)
     if not isinstance(value, Money):
         raise TemplateParamsError(f"a money parameter cannot be a {type(value).__name__}")
     return value.format(lang)
+
+
+def _money_from_text(text: str) -> Money:
+    """``str(money)`` read back: ``"149.00 NOK"``."""
+    amount, _, currency = text.partition(" ")
+    try:
+        return Money(amount, currency)
+    except SelfcareError:
+        raise TemplateParamsError(
+            f"a money parameter {text[:40]!r} is not an amount and a currency"
+        ) from None
 
 
 def _advisories(value: object, lang: str) -> list[str]:

@@ -37,6 +37,7 @@ SAMPLE_PARAMS: Final[Mapping[str, Mapping[str, TemplateParam]]] = {
     "account.password_changed": {},
     "account.password_reset": {},
     "account.recovery_link": _NAMES,
+    "account.closed": _NAMES,
     "login.locked_notice": {"minutes": 15},
     "login.unlock_link": _NAMES,
     "authz.invitation": {

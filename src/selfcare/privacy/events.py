@@ -6,6 +6,7 @@ They hold account ids and counts only: never a name, an address or an identity c
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime  # noqa: F401 - resolves the inherited occurred_at hint
 from typing import final
 
@@ -14,7 +15,13 @@ import attrs
 from selfcare.core.events import Event
 from selfcare.core.ids import AccountId
 
-__all__ = ["AccountErased", "ExpiredRecordsPurged", "PersonalDataExported"]
+__all__ = [
+    "AccountClosed",
+    "AccountErased",
+    "ExpiredRecordsPurged",
+    "PersonalDataExported",
+    "ReauthenticationMethod",
+]
 
 
 @final
@@ -46,6 +53,7 @@ class AccountErased(Event):
     invitations_revoked: int = 0
     one_time_codes_deleted: int = 0
     feedback_deleted: int = 0
+    login_throttles_deleted: int = 0
 
 
 @final
@@ -62,3 +70,25 @@ class ExpiredRecordsPurged(Event):
     registrations: int = 0
     invitations: int = 0
     one_time_codes: int = 0
+
+
+class ReauthenticationMethod(enum.StrEnum):
+    """How the owner proved once more who they are before closing their account."""
+
+    PASSWORD = "password"  # noqa: S105 - the name of a method, not a password
+    STRONG_IDENTIFICATION = "strong_identification"
+
+
+@final
+@attrs.frozen(kw_only=True)
+class AccountClosed(Event):
+    """The owner closed their own account from the portal; the erasure that did it
+    follows as :class:`AccountErased`.
+
+    Attributes:
+        account_id: the closed account (now a tombstone).
+        reauthenticated_by: how the owner proved who they are.
+    """
+
+    account_id: AccountId
+    reauthenticated_by: ReauthenticationMethod

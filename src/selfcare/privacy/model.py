@@ -128,6 +128,8 @@ class ErasureReport:
         invitations_revoked: pending invitations the person sent, revoked.
         one_time_codes_deleted: one-time code challenges sent to the person's phone.
         feedback_deleted: feedback the person sent or gave their address in.
+        login_throttles_deleted: the failed-login counters of the account (per
+            source it was tried from).
     """
 
     tombstone: ErasedAccount
@@ -137,6 +139,7 @@ class ErasureReport:
     invitations_revoked: int = 0
     one_time_codes_deleted: int = 0
     feedback_deleted: int = 0
+    login_throttles_deleted: int = 0
 
 
 @final

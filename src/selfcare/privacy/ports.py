@@ -9,10 +9,18 @@ needs:
 - :class:`~selfcare.identity.ports.OneTimeCodeRepository` - the one-time code
   challenges of the corporate mobile guide, kept between sending and verifying a code (an identity
   port);
+- :class:`~selfcare.identity.ports.LoginThrottleRepository` - the failed-login
+  counters of the account (identity's port), which erasure deletes;
 - :class:`FeedbackArchive` - the feedback handed to customer service (it is also a
   :class:`~selfcare.identity.ports.FeedbackInbox`: give it to
   :class:`~selfcare.identity.service.IdentityService` as its inbox);
-- :class:`ErasureLog` - the tombstones of erased accounts.
+- :class:`ErasureLog` - the tombstones of erased accounts;
+- the customer relationships and invoices (authz's and billing's ports), which the
+  summary before closing an account reads (invoices are kept by law).
+
+Closing one's own account also needs an :class:`AccountAuthenticator`: the password
+check and the second factor's step-up of identity
+(:class:`~selfcare.identity.service.IdentityService` is one).
 
 The memory adapters are in :mod:`selfcare.adapters.memory.privacy`; the contract
 suites for yours in :mod:`selfcare.testing.contracts.privacy`.
@@ -26,23 +34,29 @@ from typing import Protocol
 
 from selfcare.authz.invitation import Invitation, InvitationId
 from selfcare.authz.model import Grant
-from selfcare.authz.ports import GrantRepository, InvitationRepository
+from selfcare.authz.ports import GrantRepository, InvitationRepository, RelationshipRepository
+from selfcare.billing.ports import InvoiceRepository
 from selfcare.catalog.orders import ProductOrder
 from selfcare.catalog.ports import OrderRepository
 from selfcare.core.ids import AccountId
+from selfcare.core.outcome import Outcome
 from selfcare.core.ports import UnitOfWork
 from selfcare.identity.account import Feedback
 from selfcare.identity.contact import EmailAddress, PhoneNumber
+from selfcare.identity.ids import LoginSource
 from selfcare.identity.national_id import NationalId
 from selfcare.identity.ports import (
     AccountRepository,
+    LoginThrottleRepository,
     OneTimeCodeRepository,
     RegistrationRepository,
+    SecondFactorRepository,
 )
 from selfcare.identity.registration import Registration
 from selfcare.privacy.model import ErasedAccount
 
 __all__ = [
+    "AccountAuthenticator",
     "ErasureLog",
     "FeedbackArchive",
     "PersonalDataIndex",
@@ -102,6 +116,25 @@ class PersonalDataIndex(Protocol):
         ...
 
 
+class AccountAuthenticator(Protocol):
+    """What closing an account asks identity before it erases anything
+    (:class:`~selfcare.identity.service.IdentityService` is one)."""
+
+    def verify_password(
+        self, account_id: AccountId, password: str, *, source: LoginSource
+    ) -> Outcome[None]:
+        """Whether ``password`` is the account's; a wrong one counts as a failed login
+        from ``source`` (see
+        :meth:`~selfcare.identity.login_use_cases.LoginUseCases.verify_password`)."""
+        ...
+
+    def require_step_up(self, account_id: AccountId) -> Outcome[None]:
+        """Whether an account with a second factor verified a code recently enough for
+        a sensitive change (see
+        :meth:`~selfcare.identity.second_factor_use_cases.SecondFactorUseCases.require_step_up`)."""
+        ...
+
+
 class FeedbackArchive(Protocol):
     """Feedback kept for customer service (and a
     :class:`~selfcare.identity.ports.FeedbackInbox`)."""
@@ -150,7 +183,11 @@ class PrivacyUnitOfWork(UnitOfWork, Protocol):
     grants: GrantRepository
     invitations: InvitationRepository
     orders: OrderRepository
+    relationships: RelationshipRepository
+    invoices: InvoiceRepository
     one_time_codes: OneTimeCodeRepository
+    login_throttles: LoginThrottleRepository
+    second_factors: SecondFactorRepository
     feedback: FeedbackArchive
     erasures: ErasureLog
     index: PersonalDataIndex

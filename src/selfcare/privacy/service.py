@@ -11,30 +11,30 @@ ids and counts, never a name, an address or an identity code.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from selfcare.authz.invitation import Invitation
-from selfcare.core.clock import Clock
-from selfcare.core.decision import Violation
+from selfcare.authz.roles import DEFAULT_ROLE_MODEL, RoleModel
+from selfcare.core.clock import Clock, operator_zone
 from selfcare.core.ids import AccountId
-from selfcare.core.outcome import Done, Outcome, Refused
-from selfcare.identity.account import Account, Feedback
-from selfcare.identity.otp import OneTimeCodeChallenge
-from selfcare.identity.registration import Registration
-from selfcare.privacy.events import AccountErased, ExpiredRecordsPurged, PersonalDataExported
+from selfcare.core.outcome import Done, Outcome
+from selfcare.identity.account import Account
+from selfcare.identity.ports import Notifier
+from selfcare.identity.registration import RegistrationPolicy
+from selfcare.privacy.accounting_retention import ClosingPolicy
+from selfcare.privacy.closing_use_cases import ClosingUseCases
+from selfcare.privacy.erasure import PersonalRecords, erased_event, missing_account
+from selfcare.privacy.events import ExpiredRecordsPurged, PersonalDataExported
 from selfcare.privacy.model import (
     DEFAULT_RETENTION,
-    ErasedAccount,
     ErasureReport,
     PersonalDataExport,
     PurgeCounts,
     RetentionPolicy,
 )
-from selfcare.privacy.ports import PrivacyUnitOfWork
+from selfcare.privacy.ports import AccountAuthenticator, PrivacyUnitOfWork
 from selfcare.privacy.rules import (
-    anonymise_invitation,
     challenge_is_purgeable,
     invitation_is_purgeable,
     redact_account,
@@ -43,137 +43,26 @@ from selfcare.privacy.rules import (
     redact_registration,
     registration_is_purgeable,
     retention_cutoff,
-    revoke_for_erasure,
 )
 
 __all__ = ["PrivacyService"]
 
 logger: logging.Logger = logging.getLogger("selfcare.privacy")
 
-T = TypeVar("T")
-
-
-def _unique(items: Iterable[T], key: Callable[[T], Hashable]) -> tuple[T, ...]:
-    seen: dict[Hashable, T] = {}
-    for item in items:
-        seen.setdefault(key(item), item)
-    return tuple(seen.values())
-
-
-def _missing(uow: PrivacyUnitOfWork, account_id: str) -> Refused:
-    if uow.erasures.find(account_id) is not None:
-        return Refused.because(Violation("privacy.account_erased"))
-    return Refused.because(Violation("privacy.account_not_found"))
-
-
-def _registrations(uow: PrivacyUnitOfWork, account: Account) -> tuple[Registration, ...]:
-    return _unique(
-        [
-            *uow.index.registrations_of_account(account.id),
-            *uow.index.registrations_of_person(account.national_id),
-        ],
-        lambda r: r.id,
-    )
-
-
-def _challenges(uow: PrivacyUnitOfWork, account: Account) -> tuple[OneTimeCodeChallenge, ...]:
-    phone = account.profile.phone
-    return tuple(uow.one_time_codes.for_phone(phone)) if phone is not None else ()
-
-
-def _feedback(uow: PrivacyUnitOfWork, account: Account) -> tuple[Feedback, ...]:
-    return _unique(
-        [
-            *uow.feedback.for_account(account.id),
-            *uow.feedback.for_contact(account.email, account.profile.phone),
-        ],
-        lambda f: f.id,
-    )
-
-
-def _received(uow: PrivacyUnitOfWork, account: Account) -> tuple[Invitation, ...]:
-    addresses = [account.email]
-    if account.pending_email is not None:
-        addresses.append(account.pending_email.email)
-    found: list[Invitation] = []
-    for address in addresses:
-        found.extend(uow.invitations.for_email(address))
-    found.extend(uow.index.invitations_accepted_by(AccountId(account.id)))
-    return _unique(found, lambda i: i.id)
-
 
 def _export_of(uow: PrivacyUnitOfWork, account: Account, *, now: datetime) -> PersonalDataExport:
-    user = AccountId(account.id)
+    records, user = PersonalRecords(uow, account), AccountId(account.id)
     return PersonalDataExport(
         exported_at=now,
         account=redact_account(account),
-        registrations=tuple(redact_registration(r) for r in _registrations(uow, account)),
+        registrations=tuple(redact_registration(r) for r in records.registrations()),
         grants_received=tuple(uow.grants.for_user(user)),
         grants_given=tuple(g for g in uow.index.grants_given_by(user) if g.user != user),
         invitations_sent=tuple(redact_invitation(i) for i in uow.index.invitations_sent_by(user)),
-        invitations_received=tuple(redact_invitation(i) for i in _received(uow, account)),
+        invitations_received=tuple(redact_invitation(i) for i in records.invitations_received()),
         orders=tuple(uow.index.orders_placed_by(user)),
-        one_time_codes=tuple(redact_challenge(c) for c in _challenges(uow, account)),
-        feedback=_feedback(uow, account),
-    )
-
-
-# -- the steps of an erasure: each removes one kind of record and counts it ------------
-
-
-def _delete_each(records: Sequence[T], delete: Callable[[T], object]) -> int:
-    """Delete every one of ``records``; how many there were."""
-    for record in records:
-        delete(record)
-    return len(records)
-
-
-def _revoke_grants(uow: PrivacyUnitOfWork, user: AccountId, *, now: datetime) -> int:
-    revoked = 0
-    for grant in uow.grants.for_user(user):
-        ended = revoke_for_erasure(grant, now=now)
-        if ended is not None:
-            uow.grants.update(ended)
-            revoked += 1
-    return revoked
-
-
-def _anonymise_invitations(
-    uow: PrivacyUnitOfWork, account: Account, *, now: datetime
-) -> tuple[int, int]:
-    """How many invitations were anonymised, and how many of them revoked."""
-    user = AccountId(account.id)
-    invitations = _unique(
-        [*uow.index.invitations_sent_by(user), *_received(uow, account)], lambda i: i.id
-    )
-    revoked = 0
-    for invitation in invitations:
-        tombstone = anonymise_invitation(invitation, now=now)
-        revoked += tombstone.status is not invitation.status
-        uow.invitations.update(tombstone)
-    return len(invitations), revoked
-
-
-def _erase(uow: PrivacyUnitOfWork, account: Account, *, now: datetime) -> ErasureReport:
-    user = AccountId(account.id)
-    registrations = _delete_each(
-        _registrations(uow, account), lambda r: uow.index.delete_registration(r.id)
-    )
-    grants = _revoke_grants(uow, user, now=now)
-    anonymised, revoked = _anonymise_invitations(uow, account, now=now)
-    challenges = _delete_each(_challenges(uow, account), lambda c: uow.one_time_codes.delete(c.id))
-    feedback = _delete_each(_feedback(uow, account), lambda f: uow.feedback.delete(f.id))
-    uow.index.delete_account(account.id)
-    tombstone = ErasedAccount(account_id=user, erased_at=now)
-    uow.erasures.add(tombstone)
-    return ErasureReport(
-        tombstone=tombstone,
-        registrations_deleted=registrations,
-        grants_revoked=grants,
-        invitations_anonymised=anonymised,
-        invitations_revoked=revoked,
-        one_time_codes_deleted=challenges,
-        feedback_deleted=feedback,
+        one_time_codes=tuple(redact_challenge(c) for c in records.challenges()),
+        feedback=records.feedback(),
     )
 
 
@@ -202,15 +91,28 @@ def _purge(uow: PrivacyUnitOfWork, policy: RetentionPolicy, *, now: datetime) ->
     )
 
 
-class PrivacyService:
-    """Export, erasure and retention over one
-    :class:`~selfcare.privacy.ports.PrivacyUnitOfWork`.
+class PrivacyService(ClosingUseCases):
+    """Export, erasure, retention and closing one's own account over one
+    :class:`~selfcare.privacy.ports.PrivacyUnitOfWork` (the closing use cases are
+    written in :class:`~selfcare.privacy.closing_use_cases.ClosingUseCases`).
 
     Args:
         uow: the repositories export, erasure and retention read and remove.
         clock: the time of an export, an erasure or a purge.
         retention: how long ended records are kept
             (:data:`~selfcare.privacy.model.DEFAULT_RETENTION`).
+        authenticator: checks the password (and the second factor's step-up) of an
+            owner closing their account - identity's service; without one, closing
+            takes a strong identification only.
+        notifier: receives the confirmation of a closed account (``account.closed``);
+            none by default.
+        registration_policy: how a strong identification is checked (as at
+            registration).
+        role_model: which role is a relationship's holder.
+        closing_policy: the operator's bookkeeping country and financial year, which
+            date the records kept by law.
+        zone: the operator's time zone (the date of an order); ``Europe/Helsinki`` by
+            default.
 
     Thread safety: not safe to share between threads (it holds one unit of work); build
     one per thread or per call, as :class:`selfcare.aio.AsyncApp` does.
@@ -222,10 +124,22 @@ class PrivacyService:
         uow: PrivacyUnitOfWork,
         clock: Clock,
         retention: RetentionPolicy = DEFAULT_RETENTION,
+        authenticator: AccountAuthenticator | None = None,
+        notifier: Notifier | None = None,
+        registration_policy: RegistrationPolicy | None = None,
+        role_model: RoleModel = DEFAULT_ROLE_MODEL,
+        closing_policy: ClosingPolicy | None = None,
+        zone: ZoneInfo | None = None,
     ) -> None:
-        self.uow = uow
-        self.clock = clock
-        self.retention = retention
+        self.uow: PrivacyUnitOfWork = uow
+        self.clock: Clock = clock
+        self.retention: RetentionPolicy = retention
+        self.authenticator: AccountAuthenticator | None = authenticator
+        self.notifier: Notifier | None = notifier
+        self.registration_policy: RegistrationPolicy = registration_policy or RegistrationPolicy()
+        self.role_model: RoleModel = role_model
+        self.closing_policy: ClosingPolicy = closing_policy or ClosingPolicy()
+        self.zone: ZoneInfo = zone if zone is not None else operator_zone()
 
     def collect_personal_data(self, account_id: AccountId) -> Outcome[PersonalDataExport]:
         """Everything the library holds about the person of ``account_id`` (GDPR Art. 15,
@@ -239,7 +153,7 @@ class PrivacyService:
         with self.uow as uow:
             account = uow.accounts.find(account_id)
             if account is None:
-                return _missing(uow, account_id)
+                return missing_account(uow.erasures, account_id)
             export = _export_of(uow, account, now=now)
         logger.info("personal data exported for account %s", account.id)
         exported = PersonalDataExported(occurred_at=now, account_id=AccountId(account.id))
@@ -269,9 +183,9 @@ class PrivacyService:
         The account is closed for good: it is removed and an
         :class:`~selfcare.privacy.model.ErasedAccount` tombstone keeps its id, so that
         its address and identity code can register again and a login answers as for any
-        unknown address. Their registrations, one-time codes and feedback are deleted;
-        their grants are revoked and kept (they name only the account id); invitations
-        they sent or received are anonymised and kept countable
+        unknown address. Their registrations, one-time codes, feedback and failed-login
+        counters are deleted; their grants are revoked and kept (they name only the
+        account id); invitations they sent or received are anonymised and kept countable
         (:func:`~selfcare.privacy.rules.anonymise_invitation`); grants they gave stay
         valid for the receiver; orders they placed stay with the customer relationship
         (they name only the account id). Nothing else changes. Once committed, the
@@ -292,8 +206,8 @@ class PrivacyService:
         with self.uow as uow:
             account = uow.accounts.find(account_id)
             if account is None:
-                return _missing(uow, account_id)
-            report = _erase(uow, account, now=now)
+                return missing_account(uow.erasures, account_id)
+            report = PersonalRecords(uow, account).erase(now=now)
             uow.commit()
         self.uow.after_erasure()
         logger.info(
@@ -305,16 +219,7 @@ class PrivacyService:
             report.one_time_codes_deleted,
             report.feedback_deleted,
         )
-        erased = AccountErased(
-            occurred_at=now,
-            account_id=report.tombstone.account_id,
-            registrations_deleted=report.registrations_deleted,
-            grants_revoked=report.grants_revoked,
-            invitations_anonymised=report.invitations_anonymised,
-            invitations_revoked=report.invitations_revoked,
-            one_time_codes_deleted=report.one_time_codes_deleted,
-            feedback_deleted=report.feedback_deleted,
-        )
+        erased = erased_event(report, now)
         return Done(report, [erased])
 
     def purge_expired(self) -> Outcome[PurgeCounts]:

@@ -34,6 +34,7 @@ from selfcare.core.clock import FixedClock
 from selfcare.core.ids import SequentialIds
 from selfcare.identity.assertion import AuthMethod, IdentityAssertion, LevelOfAssurance
 from selfcare.identity.national_id import NationalId
+from selfcare.identity.work_account import SsoAssertion
 
 __all__ = [
     "CountingSecrets",
@@ -41,6 +42,7 @@ __all__ = [
     "SequentialIds",
     "SteppableClock",
     "bank_identification",
+    "work_account_sign_in",
 ]
 
 #: A clock that stands still until a test moves it (``set``, ``advance``).
@@ -134,4 +136,25 @@ def bank_identification(
         surname=surname,
         provider=provider,
         issued_at=at,
+    )
+
+
+def work_account_sign_in(
+    email: str,
+    *,
+    at: datetime,
+    tenant_id: str = "tenant-a",
+    subject: str = "employee-1",
+    audience: str = "portal",
+) -> SsoAssertion:
+    """A work-account assertion for ``email`` issued at ``at``: what an integrator
+    builds after verifying the employer's single sign-on token.
+
+    >>> from datetime import UTC, datetime
+    >>> from selfcare.testing.fakes import work_account_sign_in
+    >>> work_account_sign_in("anna@company.example", at=datetime(2026, 3, 2, tzinfo=UTC)).tenant_id
+    'tenant-a'
+    """
+    return SsoAssertion(
+        tenant_id=tenant_id, subject=subject, email=email, issued_at=at, audience=audience
     )

@@ -33,6 +33,7 @@ from selfcare.identity.ports import (
 from selfcare.identity.registration import Registration
 from selfcare.identity.second_factor import SecondFactor
 from selfcare.identity.throttle import LoginThrottle
+from selfcare.identity.work_account import work_account_key
 from selfcare.serialization import storage_converter as converter
 
 __all__ = [
@@ -147,6 +148,16 @@ class SqlAccountRepository:
         """The account whose pending unlock link has ``token_digest``, or ``None``."""
         return self._table.first("unlock_token_digest = ?", [token_digest])
 
+    def find_by_pending_login(self, token_digest: str) -> Account | None:
+        """The account whose login waiting for the terms has ``token_digest``, or
+        ``None``."""
+        return self._table.first("pending_login_digest = ?", [token_digest])
+
+    def find_by_work_account(self, tenant_id: str, email: EmailAddress) -> Account | None:
+        """The account whose linked work account is ``email`` in ``tenant_id``, or
+        ``None``."""
+        return self._table.first("work_account_key = ?", [work_account_key(tenant_id, email)])
+
 
 def _hash(key: NationalIdKeyRing, national_id: NationalId | None) -> str | None:
     return None if national_id is None else key.lookup_hash(national_id)
@@ -188,6 +199,14 @@ def accounts_table(database: SqlEngine, key: NationalIdKeyRing) -> _SealedTable[
             ),
             "recovery_token_digest": lambda a: (
                 a.pending_recovery.token_digest if a.pending_recovery is not None else None
+            ),
+            "pending_login_digest": lambda a: (
+                a.pending_login.token_digest if a.pending_login is not None else None
+            ),
+            "work_account_key": lambda a: (
+                work_account_key(a.work_account.tenant_id, a.work_account.email)
+                if a.work_account is not None
+                else None
             ),
         },
         on_write=sealer.seal,

@@ -16,9 +16,11 @@ from selfcare.adapters._sql._table import SqlEngine, SqlTable, forget_cached_doc
 from selfcare.adapters._sql.authz import (
     SqlGrantRepository,
     SqlInvitationRepository,
+    SqlRelationshipRepository,
     grants_table,
     invitations_table,
 )
+from selfcare.adapters._sql.billing import SqlInvoiceRepository
 from selfcare.adapters._sql.catalog import SqlOrderRepository, orders_table
 from selfcare.adapters._sql.identity import (
     IdentityRepositories,
@@ -29,7 +31,8 @@ from selfcare.adapters._sql.identity import (
 )
 from selfcare.authz.invitation import Invitation, InvitationId
 from selfcare.authz.model import Grant
-from selfcare.authz.ports import GrantRepository, InvitationRepository
+from selfcare.authz.ports import GrantRepository, InvitationRepository, RelationshipRepository
+from selfcare.billing.ports import InvoiceRepository
 from selfcare.catalog.orders import ProductOrder
 from selfcare.catalog.ports import OrderRepository
 from selfcare.core.ids import AccountId
@@ -237,11 +240,13 @@ class SqlErasureLog:
 
 class PrivacyRepositories(IdentityRepositories):
     """The stores of a privacy unit of work (mixed into each engine's): the identity
-    repositories, grants, invitations, orders, one-time codes, feedback, tombstones and
-    the index over them."""
+    repositories, grants, invitations, relationships, invoices, orders, one-time codes,
+    feedback, tombstones and the index over them."""
 
     grants: GrantRepository
     invitations: InvitationRepository
+    relationships: RelationshipRepository
+    invoices: InvoiceRepository
     orders: OrderRepository
     one_time_codes: OneTimeCodeRepository
     feedback: FeedbackArchive
@@ -252,6 +257,8 @@ class PrivacyRepositories(IdentityRepositories):
         self._open_identity(database, key)
         self.grants = SqlGrantRepository(database)
         self.invitations = SqlInvitationRepository(database)
+        self.relationships = SqlRelationshipRepository(database)
+        self.invoices = SqlInvoiceRepository(database)
         self.orders = SqlOrderRepository(database)
         self.one_time_codes = SqlOneTimeCodeRepository(database)
         self.feedback = SqlFeedbackArchive(database)

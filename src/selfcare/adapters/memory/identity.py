@@ -30,6 +30,7 @@ from selfcare.identity.ports import (
 from selfcare.identity.registration import Registration
 from selfcare.identity.second_factor import SecondFactor
 from selfcare.identity.throttle import LoginThrottle
+from selfcare.identity.work_account import work_account_key
 
 __all__ = [
     "MemoryAccountRepository",
@@ -41,6 +42,11 @@ __all__ = [
     "MemorySecondFactorRepository",
     "RecordingNotifier",
 ]
+
+
+def _work_account(account: Account) -> str | None:
+    link = account.work_account
+    return None if link is None else work_account_key(link.tenant_id, link.email)
 
 
 def _person(national_id: NationalId | None) -> tuple[str, str] | None:
@@ -64,12 +70,19 @@ class MemoryAccountRepository:
         self._table.index(
             "unlock", lambda a: (a.pending_unlock.token_digest if a.pending_unlock else None,)
         )
+        self._table.index(
+            "pending_login", lambda a: (a.pending_login.token_digest if a.pending_login else None,)
+        )
+        self._table.index("work_account", lambda a: (_work_account(a),))
 
     def _taken(self, account: Account) -> bool:
         same = [
             *self._table.lookup("email", account.email.canonical),
             *self._table.lookup("person", _person(account.national_id)),
         ]
+        work = _work_account(account)
+        if work is not None:
+            same.extend(self._table.lookup("work_account", work))
         return any(other.id != account.id for other in same)
 
     def add(self, account: Account) -> None:
@@ -109,6 +122,18 @@ class MemoryAccountRepository:
     def find_by_unlock_token(self, token_digest: str) -> Account | None:
         """The account whose pending unlock link has ``token_digest``, or ``None``."""
         found = self._table.lookup("unlock", token_digest)
+        return found[0] if found else None
+
+    def find_by_pending_login(self, token_digest: str) -> Account | None:
+        """The account whose login waiting for the terms has ``token_digest``, or
+        ``None``."""
+        found = self._table.lookup("pending_login", token_digest)
+        return found[0] if found else None
+
+    def find_by_work_account(self, tenant_id: str, email: EmailAddress) -> Account | None:
+        """The account whose linked work account is ``email`` in ``tenant_id``, or
+        ``None``."""
+        found = self._table.lookup("work_account", work_account_key(tenant_id, email))
         return found[0] if found else None
 
 

@@ -13,12 +13,18 @@ from datetime import datetime
 from typing import cast
 
 from selfcare.adapters.memory._store import MemoryDatabase, MemoryTable
-from selfcare.adapters.memory.authz import MemoryGrantRepository, MemoryInvitationRepository
+from selfcare.adapters.memory.authz import (
+    MemoryGrantRepository,
+    MemoryInvitationRepository,
+    MemoryRelationshipRepository,
+)
+from selfcare.adapters.memory.billing import MemoryInvoiceRepository
 from selfcare.adapters.memory.catalog import MemoryOrderRepository
 from selfcare.adapters.memory.identity import MemoryIdentityUnitOfWork
 from selfcare.authz.invitation import Invitation, InvitationId
 from selfcare.authz.model import Grant
-from selfcare.authz.ports import GrantRepository, InvitationRepository
+from selfcare.authz.ports import GrantRepository, InvitationRepository, RelationshipRepository
+from selfcare.billing.ports import InvoiceRepository
 from selfcare.catalog.orders import ProductOrder
 from selfcare.catalog.ports import OrderRepository
 from selfcare.core.ids import AccountId
@@ -214,8 +220,8 @@ class MemoryErasureLog:
 
 class MemoryPrivacyUnitOfWork(MemoryIdentityUnitOfWork):
     """A unit of work over every store that holds personal data: the identity
-    repositories, grants, invitations, orders, one-time codes, feedback, tombstones and
-    the index over them."""
+    repositories, grants, invitations, relationships, invoices, orders, one-time codes,
+    feedback, tombstones and the index over them."""
 
     def __init__(self, database: MemoryDatabase) -> None:
         super().__init__(database)
@@ -223,6 +229,8 @@ class MemoryPrivacyUnitOfWork(MemoryIdentityUnitOfWork):
         # (protocol attributes are mutable, hence invariant).
         self.grants: GrantRepository = MemoryGrantRepository(database)
         self.invitations: InvitationRepository = MemoryInvitationRepository(database)
+        self.relationships: RelationshipRepository = MemoryRelationshipRepository(database)
+        self.invoices: InvoiceRepository = MemoryInvoiceRepository(database)
         self.orders: OrderRepository = MemoryOrderRepository(database)
         self.one_time_codes: OneTimeCodeRepository = MemoryOneTimeCodeRepository(database)
         self.feedback: FeedbackArchive = MemoryFeedbackArchive(database)

@@ -100,6 +100,37 @@ MIGRATIONS = (
             ON identity_accounts (recovery_token_digest)
         """,
     ),
+    # The accepted terms of use move onto the account: the version and time come from
+    # the account's registration record where one is kept (accounts without one load
+    # with None and are asked to accept the terms in force); the pending login waits
+    # for an acceptance.
+    Migration(
+        "identity_0005_terms_of_use",
+        """
+        ALTER TABLE identity_accounts ADD COLUMN pending_login_digest TEXT;
+        CREATE UNIQUE INDEX identity_accounts_pending_login
+            ON identity_accounts (pending_login_digest);
+        UPDATE identity_accounts AS a
+        SET data = (
+            a.data::jsonb || jsonb_build_object(
+                'terms_version', r.data::jsonb -> 'terms_version',
+                'terms_accepted_at', r.data::jsonb -> 'terms_accepted_at'
+            )
+        )::text
+        FROM identity_registrations AS r
+        WHERE r.account_id = a.key
+            AND r.data::jsonb ->> 'terms_version' IS NOT NULL
+            AND a.data::jsonb ->> 'terms_version' IS NULL
+        """,
+    ),
+    Migration(
+        "identity_0006_work_accounts",
+        """
+        ALTER TABLE identity_accounts ADD COLUMN work_account_key TEXT;
+        CREATE UNIQUE INDEX identity_accounts_work_account
+            ON identity_accounts (work_account_key)
+        """,
+    ),
 )
 
 

@@ -115,6 +115,39 @@ MIGRATIONS = (
             ON identity_accounts (recovery_token_digest)
         """,
     ),
+    # The accepted terms of use move onto the account: the version and time come from
+    # the account's registration record where one is kept (accounts without one load
+    # with None and are asked to accept the terms in force); the pending login waits
+    # for an acceptance.
+    Migration(
+        "identity_0005_terms_of_use",
+        """
+        ALTER TABLE identity_accounts ADD COLUMN pending_login_digest TEXT;
+        CREATE UNIQUE INDEX identity_accounts_pending_login
+            ON identity_accounts (pending_login_digest);
+        UPDATE identity_accounts
+        SET data = json_set(
+            data, '$.terms_version', r.terms_version, '$.terms_accepted_at', r.accepted_at
+        )
+        FROM (
+            SELECT account_id,
+                json_extract(data, '$.terms_version') AS terms_version,
+                json_extract(data, '$.terms_accepted_at') AS accepted_at
+            FROM identity_registrations
+            WHERE account_id IS NOT NULL AND json_extract(data, '$.terms_version') IS NOT NULL
+        ) AS r
+        WHERE r.account_id = identity_accounts.key
+            AND json_extract(identity_accounts.data, '$.terms_version') IS NULL
+        """,
+    ),
+    Migration(
+        "identity_0006_work_accounts",
+        """
+        ALTER TABLE identity_accounts ADD COLUMN work_account_key TEXT;
+        CREATE UNIQUE INDEX identity_accounts_work_account
+            ON identity_accounts (work_account_key)
+        """,
+    ),
 )
 
 

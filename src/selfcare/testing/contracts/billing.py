@@ -41,6 +41,7 @@ __all__ = [
     "BillingAgreementRepositoryContract",
     "BillingUnitOfWorkContract",
     "InvoiceRepositoryContract",
+    "example_invoice",
 ]
 
 
@@ -106,9 +107,10 @@ class BillingAgreementRepositoryContract(Contract):
         assert repo.for_payer("C-9") == []
 
 
-def _invoice(
+def example_invoice(
     invoice_id: str = "inv-1", payer: str = "C-1", month: int = 1, reference: str = "123453"
 ) -> Invoice:
+    """A valid invoice of ``payer`` for a month of 2026, with one line."""
     line = InvoiceLine.build(
         service_id="svc-1",
         kind=ChargeKind.RECURRING,
@@ -140,7 +142,7 @@ class InvoiceRepositoryContract(Contract):
 
     def test_added_invoice_can_be_read_back_by_id_and_reference(self) -> None:
         repo = self.make_repository()
-        invoice = _invoice()
+        invoice = example_invoice()
         repo.add(invoice)
         assert repo.find("inv-1") == invoice
         assert repo.find_by_reference("123453") == invoice
@@ -152,23 +154,23 @@ class InvoiceRepositoryContract(Contract):
 
     def test_adding_a_taken_id_raises_already_exists(self) -> None:
         repo = self.make_repository()
-        repo.add(_invoice())
+        repo.add(example_invoice())
         with pytest.raises(AlreadyExists):
-            repo.add(_invoice(reference="1232"))
+            repo.add(example_invoice(reference="1232"))
         assert repo.find_by_reference("1232") is None
 
     def test_adding_a_taken_reference_raises_already_exists(self) -> None:
         repo = self.make_repository()
-        repo.add(_invoice())
+        repo.add(example_invoice())
         with pytest.raises(AlreadyExists):
-            repo.add(_invoice("inv-2"))
+            repo.add(example_invoice("inv-2"))
         assert repo.find("inv-2") is None
-        assert repo.find_by_reference("123453") == _invoice()
+        assert repo.find_by_reference("123453") == example_invoice()
 
     def test_update_replaces_the_next_version_and_moves_the_reference(self) -> None:
         repo = self.make_repository()
-        repo.add(_invoice())
-        changed = next_version(_invoice(), reference="1232", due_on=date(2026, 1, 31))
+        repo.add(example_invoice())
+        changed = next_version(example_invoice(), reference="1232", due_on=date(2026, 1, 31))
         repo.update(changed)
         assert repo.find("inv-1") == changed
         assert repo.find_by_reference("1232") == changed
@@ -176,32 +178,32 @@ class InvoiceRepositoryContract(Contract):
 
     def test_update_to_a_reference_of_another_invoice_raises_already_exists(self) -> None:
         repo = self.make_repository()
-        repo.add(_invoice())
-        repo.add(_invoice("inv-2", reference="1232"))
+        repo.add(example_invoice())
+        repo.add(example_invoice("inv-2", reference="1232"))
         with pytest.raises(AlreadyExists):
-            repo.update(next_version(_invoice(), reference="1232"))
-        assert repo.find("inv-1") == _invoice()
-        assert repo.find_by_reference("1232") == _invoice("inv-2", reference="1232")
+            repo.update(next_version(example_invoice(), reference="1232"))
+        assert repo.find("inv-1") == example_invoice()
+        assert repo.find_by_reference("1232") == example_invoice("inv-2", reference="1232")
 
     def test_update_of_a_stale_version_raises_conflict(self) -> None:
         repo = self.make_repository()
-        repo.add(_invoice())
-        repo.update(next_version(_invoice(), due_on=date(2026, 1, 20)))
+        repo.add(example_invoice())
+        repo.update(next_version(example_invoice(), due_on=date(2026, 1, 20)))
         with pytest.raises(ConcurrencyConflict):
-            repo.update(next_version(_invoice(), due_on=date(2026, 1, 25)))
+            repo.update(next_version(example_invoice(), due_on=date(2026, 1, 25)))
         stored = repo.find("inv-1")
         assert stored is not None
         assert stored.due_on == date(2026, 1, 20)
 
     def test_update_of_an_unknown_invoice_raises_not_found(self) -> None:
         with pytest.raises(NotFound):
-            self.make_repository().update(next_version(_invoice()))
+            self.make_repository().update(next_version(example_invoice()))
 
     def test_for_payer_lists_that_payers_invoices_by_period(self) -> None:
         repo = self.make_repository()
-        repo.add(_invoice("inv-3", "C-1", month=3, reference="1232"))
-        repo.add(_invoice("inv-1", "C-1", month=1, reference="123453"))
-        repo.add(_invoice("inv-2", "C-2", month=2, reference="1245"))
+        repo.add(example_invoice("inv-3", "C-1", month=3, reference="1232"))
+        repo.add(example_invoice("inv-1", "C-1", month=1, reference="123453"))
+        repo.add(example_invoice("inv-2", "C-2", month=2, reference="1245"))
         assert [i.invoice_id for i in repo.for_payer("C-1")] == ["inv-1", "inv-3"]
         assert [i.invoice_id for i in repo.for_payer("C-1", BillingPeriod(2026, 3))] == ["inv-3"]
         assert repo.for_payer("C-1", BillingPeriod(2026, 2)) == []

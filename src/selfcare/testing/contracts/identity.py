@@ -31,6 +31,7 @@ from selfcare.identity.account import (
     token_digest,
 )
 from selfcare.identity.contact import EmailAddress, PhoneNumber
+from selfcare.identity.events import LoginMethod
 from selfcare.identity.ids import LoginThrottleKey, RegistrationId
 from selfcare.identity.national_id import Country, NationalId
 from selfcare.identity.ports import (
@@ -45,7 +46,9 @@ from selfcare.identity.registration import (
     Registration,
     RegistrationState,
 )
+from selfcare.identity.second_factor import PendingSecondStep
 from selfcare.identity.throttle import LoginThrottle, new_throttle
+from selfcare.identity.work_account import WorkAccountLink
 from selfcare.testing.contracts._base import KEYS_NO_ROW_CAN_HOLD, Contract
 from selfcare.testing.contracts.unit_of_work import UnitOfWorkContract
 
@@ -274,6 +277,93 @@ class AccountRepositoryContract(Contract):
         assert found is not None
         repo.update(next_version(found, pending_recovery=None))
         assert repo.find_by_recovery_token(token_digest("second")) is None
+
+    def test_find_by_pending_login_finds_only_the_waiting_login(self) -> None:
+        repo = self.make_repository()
+        first, second = example_account(1), example_account(2)
+        waiting = attrs.evolve(second, pending_login=_pending_login("second"))
+        repo.add(first)
+        repo.add(waiting)
+        assert repo.find_by_pending_login(token_digest("second")) == waiting
+        assert repo.find_by_pending_login(token_digest("first")) is None
+        assert repo.find_by_unlock_token(token_digest("second")) is None
+        repo.update(next_version(waiting, pending_login=None))
+        assert repo.find_by_pending_login(token_digest("second")) is None
+
+    def test_terms_and_work_account_survive_storage(self) -> None:
+        repo = self.make_repository()
+        account = attrs.evolve(
+            example_account(1),
+            terms_version="2026-03",
+            terms_accepted_at=_NOW,
+            pending_login=_pending_login("p"),
+            work_account=_work_link("tenant-a", "emp-1", "Anna@Company.example"),
+        )
+        repo.add(account)
+        assert repo.find(account.id) == account
+
+    def test_find_by_work_account_needs_the_tenant_and_the_address(self) -> None:
+        repo = self.make_repository()
+        linked = attrs.evolve(
+            example_account(1), work_account=_work_link("tenant-a", "emp-1", "anna@company.example")
+        )
+        repo.add(linked)
+        repo.add(example_account(2, email="anna@company.example"))
+        work = EmailAddress.parse("ANNA@company.example")
+        assert repo.find_by_work_account("tenant-a", work) == linked
+        # The same address in another tenant, or an account whose username it merely is,
+        # is no link.
+        assert repo.find_by_work_account("tenant-b", work) is None
+        assert (
+            repo.find_by_work_account("tenant-a", EmailAddress.parse("x@company.example")) is None
+        )
+        for key in KEYS_NO_ROW_CAN_HOLD:
+            assert repo.find_by_work_account(key, work) is None
+
+    def test_a_work_account_links_one_account_at_most(self) -> None:
+        repo = self.make_repository()
+        link = _work_link("tenant-a", "emp-1", "anna@company.example")
+        repo.add(attrs.evolve(example_account(1), work_account=link))
+        second = example_account(2)
+        repo.add(second)
+        with pytest.raises(AlreadyExists):
+            repo.update(next_version(second, work_account=link))
+        with pytest.raises(AlreadyExists):
+            repo.add(attrs.evolve(example_account(3), work_account=link))
+        assert repo.find(second.id) == second
+
+    def test_an_unlinked_work_account_is_found_no_more(self) -> None:
+        repo = self.make_repository()
+        linked = attrs.evolve(
+            example_account(1), work_account=_work_link("tenant-a", "emp-1", "anna@company.example")
+        )
+        repo.add(linked)
+        repo.update(next_version(linked, work_account=None))
+        work = EmailAddress.parse("anna@company.example")
+        assert repo.find_by_work_account("tenant-a", work) is None
+        other = attrs.evolve(
+            example_account(2), work_account=_work_link("tenant-a", "emp-2", "anna@company.example")
+        )
+        repo.add(other)
+        assert repo.find_by_work_account("tenant-a", work) == other
+
+
+def _pending_login(token: str) -> PendingSecondStep:
+    return PendingSecondStep(
+        token_digest=token_digest(token),
+        expires_at=_NOW + timedelta(minutes=5),
+        method=LoginMethod.STRONG_IDENTIFICATION,
+    )
+
+
+def _work_link(tenant: str, subject: str, email: str) -> WorkAccountLink:
+    return WorkAccountLink(
+        tenant_id=tenant,
+        subject=subject,
+        email=EmailAddress.parse(email),
+        linked_at=_NOW,
+        last_issued_at=_NOW - timedelta(minutes=1),
+    )
 
 
 def _unlock(token: str) -> PendingUnlock:

@@ -21,23 +21,26 @@ import attrs
 import pytest
 
 from selfcare.authz.invitation import Invitation, InvitationId, hash_token
-from selfcare.authz.model import USER, Grant, GrantId
+from selfcare.authz.model import USER, CustomerRelationship, Grant, GrantId
 from selfcare.catalog.orders import OrderAction, OrderItem, ProductOrder
 from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
-from selfcare.core.ids import AccountId, RelationshipId
+from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
 from selfcare.core.ports import next_version
 from selfcare.identity.account import Feedback
 from selfcare.identity.contact import EmailAddress, PhoneNumber
-from selfcare.identity.ids import FeedbackId
+from selfcare.identity.ids import FeedbackId, LoginThrottleKey
 from selfcare.identity.otp import ChallengeState, OneTimeCodeChallenge
 from selfcare.identity.registration import RegistrationState
+from selfcare.identity.throttle import LoginThrottle
 from selfcare.privacy.model import ErasedAccount
 from selfcare.privacy.ports import PrivacyUnitOfWork
+from selfcare.testing.contracts.billing import example_invoice
 from selfcare.testing.contracts.identity import (
     example_account,
     example_hetu,
     example_registration,
 )
+from selfcare.testing.contracts.second_factor import example_second_factor
 from selfcare.testing.contracts.unit_of_work import UnitOfWorkContract
 
 __all__ = ["PrivacyUnitOfWorkContract"]
@@ -219,6 +222,57 @@ class PrivacyUnitOfWorkContract(UnitOfWorkContract[PrivacyUnitOfWork]):
             uow.index.delete_registration("registration-1")
         with uow:
             assert uow.registrations.find("registration-1") is not None
+
+    # -- what closing an account reads and deletes beyond the index ------------------
+
+    def test_login_throttles_of_an_account_are_deleted_in_the_transaction(self) -> None:
+        uow = self.make_unit_of_work()
+        pair = LoginThrottle(
+            key=LoginThrottleKey(f"pair:digest:{ANNA}"), account_id=ANNA, decayed_at=T0
+        )
+        source = LoginThrottle(key=LoginThrottleKey("source:digest"), decayed_at=T0)
+        with uow:
+            uow.login_throttles.add(pair)
+            uow.login_throttles.add(source)
+            uow.commit()
+        with uow:
+            assert list(uow.login_throttles.for_account(ANNA)) == [pair]
+            assert uow.login_throttles.delete(pair.key) is True
+        with uow:  # not committed: still there
+            assert list(uow.login_throttles.for_account(ANNA)) == [pair]
+            uow.login_throttles.delete(pair.key)
+            uow.commit()
+        with uow:
+            assert list(uow.login_throttles.for_account(ANNA)) == []
+            assert uow.login_throttles.find(source.key) == source
+
+    def test_deleting_an_account_deletes_its_second_factor(self) -> None:
+        uow = self.make_unit_of_work()
+        account = example_account(1)
+        with uow:
+            uow.accounts.add(account)
+            uow.second_factors.add(example_second_factor(1))
+            uow.commit()
+        with uow:
+            assert uow.second_factors.find(AccountId(account.id)) is not None
+            uow.index.delete_account(account.id)
+            uow.commit()
+        with uow:
+            assert uow.second_factors.find(AccountId(account.id)) is None
+
+    def test_relationships_and_invoices_are_read_through_it(self) -> None:
+        uow = self.make_unit_of_work()
+        relationship = CustomerRelationship(
+            id=REL, customer_number=CustomerNumber("100234"), kind="electricity"
+        )
+        with uow:
+            uow.relationships.add(relationship)
+            uow.invoices.add(example_invoice("inv-1", payer="100234"))
+            uow.commit()
+        with uow:
+            assert uow.relationships.find(REL) == relationship
+            assert [i.invoice_id for i in uow.invoices.for_payer("100234")] == ["inv-1"]
+            assert list(uow.invoices.for_payer("999999")) == []
 
     # -- the index: grants, invitations, orders --------------------------------------
 

@@ -39,6 +39,8 @@ from selfcare.identity.throttle import LoginThrottle
 from selfcare.testing.strategies._core import aware_datetimes
 from selfcare.testing.strategies._identity import national_ids, password_policies
 from selfcare.testing.strategies._recovery import pending_recoveries
+from selfcare.testing.strategies._second_factor import pending_second_steps
+from selfcare.testing.strategies._strong_login import terms_versions, work_account_links
 
 __all__ = [
     "ENTITIES",
@@ -241,6 +243,10 @@ def accounts() -> st.SearchStrategy[Account]:
         pending_email=st.none() | pending_email_changes(),
         pending_unlock=st.none() | pending_unlocks(),
         pending_recovery=st.none() | pending_recoveries(),
+        terms_version=st.none() | terms_versions(),
+        terms_accepted_at=st.none() | aware_datetimes(),
+        pending_login=st.none() | pending_second_steps(),
+        work_account=st.none() | work_account_links(),
         version=st.integers(1, 1000),
     )
 

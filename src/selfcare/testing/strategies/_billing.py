@@ -18,6 +18,7 @@ from selfcare.billing import (
     ChargeKind,
     DeductionEntry,
     DeductionStatement,
+    DeductionStatementSent,
     Invoice,
     InvoiceIssued,
     InvoiceLine,
@@ -31,7 +32,7 @@ from selfcare.billing import (
 from selfcare.billing.invoices import Party, PaymentTerms
 from selfcare.billing.ledger import PriceRun
 from selfcare.billing.vat import PriceBasis, VatAmounts, VatCategory, VatRate, VatTable, split_vat
-from selfcare.core.ids import CustomerNumber, RelationshipId
+from selfcare.core.ids import AccountId, CustomerNumber, RelationshipId
 from selfcare.core.money import Currency, Money
 from selfcare.testing.strategies._catalog import product_instances, product_prices
 from selfcare.testing.strategies._core import aware_datetimes, currencies
@@ -316,6 +317,17 @@ def _invoices_issued(draw: st.DrawFn) -> InvoiceIssued:
     )
 
 
+@st.composite
+def _deduction_statements_sent(draw: st.DrawFn) -> DeductionStatementSent:
+    return DeductionStatementSent(
+        occurred_at=draw(aware_datetimes()),
+        invoice_id=draw(st.text(alphabet="0123456789", min_size=1, max_size=20)),
+        employee=AccountId(draw(st.text(min_size=1, max_size=40))),
+        period=draw(billing_periods()),
+        total=draw(_money(draw(currencies()))),
+    )
+
+
 ENTITIES: dict[type, st.SearchStrategy[Any]] = {
     BillingAgreement: billing_agreements(),
     BillingPeriod: billing_periods(),
@@ -350,4 +362,5 @@ ENTITIES: dict[type, st.SearchStrategy[Any]] = {
     BillingAgreementAdded: _agreements_added(),
     BillingAgreementEnded: _agreements_ended(),
     InvoiceIssued: _invoices_issued(),
+    DeductionStatementSent: _deduction_statements_sent(),
 }

@@ -19,6 +19,7 @@ from selfcare.identity.events import (
     FeedbackSent,
     LoginFailed,
     LoginFailedForUnknownAddress,
+    LoginMethod,
     LoginSucceeded,
     LoginUnlocked,
     LoginUnlockRequested,
@@ -103,7 +104,12 @@ ENTITIES: dict[type, st.SearchStrategy[Any]] = {
         kind=_KINDS,
         occurred_at=aware_datetimes(),
     ),
-    LoginSucceeded: _about_account(LoginSucceeded),
+    LoginSucceeded: st.builds(
+        LoginSucceeded,
+        account_id=_ACCOUNT_IDS,
+        method=st.sampled_from(LoginMethod),
+        occurred_at=aware_datetimes(),
+    ),
     LoginFailed: st.builds(
         LoginFailed,
         account_id=_ACCOUNT_IDS,

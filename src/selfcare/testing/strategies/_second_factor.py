@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from selfcare.core.ids import AccountId
 from selfcare.identity.events import (
+    LoginMethod,
     RecoveryCodeUsed,
     SecondFactorEnrolled,
     SecondFactorEnrolmentStarted,
@@ -59,7 +60,12 @@ def totp_policies() -> st.SearchStrategy[TotpPolicy]:
 
 def pending_second_steps() -> st.SearchStrategy[PendingSecondStep]:
     """Logins waiting for their second step."""
-    return st.builds(PendingSecondStep, token_digest=_DIGESTS, expires_at=aware_datetimes())
+    return st.builds(
+        PendingSecondStep,
+        token_digest=_DIGESTS,
+        expires_at=aware_datetimes(),
+        method=st.sampled_from(LoginMethod),
+    )
 
 
 def second_factors() -> st.SearchStrategy[SecondFactor]:
