@@ -396,8 +396,8 @@ class SqliteDatabase:
                 local.read_only = False
 
     def lookup_keys(self, keys: Iterable[str | None]) -> list[str | None]:
-        """See :func:`lookup_keys`."""
-        return lookup_keys(keys)
+        """See :func:`lookup_keys` (ASCII keys, the usual ones, pass without a call)."""
+        return [k if type(k) is str and k.isascii() else _lookup_key(k) for k in keys]
 
     def insert_sql(self, table: str, columns: Sequence[str]) -> str:
         """A plain ``INSERT`` (a taken unique column fails it: ``AlreadyExists``)."""
