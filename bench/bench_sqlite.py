@@ -1,5 +1,6 @@
 """The SQLite adapter under the authz use cases: 10 000 invitations created and
-accepted, and 100 000 permission checks, each beside baselines from the same run.
+accepted, and 100 000 permission checks (the best of three rounds), each beside
+baselines from the same run.
 
 Baselines:
 
@@ -88,16 +89,24 @@ def _invite_and_accept(service: AuthzService, relationships: list[RelationshipId
     return (time.perf_counter() - start) / INVITATIONS
 
 
+#: Rounds of the repeatable loops (the checks and the raw look-ups): the best is kept,
+#: so a burst of other work on the machine moves neither side.
+ROUNDS = 3
+
+
 def _checks(service: AuthzService, relationships: list[RelationshipId]) -> float:
-    """Seconds per permission check (one use case: load the user's grants, decide)."""
-    start = time.perf_counter()
-    allowed = 0
-    for n in range(CHECKS):
-        user = AccountId(f"user-{n % INVITATIONS}")
-        allowed += bool(service.check(user, VIEW_INVOICES, relationships[n % RELATIONSHIPS]))
-    elapsed = time.perf_counter() - start
-    assert allowed == CHECKS, allowed  # every user checks the relationship it joined
-    return elapsed / CHECKS
+    """Seconds per permission check (one use case: load the user's grants, decide),
+    the best of :data:`ROUNDS` rounds."""
+    best = float("inf")
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        allowed = 0
+        for n in range(CHECKS):
+            user = AccountId(f"user-{n % INVITATIONS}")
+            allowed += bool(service.check(user, VIEW_INVOICES, relationships[n % RELATIONSHIPS]))
+        best = min(best, time.perf_counter() - start)
+        assert allowed == CHECKS, allowed  # every user checks the relationship it joined
+    return best / CHECKS
 
 
 def _raw_sqlite(
@@ -150,13 +159,16 @@ def _raw_sqlite(
             )
         conn.execute("COMMIT")
     per_acceptance = (time.perf_counter() - start) / INVITATIONS
-    start = time.perf_counter()
-    for n in range(CHECKS):
-        rows = conn.execute(
-            "SELECT data FROM grants WHERE user = ?", (f"user-{n % INVITATIONS}",)
-        ).fetchall()
-        [json.loads(row[0]) for row in rows]
-    per_lookup = (time.perf_counter() - start) / CHECKS
+    best = float("inf")
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        for n in range(CHECKS):
+            rows = conn.execute(
+                "SELECT data FROM grants WHERE user = ?", (f"user-{n % INVITATIONS}",)
+            ).fetchall()
+            [json.loads(row[0]) for row in rows]
+        best = min(best, time.perf_counter() - start)
+    per_lookup = best / CHECKS
     conn.close()
     return per_acceptance, per_lookup
 

@@ -93,3 +93,41 @@ def test_a_reading_unit_of_work_may_not_write(new_database: NewDatabase) -> None
             uow.grants.add(_grant(2))
         uow.commit()
     assert len(uow.grants.for_user(AccountId("pekka"))) == 2
+
+
+def test_units_inside_a_reading_unit_join_it_and_cannot_write(new_database: NewDatabase) -> None:
+    db = new_database()
+    uow = SqliteAuthzUnitOfWork(db)
+    with uow.reading():
+        with uow.reading():
+            assert db.depth == 2
+        # a plain unit inside a reading one is still read-only
+        with uow, pytest.raises(RuntimeError, match="reading"):
+            uow.grants.add(_grant(1))
+        assert db.depth == 1
+    assert db.depth == 0
+    with uow:
+        uow.grants.add(_grant(1))
+        uow.commit()
+    assert len(uow.grants.for_user(AccountId("pekka"))) == 1
+
+
+def test_a_reading_unit_left_by_an_exception_leaves_the_thread_ready(
+    new_database: NewDatabase,
+) -> None:
+    db = new_database()
+    uow = SqliteAuthzUnitOfWork(db)
+
+    def fails_while_reading() -> None:
+        with uow.reading():
+            uow.grants.for_user(AccountId("pekka"))
+            raise KeyError("boom")
+
+    with pytest.raises(KeyError):
+        fails_while_reading()
+    assert db.depth == 0
+    assert not db.connection.in_transaction
+    with uow:
+        uow.grants.add(_grant(1))
+        uow.commit()
+    assert len(uow.grants.for_user(AccountId("pekka"))) == 1

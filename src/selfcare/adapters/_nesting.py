@@ -9,6 +9,7 @@ what it did. The engines (:mod:`selfcare.adapters.memory`,
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Generic, Protocol, Self, TypeVar
 
@@ -86,7 +87,7 @@ class NestingUnitOfWork(ABC):
         if self.database.depth == 1:
             self._rollback()
 
-    def reading(self) -> _Reading[Self]:
+    def reading(self) -> AbstractContextManager[Self]:
         """This unit of work, opened for reading only; inside another unit of work it
         joins that one.
 

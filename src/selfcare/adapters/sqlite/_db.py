@@ -45,8 +45,10 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, Self, TypeVar
+from types import TracebackType
+from typing import Any, Generic, Self, TypeVar
 
 from selfcare.adapters._nesting import TransactionUnitOfWork
 from selfcare.adapters._sql._table import Migration, SqlTable
@@ -121,6 +123,8 @@ def lookup_keys(keys: Iterable[str | None]) -> list[str | None]:
 
 
 def _lookup_key(key: str | None) -> str | None:
+    if type(key) is str and key.isascii():
+        return key  # the usual key: nothing to check
     if key is None:
         return None
     if not isinstance(key, str):
@@ -364,9 +368,36 @@ class SqliteDatabase:
         """Whether this thread's units of work may write (see ``reading()``)."""
         self._local.read_only = read_only
 
+    def open_reading(self) -> bool:
+        """Open a ``reading()`` unit of work on this thread: the outermost one (``True``)
+        in one step - read-only, autocommit, no transaction to begin - or, inside
+        another unit, a nested one that joins it (``False``). What ``set_read_only``,
+        ``begin`` and the unit's depth do, without their layers: a permission check
+        opens one per call."""
+        local = self._local
+        if local.depth:
+            local.depth += 1
+            return False
+        self.connection  # noqa: B018 - opens the connection and its flags
+        local.read_only = True
+        local.begin_pending = False
+        local.writing = False
+        local.depth = 1
+        return True
+
+    def close_reading(self, outermost: bool) -> None:
+        """Close the unit :meth:`open_reading` opened (``outermost``: what it returned)."""
+        local = self._local
+        local.depth -= 1
+        if outermost:
+            try:
+                self.end("ROLLBACK", again=False)  # nothing to end unless a bug began one
+            finally:
+                local.read_only = False
+
     def lookup_keys(self, keys: Iterable[str | None]) -> list[str | None]:
-        """See :func:`lookup_keys`."""
-        return lookup_keys(keys)
+        """See :func:`lookup_keys` (ASCII keys, the usual ones, pass without a call)."""
+        return [k if type(k) is str and k.isascii() else _lookup_key(k) for k in keys]
 
     def insert_sql(self, table: str, columns: Sequence[str]) -> str:
         """A plain ``INSERT`` (a taken unique column fails it: ``AlreadyExists``)."""
@@ -429,3 +460,33 @@ class SqliteUnitOfWork(TransactionUnitOfWork):
 
     def __init__(self, database: SqliteDatabase) -> None:
         self.database: SqliteDatabase = database
+
+    def reading(self) -> AbstractContextManager[Self]:
+        """See :meth:`~selfcare.adapters._nesting.NestingUnitOfWork.reading` (the same
+        unit of work, opened in one step)."""
+        return _SqliteReading(self)
+
+
+U = TypeVar("U", bound=SqliteUnitOfWork)
+
+
+class _SqliteReading(Generic[U]):
+    """The context manager of :meth:`SqliteUnitOfWork.reading`."""
+
+    __slots__ = ("_outermost", "_uow")
+
+    def __init__(self, uow: U) -> None:
+        self._uow = uow
+        self._outermost = False
+
+    def __enter__(self) -> U:
+        self._outermost = self._uow.database.open_reading()
+        return self._uow
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._uow.database.close_reading(self._outermost)
