@@ -31,11 +31,14 @@ import argparse
 import ast
 import contextlib
 import copy
+import hashlib
 import importlib
 import json
 import os
 import signal
+import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 import traceback
@@ -44,7 +47,7 @@ from dataclasses import asdict, dataclass, field
 from importlib.abc import Loader, MetaPathFinder
 from importlib.machinery import ModuleSpec
 from pathlib import Path
-from types import CodeType, ModuleType
+from types import CodeType, FunctionType, ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -378,10 +381,23 @@ class _MutantFinder(MetaPathFinder):
         return spec
 
 
+def _import_time_nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node but the body of a module's ``__getattr__`` (PEP 562: it runs on
+    attribute access, never on import). Imports inside other functions count: a
+    function may be called while the module is imported."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        if not (isinstance(node, ast.FunctionDef) and node.name in {"__getattr__", "__dir__"}):
+            stack.extend(ast.iter_child_nodes(node))
+
+
 def _imports(tree: ast.AST, name: str, *, package: bool) -> set[str]:
+    """What importing the module may import."""
     found: set[str] = set()
     base = name.split(".") if package else name.split(".")[:-1]
-    for node in ast.walk(tree):
+    for node in _import_time_nodes(tree):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -397,7 +413,7 @@ def _imports(tree: ast.AST, name: str, *, package: bool) -> set[str]:
 def _imports_dynamically(tree: ast.AST) -> bool:
     return any(
         isinstance(node, ast.Call) and _call_name(node) in {"import_module", "__import__"}
-        for node in ast.walk(tree)
+        for node in _import_time_nodes(tree)
     )
 
 
@@ -461,15 +477,22 @@ class Target:
 
 @dataclass(frozen=True)
 class Settings:
+    """How to run: timeouts, the hypothesis profile, what to preload, the fast path."""
+
     timeout_factor: float
     min_timeout: float
     hypothesis_profile: str
     verbose: bool
     jobs: int
     preload: tuple[str, ...]
+    config: Path = DEFAULT_CONFIG
+    fast: bool = True
 
 
-def _child(target: Target, code: CodeType | None, settings: Settings) -> None:
+Install = Callable[[], None]
+
+
+def _child(target: Target, install: Install, settings: Settings) -> None:
     """In the forked child: install the mutant, run pytest, exit with its status."""
     status = 3
     try:
@@ -479,16 +502,13 @@ def _child(target: Target, code: CodeType | None, settings: Settings) -> None:
             os.dup2(devnull, 1)
             os.dup2(devnull, 2)
         os.environ["HYPOTHESIS_PROFILE"] = settings.hypothesis_profile
-        if code is not None:
-            finder = _MutantFinder(
-                target.name, code, str(target.path), package=target.path.name == "__init__.py"
-            )
-            sys.meta_path.insert(0, finder)
+        install()
         import pytest  # noqa: PLC0415 - imported (and cached) by the parent already
 
         args = [*target.tests, "-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
-        # Plugins preloaded by the parent cannot be assertion-rewritten: pytest says so.
-        args += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
+        # Pass or fail is all that counts: no assertion rewriting (it re-parses every
+        # test module in every child), and no warning that preloaded plugins are not.
+        args += ["--assert=plain", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
         status = int(pytest.main(args))
     except BaseException:  # noqa: BLE001 - anything the mutant raises is a failure
         traceback.print_exc()
@@ -499,10 +519,10 @@ def _child(target: Target, code: CodeType | None, settings: Settings) -> None:
         os._exit(status)
 
 
-def _fork(target: Target, code: CodeType | None, settings: Settings) -> int:
+def _fork(target: Target, install: Install, settings: Settings) -> int:
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child never returns
-        _child(target, code, settings)
+        _child(target, install, settings)
     return pid
 
 
@@ -513,10 +533,14 @@ def _kill(pid: int) -> None:
         os.waitpid(pid, 0)
 
 
+def _nothing() -> None:
+    """The baseline installs no mutant."""
+
+
 def baseline(target: Target, settings: Settings) -> float:
     """Run the tests on the unchanged module; return their time (they must pass)."""
     started = time.monotonic()
-    pid = _fork(target, None, settings)
+    pid = _fork(target, _nothing, settings)
     _, status = os.waitpid(pid, 0)
     seconds = time.monotonic() - started
     if os.waitstatus_to_exitcode(status) != 0:
@@ -528,17 +552,19 @@ def baseline(target: Target, settings: Settings) -> float:
 
 
 def run_mutants(
-    target: Target, mutants: Sequence[Mutant], settings: Settings, timeout: float
+    target: Target,
+    mutants: Sequence[Mutant],
+    settings: Settings,
+    timeout: float,
+    installer: Callable[[Mutant], Install],
 ) -> Iterator[Result]:
     """Run each mutant in a forked child, `settings.jobs` at a time."""
-    source = target.path.read_text(encoding="utf-8")
     pending = list(mutants)
     running: dict[int, tuple[Mutant, float]] = {}
     while pending or running:
         while pending and len(running) < settings.jobs:
             mutant = pending.pop(0)
-            code = mutated_code(source, str(target.path), mutant.index, target.codes)
-            running[_fork(target, code, settings)] = (mutant, time.monotonic())
+            running[_fork(target, installer(mutant), settings)] = (mutant, time.monotonic())
         time.sleep(0.01)
         for pid, (mutant, started) in list(running.items()):
             done, status = os.waitpid(pid, os.WNOHANG)
@@ -551,6 +577,173 @@ def run_mutants(
                 del running[pid]
                 _kill(pid)
                 yield Result(mutant, "timeout", elapsed)
+
+
+def _by_import_hook(target: Target, source: str) -> Callable[[Mutant], Install]:
+    """The slow, exact path: the child imports the target (and whatever imports it)
+    afresh, and a meta-path finder serves it the mutated module."""
+
+    def installer(mutant: Mutant) -> Install:
+        code = mutated_code(source, str(target.path), mutant.index, target.codes)
+        finder = _MutantFinder(
+            target.name, code, str(target.path), package=target.path.name == "__init__.py"
+        )
+        return lambda: sys.meta_path.insert(0, finder)
+
+    return installer
+
+
+# ---- the fast path: a mutant inside a function body swaps that function's code
+
+
+def function_of(source: str, index: int, codes: frozenset[str]) -> str | None:
+    """The qualified name of the function (or method) whose body holds mutant `index`,
+    when it is defined directly in the module or a class body; else None."""
+    node: ast.AST = ast.parse(source)
+    names: list[str] = []
+    path = collect(source, codes=codes)[index].path
+    for step, (name, position) in enumerate(path):
+        if not isinstance(node, ast.Module | ast.ClassDef) or name != "body" or position is None:
+            return None
+        child = node.body[position]
+        if isinstance(child, ast.ClassDef):
+            names.append(child.name)
+            node = child
+            continue
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+            rest = path[step + 1 :]
+            return ".".join([*names, child.name]) if rest and rest[0][0] == "body" else None
+        return None
+    return None
+
+
+def _code_objects(code: CodeType) -> Iterator[CodeType]:
+    yield code
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            yield from _code_objects(const)
+
+
+def _live_functions(module: ModuleType, qualname: str) -> list[FunctionType]:
+    owner: object = module
+    *outer, last = qualname.split(".")
+    for part in outer:
+        owner = vars(owner).get(part)
+        if not isinstance(owner, type):
+            return []
+    found: list[FunctionType] = []
+    stack: list[object] = [vars(owner).get(last)]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, FunctionType):
+            found.append(item)
+        if isinstance(item, staticmethod | classmethod):
+            stack.append(item.__func__)
+        elif isinstance(item, property):
+            stack.extend(f for f in (item.fget, item.fset, item.fdel) if f is not None)
+        if hasattr(item, "__wrapped__"):
+            stack.append(item.__wrapped__)
+    return [f for f in found if f.__code__.co_qualname == qualname]
+
+
+def code_swap(module: ModuleType, qualname: str, mutated: CodeType) -> Install | None:
+    """A function that puts the mutated code of `qualname` into the live function
+    object (so every reference to it runs the mutant), or None when that cannot be done
+    safely (the function is not found, or its closure would change)."""
+    for function in _live_functions(module, qualname):
+        for code in _code_objects(mutated):
+            if (
+                code.co_qualname == qualname
+                and code.co_firstlineno == function.__code__.co_firstlineno
+                and code.co_freevars == function.__code__.co_freevars
+            ):
+                return _setter(function, code)
+    return None
+
+
+def _setter(function: FunctionType, code: CodeType) -> Install:
+    def install() -> None:
+        function.__code__ = code
+
+    return install
+
+
+def _import_everything(target: Target) -> ModuleType:
+    for name in modules_under(target.source_root, target.name.split(".", maxsplit=1)[0]):
+        if not name.endswith("__main__"):
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)
+    return importlib.import_module(target.name)
+
+
+def _unchanged(target: Target, source: str) -> str:
+    """The module's source, which must not change while its mutants run (the mutants
+    are numbered in it; a child compiling another version would run other mutants)."""
+    if target.path.read_text(encoding="utf-8") != source:
+        raise SystemExit(f"{target.path} changed during the run: run it again")
+    return source
+
+
+def _digest(source: str) -> str:
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
+def _recheck(
+    target: Target, mutants: Sequence[Mutant], settings: Settings, timeout: float, source: str
+) -> list[Result]:
+    """Run these mutants by the import hook in a fresh process (this one has imported
+    the target): a survivor of the fast path counts only once the exact path agrees."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "results.json"
+        command = [
+            sys.executable, str(Path(__file__).resolve()), str(target.path),
+            "--tests", *target.tests, "--config", str(settings.config),
+            "--hypothesis-profile", settings.hypothesis_profile, "--no-fast",
+            "--indices", ",".join(str(m.index) for m in mutants), "--timeout", str(timeout),
+            "--results-json", str(out), "--jobs", str(settings.jobs),
+            "--source-sha256", _digest(source),
+        ]  # fmt: skip
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+        rows = json.loads(out.read_text(encoding="utf-8"))
+    by_index = {m.index: m for m in mutants}
+    return [Result(by_index[row["index"]], row["status"], row["seconds"]) for row in rows]
+
+
+def _run_all(
+    target: Target, source: str, mutants: Sequence[Mutant], settings: Settings, timeout: float
+) -> Iterator[Result]:
+    """Module-level mutants by the import hook first (this process is still clean),
+    then function-body mutants by swapping code (after importing everything once),
+    then a recheck of the fast path's survivors by the import hook."""
+    where = {
+        m.index: function_of(source, m.index, target.codes) if settings.fast else None
+        for m in mutants
+    }
+    slow = [m for m in mutants if where[m.index] is None]
+    yield from run_mutants(target, slow, settings, timeout, _by_import_hook(target, source))
+    fast = [m for m in mutants if where[m.index] is not None]
+    if not fast:
+        return
+    _unchanged(target, source)
+    module = _import_everything(target)
+    swaps: dict[int, Install] = {}
+    for m in fast:
+        qualname = where[m.index] or ""
+        swap = code_swap(
+            module, qualname, mutated_code(source, str(target.path), m.index, target.codes)
+        )
+        if swap is not None:
+            swaps[m.index] = swap
+    recheck = [m for m in fast if m.index not in swaps]
+    for result in run_mutants(
+        target, [m for m in fast if m.index in swaps], settings, timeout, lambda m: swaps[m.index]
+    ):
+        if result.status == "survived":
+            recheck.append(result.mutant)
+        else:
+            yield result
+    if recheck:
+        yield from _recheck(target, recheck, settings, timeout, _unchanged(target, source))
 
 
 def _preload(names: Sequence[str], target: Target) -> None:
@@ -578,24 +771,74 @@ def _relative(path: Path) -> str:
     return str(path)
 
 
-def run_target(
-    target: Target, settings: Settings, only: int | None, report_dir: Path | None
-) -> float:
+@dataclass(frozen=True)
+class Selection:
+    """Which mutants to run and where the results go."""
+
+    only: int | None = None
+    indices: frozenset[int] | None = None
+    timeout: float | None = None
+    report_dir: Path | None = None
+    results_json: Path | None = None
+    source_sha256: str | None = None
+
+
+def _report(  # noqa: PLR0917 - one private call site
+    target: Target,
+    settings: Settings,
+    results: Sequence[Result],
+    base: float,
+    timeout: float,
+    total: float,
+    out: Path,
+) -> None:
+    counts = {
+        s: sum(1 for r in results if r.status == s) for s in ("killed", "survived", "timeout")
+    }
+    report = {
+        "module": target.name,
+        "path": _relative(target.path),
+        "tests": target.tests,
+        "hypothesis_profile": settings.hypothesis_profile,
+        "baseline_seconds": round(base, 2),
+        "timeout_seconds": round(timeout, 2),
+        "seconds": round(total, 1),
+        "mutants": len(results),
+        **counts,
+        "score": round(score(results), 1),
+        "results": [
+            {**asdict(r.mutant), "status": r.status, "seconds": round(r.seconds, 2)}
+            for r in results
+        ],
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"   report: {_relative(out)}")
+
+
+def run_target(target: Target, settings: Settings, selection: Selection) -> float:
     """Run one module's mutants, print the summary and survivors, write the report."""
     source = target.path.read_text(encoding="utf-8")
     mutants = mutants_of(source, codes=target.codes)
-    if only is not None:
-        mutants = [m for m in mutants if m.line == only]
+    if selection.only is not None:
+        mutants = [m for m in mutants if m.line == selection.only]
+    if selection.indices is not None:
+        mutants = [m for m in mutants if m.index in selection.indices]
+    if selection.source_sha256 not in {None, _digest(source)}:
+        raise SystemExit(f"{target.path} is not the version whose mutants were asked for")
     print(f"== {target.name}: {len(mutants)} mutants, tests: {' '.join(target.tests)}")
     if target.source_root.resolve() not in {Path(p).resolve() for p in sys.path if p}:
         sys.path.insert(0, str(target.source_root))
     _preload(settings.preload, target)
-    base = baseline(target, settings)
-    timeout = max(base * settings.timeout_factor, settings.min_timeout)
+    if selection.timeout is None:
+        base = baseline(target, settings)
+        timeout = max(base * settings.timeout_factor, settings.min_timeout)
+    else:
+        base, timeout = 0.0, selection.timeout
     print(f"   baseline {base:.1f} s, timeout {timeout:.1f} s", flush=True)
     started = time.monotonic()
     results: list[Result] = []
-    for result in run_mutants(target, mutants, settings, timeout):
+    for result in _run_all(target, source, mutants, settings, timeout):
         results.append(result)
         mark = {"killed": ".", "timeout": "T", "survived": "S"}[result.status]
         print(mark, end="" if len(results) % 60 else "\n", flush=True)
@@ -615,27 +858,14 @@ def run_target(
             print(
                 f"{_relative(target.path)}:{m.line}:{m.col} {m.operator}: {m.before} -> {m.after}"
             )
-    if report_dir is not None and only is None:
-        report_dir.mkdir(parents=True, exist_ok=True)
-        report = {
-            "module": target.name,
-            "path": _relative(target.path),
-            "tests": target.tests,
-            "hypothesis_profile": settings.hypothesis_profile,
-            "baseline_seconds": round(base, 2),
-            "timeout_seconds": round(timeout, 2),
-            "seconds": round(total, 1),
-            "mutants": len(results),
-            **counts,
-            "score": round(score(results), 1),
-            "results": [
-                {**asdict(r.mutant), "status": r.status, "seconds": round(r.seconds, 2)}
-                for r in results
-            ],
-        }
-        out = report_dir / f"{target.name}.json"
-        out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"   report: {_relative(out)}")
+    if selection.results_json is not None:
+        rows = [
+            {"index": r.mutant.index, "status": r.status, "seconds": r.seconds} for r in results
+        ]
+        selection.results_json.write_text(json.dumps(rows), encoding="utf-8")
+    if selection.report_dir is not None and selection.only is None and selection.indices is None:
+        out = selection.report_dir / f"{target.name}.json"
+        _report(target, settings, results, base, timeout, total, out)
     return score(results)
 
 
@@ -713,6 +943,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--report-dir", type=Path, help="default: bench/mutation")
     parser.add_argument("--fail-under", type=float, default=0.0, help="score (per cent)")
     parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's output")
+    parser.add_argument(
+        "--no-fast",
+        action="store_true",
+        help="run every mutant by the import hook (the fast path swaps function code)",
+    )
+    # Used by the recheck of the fast path's survivors (and useful by hand):
+    parser.add_argument("--indices", help="only these mutants (comma-separated indices)")
+    parser.add_argument("--timeout", type=float, help="seconds per mutant; skips the baseline")
+    parser.add_argument("--results-json", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--source-sha256", help=argparse.SUPPRESS)
     return parser
 
 
@@ -735,9 +975,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         verbose=args.verbose,
         jobs=max(1, args.jobs),
         preload=tuple(str(p) for p in config.setting("preload", ["pytest", "hypothesis"])),
+        config=args.config,
+        fast=not args.no_fast,
     )
-    report_dir = args.report_dir or config.base / str(
-        config.setting("report_dir", "bench/mutation")
+    selection = Selection(
+        only=args.only,
+        indices=frozenset(int(i) for i in args.indices.split(",")) if args.indices else None,
+        timeout=args.timeout,
+        report_dir=args.report_dir
+        or config.base / str(config.setting("report_dir", "bench/mutation")),
+        results_json=args.results_json,
+        source_sha256=args.source_sha256,
     )
     if args.all:
         specs = list(config.modules)
@@ -761,7 +1009,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _, status = os.waitpid(pid, 0)
             failed = failed or os.waitstatus_to_exitcode(status) != 0
             continue
-        result = run_target(target, settings, args.only, report_dir)
+        result = run_target(target, settings, selection)
         if len(specs) > 1:  # the forked child of one module
             sys.stdout.flush()
             os._exit(int(result < args.fail_under))

@@ -130,6 +130,32 @@ def test_the_token_has_at_least_128_bits_and_is_never_shown() -> None:
     assert len(real.token) >= 43  # 32 bytes in URL-safe base64
 
 
+def test_a_default_token_has_256_bits() -> None:
+    secrets = CountingSecrets()
+    issue(secrets=secrets)
+    assert secrets.calls == [32]
+    assert InvitationPolicy().token_bytes == 32
+
+
+@pytest.mark.parametrize(
+    ("setting", "minimum"),
+    [("validity_days", 1), ("token_bytes", 16), ("message_max_length", 1), ("name_max_length", 1)],
+)
+def test_a_policy_setting_may_be_its_minimum_but_not_less(setting: str, minimum: int) -> None:
+    assert getattr(InvitationPolicy(**{setting: minimum}), setting) == minimum
+    for bad in (minimum - 1, True, "7"):
+        with pytest.raises(SelfcareError) as caught:
+            InvitationPolicy(**{setting: bad})
+        assert caught.value.codes == ("invitation.invalid_policy",)
+        assert caught.value.violations[0].params == {"setting": setting, "minimum": minimum}
+
+
+def test_names_of_up_to_100_characters_are_accepted() -> None:
+    assert check_invitee_name("x" * 100, "y" * 100).allowed
+    assert check_invitee_name("x" * 101, "y").codes == ("invitation.first_name_invalid",)
+    assert check_invitee_name("x", "y" * 101).violations[0].params == {"max_length": 100}
+
+
 def inv_hash_not_in_repr(invitation: Invitation) -> bool:
     return invitation.token_hash not in repr(invitation)
 
@@ -503,3 +529,69 @@ def test_a_huge_cover_message_is_refused_for_its_length_before_it_is_scanned() -
     # the refusal listed the bad characters too.
     assert check_cover_message("\x00" * 1_000_000).codes == ("invitation.message_too_long",)
     assert check_cover_message(" " * 1500 + "x" * 1000).allowed  # blanks around are trimmed
+
+
+def test_a_cover_message_is_read_up_to_twice_its_limit_plus_1000_blanks() -> None:
+    assert check_cover_message(" " * 2000 + "x" * 1000).allowed  # 3000 typed, 1000 kept
+    too_long = check_cover_message(" " * 2001 + "x" * 1000)
+    assert too_long.codes == ("invitation.message_too_long",)
+    assert too_long.violations[0].params == {"max_length": 1000}
+    short = InvitationPolicy(message_max_length=5)
+    assert check_cover_message(" " * 1009 + "x", policy=short).allowed
+    assert check_cover_message(" " * 1010 + "x", policy=short).codes == (
+        "invitation.message_too_long",
+    )
+
+
+def test_declining_from_the_list_needs_the_invited_verified_address() -> None:
+    from selfcare.authz.invitation_reply import decline_listed_invitation  # noqa: PLC0415
+
+    invitation = issue().invitation
+    other = EmailAddress.parse("liisa@example.fi")
+    assert codes(decline_listed_invitation(invitation, LIISA, other, now=NOW)) == (
+        "invitation.email_mismatch",
+    )
+    assert codes(decline_listed_invitation(invitation, PEKKA, None, now=NOW)) == (
+        "invitation.email_not_verified",
+    )
+    declined = decline_listed_invitation(invitation, PEKKA, PEKKA_EMAIL, now=NOW).unwrap()
+    assert (declined.status, declined.closed_by) == (InvitationStatus.DECLINED, PEKKA)
+
+
+def test_a_resend_is_refused_when_the_inviter_may_no_longer_give_the_roles() -> None:
+    issued = issue(inviter=LIISA, roles={USER})
+    demoted = tuple(g for g in GRANTS if g.user != LIISA)
+    refused = resend_invitation(
+        issued.invitation, by=ANNA, grants=demoted, secrets=SystemSecrets(), now=NOW
+    )
+    assert codes(refused) == ("invitation.inviter_not_allowed",)
+    assert resend_invitation(
+        issued.invitation, by=ANNA, grants=GRANTS, secrets=SystemSecrets(), now=NOW
+    ).unwrap()
+
+
+def _with_token(token: str) -> Invitation:
+    return attrs.evolve(issue().invitation, token_hash=hash_token(token))
+
+
+def test_a_token_of_1_to_512_characters_is_compared_and_no_other_is_read() -> None:
+    for token in ("t", "t" * 512):
+        assert accept(IssuedInvitation(_with_token(token), token)).unwrap().newly_accepted
+    for token in ("", "t" * 513):  # even when its hash is the stored one
+        assert codes(accept(IssuedInvitation(_with_token(token), token))) == (
+            "invitation.invalid_token",
+        )
+
+
+def test_a_secret_source_must_give_tokens_of_at_least_22_characters() -> None:
+    class Exactly(CountingSecrets):
+        def __init__(self, length: int) -> None:
+            super().__init__()
+            self.length = length
+
+        def token(self, nbytes: int) -> str:  # noqa: ARG002 - a fixed length, whatever asked
+            return "t" * self.length
+
+    assert len(issue(secrets=Exactly(22)).token) == 22
+    with pytest.raises(TypeError):
+        issue(secrets=Exactly(21))

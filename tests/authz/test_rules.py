@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -109,6 +110,21 @@ def test_a_role_model_refuses_escalation_holder_grants_and_unknown_roles() -> No
     )
 
 
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"grantable": {"g" * 63 + "x" + "g" * 36: {}}},  # an unknown granter
+        {"grantable": {"holder": {"g" * 63 + "x" + "g" * 36}}},  # an unknown grantee
+        {"grantable": {}, "holder_role": "g" * 63 + "x" + "g" * 36},  # an unknown holder
+    ],
+)
+def test_a_role_model_echoes_an_unknown_role_cut_to_64_characters(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(SelfcareError) as caught:
+        RoleModel(permissions={"holder": {"view", "invite_users"}}, **kwargs)
+    assert caught.value.codes == ("authz.unknown_role",)
+    assert caught.value.violations[0].params == {"role": "g" * 63 + "x"}
+
+
 def test_a_role_model_needs_its_holder_role_and_snake_case_names() -> None:
     with pytest.raises(SelfcareError) as caught:
         RoleModel(permissions={"Owner": {"View Things"}}, grantable={}, manage_permission="x y")
@@ -186,6 +202,10 @@ def test_revoked_and_expired_grants_are_named() -> None:
     decision = check_permission(PEKKA, ORDER_SERVICES, REL, [revoked, expired], now=NOW)
     assert decision.codes == ("authz.grant_revoked", "authz.grant_expired")
     assert decision.violations[0].params == {"grant": "g-r"}
+    assert decision.violations[1].params == {
+        "grant": "g-e",
+        "until": (NOW - timedelta(seconds=1)).isoformat(),
+    }
     # Together with an active grant that lacks the permission, every reason is listed.
     mixed = check_permission(PEKKA, ORDER_SERVICES, REL, [*HOUSE, revoked], now=NOW)
     assert mixed.codes == ("authz.grant_revoked", "authz.role_lacks_permission")
@@ -212,6 +232,35 @@ def test_a_grant_made_after_now_does_not_count() -> None:
     assert check_permission(PEKKA, VIEW_INVOICES, REL, [future], now=NOW).codes == (
         "authz.no_grant",
     )
+
+
+def test_a_not_yet_started_grant_listed_before_an_active_one_does_not_hide_it() -> None:
+    future = grant("g-f", PEKKA, ORDERER, granted_at=NOW + timedelta(days=1))
+    active = grant("g-a", PEKKA, USER)
+    for listed in ([future, active], [active, future]):
+        decision = check_permission(PEKKA, VIEW_INVOICES, REL, listed, now=NOW)
+        assert decision.reason == "grant:g-a"
+        # The future grant's role does not count as lacking (or having) the permission.
+        lacking = check_permission(PEKKA, ORDER_SERVICES, REL, listed, now=NOW)
+        assert lacking.codes == ("authz.role_lacks_permission",)
+        assert lacking.violations[0].params["roles"] == ("user",)
+        assert GrantIndex(listed).check(PEKKA, VIEW_INVOICES, REL, now=NOW) == decision
+
+
+def test_a_grant_counts_from_the_moment_it_is_granted() -> None:
+    starting = grant("g-s", PEKKA, USER, granted_at=NOW)
+    assert check_permission(PEKKA, VIEW_INVOICES, REL, [starting], now=NOW).reason == "grant:g-s"
+    before = check_permission(
+        PEKKA, VIEW_INVOICES, REL, [starting], now=NOW - timedelta(microseconds=1)
+    )
+    assert before.codes == ("authz.no_grant",)
+
+
+def test_an_unknown_role_is_echoed_cut_to_64_characters() -> None:
+    typed = "r" * 63 + "X" + "y" * 100
+    decision = check_can_grant(ANNA, [typed, "q" * 64], REL, HOUSE, now=NOW)
+    assert decision.codes == ("authz.unknown_role", "authz.unknown_role")
+    assert [v.params["role"] for v in decision.violations] == ["q" * 64, "r" * 63 + "X"]
 
 
 def test_checks_refuse_naive_times() -> None:

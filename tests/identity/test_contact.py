@@ -230,3 +230,83 @@ def test_equal_addresses_differ_only_by_case(left: str, right: str) -> None:
     if a == b:
         assert a.value.lower() == b.value.lower()
         assert a.value.casefold() == b.value.casefold()
+
+
+# ---- the length limits of RFC 5321, each on both sides (issue 21)
+
+
+def _too_long(text: str) -> dict[str, object]:
+    with pytest.raises(SelfcareError) as caught:
+        EmailAddress.parse(text)
+    assert caught.value.codes == ("email.too_long",)
+    return dict(caught.value.violations[0].params)
+
+
+def test_a_local_part_of_64_octets_is_accepted_and_65_refused() -> None:
+    assert EmailAddress.parse("a" * 64 + "@example.fi")
+    assert EmailAddress.parse("ä" * 32 + "@example.fi")  # 64 octets in UTF-8
+    assert _too_long("a" * 65 + "@example.fi") == {"part": "local_part", "max_length": 64}
+    assert _too_long("ä" * 32 + "b@example.fi") == {"part": "local_part", "max_length": 64}
+
+
+def test_an_address_of_254_octets_is_accepted_and_255_refused() -> None:
+    domain = ".".join(["b" * 60, "c" * 60, "d" * 60, "e" * 44]) + ".fi"  # 230 characters
+    assert EmailAddress.parse("a" * 23 + "@" + domain).value.encode() == (
+        ("a" * 23 + "@" + domain).encode()
+    )
+    assert len("a" * 23 + "@" + domain) == 254
+    assert _too_long("a" * 24 + "@" + domain) == {"part": "address", "max_length": 254}
+
+
+def test_a_domain_over_255_characters_is_named_as_the_part_too_long() -> None:
+    labels = ["b" * 63, "c" * 63, "d" * 63]
+    over = ".".join([*labels, "e" * 61, "fi"])
+    assert len(over) == 256
+    assert _too_long("a@" + over) == {"part": "domain", "max_length": 255}
+    # Exactly 255: the domain is fine, the address (257 octets) is not.
+    assert _too_long("a@" + ".".join([*labels, "e" * 60, "fi"])) == {
+        "part": "address",
+        "max_length": 254,
+    }
+
+
+def test_input_past_four_times_the_address_limit_is_refused_unread() -> None:
+    with pytest.raises(SelfcareError) as caught:
+        EmailAddress.parse("a" * 1016)  # read: there is no @
+    assert caught.value.codes == ("email.invalid_format",)
+    assert _too_long("a" * 1017) == {"part": "address", "max_length": 254}
+
+
+def test_a_phone_number_written_in_up_to_64_characters_is_read() -> None:
+    spaced = "040" + " " * 54 + "1234567"
+    assert len(spaced) == 64
+    assert PhoneNumber.parse(spaced).e164 == "+358401234567"
+    with pytest.raises(SelfcareError) as caught:
+        PhoneNumber.parse("040" + " " * 55 + "1234567")
+    assert caught.value.codes == ("phone.invalid_format",)
+
+
+def test_a_plus_is_allowed_only_as_the_first_character() -> None:
+    assert PhoneNumber.parse("+358 40 123 4567").e164 == "+358401234567"
+    assert PhoneNumber.parse("  +358 40 123 4567  ").e164 == "+358401234567"
+    for text in ("0+40 123 4567", "++358 40 123 4567"):
+        with pytest.raises(SelfcareError) as caught:
+            PhoneNumber.parse(text)
+        assert caught.value.codes == ("phone.invalid_format",)
+
+
+def test_a_local_part_may_hold_non_ascii_letters_but_no_other_non_ascii_character() -> None:
+    assert EmailAddress.parse("ännä.ødegård@example.fi").local_part == "ännä.ødegård"
+    for text in ("anna€@example.fi", "anna§@example.fi", "anna\u2028@example.fi"):
+        with pytest.raises(SelfcareError) as caught:
+            EmailAddress.parse(text)
+        assert caught.value.codes == ("email.invalid_format",), text
+
+
+def test_a_phone_number_takes_decimal_digits_of_any_script_but_no_other_digit() -> None:
+    assert PhoneNumber.parse("٠٤٠ ١٢٣ ٤٥٦٧").e164 == "+358401234567"  # Arabic-Indic
+    # Superscripts are digits but not decimal; libphonenumber would skip a leading one.
+    for text in ("²040 123 4567", "040 123 456⁷"):
+        with pytest.raises(SelfcareError) as caught:
+            PhoneNumber.parse(text)
+        assert caught.value.codes == ("phone.invalid_format",), text

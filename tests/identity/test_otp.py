@@ -303,3 +303,57 @@ def test_codes_go_only_to_mobile_numbers() -> None:
             key=KEY,
         )
     assert caught.value.codes == ("phone.not_mobile",)
+
+
+# ---- the boundaries of the rules (issue 21)
+
+
+def test_a_key_of_exactly_32_bytes_is_enough_and_31_is_not() -> None:
+    assert OneTimeCodeKey(b"k" * 32).verifier("salt", "123456")
+    assert OneTimeCodeKey(bytearray(b"k" * 32)).verifier("salt", "123456")
+    with pytest.raises(TypeError):
+        OneTimeCodeKey(b"k" * 31)
+
+
+def test_code_lengths_from_4_to_12_digits_are_possible() -> None:
+    for length in (4, 12):
+        _, code, _ = _issue(policy=OneTimeCodePolicy(code_length=length))
+        assert len(code) == length
+    for length in (3, 13, True):
+        with pytest.raises(SelfcareError) as caught:
+            OneTimeCodePolicy(code_length=length)
+        assert caught.value.codes == ("otp.invalid_policy",)
+
+
+def test_each_code_is_hashed_with_a_fresh_128_bit_salt() -> None:
+    challenge, _, secrets = _issue()
+    assert secrets.tokens == [challenge.salt]
+    assert len(challenge.salt) == 22  # 16 random bytes, unpadded URL-safe base64
+
+
+def test_an_entered_code_of_up_to_64_characters_is_read_and_a_longer_one_is_wrong() -> None:
+    challenge, code, _ = _issue()
+    padded = code.center(64)
+    assert verify_code(challenge, padded, key=KEY, now=NOW)[1]
+    too_long = code.center(65)
+    assert verify_code(challenge, too_long, key=KEY, now=NOW)[1].codes == ("otp.wrong_code",)
+
+
+def test_an_entered_code_that_is_not_text_is_a_wrong_attempt() -> None:
+    challenge, _, _ = _issue()
+    for entered in (None, 123456, b"000001"):
+        after, decision = verify_code(challenge, entered, key=KEY, now=NOW)  # type: ignore[arg-type]
+        assert decision.codes == ("otp.wrong_code",)
+        assert after.attempts == 1
+
+
+def test_the_resend_interval_counts_from_the_latest_send() -> None:
+    challenge, _, secrets = _issue()
+    first_resend = NOW + timedelta(seconds=61)
+    challenge, _ = resend_code(challenge, key=KEY, now=first_resend, secrets=secrets)
+    assert challenge.last_sent_at == first_resend
+    assert challenge.sends == (NOW, first_resend)
+    early = can_resend(challenge, now=first_resend + timedelta(seconds=29))
+    assert early.codes == ("otp.resend_too_soon",)
+    assert early.violations[0].params == {"wait_seconds": 31}
+    assert can_resend(challenge, now=first_resend + timedelta(seconds=60))

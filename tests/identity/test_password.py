@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -215,6 +216,82 @@ def _zxcvbn_with_our_extensions() -> Iterator[None]:
         matching.RANKED_DICTIONARIES.update(dictionaries)
         matching.REGEXEN.clear()
         matching.REGEXEN.update(regexen)
+
+
+# Repeats, l33t, repeats of l33t, keyboard rows, sequences and a personal word: the
+# parts of zxcvbn's matcher we copied (omnimatch, repeat_match) and bounded (l33t).
+UPSTREAM_EXAMPLES = (
+    "abcabcabcabc",
+    "p4$$w0rd",
+    "p4$$w0rdp4$$w0rd",
+    "aaaaaaaa",
+    "qwertyqwerty",
+    "s3cr3ts3cr3t",
+    "@dm1n@dm1n",
+    "tr0ub4dor",
+    "1l0v3y0u",
+    "matti4matti4",
+    "Zxcvbn1zxcvbn1",
+    "h3ll0h3ll0h3ll0",
+    "aabaabaabaab",  # the greedy repeat is longer: its base is found again, lazily
+    "kissakissa1kissakissa1",
+    "aabbccdd",  # repeats side by side: the search resumes after each one
+    "ababb",
+    "babbababba",  # the greedy repeat is longer than the lazy one, its base shorter
+    "anna2025",  # a recent year (our pattern runs to 2099)
+    "2025sommar2025",  # at most three distinct l33t characters: nothing bounded
+)
+
+
+def _canonical(matches: list[dict[str, object]]) -> list[str]:
+    return sorted(json.dumps(m, sort_keys=True, default=str) for m in matches)
+
+
+@pytest.mark.parametrize("password", UPSTREAM_EXAMPLES)
+def test_the_copied_matcher_finds_what_upstream_zxcvbn_finds(password: str) -> None:
+    """With at most MAX_L33T_CHARACTERS substitution characters nothing is bounded, so
+    our matcher (repeats scored with the bounded search, l33t with the bounded table)
+    finds exactly zxcvbn's matches, and the score and hints are zxcvbn's own: its
+    warning first, then its suggestions, as hint codes."""
+    import zxcvbn  # noqa: PLC0415 - only these tests compare with the raw library
+    from zxcvbn import matching  # noqa: PLC0415
+
+    from selfcare.identity.password import (  # noqa: PLC0415
+        _ZXCVBN_HINTS,
+        _omnimatch,
+        _strength,
+    )
+
+    with _zxcvbn_with_our_extensions():
+        # zxcvbn's repeat matcher reads the module's dictionaries, not the ones passed.
+        matching.RANKED_DICTIONARIES["user_inputs"] = matching.build_ranked_dict(["matti"])
+        dictionaries = dict(matching.RANKED_DICTIONARIES)
+        theirs = matching.omnimatch(password, _ranked_dictionaries=dictionaries)
+        upstream = zxcvbn.zxcvbn(password, ["matti"])
+    ours = _omnimatch(password, dictionaries)
+    assert _canonical(ours) == _canonical(theirs)
+    advice = upstream["feedback"]
+    texts = [advice["warning"], *advice["suggestions"]]
+    hints = tuple(dict.fromkeys(_ZXCVBN_HINTS[t] for t in texts if t))
+    assert _strength(password, ["matti"]) == (upstream["score"], hints)
+
+
+def test_the_upstream_examples_exercise_repeats_and_l33t() -> None:
+    from zxcvbn import matching  # noqa: PLC0415
+
+    from selfcare.identity.password import _omnimatch  # noqa: PLC0415
+
+    dictionaries = dict(matching.RANKED_DICTIONARIES)
+    found = [m for p in UPSTREAM_EXAMPLES for m in _omnimatch(p, dictionaries)]
+    assert sum(1 for m in found if m["pattern"] == "repeat") >= 8
+    assert sum(1 for m in found if m.get("l33t")) >= 6
+    assert any(m.get("l33t") for r in found if r["pattern"] == "repeat" for m in r["base_matches"])
+
+
+def test_zxcvbns_warning_comes_first_in_the_hints() -> None:
+    decision = check_password("abcabcabcabc", PasswordPolicy(require_upper=False))
+    (weak,) = [v for v in decision.violations if v.code == "password.too_weak"]
+    assert weak.params["hints"][0] == "password.hint.repeated_patterns"
 
 
 def test_repeated_l33t_runs_are_estimated_with_the_bounded_search() -> None:

@@ -216,3 +216,76 @@ def test_import_selfcare_loads_no_word_list() -> None:
         [sys.executable, "-c", probe], check=True, capture_output=True, text=True
     ).stdout.strip()
     assert out == "{} False"
+
+
+# ---- the blocklist's helpers and ranks (issue 21)
+
+
+def test_an_entry_compares_as_its_core_and_its_core_without_separators() -> None:
+    from selfcare.identity.password_blocklist import entry_forms  # noqa: PLC0415
+
+    assert entry_forms(["M4lmö FF"]) == {"m4lmo ff", "m4lmoff"}  # not un-l33ted "malmo ff"
+    assert entry_forms(["Malmö FF", 5, None]) == {"malmo ff", "malmoff"}  # type: ignore[list-item]
+
+
+def test_class_words_are_the_bundled_forms_and_operator_words_have_none() -> None:
+    from selfcare.identity.password_blocklist import class_words  # noqa: PLC0415
+
+    assert "kesa" in class_words("season")
+    assert class_words("operator_word") == frozenset()
+
+
+def test_the_bundled_lists_are_on_by_default() -> None:
+    from selfcare.identity.password_blocklist import blocklisted_class  # noqa: PLC0415
+
+    assert blocklisted_class("Salasana2025!") == "word_for_password"
+    assert blocklisted_class("Salasana2025!", bundled=False) is None
+
+
+def test_the_nordic_words_rank_from_101_for_the_strength_estimate() -> None:
+    # Right after zxcvbn's top 100 passwords, in the order of nordic_words.toml.
+    from selfcare.identity.password_blocklist import zxcvbn_dictionaries  # noqa: PLC0415
+
+    ranks = zxcvbn_dictionaries()["passwords"]
+    assert (ranks["salasana"], ranks["tunnussana"]) == (101, 102)
+
+
+# ---- the comparison forms of a password and their limits (issue 21)
+
+
+def test_nordic_letters_fold_to_their_base_letters() -> None:
+    from selfcare.identity.password_normalize import fold  # noqa: PLC0415
+
+    assert fold("ÅSA Øster Æble Ääkkönen") == "asa oster aeble aakkonen"
+    assert fold("plain") == "plain"
+
+
+def test_candidates_are_the_core_without_separators_and_both_l33t_readings() -> None:
+    from selfcare.identity.password_normalize import blocklist_candidates  # noqa: PLC0415
+
+    assert blocklist_candidates("S4la-sana") == ("s4la-sana", "s4lasana", "sala-sana", "salasana")
+    assert blocklist_candidates("he11o") == ("he11o", "heiio", "hello")  # 1 as i, then as l
+    assert blocklist_candidates("h3llo") == ("h3llo", "hello")
+
+
+def test_candidates_have_3_to_64_characters_from_the_first_128() -> None:
+    from selfcare.identity.password_normalize import blocklist_candidates  # noqa: PLC0415
+
+    assert blocklist_candidates("abc") == ("abc",)
+    assert blocklist_candidates("ab") == ()
+    assert blocklist_candidates("a" * 64) == ("a" * 64,)
+    assert blocklist_candidates("a" * 65) == ()
+    assert blocklist_candidates("!" * 120 + "salasana") == ("salasana",)  # 128 characters
+    assert blocklist_candidates("!" * 121 + "salasana") == ("salasan",)  # cut at 128
+
+
+def test_a_password_to_hash_must_be_text_and_is_verified_in_both_forms() -> None:
+    from selfcare.identity.password_normalize import (  # noqa: PLC0415
+        normalize_for_hashing,
+        verification_candidates,
+    )
+
+    with pytest.raises(TypeError):
+        normalize_for_hashing(b"bytes")  # type: ignore[arg-type]
+    assert verification_candidates("plain") == ("plain",)
+    assert verification_candidates("kesa\u0308") == ("kes\u00e4", "kesa\u0308")

@@ -99,3 +99,45 @@ def test_tokens_refuse_fewer_random_passphrases_than_windows() -> None:
                 refused[mode] += found is not None
     assert refused["tokens"] <= len(phrases) * len(NAMES) // 100
     assert refused["tokens"] < refused["windows"]
+
+
+# ---- the window and its limits, each on both sides (issue 21)
+
+
+def _windows(password: str, personal: list[str], run: int = 3) -> str | None:
+    found = personal_violation(password, personal, mode="windows", run=run)
+    return found.code if found is not None else None
+
+
+def test_two_shared_letters_are_allowed_and_three_are_not() -> None:
+    assert _windows("Xma-7-Qzkp", ["Matti"]) is None  # "ma" only
+    assert _windows("Xmat-7-Qzkp", ["Matti"]) == "password.contains_personal"
+
+
+def test_every_window_of_a_token_counts_up_to_its_last() -> None:
+    assert _windows("Qz-nen-7", ["Meikäläinen"]) == "password.contains_personal"  # the last
+    assert _windows("Qz-mei-7", ["Meikäläinen"]) == "password.contains_personal"  # the first
+
+
+def test_a_run_of_one_refuses_any_shared_letter() -> None:
+    assert _windows("xyz", ["Anna"], run=1) is None
+    assert _windows("xyza", ["Anna"], run=1) == "password.contains_personal"
+    assert _windows("xyza", ["Anna"], run=0) is None
+
+
+def test_personal_input_is_read_up_to_1024_characters() -> None:
+    assert _windows("Qyx-7-Zkp", [" " * 1021 + "Qyx"]) == "password.contains_personal"
+    assert _windows("Qyx-7-Zkp", [" " * 1022 + "Qyx"]) is None  # cut to "Qy"
+
+
+def test_the_defaults_are_three_characters_and_public_domains_count() -> None:
+    assert personal_tokens(["Ada Li", "anna@gmail.com"]) == ("ada", "anna", "gmail", "com")
+    assert personal_tokens(["A B"], 0) == ("a", "b")  # a run of 0: every token
+    found = personal_violation("Gmail-otter-42", ["anna@gmail.com"], mode="windows", run=3)
+    assert found is not None
+    assert found.code == "password.contains_personal"
+
+
+def test_each_mode_splits_the_inputs_its_own_way() -> None:
+    assert personal_tokens(["O'Neil Öberg-Ek"], mode="tokens") == ("o'neil", "oberg")
+    assert personal_tokens(["O'Neil Öberg-Ek"], mode="windows") == ("neil", "oberg")

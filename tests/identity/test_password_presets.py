@@ -133,3 +133,26 @@ def test_the_nist_policies_combine_the_password_rules_and_the_login_ceiling() ->
     assert policies.registration.password == nist_800_63b_4(operator_words=["Elisa"])
     assert policies.login.disable_password_after == 100
     assert Policies.nist_800_63b_4(second_factor=True).registration.password.min_length == 8
+
+
+# ---- the presets setting by setting (issue 21)
+
+
+def test_the_nist_preset_setting_by_setting() -> None:
+    # SP 800-63B-4 3.1.1.2: 15 characters (8 with a second factor), at least 64 allowed,
+    # no composition rules or strength meter, a blocklist with context-specific words,
+    # NFKC before hashing, breached passwords checked.
+    assert (NIST.min_length, NIST.min_length_with_second_factor, NIST.max_length) == (15, 8, 256)
+    assert (NIST.require_digit, NIST.require_upper, NIST.require_lower) == (False, False, False)
+    assert (NIST.min_strength, NIST.blocklist, NIST.breached_check) == (0, True, "best_effort")
+    assert (NIST.personal_mode, NIST.personal_run, NIST.hash_normalization) == ("tokens", 3, "NFKC")
+    with_factor = nist_800_63b_4(second_factor=True)
+    assert (with_factor.min_length, with_factor.min_length_with_second_factor) == (8, 8)
+
+
+def test_the_nist_login_ceiling_keeps_the_rest_of_the_given_policy() -> None:
+    base = LoginPolicy(max_failures=3, source_max_failures=50)
+    nist = nist_login_policy(base)
+    assert (nist.max_failures, nist.source_max_failures) == (3, 50)
+    assert nist.disable_password_after == 100
+    assert nist_login_policy().max_failures == LoginPolicy().max_failures

@@ -173,3 +173,75 @@ def test_the_key_never_shows() -> None:
     key = NationalIdKey(b"secret-key-material-0123456789ab")
     assert "key-material" not in repr(key)
     assert "key-material" not in repr(NationalIdKeyRing(key))
+
+
+# ---- the limits, each on both sides (issue 21)
+
+
+def test_a_key_of_exactly_32_bytes_is_enough_and_31_is_not() -> None:
+    hetu = parse_national_id("131052-308T", "FI", today=TODAY)
+    assert NationalIdKey(bytearray(b"k" * 32)).lookup_hash(hetu) == KEY.lookup_hash(hetu)
+    with pytest.raises(TypeError):
+        NationalIdKey(b"k" * 31)
+
+
+def test_key_ids_are_1_to_32_letters_digits_dashes_or_underscores() -> None:
+    for key_id in ("1", "a" * 32, "key-2026_b"):
+        assert NationalIdKey(b"k" * 32, key_id=key_id).key_id == key_id
+    for key_id in ("", "a" * 33, "ä", 1):
+        with pytest.raises(TypeError):
+            NationalIdKey(b"k" * 32, key_id=key_id)  # type: ignore[arg-type]
+
+
+def test_a_secret_of_1_to_2048_bytes_is_sealed_and_no_other() -> None:
+    ring = NationalIdKeyRing(KEY)
+    for secret in ("x", "x" * 2048, "ä" * 1024):
+        assert ring.unseal_secret(KEY.seal_secret(secret, HERE), HERE) == secret
+    for bad in ("", "x" * 2049, "ä" * 1024 + "x", None):
+        with pytest.raises(TypeError):
+            KEY.seal_secret(bad, HERE)  # type: ignore[arg-type]
+
+
+def test_a_secret_of_any_length_comes_back() -> None:
+    ring = NationalIdKeyRing(KEY)
+    for length in range(1, 41):  # every remainder of the base64 text modulo 4 and 5
+        secret = "s" * length
+        assert ring.unseal_secret(KEY.seal_secret(secret, HERE), HERE) == secret
+
+
+def _sealed_padding(padded: bytes) -> str:
+    """A seal made with the right key of a padded value seal() would never write."""
+    raw = KEY._siv.encrypt(padded, HERE.associated_data(KEY.key_id))
+    return f"{SEALED_PREFIX}{KEY.key_id}:" + base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def test_a_seal_of_a_malformed_padded_value_is_refused_even_under_the_right_key() -> None:
+    plain = b"FI:131052-308T"
+    good = bytes([len(plain)]) + plain + bytes(32 - 1 - len(plain))
+    assert KEY.unseal(_sealed_padding(good), HERE) == parse_national_id(
+        "131052-308T", "FI", today=TODAY
+    )
+    for padded in (
+        bytes(32),  # length 0
+        bytes([32]) + plain + bytes(17),  # a length past the padded size
+        good[: 1 + len(plain)] + b"\x01" + bytes(16),  # a byte right after the value
+        good[:-1] + b"\x01",  # a byte at the very end
+    ):
+        with pytest.raises(SelfcareError) as caught:
+            KEY.unseal(_sealed_padding(padded), HERE)
+        assert caught.value.codes == ("national_id.sealed_invalid",)
+
+
+@pytest.mark.parametrize(
+    "plain",
+    [b"F", b"XX:131052-308T", b"FI:131052-308U", b"FI:\xff\xfe"],
+    ids=["no country", "unknown country", "bad code", "not ascii"],
+)
+def test_a_seal_of_anything_but_a_country_and_a_code_is_refused_as_sealed_invalid(
+    plain: bytes,
+) -> None:
+    # Found by mutation testing: these raised ValueError or another code before.
+    padded = bytes([len(plain)]) + plain + bytes(32 - 1 - len(plain))
+    with pytest.raises(SelfcareError) as caught:
+        KEY.unseal(_sealed_padding(padded), HERE)
+    assert caught.value.codes == ("national_id.sealed_invalid",)

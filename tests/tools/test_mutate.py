@@ -119,7 +119,7 @@ STRONG = (
 COUNTDOWN = "from tiny import countdown\n\ndef test_countdown():\n    assert countdown(3) == 0\n"
 
 
-def _run(tmp_path: Path, tests: str, line: int) -> tuple[str, dict[str, object]]:
+def _run(tmp_path: Path, tests: str, line: int, *extra: str) -> tuple[str, dict[str, object]]:
     (tmp_path / "tiny.py").write_text(TINY, encoding="utf-8")
     (tmp_path / "test_tiny.py").write_text(tests, encoding="utf-8")
     out = subprocess.run(  # noqa: S603 - our own tool, run by the interpreter running us
@@ -137,6 +137,7 @@ def _run(tmp_path: Path, tests: str, line: int) -> tuple[str, dict[str, object]]
             "3",
             "--only",
             str(line),
+            *extra,
         ],
         cwd=tmp_path,
         capture_output=True,
@@ -206,6 +207,85 @@ def test_modules_importing_the_target_are_not_preloaded(tmp_path: Path) -> None:
     (package / "__init__.py").write_text("", encoding="utf-8")
     (package / "rules.py").write_text("X = 1\n", encoding="utf-8")
     (package / "user.py").write_text("from pkg.rules import X\n", encoding="utf-8")
-    (package / "lazy.py").write_text("def f():\n    from . import user\n", encoding="utf-8")
+    (package / "user_of_user.py").write_text("from . import user\n", encoding="utf-8")
+    # A function may be called on import: its imports count, but not a PEP 562 hook's.
+    (package / "lazy.py").write_text("def f():\n    from . import rules\n", encoding="utf-8")
+    hook = "def __getattr__(name):\n    from . import rules\n    return rules.X\n"
+    (package / "hook.py").write_text(hook, encoding="utf-8")
+    dynamic = "import importlib\nM = importlib.import_module('pkg.' + 'other')\n"
+    (package / "dynamic.py").write_text(dynamic, encoding="utf-8")
     (package / "other.py").write_text("import json\n", encoding="utf-8")
-    assert mutate.independent_modules(tmp_path, "pkg.rules") == ["pkg", "pkg.other"]
+    assert mutate.independent_modules(tmp_path, "pkg.rules") == ["pkg", "pkg.hook", "pkg.other"]
+
+
+CLASSY = textwrap.dedent(
+    """
+    import functools
+
+    LIMIT = 3
+
+    def top(n):
+        return n > LIMIT
+
+    class Rules:
+        limit = 3
+
+        def method(self, n):
+            return n + 1
+
+        @property
+        def twice(self):
+            return self.limit * 2
+
+        @staticmethod
+        @functools.cache
+        def cached(n):
+            return n - 1
+    """
+)
+
+
+def test_function_body_mutants_are_located_by_qualified_name() -> None:
+    located = {
+        (m.line, m.operator): mutate.function_of(CLASSY, m.index, frozenset())
+        for m in mutate.mutants_of(CLASSY)
+    }
+    assert located[(4, "int_plus_one")] is None  # module level: the import hook
+    assert located[(7, "compare")] == "top"
+    assert located[(10, "int_plus_one")] is None  # class body
+    assert located[(13, "arithmetic")] == "Rules.method"
+    assert located[(17, "arithmetic")] == "Rules.twice"
+    assert located[(22, "arithmetic")] == "Rules.cached"
+
+
+def test_a_code_swap_changes_the_live_function_for_every_reference(tmp_path: Path) -> None:
+    module = ModuleType("classy")
+    exec(compile(CLASSY, str(tmp_path / "classy.py"), "exec"), module.__dict__)  # noqa: S102
+    top, rules = module.top, module.Rules()
+    for line, operator, qualname in (
+        (7, "compare", "top"),
+        (13, "arithmetic", "Rules.method"),
+        (17, "arithmetic", "Rules.twice"),
+        (22, "arithmetic", "Rules.cached"),
+    ):
+        mutant = next(
+            m for m in mutate.mutants_of(CLASSY) if (m.line, m.operator) == (line, operator)
+        )
+        code = mutate.mutated_code(CLASSY, str(tmp_path / "classy.py"), mutant.index, frozenset())
+        swap = mutate.code_swap(module, qualname, code)
+        assert swap is not None, qualname
+        swap()
+    assert top(3) is True  # n >= LIMIT
+    assert rules.method(1) == 0
+    assert rules.twice == 1.5
+    assert module.Rules.cached(5) == 6
+    assert mutate.code_swap(module, "Rules.missing", code) is None
+
+
+@pytest.mark.slow
+def test_the_fast_path_and_the_import_hook_agree(tmp_path: Path) -> None:
+    fast, _ = _run(tmp_path, WEAK, 19)
+    exact, _ = _run(tmp_path, WEAK, 19, "--no-fast")
+    summary = "3 mutants: killed 2, timeout 0, survived 1,"
+    assert summary in fast
+    assert summary in exact

@@ -84,12 +84,9 @@ class RoleModel:
             ``authz.grant_without_manage_permission``, every one that applies.
     """
 
-    permissions: Mapping[Role, frozenset[Permission]] = attrs.field(
-        converter=_freeze_role_map, eq=False, hash=False
-    )
-    grantable: Mapping[Role, frozenset[Role]] = attrs.field(
-        converter=_freeze_grantable, eq=False, hash=False
-    )
+    # Compared and hashed by the class's own __eq__ and __hash__ (by content).
+    permissions: Mapping[Role, frozenset[Permission]] = attrs.field(converter=_freeze_role_map)
+    grantable: Mapping[Role, frozenset[Role]] = attrs.field(converter=_freeze_grantable)
     holder_role: Role = HOLDER
     manage_permission: Permission = INVITE_USERS
     remove_permission: Permission = REMOVE_USERS

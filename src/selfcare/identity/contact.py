@@ -88,9 +88,7 @@ def _local_part_ok(local: str) -> bool:
 
 def _encode_domain(domain: str) -> str | None:
     """The lower-cased ASCII (IDNA) form of ``domain``, or None if it is not a host name."""
-    if not domain or domain.endswith(".") or ".." in domain:
-        return None
-    labels = []
+    labels = []  # an empty domain, an empty label or a final dot fail _LABEL
     for label in domain.split("."):
         if label.isascii():
             ascii_label = label.lower()
@@ -255,7 +253,7 @@ def _parse_phone(text: str, region: str) -> tuple[str, str]:
         raise SelfcareError(Violation("phone.empty"))
     if len(stripped) > _MAX_PHONE_INPUT:
         raise SelfcareError(Violation("phone.invalid_format"))
-    if not all(ch in _PHONE_CHARS or (ch.isdigit() and ch.isdecimal()) for ch in stripped):
+    if not all(ch in _PHONE_CHARS or ch.isdecimal() for ch in stripped):
         # Letters (vanity numbers), extensions and control characters have no place in
         # a number that receives an SMS.
         raise SelfcareError(Violation("phone.invalid_format"))

@@ -146,8 +146,12 @@ def _unpadded(padded: bytes) -> NationalId:
     length = padded[0]
     if not 0 < length < _PADDED or any(padded[1 + length :]):
         raise _refused()
-    country, _, compact = padded[1 : 1 + length].decode("ascii").partition(":")
-    return NationalId(Country(country), compact)
+    # Only a holder of the key could seal anything else; it is still refused as a seal.
+    try:
+        country, _, compact = padded[1 : 1 + length].decode("ascii").partition(":")
+        return NationalId(Country(country), compact)
+    except (ValueError, SelfcareError):
+        raise _refused() from None
 
 
 def _refused() -> SelfcareError:
