@@ -35,7 +35,7 @@ from selfcare.authz import (
     resend_invitation,
     revoke_invitation,
 )
-from selfcare.authz.invitation_policy import MIN_TOKEN_BYTES
+from selfcare.authz.invitation_policy import MAX_TOKEN_BYTES, MIN_TOKEN_BYTES
 from selfcare.core.ids import AccountId, RelationshipId, SequentialIds, SystemSecrets
 from selfcare.identity.contact import EmailAddress
 
@@ -275,6 +275,21 @@ def test_a_policy_refuses_weak_settings() -> None:
     with pytest.raises(SelfcareError) as caught:
         InvitationPolicy(timezone="Mars/Olympus")
     assert caught.value.codes == ("time.unknown_timezone",)
+
+
+def test_a_policy_refuses_tokens_too_long_to_be_accepted() -> None:
+    """A token longer than accept takes (512 characters) could never be used: 384 random
+    bytes in URL-safe base64 are the most a token may have."""
+    assert len(SystemSecrets().token(MAX_TOKEN_BYTES)) <= 512
+    with pytest.raises(SelfcareError) as caught:
+        InvitationPolicy(token_bytes=MAX_TOKEN_BYTES + 1)
+    assert caught.value.codes == ("invitation.policy_above_maximum",)
+    assert caught.value.violations[0].params == {
+        "setting": "token_bytes",
+        "maximum": MAX_TOKEN_BYTES,
+    }
+    longest = issue(secrets=SystemSecrets(), policy=InvitationPolicy(token_bytes=MAX_TOKEN_BYTES))
+    assert accept(longest).ok
 
 
 # -- accept ------------------------------------------------------------------------------

@@ -20,10 +20,14 @@ from selfcare.core.clock import DEFAULT_TIMEZONE, operator_zone
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
 
-__all__ = ["MIN_TOKEN_BYTES", "EmailMatch", "InvitationPolicy"]
+__all__ = ["MAX_TOKEN_BYTES", "MIN_TOKEN_BYTES", "EmailMatch", "InvitationPolicy"]
 
 #: Below this many random bytes a token is refused (128 bits).
 MIN_TOKEN_BYTES: Final = 16
+
+#: Above this many random bytes a token would be longer than the 512 characters an
+#: acceptance takes (URL-safe base64: 4 characters per 3 bytes), so it could never be used.
+MAX_TOKEN_BYTES: Final = 384
 
 
 class EmailMatch(enum.StrEnum):
@@ -48,7 +52,8 @@ class InvitationPolicy:
         validity_days: calendar days an invitation stays valid (7 in the energy authorization
         guide).
         timezone: the operator's IANA time zone for counting those days.
-        token_bytes: random bytes per token (at least 16, i.e. 128 bits).
+        token_bytes: random bytes per token (at least 16, i.e. 128 bits; at most 384,
+            the most a 512-character token holds).
         message_max_length: the longest cover message, in characters.
         name_max_length: the longest first or last name, in characters.
         email_match: see :class:`EmailMatch`.
@@ -59,7 +64,8 @@ class InvitationPolicy:
             :func:`~selfcare.authz.invitee.may_propose_name`).
 
     Raises:
-        SelfcareError: ``invitation.invalid_policy`` for values out of range;
+        SelfcareError: ``invitation.invalid_policy`` for values below their minimum,
+            ``invitation.policy_above_maximum`` for a token too long to accept;
             ``time.unknown_timezone``.
     """
 
@@ -84,3 +90,10 @@ class InvitationPolicy:
                 raise SelfcareError(
                     Violation("invitation.invalid_policy", {"setting": name, "minimum": minimum})
                 )
+        if self.token_bytes > MAX_TOKEN_BYTES:
+            raise SelfcareError(
+                Violation(
+                    "invitation.policy_above_maximum",
+                    {"setting": "token_bytes", "maximum": MAX_TOKEN_BYTES},
+                )
+            )
