@@ -71,16 +71,23 @@ def require_type(value: object, kind: type[T], name: str) -> T:
 TEXT_LIMIT: Final = 200
 
 
+def is_text(value: object, limit: int = TEXT_LIMIT) -> bool:
+    """Whether ``value`` is what :func:`require_text` takes: a ``str``, not blank, at
+    most ``limit`` characters."""
+    return isinstance(value, str) and len(value) <= limit and bool(value.strip())
+
+
 def require_text(name: str, limit: int = TEXT_LIMIT) -> Validator:
     """A validator: ``str`` (else ``TypeError``), not blank, at most ``limit`` characters
     (else ``billing.invalid_text``)."""
 
     def check(_instance: object, _attribute: object, value: object) -> None:
+        if is_text(value, limit):
+            return
         if not isinstance(value, str):
             msg = f"{name} must be str, not {type(value).__name__}"
             raise TypeError(msg)
-        if not value.strip() or len(value) > limit:
-            raise SelfcareError(Violation("billing.invalid_text", {"field": name}))
+        raise SelfcareError(Violation("billing.invalid_text", {"field": name}))
 
     return check
 

@@ -23,7 +23,7 @@ the monthly price for a product that was the same all period.
 >>> from selfcare.catalog.inventory import ProductInstance, ProductStatus
 >>> from selfcare.catalog.sample import sample_catalog
 >>> from selfcare.core.clock import operator_zone
->>> from selfcare.core.money import Currency, Money
+>>> from selfcare.core.money import Money
 >>> def plan(offering_id, price, start):
 ...     return ProductPrice(offering_id=offering_id, recurring=Money(price, "NOK"),
 ...                         valid_from=start)
@@ -49,7 +49,7 @@ from typing import Final, TypeAlias, final
 
 import attrs
 
-from selfcare.billing._fields import TEXT_LIMIT, require_type
+from selfcare.billing._fields import TEXT_LIMIT, is_text, require_type
 from selfcare.billing.charges import PeriodPricing
 from selfcare.billing.invoices import ChargeKind, InvoiceLine, check_line_texts
 from selfcare.billing.periods import BillingPeriod
@@ -275,9 +275,7 @@ class _LineFactory:
     ) -> None:
         """Append the lines of ``product``'s charged spans in the period to ``lines``."""
         service_id = product.id
-        if not (
-            isinstance(service_id, str) and len(service_id) <= TEXT_LIMIT and service_id.strip()
-        ):
+        if not is_text(service_id, TEXT_LIMIT):
             check_line_texts(service_id, "-")  # raises TypeError or billing.invalid_text
         first_day, last_day = self.pricing.first_day, self.pricing.last_day
         templates, names, new = self.templates, self.names, object.__new__
@@ -308,9 +306,10 @@ class _LineFactory:
             if fee is not None and fee.amount and first_day <= first <= last_day:
                 rate = self.pricing.rate(self.category, first)
                 one_time = self._line(ChargeKind.ONE_TIME, first, first, fee, rate)
-                fields = {**one_time.__dict__, "service_id": service_id}
-                fields.update(description=description, offering_id=price.offering_id)
-                lines.append(InvoiceLine._checked(fields))
+                ids = {"description": description, "offering_id": price.offering_id}
+                lines.append(
+                    InvoiceLine._checked({**one_time.__dict__, **ids, "service_id": service_id})
+                )
 
     def _templates(self, recurring: Money, first: date, last: date) -> list[_LineTemplate]:
         return [

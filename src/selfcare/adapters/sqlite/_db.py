@@ -119,12 +119,11 @@ def lookup_keys(keys: Iterable[str | None]) -> list[str | None]:
     Raises:
         TypeError: a key is neither a string nor ``None``.
     """
-    return [_lookup_key(key) for key in keys]
+    # ASCII keys, the usual ones, need no check and no call
+    return [key if type(key) is str and key.isascii() else _lookup_key(key) for key in keys]
 
 
 def _lookup_key(key: str | None) -> str | None:
-    if type(key) is str and key.isascii():
-        return key  # the usual key: nothing to check
     if key is None:
         return None
     if not isinstance(key, str):
@@ -396,8 +395,8 @@ class SqliteDatabase:
                 local.read_only = False
 
     def lookup_keys(self, keys: Iterable[str | None]) -> list[str | None]:
-        """See :func:`lookup_keys` (ASCII keys, the usual ones, pass without a call)."""
-        return [k if type(k) is str and k.isascii() else _lookup_key(k) for k in keys]
+        """See :func:`lookup_keys`."""
+        return lookup_keys(keys)
 
     def insert_sql(self, table: str, columns: Sequence[str]) -> str:
         """A plain ``INSERT`` (a taken unique column fails it: ``AlreadyExists``)."""
