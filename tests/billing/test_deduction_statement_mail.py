@@ -197,6 +197,13 @@ def test_every_refusal_has_its_code_and_kind_and_sends_nothing() -> None:
     assert unverified_outbox.sent == []
 
 
+def test_an_unknown_invoice_number_is_echoed_cut_to_64_characters() -> None:
+    billing, _ = _payroll(APRIL)
+    refused = billing.send_deduction_statement(invoice_id="9" * 5000, policy=POLICY, employee=KARI)
+    assert refused.codes == ("billing.unknown_invoice",)
+    assert refused.decision.violations[0].params == {"invoice_id": "9" * 64}
+
+
 def test_a_policy_of_the_wrong_type_is_a_type_error() -> None:
     billing, _ = _payroll(APRIL)
     with pytest.raises(TypeError):

@@ -437,7 +437,8 @@ class BillingService:
         with self.uow as uow:
             invoice = uow.invoices.find(invoice_id)
         if invoice is None:
-            return Refused.because(Violation("billing.unknown_invoice", {"invoice_id": invoice_id}))
+            known = {"invoice_id": invoice_id[:64]}  # echoed, so bounded as other ids are
+            return Refused.because(Violation("billing.unknown_invoice", known))
         contact = self.accounts.find(employee)
         if contact is None:
             return Refused.because(Violation("billing.unknown_account", {}))
