@@ -74,6 +74,12 @@ class SqlEngine(Protocol):
         ...
 
 
+#: Writes every stored document: UTF-8 as it is, keys sorted (the same entity always
+#: gives the same text). Built once: ``json.dumps`` with options builds an encoder per
+#: call.
+_DOCUMENT_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
 def quoted(name: str) -> str:
     """``name`` as a quoted SQL identifier (``user`` is a keyword in PostgreSQL)."""
     return f'"{name}"'
@@ -91,21 +97,53 @@ def _structured(cls: Any, on_read: DocumentHook | None, data: str) -> Any:
     key are never confused. At most 32 768 documents are kept per process - about
     1 KB each for a grant, 2 KB for an invitation, so some 30-60 MB when full: enough
     for the grants of 10 000 users checked in turn.
+
+    A document this process has just written comes back as the entity it was written
+    from (see :data:`_written`).
     """
+    written = _written.pop((cls, on_read, data), None)
+    if written is not None:
+        return written
     document = json.loads(data)
     if on_read is not None:
         on_read(document)
     return converter.structure(document, cls)
 
 
-def forget_cached_documents() -> None:
-    """Empty the cache of read entities (of every table and database of this process).
+#: The entities this process wrote lately, by class, read hook and the document written:
+#: the first read of such a document takes the entity from here instead of parsing and
+#: validating it again (an invitation is read back when it is accepted). Storage
+#: round-trips every entity exactly (each field is written in full and read back
+#: through the same validators), so the entity is the one a read would build. Emptied
+#: when it reaches :data:`_REMEMBERED` entries.
+_written: dict[tuple[Any, DocumentHook | None, str], Any] = {}
 
-    Called after an erasure: the cache would otherwise keep the erased person's
+
+def _remember_written(cls: Any, on_read: DocumentHook | None, data: str, entity: Any) -> None:
+    if len(_written) >= _REMEMBERED:
+        _written.clear()
+    _written[cls, on_read, data] = entity
+
+
+#: The entities :meth:`SqlTable.find` and :meth:`SqlTable.first` returned or
+#: :meth:`SqlTable.compare_and_set` wrote lately, by database, table and key: what the
+#: row held at their version, so that the next compare-and-set of the row need not read
+#: its finder columns first. A hint only (see ``SqlTable._update``). Emptied when it
+#: reaches :data:`_REMEMBERED` entries.
+_loaded: dict[tuple[int, str, str], Any] = {}
+_REMEMBERED = 4096
+
+
+def forget_cached_documents() -> None:
+    """Empty the caches of read entities (of every table and database of this process).
+
+    Called after an erasure: the caches would otherwise keep the erased person's
     entities - an account with the national identity code in clear - until other
     documents pushed them out.
     """
     _structured.cache_clear()
+    _loaded.clear()
+    _written.clear()
 
 
 class SqlTable(Generic[E]):
@@ -162,7 +200,7 @@ class SqlTable(Generic[E]):
         return [
             self._key(entity),
             getattr(entity, "version", 0),
-            json.dumps(document, ensure_ascii=False, sort_keys=True),
+            _DOCUMENT_ENCODER.encode(document),
             *(fn(entity) for fn in self._columns.values()),
         ]
 
@@ -175,8 +213,10 @@ class SqlTable(Generic[E]):
     def insert(self, entity: E) -> None:
         """Store a new entity; :class:`AlreadyExists` when its key (or another unique
         column) is taken."""
-        if self.db.write(self._insert_sql, self._row(entity)) == 0:
+        row = self._row(entity)
+        if self.db.write(self._insert_sql, row) == 0:
             raise AlreadyExists(Violation("store.already_exists", {"entity": self.name}))
+        _remember_written(self.cls, self._on_read, cast("str", row[2]), entity)
 
     def _update_of(self, changed: tuple[int, ...]) -> str:
         """The compare-and-set that sets the finder columns ``changed`` (by position)
@@ -188,25 +228,45 @@ class SqlTable(Generic[E]):
         kept = "".join(f" AND {quoted(n)} IS ?" for i, n in enumerate(names) if i not in changed)
         return f"UPDATE {quoted(self.name)} SET {sets} WHERE key = ? AND version = ?{kept}"  # noqa: S608
 
+    def _remember(self, key: str, entity: E) -> None:
+        """Keep ``entity`` as what the row ``key`` holds at its version (see
+        :data:`_loaded`); only where a compare-and-set would read the columns."""
+        if self.db.rewrites_indexes_it_sets and self._columns:
+            if len(_loaded) >= _REMEMBERED:
+                _loaded.clear()
+            _loaded[id(self.db), self.name, key] = entity
+
     def _update(
-        self, key: str, columns: list[object], expected_version: int
-    ) -> tuple[str, list[object]]:
-        """The compare-and-set of the row ``key`` to the finder ``columns``, and its
-        parameters after ``version, data``. On an engine that rewrites every index an
-        update sets, only the columns that changed are set and the others are part of
-        the condition, so that a row changed meanwhile is not updated (a conflict)."""
+        self, key: str, columns: list[object], expected_version: int, *, hint: bool
+    ) -> tuple[str, list[object], bool]:
+        """The compare-and-set of the row ``key`` to the finder ``columns``, its
+        parameters after ``version, data``, and whether it relied on a remembered entity.
+
+        On an engine that rewrites every index an update sets, only the columns that
+        changed are set and the others are part of the condition, so that a row changed
+        meanwhile is not updated (a conflict). The stored values come from the entity
+        remembered at ``expected_version`` (when ``hint``) or else are read first. A
+        wrong hint cannot write a wrong row: a column it wrongly calls unchanged is in
+        the condition, so the update changes nothing, and the caller does it again
+        without the hint."""
         if not self.db.rewrites_indexes_it_sets or not columns:
-            return self._update_sql, [*columns, key, expected_version]
-        rows = self.db.fetch(self._columns_sql, self.db.lookup_keys((key,)))
-        if not rows or rows[0][0] != expected_version:  # changes nothing: see the caller
-            return self._update_sql, [*columns, key, expected_version]
-        stored = rows[0][1:]
+            return self._update_sql, [*columns, key, expected_version], False
+        remembered = _loaded.get((id(self.db), self.name, key)) if hint else None
+        if remembered is not None and getattr(remembered, "version", 0) == expected_version:
+            stored: Sequence[object] = [fn(remembered) for fn in self._columns.values()]
+        else:
+            remembered = None
+            rows = self.db.fetch(self._columns_sql, self.db.lookup_keys((key,)))
+            if not rows or rows[0][0] != expected_version:  # changes nothing: see the caller
+                return self._update_sql, [*columns, key, expected_version], False
+            stored = rows[0][1:]
         changed = tuple(i for i, value in enumerate(columns) if value != stored[i])
         sql = self._updates.get(changed)
         if sql is None:
             sql = self._updates[changed] = self._update_of(changed)
         kept = [value for i, value in enumerate(columns) if i not in changed]
-        return sql, [*(columns[i] for i in changed), key, expected_version, *kept]
+        params = [*(columns[i] for i in changed), key, expected_version, *kept]
+        return sql, params, remembered is not None
 
     def compare_and_set(self, entity: E, expected_version: int) -> None:
         """Replace the stored entity if its version is ``expected_version``.
@@ -217,12 +277,17 @@ class SqlTable(Generic[E]):
             AlreadyExists: the new values take another entity's unique column.
         """
         key, version, data, *columns = self._row(entity)
-        sql, params = self._update(cast("str", key), columns, expected_version)
+        sql, params, hinted = self._update(cast("str", key), columns, expected_version, hint=True)
         changed = self.db.write(sql, [version, data, *params])
+        if changed == 0 and hinted:  # the row is not what was remembered: read it
+            sql, params, _ = self._update(cast("str", key), columns, expected_version, hint=False)
+            changed = self.db.write(sql, [version, data, *params])
         if changed == 0:
             if self.find(cast("str", key)) is None:
                 raise NotFound(Violation("store.not_found", {"entity": self.name}))
             raise ConcurrencyConflict(Violation("store.conflict", {"entity": self.name}))
+        self._remember(cast("str", key), entity)
+        _remember_written(self.cls, self._on_read, cast("str", data), entity)
 
     def put(self, entity: E) -> None:
         """Insert or replace without a version check."""
@@ -280,12 +345,19 @@ class SqlTable(Generic[E]):
     def first(self, where: str, keys: Sequence[str | None]) -> E | None:
         """The oldest entity matching ``where`` (see :meth:`select`), or ``None``."""
         found = self.select(where, keys, limit=1)
-        return found[0] if found else None
+        if not found:
+            return None
+        self._remember(self._key(found[0]), found[0])
+        return found[0]
 
     def find(self, key: str) -> E | None:
         """The entity under ``key`` or ``None`` (see :meth:`select` for odd keys)."""
         rows = self.db.fetch(self._get_sql, self.db.lookup_keys((key,)))
-        return self.load(rows[0][0]) if rows else None
+        if not rows:
+            return None
+        entity = self.load(rows[0][0])
+        self._remember(key, entity)
+        return entity
 
     def require(self, key: str) -> E:
         """The entity under ``key``; :class:`NotFound` when absent."""

@@ -15,9 +15,10 @@
 - A :class:`SqliteUnitOfWork` is one transaction: everything a use case saves is
   committed together or not at all, and a process killed in the middle leaves the last
   committed state. It starts as a deferred (read) transaction, so finders never wait
-  for a writer nor hold one up, and takes the write lock (``BEGIN IMMEDIATE``) at its
-  first write; what it read before was checked by then with compare-and-set on the
-  ``version`` of every entity it saves (see :class:`SqliteUnitOfWork`).
+  for a writer nor hold one up, and takes the write lock at its first write (upgrading
+  the read transaction in place, or ``BEGIN IMMEDIATE`` when SQLite refuses that);
+  what it read before is checked with compare-and-set on the ``version`` of every
+  entity it saves (see :class:`SqliteUnitOfWork`).
 
 Every statement runs through :meth:`SqliteDatabase.execute` (or
 :meth:`~SqliteDatabase.fetch`), the one place where the driver's errors become the
@@ -163,6 +164,17 @@ class SqliteDatabase:
     transaction state.
     """
 
+    #: What every connection sets when it opens: the write-ahead log; ``NORMAL``
+    #: synchronisation, which in WAL mode is durable against a killed process (only a
+    #: power cut can lose the last transactions; ``FULL`` would fsync on every commit);
+    #: foreign keys; and ``secure_delete``, which overwrites deleted content with zeros
+    #: instead of leaving it in free pages (erasure).
+    pragmas: tuple[str, ...] = (
+        "journal_mode=WAL",
+        "synchronous=NORMAL",
+        "foreign_keys=ON",
+        "secure_delete=ON",
+    )
     #: Rows come back in the order they were inserted.
     insertion_order = "rowid"
     #: An update rewrites the index entries of every column it sets (see SqlTable).
@@ -206,13 +218,8 @@ class SqliteDatabase:
         conn = sqlite3.connect(
             self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
         )
-        conn.execute("PRAGMA journal_mode=WAL")
-        # NORMAL in WAL mode is durable against a killed process (only a power cut can
-        # lose the last transactions); FULL would fsync on every commit.
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        # Deleted content is overwritten with zeros, not left in free pages (erasure).
-        conn.execute("PRAGMA secure_delete=ON")
+        for pragma in self.pragmas:
+            conn.execute(f"PRAGMA {pragma}")
         return conn
 
     def checkpoint(self) -> bool:
@@ -316,17 +323,49 @@ class SqliteDatabase:
         Raises:
             RuntimeError: the unit of work was opened with ``reading()``.
         """
+        local = self._local
+        if local.depth and not local.writing:
+            return self._first_write(sql, params)
+        return self.execute(sql, params).rowcount
+
+    def _first_write(self, sql: str, params: Sequence[object]) -> int:
+        """The first write of a unit of work: it takes the write lock.
+
+        When the unit has read, the write is sent within its read transaction, which
+        SQLite upgrades in place - one statement, and the reads stay those of the
+        newest state. SQLite refuses the upgrade at once (``SQLITE_BUSY``, without
+        waiting) when another connection holds the write lock, or has committed since
+        this transaction first read (``SQLITE_BUSY_SNAPSHOT``); a write refused that way
+        changed nothing, so it is sent again after :meth:`lock_for_writing` (which
+        waits up to the busy timeout). Either way, what was read before is checked by
+        the compare-and-set of every save.
+        """
+        local = self._local
+        if local.read_only or local.begin_pending:  # refused, or nothing read yet
+            self.lock_for_writing()
+            return self.execute(sql, params).rowcount
+        try:
+            rowcount: int = self.connection.execute(sql, params).rowcount
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
+                raise _library_error(error)  # noqa: B904 - its cause is set when useful
+        except _DRIVER_ERRORS as error:
+            raise _library_error(error)  # noqa: B904 - its cause is set when useful
+        else:
+            local.writing = True
+            return rowcount
         self.lock_for_writing()
         return self.execute(sql, params).rowcount
 
     def lock_for_writing(self) -> None:
-        """Make this thread's unit of work (if one is open) a write transaction.
+        """Make this thread's unit of work (if one is open) a write transaction, now.
 
-        A unit of work begins as a deferred transaction. Its first write ends that read
+        A unit of work begins as a deferred transaction. This ends that read
         transaction (it wrote nothing; when it read nothing, there is none yet) and
         begins ``BEGIN IMMEDIATE``, which waits for other writers up to the busy timeout.
-        Upgrading the deferred transaction in place instead would fail at once
-        (``SQLITE_BUSY_SNAPSHOT``) whenever another writer committed since it first read.
+        (Upgrading the read transaction in place, as the first :meth:`write` tries
+        first, fails at once when another writer holds the lock or has committed since
+        it first read.) A migration calls it before it reads ``schema_migrations``.
 
         Raises:
             RuntimeError: the unit of work was opened with ``reading()``.
@@ -440,11 +479,14 @@ class SqliteUnitOfWork(TransactionUnitOfWork):
     It begins deferred: finders read a consistent snapshot without taking any lock, so
     read-only use cases (permission checks, lists) never queue behind a writer, and a
     slow step between reads (hashing a password) blocks no one. The first write takes
-    the write lock (``BEGIN IMMEDIATE``), and everything written from then on is
-    committed together or not at all. What was read before the first write may have
-    changed since; every save is a compare-and-set on the entity's ``version`` (and
-    every unique column is a constraint), so a decision taken on a stale read fails
-    with :class:`~selfcare.core.errors.ConcurrencyConflict` (or
+    the write lock, and everything written from then on is committed together or not
+    at all. It is sent within the read transaction, which SQLite upgrades in place when
+    nothing was committed since the unit first read (one statement, no wait); otherwise
+    SQLite refuses at once, and the write is sent again after ``BEGIN IMMEDIATE``,
+    which waits for the lock. What was read before the first write may then have
+    changed; every save is a compare-and-set on the entity's ``version`` (and every
+    unique column is a constraint), so a decision taken on a stale read fails with
+    :class:`~selfcare.core.errors.ConcurrencyConflict` (or
     :class:`~selfcare.core.errors.AlreadyExists`) instead of overwriting.
 
     :meth:`reading` opens a unit of work that must not write.
