@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 import typing
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
@@ -183,12 +184,21 @@ def _sort_key(item: object) -> str:
     return json.dumps(item, sort_keys=True, default=str)
 
 
+#: Text that JSON writes as it is, between quotes, and whose characters all come after
+#: the quote: sorting such strings themselves gives the order of :func:`_sort_key`
+#: (role names, product codes).
+_PLAIN_TEXT = re.compile(r"[#-\[\]-~]*")
+
+
 def _frozenset_unstructure_factory(tp: Any, conv: cattrs.Converter) -> Callable[[Any], list[Any]]:
     args = typing.get_args(tp)
     inner = conv.get_unstructure_hook(args[0]) if args else conv.unstructure
 
     def unstructure_frozenset(value: frozenset[Any]) -> list[Any]:
-        return sorted((inner(item) for item in value), key=_sort_key)
+        items = [inner(item) for item in value]
+        if all(type(item) is str and _PLAIN_TEXT.fullmatch(item) for item in items):
+            return sorted(items)  # the order _sort_key gives them, without a dump each
+        return sorted(items, key=_sort_key)
 
     return unstructure_frozenset
 

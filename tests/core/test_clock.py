@@ -36,6 +36,20 @@ def test_non_datetimes_are_refused_with_a_code(value: object) -> None:
     assert info.value.codes == ("time.not_a_datetime",)
 
 
+def test_a_utc_datetime_comes_back_as_it_is_and_a_subclass_is_still_checked() -> None:
+    moment = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    assert require_aware(moment) is moment
+
+    class Frozen(datetime):  # as test tools that freeze time make them
+        pass
+
+    with pytest.raises(SelfcareError) as info:
+        require_aware(Frozen(2026, 1, 1))  # naive: the point of the test
+    assert info.value.codes == ("time.naive_datetime",)
+    eet = timezone(timedelta(hours=2))
+    assert require_aware(Frozen(2026, 1, 1, 12, tzinfo=eet)) == moment - timedelta(hours=2)
+
+
 def test_aware_datetimes_come_back_in_utc() -> None:
     eet = timezone(timedelta(hours=2))
     assert require_aware(datetime(2026, 1, 1, 12, tzinfo=eet)) == datetime(

@@ -105,6 +105,8 @@ def require_aware(value: object, name: str = "time") -> datetime:
     ...
     selfcare.core.errors.SelfcareError: The time 'time' has no time zone; ...
     """
+    if type(value) is datetime and value.tzinfo is UTC:
+        return value  # already what it would become (the usual case: stored times)
     if not isinstance(value, datetime):
         raise SelfcareError(Violation("time.not_a_datetime", {"name": name}))
     if value.tzinfo is None or value.utcoffset() is None:
