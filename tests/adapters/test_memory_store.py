@@ -143,3 +143,37 @@ def test_indexed_finders_follow_updates_deletes_and_rollbacks() -> None:
         "g-1",
         "g-2",
     ]
+
+
+@attrs.frozen
+class Numbered:
+    id: int
+    value: int = 0
+    version: int = 1
+
+
+def test_an_index_returns_the_current_entity_after_updates_and_rollbacks() -> None:
+    # Index buckets hold the entities themselves: an update that keeps the indexed
+    # value must still replace the entity they return, and a rollback bring it back.
+    db = MemoryDatabase()
+    table = db.table("things")
+    table.index("parity", lambda t: (t.id % 2,))
+    with MemoryUnitOfWork(db) as uow:
+        for n in range(1, 6):
+            table.insert(n, Numbered(n))
+        uow.commit()
+    with MemoryUnitOfWork(db) as uow:
+        table.compare_and_set(3, next_version(Numbered(3), value=30), expected_version=1)
+        table.compare_and_set(1, next_version(Numbered(1), value=10), expected_version=1)
+        assert [(t.id, t.value) for t in table.lookup("parity", 1)] == [(1, 10), (3, 30), (5, 0)]
+        uow.commit()
+    with MemoryUnitOfWork(db):  # changed, then rolled back
+        table.compare_and_set(5, next_version(Numbered(5), value=50), expected_version=1)
+        assert table.lookup("parity", 1)[-1].value == 50
+    assert [(t.id, t.value) for t in table.lookup("parity", 1)] == [(1, 10), (3, 30), (5, 0)]
+    with MemoryUnitOfWork(db) as uow:  # the only one under its value
+        table.delete(2)
+        table.compare_and_set(4, next_version(Numbered(4), value=40), expected_version=1)
+        uow.commit()
+    assert table.lookup("parity", 0) == [Numbered(4, value=40, version=2)]
+    assert table.lookup("parity", 7) == []

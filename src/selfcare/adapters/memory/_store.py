@@ -87,7 +87,10 @@ class MemoryTable(Generic[K, E]):
         self._rows: dict[K, E] = {}
         #: When each key was first inserted: finders return the oldest first.
         self._order: dict[K, int] = {}
-        self._indexes: dict[str, tuple[IndexValues[E], dict[Hashable, set[K]]]] = {}
+        #: Per index: its values function, and per value the entities under it by key
+        #: (the entities themselves, so that a look-up of a large table touches as
+        #: little memory as it can).
+        self._indexes: dict[str, tuple[IndexValues[E], dict[Hashable, dict[K, E]]]] = {}
 
     # -- indexes -----------------------------------------------------------------
     def index(self, name: str, values: IndexValues[E]) -> None:
@@ -96,7 +99,7 @@ class MemoryTable(Generic[K, E]):
         with self._db.lock:
             if name in self._indexes:
                 return
-            buckets: dict[Hashable, set[K]] = {}
+            buckets: dict[Hashable, dict[K, E]] = {}
             self._indexes[name] = (values, buckets)
             for key, entity in self._rows.items():
                 self._index_one(values, buckets, key, entity)
@@ -104,19 +107,21 @@ class MemoryTable(Generic[K, E]):
     def lookup(self, index: str, value: Hashable) -> list[E]:
         """The entities the index ``index`` holds under ``value``, oldest first."""
         with self._db.lock:
-            keys = self._indexes[index][1].get(value)
-            if not keys:
+            bucket = self._indexes[index][1].get(value)
+            if not bucket:
                 return []
+            if len(bucket) == 1:
+                return list(bucket.values())
             order = self._order
-            return [self._rows[key] for key in sorted(keys, key=order.__getitem__)]
+            return [bucket[key] for key in sorted(bucket, key=order.__getitem__)]
 
     @staticmethod
     def _index_one(
-        values: IndexValues[E], buckets: dict[Hashable, set[K]], key: K, entity: E
+        values: IndexValues[E], buckets: dict[Hashable, dict[K, E]], key: K, entity: E
     ) -> None:
         for value in values(entity):
             if value is not None:
-                buckets.setdefault(value, set()).add(key)
+                buckets.setdefault(value, {})[key] = entity
 
     def _set(self, key: K, entity: E) -> None:
         """Store ``entity`` under ``key`` and update every index."""
@@ -139,7 +144,7 @@ class MemoryTable(Generic[K, E]):
             for value in values(entity):
                 bucket = buckets.get(value)
                 if bucket is not None:
-                    bucket.discard(key)
+                    bucket.pop(key, None)
                     if not bucket:
                         del buckets[value]
 
