@@ -55,3 +55,16 @@ def test_the_sqlite_bench_runs(bench: ModuleType, monkeypatch: pytest.MonkeyPatc
     names = [row[1] for row in _rows(report)]
     assert "invite + accept, per invitation" in names
     assert "permission check, per check" in names
+
+
+def test_the_memory_bench_runs(bench: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    module = importlib.import_module("bench_memory")
+    monkeypatch.setattr(module, "SIZES", (30, 300))
+    monkeypatch.setattr(module, "CHECKS", 50)
+    report = bench.Report()
+    module.run(report)
+    assert [row[1] for row in _rows(report)] == [
+        "AuthzService.check at 30 grants",
+        "AuthzService.check at 300 grants",
+        "service check at 300 / at 30 grants",
+    ]
