@@ -282,3 +282,24 @@ def test_erasure_empties_the_remembered_entities(tmp_path: Path) -> None:
     _table.forget_cached_documents()
     assert not _table._written
     assert not _table._loaded
+
+
+def test_a_unit_whose_transaction_sqlite_ended_writes_in_a_new_one(
+    new_database: NewDatabase,
+) -> None:
+    # SQLite may end a transaction on an error (a full disk, an I/O error): the next
+    # write must not then run in autocommit, where a later failure would leave half
+    # of the unit of work behind.
+    db = new_database()
+    uow = SqliteAuthzUnitOfWork(db)
+
+    def use_case() -> None:
+        with uow:
+            assert uow.grants.for_user(AccountId("pekka")) == []
+            db.connection.execute("ROLLBACK")  # as SQLite's own rollback after an error
+            uow.grants.add(_grant(1))
+            raise KeyError("the use case fails before it commits")
+
+    with pytest.raises(KeyError):
+        use_case()
+    assert uow.grants.for_user(AccountId("pekka")) == []

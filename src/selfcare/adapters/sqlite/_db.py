@@ -341,11 +341,14 @@ class SqliteDatabase:
         the compare-and-set of every save.
         """
         local = self._local
-        if local.read_only or local.begin_pending:  # refused, or nothing read yet
+        conn = self.connection
+        # Refused; or nothing read yet; or no transaction to upgrade (SQLite ends one on
+        # some errors), where the write would run in autocommit.
+        if local.read_only or not conn.in_transaction:
             self.lock_for_writing()
             return self.execute(sql, params).rowcount
         try:
-            rowcount: int = self.connection.execute(sql, params).rowcount
+            rowcount: int = conn.execute(sql, params).rowcount
         except sqlite3.OperationalError as error:
             if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
                 raise _library_error(error)  # noqa: B904 - its cause is set when useful
@@ -376,9 +379,8 @@ class SqliteDatabase:
         if self._local.read_only:
             msg = "a unit of work opened with reading() cannot write"
             raise RuntimeError(msg)
-        if self._local.begin_pending:
-            self._local.begin_pending = False  # nothing read yet: nothing to end
-        else:
+        self._local.begin_pending = False  # nothing read yet: nothing to end
+        if self.connection.in_transaction:  # (SQLite may have ended it on an error)
             self.execute("ROLLBACK")
         self.execute("BEGIN IMMEDIATE")
         self._local.writing = True
