@@ -25,6 +25,7 @@ from selfcare.billing import (
     prorate,
     split_vat,
 )
+from selfcare.billing.vat import vat_of
 from selfcare.core.ids import CustomerNumber
 from selfcare.serialization import structure
 from selfcare.testing import strategies as sst
@@ -309,7 +310,7 @@ def test_pro_rated_parts_of_any_split_add_up_exactly_to_the_monthly_price(
     billing_periods().filter(lambda p: p.year >= 2013),
     st.lists(chargeable_services(Currency.EUR), max_size=6, unique_by=lambda s: s.service_id),
 )
-def test_invoice_totals_are_the_sums_of_lines_and_every_line_matches_its_rate(
+def test_invoice_totals_follow_en_16931_and_every_line_matches_its_rate(
     period: BillingPeriod, services: list[ChargeableService]
 ) -> None:
     lines = charges_for_period(services, period, country="FI")
@@ -323,11 +324,19 @@ def test_invoice_totals_are_the_sums_of_lines_and_every_line_matches_its_rate(
         reference="1232",
         lines=lines,
     )
-    assert invoice.gross_total == sum((line.gross for line in lines), Money.zero("EUR"))
-    assert invoice.net_total + invoice.vat_total == invoice.gross_total
+    zero = Money.zero("EUR")
+    assert invoice.gross_total == sum((line.gross for line in lines), zero)
+    assert invoice.net_total == sum((line.net for line in lines), zero)
     breakdown = invoice.vat_breakdown()
-    assert sum((row.gross for row in breakdown), Money.zero("EUR")) == invoice.gross_total
-    assert sum((row.vat for row in breakdown), Money.zero("EUR")) == invoice.vat_total
+    for row in breakdown:  # EN 16931 BR-CO-17
+        assert row.vat == vat_of(row.net, row.vat_percent, PriceBasis.NET)
+        assert row.gross == row.net + row.vat
+    assert sum((row.net for row in breakdown), zero) == invoice.net_total
+    assert sum((row.vat for row in breakdown), zero) == invoice.vat_total  # BR-CO-14
+    assert invoice.total_with_vat == invoice.net_total + invoice.vat_total  # BR-CO-15
+    assert invoice.total_with_vat + invoice.rounding_amount == invoice.gross_total
+    # each line's VAT and each row's is off by at most half a cent
+    assert abs(invoice.rounding_amount.amount) <= Decimal("0.005") * (len(lines) + len(breakdown))
     for line in lines:
         category = next(s.vat_category for s in services if s.service_id == line.service_id)
         assert line.vat_percent == NORDIC_VAT.rate_on("FI", line.supply_from, category).percent
@@ -534,3 +543,58 @@ def test_an_unknown_plan_changes_service_id_is_named_up_to_64_characters() -> No
 def test_junk_documents_give_only_our_error(cls: type, data: dict[str, object]) -> None:
     with contextlib.suppress(SelfcareError):
         structure(data, cls)
+
+
+def _sms_invoice(count: int, price: str, basis: PriceBasis) -> Invoice:
+    lines = [
+        InvoiceLine.build(
+            service_id=f"sms-{n}",
+            kind="one_time",
+            description="SMS",
+            supply_from=date(2026, 3, 1),
+            supply_to=date(2026, 3, 31),
+            amount=Money(price, "EUR"),
+            price_basis=basis,
+            vat_percent=Decimal("25.5"),
+        )
+        for n in range(count)
+    ]
+    return Invoice(
+        invoice_id="i",
+        payer=CustomerNumber("c"),
+        period=BillingPeriod(2026, 3),
+        currency="EUR",
+        issued_on=date(2026, 4, 1),
+        due_on=date(2026, 4, 15),
+        reference="1232",
+        lines=lines,
+    )
+
+
+def test_the_vat_of_a_category_is_computed_on_its_taxable_amount() -> None:
+    # EN 16931 BR-CO-17: 3 x 0.10 net at 25.5 % is 0.30 taxable, 0.0765 VAT: 0.08 - not
+    # the 0.09 of three lines' 0.0255 each rounded to 0.03. The payer still pays the
+    # lines (0.39): the cent of difference is the rounding amount (BT-114).
+    invoice = _sms_invoice(3, "0.10", PriceBasis.NET)
+    assert [str(line.vat) for line in invoice.lines] == ["0.03 EUR"] * 3
+    ((net, vat, gross),) = [(str(r.net), str(r.vat), str(r.gross)) for r in invoice.vat_breakdown()]
+    assert (net, vat, gross) == ("0.30 EUR", "0.08 EUR", "0.38 EUR")
+    assert str(invoice.vat_total) == "0.08 EUR"
+    assert str(invoice.total_with_vat) == "0.38 EUR"
+    assert str(invoice.rounding_amount) == "0.01 EUR"
+    assert str(invoice.gross_total) == "0.39 EUR"
+
+
+def test_prices_with_vat_included_may_need_a_rounding_amount_of_the_other_sign() -> None:
+    # 4 x 0.99 with VAT: each line 0.20 VAT (0.99 x 25.5 / 125.5 = 0.2012), net 0.79;
+    # taxable 3.16 x 25.5 % = 0.8058 -> 0.81 VAT, 3.97 with VAT: -0.01 to the 3.96 due.
+    invoice = _sms_invoice(4, "0.99", PriceBasis.GROSS)
+    assert str(invoice.vat_total) == "0.81 EUR"
+    assert str(invoice.rounding_amount) == "-0.01 EUR"
+    assert str(invoice.gross_total) == "3.96 EUR"
+
+
+def test_without_rounding_differences_there_is_no_rounding_amount() -> None:
+    invoice = _sms_invoice(2, "10.00", PriceBasis.NET)
+    assert str(invoice.vat_total) == "5.10 EUR"
+    assert invoice.rounding_amount == Money.zero("EUR")

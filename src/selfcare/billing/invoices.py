@@ -9,9 +9,14 @@ category BT-151 and rate BT-152), the VAT breakdown per category and rate (BG-23
 :meth:`Invoice.vat_breakdown`), the totals (BG-22) and the payment terms with the
 payment reference (BT-9, BT-83: :attr:`Invoice.payment_terms`).
 
-The totals of an :class:`Invoice` are the sums of its lines (VAT is computed per line),
-so ``gross_total == net_total + vat_total`` exactly. The reference depends on the
-payer's country (:func:`payment_reference`):
+Each line carries its VAT as quoted (computed per line), and the payer pays the sum of
+the lines' gross amounts (:attr:`Invoice.gross_total`, BT-115). The VAT breakdown and the
+invoice's VAT total follow EN 16931: the VAT of a category is its taxable amount times
+its rate, rounded to the cent (BR-CO-17), and the VAT total is the sum of those
+(BR-CO-14); where that differs from the sum of the lines' VAT by rounding, the
+difference is the rounding amount (BT-114), so that
+``net_total + vat_total + rounding_amount == gross_total`` exactly. The reference
+depends on the payer's country (:func:`payment_reference`):
 
 >>> payment_reference("FI", 12345), payment_reference("NO", 123456)
 ('123453', '1234566')
@@ -31,7 +36,7 @@ import attrs
 from selfcare.billing._fields import Validator, check_not_before, enum_member, require_text
 from selfcare.billing.periods import BillingPeriod
 from selfcare.billing.references import fi_reference, kid, ocr_reference, rf_reference
-from selfcare.billing.vat import PriceBasis, VatAmounts, VatCategory, split_vat
+from selfcare.billing.vat import PriceBasis, VatAmounts, VatCategory, split_vat, vat_of
 from selfcare.core.decision import Violation
 from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import CustomerNumber, RelationshipId
@@ -202,9 +207,10 @@ _SUPPLY_TO: Final = attrs.fields(InvoiceLine).supply_to
 @final
 @attrs.frozen(kw_only=True)
 class VatBreakdownRow:
-    """The sum of the lines of one VAT category at one rate, as printed at the foot of
-    an invoice (EN 16931 BG-23: taxable amount BT-116, VAT BT-117, category BT-118,
-    rate BT-119)."""
+    """The lines of one VAT category at one rate, as printed at the foot of an invoice
+    (EN 16931 BG-23): the taxable amount ``net`` is the sum of the lines' net amounts
+    (BT-116), ``vat`` that amount times the rate, rounded half-up to the cent (BT-117,
+    BR-CO-17), ``gross`` their sum; category BT-118, rate BT-119."""
 
     vat_percent: Decimal
     net: Money
@@ -271,8 +277,9 @@ def _lines(value: Iterable[InvoiceLine]) -> tuple[InvoiceLine, ...]:
 class Invoice:
     """A payer's invoice for one billing period.
 
-    The totals are the sums of the lines (line-level VAT, so ``gross_total ==
-    net_total + vat_total`` and each equals the sum of its lines exactly).
+    The payer pays the sum of the lines' gross amounts (:attr:`gross_total`); the VAT
+    total is that of the VAT breakdown (EN 16931, see the module), and
+    ``net_total + vat_total + rounding_amount == gross_total`` exactly.
 
     Raises:
         SelfcareError: ``billing.invalid_text``, ``money.currency_mismatch`` (a line in
@@ -308,17 +315,37 @@ class Invoice:
 
     @property
     def net_total(self) -> Money:
-        """The sum of the lines' net amounts."""
+        """The sum of the lines' net amounts (EN 16931 BT-106 and BT-109: no
+        document-level allowances or charges)."""
         return self._sum("net")
 
     @property
     def vat_total(self) -> Money:
-        """The sum of the lines' VAT."""
-        return self._sum("vat")
+        """The VAT of the invoice: the sum of the VAT breakdown's rows, each computed on
+        its category's taxable amount (EN 16931 BT-110, BR-CO-14). It can differ from
+        the sum of the lines' VAT by a few cents of rounding (see
+        :attr:`rounding_amount`)."""
+        total = Money.zero(self.currency)
+        for row in self.vat_breakdown():
+            total += row.vat
+        return total
+
+    @property
+    def total_with_vat(self) -> Money:
+        """``net_total + vat_total`` (EN 16931 BT-112, BR-CO-15)."""
+        return self.net_total + self.vat_total
+
+    @property
+    def rounding_amount(self) -> Money:
+        """What brings :attr:`total_with_vat` to :attr:`gross_total` (EN 16931 BT-114):
+        the lines' VAT, each rounded on its own, against the VAT of each category's sum.
+        Zero unless rounding made them differ; a few cents, either sign."""
+        return self.gross_total - self.total_with_vat
 
     @property
     def gross_total(self) -> Money:
-        """The sum of the lines' gross amounts: what the payer pays."""
+        """The sum of the lines' gross amounts: what the payer pays (EN 16931 BT-115,
+        the amount due)."""
         return self._sum("gross")
 
     @property
@@ -331,20 +358,43 @@ class Invoice:
         )
 
     def vat_breakdown(self) -> tuple[VatBreakdownRow, ...]:
-        """Net, VAT and gross per VAT category and rate, highest rate first (EN 16931
-        BG-23; each row is the sum of its lines, so the rows add up to the totals)."""
-        rows: dict[tuple[Decimal, VatCategory], tuple[Money, Money, Money]] = {}
+        """Taxable amount, VAT and gross per VAT category and rate, highest rate first
+        (EN 16931 BG-23): the taxable amount is the sum of the lines' net amounts, the
+        VAT that amount times the rate, rounded half-up to the cent (BR-CO-17).
+
+        >>> from datetime import date
+        >>> from selfcare.billing.periods import BillingPeriod
+        >>> lines = [InvoiceLine.build(service_id=f"s-{n}", kind="one_time",
+        ...          description="SMS", supply_from=date(2026, 3, 1),
+        ...          supply_to=date(2026, 3, 31), amount=Money("0.10", "EUR"),
+        ...          price_basis=PriceBasis.NET, vat_percent=Decimal("25.5"))
+        ...          for n in range(3)]
+        >>> invoice = Invoice(invoice_id="1", payer=CustomerNumber("100"), currency="EUR",
+        ...     period=BillingPeriod(2026, 3), issued_on=date(2026, 4, 1),
+        ...     due_on=date(2026, 4, 15), reference="13", lines=lines)
+        >>> [str(line.vat) for line in lines]  # 0.0255 each, rounded on its own
+        ['0.03 EUR', '0.03 EUR', '0.03 EUR']
+        >>> [(str(row.net), str(row.vat)) for row in invoice.vat_breakdown()]
+        [('0.30 EUR', '0.08 EUR')]
+        >>> str(invoice.total_with_vat), str(invoice.rounding_amount), str(invoice.gross_total)
+        ('0.38 EUR', '0.01 EUR', '0.39 EUR')
+        """
+        nets: dict[tuple[Decimal, VatCategory], Money] = {}
         zero = Money.zero(self.currency)
         for line in self.lines:
             key = (line.vat_percent, line.vat_category)
-            net, vat, gross = rows.get(key, (zero, zero, zero))
-            rows[key] = (net + line.net, vat + line.vat, gross + line.gross)
-        return tuple(
-            VatBreakdownRow(vat_percent=percent, net=net, vat=vat, gross=gross, category=category)
-            for (percent, category), (net, vat, gross) in sorted(
-                rows.items(), key=lambda row: (-row[0][0], row[0][1].value)
+            nets[key] = nets.get(key, zero) + line.net
+        rows = []
+        for (percent, category), net in sorted(
+            nets.items(), key=lambda row: (-row[0][0], row[0][1].value)
+        ):
+            vat = vat_of(net, percent, PriceBasis.NET)
+            rows.append(
+                VatBreakdownRow(
+                    vat_percent=percent, net=net, vat=vat, gross=net + vat, category=category
+                )
             )
-        )
+        return tuple(rows)
 
 
 def payment_reference(country: str, invoice_number: str | int) -> str:
