@@ -489,6 +489,7 @@ def bootstrap(
             role_model=rules.roles,
             closing_policy=rules.closing,
             zone=operator_zone(rules.order.timezone),
+            login_policy=rules.login,
         )
         return App(
             identity=identity,

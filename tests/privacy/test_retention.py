@@ -155,6 +155,7 @@ def test_the_defaults_are_the_documented_ones() -> None:
             registrations=timedelta(days=30),
             invitations=timedelta(days=30),
             one_time_codes=timedelta(days=1),
+            login_throttles=timedelta(days=1),
         )
         == DEFAULT_RETENTION
     )
@@ -183,7 +184,7 @@ def test_purge_logs_counts_only(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="selfcare.privacy"):
         purge(_world(), now=T0 + 60 * DAY)
     assert [r.getMessage() for r in caplog.records] == [
-        "retention purge: 2 registrations, 2 invitations, 3 one-time codes"
+        "retention purge: 2 registrations, 2 invitations, 3 one-time codes, 0 login throttles"
     ]
 
 

@@ -72,6 +72,7 @@ from selfcare.identity.ids import LoginThrottleKey
 from selfcare.identity.throttle import (
     LoginThrottle,
     count_failure,
+    decayed,
     new_throttle,
     pair_key,
     source_key,
@@ -88,6 +89,7 @@ __all__ = [
     "login_succeeded",
     "password_login_disabled",
     "source_refusal",
+    "throttle_at_rest",
 ]
 
 
@@ -157,6 +159,31 @@ def lock_duration(failures: int, policy: LoginPolicy) -> timedelta | None:
             break
         duration *= 2
     return min(duration, policy.max_lock)
+
+
+def throttle_at_rest(throttle: LoginThrottle, now: datetime, policy: LoginPolicy) -> bool:
+    """Whether ``throttle`` counts nothing any more at ``now``: every failure has leaked
+    away (at the pair's or the source's rate of ``policy``) and no lock is running. Such
+    a record weighs exactly what no record does, so retention may delete it.
+
+    >>> from datetime import UTC
+    >>> from selfcare.core.ids import AccountId
+    >>> t0 = datetime(2026, 3, 2, 8, tzinfo=UTC)
+    >>> pair = LoginThrottle(key=pair_key(AccountId("a-1"), "ab"), account_id=AccountId("a-1"),
+    ...                      failures=3, decayed_at=t0)
+    >>> throttle_at_rest(pair, t0 + timedelta(minutes=29), LoginPolicy())
+    False
+    >>> throttle_at_rest(pair, t0 + timedelta(minutes=30), LoginPolicy())
+    True
+
+    Raises:
+        SelfcareError: ``time.naive_datetime`` for a naive ``now``.
+    """
+    moment = require_aware(now, "now")
+    if throttle.locked_until is not None and throttle.locked_until > moment:
+        return False
+    every = policy.source_failure_decay if throttle.account_id is None else policy.failure_decay
+    return decayed(throttle, moment, every).failures == 0
 
 
 def password_login_disabled(account: Account, policy: LoginPolicy) -> bool:

@@ -219,6 +219,11 @@ class LoginThrottleRepository(Protocol):
         """Every (account, source) record of ``account_id``, oldest first."""
         ...
 
+    def changed_before(self, cutoff: datetime) -> Sequence[LoginThrottle]:
+        """Every record whose ``decayed_at`` is before ``cutoff`` (at least those: a
+        finder may return more, retention checks each), for retention."""
+        ...
+
     def delete(self, key: LoginThrottleKey) -> bool:
         """Remove the record under ``key``; whether it was there."""
         ...

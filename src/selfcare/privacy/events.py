@@ -65,11 +65,13 @@ class ExpiredRecordsPurged(Event):
         registrations: registrations removed.
         invitations: invitations removed.
         one_time_codes: one-time code challenges removed.
+        login_throttles: failed-login counters removed (at rest).
     """
 
     registrations: int = 0
     invitations: int = 0
     one_time_codes: int = 0
+    login_throttles: int = 0
 
 
 class ReauthenticationMethod(enum.StrEnum):

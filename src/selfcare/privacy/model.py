@@ -68,6 +68,9 @@ class RetentionPolicy:
             grants and are kept; revoked ones are kept as the inviter's own action.
         one_time_codes: after a one-time code was verified, locked or expired
             (1 day: the send limit looks back one hour, support may look back a day).
+        login_throttles: after a failed-login counter last changed, once it counts
+            nothing any more - every failure leaked away, no lock running (1 day). It
+            holds a digest of the client's address: personal data with a short life.
 
     Raises:
         SelfcareError: ``privacy.invalid_retention`` for a negative period.
@@ -76,6 +79,7 @@ class RetentionPolicy:
     registrations: timedelta = attrs.field(default=timedelta(days=30), validator=_retention)
     invitations: timedelta = attrs.field(default=timedelta(days=30), validator=_retention)
     one_time_codes: timedelta = attrs.field(default=timedelta(days=1), validator=_retention)
+    login_throttles: timedelta = attrs.field(default=timedelta(days=1), validator=_retention)
 
 
 #: The defaults, as a value.
@@ -91,11 +95,12 @@ class PurgeCounts:
     registrations: int = 0
     invitations: int = 0
     one_time_codes: int = 0
+    login_throttles: int = 0
 
     @property
     def total(self) -> int:
         """All records removed."""
-        return self.registrations + self.invitations + self.one_time_codes
+        return self.registrations + self.invitations + self.one_time_codes + self.login_throttles
 
 
 @final

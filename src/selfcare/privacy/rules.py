@@ -20,8 +20,10 @@ from selfcare.core.clock import require_aware
 from selfcare.core.ports import next_version
 from selfcare.identity.account import Account
 from selfcare.identity.contact import EmailAddress
+from selfcare.identity.login import LoginPolicy, throttle_at_rest
 from selfcare.identity.otp import ChallengeState, OneTimeCodeChallenge
 from selfcare.identity.registration import Registration, RegistrationState
+from selfcare.identity.throttle import LoginThrottle
 from selfcare.privacy.model import REDACTED, RetentionPolicy
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "registration_is_purgeable",
     "retention_cutoff",
     "revoke_for_erasure",
+    "throttle_is_purgeable",
 ]
 
 #: The address an anonymised invitation shows instead of a person's (RFC 2606 reserves
@@ -170,3 +173,22 @@ def challenge_is_purgeable(
     if challenge.state is ChallengeState.VERIFIED and challenge.verified_at is not None:
         spent = challenge.verified_at
     return spent < cutoff
+
+
+def throttle_is_purgeable(
+    throttle: LoginThrottle,
+    *,
+    policy: RetentionPolicy,
+    login_policy: LoginPolicy,
+    now: datetime,
+) -> bool:
+    """Whether retention removes a failed-login counter at ``now``: it last changed more
+    than ``policy.login_throttles`` ago and counts nothing any more
+    (:func:`~selfcare.identity.login.throttle_at_rest` under ``login_policy``), so
+    removing it changes no login's answer.
+
+    Raises:
+        SelfcareError: ``time.naive_datetime`` for a naive ``now``.
+    """
+    cutoff = retention_cutoff(policy.login_throttles, now=now)
+    return throttle.decayed_at < cutoff and throttle_at_rest(throttle, now, login_policy)

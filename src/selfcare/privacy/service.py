@@ -20,6 +20,7 @@ from selfcare.core.clock import Clock, operator_zone
 from selfcare.core.ids import AccountId
 from selfcare.core.outcome import Done, Outcome
 from selfcare.identity.account import Account
+from selfcare.identity.login import LoginPolicy
 from selfcare.identity.ports import Notifier
 from selfcare.identity.registration import RegistrationPolicy
 from selfcare.privacy.accounting_retention import ClosingPolicy
@@ -43,6 +44,7 @@ from selfcare.privacy.rules import (
     redact_registration,
     registration_is_purgeable,
     retention_cutoff,
+    throttle_is_purgeable,
 )
 
 __all__ = ["PrivacyService"]
@@ -66,7 +68,9 @@ def _export_of(uow: PrivacyUnitOfWork, account: Account, *, now: datetime) -> Pe
     )
 
 
-def _purge(uow: PrivacyUnitOfWork, policy: RetentionPolicy, *, now: datetime) -> PurgeCounts:
+def _purge(
+    uow: PrivacyUnitOfWork, policy: RetentionPolicy, login_policy: LoginPolicy, *, now: datetime
+) -> PurgeCounts:
     registrations = [
         r.id
         for r in uow.index.registrations_changed_before(
@@ -84,10 +88,18 @@ def _purge(uow: PrivacyUnitOfWork, policy: RetentionPolicy, *, now: datetime) ->
         for c in uow.one_time_codes.issued_before(retention_cutoff(policy.one_time_codes, now=now))
         if challenge_is_purgeable(c, policy=policy, now=now)
     ]
+    throttles = [
+        t.key
+        for t in uow.login_throttles.changed_before(
+            retention_cutoff(policy.login_throttles, now=now)
+        )
+        if throttle_is_purgeable(t, policy=policy, login_policy=login_policy, now=now)
+    ]
     return PurgeCounts(
         registrations=sum(uow.index.delete_registration(r) for r in registrations),
         invitations=sum(uow.index.delete_invitation(i) for i in invitations),
         one_time_codes=sum(uow.one_time_codes.delete(c) for c in challenges),
+        login_throttles=sum(uow.login_throttles.delete(k) for k in throttles),
     )
 
 
@@ -111,6 +123,9 @@ class PrivacyService(ClosingUseCases):
         role_model: which role is a relationship's holder.
         closing_policy: the operator's bookkeeping country and financial year, which
             date the records kept by law.
+        login_policy: how fast failed logins are forgotten (identity's
+            :class:`~selfcare.identity.login.LoginPolicy`): retention removes a
+            failed-login counter only once it counts nothing.
         zone: the operator's time zone (the date of an order); ``Europe/Helsinki`` by
             default.
 
@@ -130,6 +145,7 @@ class PrivacyService(ClosingUseCases):
         role_model: RoleModel = DEFAULT_ROLE_MODEL,
         closing_policy: ClosingPolicy | None = None,
         zone: ZoneInfo | None = None,
+        login_policy: LoginPolicy | None = None,
     ) -> None:
         self.uow: PrivacyUnitOfWork = uow
         self.clock: Clock = clock
@@ -138,6 +154,7 @@ class PrivacyService(ClosingUseCases):
         self.notifier: Notifier | None = notifier
         self.registration_policy: RegistrationPolicy = registration_policy or RegistrationPolicy()
         self.role_model: RoleModel = role_model
+        self.login_policy: LoginPolicy = login_policy or LoginPolicy()
         self.closing_policy: ClosingPolicy = closing_policy or ClosingPolicy()
         self.zone: ZoneInfo = zone if zone is not None else operator_zone()
 
@@ -225,10 +242,10 @@ class PrivacyService(ClosingUseCases):
     def purge_expired(self) -> Outcome[PurgeCounts]:
         """Remove what retention no longer allows to keep; schedule it (e.g. nightly).
 
-        Removes registrations expired or abandoned, invitations expired or declined, and
-        one-time codes spent, each more than its period of the service's
-        :class:`~selfcare.privacy.model.RetentionPolicy` ago. Running it again at the
-        same time removes nothing more.
+        Removes registrations expired or abandoned, invitations expired or declined,
+        one-time codes spent and failed-login counters at rest, each more than its
+        period of the service's :class:`~selfcare.privacy.model.RetentionPolicy` ago.
+        Running it again at the same time removes nothing more.
 
         Returns:
             How many records of each kind were removed, and
@@ -237,13 +254,15 @@ class PrivacyService(ClosingUseCases):
         """
         now = self.clock.now()
         with self.uow as uow:
-            counts = _purge(uow, self.retention, now=now)
+            counts = _purge(uow, self.retention, self.login_policy, now=now)
             uow.commit()
         logger.info(
-            "retention purge: %d registrations, %d invitations, %d one-time codes",
+            "retention purge: %d registrations, %d invitations, %d one-time codes,"
+            " %d login throttles",
             counts.registrations,
             counts.invitations,
             counts.one_time_codes,
+            counts.login_throttles,
         )
         if not counts.total:
             return Done(counts)
@@ -252,5 +271,6 @@ class PrivacyService(ClosingUseCases):
             registrations=counts.registrations,
             invitations=counts.invitations,
             one_time_codes=counts.one_time_codes,
+            login_throttles=counts.login_throttles,
         )
         return Done(counts, [purged])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -251,7 +252,10 @@ class SqlLoginThrottleRepository:
             "identity_login_throttles",
             LoginThrottle,
             key=lambda t: t.key,
-            columns={"account_id": lambda t: t.account_id},
+            columns={
+                "account_id": lambda t: t.account_id,
+                "decayed_at_us": lambda t: micros(t.decayed_at),
+            },
         )
 
     def add(self, throttle: LoginThrottle) -> None:
@@ -270,6 +274,18 @@ class SqlLoginThrottleRepository:
     def for_account(self, account_id: AccountId) -> Sequence[LoginThrottle]:
         """Every (account, source) record of ``account_id``, oldest first."""
         return self._table.select("account_id = ?", [account_id])
+
+    def changed_before(self, cutoff: datetime) -> Sequence[LoginThrottle]:
+        """Every record whose ``decayed_at`` is before ``cutoff``, and the records not
+        written since migration ``identity_0007`` added the column (retention checks
+        each one's own time).
+
+        Raises:
+            SelfcareError: ``time.naive_datetime`` for a naive ``cutoff``.
+        """
+        return self._table.select(
+            "decayed_at_us < ? OR decayed_at_us IS NULL", values=[micros(cutoff, "cutoff")]
+        )
 
     def delete(self, key: LoginThrottleKey) -> bool:
         """Remove the record under ``key``; whether it was there."""

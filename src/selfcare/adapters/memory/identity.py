@@ -10,8 +10,10 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from selfcare.adapters.memory._store import MemoryDatabase, MemoryTable, MemoryUnitOfWork
+from selfcare.core.clock import require_aware
 from selfcare.core.decision import Violation
 from selfcare.core.errors import AlreadyExists
 from selfcare.core.ids import AccountId
@@ -179,6 +181,12 @@ class MemoryLoginThrottleRepository:
     def for_account(self, account_id: AccountId) -> Sequence[LoginThrottle]:
         """Every (account, source) record of ``account_id``, oldest first."""
         return self._table.lookup("account", account_id)
+
+    def changed_before(self, cutoff: datetime) -> Sequence[LoginThrottle]:
+        """Every record whose ``decayed_at`` is before ``cutoff`` (a scan: retention
+        runs it once a night)."""
+        moment = require_aware(cutoff, "cutoff")
+        return self._table.scan(lambda t: t.decayed_at < moment)
 
     def delete(self, key: LoginThrottleKey) -> bool:
         """Remove the record under ``key``; whether it was there."""

@@ -131,6 +131,16 @@ MIGRATIONS = (
             ON identity_accounts (work_account_key)
         """,
     ),
+    Migration(
+        "identity_0007_login_throttle_ages",
+        """
+        -- Retention finds the records at rest by when they last changed. Rows written
+        -- before stay NULL until their next change, and are checked each night.
+        ALTER TABLE identity_login_throttles ADD COLUMN decayed_at_us BIGINT;
+        CREATE INDEX identity_login_throttles_decayed
+            ON identity_login_throttles (decayed_at_us)
+        """,
+    ),
 )
 
 

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 import attrs
 import pytest
 
-from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound
+from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, NotFound, SelfcareError
 from selfcare.core.ids import AccountId, CustomerNumber
 from selfcare.core.ports import next_version
 from selfcare.identity.account import (
@@ -424,6 +424,27 @@ class LoginThrottleRepositoryContract(Contract):
             repo.add(record)
         assert list(repo.for_account(AccountId("account-1"))) == [first, second]
         assert list(repo.for_account(AccountId("account-9"))) == []
+
+    def test_changed_before_finds_the_records_last_changed_before_a_moment(self) -> None:
+        repo = self.make_repository()
+        old = attrs.evolve(_throttle("source:old"), decayed_at=_NOW - timedelta(days=2))
+        recent = _throttle("source:recent")
+        repo.add(old)
+        repo.add(recent)
+        assert list(repo.changed_before(_NOW - timedelta(days=1))) == [old]
+        # a change moves a record's time: it is found by its new one
+        repo.update(next_version(old, decayed_at=_NOW))
+        assert list(repo.changed_before(_NOW - timedelta(days=1))) == []
+        assert {t.key for t in repo.changed_before(_NOW + timedelta(seconds=1))} == {
+            old.key,
+            recent.key,
+        }
+
+    def test_changed_before_refuses_a_naive_moment(self) -> None:
+        repo = self.make_repository()
+        with pytest.raises(SelfcareError) as raised:
+            repo.changed_before(datetime(2026, 1, 1))  # noqa: DTZ001 - the point of the test
+        assert raised.value.codes == ("time.naive_datetime",)
 
     def test_delete_removes_one_record(self) -> None:
         repo = self.make_repository()
