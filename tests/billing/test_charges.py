@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -306,6 +307,28 @@ def test_pro_rated_parts_of_any_split_add_up_exactly_to_the_monthly_price(
         assert abs(part.amount - exact) <= Decimal("0.01")
 
 
+def _invoice(
+    lines: Iterable[InvoiceLine],
+    period: BillingPeriod,
+    *,
+    currency: str = "EUR",
+    issued_on: date | None = None,
+    due_on: date | None = None,
+) -> Invoice:
+    """An invoice of ``lines`` for ``period``, issued the day after it, due in 14 days."""
+    issued = issued_on or period.last_day + timedelta(days=1)
+    return Invoice(
+        invoice_id="i",
+        payer=CustomerNumber("c"),
+        period=period,
+        currency=currency,
+        issued_on=issued,
+        due_on=due_on or issued + timedelta(days=14),
+        reference="1232",
+        lines=lines,
+    )
+
+
 @given(
     billing_periods().filter(lambda p: p.year >= 2013),
     st.lists(chargeable_services(Currency.EUR), max_size=6, unique_by=lambda s: s.service_id),
@@ -314,16 +337,7 @@ def test_invoice_totals_follow_en_16931_and_every_line_matches_its_rate(
     period: BillingPeriod, services: list[ChargeableService]
 ) -> None:
     lines = charges_for_period(services, period, country="FI")
-    invoice = Invoice(
-        invoice_id="i",
-        payer=CustomerNumber("c"),
-        period=period,
-        currency="EUR",
-        issued_on=period.first_day,
-        due_on=period.last_day,
-        reference="1232",
-        lines=lines,
-    )
+    invoice = _invoice(lines, period, issued_on=period.first_day, due_on=period.last_day)
     zero = Money.zero("EUR")
     assert invoice.gross_total == sum((line.gross for line in lines), zero)
     assert invoice.net_total == sum((line.net for line in lines), zero)
@@ -383,27 +397,10 @@ def test_invoice_and_line_validation() -> None:
         attrs.evolve(line, vat=eur("2.63"))
     assert error.value.codes == ("billing.inconsistent_vat",)
     with pytest.raises(SelfcareError) as error:
-        Invoice(
-            invoice_id="i",
-            payer=CustomerNumber("c"),
-            period=BillingPeriod(2026, 1),
-            currency="SEK",
-            issued_on=date(2026, 1, 1),
-            due_on=date(2026, 1, 15),
-            reference="1232",
-            lines=[line],
-        )
+        _invoice([line], BillingPeriod(2026, 1), currency="SEK")
     assert error.value.codes == ("money.currency_mismatch",)
     with pytest.raises(SelfcareError) as error:
-        Invoice(
-            invoice_id="i",
-            payer=CustomerNumber("c"),
-            period=BillingPeriod(2026, 1),
-            currency="EUR",
-            issued_on=date(2026, 1, 15),
-            due_on=date(2026, 1, 1),
-            reference="1232",
-        )
+        _invoice([], BillingPeriod(2026, 1), issued_on=date(2026, 1, 15), due_on=date(2026, 1, 1))
     assert error.value.codes == ("billing.invalid_invoice_dates",)
     with pytest.raises(SelfcareError) as error:
         BillingPeriod(2026, 13)
@@ -559,16 +556,7 @@ def _sms_invoice(count: int, price: str, basis: PriceBasis) -> Invoice:
         )
         for n in range(count)
     ]
-    return Invoice(
-        invoice_id="i",
-        payer=CustomerNumber("c"),
-        period=BillingPeriod(2026, 3),
-        currency="EUR",
-        issued_on=date(2026, 4, 1),
-        due_on=date(2026, 4, 15),
-        reference="1232",
-        lines=lines,
-    )
+    return _invoice(lines, BillingPeriod(2026, 3))
 
 
 def test_the_vat_of_a_category_is_computed_on_its_taxable_amount() -> None:
