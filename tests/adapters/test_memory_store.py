@@ -177,3 +177,16 @@ def test_an_index_returns_the_current_entity_after_updates_and_rollbacks() -> No
         uow.commit()
     assert table.lookup("parity", 0) == [Numbered(4, value=40, version=2)]
     assert table.lookup("parity", 7) == []
+
+
+def test_an_index_added_to_a_table_with_rows_indexes_them() -> None:
+    db = MemoryDatabase()
+    table = db.table("things")
+    with MemoryUnitOfWork(db) as uow:
+        for n in range(1, 4):
+            table.insert(n, Numbered(n))
+        uow.commit()
+    table.index("parity", lambda t: (t.id % 2,))
+    table.index("parity", lambda _: (0,))  # once per name: the first one stays
+    assert [t.id for t in table.lookup("parity", 1)] == [1, 3]
+    assert [t.id for t in table.lookup("parity", 0)] == [2]

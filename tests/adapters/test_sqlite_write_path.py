@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -30,7 +31,7 @@ from selfcare.adapters.sqlite import (
     SqliteUnitOfWork,
 )
 from selfcare.authz.model import USER, Grant, GrantId
-from selfcare.core.errors import ConcurrencyConflict, StorageUnavailable
+from selfcare.core.errors import AlreadyExists, ConcurrencyConflict, StorageUnavailable
 from selfcare.core.ids import AccountId, RelationshipId
 from selfcare.core.ports import next_version
 
@@ -303,3 +304,37 @@ def test_a_unit_whose_transaction_sqlite_ended_writes_in_a_new_one(
     with pytest.raises(KeyError):
         use_case()
     assert uow.grants.for_user(AccountId("pekka")) == []
+
+
+def test_a_first_write_refused_for_its_content_leaves_the_unit_usable(
+    new_database: NewDatabase,
+) -> None:
+    db = new_database()
+    uow = SqliteAuthzUnitOfWork(db)
+    uow.grants.add(_grant(1))
+    with uow:
+        assert len(uow.grants.for_user(AccountId("pekka"))) == 1
+        with pytest.raises(AlreadyExists):  # in place, then refused by the unique key
+            uow.grants.add(_grant(1))
+        with pytest.raises(sqlite3.OperationalError, match="no such table"):  # our bug
+            db.write("INSERT INTO no_such_table VALUES (1)")
+        uow.grants.add(_grant(2))
+        uow.commit()
+    assert [g.id for g in uow.grants.for_user(AccountId("pekka"))] == ["g-1", "g-2"]
+
+
+def test_the_remembered_entities_are_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_table, "_REMEMBERED", 2)
+    _table.forget_cached_documents()
+    _, table = _open(tmp_path / "db.sqlite3")
+    for n in range(5):
+        table.insert(Thing(f"t-{n}"))
+        assert table.find(f"t-{n}") == Thing(f"t-{n}")
+        assert len(_table._written) <= 2
+        assert len(_table._loaded) <= 2
+    found = table.find("t-0")  # long forgotten, found again
+    assert found is not None
+    table.compare_and_set(next_version(attrs.evolve(found, colour="blue")), 1)
+    assert table.find_where(colour="blue") == [Thing("t-0", colour="blue", version=2)]
