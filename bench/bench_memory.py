@@ -9,15 +9,22 @@ import functools
 import time
 from datetime import UTC, datetime
 
+import attrs
 from harness import Report
 
 from selfcare import FixedClock
 from selfcare.adapters.memory import MemoryDatabase
 from selfcare.adapters.memory.authz import MemoryAccountDirectory, MemoryAuthzUnitOfWork
 from selfcare.adapters.memory.identity import MemoryCustomerDirectory
-from selfcare.authz import USER, VIEW_INVOICES, AuthzService, GrantIndex
-from selfcare.authz.model import Grant, GrantId
-from selfcare.core.ids import AccountId, RelationshipId, SequentialIds, SystemSecrets
+from selfcare.authz import ORDERER, USER, VIEW_INVOICES, AuthzService, GrantIndex
+from selfcare.authz.model import HOLDER, CustomerRelationship, Grant, GrantId
+from selfcare.core.ids import (
+    AccountId,
+    CustomerNumber,
+    RelationshipId,
+    SequentialIds,
+    SystemSecrets,
+)
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 CHECKS = 50_000
@@ -94,3 +101,102 @@ def run(report: Report) -> None:
         f"{per_size[SIZES[-1]] / per_size[SIZES[0]]:.2f}x",
         "flat: the finders look up dict indexes",
     )
+    report.heading("memory adapter: invite + accept among many records")
+    per_invitation = {count: _invite_and_accept_among(count) for count in SIZES}
+    for count, seconds in per_invitation.items():
+        report.figure(
+            f"invite + accept among {count:,} grants and {count // 10:,} invitations",
+            f"{seconds * 1e6:.1f} µs per invitation",
+        )
+    report.figure(
+        f"invite + accept at {SIZES[-1]:,} / at {SIZES[0]:,}",
+        f"{per_invitation[SIZES[-1]] / per_invitation[SIZES[0]]:.2f}x",
+        "flat: invite and accept read through the indexes only",
+    )
+
+
+#: Invitations created and accepted at each size (the best of :data:`ROUNDS` rounds).
+INVITATIONS = 1_000
+RELATIONSHIPS = 100
+
+
+def _invite_and_accept_among(count: int) -> float:
+    """Seconds per invitation created and accepted in a database already holding
+    ``count`` grants and ``count // 10`` accepted invitations on the same relationships."""
+    database = MemoryDatabase()
+    uow = MemoryAuthzUnitOfWork(database)
+    anna = AccountId("anna")
+    relationships = [RelationshipId(f"r{r}") for r in range(RELATIONSHIPS)]
+    with uow:
+        for r, relationship in enumerate(relationships):
+            uow.relationships.add(
+                CustomerRelationship(
+                    id=relationship,
+                    customer_number=CustomerNumber(f"{400000 + r}"),
+                    kind="electricity",
+                )
+            )
+            uow.grants.add(
+                Grant(
+                    id=GrantId(f"anna-{r}"),
+                    user=anna,
+                    relationship_id=relationship,
+                    role=HOLDER,
+                    granted_at=NOW,
+                )
+            )
+        for n, grant in enumerate(_grants(count)):
+            uow.grants.add(attrs.evolve(grant, relationship_id=relationships[n % RELATIONSHIPS]))
+        uow.commit()
+    accounts = MemoryAccountDirectory()
+    accounts.register(anna, "anna@example.fi")
+    invitees = [AccountId(f"invitee-{n}") for n in range(INVITATIONS * ROUNDS)]
+    for invitee in invitees:
+        accounts.register(invitee, f"{invitee}@example.fi")
+    service = AuthzService(
+        uow=uow,
+        accounts=accounts,
+        customers=MemoryCustomerDirectory([]),
+        clock=FixedClock(NOW),
+        ids=SequentialIds("i"),
+        secrets=SystemSecrets(),
+    )
+
+    def one(n: int) -> None:
+        issued = service.invite(
+            relationships[n % RELATIONSHIPS],
+            f"{invitees[n]}@example.fi",
+            first_name="Pekka",
+            last_name="Virtanen",
+            message="Hei!",
+            roles=[USER, ORDERER],
+            inviter=anna,
+        ).unwrap()
+        service.accept(issued.token, invitees[n]).unwrap()
+
+    # Earlier invitations, accepted, as a portal that has run for a while holds.
+    filler = AuthzService(
+        uow=uow,
+        accounts=accounts,
+        customers=MemoryCustomerDirectory([]),
+        clock=FixedClock(NOW),
+        ids=SequentialIds("f"),
+        secrets=SystemSecrets(),
+    )
+    for n in range(count // 10):
+        filler.invite(
+            relationships[n % RELATIONSHIPS],
+            f"old-{n}@example.fi",
+            first_name="Outi",
+            last_name="Virtanen",
+            message="Hei!",
+            roles=[USER],
+            inviter=anna,
+        ).unwrap()
+    best = float("inf")
+    for round_ in range(ROUNDS):
+        start = time.perf_counter()
+        for n in range(round_ * INVITATIONS, (round_ + 1) * INVITATIONS):
+            one(n)
+        best = min(best, time.perf_counter() - start)
+    return best / INVITATIONS

@@ -61,10 +61,14 @@ def test_the_memory_bench_runs(bench: ModuleType, monkeypatch: pytest.MonkeyPatc
     module = importlib.import_module("bench_memory")
     monkeypatch.setattr(module, "SIZES", (30, 300))
     monkeypatch.setattr(module, "CHECKS", 50)
+    monkeypatch.setattr(module, "INVITATIONS", 5)
     report = bench.Report()
     module.run(report)
     assert [row[1] for row in _rows(report)] == [
         "AuthzService.check at 30 grants",
         "AuthzService.check at 300 grants",
         "service check at 300 / at 30 grants",
+        "invite + accept among 30 grants and 3 invitations",
+        "invite + accept among 300 grants and 30 invitations",
+        "invite + accept at 300 / at 30",
     ]
