@@ -56,6 +56,7 @@ __all__ = [
     "PendingEmailChange",
     "PendingRecovery",
     "PendingUnlock",
+    "account_not_found",
     "change_password",
     "check_new_password",
     "compose_feedback",
@@ -68,6 +69,14 @@ __all__ = [
 
 #: How long the link sent to a new e-mail address stays valid.
 EMAIL_CHANGE_VALID_FOR: Final = timedelta(hours=24)
+
+
+def account_not_found() -> Refused:
+    """The refusal of a use case given the id of no stored account:
+    ``account.not_found``."""
+    return Refused.because(Violation("account.not_found"))
+
+
 #: Longest feedback text accepted (characters).
 MAX_FEEDBACK_LENGTH: Final = 5000
 

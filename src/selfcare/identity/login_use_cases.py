@@ -32,6 +32,7 @@ from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.identity.account import (
     Account,
     AccountState,
+    account_not_found,
     check_new_password,
     set_password,
     token_digest,
@@ -347,7 +348,7 @@ class LoginUseCases(RegistrationUseCases):
             account = uow.accounts.find(account_id)
             pair, source = self._throttles(uow, account, digest)
         if account is None:
-            return Refused.because(Violation("account.not_found"))
+            return account_not_found()
         # The user is logged in: the lock may be named.
         policy, now = attrs.evolve(self.login_policy, reveal_lock=True), self._clock.now()
         refused = source_refusal(source, policy, now) or account_refusal(account, pair, policy, now)

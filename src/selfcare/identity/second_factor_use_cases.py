@@ -35,7 +35,7 @@ from selfcare.core.errors import SelfcareError
 from selfcare.core.ids import AccountId
 from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.core.ports import next_version
-from selfcare.identity.account import Account, AccountState, token_digest
+from selfcare.identity.account import Account, AccountState, account_not_found, token_digest
 from selfcare.identity.events import (
     LoginMethod,
     LoginSucceeded,
@@ -69,10 +69,6 @@ from selfcare.identity.second_factor import (
 from selfcare.identity.terms_gate import TermsGate, waits_for_terms
 
 __all__ = ["SecondFactorUseCases"]
-
-
-def _account_not_found() -> Refused:
-    return Refused.because(Violation("account.not_found"))
 
 
 def _not_enrolled() -> Refused:
@@ -183,7 +179,7 @@ class SecondFactorUseCases(LoginUseCases, TermsGate):
         with self._uow as uow:
             account = uow.accounts.find(account_id)
             if account is None:
-                return _account_not_found()
+                return account_not_found()
             name = label if label is not None else account.email.value
             existing = uow.second_factors.find(account_id)
             started = start_enrolment(account_id, secret, existing, now=now)
@@ -244,7 +240,7 @@ class SecondFactorUseCases(LoginUseCases, TermsGate):
         """
         with self._uow as uow:
             if uow.accounts.find(account_id) is None:
-                return _account_not_found()
+                return account_not_found()
             factor = self._confirmed_factor(uow, account_id)
         if factor is None:
             return Done(SecondFactorStatus(enrolled=False, recovery_codes_left=0))

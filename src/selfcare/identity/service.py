@@ -36,6 +36,7 @@ from selfcare.core.ports import next_version
 from selfcare.identity.account import (
     Account,
     Feedback,
+    account_not_found,
     compose_feedback,
     confirm_email_change,
     request_email_change,
@@ -192,7 +193,7 @@ class IdentityService(StrongLoginUseCases, RecoveryUseCases):
         with self._uow as uow:
             account = uow.accounts.find(account_id)
             if account is None:
-                return _account_not_found()
+                return account_not_found()
             holder = uow.accounts.find_by_email(address)
             if holder is not None and holder.id == account.id:
                 holder = None  # request_email_change reports the unchanged address
@@ -238,7 +239,7 @@ class IdentityService(StrongLoginUseCases, RecoveryUseCases):
         with self._uow as uow:
             account = uow.accounts.find(account_id)
             if account is None:
-                return _account_not_found()
+                return account_not_found()
             outcome = confirm_email_change(account, token, now=self._clock.now())
             if not outcome.ok:
                 return outcome
@@ -266,7 +267,7 @@ class IdentityService(StrongLoginUseCases, RecoveryUseCases):
         with self._uow as uow:
             account = uow.accounts.find(account_id)
             if account is None:
-                return _account_not_found()
+                return account_not_found()
             checked = check_self_service_change(
                 account.profile, changes, self.registration_policy.profile
             )
@@ -319,7 +320,3 @@ class IdentityService(StrongLoginUseCases, RecoveryUseCases):
             feedback_id=feedback.id, account_id=feedback.account_id, occurred_at=feedback.sent_at
         )
         return Done(feedback, (sent,))
-
-
-def _account_not_found() -> Refused:
-    return Refused.because(Violation("account.not_found"))

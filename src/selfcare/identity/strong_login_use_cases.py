@@ -43,7 +43,7 @@ from selfcare.core.errors import AlreadyExists
 from selfcare.core.ids import AccountId
 from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.core.ports import next_version
-from selfcare.identity.account import Account, AccountState
+from selfcare.identity.account import Account, AccountState, account_not_found
 from selfcare.identity.assertion import IdentityAssertion
 from selfcare.identity.events import LoginMethod, WorkAccountLinked, WorkAccountUnlinked
 from selfcare.identity.ids import LoginSource
@@ -64,10 +64,6 @@ from selfcare.identity.work_account import (
 __all__ = ["StrongLoginUseCases"]
 
 _Apply = Callable[[Account | None, LoginThrottle | None, LoginThrottle | None], LoginResult]
-
-
-def _account_not_found() -> Refused:
-    return Refused.because(Violation("account.not_found"))
 
 
 class StrongLoginUseCases(TermsOfUseUseCases):
@@ -293,7 +289,7 @@ class StrongLoginUseCases(TermsOfUseUseCases):
         with self._uow as uow:
             account = uow.accounts.find(account_id)
             if account is None:
-                return _account_not_found()
+                return account_not_found()
             holder = uow.accounts.find_by_work_account(assertion.tenant_id, assertion.email)
             if holder is not None and holder.id != account.id:
                 return Refused.because(Violation("work_account.linked_to_another_account"))
@@ -321,7 +317,7 @@ class StrongLoginUseCases(TermsOfUseUseCases):
         with self._uow as uow:
             account = uow.accounts.find(account_id)
             if account is None:
-                return _account_not_found()
+                return account_not_found()
             link = account.work_account
             if link is None:
                 return Done(account)

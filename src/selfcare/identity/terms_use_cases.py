@@ -39,7 +39,7 @@ from selfcare.core.events import Event
 from selfcare.core.ids import AccountId
 from selfcare.core.outcome import Done, Outcome, Refused
 from selfcare.core.ports import next_version
-from selfcare.identity.account import Account, AccountState, token_digest
+from selfcare.identity.account import Account, AccountState, account_not_found, token_digest
 from selfcare.identity.events import LoginMethod, LoginSucceeded
 from selfcare.identity.ids import LoginSource
 from selfcare.identity.second_factor import PendingSecondStep
@@ -192,7 +192,7 @@ class TermsOfUseUseCases(SecondFactorUseCases):
         with self._uow as uow:
             account = uow.accounts.find(account_id)
             if account is None:
-                return Refused.because(Violation("account.not_found"))
+                return account_not_found()
             accepted = accept_terms_of_use(account, version, terms=self.terms_of_use, now=now)
             if not accepted.ok:
                 return accepted
