@@ -221,7 +221,11 @@ class LoginThrottleRepository(Protocol):
 
     def changed_before(self, cutoff: datetime) -> Sequence[LoginThrottle]:
         """Every record whose ``decayed_at`` is before ``cutoff`` (at least those: a
-        finder may return more, retention checks each), for retention."""
+        finder may return more, retention checks each), for retention.
+
+        Raises:
+            SelfcareError: ``time.naive_datetime`` for a naive ``cutoff``.
+        """
         ...
 
     def delete(self, key: LoginThrottleKey) -> bool:

@@ -184,7 +184,11 @@ class MemoryLoginThrottleRepository:
 
     def changed_before(self, cutoff: datetime) -> Sequence[LoginThrottle]:
         """Every record whose ``decayed_at`` is before ``cutoff`` (a scan: retention
-        runs it once a night)."""
+        runs it once a night).
+
+        Raises:
+            SelfcareError: ``time.naive_datetime`` for a naive ``cutoff``.
+        """
         moment = require_aware(cutoff, "cutoff")
         return self._table.scan(lambda t: t.decayed_at < moment)
 
