@@ -119,10 +119,12 @@ def _structured(cls: Any, on_read: DocumentHook | None, data: str) -> Any:
 _written: dict[tuple[Any, DocumentHook | None, str], Any] = {}
 
 
-def _remember_written(cls: Any, on_read: DocumentHook | None, data: str, entity: Any) -> None:
-    if len(_written) >= _REMEMBERED:
-        _written.clear()
-    _written[cls, on_read, data] = entity
+def _keep(cache: dict[Any, Any], key: object, entity: object) -> None:
+    """Put ``entity`` in ``cache`` (:data:`_written` or :data:`_loaded`) under ``key``,
+    emptying it first when it holds :data:`_REMEMBERED` entries."""
+    if len(cache) >= _REMEMBERED:
+        cache.clear()
+    cache[key] = entity
 
 
 #: The entities :meth:`SqlTable.find` and :meth:`SqlTable.first` returned or
@@ -216,7 +218,7 @@ class SqlTable(Generic[E]):
         row = self._row(entity)
         if self.db.write(self._insert_sql, row) == 0:
             raise AlreadyExists(Violation("store.already_exists", {"entity": self.name}))
-        _remember_written(self.cls, self._on_read, cast("str", row[2]), entity)
+        _keep(_written, (self.cls, self._on_read, row[2]), entity)
 
     def _update_of(self, changed: tuple[int, ...]) -> str:
         """The compare-and-set that sets the finder columns ``changed`` (by position)
@@ -232,9 +234,7 @@ class SqlTable(Generic[E]):
         """Keep ``entity`` as what the row ``key`` holds at its version (see
         :data:`_loaded`); only where a compare-and-set would read the columns."""
         if self.db.rewrites_indexes_it_sets and self._columns:
-            if len(_loaded) >= _REMEMBERED:
-                _loaded.clear()
-            _loaded[id(self.db), self.name, key] = entity
+            _keep(_loaded, (id(self.db), self.name, key), entity)
 
     def _update(
         self, key: str, columns: list[object], expected_version: int, *, hint: bool
@@ -287,7 +287,7 @@ class SqlTable(Generic[E]):
                 raise NotFound(Violation("store.not_found", {"entity": self.name}))
             raise ConcurrencyConflict(Violation("store.conflict", {"entity": self.name}))
         self._remember(cast("str", key), entity)
-        _remember_written(self.cls, self._on_read, cast("str", data), entity)
+        _keep(_written, (self.cls, self._on_read, data), entity)
 
     def put(self, entity: E) -> None:
         """Insert or replace without a version check."""
